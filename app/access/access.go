@@ -1,0 +1,122 @@
+// Package access decides who may do what: casbin over policies/ says what each
+// role may do, role assignments (grants) say who holds which role in which
+// scope. Anything not allowed is denied.
+package access
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	stringadapter "github.com/casbin/casbin/v2/persist/string-adapter"
+	"github.com/casbin/casbin/v2/util"
+	"github.com/gotong/gotong/policies"
+)
+
+// Roles.
+const (
+	Admin       = "admin"
+	Coordinator = "coordinator"
+	Facilitator = "facilitator"
+	Partner     = "partner"
+	Participant = "participant"
+	Anonymous   = "anonymous"
+)
+
+// AssignableRoles are the roles a user can be given (anonymous is everyone's).
+var AssignableRoles = []string{Admin, Coordinator, Facilitator, Partner, Participant}
+
+// ValidRole reports whether role can be assigned to a user.
+func ValidRole(role string) bool {
+	for _, r := range AssignableRoles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// AllScope is the scope of a role held across the whole section.
+const AllScope = "*"
+
+// PartnerScope is the scope of a role held for one partner organisation.
+func PartnerScope(partnerID int64) string { return "partner:" + strconv.FormatInt(partnerID, 10) }
+
+// ScopePartnerID returns the organisation of a partner scope.
+func ScopePartnerID(scope string) (int64, bool) {
+	s, ok := strings.CutPrefix(scope, "partner:")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// Permission is an action on a kind of object, as policy.csv names them.
+type Permission struct {
+	Object string
+	Action string
+}
+
+func (p Permission) String() string { return p.Object + ":" + p.Action }
+
+// The permissions routes ask for.
+var (
+	Public       = Permission{"public", "read"}
+	AccountRead  = Permission{"account", "read"}
+	AccountWrite = Permission{"account", "write"}
+	ManageRead   = Permission{"manage", "read"}
+	UsersRead    = Permission{"users", "read"}
+	UsersWrite   = Permission{"users", "write"}
+	AuditRead    = Permission{"audit", "read"}
+)
+
+// Grant is one role held in one scope.
+type Grant struct {
+	Role  string
+	Scope string
+}
+
+// Enforcer answers permission questions; it is safe for concurrent use.
+type Enforcer struct {
+	e *casbin.SyncedEnforcer
+}
+
+// New loads the embedded model and policy.
+func New() (*Enforcer, error) {
+	m, err := model.NewModelFromString(policies.Model)
+	if err != nil {
+		return nil, fmt.Errorf("access: model: %w", err)
+	}
+	e, err := casbin.NewSyncedEnforcer(m, stringadapter.NewAdapter(policies.Policy))
+	if err != nil {
+		return nil, fmt.Errorf("access: policy: %w", err)
+	}
+	// Role inheritance declared in domain "*" holds in every domain.
+	e.AddNamedDomainMatchingFunc("g", "keyMatch", util.KeyMatch)
+	if err := e.LoadPolicy(); err != nil {
+		return nil, fmt.Errorf("access: policy: %w", err)
+	}
+	return &Enforcer{e: e}, nil
+}
+
+// Allowed reports whether any of grants, or the anonymous role everyone
+// holds, gives permission p.
+func (a *Enforcer) Allowed(grants []Grant, p Permission) bool {
+	if a.allows(Grant{Anonymous, AllScope}, p) {
+		return true
+	}
+	for _, g := range grants {
+		if a.allows(g, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Enforcer) allows(g Grant, p Permission) bool {
+	ok, err := a.e.Enforce(g.Role, g.Scope, p.Object, p.Action)
+	return err == nil && ok
+}

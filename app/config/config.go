@@ -1,0 +1,164 @@
+// Package config reads Gotong's settings from the environment and checks them
+// before anything starts, so a bad value stops the program with one line that
+// names the variable.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Languages Gotong speaks, the default first.
+var Languages = []string{"en", "fr", "mn", "id"}
+
+// Config holds every setting of API.md's table.
+type Config struct {
+	Addr          string
+	DatabaseURL   string
+	SecretKey     []byte // 32 bytes
+	DefaultLang   string
+	BaseURL       string
+	SecureCookies bool
+	MinCell       int
+}
+
+// Getenv is how Load reads a variable; os.Getenv in production, a map in tests.
+type Getenv func(string) string
+
+// Load reads and validates the environment. When GOTONG_SECRET_KEY is unset the
+// key is read from, or generated into, secret.key in the data directory.
+func Load(getenv Getenv) (Config, error) {
+	c := Config{
+		Addr:        or(getenv("GOTONG_ADDR"), "127.0.0.1:8080"),
+		DatabaseURL: or(getenv("GOTONG_DATABASE_URL"), "sqlite://data/gotong.db"),
+		DefaultLang: or(getenv("GOTONG_DEFAULT_LANG"), "en"),
+		BaseURL:     or(getenv("GOTONG_BASE_URL"), "http://127.0.0.1:8080"),
+		MinCell:     5,
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" {
+		return c, fmt.Errorf("GOTONG_ADDR: %q is not host:port", c.Addr)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return c, fmt.Errorf("GOTONG_ADDR: %q has no valid port", c.Addr)
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return c, fmt.Errorf("GOTONG_DATABASE_URL: %q must start with sqlite:// or postgres://", c.DatabaseURL)
+	}
+	if c.DatabaseURL == "sqlite://" {
+		return c, errors.New("GOTONG_DATABASE_URL: sqlite:// needs a file path")
+	}
+	if !isLanguage(c.DefaultLang) {
+		return c, fmt.Errorf("GOTONG_DEFAULT_LANG: %q is not one of %s", c.DefaultLang, strings.Join(Languages, ", "))
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("GOTONG_BASE_URL: %q is not an http(s) URL", c.BaseURL)
+	}
+	c.SecureCookies = !isLoopback(host)
+	if v := getenv("GOTONG_SECURE_COOKIES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("GOTONG_SECURE_COOKIES: %q is not true or false", v)
+		}
+		c.SecureCookies = b
+	}
+	if v := getenv("GOTONG_MIN_CELL"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("GOTONG_MIN_CELL: %q is not a whole number from 1 to 1000", v)
+		}
+		c.MinCell = n
+	}
+	if v := getenv("GOTONG_SECRET_KEY"); v != "" {
+		key, err := decodeKey(v)
+		if err != nil {
+			return c, fmt.Errorf("GOTONG_SECRET_KEY: %v", err)
+		}
+		c.SecretKey = key
+	} else {
+		key, err := fileKey(filepath.Join(c.DataDir(), "secret.key"))
+		if err != nil {
+			return c, fmt.Errorf("GOTONG_SECRET_KEY: unset, and %v", err)
+		}
+		c.SecretKey = key
+	}
+	return c, nil
+}
+
+// DataDir is where the SQLite file and the generated key live: the folder of
+// the SQLite file, or "data" for PostgreSQL.
+func (c Config) DataDir() string {
+	if p, ok := strings.CutPrefix(c.DatabaseURL, "sqlite://"); ok {
+		return filepath.Dir(p)
+	}
+	return "data"
+}
+
+func decodeKey(v string) ([]byte, error) {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+	if err != nil {
+		return nil, errors.New("is not base64")
+	}
+	if len(key) != 32 {
+		return nil, fmt.Errorf("decodes to %d bytes, want 32", len(key))
+	}
+	return key, nil
+}
+
+// fileKey reads the key file, creating it with a fresh random key when absent.
+func fileKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, err := decodeKey(string(b))
+		if err != nil {
+			return nil, fmt.Errorf("%s %v", path, err)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %v", filepath.Dir(path), err)
+	}
+	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("cannot write %s: %v", path, err)
+	}
+	return key, nil
+}
+
+func isLanguage(s string) bool {
+	for _, l := range Languages {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

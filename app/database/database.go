@@ -1,0 +1,154 @@
+// Package database opens the one relational store (an embedded SQLite file by
+// default, PostgreSQL in production), runs the embedded migrations and wraps
+// transactions.
+package database
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/gotong/gotong/migrations"
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names, as gorm's Dialector.Name() reports them.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Open connects to the database named by url (sqlite://PATH or postgres://…).
+// SQLite gets WAL, foreign keys, a busy timeout and immediate transactions, so
+// that two writers never interleave and a read that decides a write is safe.
+func Open(url string) (*gorm.DB, error) {
+	cfg := &gorm.Config{
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+		TranslateError: true,
+	}
+	if path, ok := strings.CutPrefix(url, "sqlite://"); ok {
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("database: unable to create %s: %w", dir, err)
+			}
+		}
+		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+			"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err := gorm.Open(sqlite.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("database: unable to open %s: %w", path, err)
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		// Each connection runs the pragmas above; a few are enough for one file.
+		sqlDB.SetMaxOpenConns(8)
+		sqlDB.SetMaxIdleConns(8)
+		sqlDB.SetConnMaxIdleTime(0)
+		return db, nil
+	}
+	db, err := gorm.Open(postgres.Open(url), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database: unable to connect to PostgreSQL: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(40)
+	sqlDB.SetMaxIdleConns(20)
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	return db, nil
+}
+
+// Dialect tells which database db speaks: SQLite or Postgres.
+func Dialect(db *gorm.DB) string { return db.Dialector.Name() }
+
+// Close closes the pool under db.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping reports whether the database answers.
+func Ping(ctx context.Context, db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Tx runs fn in one transaction: everything fn writes lands together or not at all.
+func Tx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	return db.WithContext(ctx).Transaction(fn)
+}
+
+// Migrator returns goose's provider over the embedded migrations for db's dialect.
+func Migrator(db *gorm.DB) (*goose.Provider, error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	dialect, dir := goose.DialectSQLite3, "sqlite"
+	if Dialect(db) == Postgres {
+		dialect, dir = goose.DialectPostgres, "postgres"
+	}
+	fsys, err := fs.Sub(migrations.FS, dir)
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, sqlDB, fsys, goose.WithDisableGlobalRegistry(true))
+}
+
+// MigrateUp applies every pending migration, each in its own transaction.
+func MigrateUp(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+	p, err := Migrator(db)
+	if err != nil {
+		return fmt.Errorf("database: unable to load migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	for _, r := range results {
+		log.Info("migration applied", "version", r.Source.Version, "file", filepath.Base(r.Source.Path), "duration", r.Duration)
+	}
+	if err != nil {
+		return fmt.Errorf("database: unable to migrate up: %w", err)
+	}
+	return nil
+}
+
+// MigrateDown rolls back the newest applied migration.
+func MigrateDown(ctx context.Context, db *gorm.DB) (int64, error) {
+	p, err := Migrator(db)
+	if err != nil {
+		return 0, fmt.Errorf("database: unable to load migrations: %w", err)
+	}
+	r, err := p.Down(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("database: unable to migrate down: %w", err)
+	}
+	return r.Source.Version, nil
+}
+
+// MigrationStatus lists every known migration and whether it is applied.
+func MigrationStatus(ctx context.Context, db *gorm.DB) ([]*goose.MigrationStatus, error) {
+	p, err := Migrator(db)
+	if err != nil {
+		return nil, fmt.Errorf("database: unable to load migrations: %w", err)
+	}
+	return p.Status(ctx)
+}

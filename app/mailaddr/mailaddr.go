@@ -1,0 +1,30 @@
+// Package mailaddr checks and normalises email addresses. Addresses are
+// compared case-folded everywhere (users, people, signatures), so two spellings
+// of one address are one person.
+package mailaddr
+
+import (
+	"net/mail"
+	"strings"
+
+	"golang.org/x/text/cases"
+)
+
+// Normalize trims and case-folds an address.
+func Normalize(s string) string {
+	return cases.Fold().String(strings.TrimSpace(s))
+}
+
+// Valid reports whether s is a bare address (no display name) with a dotted domain.
+func Valid(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}

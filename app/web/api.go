@@ -1,0 +1,126 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/auth"
+)
+
+// decodeJSON reads a JSON body strictly: a body that is not JSON, has
+// unknown fields or trailing data is a 400.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return apperr.New(apperr.Malformed, "error_json_content_type")
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return apperr.New(apperr.Malformed, "error_json_malformed")
+	}
+	if dec.More() {
+		return apperr.New(apperr.Malformed, "error_json_malformed")
+	}
+	return nil
+}
+
+type apiRole struct {
+	Role  string `json:"role"`
+	Scope string `json:"scope"`
+}
+
+type apiUser struct {
+	ID          int64     `json:"id"`
+	Email       string    `json:"email"`
+	DisplayName string    `json:"display_name"`
+	Locale      string    `json:"locale"`
+	PartnerID   *int64    `json:"partner_id"`
+	Disabled    bool      `json:"disabled"`
+	Roles       []apiRole `json:"roles"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func toAPIUser(u *auth.User) apiUser {
+	a := apiUser{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Locale: u.Locale,
+		PartnerID: u.PartnerID, Disabled: u.DisabledAt != nil, Roles: []apiRole{}, CreatedAt: u.CreatedAt}
+	for _, r := range u.Roles {
+		a.Roles = append(a.Roles, apiRole{Role: r.Role, Scope: r.Scope})
+	}
+	return a
+}
+
+// apiMe returns the token's user.
+func (s *Server) apiMe(c *fiber.Ctx) error {
+	return c.JSON(toAPIUser(currentUser(c)))
+}
+
+type meUpdate struct {
+	DisplayName *string `json:"display_name"`
+	Locale      *string `json:"locale"`
+}
+
+// apiMeUpdate changes the token user's name or preferred language.
+func (s *Server) apiMeUpdate(c *fiber.Ctx) error {
+	u := currentUser(c)
+	var in meUpdate
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	name, locale := u.DisplayName, u.Locale
+	if in.DisplayName != nil {
+		name = *in.DisplayName
+	}
+	if in.Locale != nil {
+		locale = *in.Locale
+	}
+	if err := s.users.UpdateProfile(c.UserContext(), u.ID, name, locale); err != nil {
+		return err
+	}
+	updated, err := s.users.UserByID(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIUser(updated))
+}
+
+// apiUsers lists every account (admin).
+func (s *Server) apiUsers(c *fiber.Ctx) error {
+	users, err := s.users.ListUsers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	items := make([]apiUser, len(users))
+	for i := range users {
+		items[i] = toAPIUser(&users[i])
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+type apiAuditEntry struct {
+	ID         int64           `json:"id"`
+	At         time.Time       `json:"at"`
+	ActorID    *int64          `json:"actor_id"`
+	Action     string          `json:"action"`
+	ObjectType string          `json:"object_type"`
+	ObjectID   string          `json:"object_id"`
+	Details    json.RawMessage `json:"details"`
+}
+
+// apiAudit lists the newest audit entries (admin); ?action= filters.
+func (s *Server) apiAudit(c *fiber.Ctx) error {
+	entries, err := audit.List(c.UserContext(), s.db, audit.Filter{Action: c.Query("action"), Limit: 200})
+	if err != nil {
+		return err
+	}
+	items := make([]apiAuditEntry, len(entries))
+	for i, e := range entries {
+		items[i] = apiAuditEntry{ID: e.ID, At: e.At, ActorID: e.ActorID, Action: e.Action,
+			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Details: json.RawMessage(e.Details)}
+	}
+	return c.JSON(fiber.Map{"items": items})
+}

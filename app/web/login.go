@@ -1,0 +1,107 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/mailaddr"
+)
+
+// Login limits: failed attempts per window, per client address and per email.
+// Successful sign-ins do not count.
+const (
+	LoginWindow        = 15 * time.Minute
+	LoginMaxPerAddress = 20
+	LoginMaxPerEmail   = 5
+)
+
+func (s *Server) loginLimiter(max int, key func(c *fiber.Ctx) string) fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:                    max,
+		Expiration:             LoginWindow,
+		KeyGenerator:           key,
+		SkipSuccessfulRequests: true,
+		Storage:                s.limits,
+		LimitReached: func(c *fiber.Ctx) error {
+			return fiber.ErrTooManyRequests
+		},
+	})
+}
+
+func (s *Server) loginLimitPerAddress() fiber.Handler {
+	return s.loginLimiter(LoginMaxPerAddress, func(c *fiber.Ctx) string { return "login:ip:" + c.IP() })
+}
+
+func (s *Server) loginLimitPerEmail() fiber.Handler {
+	return s.loginLimiter(LoginMaxPerEmail, func(c *fiber.Ctx) string {
+		return "login:email:" + mailaddr.Normalize(c.FormValue("email"))
+	})
+}
+
+type loginData struct {
+	Next string
+}
+
+func (s *Server) loginForm(c *fiber.Ctx) error {
+	if currentUser(c) != nil {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	p := s.page(c, "login_title", loginData{Next: c.Query("next")})
+	return s.render(c, fiber.StatusOK, tplLogin, p)
+}
+
+// login checks the credentials, then starts a new session: the session id is
+// always rotated at sign-in, so one planted before cannot be reused.
+func (s *Server) login(c *fiber.Ctx) error {
+	email, password, next := c.FormValue("email"), c.FormValue("password"), c.FormValue("next")
+	u, err := s.users.Authenticate(c.UserContext(), email, password)
+	if errors.Is(err, auth.ErrBadCredentials) {
+		if err := audit.Record(s.db, 0, "login.failed", "", "", map[string]any{"ip": c.IP()}); err != nil {
+			return err
+		}
+		p := s.page(c, "login_title", loginData{Next: next})
+		p.Form = map[string]string{"email": email}
+		p.ErrorMsg = p.L.T("error_login_failed")
+		return s.render(c, fiber.StatusUnauthorized, tplLogin, p)
+	}
+	if err != nil {
+		return err
+	}
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	if err := sess.Regenerate(); err != nil {
+		return err
+	}
+	sess.Set("uid", u.ID)
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	if err := audit.Record(s.db, u.ID, "login", "user", fmt.Sprint(u.ID), nil); err != nil {
+		return err
+	}
+	return c.Redirect(safeNext(next), fiber.StatusSeeOther)
+}
+
+// logout deletes the session from the store and the cookie.
+func (s *Server) logout(c *fiber.Ctx) error {
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	if u := currentUser(c); u != nil {
+		if err := audit.Record(s.db, u.ID, "logout", "user", fmt.Sprint(u.ID), nil); err != nil {
+			return err
+		}
+	}
+	if err := sess.Destroy(); err != nil {
+		return err
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}

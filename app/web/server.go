@@ -1,0 +1,143 @@
+// Package web is the thin HTTP layer: Fiber, middleware, routes and handlers.
+// It knows HTTP and calls the domain packages; they never import it.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/locales"
+	"github.com/gotong/gotong/views"
+	"gorm.io/gorm"
+)
+
+// BodyLimit is the largest request body accepted, in bytes.
+const BodyLimit = 1 << 20
+
+// SessionLifetime is how long a sign-in lasts.
+const SessionLifetime = 12 * time.Hour
+
+// contentSecurityPolicy allows no inline script or style, and nothing from
+// other origins.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+// Server holds what the handlers need.
+type Server struct {
+	cfg      config.Config
+	db       *gorm.DB
+	log      *slog.Logger
+	catalog  *i18n.Catalog
+	access   *access.Enforcer
+	users    *auth.Store
+	sessions *session.Store
+	limits   *database.KV
+	routes   routeTable
+}
+
+// New builds the Fiber app over db.
+func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server, error) {
+	catalog, err := i18n.Load(locales.FS, cfg.DefaultLang, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	enforcer, err := access.New()
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		db:      db,
+		log:     log,
+		catalog: catalog,
+		access:  enforcer,
+		users:   auth.NewStore(db),
+		sessions: session.New(session.Config{
+			Storage:        database.NewKV(db, "sessions"),
+			Expiration:     SessionLifetime,
+			CookieName:     "gotong_session",
+			CookieHTTPOnly: true,
+			CookieSameSite: "Lax",
+			CookieSecure:   cfg.SecureCookies,
+			CookiePath:     "/",
+		}),
+		limits: database.NewKV(db, "rate_limits"),
+		routes: routeTable{},
+	}
+	engine := newViews(views.FS)
+	if err := engine.Load(); err != nil {
+		return nil, nil, err
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "gotong",
+		Views:                 engine,
+		BodyLimit:             BodyLimit,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	app.Use(recover.New())
+	app.Use(requestid.New())
+	app.Use(s.accessLog)
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: contentSecurityPolicy,
+		ReferrerPolicy:        "same-origin",
+		// No cross-origin isolation headers: nothing here needs them, and
+		// they break links opened from partners' sites.
+		CrossOriginEmbedderPolicy: "unsafe-none",
+	}))
+	app.Use(compress.New())
+	app.Use(etag.New())
+	s.routesSetup(app)
+	return app, s, nil
+}
+
+// accessLog writes one structured line per request.
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		// Let the error handler set the status before it is logged.
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.Log(c.UserContext(), level, "request",
+		"method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds())/1000,
+		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "ip", c.IP())
+	return nil
+}
+
+// Sweep removes expired sessions and rate-limit counters; serve calls it
+// periodically.
+func (s *Server) Sweep(ctx context.Context) {
+	for _, kv := range []*database.KV{database.NewKV(s.db.WithContext(ctx), "sessions"), s.limits} {
+		if err := kv.Sweep(); err != nil {
+			s.log.Warn("sweep failed", "err", err)
+		}
+	}
+}
+
+func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }

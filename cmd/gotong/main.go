@@ -1,0 +1,400 @@
+// Command gotong runs the Gotong portal and its chores:
+//
+//	gotong serve                                  run the portal (migrates first)
+//	gotong migrate up|down|status                 database migrations
+//	gotong seed demo                              demo data in all four languages
+//	gotong user create --email E --name N --password P --role R [--partner ID] [--locale L]
+//	gotong token create --email E --name N        prints a new API token once, alone on the last line
+//	gotong token list --email E                   the user's tokens
+//	gotong token revoke --id ID                   revoke a token
+//	gotong backup --out FILE                      consistent copy of the database (SQLite)
+//
+// A wrong flag or value exits non-zero with one clear line on standard error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/web"
+	"github.com/gotong/gotong/locales"
+	"gorm.io/gorm"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// usageError is a wrong command, flag or value: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// cli is one run of the command.
+type cli struct {
+	ctx    context.Context
+	stdout io.Writer
+	stderr io.Writer
+	getenv config.Getenv
+	log    *slog.Logger
+}
+
+// run executes args and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv config.Getenv) int {
+	c := &cli{ctx: ctx, stdout: stdout, stderr: stderr, getenv: getenv,
+		log: slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	err := c.dispatch(args)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "gotong: "+oneLine(err))
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// oneLine renders an error on one line, translating domain errors to English.
+func oneLine(err error) string {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		if cat, cerr := i18n.Load(locales.FS, "en", nil); cerr == nil {
+			l := cat.Localizer("en")
+			parts := []string{}
+			for field, m := range ae.Fields {
+				parts = append(parts, "--"+strings.ReplaceAll(field, "_", "-")+": "+l.T(m.ID, m.Args...))
+			}
+			if len(parts) > 0 {
+				return strings.Join(parts, "; ")
+			}
+			return l.T(ae.Message.ID, ae.Message.Args...)
+		}
+	}
+	return strings.ReplaceAll(err.Error(), "\n", " ")
+}
+
+const usage = "usage: gotong serve | migrate up|down|status | seed demo | user create | token create|list|revoke | backup --out FILE"
+
+func (c *cli) dispatch(args []string) error {
+	if len(args) == 0 {
+		return usagef("%s", usage)
+	}
+	cmd, rest := args[0], args[1:]
+	sub := func() (string, []string, error) {
+		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+			return "", nil, usagef("%s needs a subcommand", cmd)
+		}
+		return rest[0], rest[1:], nil
+	}
+	switch cmd {
+	case "serve":
+		return c.serve(rest)
+	case "migrate":
+		s, r, err := sub()
+		if err != nil {
+			return err
+		}
+		return c.migrate(s, r)
+	case "seed":
+		s, r, err := sub()
+		if err != nil {
+			return err
+		}
+		if s != "demo" {
+			return usagef("seed: unknown data set %q (want demo)", s)
+		}
+		return c.seedDemo(r)
+	case "user":
+		s, r, err := sub()
+		if err != nil {
+			return err
+		}
+		if s != "create" {
+			return usagef("user: unknown subcommand %q (want create)", s)
+		}
+		return c.userCreate(r)
+	case "token":
+		s, r, err := sub()
+		if err != nil {
+			return err
+		}
+		return c.token(s, r)
+	case "backup":
+		return c.backup(rest)
+	case "help", "-h", "--help":
+		fmt.Fprintln(c.stdout, usage)
+		return nil
+	default:
+		return usagef("unknown command %q; %s", cmd, usage)
+	}
+}
+
+// flags returns a flag set that reports errors as one usage line.
+func flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// open loads the configuration and opens the database, migrated when up is true.
+func (c *cli) open(up bool) (config.Config, *gorm.DB, error) {
+	cfg, err := config.Load(c.getenv)
+	if err != nil {
+		return cfg, nil, usageError{err.Error()}
+	}
+	db, err := database.Open(cfg.DatabaseURL)
+	if err != nil {
+		return cfg, nil, err
+	}
+	if up {
+		if err := database.MigrateUp(c.ctx, db, c.log); err != nil {
+			_ = database.Close(db)
+			return cfg, nil, err
+		}
+	}
+	return cfg, db, nil
+}
+
+func (c *cli) serve(args []string) error {
+	if err := parse(flags("serve"), args); err != nil {
+		return err
+	}
+	cfg, db, err := c.open(true)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	app, srv, err := web.New(cfg, db, c.log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	go func() {
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-c.ctx.Done():
+				return
+			case <-t.C:
+				srv.Sweep(c.ctx)
+			}
+		}
+	}()
+	c.log.Info("gotong listening", "addr", "http://"+ln.Addr().String(), "database", database.Dialect(db))
+	err = web.Serve(c.ctx, app, ln, 20*time.Second)
+	c.log.Info("gotong stopped")
+	return err
+}
+
+func (c *cli) migrate(sub string, args []string) error {
+	if err := parse(flags("migrate "+sub), args); err != nil {
+		return err
+	}
+	if sub != "up" && sub != "down" && sub != "status" {
+		return usagef("migrate: unknown subcommand %q (want up, down or status)", sub)
+	}
+	_, db, err := c.open(false)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	switch sub {
+	case "up":
+		return database.MigrateUp(c.ctx, db, c.log)
+	case "down":
+		v, err := database.MigrateDown(c.ctx, db)
+		if err == nil {
+			fmt.Fprintf(c.stdout, "rolled back version %d\n", v)
+		}
+		return err
+	default:
+		st, err := database.MigrationStatus(c.ctx, db)
+		if err != nil {
+			return err
+		}
+		for _, m := range st {
+			applied := "pending"
+			if !m.AppliedAt.IsZero() {
+				applied = "applied " + m.AppliedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(c.stdout, "%05d  %-40s %s\n", m.Source.Version, baseName(m.Source.Path), applied)
+		}
+		return nil
+	}
+}
+
+func baseName(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
+
+func (c *cli) userCreate(args []string) error {
+	fs := flags("user create")
+	email := fs.String("email", "", "email")
+	name := fs.String("name", "", "display name")
+	password := fs.String("password", "", "password")
+	role := fs.String("role", "", "role")
+	partner := fs.Int64("partner", 0, "partner organisation id")
+	locale := fs.String("locale", "", "preferred language")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{{"email", *email}, {"name", *name}, {"password", *password}, {"role", *role}} {
+		if f.v == "" {
+			return usagef("user create: --%s is required", f.name)
+		}
+	}
+	_, db, err := c.open(true)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	u, err := auth.NewStore(db).CreateUser(c.ctx, 0, auth.NewUser{Email: *email, DisplayName: *name,
+		Password: *password, Role: *role, PartnerID: *partner, Locale: *locale})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "created user %d %s (%s)\n", u.ID, u.Email, *role)
+	return nil
+}
+
+func (c *cli) token(sub string, args []string) error {
+	fs := flags("token " + sub)
+	switch sub {
+	case "create":
+		email := fs.String("email", "", "user email")
+		name := fs.String("name", "", "token name")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if *email == "" || *name == "" {
+			return usagef("token create: --email and --name are required")
+		}
+		_, db, err := c.open(true)
+		if err != nil {
+			return err
+		}
+		defer database.Close(db)
+		token, t, err := auth.NewStore(db).CreateToken(c.ctx, *email, *name)
+		if err != nil {
+			return tokenUserError(err, *email)
+		}
+		fmt.Fprintf(c.stdout, "token %d for %s; it is shown only once:\n%s\n", t.ID, *email, token)
+		return nil
+	case "list":
+		email := fs.String("email", "", "user email")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if *email == "" {
+			return usagef("token list: --email is required")
+		}
+		_, db, err := c.open(true)
+		if err != nil {
+			return err
+		}
+		defer database.Close(db)
+		ts, err := auth.NewStore(db).ListTokens(c.ctx, *email)
+		if err != nil {
+			return tokenUserError(err, *email)
+		}
+		for _, t := range ts {
+			state := "active"
+			if t.RevokedAt != nil {
+				state = "revoked " + t.RevokedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(c.stdout, "%d\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.UTC().Format(time.RFC3339), state)
+		}
+		return nil
+	case "revoke":
+		id := fs.Int64("id", 0, "token id")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if *id <= 0 {
+			return usagef("token revoke: --id must be a positive token id")
+		}
+		_, db, err := c.open(true)
+		if err != nil {
+			return err
+		}
+		defer database.Close(db)
+		if err := auth.NewStore(db).RevokeToken(c.ctx, *id); err != nil {
+			if errors.Is(err, apperr.ErrNotFound) {
+				return fmt.Errorf("token revoke: no active token %d", *id)
+			}
+			return err
+		}
+		fmt.Fprintf(c.stdout, "revoked token %d\n", *id)
+		return nil
+	default:
+		return usagef("token: unknown subcommand %q (want create, list or revoke)", sub)
+	}
+}
+
+func tokenUserError(err error, email string) error {
+	if errors.Is(err, apperr.ErrNotFound) {
+		return fmt.Errorf("no user with email %s", email)
+	}
+	return err
+}
+
+func (c *cli) backup(args []string) error {
+	fs := flags("backup")
+	out := fs.String("out", "", "output file")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("backup: --out is required")
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return usagef("backup: %s already exists", *out)
+	}
+	_, db, err := c.open(false)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	if database.Dialect(db) != database.SQLite {
+		return usagef("backup: only for SQLite; use pg_dump for PostgreSQL")
+	}
+	// VACUUM INTO writes a consistent, compact copy while the portal runs.
+	if err := db.WithContext(c.ctx).Exec("VACUUM INTO ?", *out).Error; err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	fmt.Fprintf(c.stdout, "backup written to %s\n", *out)
+	return nil
+}
