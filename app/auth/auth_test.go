@@ -1,0 +1,175 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/internal/testdb"
+	"gorm.io/gorm"
+)
+
+func TestPasswordHash(t *testing.T) {
+	h, err := auth.HashPassword("s3cret-passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q does not carry its parameters", h)
+	}
+	h2, _ := auth.HashPassword("s3cret-passphrase")
+	if h == h2 {
+		t.Fatal("two hashes of one password are equal: no salt")
+	}
+	if ok, err := auth.CheckPassword(h, "s3cret-passphrase"); !ok || err != nil {
+		t.Fatalf("right password refused: %v", err)
+	}
+	if ok, _ := auth.CheckPassword(h, "s3cret-passphrasE"); ok {
+		t.Fatal("wrong password accepted")
+	}
+	for _, bad := range []string{"", "$argon2id$", "$bcrypt$v=19$m=1,t=1,p=1$AA$AA", "$argon2id$v=19$m=0,t=1,p=1$AA$AA", "$argon2id$v=19$m=1,t=1,p=1$!!$AA"} {
+		if ok, err := auth.CheckPassword(bad, "x"); ok || err == nil {
+			t.Errorf("malformed hash %q: ok=%v err=%v", bad, ok, err)
+		}
+	}
+}
+
+func fieldsOf(t *testing.T, err error) map[string]apperr.Msg {
+	t.Helper()
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Kind != apperr.Invalid {
+		t.Fatalf("want a validation error, got %v", err)
+	}
+	return ae.Fields
+}
+
+func TestCreateUser(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := auth.NewStore(db)
+		u, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "  Saraa@Example.ORG ", DisplayName: "Saraa", Password: "long-enough-pw", Role: access.Coordinator})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Email != "saraa@example.org" {
+			t.Errorf("email not case-folded: %q", u.Email)
+		}
+		if len(u.Roles) != 1 || u.Roles[0].Role != access.Coordinator || u.Roles[0].Scope != "*" {
+			t.Errorf("roles: %+v", u.Roles)
+		}
+		// The same address in another case is the same account.
+		_, err = s.CreateUser(ctx, 0, auth.NewUser{Email: "SARAA@example.org", DisplayName: "Other", Password: "long-enough-pw", Role: access.Participant})
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Kind != apperr.Conflict {
+			t.Fatalf("duplicate email: %v", err)
+		}
+		p, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "p@example.org", DisplayName: "Partner", Password: "long-enough-pw", Role: access.Partner, PartnerID: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Roles[0].Scope != "partner:7" || p.PartnerID == nil || *p.PartnerID != 7 {
+			t.Errorf("partner scope: %+v", p.Roles)
+		}
+		entries, _ := audit.List(ctx, db, audit.Filter{Action: "user.create"})
+		if len(entries) != 2 {
+			t.Errorf("%d user.create audit entries, want 2", len(entries))
+		}
+		if strings.Contains(entries[0].Details, "long-enough-pw") {
+			t.Error("the audit log holds a password")
+		}
+
+		for _, tc := range []struct {
+			name  string
+			in    auth.NewUser
+			field string
+		}{
+			{"bad email", auth.NewUser{Email: "nope", DisplayName: "x", Password: "long-enough-pw", Role: access.Participant}, "email"},
+			{"email with name", auth.NewUser{Email: "A <a@b.org>", DisplayName: "x", Password: "long-enough-pw", Role: access.Participant}, "email"},
+			{"no name", auth.NewUser{Email: "a@b.org", DisplayName: "  ", Password: "long-enough-pw", Role: access.Participant}, "display_name"},
+			{"short password", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "short", Role: access.Participant}, "password"},
+			{"unknown role", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: "root"}, "role"},
+			{"anonymous is not assignable", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: access.Anonymous}, "role"},
+			{"partner without organisation", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: access.Partner}, "partner"},
+			{"organisation for a non-partner", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: access.Admin, PartnerID: 2}, "partner"},
+			{"unknown locale", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: access.Admin, Locale: "de"}, "locale"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				_, err := s.CreateUser(ctx, 0, tc.in)
+				if _, ok := fieldsOf(t, err)[tc.field]; !ok {
+					t.Fatalf("no error on %s: %v", tc.field, err)
+				}
+			})
+		}
+		var n int64
+		db.Model(&auth.User{}).Count(&n)
+		if n != 2 {
+			t.Fatalf("%d users after refused creations, want 2", n)
+		}
+	})
+}
+
+func TestAuthenticate(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := auth.NewStore(db)
+		u, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "a@example.org", DisplayName: "A", Password: "long-enough-pw", Role: access.Participant})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Authenticate(ctx, "A@EXAMPLE.org", "long-enough-pw"); err != nil || got.ID != u.ID {
+			t.Fatalf("right credentials: %v", err)
+		}
+		for _, tc := range [][2]string{{"a@example.org", "wrong-password"}, {"nobody@example.org", "long-enough-pw"}, {"", ""}} {
+			if _, err := s.Authenticate(ctx, tc[0], tc[1]); err != auth.ErrBadCredentials {
+				t.Errorf("Authenticate(%q, %q) = %v", tc[0], tc[1], err)
+			}
+		}
+		db.Model(&auth.User{}).Where("id = ?", u.ID).Update("disabled_at", gorm.Expr("CURRENT_TIMESTAMP"))
+		if _, err := s.Authenticate(ctx, "a@example.org", "long-enough-pw"); err != auth.ErrBadCredentials {
+			t.Errorf("disabled user signed in: %v", err)
+		}
+	})
+}
+
+func TestTokens(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := auth.NewStore(db)
+		u, _ := s.CreateUser(ctx, 0, auth.NewUser{Email: "a@example.org", DisplayName: "A", Password: "long-enough-pw", Role: access.Coordinator})
+		tok, rec, err := s.CreateToken(ctx, "a@example.org", "sync")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var row struct{ TokenHash []byte }
+		db.Raw("SELECT token_hash FROM api_tokens WHERE id = ?", rec.ID).Scan(&row)
+		if strings.Contains(string(row.TokenHash), tok) || len(row.TokenHash) != 32 {
+			t.Fatal("the token is stored, not its hash")
+		}
+		got, err := s.UserByToken(ctx, tok)
+		if err != nil || got.ID != u.ID || !got.HasRole(access.Coordinator) {
+			t.Fatalf("UserByToken: %v", err)
+		}
+		for _, bad := range []string{"", "gtg_", "gtg_wrong", tok + "x", strings.TrimPrefix(tok, "gtg_")} {
+			if _, err := s.UserByToken(ctx, bad); err != auth.ErrBadToken {
+				t.Errorf("UserByToken(%q) = %v", bad, err)
+			}
+		}
+		if err := s.RevokeToken(ctx, rec.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UserByToken(ctx, tok); err != auth.ErrBadToken {
+			t.Fatalf("revoked token accepted: %v", err)
+		}
+		if err := s.RevokeToken(ctx, rec.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("second revoke: %v", err)
+		}
+		if _, _, err := s.CreateToken(ctx, "nobody@example.org", "x"); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("token for nobody: %v", err)
+		}
+	})
+}

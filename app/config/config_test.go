@@ -1,0 +1,81 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const goodKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes
+
+func env(m map[string]string) Getenv { return func(k string) string { return m[k] } }
+
+func TestLoadDefaults(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(env(map[string]string{"GOTONG_DATABASE_URL": "sqlite://" + filepath.Join(dir, "g.db")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DefaultLang != "en" || c.MinCell != 5 || c.SecureCookies || c.BaseURL != "http://127.0.0.1:8080" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if len(c.SecretKey) != 32 {
+		t.Fatalf("generated key has %d bytes", len(c.SecretKey))
+	}
+	info, err := os.Stat(filepath.Join(dir, "secret.key"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secret.key: %v %v", info, err)
+	}
+	// The second start reads the same key.
+	c2, err := Load(env(map[string]string{"GOTONG_DATABASE_URL": "sqlite://" + filepath.Join(dir, "g.db")}))
+	if err != nil || string(c2.SecretKey) != string(c.SecretKey) {
+		t.Fatalf("key not kept across starts: %v", err)
+	}
+}
+
+func TestLoadValues(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"GOTONG_ADDR": "0.0.0.0:9000", "GOTONG_DATABASE_URL": "postgres://u@db/gotong",
+		"GOTONG_SECRET_KEY": goodKey, "GOTONG_DEFAULT_LANG": "mn", "GOTONG_BASE_URL": "https://youth.example.org",
+		"GOTONG_MIN_CELL": "10",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.SecureCookies {
+		t.Error("secure cookies should default to true off loopback")
+	}
+	if c.DefaultLang != "mn" || c.MinCell != 10 || c.Addr != "0.0.0.0:9000" {
+		t.Errorf("values: %+v", c)
+	}
+}
+
+// Every bad value stops the program with one line that names its variable.
+func TestLoadRejects(t *testing.T) {
+	for _, tc := range []struct{ name, value string }{
+		{"GOTONG_ADDR", "nonsense"},
+		{"GOTONG_ADDR", "127.0.0.1:99999"},
+		{"GOTONG_DATABASE_URL", "mysql://x"},
+		{"GOTONG_DATABASE_URL", "sqlite://"},
+		{"GOTONG_SECRET_KEY", "not base64!"},
+		{"GOTONG_SECRET_KEY", "c2hvcnQ="},
+		{"GOTONG_DEFAULT_LANG", "de"},
+		{"GOTONG_BASE_URL", "ftp://x"},
+		{"GOTONG_BASE_URL", "not a url"},
+		{"GOTONG_SECURE_COOKIES", "maybe"},
+		{"GOTONG_MIN_CELL", "0"},
+		{"GOTONG_MIN_CELL", "five"},
+	} {
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			m := map[string]string{"GOTONG_SECRET_KEY": goodKey, tc.name: tc.value}
+			_, err := Load(env(m))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if msg := err.Error(); !strings.HasPrefix(msg, tc.name+":") || strings.Contains(msg, "\n") {
+				t.Fatalf("error %q does not name %s on one line", msg, tc.name)
+			}
+		})
+	}
+}

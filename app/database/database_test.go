@@ -1,0 +1,220 @@
+package database_test
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/internal/testdb"
+	"github.com/gotong/gotong/migrations"
+	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// kvTable is the shape of the key-value tables behind sessions and limits.
+type kvTable struct {
+	ID        string `gorm:"primaryKey"`
+	Data      []byte
+	ExpiresAt int64
+}
+
+// models maps every migrated table to the GORM model that reads it. A table
+// without a model, or a model whose fields and the table's columns differ,
+// fails TestModelsMatchSchema.
+var models = map[string]any{
+	"users":            &auth.User{},
+	"role_assignments": &auth.RoleAssignment{},
+	"api_tokens":       &auth.APIToken{},
+	"audit_log":        &audit.Entry{},
+	"sessions":         &kvTable{},
+	"rate_limits":      &kvTable{},
+}
+
+func tables(t *testing.T, db *gorm.DB) []string {
+	names, err := db.Migrator().GetTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, n := range names {
+		if n != "goose_db_version" && n != "sqlite_sequence" {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestMigrationsUpDownUp(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		want := tables(t, db)
+		if len(want) == 0 {
+			t.Fatal("no tables after migrating up")
+		}
+		st, err := database.MigrationStatus(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range st {
+			if _, err := database.MigrateDown(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := tables(t, db); len(got) != 0 {
+			t.Fatalf("tables left after migrating all the way down: %v", got)
+		}
+		if err := database.MigrateUp(ctx, db, quiet); err != nil {
+			t.Fatal(err)
+		}
+		if got := tables(t, db); !equal(got, want) {
+			t.Fatalf("tables after up, down, up = %v, want %v", got, want)
+		}
+		st, err = database.MigrationStatus(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range st {
+			if m.AppliedAt.IsZero() {
+				t.Errorf("migration %d not applied", m.Source.Version)
+			}
+		}
+	})
+}
+
+func TestMigrationsSameVersionsInBothDialects(t *testing.T) {
+	names := map[string][]string{}
+	for _, d := range []string{"sqlite", "postgres"} {
+		files, err := fs.Glob(migrations.FS, d+"/*.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			names[d] = append(names[d], path.Base(f))
+		}
+	}
+	if len(names["sqlite"]) == 0 || !equal(names["sqlite"], names["postgres"]) {
+		t.Fatalf("migration files differ: sqlite %v, postgres %v", names["sqlite"], names["postgres"])
+	}
+}
+
+func TestModelsMatchSchema(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		for _, table := range tables(t, db) {
+			model, ok := models[table]
+			if !ok {
+				t.Errorf("table %s has no model in this test", table)
+				continue
+			}
+			s, err := schema.Parse(model, &sync.Map{}, db.NamingStrategy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fields := map[string]bool{}
+			for _, f := range s.Fields {
+				if f.DBName != "" {
+					fields[f.DBName] = true
+				}
+			}
+			cols, err := db.Migrator().ColumnTypes(table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			columns := map[string]bool{}
+			for _, c := range cols {
+				columns[c.Name()] = true
+				if !fields[c.Name()] {
+					t.Errorf("%s.%s has no field in %T", table, c.Name(), model)
+				}
+			}
+			for f := range fields {
+				if !columns[f] {
+					t.Errorf("%T field %s has no column in %s", model, f, table)
+				}
+			}
+		}
+	})
+}
+
+// TestTxRollsBack proves a failing transaction leaves nothing behind.
+func TestTxRollsBack(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		err := database.Tx(context.Background(), db, func(tx *gorm.DB) error {
+			if err := audit.Record(tx, 0, "test.first", "", "", nil); err != nil {
+				return err
+			}
+			// A NOT NULL violation fails the second write.
+			return tx.Exec("INSERT INTO audit_log (at, action) VALUES (?, NULL)", time.Now()).Error
+		})
+		if err == nil {
+			t.Fatal("transaction succeeded")
+		}
+		var n int64
+		db.Model(&audit.Entry{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d audit entries after a failed transaction", n)
+		}
+	})
+}
+
+func TestKV(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		kv := database.NewKV(db, "sessions")
+		if v, err := kv.Get("missing"); err != nil || v != nil {
+			t.Fatalf("Get(missing) = %q, %v", v, err)
+		}
+		if err := kv.Set("a", []byte("1"), 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := kv.Set("a", []byte("2"), time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := kv.Get("a"); string(v) != "2" {
+			t.Fatalf("Get(a) = %q after overwrite", v)
+		}
+		if err := kv.Set("old", []byte("x"), time.Nanosecond); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1100 * time.Millisecond)
+		if v, _ := kv.Get("old"); v != nil {
+			t.Fatalf("expired key still read: %q", v)
+		}
+		if err := kv.Sweep(); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		db.Table("sessions").Where("id = ?", "old").Count(&n)
+		if n != 0 {
+			t.Fatal("sweep left an expired key")
+		}
+		if err := kv.Delete("a"); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := kv.Get("a"); v != nil {
+			t.Fatal("deleted key still read")
+		}
+	})
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

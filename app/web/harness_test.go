@@ -1,0 +1,207 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app/internal/testdb"
+	"gorm.io/gorm"
+)
+
+// testPassword is the password of every user the tests create.
+const testPassword = "correct-horse-battery"
+
+// env is one test's running portal over a real database.
+type env struct {
+	t   *testing.T
+	db  *gorm.DB
+	app *fiber.App
+	srv *Server
+}
+
+func testConfig() config.Config {
+	return config.Config{
+		Addr:        "127.0.0.1:0",
+		DefaultLang: "en",
+		BaseURL:     "http://127.0.0.1",
+		SecretKey:   []byte("0123456789abcdef0123456789abcdef"),
+		MinCell:     5,
+	}
+}
+
+func newEnv(t *testing.T, db *gorm.DB) *env {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	app, srv, err := New(testConfig(), db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, db: db, app: app, srv: srv}
+}
+
+// eachEnv runs fn against a portal on every test database.
+func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) { fn(t, newEnv(t, db)) })
+}
+
+// user creates a user with role (partner users get organisation 1).
+func (e *env) user(email, role string) *auth.User {
+	e.t.Helper()
+	n := auth.NewUser{Email: email, DisplayName: strings.Split(email, "@")[0], Password: testPassword, Role: role}
+	if role == access.Partner {
+		n.PartnerID = 1
+	}
+	u, err := auth.NewStore(e.db).CreateUser(context.Background(), 0, n)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+// token creates an API token for the user with email.
+func (e *env) token(email string) string {
+	e.t.Helper()
+	tok, _, err := auth.NewStore(e.db).CreateToken(context.Background(), email, "test")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tok
+}
+
+// listen serves the app on a loopback port for a real client (a browser)
+// and returns its base URL.
+func (e *env) listen() string {
+	e.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = Serve(ctx, e.app, ln, 5*time.Second); close(done) }()
+	e.t.Cleanup(func() { cancel(); <-done })
+	return "http://" + ln.Addr().String()
+}
+
+// client is a cookie-keeping client of the in-memory app.
+type client struct {
+	e       *env
+	cookies map[string]string
+	header  http.Header // sent with every request
+}
+
+func (e *env) client() *client {
+	return &client{e: e, cookies: map[string]string{}, header: http.Header{}}
+}
+
+// response is a read response.
+type response struct {
+	*http.Response
+	Body string
+}
+
+func (c *client) do(req *http.Request) *response {
+	c.e.t.Helper()
+	for k, vs := range c.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := c.e.app.Test(req, -1)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, ck := range res.Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	return &response{Response: res, Body: string(b)}
+}
+
+func (c *client) get(path string) *response {
+	return c.do(httpRequest(http.MethodGet, path, "", ""))
+}
+
+// postForm posts form values as a browser would; the CSRF token of the
+// last page is added unless the values hold a _csrf already.
+func (c *client) postForm(path string, vals url.Values) *response {
+	if _, ok := vals["_csrf"]; !ok {
+		vals.Set("_csrf", c.cookies["gotong_csrf"])
+	}
+	return c.do(httpRequest(http.MethodPost, path, vals.Encode(), fiber.MIMEApplicationForm))
+}
+
+// api sends a JSON API request with an optional bearer token.
+func (c *client) api(method, path, token, body string) *response {
+	req := httpRequest(method, path, body, fiber.MIMEApplicationJSON)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return c.do(req)
+}
+
+func httpRequest(method, path, body, contentType string) *http.Request {
+	req, _ := http.NewRequest(method, "http://gotong.test"+path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return req
+}
+
+// login signs in through the real form and fails the test otherwise.
+func (c *client) login(email string) {
+	c.e.t.Helper()
+	c.get("/login")
+	res := c.postForm("/login", url.Values{"email": {email}, "password": {testPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		c.e.t.Fatalf("login %s: status %d", email, res.StatusCode)
+	}
+}
+
+// apiErr decodes an API error body and checks its shape.
+func apiErr(t *testing.T, r *response) apiErrorBody {
+	t.Helper()
+	var body apiError
+	dec := json.NewDecoder(strings.NewReader(r.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		t.Fatalf("error body %q is not API.md's shape: %v", r.Body, err)
+	}
+	if body.Error.Code == "" || body.Error.Message == "" {
+		t.Fatalf("error body %q lacks code or message", r.Body)
+	}
+	return body.Error
+}
+
+var htmlLang = regexp.MustCompile(`<html lang="([a-z]+)">`)
+
+// pageLang returns the lang attribute of a page.
+func pageLang(body string) string {
+	m := htmlLang.FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
