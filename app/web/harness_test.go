@@ -44,8 +44,13 @@ func testConfig() config.Config {
 
 func newEnv(t *testing.T, db *gorm.DB) *env {
 	t.Helper()
+	return newEnvConfig(t, db, testConfig())
+}
+
+func newEnvConfig(t *testing.T, db *gorm.DB, cfg config.Config) *env {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, srv, err := New(testConfig(), db, log)
+	app, srv, err := New(cfg, db, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,6 +154,11 @@ func (c *client) postForm(path string, vals url.Values) *response {
 	if _, ok := vals["_csrf"]; !ok {
 		vals.Set("_csrf", c.cookies["gotong_csrf"])
 	}
+	return c.postRaw(path, vals)
+}
+
+// postRaw posts the form values exactly as given.
+func (c *client) postRaw(path string, vals url.Values) *response {
 	return c.do(httpRequest(http.MethodPost, path, vals.Encode(), fiber.MIMEApplicationForm))
 }
 
@@ -204,4 +214,3 @@ func pageLang(body string) string {
 	}
 	return m[1]
 }
-

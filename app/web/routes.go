@@ -51,6 +51,4 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, patch, "/api/v1/me", access.AccountWrite, s.apiMeUpdate)
 	s.handle(app, get, "/api/v1/users", access.UsersRead, s.apiUsers)
 	s.handle(app, get, "/api/v1/audit", access.AuditRead, s.apiAudit)
-
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -69,7 +69,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		sessions: session.New(session.Config{
 			Storage:        database.NewKV(db, "sessions"),
 			Expiration:     SessionLifetime,
-			CookieName:     "gotong_session",
+			KeyLookup:      "cookie:gotong_session",
 			CookieHTTPOnly: true,
 			CookieSameSite: "Lax",
 			CookieSecure:   cfg.SecureCookies,
