@@ -10,7 +10,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
-	"github.com/gotong/gotong/app/internal/testdb"
+	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
 

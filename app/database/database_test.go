@@ -14,7 +14,7 @@ import (
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/database"
-	"github.com/gotong/gotong/app/internal/testdb"
+	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/migrations"
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"

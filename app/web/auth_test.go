@@ -11,7 +11,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
-	"github.com/gotong/gotong/app/internal/testdb"
+	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
 

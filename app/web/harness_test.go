@@ -17,7 +17,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/config"
-	"github.com/gotong/gotong/app/internal/testdb"
+	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
 

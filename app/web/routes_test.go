@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/gotong/gotong/app/access"
-	"github.com/gotong/gotong/app/internal/testdb"
+	"github.com/gotong/gotong/app/testdb"
 )
 
 // TestEveryRouteHasPermission walks the router: a route registered without

@@ -1,0 +1,44 @@
+# Gotong — two commands do the set-up: `make run` and `make test`.
+
+GO          ?= go
+BIN         := bin/gotong
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# The default database of `make run`; set GOTONG_DATABASE_URL to use another.
+DB_FILE     := data/gotong.db
+
+.PHONY: all build run demo test test-short lint fmt bench clean
+
+all: build
+
+## build: compile the single binary into bin/gotong
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/gotong
+
+## run: serve on 127.0.0.1:8080 from the SQLite file, with demo data when the database is new
+run: build
+	@if [ -z "$$GOTONG_DATABASE_URL" ] && [ ! -f $(DB_FILE) ]; then ./$(BIN) seed demo; fi
+	./$(BIN) serve
+
+## demo: add the demo data (idempotent)
+demo: build
+	./$(BIN) seed demo
+
+## test: the whole suite on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
+test:
+	$(GO) test -race -count=1 ./...
+
+## test-short: the suite without the browser tests
+test-short:
+	$(GO) test -short -count=1 ./...
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin

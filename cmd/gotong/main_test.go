@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/testdb"
+)
+
+// cmdEnv runs the command against one database.
+type cmdEnv struct {
+	t   *testing.T
+	env map[string]string
+}
+
+func newCmdEnv(t *testing.T, dialect string) *cmdEnv {
+	return &cmdEnv{t: t, env: map[string]string{
+		"GOTONG_DATABASE_URL": testdb.URL(t, dialect),
+		"GOTONG_SECRET_KEY":   "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+	}}
+}
+
+func (c *cmdEnv) run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb, func(k string) string { return c.env[k] })
+	return code, out.String(), errb.String()
+}
+
+func eachCmd(t *testing.T, fn func(t *testing.T, c *cmdEnv)) {
+	for _, d := range testdb.Dialects() {
+		t.Run(d, func(t *testing.T) { fn(t, newCmdEnv(t, d)) })
+	}
+}
+
+// Wrong commands, flags and values exit non-zero with one line on stderr.
+func TestUsageErrors(t *testing.T) {
+	c := newCmdEnv(t, database.SQLite)
+	for _, args := range [][]string{
+		{},
+		{"bogus"},
+		{"serve", "--port", "1"},
+		{"serve", "extra"},
+		{"migrate"},
+		{"migrate", "sideways"},
+		{"seed", "everything"},
+		{"user", "delete"},
+		{"user", "create", "--email", "a@b.org"},
+		{"user", "create", "--email", "a@b.org", "--name", "A", "--password", "long-enough-pw", "--role", "root"},
+		{"user", "create", "--email", "a@b.org", "--name", "A", "--password", "long-enough-pw", "--role", "partner"},
+		{"user", "create", "--email", "a@b.org", "--name", "A", "--password", "long-enough-pw", "--role", "admin", "--partner", "x"},
+		{"token", "create", "--email", "nobody@example.org", "--name", "x"},
+		{"token", "create"},
+		{"token", "revoke", "--id", "0"},
+		{"token", "revoke", "--id", "999"},
+		{"backup"},
+	} {
+		code, _, stderr := c.run(args...)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		last := lines[len(lines)-1]
+		if code == 0 || !strings.HasPrefix(last, "gotong: ") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		// Only the migration log (JSON) may come before the error line.
+		for _, l := range lines[:len(lines)-1] {
+			if !strings.HasPrefix(l, "{") {
+				t.Errorf("%v: more than one line of error: %q", args, stderr)
+			}
+		}
+	}
+	bad := &cmdEnv{t: t, env: map[string]string{"GOTONG_DEFAULT_LANG": "de"}}
+	code, _, stderr := bad.run("serve")
+	if code != 2 || stderr != "gotong: GOTONG_DEFAULT_LANG: \"de\" is not one of en, fr, mn, id\n" {
+		t.Errorf("bad environment: %d %q", code, stderr)
+	}
+}
+
+func TestUserAndTokenCommands(t *testing.T) {
+	eachCmd(t, func(t *testing.T, c *cmdEnv) {
+		code, out, stderr := c.run("user", "create", "--email", "Ana@Example.org", "--name", "Ana", "--password", "long-enough-pw", "--role", "coordinator")
+		if code != 0 || !strings.Contains(out, "ana@example.org") {
+			t.Fatalf("user create: %d %q %q", code, out, stderr)
+		}
+		if code, _, stderr := c.run("user", "create", "--email", "ana@example.org", "--name", "Ana", "--password", "long-enough-pw", "--role", "admin"); code == 0 || !strings.Contains(stderr, "already exists") {
+			t.Fatalf("duplicate user: %d %q", code, stderr)
+		}
+		code, out, _ = c.run("token", "create", "--email", "ana@example.org", "--name", "sync")
+		if code != 0 {
+			t.Fatalf("token create: %d", code)
+		}
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		token := lines[len(lines)-1]
+		if !strings.HasPrefix(token, "gtg_") || strings.Contains(token, " ") {
+			t.Fatalf("the token is not alone on the last line: %q", out)
+		}
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer database.Close(db)
+		store := auth.NewStore(db)
+		if u, err := store.UserByToken(context.Background(), token); err != nil || u.Email != "ana@example.org" {
+			t.Fatalf("printed token does not authenticate: %v", err)
+		}
+		code, out, _ = c.run("token", "list", "--email", "ana@example.org")
+		if code != 0 || !strings.Contains(out, "sync") || !strings.Contains(out, "active") {
+			t.Fatalf("token list: %d %q", code, out)
+		}
+		id := strings.Fields(out)[0]
+		if code, _, _ := c.run("token", "revoke", "--id", id); code != 0 {
+			t.Fatalf("token revoke: %d", code)
+		}
+		if _, err := store.UserByToken(context.Background(), token); err == nil {
+			t.Fatal("revoked token still authenticates")
+		}
+	})
+}
+
+func TestSeedDemoIsIdempotent(t *testing.T) {
+	eachCmd(t, func(t *testing.T, c *cmdEnv) {
+		code, out, _ := c.run("seed", "demo")
+		if code != 0 || strings.Count(out, "created") != len(demoUsers) || !strings.Contains(out, DemoPassword) {
+			t.Fatalf("seed: %d %q", code, out)
+		}
+		code, out, _ = c.run("seed", "demo")
+		if code != 0 || strings.Contains(out, "created") || strings.Count(out, "exists") != len(demoUsers) {
+			t.Fatalf("second seed: %d %q", code, out)
+		}
+		roles := map[string]bool{}
+		for _, u := range demoUsers {
+			roles[u.Role] = true
+		}
+		if len(roles) != 5 {
+			t.Fatalf("demo users cover %d roles, want every assignable role", len(roles))
+		}
+	})
+}
+
+func TestMigrateCommands(t *testing.T) {
+	eachCmd(t, func(t *testing.T, c *cmdEnv) {
+		if code, _, stderr := c.run("migrate", "up"); code != 0 {
+			t.Fatalf("up: %q", stderr)
+		}
+		code, out, _ := c.run("migrate", "status")
+		if code != 0 || !strings.Contains(out, "00001_foundation.sql") || !strings.Contains(out, "applied") {
+			t.Fatalf("status: %q", out)
+		}
+		if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back version 1") {
+			t.Fatalf("down: %q", out)
+		}
+		if _, out, _ := c.run("migrate", "status"); !strings.Contains(out, "pending") {
+			t.Fatalf("status after down: %q", out)
+		}
+	})
+}
+
+func TestBackup(t *testing.T) {
+	c := newCmdEnv(t, database.SQLite)
+	c.run("seed", "demo")
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if code, _, stderr := c.run("backup", "--out", out); code != 0 {
+		t.Fatalf("backup: %q", stderr)
+	}
+	copyEnv := &cmdEnv{t: t, env: map[string]string{"GOTONG_DATABASE_URL": "sqlite://" + out, "GOTONG_SECRET_KEY": c.env["GOTONG_SECRET_KEY"]}}
+	if _, got, _ := copyEnv.run("seed", "demo"); strings.Contains(got, "created") {
+		t.Fatalf("the backup lacks the demo users: %q", got)
+	}
+	if code, _, _ := c.run("backup", "--out", out); code == 0 {
+		t.Fatal("backup overwrote an existing file")
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Fatal(err)
+	}
+}
