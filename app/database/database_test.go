@@ -11,9 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/outbox"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/migrations"
 	"gorm.io/gorm"
@@ -33,12 +37,20 @@ type kvTable struct {
 // without a model, or a model whose fields and the table's columns differ,
 // fails TestModelsMatchSchema.
 var models = map[string]any{
-	"users":            &auth.User{},
-	"role_assignments": &auth.RoleAssignment{},
-	"api_tokens":       &auth.APIToken{},
-	"audit_log":        &audit.Entry{},
-	"sessions":         &kvTable{},
-	"rate_limits":      &kvTable{},
+	"users":                 &auth.User{},
+	"role_assignments":      &auth.RoleAssignment{},
+	"api_tokens":            &auth.APIToken{},
+	"audit_log":             &audit.Entry{},
+	"outbox":                &outbox.Message{},
+	"sessions":              &kvTable{},
+	"people":                &people.Person{},
+	"person_sensitive":      &people.SensitiveRow{},
+	"activities":            &activities.Activity{},
+	"activity_translations": &activities.Translation{},
+	"quota_rules":           &activities.QuotaRule{},
+	"activity_facilitators": &activities.Facilitator{},
+	"registrations":         &registration.Registration{},
+	"rate_limits":           &kvTable{},
 }
 
 func tables(t *testing.T, db *gorm.DB) []string {

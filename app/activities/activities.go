@@ -1,0 +1,168 @@
+// Package activities keeps trainings, well-being workshops and camps: their
+// dates, places, capacity, quota rules and texts in each language.
+package activities
+
+import (
+	"time"
+)
+
+// Kinds, audiences, modes and statuses of an activity.
+const (
+	KindTraining  = "training"
+	KindWellbeing = "wellbeing"
+	KindCamp      = "camp"
+
+	AudienceYouth = "youth"
+	AudienceStaff = "staff"
+
+	ModeInPerson = "in_person"
+	ModeOnline   = "online"
+	ModeHybrid   = "hybrid"
+
+	StatusDraft     = "draft"
+	StatusPublished = "published"
+	StatusCancelled = "cancelled"
+	StatusCompleted = "completed"
+)
+
+// Kinds, Audiences, Modes and Statuses list the allowed values in display order.
+var (
+	Kinds     = []string{KindTraining, KindWellbeing, KindCamp}
+	Audiences = []string{AudienceYouth, AudienceStaff}
+	Modes     = []string{ModeInPerson, ModeOnline, ModeHybrid}
+	Statuses  = []string{StatusDraft, StatusPublished, StatusCancelled, StatusCompleted}
+)
+
+// Activity is one training, workshop or camp.
+type Activity struct {
+	ID                   int64
+	Slug                 string
+	Kind                 string
+	Audience             string
+	AgeMin               *int
+	AgeMax               *int
+	Mode                 string
+	Region               string
+	Venue                string
+	OnlineURL            string
+	StartsAt             time.Time
+	EndsAt               time.Time
+	RegistrationOpensAt  *time.Time
+	RegistrationClosesAt *time.Time
+	Capacity             int
+	Status               string
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	Translations         []Translation `gorm:"foreignKey:ActivityID"`
+	Quotas               []QuotaRule   `gorm:"foreignKey:ActivityID"`
+}
+
+// Translation is an activity's text in one language.
+type Translation struct {
+	ActivityID  int64  `gorm:"primaryKey"`
+	Locale      string `gorm:"primaryKey"`
+	Title       string
+	Summary     string
+	Description string
+}
+
+// TableName is the migrated table.
+func (Translation) TableName() string { return "activity_translations" }
+
+// QuotaRule reserves a share of the seats for people with an attribute until
+// ReleaseAt (the registration close when nil).
+type QuotaRule struct {
+	ID         int64
+	ActivityID int64
+	Position   int
+	Attribute  string
+	Share      float64
+	ReleaseAt  *time.Time
+}
+
+// Facilitator links an activity to a user who leads it.
+type Facilitator struct {
+	ActivityID int64 `gorm:"primaryKey"`
+	UserID     int64 `gorm:"primaryKey"`
+}
+
+// TableName is the migrated table.
+func (Facilitator) TableName() string { return "activity_facilitators" }
+
+// Text is one of an activity's texts in the wanted language, and whether it
+// fell back to another language because the wanted one is missing.
+type Text struct {
+	Title, Summary, Description string
+	Lang                        string // the language the text is in
+	Fallback                    bool
+}
+
+// TextIn returns the activity's texts in lang, else in def, else in the
+// first language that has a title.
+func (a *Activity) TextIn(lang, def string) Text {
+	pick := func(l string) (Translation, bool) {
+		for _, t := range a.Translations {
+			if t.Locale == l && t.Title != "" {
+				return t, true
+			}
+		}
+		return Translation{}, false
+	}
+	for _, l := range []string{lang, def} {
+		if t, ok := pick(l); ok {
+			return Text{Title: t.Title, Summary: t.Summary, Description: t.Description, Lang: l, Fallback: l != lang}
+		}
+	}
+	for _, t := range a.Translations {
+		if t.Title != "" {
+			return Text{Title: t.Title, Summary: t.Summary, Description: t.Description, Lang: t.Locale, Fallback: true}
+		}
+	}
+	return Text{Lang: lang}
+}
+
+// ReleaseTime is when a rule's unfilled reserved seats become general.
+func (a *Activity) ReleaseTime(q QuotaRule) *time.Time {
+	if q.ReleaseAt != nil {
+		return q.ReleaseAt
+	}
+	return a.RegistrationClosesAt
+}
+
+// Released reports whether rule q has been released at now.
+func (a *Activity) Released(q QuotaRule, now time.Time) bool {
+	t := a.ReleaseTime(q)
+	return t != nil && !now.Before(*t)
+}
+
+// RegistrationOpen reports whether the activity takes registrations at now,
+// and the message id of the reason when it does not.
+func (a *Activity) RegistrationOpen(now time.Time) (bool, string) {
+	switch {
+	case a.Status != StatusPublished:
+		return false, "error_registration_not_published"
+	case a.RegistrationOpensAt != nil && now.Before(*a.RegistrationOpensAt):
+		return false, "error_registration_not_open_yet"
+	case a.RegistrationClosesAt != nil && !now.Before(*a.RegistrationClosesAt):
+		return false, "error_registration_closed"
+	case !now.Before(a.StartsAt):
+		return false, "error_registration_closed"
+	}
+	return true, ""
+}
+
+// AgeAllowed reports whether someone born in birthYear fits the age range
+// on the day the activity starts. Only the year is known, so a person is
+// given the benefit of the doubt: they fit if some birthday in that year
+// would make them fit.
+func (a *Activity) AgeAllowed(birthYear int) bool {
+	oldest := a.StartsAt.Year() - birthYear // birthday already passed
+	youngest := oldest - 1                  // birthday still to come
+	if a.AgeMin != nil && oldest < *a.AgeMin {
+		return false
+	}
+	if a.AgeMax != nil && youngest > *a.AgeMax {
+		return false
+	}
+	return true
+}

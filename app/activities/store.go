@@ -1,0 +1,491 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/regions"
+	"gorm.io/gorm"
+)
+
+// MaxCapacity bounds an activity's seats.
+const MaxCapacity = 100000
+
+// QuotaAttributes are the attributes a quota rule may reserve seats for.
+var QuotaAttributes = []string{"rural", "disability", "minority"}
+
+// Input is what creating or changing an activity may set; nil leaves a
+// field as it is (or at its default when creating).
+type Input struct {
+	Slug                 *string
+	Kind                 *string
+	Audience             *string
+	AgeMin               *int
+	AgeMax               *int
+	Mode                 *string
+	Region               *string
+	Venue                *string
+	OnlineURL            *string
+	StartsAt             *time.Time
+	EndsAt               *time.Time
+	RegistrationOpensAt  *time.Time
+	RegistrationClosesAt *time.Time
+	Capacity             *int
+	Title                map[string]string
+	Summary              map[string]string
+	Description          map[string]string
+	Quotas               *[]QuotaInput
+}
+
+// QuotaInput is one quota rule as given.
+type QuotaInput struct {
+	Attribute string
+	Share     float64
+	ReleaseAt *time.Time
+}
+
+// CapacityHook applies a capacity change to the registrations inside the
+// transaction that changes the activity (the registration service does it;
+// it is a hook so this package need not know seat allocation).
+type CapacityHook func(tx *gorm.DB, activityID int64, capacity int) error
+
+// Store reads and writes activities.
+type Store struct {
+	db         *gorm.DB
+	onCapacity CapacityHook
+}
+
+// NewStore returns a store; onCapacity runs when a saved activity's capacity changes.
+func NewStore(db *gorm.DB, onCapacity CapacityHook) *Store {
+	return &Store{db: db, onCapacity: onCapacity}
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+func oneOf(v string, allowed []string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// apply merges in into a, checking every field; it reports all problems.
+func apply(a *Activity, in Input, f apperr.Fields) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = strings.TrimSpace(*v)
+		}
+	}
+	set(&a.Slug, in.Slug)
+	set(&a.Kind, in.Kind)
+	set(&a.Audience, in.Audience)
+	set(&a.Mode, in.Mode)
+	set(&a.Region, in.Region)
+	set(&a.Venue, in.Venue)
+	set(&a.OnlineURL, in.OnlineURL)
+	if in.AgeMin != nil {
+		a.AgeMin = in.AgeMin
+	}
+	if in.AgeMax != nil {
+		a.AgeMax = in.AgeMax
+	}
+	if in.StartsAt != nil {
+		a.StartsAt = in.StartsAt.UTC()
+	}
+	if in.EndsAt != nil {
+		a.EndsAt = in.EndsAt.UTC()
+	}
+	if in.RegistrationOpensAt != nil {
+		t := in.RegistrationOpensAt.UTC()
+		a.RegistrationOpensAt = &t
+	}
+	if in.RegistrationClosesAt != nil {
+		t := in.RegistrationClosesAt.UTC()
+		a.RegistrationClosesAt = &t
+	}
+	if in.Capacity != nil {
+		a.Capacity = *in.Capacity
+	}
+	for _, m := range []map[string]string{in.Title, in.Summary, in.Description} {
+		for lang := range m {
+			if !i18n.IsSupported(lang) {
+				f.Add("title", "error_locale_unknown")
+			}
+		}
+	}
+	for _, lang := range i18n.Supported {
+		var t *Translation
+		for i := range a.Translations {
+			if a.Translations[i].Locale == lang {
+				t = &a.Translations[i]
+			}
+		}
+		_, hasT := in.Title[lang]
+		_, hasS := in.Summary[lang]
+		_, hasD := in.Description[lang]
+		if !hasT && !hasS && !hasD {
+			continue
+		}
+		if t == nil {
+			a.Translations = append(a.Translations, Translation{ActivityID: a.ID, Locale: lang})
+			t = &a.Translations[len(a.Translations)-1]
+		}
+		if hasT {
+			t.Title = strings.TrimSpace(in.Title[lang])
+		}
+		if hasS {
+			t.Summary = strings.TrimSpace(in.Summary[lang])
+		}
+		if hasD {
+			t.Description = strings.TrimSpace(in.Description[lang])
+		}
+	}
+	if in.Quotas != nil {
+		a.Quotas = nil
+		for i, q := range *in.Quotas {
+			r := QuotaRule{ActivityID: a.ID, Position: i, Attribute: q.Attribute, Share: q.Share}
+			if q.ReleaseAt != nil {
+				t := q.ReleaseAt.UTC()
+				r.ReleaseAt = &t
+			}
+			a.Quotas = append(a.Quotas, r)
+		}
+	}
+	validate(a, f)
+}
+
+// validate checks a whole activity.
+func validate(a *Activity, f apperr.Fields) {
+	if a.Slug != "" && (len(a.Slug) > 80 || !slugPattern.MatchString(a.Slug)) {
+		f.Add("slug", "error_slug")
+	}
+	if !oneOf(a.Kind, Kinds) {
+		f.Add("kind", "error_kind_unknown")
+	}
+	if !oneOf(a.Audience, Audiences) {
+		f.Add("audience", "error_audience_unknown")
+	}
+	if !oneOf(a.Mode, Modes) {
+		f.Add("mode", "error_mode_unknown")
+	}
+	if a.Region != "" && !regions.Valid(a.Region) {
+		f.Add("region", "error_region_unknown")
+	}
+	if utf8.RuneCountInString(a.Venue) > 200 {
+		f.Add("venue", "error_too_long", "Max", 200)
+	}
+	if a.OnlineURL != "" {
+		if u, err := url.Parse(a.OnlineURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			f.Add("online_url", "error_url")
+		}
+	}
+	for _, age := range []struct {
+		field string
+		v     *int
+	}{{"age_min", a.AgeMin}, {"age_max", a.AgeMax}} {
+		if age.v != nil && (*age.v < 0 || *age.v > 120) {
+			f.Add(age.field, "error_age_value")
+		}
+	}
+	if a.AgeMin != nil && a.AgeMax != nil && *a.AgeMin > *a.AgeMax {
+		f.Add("age_max", "error_age_order")
+	}
+	if a.StartsAt.IsZero() {
+		f.Add("starts_at", "error_required")
+	}
+	if a.EndsAt.IsZero() {
+		f.Add("ends_at", "error_required")
+	} else if !a.StartsAt.IsZero() && !a.EndsAt.After(a.StartsAt) {
+		f.Add("ends_at", "error_ends_before_starts")
+	}
+	if a.RegistrationOpensAt != nil && a.RegistrationClosesAt != nil && !a.RegistrationClosesAt.After(*a.RegistrationOpensAt) {
+		f.Add("registration_closes_at", "error_closes_before_opens")
+	}
+	if a.RegistrationClosesAt != nil && !a.EndsAt.IsZero() && a.RegistrationClosesAt.After(a.EndsAt) {
+		f.Add("registration_closes_at", "error_closes_after_end")
+	}
+	if a.Capacity < 1 || a.Capacity > MaxCapacity {
+		f.Add("capacity", "error_capacity_range", "Max", MaxCapacity)
+	}
+	title := false
+	for _, t := range a.Translations {
+		title = title || t.Title != ""
+		if utf8.RuneCountInString(t.Title) > 200 {
+			f.Add("title", "error_too_long", "Max", 200)
+		}
+		if utf8.RuneCountInString(t.Summary) > 500 {
+			f.Add("summary", "error_too_long", "Max", 500)
+		}
+		if utf8.RuneCountInString(t.Description) > 20000 {
+			f.Add("description", "error_too_long", "Max", 20000)
+		}
+	}
+	if !title {
+		f.Add("title", "error_title_required")
+	}
+	seen := map[string]bool{}
+	reserved := 0
+	for _, q := range a.Quotas {
+		switch {
+		case !oneOf(q.Attribute, QuotaAttributes):
+			f.Add("quotas", "error_quota_attribute")
+		case seen[q.Attribute]:
+			f.Add("quotas", "error_quota_duplicate")
+		case !(q.Share > 0 && q.Share <= 1):
+			f.Add("quotas", "error_quota_share")
+		}
+		seen[q.Attribute] = true
+		if q.Share > 0 && q.Share <= 1 && a.Capacity > 0 {
+			reserved += ReservedSeats(a.Capacity, q.Share)
+		}
+	}
+	if reserved > a.Capacity && a.Capacity > 0 {
+		f.Add("quotas", "error_quota_total")
+	}
+}
+
+// ReservedSeats mirrors registration.ReservedSeats (ceil with float slack),
+// which this package cannot import; a test in registration holds the two equal.
+func ReservedSeats(capacity int, share float64) int {
+	n := int(float64(capacity)*share - 1e-9)
+	if float64(n) < float64(capacity)*share-1e-9 {
+		n++
+	}
+	if n > capacity {
+		n = capacity
+	}
+	return n
+}
+
+// Create validates and stores a new draft activity. A missing slug is made
+// from the English title, or the first title given, and made unique.
+func (s *Store) Create(ctx context.Context, actorID int64, in Input) (*Activity, error) {
+	a := &Activity{Audience: AudienceYouth, Mode: ModeInPerson, Status: StatusDraft}
+	f := apperr.Fields{}
+	apply(a, in, f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		if a.Slug == "" {
+			slug, err := uniqueSlug(tx, Slugify(a.TextIn("en", "en").Title))
+			if err != nil {
+				return err
+			}
+			a.Slug = slug
+		}
+		if err := tx.Create(a).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return apperr.Fields{"slug": {ID: "error_slug_taken"}}.Err()
+			}
+			return fmt.Errorf("activities: unable to create: %w", err)
+		}
+		return audit.Record(tx, actorID, "activity.create", "activity", strconv.FormatInt(a.ID, 10), nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func uniqueSlug(tx *gorm.DB, base string) (string, error) {
+	if base == "" {
+		base = "activity"
+	}
+	slug := base
+	for i := 2; ; i++ {
+		var n int64
+		if err := tx.Model(&Activity{}).Where("slug = ?", slug).Count(&n).Error; err != nil {
+			return "", err
+		}
+		if n == 0 {
+			return slug, nil
+		}
+		slug = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+func (s *Store) get(tx *gorm.DB, id int64) (*Activity, error) {
+	var a Activity
+	err := tx.Preload("Translations").Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Take(&a, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("activities: unable to fetch: %w", err)
+	}
+	return &a, nil
+}
+
+// Get returns one activity with its texts and rules.
+func (s *Store) Get(ctx context.Context, id int64) (*Activity, error) {
+	return s.get(s.db.WithContext(ctx), id)
+}
+
+// GetBySlug returns one activity by slug.
+func (s *Store) GetBySlug(ctx context.Context, slug string) (*Activity, error) {
+	var id int64
+	err := s.db.WithContext(ctx).Model(&Activity{}).Where("slug = ?", slug).Select("id").Take(&id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// Filter narrows a list of activities; zero values match all.
+type Filter struct {
+	Kind, Status, Region, Mode string
+}
+
+// List returns activities matching f, soonest first, with texts and rules.
+func (s *Store) List(ctx context.Context, f Filter) ([]Activity, error) {
+	q := s.db.WithContext(ctx).Preload("Translations").Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
+	for col, v := range map[string]string{"kind": f.Kind, "status": f.Status, "region": f.Region, "mode": f.Mode} {
+		if v != "" {
+			q = q.Where(col+" = ?", v)
+		}
+	}
+	var out []Activity
+	if err := q.Order("starts_at, id").Limit(500).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("activities: unable to list: %w", err)
+	}
+	return out, nil
+}
+
+// Update merges in into the activity and saves it in one transaction,
+// with the capacity change applied to the registrations.
+func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activity, error) {
+	var out *Activity
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		a, err := s.get(tx, id)
+		if err != nil {
+			return err
+		}
+		oldCapacity := a.Capacity
+		f := apperr.Fields{}
+		apply(a, in, f)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if err := tx.Omit("Translations", "Quotas").Save(a).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return apperr.Fields{"slug": {ID: "error_slug_taken"}}.Err()
+			}
+			return fmt.Errorf("activities: unable to save: %w", err)
+		}
+		if err := tx.Where("activity_id = ?", id).Delete(&Translation{}).Error; err != nil {
+			return err
+		}
+		for i := range a.Translations {
+			a.Translations[i].ActivityID = id
+		}
+		if len(a.Translations) > 0 {
+			if err := tx.Create(&a.Translations).Error; err != nil {
+				return err
+			}
+		}
+		if in.Quotas != nil {
+			if err := tx.Where("activity_id = ?", id).Delete(&QuotaRule{}).Error; err != nil {
+				return err
+			}
+			for i := range a.Quotas {
+				a.Quotas[i].ID, a.Quotas[i].ActivityID = 0, id
+			}
+			if len(a.Quotas) > 0 {
+				if err := tx.Create(&a.Quotas).Error; err != nil {
+					return err
+				}
+			}
+		}
+		if (a.Capacity != oldCapacity || in.Quotas != nil) && s.onCapacity != nil {
+			if err := s.onCapacity(tx, id, a.Capacity); err != nil {
+				return err
+			}
+		}
+		out = a
+		return audit.Record(tx, actorID, "activity.update", "activity", strconv.FormatInt(id, 10), nil)
+	})
+	return out, err
+}
+
+// SetStatus moves an activity to status: drafts are published, published
+// ones cancelled or completed.
+func (s *Store) SetStatus(ctx context.Context, actorID, id int64, status string) (*Activity, error) {
+	allowed := map[string][]string{
+		StatusPublished: {StatusDraft},
+		StatusCancelled: {StatusDraft, StatusPublished},
+		StatusCompleted: {StatusPublished},
+	}
+	var out *Activity
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		a, err := s.get(tx, id)
+		if err != nil {
+			return err
+		}
+		if !oneOf(a.Status, allowed[status]) {
+			return apperr.New(apperr.Conflict, "error_status_change")
+		}
+		a.Status = status
+		if err := tx.Model(a).Updates(map[string]any{"status": status, "updated_at": time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+		out = a
+		return audit.Record(tx, actorID, "activity."+status, "activity", strconv.FormatInt(id, 10), nil)
+	})
+	return out, err
+}
+
+// Slugify makes a URL slug from a title, transliterating Cyrillic.
+func Slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		var s string
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			s = string(r)
+		default:
+			s = translit[r]
+		}
+		if s == "" {
+			if b.Len() > 0 {
+				dash = true
+			}
+			continue
+		}
+		if dash {
+			b.WriteByte('-')
+			dash = false
+		}
+		b.WriteString(s)
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+var translit = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "yo", 'ж': "j", 'з': "z", 'и': "i",
+	'й': "i", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'ө': "u", 'п': "p", 'р': "r", 'с': "s",
+	'т': "t", 'у': "u", 'ү': "u", 'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "sh",
+	'ъ': "", 'ы': "y", 'ь': "", 'э': "e", 'ю': "yu", 'я': "ya",
+	'à': "a", 'â': "a", 'ç': "c", 'é': "e", 'è': "e", 'ê': "e", 'ë': "e", 'î': "i", 'ï': "i",
+	'ô': "o", 'ù': "u", 'û': "u", 'ü': "u", 'ÿ': "y", 'œ': "oe", 'æ': "ae",
+}

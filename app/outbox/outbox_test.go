@@ -1,0 +1,785 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/mail"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/testdb"
+	"gorm.io/gorm"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// delivery is one message as the test SMTP server received it.
+type delivery struct {
+	From, To string
+	TLS      bool
+	User     string
+	Raw      []byte
+}
+
+// mailServer is a real SMTP server (go-smtp) on loopback that keeps what it
+// receives and can be told to refuse.
+type mailServer struct {
+	Addr string
+
+	mu         sync.Mutex
+	deliveries []delivery
+	rejectRcpt bool
+	rejectData bool
+	user, pass string // when set, AUTH PLAIN with these is required
+}
+
+func (s *mailServer) setReject(rcpt, data bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejectRcpt, s.rejectData = rcpt, data
+}
+
+func (s *mailServer) received() []delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]delivery(nil), s.deliveries...)
+}
+
+type mailSession struct {
+	srv  *mailServer
+	conn *smtp.Conn
+	user string
+	cur  delivery
+}
+
+func (m *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (m *mailSession) Auth(mech string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, user, pass string) error {
+		if user != m.srv.user || pass != m.srv.pass {
+			return smtp.ErrAuthFailed
+		}
+		m.user = user
+		return nil
+	}), nil
+}
+
+func (m *mailSession) Mail(from string, _ *smtp.MailOptions) error {
+	if m.srv.user != "" && m.user == "" {
+		return smtp.ErrAuthRequired
+	}
+	_, isTLS := m.conn.TLSConnectionState()
+	m.cur = delivery{From: from, TLS: isTLS, User: m.user}
+	return nil
+}
+
+func (m *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	m.srv.mu.Lock()
+	defer m.srv.mu.Unlock()
+	if m.srv.rejectRcpt {
+		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: "Mailbox busy, try later"}
+	}
+	m.cur.To = to
+	return nil
+}
+
+func (m *mailSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m.srv.mu.Lock()
+	defer m.srv.mu.Unlock()
+	if m.srv.rejectData {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Content refused"}
+	}
+	m.cur.Raw = raw
+	m.srv.deliveries = append(m.srv.deliveries, m.cur)
+	return nil
+}
+
+func (m *mailSession) Reset()        { m.cur = delivery{} }
+func (m *mailSession) Logout() error { return nil }
+
+// startMailServer serves SMTP on 127.0.0.1:0, with STARTTLS when cfg is set
+// and over TLS from the start when implicit is also set.
+func startMailServer(t *testing.T, cfg *tls.Config, implicit bool) *mailServer {
+	t.Helper()
+	ms := &mailServer{}
+	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &mailSession{srv: ms, conn: c}, nil
+	}))
+	s.Domain = "mail.test"
+	s.EnableSMTPUTF8 = true
+	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
+	s.ErrorLog = serverLog{t}
+	var l net.Listener
+	var err error
+	if implicit {
+		l, err = tls.Listen("tcp", "127.0.0.1:0", cfg)
+	} else {
+		s.TLSConfig = cfg
+		l, err = net.Listen("tcp", "127.0.0.1:0")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms.Addr = l.Addr().String()
+	go func() { _ = s.Serve(l) }()
+	t.Cleanup(func() { _ = s.Close() })
+	return ms
+}
+
+type serverLog struct{ t *testing.T }
+
+func (l serverLog) Printf(format string, v ...any) { l.t.Logf("smtp server: "+format, v...) }
+func (l serverLog) Println(v ...any)               { l.t.Log(append([]any{"smtp server:"}, v...)...) }
+
+func newSender(t *testing.T, ms *mailServer) *SMTPSender {
+	t.Helper()
+	s, err := NewSMTPSender("smtp://" + ms.Addr + "?from=Gotong%20%D0%A5%D0%B0%D0%BC%D1%82%D1%80%D0%B0%D0%BB%20<noreply+camp@gotong.example.org>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// clock is a settable Worker.Now.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func enqueue(t *testing.T, db *gorm.DB, m Message) {
+	t.Helper()
+	if err := database.Tx(context.Background(), db, func(tx *gorm.DB) error { return Enqueue(tx, m) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func only(t *testing.T, db *gorm.DB) Message {
+	t.Helper()
+	var msgs []Message
+	if err := db.Find(&msgs).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages in the outbox, want 1", len(msgs))
+	}
+	return msgs[0]
+}
+
+func pending(t *testing.T, db *gorm.DB) int64 {
+	t.Helper()
+	n, err := Pending(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func near(a, b time.Time) bool { return a.Sub(b).Abs() < 2*time.Second }
+
+const (
+	cyrSubject = "Бүртгэл баталгаажлаа: Залуучуудын зуслан «Хөвсгөл 2025» — таны суудал хадгалагдлаа"
+	cyrBody    = "Сайн байна уу, Саруул!\n\nТаны бүртгэл баталгаажлаа. Уулзъя!\nЛиния с точкой:\n.\nand a very long line that quoted-printable must wrap: " +
+		"ЁёӨөҮүЁёӨөҮүЁёӨөҮүЁёӨөҮүЁёӨөҮүЁёӨөҮүЁёӨөҮүЁёӨөҮүЁёӨөҮүЁёӨөҮү = end\n"
+)
+
+func TestDeliverOnceWithHeaders(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		ms := startMailServer(t, nil, false)
+		enqueue(t, db, Message{Kind: "registration.confirmed", Locale: "mn", ToAddress: "saruul@example.mn", Subject: cyrSubject, Body: cyrBody})
+		if n := pending(t, db); n != 1 {
+			t.Fatalf("Pending = %d, want 1", n)
+		}
+		w := &Worker{DB: db, Sender: newSender(t, ms), Log: quiet}
+		sent, failed, err := w.RunOnce(ctx)
+		if err != nil || sent != 1 || failed != 0 {
+			t.Fatalf("RunOnce = %d, %d, %v; want 1 sent", sent, failed, err)
+		}
+		// A second round finds nothing: a message goes out once.
+		if sent, failed, err := w.RunOnce(ctx); err != nil || sent+failed != 0 {
+			t.Fatalf("second RunOnce = %d, %d, %v; want nothing", sent, failed, err)
+		}
+		got := ms.received()
+		if len(got) != 1 {
+			t.Fatalf("server received %d messages, want 1", len(got))
+		}
+		d := got[0]
+		if d.From != "noreply+camp@gotong.example.org" || d.To != "saruul@example.mn" {
+			t.Errorf("envelope %s -> %s", d.From, d.To)
+		}
+		for _, line := range strings.SplitAfter(string(d.Raw), "\r\n") {
+			if len(line) > 78+2 {
+				t.Errorf("line longer than 78 characters: %q", line)
+			}
+			if !strings.HasSuffix(line, "\r\n") && line != "" {
+				t.Errorf("line not ended by CRLF: %q", line)
+			}
+		}
+		msg, err := mail.ReadMessage(bytes.NewReader(d.Raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := msg.Header
+		var dec mime.WordDecoder
+		subject, err := dec.DecodeHeader(h.Get("Subject"))
+		if err != nil || subject != cyrSubject {
+			t.Errorf("Subject = %q (%v), raw %q; want %q", subject, err, h.Get("Subject"), cyrSubject)
+		}
+		if !strings.HasPrefix(h.Get("Subject"), "=?UTF-8?") {
+			t.Errorf("Subject not RFC 2047 encoded: %q", h.Get("Subject"))
+		}
+		from, err := h.AddressList("From")
+		if err != nil || len(from) != 1 || from[0].Address != "noreply+camp@gotong.example.org" || from[0].Name != "Gotong Хамтрал" {
+			t.Errorf("From = %v (%v), raw %q", from, err, h.Get("From"))
+		}
+		to, err := h.AddressList("To")
+		if err != nil || len(to) != 1 || to[0].Address != "saruul@example.mn" {
+			t.Errorf("To = %v (%v)", to, err)
+		}
+		if date, err := h.Date(); err != nil || !near(date, time.Now()) {
+			t.Errorf("Date = %v (%v)", date, err)
+		}
+		m := only(t, db)
+		wantID := "<gotong.outbox." + strconv.FormatInt(m.ID, 10) + "."
+		if id := h.Get("Message-ID"); !strings.HasPrefix(id, wantID) || !strings.HasSuffix(id, "@gotong.example.org>") {
+			t.Errorf("Message-ID = %q", id)
+		}
+		for k, want := range map[string]string{
+			"MIME-Version":              "1.0",
+			"Content-Type":              "text/plain; charset=UTF-8",
+			"Content-Transfer-Encoding": "quoted-printable",
+			"Content-Language":          "mn",
+			"Auto-Submitted":            "auto-generated",
+		} {
+			if got := h.Get(k); got != want {
+				t.Errorf("%s = %q, want %q", k, got, want)
+			}
+		}
+		if _, params, err := mime.ParseMediaType(h.Get("Content-Type")); err != nil || params["charset"] != "UTF-8" {
+			t.Errorf("Content-Type params %v (%v)", params, err)
+		}
+		body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.ReplaceAll(string(body), "\r\n", "\n"); got != cyrBody {
+			t.Errorf("body = %q, want %q", got, cyrBody)
+		}
+		if m.SentAt == nil || !near(*m.SentAt, time.Now()) || m.LockedUntil != nil || m.Attempts != 0 {
+			t.Errorf("row after sending: sent_at %v, locked_until %v, attempts %d", m.SentAt, m.LockedUntil, m.Attempts)
+		}
+		if n := pending(t, db); n != 0 {
+			t.Fatalf("Pending = %d after sending", n)
+		}
+	})
+}
+
+func TestRefusedThenRetried(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		ms := startMailServer(t, nil, false)
+		enqueue(t, db, Message{Kind: "registration.confirmed", Locale: "mn", ToAddress: "bat@example.mn", Subject: "Сайн уу", Body: "Тест"})
+		clk := &clock{t: time.Now().UTC()}
+		w := &Worker{DB: db, Sender: newSender(t, ms), Log: quiet, Now: clk.Now}
+
+		// RCPT refused.
+		ms.setReject(true, false)
+		start := clk.Now()
+		if sent, failed, err := w.RunOnce(ctx); err != nil || sent != 0 || failed != 1 {
+			t.Fatalf("RunOnce = %d, %d, %v; want 1 failed", sent, failed, err)
+		}
+		m := only(t, db)
+		if m.SentAt != nil || m.Attempts != 1 || !strings.Contains(m.LastError, "450") || m.LockedUntil != nil {
+			t.Fatalf("after a refusal: sent_at %v, attempts %d, last_error %q, locked_until %v", m.SentAt, m.Attempts, m.LastError, m.LockedUntil)
+		}
+		if !near(m.NextAttemptAt, start.Add(time.Minute)) {
+			t.Fatalf("next_attempt_at = %v, want about %v", m.NextAttemptAt, start.Add(time.Minute))
+		}
+		// Not due yet: nothing happens.
+		clk.Add(30 * time.Second)
+		if sent, failed, err := w.RunOnce(ctx); err != nil || sent+failed != 0 {
+			t.Fatalf("RunOnce before due = %d, %d, %v", sent, failed, err)
+		}
+
+		// DATA refused on the second try: the wait doubles.
+		ms.setReject(false, true)
+		clk.Add(31 * time.Second)
+		second := clk.Now()
+		if sent, failed, err := w.RunOnce(ctx); err != nil || sent != 0 || failed != 1 {
+			t.Fatalf("second RunOnce = %d, %d, %v; want 1 failed", sent, failed, err)
+		}
+		m = only(t, db)
+		if m.SentAt != nil || m.Attempts != 2 || !strings.Contains(m.LastError, "554") || !near(m.NextAttemptAt, second.Add(2*time.Minute)) {
+			t.Fatalf("after a second refusal: sent_at %v, attempts %d, last_error %q, next %v", m.SentAt, m.Attempts, m.LastError, m.NextAttemptAt)
+		}
+		if n := pending(t, db); n != 1 {
+			t.Fatalf("Pending = %d, want 1", n)
+		}
+		if len(ms.received()) != 0 {
+			t.Fatal("server kept a refused message")
+		}
+
+		// The server accepts again; once due, the message goes out, once.
+		ms.setReject(false, false)
+		clk.Add(2*time.Minute + time.Second)
+		if sent, failed, err := w.RunOnce(ctx); err != nil || sent != 1 || failed != 0 {
+			t.Fatalf("third RunOnce = %d, %d, %v; want 1 sent", sent, failed, err)
+		}
+		clk.Add(time.Hour)
+		if sent, failed, err := w.RunOnce(ctx); err != nil || sent+failed != 0 {
+			t.Fatalf("RunOnce after delivery = %d, %d, %v", sent, failed, err)
+		}
+		if got := ms.received(); len(got) != 1 || got[0].To != "bat@example.mn" {
+			t.Fatalf("server received %d messages, want 1", len(got))
+		}
+		m = only(t, db)
+		if m.SentAt == nil || m.Attempts != 2 || m.LockedUntil != nil {
+			t.Fatalf("after delivery: sent_at %v, attempts %d, locked_until %v", m.SentAt, m.Attempts, m.LockedUntil)
+		}
+	})
+}
+
+func TestBackoff(t *testing.T) {
+	for _, c := range []struct {
+		attempts int
+		want     time.Duration
+	}{
+		{0, time.Minute},
+		{1, time.Minute},
+		{2, 2 * time.Minute},
+		{3, 4 * time.Minute},
+		{4, 8 * time.Minute},
+		{8, 128 * time.Minute},
+		{9, 256 * time.Minute},
+		{10, 6 * time.Hour},
+		{11, 6 * time.Hour},
+		{64, 6 * time.Hour},
+		{1 << 30, 6 * time.Hour},
+	} {
+		if got := backoff(c.attempts); got != c.want {
+			t.Errorf("backoff(%d) = %v, want %v", c.attempts, got, c.want)
+		}
+	}
+}
+
+func TestTruncateError(t *testing.T) {
+	long := errors.New(strings.Repeat("ошибка ", 200) + "\x00\xff")
+	s := truncateError(long)
+	if n := utf8.RuneCountInString(s); n != 500 || !utf8.ValidString(s) || strings.Contains(s, "\x00") {
+		t.Fatalf("truncateError: %d runes, valid %v", n, utf8.ValidString(s))
+	}
+	if got := truncateError(errors.New("bad\x00 \xff")); got != "bad \uFFFD" {
+		t.Fatalf("truncateError = %q", got)
+	}
+}
+
+// TestFailuresNeverDropped keeps failing past the loud threshold and the cap:
+// the message is still there, waiting at most 6 h.
+func TestFailuresNeverDropped(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "secret body"})
+		clk := &clock{t: time.Now().UTC()}
+		var logs bytes.Buffer
+		w := &Worker{DB: db, Sender: refuser{}, Log: slog.New(slog.NewTextHandler(&logs, nil)), Now: clk.Now}
+		for i := 1; i <= 12; i++ {
+			if sent, failed, err := w.RunOnce(context.Background()); err != nil || sent != 0 || failed != 1 {
+				t.Fatalf("round %d: %d, %d, %v", i, sent, failed, err)
+			}
+			m := only(t, db)
+			if m.Attempts != i || !near(m.NextAttemptAt, clk.Now().Add(backoff(i))) {
+				t.Fatalf("round %d: attempts %d, next in %v", i, m.Attempts, m.NextAttemptAt.Sub(clk.Now()))
+			}
+			clk.Add(backoff(i) + time.Second)
+		}
+		if c := strings.Count(logs.String(), "level=WARN"); c != 9 {
+			t.Errorf("%d warnings, want 9", c)
+		}
+		if c := strings.Count(logs.String(), "level=ERROR"); c != 3 {
+			t.Errorf("%d errors, want 3", c)
+		}
+		if strings.Contains(logs.String(), "secret body") {
+			t.Error("a body reached the log")
+		}
+	})
+}
+
+type refuser struct{}
+
+func (refuser) Send(context.Context, Message) error { return errors.New("550 no") }
+
+func TestEnqueueRollsBackWithTransaction(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		boom := errors.New("registration failed")
+		err := database.Tx(ctx, db, func(tx *gorm.DB) error {
+			if err := Enqueue(tx, Message{Kind: "registration.confirmed", ToAddress: "a@example.org", Subject: "s", Body: "b"}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Tx = %v", err)
+		}
+		if n := pending(t, db); n != 0 {
+			t.Fatalf("%d messages after a rolled-back transaction", n)
+		}
+		var n int64
+		db.Model(&Message{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d rows after a rolled-back transaction", n)
+		}
+		for _, m := range []Message{
+			{Kind: "", ToAddress: "a@example.org"},
+			{Kind: "k", ToAddress: ""},
+			{Kind: "k", ToAddress: "A <a@example.org>"},
+			{Kind: "k", ToAddress: "a@example.org\r\nBcc: b@example.org"},
+		} {
+			if err := Enqueue(db, m); err == nil {
+				t.Errorf("Enqueue(%q, %q) succeeded", m.Kind, m.ToAddress)
+			}
+		}
+		// State the caller passes in is ignored.
+		enqueue(t, db, Message{ID: 99, Kind: "k", ToAddress: "a@example.org", Attempts: 7, SentAt: new(time.Now()), LastError: "x"})
+		if m := only(t, db); m.SentAt != nil || m.Attempts != 0 || m.LastError != "" || !near(m.NextAttemptAt, time.Now()) {
+			t.Fatalf("enqueued row: %+v", m)
+		}
+	})
+}
+
+// TestConcurrentWorkersSendEachOnce runs several workers on one database, as
+// several nodes would; every message must reach the server exactly once.
+func TestConcurrentWorkersSendEachOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		ms := startMailServer(t, nil, false)
+		const total = 50
+		for i := range total {
+			enqueue(t, db, Message{Kind: "k", ToAddress: "p" + strconv.Itoa(i) + "@example.org", Subject: "Сайн уу " + strconv.Itoa(i), Body: "b"})
+		}
+		const workers = 4
+		var wg sync.WaitGroup
+		errs := make(chan error, workers)
+		sentBy := make([]int, workers)
+		for i := range workers {
+			w := &Worker{DB: db, Sender: newSender(t, ms), Log: quiet, Batch: 3}
+			wg.Go(func() {
+				for {
+					sent, failed, err := w.RunOnce(ctx)
+					if err != nil || failed != 0 {
+						errs <- errors.Join(err, errors.New(strconv.Itoa(failed)+" failed"))
+						return
+					}
+					if sent == 0 {
+						return
+					}
+					sentBy[i] += sent
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		// Workers stop when a round finds nothing to claim; rows another worker
+		// still held were sent by it before it stopped.
+		if n := pending(t, db); n != 0 {
+			t.Fatalf("Pending = %d after all workers stopped", n)
+		}
+		byID, byTo := map[string]int{}, map[string]int{}
+		for _, d := range ms.received() {
+			msg, err := mail.ReadMessage(bytes.NewReader(d.Raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			byID[msg.Header.Get("Message-ID")]++
+			byTo[d.To]++
+		}
+		if len(byID) != total || len(byTo) != total {
+			t.Fatalf("%d distinct Message-IDs, %d recipients; want %d", len(byID), len(byTo), total)
+		}
+		for id, n := range byID {
+			if n != 1 {
+				t.Errorf("%s delivered %d times", id, n)
+			}
+		}
+		sum := 0
+		for _, n := range sentBy {
+			sum += n
+		}
+		if sum != total {
+			t.Fatalf("workers report %d sent, want %d", sum, total)
+		}
+		t.Logf("sent per worker: %v", sentBy)
+	})
+}
+
+// TestCancelReleasesClaim: a shutdown during a send costs no attempt and frees
+// the message for the next round at once.
+func TestCancelReleasesClaim(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"})
+		enqueue(t, db, Message{Kind: "k", ToAddress: "b@example.org", Subject: "s", Body: "b"})
+		ctx, cancel := context.WithCancel(context.Background())
+		w := &Worker{DB: db, Sender: senderFunc(func(ctx context.Context, _ Message) error {
+			cancel()
+			<-ctx.Done()
+			return ctx.Err()
+		}), Log: quiet}
+		if sent, failed, err := w.RunOnce(ctx); !errors.Is(err, context.Canceled) || sent+failed != 0 {
+			t.Fatalf("RunOnce = %d, %d, %v; want cancelled", sent, failed, err)
+		}
+		var msgs []Message
+		db.Find(&msgs)
+		for _, m := range msgs {
+			if m.Attempts != 0 || m.LockedUntil != nil || m.SentAt != nil {
+				t.Fatalf("after cancellation: %+v", m)
+			}
+		}
+		w.Sender = LogSender{Log: quiet}
+		if sent, _, err := w.RunOnce(context.Background()); err != nil || sent != 2 {
+			t.Fatalf("RunOnce after cancellation = %d, %v", sent, err)
+		}
+	})
+}
+
+type senderFunc func(context.Context, Message) error
+
+func (f senderFunc) Send(ctx context.Context, m Message) error { return f(ctx, m) }
+
+// TestClaimHeldByAnotherNode: a live claim keeps other workers off; an expired
+// one does not.
+func TestClaimHeldByAnotherNode(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"})
+		clk := &clock{t: time.Now().UTC().Add(time.Second)}
+		held := clk.Now().Add(time.Minute)
+		db.Model(&Message{}).Where("1 = 1").Update("locked_until", held)
+		w := &Worker{DB: db, Sender: LogSender{Log: quiet}, Log: quiet, Now: clk.Now}
+		if sent, _, err := w.RunOnce(context.Background()); err != nil || sent != 0 {
+			t.Fatalf("RunOnce under another's claim = %d, %v", sent, err)
+		}
+		clk.Add(time.Minute + time.Second)
+		if sent, _, err := w.RunOnce(context.Background()); err != nil || sent != 1 {
+			t.Fatalf("RunOnce after the claim expired = %d, %v", sent, err)
+		}
+	})
+}
+
+func TestRunDrains(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ms := startMailServer(t, nil, false)
+		for i := range 7 {
+			enqueue(t, db, Message{Kind: "k", ToAddress: "r" + strconv.Itoa(i) + "@example.org", Subject: "s", Body: "b"})
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		w := &Worker{DB: db, Sender: newSender(t, ms), Log: quiet, Batch: 2}
+		go func() { w.Run(ctx, time.Hour); close(done) }()
+		deadline := time.Now().Add(10 * time.Second)
+		for pending(t, db) != 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		if n := pending(t, db); n != 0 {
+			t.Fatalf("Pending = %d: full batches were not followed at once", n)
+		}
+		if n := len(ms.received()); n != 7 {
+			t.Fatalf("server received %d, want 7", n)
+		}
+	})
+}
+
+func TestSTARTTLSAndAuth(t *testing.T) {
+	// httptest's certificate is valid for 127.0.0.1 and comes with a client
+	// configuration that trusts it.
+	hs := httptest.NewTLSServer(nil)
+	defer hs.Close()
+	serverTLS := &tls.Config{Certificates: hs.TLS.Certificates}
+	roots := hs.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+
+	for _, implicit := range []bool{false, true} {
+		name := map[bool]string{false: "starttls", true: "smtps"}[implicit]
+		t.Run(name, func(t *testing.T) {
+			ms := startMailServer(t, serverTLS, implicit)
+			ms.user, ms.pass = "gotong", "s3cret:p@ss"
+			scheme := map[bool]string{false: "smtp", true: "smtps"}[implicit]
+			s, err := NewSMTPSender(scheme + "://gotong:s3cret%3Ap%40ss@" + ms.Addr + "?from=noreply@example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.TLSConfig = &tls.Config{RootCAs: roots}
+			if strings.Contains(s.String(), "s3cret") {
+				t.Fatalf("String() shows the password: %s", s)
+			}
+			if err := s.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "Hello", Body: "Hi"}); err != nil {
+				t.Fatal(err)
+			}
+			got := ms.received()
+			if len(got) != 1 || !got[0].TLS || got[0].User != "gotong" {
+				t.Fatalf("received %+v", got)
+			}
+			// Without trust in the certificate, nothing is sent.
+			s.TLSConfig = nil
+			if err := s.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "Hello", Body: "Hi"}); err == nil {
+				t.Fatal("sent over TLS to an untrusted certificate")
+			}
+			// A wrong password is refused.
+			bad, _ := NewSMTPSender(scheme + "://gotong:wrong@" + ms.Addr + "?from=noreply@example.org")
+			bad.TLSConfig = &tls.Config{RootCAs: roots}
+			if err := bad.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "Hello", Body: "Hi"}); err == nil || !strings.Contains(err.Error(), "AUTH") {
+				t.Fatalf("wrong password: %v", err)
+			}
+		})
+	}
+}
+
+func TestSendTimesOut(t *testing.T) {
+	// A server that accepts the connection and never greets.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	s, err := NewSMTPSender("smtp://" + l.Addr().String() + "?from=noreply@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Timeout = 300 * time.Millisecond
+	start := time.Now()
+	err = s.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"})
+	if err == nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("Send to a silent server = %v after %v", err, time.Since(start))
+	}
+}
+
+func TestNewSMTPSender(t *testing.T) {
+	for _, raw := range []string{
+		"",
+		"mail.example.org",
+		"smtp://",
+		"smtp://?from=a@example.org",
+		"smtp:///?from=a@example.org",
+		"smtp://:25?from=a@example.org",
+		"smtp:mail.example.org?from=a@example.org",
+		"http://mail.example.org?from=a@example.org",
+		"lmtp://mail.example.org?from=a@example.org",
+		"smtp://mail.example.org",
+		"smtp://mail.example.org:25",
+		"smtp://mail.example.org?from=",
+		"smtp://mail.example.org?from=not-an-address",
+		"smtp://mail.example.org?form=a@example.org",
+		"smtp://mail.example.org?from=a@example.org&tls=off",
+		"smtp://mail.example.org:0?from=a@example.org",
+		"smtp://mail.example.org:70000?from=a@example.org",
+		"smtp://mail.example.org/inbox?from=a@example.org",
+		"smtp://user@mail.example.org?from=a@example.org",
+		"smtp://mail.example.org?from=a@example.org&helo=",
+		"smtp://user:s3cret@mail.example.org:port?from=a@example.org",
+		"smtp://user:s3cret@mail.example.org?from=%zz",
+	} {
+		s, err := NewSMTPSender(raw)
+		if err == nil {
+			t.Errorf("NewSMTPSender(%q) = %v, want an error", raw, s)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "outbox: ") || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("NewSMTPSender(%q) error %q", raw, err)
+		}
+	}
+	for raw, want := range map[string]struct{ addr, from, str string }{
+		"smtp://mail.example.org?from=noreply@example.org":                          {"mail.example.org:587", "noreply@example.org", "smtp://mail.example.org:587"},
+		"smtps://u:p@mail.example.org?from=noreply+camp@example.org":                {"mail.example.org:465", "noreply+camp@example.org", "smtps://u@mail.example.org:465"},
+		"smtp://u:p@[::1]:2525/?from=Gotong%20%3Cnoreply@example.org%3E&helo=n1.io": {"[::1]:2525", "noreply@example.org", "smtp://u@[::1]:2525"},
+	} {
+		s, err := NewSMTPSender(raw)
+		if err != nil {
+			t.Errorf("NewSMTPSender(%q): %v", raw, err)
+			continue
+		}
+		if s.addr != want.addr || s.from.Address != want.from || s.String() != want.str {
+			t.Errorf("NewSMTPSender(%q) = addr %s, from %s, %s", raw, s.addr, s.from.Address, s)
+		}
+	}
+}
+
+func TestLogSenderLeavesOutBody(t *testing.T) {
+	var buf bytes.Buffer
+	err := LogSender{Log: slog.New(slog.NewTextHandler(&buf, nil))}.Send(context.Background(),
+		Message{ID: 7, Kind: "registration.confirmed", ToAddress: "a@example.org", Subject: "Сайн уу", Body: "birth year 2009, allergy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"registration.confirmed", "a@example.org", "Сайн уу"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q: %s", want, out)
+		}
+	}
+	if strings.Contains(out, "allergy") {
+		t.Errorf("log holds the body: %s", out)
+	}
+}
+
+func TestHeaderInjection(t *testing.T) {
+	s, err := NewSMTPSender("smtp://mail.example.org?from=noreply@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := s.compose(Message{Subject: "Hi\r\nBcc: victim@example.org", Body: "b", Locale: "mn\r\nX: y"}, "a@example.org", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.Header.Get("Bcc") != "" || msg.Header.Get("X") != "" || msg.Header.Get("Content-Language") != "" {
+		t.Fatalf("injected headers: %v", msg.Header)
+	}
+	if got := msg.Header.Get("Subject"); got != "Hi  Bcc: victim@example.org" {
+		t.Fatalf("Subject = %q", got)
+	}
+}

@@ -1,0 +1,260 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gotong/gotong/app/database"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Defaults for a zero Worker field.
+const (
+	DefaultBatch   = 20
+	DefaultLockFor = 5 * time.Minute
+
+	maxBackoff    = 6 * time.Hour
+	maxErrorRunes = 500
+	loudAttempts  = 10 // from this many failures on, each one is logged as an error
+)
+
+// Worker sends due messages. Any number of workers, on any number of nodes,
+// may share one database: a message is claimed (locked_until in the future)
+// before it is sent, so two workers never send it both.
+type Worker struct {
+	DB     *gorm.DB
+	Sender Sender
+	Log    *slog.Logger
+	// Batch is how many messages one round claims (DefaultBatch when 0).
+	Batch int
+	// LockFor is how long a claim holds (DefaultLockFor when 0). A round stops
+	// starting sends after a third of it and bounds each send to a third, so
+	// its claims are settled before they expire and another node may take them.
+	LockFor time.Duration
+	// Now is the clock (time.Now when nil); tests move it forward.
+	Now func() time.Time
+}
+
+func (w *Worker) now() time.Time {
+	now := time.Now
+	if w.Now != nil {
+		now = w.Now
+	}
+	// Microseconds: what PostgreSQL keeps, so a claim compares equal when read back.
+	return now().UTC().Truncate(time.Microsecond)
+}
+
+func (w *Worker) batch() int {
+	if w.Batch > 0 {
+		return w.Batch
+	}
+	return DefaultBatch
+}
+
+func (w *Worker) lockFor() time.Duration {
+	if w.LockFor > 0 {
+		return w.LockFor
+	}
+	return DefaultLockFor
+}
+
+func (w *Worker) log() *slog.Logger {
+	if w.Log != nil {
+		return w.Log
+	}
+	return slog.Default()
+}
+
+// backoff is the wait after the attempts-th failure: 1 min, 2, 4, … 6 h at most.
+func backoff(attempts int) time.Duration {
+	if attempts < 1 {
+		attempts = 1
+	}
+	if attempts > 10 { // 2^9 min already exceeds the cap; avoid overflow
+		return maxBackoff
+	}
+	return min(time.Minute<<(attempts-1), maxBackoff)
+}
+
+// RunOnce claims one batch of due messages, sends them and records each
+// outcome. err reports database trouble or cancellation; a failed send is
+// counted in failed and scheduled again, never dropped.
+func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
+	if w.DB == nil || w.Sender == nil {
+		return 0, 0, errors.New("outbox: worker needs a DB and a Sender")
+	}
+	claimedAt := w.now()
+	lockFor := w.lockFor()
+	until := claimedAt.Add(lockFor)
+	msgs, err := w.claim(ctx, claimedAt, until)
+	if err != nil {
+		return 0, 0, err
+	}
+	var errs []error
+	for i, m := range msgs {
+		if ctx.Err() != nil || w.now().After(claimedAt.Add(lockFor/3)) {
+			// Out of time: hand the rest back now rather than when the claim expires.
+			errs = append(errs, ctx.Err(), w.release(ctx, msgs[i:], until))
+			break
+		}
+		sendCtx, cancel := context.WithTimeout(ctx, lockFor/3)
+		sendErr := w.Sender.Send(sendCtx, m)
+		cancel()
+		if sendErr == nil {
+			errs = append(errs, w.markSent(ctx, m))
+			sent++
+			continue
+		}
+		if ctx.Err() != nil {
+			// Shutting down: not the message's fault, so it costs no attempt.
+			errs = append(errs, ctx.Err(), w.release(ctx, msgs[i:], until))
+			break
+		}
+		errs = append(errs, w.markFailed(ctx, m, until, sendErr))
+		failed++
+	}
+	return sent, failed, errors.Join(errs...)
+}
+
+// claim locks up to a batch of due messages until until, in one short
+// transaction. On PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent workers
+// pass over each other's rows instead of waiting or taking the same ones; on
+// SQLite the transaction is immediate, so claims are serial anyway.
+func (w *Worker) claim(ctx context.Context, now, until time.Time) ([]Message, error) {
+	var msgs []Message
+	err := database.Tx(ctx, w.DB, func(tx *gorm.DB) error {
+		q := tx.Where("sent_at IS NULL AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)", now, now).
+			Order("next_attempt_at, id").Limit(w.batch())
+		if database.Dialect(tx) == database.Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		if err := q.Find(&msgs).Error; err != nil {
+			return err
+		}
+		if len(msgs) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(msgs))
+		for i := range msgs {
+			ids[i] = msgs[i].ID
+		}
+		return tx.Model(&Message{}).Where("id IN ?", ids).Update("locked_until", until).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("outbox: unable to claim messages: %w", err)
+	}
+	for i := range msgs {
+		msgs[i].LockedUntil = &until
+	}
+	return msgs, nil
+}
+
+// settle gives a write after a send its own short deadline that survives the
+// caller's cancellation: a delivery that happened must be recorded, or it
+// would be sent again.
+func settle(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+}
+
+func (w *Worker) markSent(ctx context.Context, m Message) error {
+	ctx, cancel := settle(ctx)
+	defer cancel()
+	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id = ? AND sent_at IS NULL", m.ID).
+		Updates(map[string]any{"sent_at": w.now(), "locked_until": nil})
+	if res.Error != nil {
+		return fmt.Errorf("outbox: message %d (%s) was sent but not recorded, so it will be sent again: %w", m.ID, m.Kind, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		w.log().Warn("outbox: message was already recorded as sent; the claim expired during the send", "id", m.ID, "kind", m.Kind)
+	}
+	return nil
+}
+
+func (w *Worker) markFailed(ctx context.Context, m Message, until time.Time, sendErr error) error {
+	ctx, cancel := settle(ctx)
+	defer cancel()
+	now := w.now()
+	attempts := m.Attempts + 1
+	next := now.Add(backoff(attempts))
+	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id = ? AND sent_at IS NULL AND locked_until = ?", m.ID, until).
+		Updates(map[string]any{
+			"attempts":        attempts,
+			"last_error":      truncateError(sendErr),
+			"next_attempt_at": next,
+			"locked_until":    nil,
+		})
+	if res.Error != nil {
+		return fmt.Errorf("outbox: unable to record failure of message %d: %w", m.ID, res.Error)
+	}
+	level := slog.LevelWarn
+	if attempts >= loudAttempts {
+		level = slog.LevelError
+	}
+	w.log().Log(ctx, level, "outbox: send failed; will retry", "id", m.ID, "kind", m.Kind,
+		"attempts", attempts, "next_attempt_at", next, "error", sendErr)
+	if res.RowsAffected == 0 {
+		w.log().Warn("outbox: claim expired during a failed send; failure not recorded", "id", m.ID, "kind", m.Kind)
+	}
+	return nil
+}
+
+// release frees claims that were not used, so the messages go out on the next
+// round rather than after LockFor.
+func (w *Worker) release(ctx context.Context, msgs []Message, until time.Time) error {
+	ctx, cancel := settle(ctx)
+	defer cancel()
+	ids := make([]int64, len(msgs))
+	for i := range msgs {
+		ids[i] = msgs[i].ID
+	}
+	err := w.DB.WithContext(ctx).Model(&Message{}).Where("id IN ? AND sent_at IS NULL AND locked_until = ?", ids, until).
+		Update("locked_until", nil).Error
+	if err != nil {
+		return fmt.Errorf("outbox: unable to release claimed messages: %w", err)
+	}
+	return nil
+}
+
+// truncateError keeps an error storable: valid UTF-8 without NUL (PostgreSQL
+// text refuses both), at most maxErrorRunes characters.
+func truncateError(err error) string {
+	s := strings.ReplaceAll(strings.ToValidUTF8(err.Error(), "\uFFFD"), "\x00", "")
+	if utf8.RuneCountInString(s) <= maxErrorRunes {
+		return s
+	}
+	return string([]rune(s)[:maxErrorRunes])
+}
+
+// Run sends due messages every interval until ctx ends. A full batch that
+// mostly went out is followed at once by the next, so a burst (registration
+// opening on the radio) drains without waiting a tick per batch.
+func (w *Worker) Run(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		sent, failed, err := w.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.log().Error("outbox: round failed", "error", err)
+		}
+		// Drain a backlog at once, but not while the relay mostly refuses.
+		wait := every
+		if err == nil && sent+failed >= w.batch() && sent >= failed {
+			wait = 0
+		}
+		t.Reset(wait)
+	}
+}

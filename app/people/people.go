@@ -1,0 +1,269 @@
+// Package people keeps the people Gotong serves: their contact details, what
+// they consented to, and their self-declared sensitive attributes, sealed at
+// rest and shown only to those who must see them.
+package people
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/mailaddr"
+	"github.com/gotong/gotong/app/regions"
+	"gorm.io/gorm"
+)
+
+// Localities a person may declare.
+const (
+	Urban = "urban"
+	Rural = "rural"
+)
+
+// ConsentVersion names the consent text a person agreed to; it changes
+// whenever the text (consent_text in locales/) changes.
+const ConsentVersion = "2026-11"
+
+// Person is someone Gotong serves.
+type Person struct {
+	ID             int64
+	GivenName      string
+	FamilyName     string
+	Email          *string // case-folded; nil when unknown
+	Phone          string
+	BirthYear      *int
+	Region         string
+	Locality       string
+	Locale         string
+	Handle         string
+	Volunteer      bool
+	ConsentVersion string
+	ConsentAt      *time.Time
+	Source         string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// TableName is the migrated table.
+func (Person) TableName() string { return "people" }
+
+// SensitiveRow is the sealed row of person_sensitive.
+type SensitiveRow struct {
+	PersonID           int64 `gorm:"primaryKey"`
+	Disability         []byte
+	Minority           []byte
+	Lgbti              []byte
+	AccessibilityNeeds []byte
+	UpdatedAt          time.Time
+}
+
+// TableName is the migrated table.
+func (SensitiveRow) TableName() string { return "person_sensitive" }
+
+// Sensitive are self-declared, optional attributes; nil means not declared.
+type Sensitive struct {
+	Disability         *bool   `json:"disability,omitempty"`
+	Minority           *bool   `json:"minority,omitempty"`
+	LGBTI              *bool   `json:"lgbti,omitempty"`
+	AccessibilityNeeds *string `json:"accessibility_needs,omitempty"`
+}
+
+// Declared is what a form says about a person.
+type Declared struct {
+	GivenName  string
+	FamilyName string
+	Email      string
+	BirthYear  int
+	Region     string
+	Locality   string
+	Locale     string
+	Sensitive  Sensitive
+}
+
+// MinBirthYear is the earliest plausible birth year.
+const MinBirthYear = 1900
+
+// Validate checks a declaration and normalises it in place; now gives the
+// current year for the birth-year check.
+func (d *Declared) Validate(f apperr.Fields, now time.Time) {
+	d.GivenName = strings.TrimSpace(d.GivenName)
+	d.FamilyName = strings.TrimSpace(d.FamilyName)
+	d.Email = mailaddr.Normalize(d.Email)
+	d.Region = strings.TrimSpace(d.Region)
+	switch {
+	case d.GivenName == "":
+		f.Add("given_name", "error_required")
+	case utf8.RuneCountInString(d.GivenName) > 100:
+		f.Add("given_name", "error_too_long", "Max", 100)
+	}
+	if utf8.RuneCountInString(d.FamilyName) > 100 {
+		f.Add("family_name", "error_too_long", "Max", 100)
+	}
+	if d.Email == "" {
+		f.Add("email", "error_required")
+	} else if !mailaddr.Valid(d.Email) {
+		f.Add("email", "error_email_invalid")
+	}
+	if d.BirthYear < MinBirthYear || d.BirthYear > now.Year() {
+		f.Add("birth_year", "error_birth_year", "Min", MinBirthYear, "Max", now.Year())
+	}
+	if d.Region != "" && !regions.Valid(d.Region) {
+		f.Add("region", "error_region_unknown")
+	}
+	if d.Locality != Urban && d.Locality != Rural {
+		f.Add("locality", "error_locality")
+	}
+	if d.Locale != "" && !i18n.IsSupported(d.Locale) {
+		d.Locale = ""
+	}
+	if n := d.Sensitive.AccessibilityNeeds; n != nil {
+		*n = strings.TrimSpace(*n)
+		if utf8.RuneCountInString(*n) > 1000 {
+			f.Add("accessibility_needs", "error_too_long", "Max", 1000)
+		}
+		if *n == "" {
+			d.Sensitive.AccessibilityNeeds = nil
+		}
+	}
+}
+
+// Store reads and writes people.
+type Store struct {
+	db     *gorm.DB
+	sealer *Sealer
+}
+
+// NewStore returns a store over db sealing with sealer.
+func NewStore(db *gorm.DB, sealer *Sealer) *Store { return &Store{db: db, sealer: sealer} }
+
+// Sealer is the store's sealer, for callers that seal their own columns.
+func (s *Store) Sealer() *Sealer { return s.sealer }
+
+// FindOrCreate returns the person with the declaration's email, creating
+// them from the declaration when new. An existing person's record is not
+// overwritten by a form anyone could fill in with their address; what the
+// form declared travels with the registration instead.
+func (s *Store) FindOrCreate(tx *gorm.DB, d Declared, source string, now time.Time) (*Person, bool, error) {
+	var p Person
+	err := tx.Where("email = ?", d.Email).Take(&p).Error
+	if err == nil {
+		return &p, false, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, false, fmt.Errorf("people: unable to find person: %w", err)
+	}
+	email, year := d.Email, d.BirthYear
+	p = Person{GivenName: d.GivenName, FamilyName: d.FamilyName, Email: &email, BirthYear: &year,
+		Region: d.Region, Locality: d.Locality, Locale: d.Locale, ConsentVersion: ConsentVersion,
+		ConsentAt: &now, Source: source}
+	if err := tx.Create(&p).Error; err != nil {
+		return nil, false, fmt.Errorf("people: unable to create person: %w", err)
+	}
+	if err := s.writeSensitive(tx, p.ID, d.Sensitive, now); err != nil {
+		return nil, false, err
+	}
+	return &p, true, nil
+}
+
+func (s *Store) writeSensitive(tx *gorm.DB, personID int64, v Sensitive, now time.Time) error {
+	if v == (Sensitive{}) {
+		return nil
+	}
+	ctx := func(col string) string { return "person_sensitive." + col + ":" + strconv.FormatInt(personID, 10) }
+	row := SensitiveRow{PersonID: personID, UpdatedAt: now}
+	sealBool := func(b *bool, col string) []byte {
+		if b == nil {
+			return nil
+		}
+		return s.sealer.Seal([]byte(strconv.FormatBool(*b)), ctx(col))
+	}
+	row.Disability = sealBool(v.Disability, "disability")
+	row.Minority = sealBool(v.Minority, "minority")
+	row.Lgbti = sealBool(v.LGBTI, "lgbti")
+	if v.AccessibilityNeeds != nil {
+		row.AccessibilityNeeds = s.sealer.Seal([]byte(*v.AccessibilityNeeds), ctx("accessibility_needs"))
+	}
+	if err := tx.Save(&row).Error; err != nil {
+		return fmt.Errorf("people: unable to write sensitive attributes: %w", err)
+	}
+	return nil
+}
+
+// ReadSensitive opens a person's sensitive attributes for viewer, and writes
+// the view to the audit log in the same breath. Only admins and coordinators
+// may call it; the web layer checks the permission.
+func (s *Store) ReadSensitive(ctx context.Context, viewerID, personID int64) (Sensitive, error) {
+	var out Sensitive
+	var row SensitiveRow
+	err := s.db.WithContext(ctx).Where("person_id = ?", personID).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return out, audit.Record(s.db.WithContext(ctx), viewerID, "person.sensitive.view", "person", strconv.FormatInt(personID, 10), nil)
+	}
+	if err != nil {
+		return out, fmt.Errorf("people: unable to read sensitive attributes: %w", err)
+	}
+	c := func(col string) string { return "person_sensitive." + col + ":" + strconv.FormatInt(personID, 10) }
+	openBool := func(b []byte, col string) (*bool, error) {
+		if b == nil {
+			return nil, nil
+		}
+		plain, err := s.sealer.Open(b, c(col))
+		if err != nil {
+			return nil, err
+		}
+		v := string(plain) == "true"
+		return &v, nil
+	}
+	if out.Disability, err = openBool(row.Disability, "disability"); err != nil {
+		return out, err
+	}
+	if out.Minority, err = openBool(row.Minority, "minority"); err != nil {
+		return out, err
+	}
+	if out.LGBTI, err = openBool(row.Lgbti, "lgbti"); err != nil {
+		return out, err
+	}
+	if row.AccessibilityNeeds != nil {
+		plain, err := s.sealer.Open(row.AccessibilityNeeds, c("accessibility_needs"))
+		if err != nil {
+			return out, err
+		}
+		v := string(plain)
+		out.AccessibilityNeeds = &v
+	}
+	return out, audit.Record(s.db.WithContext(ctx), viewerID, "person.sensitive.view", "person", strconv.FormatInt(personID, 10), nil)
+}
+
+// SealDeclaration seals what a registration form declared, bound to the
+// registration's row, so the quota attributes can be checked later without
+// keeping them in clear.
+func (s *Store) SealDeclaration(v Sensitive, context string) ([]byte, error) {
+	if v == (Sensitive{}) {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return s.sealer.Seal(b, context), nil
+}
+
+// OpenDeclaration opens what SealDeclaration sealed.
+func (s *Store) OpenDeclaration(sealed []byte, context string) (Sensitive, error) {
+	var v Sensitive
+	if sealed == nil {
+		return v, nil
+	}
+	b, err := s.sealer.Open(sealed, context)
+	if err != nil {
+		return v, err
+	}
+	return v, json.Unmarshal(b, &v)
+}

@@ -1,0 +1,464 @@
+package registration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/outbox"
+	"github.com/gotong/gotong/app/people"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Cancelled is the status of a registration that no longer holds a place.
+const Cancelled Status = "cancelled"
+
+// Registration is a row of the registrations table.
+type Registration struct {
+	ID                int64
+	ActivityID        int64
+	PersonID          int64
+	Status            string
+	Pool              *string
+	WaitlistOrder     int64
+	Attended          *bool
+	DeclaredLocality  string
+	DeclaredSensitive []byte
+	Locale            string
+	ConsentVersion    string
+	ConsentAt         time.Time
+	CancelledAt       *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Placed is a registration with its place in the waitlist (0 when not waiting).
+type Placed struct {
+	Registration
+	Position int
+}
+
+// Service runs registrations: each operation locks its activity, reads the
+// live registrations, asks the pure core what changes, and writes the
+// changes and the notices they cause in the same transaction.
+type Service struct {
+	db      *gorm.DB
+	people  *people.Store
+	catalog *i18n.Catalog
+	baseURL string
+	// Now is the clock; tests move it.
+	Now func() time.Time
+}
+
+// NewService returns a registration service.
+func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string) *Service {
+	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, Now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Request is a registration form.
+type Request struct {
+	Person  people.Declared
+	Consent bool
+}
+
+// lockActivity reads the activity with its rules and holds it for the rest
+// of tx: a row lock on PostgreSQL; on SQLite the immediate transaction
+// already holds the only write lock.
+func lockActivity(tx *gorm.DB, id int64) (*activities.Activity, error) {
+	q := tx.Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Preload("Translations")
+	if database.Dialect(tx) == database.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: clause.CurrentTable}})
+	}
+	var a activities.Activity
+	err := q.Take(&a, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("registration: unable to lock activity: %w", err)
+	}
+	return &a, nil
+}
+
+func declarationContext(activityID, personID int64) string {
+	return "registration:" + strconv.FormatInt(activityID, 10) + ":" + strconv.FormatInt(personID, 10)
+}
+
+// loaded is an activity's state with the rows behind it.
+type loaded struct {
+	state State
+	rows  map[int64]*Registration
+}
+
+// load reads the live registrations of a locked activity into the core's state.
+func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loaded, error) {
+	st := State{Capacity: a.Capacity}
+	sensitiveRules := false
+	for _, q := range a.Quotas {
+		st.Rules = append(st.Rules, Rule{Attribute: q.Attribute, Share: q.Share, Released: a.Released(q, now)})
+		sensitiveRules = sensitiveRules || q.Attribute != people.Rural
+	}
+	var rows []Registration
+	if err := tx.Where("activity_id = ? AND status <> ?", a.ID, string(Cancelled)).
+		Order("waitlist_order, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("registration: unable to read registrations: %w", err)
+	}
+	l := &loaded{rows: make(map[int64]*Registration, len(rows))}
+	for i := range rows {
+		r := &rows[i]
+		reg := Reg{ID: r.ID, Status: Status(r.Status)}
+		if r.Pool != nil {
+			reg.Pool = *r.Pool
+		}
+		if r.DeclaredLocality == people.Rural {
+			reg.Qualifies = append(reg.Qualifies, "rural")
+		}
+		// Sensitive declarations are opened only when a rule needs them.
+		if sensitiveRules && r.DeclaredSensitive != nil {
+			d, err := s.people.OpenDeclaration(r.DeclaredSensitive, declarationContext(r.ActivityID, r.PersonID))
+			if err != nil {
+				return nil, fmt.Errorf("registration: unable to open declaration of %d: %w", r.ID, err)
+			}
+			if d.Disability != nil && *d.Disability {
+				reg.Qualifies = append(reg.Qualifies, "disability")
+			}
+			if d.Minority != nil && *d.Minority {
+				reg.Qualifies = append(reg.Qualifies, "minority")
+			}
+		}
+		st.Regs = append(st.Regs, reg)
+		l.rows[r.ID] = r
+	}
+	l.state = st
+	return l, nil
+}
+
+// persist writes the status and pool of every changed registration of
+// next, and queues a promotion notice for each one that left the waitlist.
+func (s *Service) persist(tx *gorm.DB, a *activities.Activity, l *loaded, next State, changed []int64, now time.Time) error {
+	byID := map[int64]Reg{}
+	for _, r := range next.Regs {
+		byID[r.ID] = r
+	}
+	for _, id := range changed {
+		r, ok := byID[id]
+		row := l.rows[id]
+		if !ok || row == nil {
+			continue
+		}
+		wasWaiting := row.Status == string(Waitlisted)
+		var pool *string
+		if r.Status == Confirmed {
+			p := r.Pool
+			pool = &p
+		}
+		if err := tx.Model(&Registration{}).Where("id = ?", id).
+			Updates(map[string]any{"status": string(r.Status), "pool": pool, "updated_at": now}).Error; err != nil {
+			return fmt.Errorf("registration: unable to update %d: %w", id, err)
+		}
+		if wasWaiting && r.Status == Confirmed {
+			if err := s.notify(tx, "registration.promoted", a, row); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Register places a person on an activity.
+func (s *Service) Register(ctx context.Context, activityID int64, in Request) (*Placed, error) {
+	now := s.Now()
+	f := apperr.Fields{}
+	in.Person.Validate(f, now)
+	if !in.Consent {
+		f.Add("consent", "error_consent_required")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var out *Placed
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		a, err := lockActivity(tx, activityID)
+		if err != nil {
+			return err
+		}
+		if ok, reason := a.RegistrationOpen(now); !ok {
+			return apperr.New(apperr.Conflict, reason)
+		}
+		if !a.AgeAllowed(in.Person.BirthYear) {
+			return apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(a)}}.Err()
+		}
+		p, _, err := s.people.FindOrCreate(tx, in.Person, "registration", now)
+		if err != nil {
+			return err
+		}
+		var live int64
+		if err := tx.Model(&Registration{}).Where("activity_id = ? AND person_id = ? AND status <> ?", a.ID, p.ID, string(Cancelled)).
+			Count(&live).Error; err != nil {
+			return err
+		}
+		if live > 0 {
+			return apperr.New(apperr.Conflict, "error_already_registered")
+		}
+		l, err := s.load(tx, a, now)
+		if err != nil {
+			return err
+		}
+		var order int64
+		if err := tx.Model(&Registration{}).Where("activity_id = ?", a.ID).
+			Select("COALESCE(MAX(waitlist_order), 0)").Scan(&order).Error; err != nil {
+			return err
+		}
+		sealed, err := s.people.SealDeclaration(in.Person.Sensitive, declarationContext(a.ID, p.ID))
+		if err != nil {
+			return err
+		}
+		row := &Registration{ActivityID: a.ID, PersonID: p.ID, Status: string(Waitlisted), WaitlistOrder: order + 1,
+			DeclaredLocality: in.Person.Locality, DeclaredSensitive: sealed, Locale: in.Person.Locale,
+			ConsentVersion: people.ConsentVersion, ConsentAt: now}
+		if err := tx.Create(row).Error; err != nil {
+			return fmt.Errorf("registration: unable to create: %w", err)
+		}
+		newcomer := Reg{ID: row.ID}
+		if in.Person.Locality == people.Rural {
+			newcomer.Qualifies = append(newcomer.Qualifies, "rural")
+		}
+		if d := in.Person.Sensitive.Disability; d != nil && *d {
+			newcomer.Qualifies = append(newcomer.Qualifies, "disability")
+		}
+		if m := in.Person.Sensitive.Minority; m != nil && *m {
+			newcomer.Qualifies = append(newcomer.Qualifies, "minority")
+		}
+		settled, changed := Settle(l.state)
+		if err := s.persist(tx, a, l, settled, changed, now); err != nil {
+			return err
+		}
+		next, placed, err := Register(settled, newcomer)
+		if err != nil {
+			return err
+		}
+		row.Status = string(placed.Status)
+		if placed.Status == Confirmed {
+			pool := placed.Pool
+			row.Pool = &pool
+		}
+		if err := tx.Model(row).Updates(map[string]any{"status": row.Status, "pool": row.Pool}).Error; err != nil {
+			return err
+		}
+		kind := "registration.confirmed"
+		if placed.Status == Waitlisted {
+			kind = "registration.waitlisted"
+		}
+		if err := s.notify(tx, kind, a, row); err != nil {
+			return err
+		}
+		out = &Placed{Registration: *row, Position: WaitlistPosition(next, row.ID)}
+		return nil
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		// Two forms for the same person raced; the other one won.
+		return nil, apperr.New(apperr.Conflict, "error_already_registered")
+	}
+	return out, err
+}
+
+func ageArgs(a *activities.Activity) []any {
+	lo, hi := 0, 120
+	if a.AgeMin != nil {
+		lo = *a.AgeMin
+	}
+	if a.AgeMax != nil {
+		hi = *a.AgeMax
+	}
+	return []any{"Min", lo, "Max", hi}
+}
+
+// change runs op on the locked state of the registration's activity.
+func (s *Service) change(ctx context.Context, activityID int64, op func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error)) error {
+	now := s.Now()
+	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		a, err := lockActivity(tx, activityID)
+		if err != nil {
+			return err
+		}
+		l, err := s.load(tx, a, now)
+		if err != nil {
+			return err
+		}
+		next, changed, err := op(tx, a, l, now)
+		if err != nil {
+			return err
+		}
+		return s.persist(tx, a, l, next, changed, now)
+	})
+}
+
+// Get returns one registration with its waitlist position.
+func (s *Service) Get(ctx context.Context, id int64) (*Placed, error) {
+	var r Registration
+	err := s.db.WithContext(ctx).Take(&r, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := &Placed{Registration: r}
+	if r.Status == string(Waitlisted) {
+		var ahead int64
+		s.db.WithContext(ctx).Model(&Registration{}).
+			Where("activity_id = ? AND status = ? AND waitlist_order <= ?", r.ActivityID, string(Waitlisted), r.WaitlistOrder).Count(&ahead)
+		p.Position = int(ahead)
+	}
+	return p, nil
+}
+
+// Cancel gives up a registration; its seat moves to the waitlist at once.
+func (s *Service) Cancel(ctx context.Context, id int64) (*Placed, error) {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == string(Cancelled) {
+		return nil, apperr.New(apperr.Conflict, "error_already_cancelled")
+	}
+	err = s.change(ctx, r.ActivityID, func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error) {
+		next, changed, err := Cancel(l.state, id)
+		if errors.Is(err, ErrUnknownRegistration) {
+			return next, nil, apperr.New(apperr.Conflict, "error_already_cancelled")
+		}
+		if err != nil {
+			return next, nil, err
+		}
+		if err := tx.Model(&Registration{}).Where("id = ?", id).Updates(map[string]any{
+			"status": string(Cancelled), "pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
+			return next, nil, err
+		}
+		return next, changed, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// SetCapacity is called inside the transaction that updates an activity:
+// a capacity below the confirmed count (or one that breaks the quota) is a
+// conflict; a larger one promotes from the waitlist at once.
+func (s *Service) SetCapacity(tx *gorm.DB, activityID int64, capacity int) error {
+	now := s.Now()
+	a, err := lockActivity(tx, activityID)
+	if err != nil {
+		return err
+	}
+	l, err := s.load(tx, a, now)
+	if err != nil {
+		return err
+	}
+	next, changed, err := SetCapacity(l.state, capacity)
+	switch {
+	case errors.Is(err, ErrCapacityBelowConfirmed):
+		return apperr.New(apperr.Conflict, "error_capacity_below_confirmed")
+	case errors.Is(err, ErrCapacityBreaksQuota):
+		return apperr.New(apperr.Conflict, "error_capacity_breaks_quota")
+	case err != nil:
+		return err
+	}
+	return s.persist(tx, a, l, next, changed, now)
+}
+
+// Settle applies releases that have come due; the scheduler calls it, and
+// it is harmless to call again.
+func (s *Service) Settle(ctx context.Context, activityID int64) error {
+	return s.change(ctx, activityID, func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error) {
+		next, changed := Settle(l.state)
+		return next, changed, nil
+	})
+}
+
+// Summary returns the seats of an activity as they stand now (releases due
+// by now are applied in the figures even before the scheduler runs).
+func (s *Service) Summary(ctx context.Context, activityID int64) (Summary, error) {
+	var sum Summary
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var a activities.Activity
+		if err := tx.Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Take(&a, activityID).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return apperr.ErrNotFound
+			}
+			return err
+		}
+		l, err := s.load(tx, &a, s.Now())
+		if err != nil {
+			return err
+		}
+		settled, _ := Settle(l.state)
+		sum = Summarize(settled)
+		return nil
+	})
+	return sum, err
+}
+
+// List returns the live and cancelled registrations of an activity, in
+// arrival order, with waitlist positions.
+func (s *Service) List(ctx context.Context, activityID int64) ([]Placed, error) {
+	var rows []Registration
+	if err := s.db.WithContext(ctx).Where("activity_id = ?", activityID).Order("waitlist_order, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("registration: unable to list: %w", err)
+	}
+	out := make([]Placed, len(rows))
+	pos := 0
+	for i, r := range rows {
+		out[i] = Placed{Registration: r}
+		if r.Status == string(Waitlisted) {
+			pos++
+			out[i].Position = pos
+		}
+	}
+	return out, nil
+}
+
+// SetAttendance records whether a confirmed participant came.
+func (s *Service) SetAttendance(ctx context.Context, id int64, attended bool) (*Placed, error) {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != string(Confirmed) {
+		return nil, apperr.New(apperr.Conflict, "error_attendance_not_confirmed")
+	}
+	if err := s.db.WithContext(ctx).Model(&Registration{}).Where("id = ?", id).
+		Updates(map[string]any{"attended": attended, "updated_at": s.Now()}).Error; err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// notify queues the notice of kind for the registration, in its language.
+func (s *Service) notify(tx *gorm.DB, kind string, a *activities.Activity, r *Registration) error {
+	var p people.Person
+	if err := tx.Take(&p, r.PersonID).Error; err != nil {
+		return err
+	}
+	if p.Email == nil || s.catalog == nil {
+		return nil
+	}
+	l := s.catalog.Localizer(r.Locale)
+	text := a.TextIn(l.Lang, s.catalog.Default())
+	ids := map[string][2]string{
+		"registration.confirmed":  {"notice_confirmed_subject", "notice_confirmed_body"},
+		"registration.waitlisted": {"notice_waitlisted_subject", "notice_waitlisted_body"},
+		"registration.promoted":   {"notice_promoted_subject", "notice_promoted_body"},
+	}[kind]
+	args := []any{"Name", p.GivenName, "Title", text.Title, "Date", l.Date(a.StartsAt),
+		"URL", s.baseURL + "/activities/" + a.Slug}
+	return outbox.Enqueue(tx, outbox.Message{Kind: kind, Locale: l.Lang, ToAddress: *p.Email,
+		Subject: l.T(ids[0], args...), Body: l.T(ids[1], args...)})
+}
