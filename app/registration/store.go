@@ -462,3 +462,23 @@ func (s *Service) notify(tx *gorm.DB, kind string, a *activities.Activity, r *Re
 	return outbox.Enqueue(tx, outbox.Message{Kind: kind, Locale: l.Lang, ToAddress: *p.Email,
 		Subject: l.T(ids[0], args...), Body: l.T(ids[1], args...)})
 }
+
+// SettleDue settles every published activity that has people waiting, so
+// reserved seats released by the clock move to the waitlist without anyone
+// having to act. Settling is idempotent under the activity lock, so two
+// nodes running it at once do no harm.
+func (s *Service) SettleDue(ctx context.Context) (int, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&activities.Activity{}).
+		Where("status = ? AND id IN (SELECT activity_id FROM registrations WHERE status = ?)", activities.StatusPublished, string(Waitlisted)).
+		Pluck("id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("registration: unable to find activities to settle: %w", err)
+	}
+	for _, id := range ids {
+		if err := s.Settle(ctx, id); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}

@@ -1,0 +1,398 @@
+package registration_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/outbox"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/testdb"
+	"github.com/gotong/gotong/locales"
+	"gorm.io/gorm"
+)
+
+type fixture struct {
+	t   *testing.T
+	db  *gorm.DB
+	svc *registration.Service
+	act *activities.Store
+}
+
+func newFixture(t *testing.T, db *gorm.DB) *fixture {
+	sealer, err := people.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := i18n.Load(locales.FS, "en", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test")
+	return &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc.SetCapacity)}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// camp creates and publishes a camp open for registration now.
+func (f *fixture) camp(capacity int, quotas ...activities.QuotaInput) *activities.Activity {
+	f.t.Helper()
+	now := time.Now().UTC()
+	in := activities.Input{
+		Kind: ptr(activities.KindCamp), Capacity: ptr(capacity),
+		StartsAt: ptr(now.Add(30 * 24 * time.Hour)), EndsAt: ptr(now.Add(33 * 24 * time.Hour)),
+		RegistrationOpensAt: ptr(now.Add(-time.Hour)), RegistrationClosesAt: ptr(now.Add(20 * 24 * time.Hour)),
+		AgeMin: ptr(14), AgeMax: ptr(30),
+		Title: map[string]string{"en": "Summer camp", "mn": "Зуны зуслан"},
+	}
+	if len(quotas) > 0 {
+		in.Quotas = &quotas
+	}
+	a, err := f.act.Create(context.Background(), 0, in)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if a, err = f.act.SetStatus(context.Background(), 0, a.ID, activities.StatusPublished); err != nil {
+		f.t.Fatal(err)
+	}
+	return a
+}
+
+func person(email, locality string) registration.Request {
+	return registration.Request{Consent: true, Person: people.Declared{
+		GivenName: "Test", FamilyName: "Person", Email: email, BirthYear: time.Now().Year() - 20,
+		Region: "MN-057", Locality: locality, Locale: "mn"}}
+}
+
+func kindOf(err error) apperr.Kind {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return ae.Kind
+	}
+	return 0
+}
+
+func TestRegisterPlacesAndPromotes(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		a := f.camp(2, activities.QuotaInput{Attribute: "rural", Share: 0.5})
+		r1, err := f.svc.Register(ctx, a.ID, person("u1@example.org", people.Urban))
+		if err != nil || r1.Status != "confirmed" || *r1.Pool != "general" {
+			t.Fatalf("first urban: %+v %v", r1, err)
+		}
+		r2, _ := f.svc.Register(ctx, a.ID, person("u2@example.org", people.Urban))
+		if r2.Status != "waitlisted" || r2.Position != 1 {
+			t.Fatalf("second urban should wait behind the rural seat: %+v", r2)
+		}
+		r3, _ := f.svc.Register(ctx, a.ID, person("r1@example.org", people.Rural))
+		if r3.Status != "confirmed" || *r3.Pool != "rural" {
+			t.Fatalf("rural takes the reserved seat past the waitlist: %+v", r3)
+		}
+		if _, err := f.svc.Register(ctx, a.ID, person("U1@Example.org", people.Urban)); kindOf(err) != apperr.Conflict {
+			t.Fatalf("same email twice: %v", err)
+		}
+		if _, err := f.svc.Cancel(ctx, r1.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := f.svc.Get(ctx, r2.ID)
+		if got.Status != "confirmed" || got.Position != 0 {
+			t.Fatalf("waitlisted not promoted on cancellation: %+v", got)
+		}
+		if _, err := f.svc.Cancel(ctx, r1.ID); kindOf(err) != apperr.Conflict {
+			t.Fatalf("second cancel: %v", err)
+		}
+		// Notices: confirmed, waitlisted, confirmed, then a promotion.
+		var kinds []string
+		db.Model(&outbox.Message{}).Order("id").Pluck("kind", &kinds)
+		want := "registration.confirmed registration.waitlisted registration.confirmed registration.promoted"
+		if strings.Join(kinds, " ") != want {
+			t.Fatalf("notices %v, want %s", kinds, want)
+		}
+		var subject string
+		db.Model(&outbox.Message{}).Where("kind = ?", "registration.promoted").Pluck("subject", &subject)
+		if !strings.Contains(subject, "Зуны зуслан") {
+			t.Fatalf("promotion notice not in the participant's language: %q", subject)
+		}
+		// A cancelled person may register again.
+		if r, err := f.svc.Register(ctx, a.ID, person("u1@example.org", people.Urban)); err != nil || r.Status != "waitlisted" {
+			t.Fatalf("re-registration: %+v %v", r, err)
+		}
+	})
+}
+
+func TestCapacityChanges(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		a := f.camp(2)
+		var ids []int64
+		for i := 0; i < 4; i++ {
+			r, err := f.svc.Register(ctx, a.ID, person(fmt.Sprintf("p%d@example.org", i), people.Urban))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.ID)
+		}
+		if _, err := f.act.Update(ctx, 0, a.ID, activities.Input{Capacity: ptr(1)}); kindOf(err) != apperr.Conflict {
+			t.Fatalf("capacity below confirmed: %v", err)
+		}
+		if got, _ := f.act.Get(ctx, a.ID); got.Capacity != 2 {
+			t.Fatalf("a refused change wrote capacity %d", got.Capacity)
+		}
+		if _, err := f.act.Update(ctx, 0, a.ID, activities.Input{Capacity: ptr(3)}); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := f.svc.Get(ctx, ids[2]); r.Status != "confirmed" {
+			t.Fatalf("capacity increase did not promote: %+v", r)
+		}
+		if r, _ := f.svc.Get(ctx, ids[3]); r.Status != "waitlisted" || r.Position != 1 {
+			t.Fatalf("the rest keeps waiting at 1: %+v", r)
+		}
+	})
+}
+
+func TestRegisterRefusals(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		open := f.camp(5)
+		draft, err := f.act.Create(ctx, 0, activities.Input{Kind: ptr(activities.KindTraining), Capacity: ptr(5),
+			StartsAt: ptr(time.Now().Add(48 * time.Hour)), EndsAt: ptr(time.Now().Add(50 * time.Hour)),
+			Title: map[string]string{"fr": "Formation"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tooYoung := person("young@example.org", people.Urban)
+		tooYoung.Person.BirthYear = time.Now().Year() - 10
+		noConsent := person("nc@example.org", people.Urban)
+		noConsent.Consent = false
+		badEmail := person("not-an-email", people.Urban)
+		badRegion := person("br@example.org", people.Urban)
+		badRegion.Person.Region = "XX-1"
+		badLocality := person("bl@example.org", "suburban")
+		for _, tc := range []struct {
+			name     string
+			activity int64
+			req      registration.Request
+			kind     apperr.Kind
+			field    string
+		}{
+			{"draft", draft.ID, person("d@example.org", people.Urban), apperr.Conflict, ""},
+			{"missing activity", 99999, person("m@example.org", people.Urban), apperr.NotFound, ""},
+			{"too young", open.ID, tooYoung, apperr.Invalid, "birth_year"},
+			{"no consent", open.ID, noConsent, apperr.Invalid, "consent"},
+			{"bad email", open.ID, badEmail, apperr.Invalid, "email"},
+			{"bad region", open.ID, badRegion, apperr.Invalid, "region"},
+			{"bad locality", open.ID, badLocality, apperr.Invalid, "locality"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				_, err := f.svc.Register(ctx, tc.activity, tc.req)
+				if kindOf(err) != tc.kind {
+					t.Fatalf("got %v, want kind %d", err, tc.kind)
+				}
+				if tc.field != "" {
+					var ae *apperr.Error
+					errors.As(err, &ae)
+					if _, ok := ae.Fields[tc.field]; !ok {
+						t.Fatalf("no error on %s: %v", tc.field, err)
+					}
+				}
+			})
+		}
+		var n int64
+		db.Model(&registration.Registration{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d registrations written by refused requests", n)
+		}
+		db.Model(&people.Person{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d people written by refused requests", n)
+		}
+	})
+}
+
+// TestSensitiveSealed reads the raw tables: no declared value is in clear.
+func TestSensitiveSealed(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		a := f.camp(5, activities.QuotaInput{Attribute: "disability", Share: 0.2})
+		req := person("s@example.org", people.Urban)
+		needs := "wheelchair access"
+		req.Person.Sensitive = people.Sensitive{Disability: ptr(true), Minority: ptr(false), AccessibilityNeeds: &needs}
+		r, err := f.svc.Register(context.Background(), a.ID, req)
+		if err != nil || *r.Pool != "disability" {
+			t.Fatalf("disability seat: %+v %v", r, err)
+		}
+		var raw []struct {
+			Disability, Minority, AccessibilityNeeds []byte
+		}
+		db.Raw("SELECT disability, minority, accessibility_needs FROM person_sensitive").Scan(&raw)
+		var decl []struct{ DeclaredSensitive []byte }
+		db.Raw("SELECT declared_sensitive FROM registrations").Scan(&decl)
+		if len(raw) != 1 || len(decl) != 1 {
+			t.Fatalf("rows: %d sensitive, %d registrations", len(raw), len(decl))
+		}
+		for _, b := range [][]byte{raw[0].Disability, raw[0].Minority, raw[0].AccessibilityNeeds, decl[0].DeclaredSensitive} {
+			s := string(b)
+			if len(b) == 0 || strings.Contains(s, "true") || strings.Contains(s, "false") || strings.Contains(s, "wheelchair") {
+				t.Fatalf("a sensitive value is stored in clear: %q", s)
+			}
+		}
+	})
+}
+
+// TestConcurrentRush fires 300 registrations at once at a 50-seat camp with
+// a 25% rural quota and proves the seat invariants afterwards.
+func TestConcurrentRush(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		a := f.camp(50, activities.QuotaInput{Attribute: "rural", Share: 0.25})
+		const n = 300
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			locality := people.Urban
+			if i%3 == 0 { // 100 rural applicants, arriving among the others
+				locality = people.Rural
+			}
+			wg.Add(1)
+			go func(i int, locality string) {
+				defer wg.Done()
+				<-start
+				if _, err := f.svc.Register(ctx, a.ID, person(fmt.Sprintf("rush%03d@example.org", i), locality)); err != nil {
+					errs <- err
+				}
+			}(i, locality)
+		}
+		// Double submits of one form: exactly one gets through.
+		var dupOK sync.WaitGroup
+		dups := make(chan error, 10)
+		for i := 0; i < 10; i++ {
+			dupOK.Add(1)
+			go func() {
+				defer dupOK.Done()
+				<-start
+				_, err := f.svc.Register(ctx, a.ID, person("Double@Example.org", people.Rural))
+				dups <- err
+			}()
+		}
+		close(start)
+		wg.Wait()
+		dupOK.Wait()
+		close(errs)
+		close(dups)
+		for err := range errs {
+			t.Errorf("registration failed: %v", err)
+		}
+		okDup := 0
+		for err := range dups {
+			if err == nil {
+				okDup++
+			} else if kindOf(err) != apperr.Conflict {
+				t.Errorf("double submit: %v", err)
+			}
+		}
+		if okDup != 1 {
+			t.Fatalf("%d of 10 double submits got through, want 1", okDup)
+		}
+		var rows []registration.Registration
+		db.Where("activity_id = ?", a.ID).Order("waitlist_order").Find(&rows)
+		confirmed, rural, others := 0, 0, 0
+		persons := map[int64]bool{}
+		var waitOrders []int64
+		for _, r := range rows {
+			if persons[r.PersonID] {
+				t.Fatalf("person %d registered twice", r.PersonID)
+			}
+			persons[r.PersonID] = true
+			switch r.Status {
+			case "confirmed":
+				confirmed++
+				if r.DeclaredLocality == people.Rural {
+					rural++
+				} else {
+					others++
+				}
+				if *r.Pool == "rural" && r.DeclaredLocality != people.Rural {
+					t.Fatalf("a non-rural person holds a rural seat")
+				}
+			case "waitlisted":
+				waitOrders = append(waitOrders, r.WaitlistOrder)
+			}
+		}
+		if len(rows) != n+1 || confirmed != 50 || rural < 13 || others > 37 {
+			t.Fatalf("%d registrations, %d confirmed (%d rural, %d others); want %d, 50, ≥13, ≤37", len(rows), confirmed, rural, others, n+1)
+		}
+		list, err := f.svc.List(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos := 0
+		for _, p := range list {
+			if p.Status == "waitlisted" {
+				pos++
+				if p.Position != pos {
+					t.Fatalf("waitlist positions have a gap: %d at %d", p.Position, pos)
+				}
+				if got, _ := f.svc.Get(ctx, p.ID); got.Position != pos {
+					t.Fatalf("Get says position %d, list says %d", got.Position, pos)
+				}
+			}
+		}
+		if pos != n+1-50 {
+			t.Fatalf("%d waiting, want %d", pos, n+1-50)
+		}
+		sum, err := f.svc.Summary(ctx, a.ID)
+		if err != nil || sum.Confirmed != 50 || sum.Pools[0].Seats != 13 || sum.Pools[0].Filled != 13 {
+			t.Fatalf("summary %+v %v", sum, err)
+		}
+		// Waitlist order is arrival order: orders strictly increase.
+		for i := 1; i < len(waitOrders); i++ {
+			if waitOrders[i] <= waitOrders[i-1] {
+				t.Fatal("waitlist order not increasing")
+			}
+		}
+	})
+}
+
+// TestReleaseMovesWaitlist: at release time unfilled reserved seats become
+// general; reads show it at once, and SettleDue writes it.
+func TestReleaseMovesWaitlist(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		release := time.Now().UTC().Add(time.Hour)
+		a := f.camp(2, activities.QuotaInput{Attribute: "rural", Share: 0.5, ReleaseAt: &release})
+		f.svc.Register(ctx, a.ID, person("u1@example.org", people.Urban))
+		r2, _ := f.svc.Register(ctx, a.ID, person("u2@example.org", people.Urban))
+		if r2.Status != "waitlisted" {
+			t.Fatalf("before release: %+v", r2)
+		}
+		f.svc.Now = func() time.Time { return release.Add(time.Minute) }
+		sum, _ := f.svc.Summary(ctx, a.ID)
+		if !sum.Pools[0].Released || sum.Confirmed != 2 {
+			t.Fatalf("summary after release time: %+v", sum)
+		}
+		n, err := f.svc.SettleDue(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("SettleDue: %d %v", n, err)
+		}
+		if got, _ := f.svc.Get(ctx, r2.ID); got.Status != "confirmed" || *got.Pool != "general" {
+			t.Fatalf("after release: %+v", got)
+		}
+		if n, _ := f.svc.SettleDue(ctx); n != 0 {
+			t.Fatalf("nothing left to settle, yet %d", n)
+		}
+	})
+}
