@@ -28,6 +28,7 @@ type Config struct {
 	BaseURL       string
 	SecureCookies bool
 	MinCell       int
+	SMTPURL       string // smtp://user:pass@host:port?from=…; empty writes notices to the log
 }
 
 // Getenv is how Load reads a variable; os.Getenv in production, a map in tests.
@@ -42,6 +43,7 @@ func Load(getenv Getenv) (Config, error) {
 		DefaultLang: or(getenv("GOTONG_DEFAULT_LANG"), "en"),
 		BaseURL:     or(getenv("GOTONG_BASE_URL"), "http://127.0.0.1:8080"),
 		MinCell:     5,
+		SMTPURL:     getenv("GOTONG_SMTP_URL"),
 	}
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil || port == "" {

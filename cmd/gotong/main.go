@@ -199,22 +199,15 @@ func (c *cli) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	sender, err := c.sender(cfg)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
-	go func() {
-		t := time.NewTicker(10 * time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-c.ctx.Done():
-				return
-			case <-t.C:
-				srv.Sweep(c.ctx)
-			}
-		}
-	}()
+	c.startWorkers(c.ctx, db, srv, sender)
 	c.log.Info("gotong listening", "addr", "http://"+ln.Addr().String(), "database", database.Dialect(db))
 	err = web.Serve(c.ctx, app, ln, 20*time.Second)
 	c.log.Info("gotong stopped")

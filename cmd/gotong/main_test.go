@@ -73,6 +73,11 @@ func TestUsageErrors(t *testing.T) {
 			}
 		}
 	}
+	smtp := newCmdEnv(t, database.SQLite)
+	smtp.env["GOTONG_SMTP_URL"] = "smtp://mail.example.org:25"
+	if code, _, stderr := smtp.run("serve"); code != 2 || !strings.Contains(stderr, "gotong: GOTONG_SMTP_URL: ") {
+		t.Errorf("bad SMTP URL: %d %q", code, stderr)
+	}
 	bad := &cmdEnv{t: t, env: map[string]string{"GOTONG_DEFAULT_LANG": "de"}}
 	code, _, stderr := bad.run("serve")
 	if code != 2 || stderr != "gotong: GOTONG_DEFAULT_LANG: \"de\" is not one of en, fr, mn, id\n" {

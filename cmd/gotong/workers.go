@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app/outbox"
+	"github.com/gotong/gotong/app/web"
+	"gorm.io/gorm"
+)
+
+// sender returns the SMTP sender of GOTONG_SMTP_URL, or one that writes
+// notices to the log when it is unset.
+func (c *cli) sender(cfg config.Config) (outbox.Sender, error) {
+	if cfg.SMTPURL == "" {
+		return outbox.LogSender{Log: c.log}, nil
+	}
+	s, err := outbox.NewSMTPSender(cfg.SMTPURL)
+	if err != nil {
+		return nil, usagef("GOTONG_SMTP_URL: %v", err)
+	}
+	return s, nil
+}
+
+// startWorkers runs the background work of a node until ctx ends: sending
+// the outbox, moving waitlists when reserved seats are released, and
+// sweeping expired sessions. Each job is safe with several nodes running it.
+func (c *cli) startWorkers(ctx context.Context, db *gorm.DB, srv *web.Server, sender outbox.Sender) {
+	w := &outbox.Worker{DB: db, Sender: sender, Log: c.log}
+	go w.Run(ctx, 10*time.Second)
+	go every(ctx, time.Minute, func() {
+		if _, err := srv.Registrations().SettleDue(ctx); err != nil && ctx.Err() == nil {
+			c.log.Error("settling released seats failed", "err", err)
+		}
+	})
+	go every(ctx, 10*time.Minute, func() { srv.Sweep(ctx) })
+}
+
+// every calls fn each period until ctx ends.
+func every(ctx context.Context, period time.Duration, fn func()) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
+}
