@@ -71,6 +71,12 @@ var (
 	UsersRead    = Permission{"users", "read"}
 	UsersWrite   = Permission{"users", "write"}
 	AuditRead    = Permission{"audit", "read"}
+
+	ActivitiesRead     = Permission{"activities", "read"}
+	ActivitiesWrite    = Permission{"activities", "write"}
+	RegistrationsRead  = Permission{"registrations", "read"}
+	RegistrationsWrite = Permission{"registrations", "write"}
+	AttendanceWrite    = Permission{"attendance", "write"}
 )
 
 // Grant is one role held in one scope.

@@ -482,3 +482,22 @@ func (s *Service) SettleDue(ctx context.Context) (int, error) {
 	}
 	return len(ids), nil
 }
+
+// ForPerson returns a person's live registrations, newest first, with
+// their waitlist positions.
+func (s *Service) ForPerson(ctx context.Context, personID int64) ([]Placed, error) {
+	var rows []Registration
+	if err := s.db.WithContext(ctx).Where("person_id = ? AND status <> ?", personID, string(Cancelled)).
+		Order("id DESC").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("registration: unable to list a person's registrations: %w", err)
+	}
+	out := make([]Placed, 0, len(rows))
+	for _, r := range rows {
+		p, err := s.Get(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	return out, nil
+}

@@ -15,8 +15,10 @@ type languageOption struct {
 }
 
 type accountData struct {
-	Languages []languageOption
-	Saved     bool
+	Languages     []languageOption
+	Saved         bool
+	Cancelled     bool
+	Registrations []myRegistration
 }
 
 func (s *Server) accountPage(c *fiber.Ctx, status int, form map[string]string, errs map[string]string) error {
@@ -25,12 +27,18 @@ func (s *Server) accountPage(c *fiber.Ctx, status int, form map[string]string, e
 	if form != nil {
 		locale = form["locale"]
 	}
-	data := accountData{Saved: c.Query("saved") == "1"}
+	data := accountData{Saved: c.Query("saved") == "1", Cancelled: c.Query("cancelled") == "1"}
 	for _, code := range i18n.Supported {
 		data.Languages = append(data.Languages, languageOption{Code: code,
 			Name: s.catalog.Localizer(code).T("lang_name"), Selected: code == locale})
 	}
-	p := s.page(c, "account_title", data)
+	p := s.page(c, "account_title", nil)
+	regs, err := s.myRegistrations(c, p)
+	if err != nil {
+		return err
+	}
+	data.Registrations = regs
+	p.Data = data
 	if form == nil {
 		form = map[string]string{"display_name": u.DisplayName}
 	}

@@ -171,6 +171,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 		signedIn    bool
 	}{
 		{"nav_home", "/", access.Public, false},
+		{"nav_activities", "/activities", access.Public, false},
 		{"nav_manage", "/manage", access.ManageRead, true},
 		{"nav_users", "/manage/users", access.UsersRead, true},
 		{"nav_audit", "/manage/audit", access.AuditRead, true},

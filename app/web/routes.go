@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/activities"
 )
 
 // routeTable records the permission of every route, keyed "METHOD /path".
@@ -42,13 +43,32 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/logout", access.Public, s.logout)
 	s.handle(app, get, "/account", access.AccountRead, s.account)
 	s.handle(app, post, "/account", access.AccountWrite, s.accountSave)
+	s.handle(app, post, "/account/registrations/:id/cancel", access.AccountWrite, s.cancelMyRegistration)
 	s.handle(app, get, "/manage", access.ManageRead, s.manage)
 	s.handle(app, get, "/manage/users", access.UsersRead, s.usersList)
 	s.handle(app, get, "/manage/audit", access.AuditRead, s.auditList)
+	s.handle(app, get, "/activities", access.Public, s.activitiesList)
+	s.handle(app, get, "/activities/:slug", access.Public, s.activityPage) // also :slug.ics
+	s.handle(app, get, "/activities/:slug/register", access.Public, s.registerForm)
+	s.handle(app, post, "/activities/:slug/register", access.Public, s.registerSubmit)
 
 	// JSON API.
 	s.handle(app, get, "/api/v1/me", access.AccountRead, s.apiMe)
 	s.handle(app, patch, "/api/v1/me", access.AccountWrite, s.apiMeUpdate)
 	s.handle(app, get, "/api/v1/users", access.UsersRead, s.apiUsers)
 	s.handle(app, get, "/api/v1/audit", access.AuditRead, s.apiAudit)
+
+	// JSON API: activities and registrations.
+	s.handle(app, get, "/api/v1/activities", access.ActivitiesRead, s.apiActivities)
+	s.handle(app, post, "/api/v1/activities", access.ActivitiesWrite, s.apiActivityCreate)
+	s.handle(app, get, "/api/v1/activities/:id", access.ActivitiesRead, s.apiActivity)
+	s.handle(app, patch, "/api/v1/activities/:id", access.ActivitiesWrite, s.apiActivityUpdate)
+	s.handle(app, post, "/api/v1/activities/:id/publish", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusPublished))
+	s.handle(app, post, "/api/v1/activities/:id/cancel", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusCancelled))
+	s.handle(app, post, "/api/v1/activities/:id/complete", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusCompleted))
+	s.handle(app, get, "/api/v1/activities/:id/quota", access.ActivitiesRead, s.apiActivityQuota)
+	s.handle(app, post, "/api/v1/activities/:id/registrations", access.Public, s.apiRegister)
+	s.handle(app, get, "/api/v1/activities/:id/registrations", access.RegistrationsRead, s.apiActivityRegistrations)
+	s.handle(app, post, "/api/v1/registrations/:id/cancel", access.RegistrationsWrite, s.apiRegistrationCancel)
+	s.handle(app, post, "/api/v1/registrations/:id/attendance", access.AttendanceWrite, s.apiRegistrationAttendance)
 }

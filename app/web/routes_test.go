@@ -53,6 +53,7 @@ func TestRoleByRoute(t *testing.T) {
 		{"GET", "/api/v1/me", signedIn},
 		{"GET", "/api/v1/users", admin},
 		{"GET", "/api/v1/audit", admin},
+		{"GET", "/api/v1/activities", staff},
 	}
 	eachEnv(t, func(t *testing.T, e *env) {
 		clients := map[string]*client{"anonymous": e.client()}

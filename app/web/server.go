@@ -16,10 +16,13 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/locales"
 	"github.com/gotong/gotong/views"
 	"gorm.io/gorm"
@@ -47,6 +50,10 @@ type Server struct {
 	sessions *session.Store
 	limits   *database.KV
 	routes   routeTable
+
+	people        *people.Store
+	registrations *registration.Service
+	activities    *activities.Store
 }
 
 // New builds the Fiber app over db.
@@ -56,6 +63,10 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		return nil, nil, err
 	}
 	enforcer, err := access.New()
+	if err != nil {
+		return nil, nil, err
+	}
+	sealer, err := people.NewSealer(cfg.SecretKey)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -78,6 +89,9 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		limits: database.NewKV(db, "rate_limits"),
 		routes: routeTable{},
 	}
+	s.people = people.NewStore(db, sealer)
+	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL)
+	s.activities = activities.NewStore(db, s.registrations.SetCapacity)
 	engine := newViews(views.FS)
 	if err := engine.Load(); err != nil {
 		return nil, nil, err
@@ -107,6 +121,10 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.routesSetup(app)
 	return app, s, nil
 }
+
+// Registrations is the registration service, for the scheduler that
+// releases reserved seats.
+func (s *Server) Registrations() *registration.Service { return s.registrations }
 
 // accessLog writes one structured line per request.
 func (s *Server) accessLog(c *fiber.Ctx) error {

@@ -12,18 +12,23 @@ import (
 
 // Template names, one per file in views/pages.
 const (
-	tplHome     = "home"
-	tplLogin    = "login"
-	tplAccount  = "account"
-	tplError    = "error"
-	tplManage   = "manage"
-	tplUsers    = "users"
-	tplAuditLog = "audit_log"
+	tplHome       = "home"
+	tplLogin      = "login"
+	tplAccount    = "account"
+	tplError      = "error"
+	tplManage     = "manage"
+	tplUsers      = "users"
+	tplAuditLog   = "audit_log"
+	tplActivities = "activities"
+	tplActivity   = "activity"
+	tplRegister   = "register"
+	tplRegistered = "registered"
 )
 
 // pageTemplates lists every page; Load fails when views/pages holds a file
 // that is not listed here, or lacks one that is.
-var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog}
+var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
+	tplActivities, tplActivity, tplRegister, tplRegistered}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.

@@ -1,0 +1,736 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/activities"
+)
+
+// apiActStart is when the test activities start: far enough ahead that
+// registration is open, on a whole second so it round-trips exactly.
+func apiActStart() time.Time {
+	return time.Now().UTC().Add(60 * 24 * time.Hour).Truncate(time.Hour)
+}
+
+// apiActBody is a valid activity body as a map, changed by mod, as JSON.
+func apiActBody(mod func(m map[string]any)) string {
+	starts := apiActStart()
+	m := map[string]any{
+		"kind":      "camp",
+		"audience":  "youth",
+		"title":     map[string]string{"en": "Summer camp", "mn": "Зуслан"},
+		"mode":      "in_person",
+		"region":    "MN-057",
+		"venue":     "Uliastai",
+		"starts_at": starts.Format(time.RFC3339),
+		"ends_at":   starts.Add(4 * 24 * time.Hour).Format(time.RFC3339),
+		"capacity":  2,
+		"age_min":   16,
+		"age_max":   30,
+		"quotas":    []map[string]any{{"attribute": "rural", "share": 0.5}},
+	}
+	if mod != nil {
+		mod(m)
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// apiJSON decodes a response body into v, failing on anything else.
+func apiJSON(t *testing.T, r *response, status int, v any) {
+	t.Helper()
+	if r.StatusCode != status {
+		t.Fatalf("status %d, want %d: %s", r.StatusCode, status, r.Body)
+	}
+	if v == nil {
+		return
+	}
+	if err := json.Unmarshal([]byte(r.Body), v); err != nil {
+		t.Fatalf("body %q: %v", r.Body, err)
+	}
+}
+
+// apiKeys returns the sorted keys of a JSON object.
+func apiKeys(t *testing.T, raw json.RawMessage) []string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("not an object: %s", raw)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func apiWantKeys(t *testing.T, what string, raw json.RawMessage, want ...string) {
+	t.Helper()
+	sort.Strings(want)
+	if got := apiKeys(t, raw); !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s has fields %v, want %v", what, got, want)
+	}
+}
+
+var activityFields = []string{"id", "slug", "kind", "audience", "title", "summary", "description", "mode", "region",
+	"venue", "online_url", "starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity",
+	"age_min", "age_max", "status", "quotas", "partner_ids"}
+
+var registrationFields = []string{"id", "activity_id", "person_id", "status", "pool", "waitlist_position", "attended", "created_at"}
+
+// apiStaff makes a coordinator and returns a client and its token.
+func apiStaff(e *env) (*client, string) {
+	e.user("coord@example.org", access.Coordinator)
+	return e.client(), e.token("coord@example.org")
+}
+
+// apiCreate creates an activity as the token's user and returns it.
+func apiCreate(t *testing.T, c *client, tok, body string) apiActivity {
+	t.Helper()
+	var a apiActivity
+	apiJSON(t, c.api("POST", "/api/v1/activities", tok, body), http.StatusCreated, &a)
+	return a
+}
+
+func apiPath(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func TestAPIActivitiesRoundTrip(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c, tok := apiStaff(e)
+		starts := apiActStart()
+		body := apiActBody(func(m map[string]any) {
+			m["registration_closes_at"] = starts.Add(-24 * time.Hour).Format(time.RFC3339)
+		})
+		res := c.api("POST", "/api/v1/activities", tok, body)
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("create: %d %s", res.StatusCode, res.Body)
+		}
+		apiWantKeys(t, "Activity", json.RawMessage(res.Body), activityFields...)
+		var raw map[string]json.RawMessage
+		_ = json.Unmarshal([]byte(res.Body), &raw)
+		apiWantKeys(t, "quota", json.RawMessage(strings.TrimSuffix(strings.TrimPrefix(string(raw["quotas"]), "["), "]")),
+			"attribute", "share", "release_at")
+		for field, want := range map[string]string{
+			"title":                  `{"en":"Summer camp","mn":"Зуслан"}`,
+			"summary":                `{}`,
+			"description":            `{}`,
+			"partner_ids":            `[]`,
+			"quotas":                 `[{"attribute":"rural","share":0.5,"release_at":null}]`,
+			"starts_at":              `"` + starts.Format(time.RFC3339) + `"`,
+			"registration_opens_at":  `null`,
+			"registration_closes_at": `"` + starts.Add(-24*time.Hour).Format(time.RFC3339) + `"`,
+			"age_min":                `16`,
+			"status":                 `"draft"`,
+			"slug":                   `"summer-camp"`,
+			"online_url":             `""`,
+		} {
+			if got := string(raw[field]); got != want {
+				t.Errorf("%s = %s, want %s", field, got, want)
+			}
+		}
+		if !strings.HasSuffix(string(raw["ends_at"]), `Z"`) {
+			t.Errorf("ends_at %s is not UTC", raw["ends_at"])
+		}
+		var created apiActivity
+		_ = json.Unmarshal([]byte(res.Body), &created)
+
+		// Publish; publishing again clashes with the status.
+		var published apiActivity
+		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/publish", created.ID), tok, ""), http.StatusOK, &published)
+		if published.Status != activities.StatusPublished {
+			t.Fatalf("published: %q", published.Status)
+		}
+		if r := c.api("POST", apiPath("/api/v1/activities/%d/publish", created.ID), tok, ""); r.StatusCode != http.StatusConflict {
+			t.Fatalf("publish twice: %d", r.StatusCode)
+		}
+
+		// Get returns the same as create, now published.
+		res = c.api("GET", apiPath("/api/v1/activities/%d", created.ID), tok, "")
+		var got apiActivity
+		apiJSON(t, res, http.StatusOK, &got)
+		created.Status = activities.StatusPublished
+		if !reflect.DeepEqual(got, created) {
+			t.Fatalf("get:\n%+v\nwant\n%+v", got, created)
+		}
+
+		// The same title again gets its own slug; a draft lists by status.
+		second := apiCreate(t, c, tok, apiActBody(func(m map[string]any) { m["kind"] = "training" }))
+		if second.Slug != "summer-camp-2" {
+			t.Fatalf("second slug %q", second.Slug)
+		}
+		// With no English title, the first title given names it.
+		third := apiCreate(t, c, tok, apiActBody(func(m map[string]any) {
+			m["title"] = map[string]string{"fr": "Atelier d'été"}
+			m["summary"] = map[string]string{"fr": "Bien-être", "en": ""}
+		}))
+		if third.Slug != "atelier-d-ete" || !reflect.DeepEqual(third.Summary, map[string]string{"fr": "Bien-être"}) {
+			t.Fatalf("third: slug %q summary %v", third.Slug, third.Summary)
+		}
+
+		list := func(query string) []int64 {
+			t.Helper()
+			var out struct {
+				Items []apiActivity `json:"items"`
+			}
+			apiJSON(t, c.api("GET", "/api/v1/activities"+query, tok, ""), http.StatusOK, &out)
+			ids := []int64{}
+			for _, a := range out.Items {
+				ids = append(ids, a.ID)
+			}
+			return ids
+		}
+		for query, want := range map[string][]int64{
+			"":                          {created.ID, second.ID, third.ID},
+			"?status=published":         {created.ID},
+			"?status=draft":             {second.ID, third.ID},
+			"?kind=training":            {second.ID},
+			"?kind=camp&status=draft":   {third.ID},
+			"?region=MN-057":            {created.ID, second.ID, third.ID},
+			"?region=ID-JK":             {},
+			"?status=cancelled&lang=fr": {},
+		} {
+			if got := list(query); !reflect.DeepEqual(got, want) {
+				t.Errorf("list%s = %v, want %v", query, got, want)
+			}
+		}
+		for query, field := range map[string]string{
+			"?kind=party":     "kind",
+			"?status=open":    "status",
+			"?region=XX-999":  "region",
+			"?colour=blue":    "colour",
+			"?status=Draft":   "status",
+			"?kind=camp&x=1":  "x",
+			"?region=mn-057 ": "region",
+		} {
+			r := c.api("GET", "/api/v1/activities"+strings.ReplaceAll(query, " ", "%20"), tok, "")
+			if r.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("list%s: %d, want 422", query, r.StatusCode)
+				continue
+			}
+			if b := apiErr(t, r); b.Code != "validation_failed" || b.Fields[field] == "" {
+				t.Errorf("list%s: %+v, want a field error on %s", query, b, field)
+			}
+		}
+
+		// A GET body sent back as a PATCH changes nothing and is accepted;
+		// the portal's own fields may not be changed this way.
+		res = c.api("PATCH", apiPath("/api/v1/activities/%d", created.ID), tok, c.api("GET", apiPath("/api/v1/activities/%d", created.ID), tok, "").Body)
+		var same apiActivity
+		apiJSON(t, res, http.StatusOK, &same)
+		if !reflect.DeepEqual(same, created) {
+			t.Fatalf("round-trip patch changed the activity:\n%+v\n%+v", same, created)
+		}
+		for body, field := range map[string]string{
+			`{"status": "draft"}`:              "status",
+			`{"id": 999}`:                      "id",
+			`{"partner_ids": [3]}`:             "partner_ids",
+			`{"capacity": 0}`:                  "capacity",
+			`{"title": {"en": "", "mn": " "}}`: "title",
+			`{"title": {"xx": "X"}}`:           "title",
+		} {
+			r := c.api("PATCH", apiPath("/api/v1/activities/%d", created.ID), tok, body)
+			if r.StatusCode != http.StatusUnprocessableEntity || apiErr(t, r).Fields[field] == "" {
+				t.Errorf("patch %s: %d %s, want 422 on %s", body, r.StatusCode, r.Body, field)
+			}
+		}
+		// A partial PATCH changes only what it names.
+		var patched apiActivity
+		apiJSON(t, c.api("PATCH", apiPath("/api/v1/activities/%d", created.ID), tok,
+			`{"venue": "Uliastai school", "summary": {"en": "A week outdoors"}, "age_max": 25}`), http.StatusOK, &patched)
+		want := created
+		want.Venue, want.Summary, want.AgeMax = "Uliastai school", map[string]string{"en": "A week outdoors"}, patched.AgeMax
+		if patched.AgeMax == nil || *patched.AgeMax != 25 || !reflect.DeepEqual(patched, want) {
+			t.Fatalf("partial patch:\n%+v\nwant\n%+v", patched, want)
+		}
+
+		// Malformed bodies and ids.
+		for _, tc := range []struct{ method, path, body string }{
+			{"POST", "/api/v1/activities", `{"capacity": "ten"}`},
+			{"POST", "/api/v1/activities", `{"colour": "blue"}`},
+			{"POST", "/api/v1/activities", `{"starts_at": "tomorrow"}`},
+			{"POST", "/api/v1/activities", `[]`},
+			{"PATCH", apiPath("/api/v1/activities/%d", created.ID), `{"capacity": 3}{}`},
+		} {
+			r := c.api(tc.method, tc.path, tok, tc.body)
+			if r.StatusCode != http.StatusBadRequest || apiErr(t, r).Code != "bad_request" {
+				t.Errorf("%s %s %s: %d, want 400", tc.method, tc.path, tc.body, r.StatusCode)
+			}
+		}
+		for _, id := range []string{"abc", "0", "-1", "1.5", "99999999", "9223372036854775808", "1e3"} {
+			for _, r := range []struct{ method, path, body string }{
+				{"GET", "/api/v1/activities/" + id, ""},
+				{"PATCH", "/api/v1/activities/" + id, `{"venue": "x"}`},
+				{"POST", "/api/v1/activities/" + id + "/publish", ""},
+				{"POST", "/api/v1/activities/" + id + "/cancel", ""},
+				{"POST", "/api/v1/activities/" + id + "/complete", ""},
+				{"GET", "/api/v1/activities/" + id + "/quota", ""},
+				{"GET", "/api/v1/activities/" + id + "/registrations", ""},
+				{"POST", "/api/v1/activities/" + id + "/registrations", `{}`},
+				{"POST", "/api/v1/registrations/" + id + "/cancel", ""},
+				{"POST", "/api/v1/registrations/" + id + "/attendance", `{"attended": true}`},
+			} {
+				res := c.api(r.method, r.path, tok, r.body)
+				if res.StatusCode != http.StatusNotFound || apiErr(t, res).Code != "not_found" {
+					t.Errorf("%s %s: %d, want 404", r.method, r.path, res.StatusCode)
+				}
+			}
+		}
+
+		// Times given with an offset come back in UTC.
+		opens := starts.Add(-10 * 24 * time.Hour)
+		res = c.api("PATCH", apiPath("/api/v1/activities/%d", second.ID), tok,
+			`{"registration_opens_at": "`+opens.In(time.FixedZone("", 8*3600)).Format(time.RFC3339)+`"}`)
+		raw = nil
+		apiJSON(t, res, http.StatusOK, &raw)
+		if got, want := string(raw["registration_opens_at"]), `"`+opens.Format(time.RFC3339)+`"`; got != want {
+			t.Fatalf("registration_opens_at %s, want %s", got, want)
+		}
+
+		// Cancel and complete follow the allowed moves.
+		if r := c.api("POST", apiPath("/api/v1/activities/%d/complete", second.ID), tok, ""); r.StatusCode != http.StatusConflict {
+			t.Fatalf("complete a draft: %d", r.StatusCode)
+		}
+		var cancelled apiActivity
+		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/cancel", second.ID), tok, ""), http.StatusOK, &cancelled)
+		if cancelled.Status != activities.StatusCancelled {
+			t.Fatalf("cancel: %q", cancelled.Status)
+		}
+		var completed apiActivity
+		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/complete", created.ID), tok, ""), http.StatusOK, &completed)
+		if completed.Status != activities.StatusCompleted {
+			t.Fatalf("complete: %q", completed.Status)
+		}
+	})
+}
+
+func TestAPIActivityBadInput(t *testing.T) {
+	starts := apiActStart()
+	rows := []struct {
+		name, field string
+		mod         func(m map[string]any)
+	}{
+		{"kind unknown", "kind", func(m map[string]any) { m["kind"] = "party" }},
+		{"kind missing", "kind", func(m map[string]any) { delete(m, "kind") }},
+		{"audience unknown", "audience", func(m map[string]any) { m["audience"] = "elders" }},
+		{"mode unknown", "mode", func(m map[string]any) { m["mode"] = "telepathy" }},
+		{"capacity 0", "capacity", func(m map[string]any) { m["capacity"] = 0 }},
+		{"capacity missing", "capacity", func(m map[string]any) { delete(m, "capacity") }},
+		{"capacity above max", "capacity", func(m map[string]any) { m["capacity"] = activities.MaxCapacity + 1 }},
+		{"ends before starts", "ends_at", func(m map[string]any) { m["ends_at"] = starts.Add(-time.Hour).Format(time.RFC3339) }},
+		{"no start", "starts_at", func(m map[string]any) { delete(m, "starts_at") }},
+		{"closes before opens", "registration_closes_at", func(m map[string]any) {
+			m["registration_opens_at"] = starts.Add(-24 * time.Hour).Format(time.RFC3339)
+			m["registration_closes_at"] = starts.Add(-48 * time.Hour).Format(time.RFC3339)
+		}},
+		{"closes after end", "registration_closes_at", func(m map[string]any) {
+			m["registration_closes_at"] = starts.Add(10 * 24 * time.Hour).Format(time.RFC3339)
+		}},
+		{"quota share 0", "quotas", func(m map[string]any) { m["quotas"] = []map[string]any{{"attribute": "rural", "share": 0}} }},
+		{"quota share 1.5", "quotas", func(m map[string]any) { m["quotas"] = []map[string]any{{"attribute": "rural", "share": 1.5}} }},
+		{"quota share negative", "quotas", func(m map[string]any) { m["quotas"] = []map[string]any{{"attribute": "rural", "share": -0.1}} }},
+		{"quota unknown attribute", "quotas", func(m map[string]any) {
+			m["quotas"] = []map[string]any{{"attribute": "tall", "share": 0.1}}
+		}},
+		{"duplicate attribute", "quotas", func(m map[string]any) {
+			m["quotas"] = []map[string]any{{"attribute": "rural", "share": 0.1}, {"attribute": "rural", "share": 0.2}}
+		}},
+		{"quotas above capacity", "quotas", func(m map[string]any) {
+			m["capacity"] = 10
+			m["quotas"] = []map[string]any{{"attribute": "rural", "share": 0.6}, {"attribute": "disability", "share": 0.5}}
+		}},
+		{"quotas rounding up above capacity", "quotas", func(m map[string]any) {
+			m["capacity"] = 3
+			m["quotas"] = []map[string]any{{"attribute": "rural", "share": 0.4}, {"attribute": "disability", "share": 0.3},
+				{"attribute": "minority", "share": 0.2}}
+		}},
+		{"unknown region", "region", func(m map[string]any) { m["region"] = "MN-999" }},
+		{"age_min > age_max", "age_max", func(m map[string]any) { m["age_min"], m["age_max"] = 30, 16 }},
+		{"negative age", "age_min", func(m map[string]any) { m["age_min"] = -1 }},
+		{"bad online_url", "online_url", func(m map[string]any) { m["online_url"] = "javascript:alert(1)" }},
+		{"online_url without host", "online_url", func(m map[string]any) { m["online_url"] = "https://" }},
+		{"no title", "title", func(m map[string]any) { delete(m, "title") }},
+		{"empty titles", "title", func(m map[string]any) { m["title"] = map[string]string{"en": "  "} }},
+		{"title in unknown language", "title", func(m map[string]any) { m["title"] = map[string]string{"de": "Sommerlager"} }},
+		{"title too long", "title", func(m map[string]any) { m["title"] = map[string]string{"en": strings.Repeat("x", 201)} }},
+		{"bad slug", "slug", func(m map[string]any) { m["slug"] = "Summer Camp!" }},
+		{"slug with double dash", "slug", func(m map[string]any) { m["slug"] = "summer--camp" }},
+		{"slug too long", "slug", func(m map[string]any) { m["slug"] = strings.Repeat("a", 81) }},
+		{"status given", "status", func(m map[string]any) { m["status"] = "published" }},
+		{"id given", "id", func(m map[string]any) { m["id"] = 5 }},
+		{"partners given", "partner_ids", func(m map[string]any) { m["partner_ids"] = []int{3} }},
+	}
+	eachEnv(t, func(t *testing.T, e *env) {
+		c, tok := apiStaff(e)
+		count := func() int64 {
+			var n int64
+			if err := e.db.Model(&activities.Activity{}).Count(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, row := range rows {
+			t.Run(row.name, func(t *testing.T) {
+				res := c.api("POST", "/api/v1/activities", tok, apiActBody(row.mod))
+				if res.StatusCode != http.StatusUnprocessableEntity {
+					t.Fatalf("%d %s, want 422", res.StatusCode, res.Body)
+				}
+				b := apiErr(t, res)
+				if b.Code != "validation_failed" || b.Fields[row.field] == "" {
+					t.Fatalf("error %+v lacks a message for %s", b, row.field)
+				}
+				if n := count(); n != 0 {
+					t.Fatalf("%d activities written", n)
+				}
+			})
+		}
+		// The base body itself is valid, and an explicit slug is kept.
+		a := apiCreate(t, c, tok, apiActBody(func(m map[string]any) { m["slug"] = "camp-2027" }))
+		if a.Slug != "camp-2027" {
+			t.Fatalf("slug %q", a.Slug)
+		}
+		if r := c.api("POST", "/api/v1/activities", tok, apiActBody(func(m map[string]any) { m["slug"] = "camp-2027" })); r.StatusCode != http.StatusUnprocessableEntity || apiErr(t, r).Fields["slug"] == "" {
+			t.Fatalf("taken slug: %d %s", r.StatusCode, r.Body)
+		}
+		if n := count(); n != 1 {
+			t.Fatalf("%d activities, want 1", n)
+		}
+	})
+}
+
+// person is a registration body.
+func apiPerson(given, email, locality string, birthYear int, extra func(p map[string]any)) string {
+	p := map[string]any{"given_name": given, "family_name": "Bold", "email": email, "birth_year": birthYear,
+		"region": "MN-057", "locality": locality}
+	body := map[string]any{"person": p, "consent": true}
+	if extra != nil {
+		extra(body)
+	}
+	b, _ := json.Marshal(body)
+	return string(b)
+}
+
+type apiPlacement struct {
+	ID               int64   `json:"id"`
+	Status           string  `json:"status"`
+	Pool             *string `json:"pool"`
+	WaitlistPosition *int    `json:"waitlist_position"`
+}
+
+func TestAPIRegistrations(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		cat := catalog(t)
+		c, tok := apiStaff(e)
+		act := apiCreate(t, c, tok, apiActBody(nil))
+		draft := apiCreate(t, c, tok, apiActBody(nil))
+		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/publish", act.ID), tok, ""), http.StatusOK, nil)
+		regPath := apiPath("/api/v1/activities/%d/registrations", act.ID)
+		year := time.Now().Year() - 20
+
+		anon := e.client()
+		register := func(body string, status int) apiPlacement {
+			t.Helper()
+			res := anon.api("POST", regPath, "", body)
+			var p apiPlacement
+			apiJSON(t, res, status, &p)
+			apiWantKeys(t, "placement", json.RawMessage(res.Body), "id", "status", "pool", "waitlist_position")
+			return p
+		}
+		rural := register(apiPerson("Saraa", "saraa@example.org", "rural", year, nil), http.StatusCreated)
+		if rural.Status != "confirmed" || rural.Pool == nil || *rural.Pool != "rural" || rural.WaitlistPosition != nil {
+			t.Fatalf("rural: %+v", rural)
+		}
+		urban := register(apiPerson("Bat", "bat@example.org", "urban", year, nil), http.StatusCreated)
+		if urban.Status != "confirmed" || urban.Pool == nil || *urban.Pool != "general" || urban.WaitlistPosition != nil {
+			t.Fatalf("urban: %+v", urban)
+		}
+		waiting := register(apiPerson("Dulmaa", "dulmaa@example.org", "urban", year, nil), http.StatusCreated)
+		if waiting.Status != "waitlisted" || waiting.Pool != nil || waiting.WaitlistPosition == nil || *waiting.WaitlistPosition != 1 {
+			t.Fatalf("waiting: %+v", waiting)
+		}
+
+		refuse := func(name, path, body string, status int, field, msg string) {
+			t.Helper()
+			res := anon.api("POST", path, "", body)
+			if res.StatusCode != status {
+				t.Errorf("%s: %d %s, want %d", name, res.StatusCode, res.Body, status)
+				return
+			}
+			b := apiErr(t, res)
+			if field != "" && b.Fields[field] == "" {
+				t.Errorf("%s: %+v lacks field %s", name, b, field)
+			}
+			if msg != "" && b.Message != cat.Localizer("en").T(msg) {
+				t.Errorf("%s: message %q, want %s", name, b.Message, msg)
+			}
+		}
+		refuse("same email in other case", regPath, apiPerson("Saraa", "SARAA@Example.ORG", "rural", year, nil),
+			http.StatusConflict, "", "error_already_registered")
+		refuse("draft activity", apiPath("/api/v1/activities/%d/registrations", draft.ID),
+			apiPerson("Tuya", "tuya@example.org", "rural", year, nil), http.StatusConflict, "", "error_registration_not_published")
+		refuse("too old", regPath, apiPerson("Old", "old@example.org", "urban", time.Now().Year()-50, nil),
+			http.StatusUnprocessableEntity, "birth_year", "")
+		refuse("too young", regPath, apiPerson("Young", "young@example.org", "urban", time.Now().Year()-10, nil),
+			http.StatusUnprocessableEntity, "birth_year", "")
+		refuse("no consent", regPath, apiPerson("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) { b["consent"] = false }),
+			http.StatusUnprocessableEntity, "consent", "")
+		refuse("consent left out", regPath, apiPerson("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) { delete(b, "consent") }),
+			http.StatusUnprocessableEntity, "consent", "")
+		refuse("bad email", regPath, apiPerson("Nomin", "nomin@@example", "urban", year, nil),
+			http.StatusUnprocessableEntity, "email", "")
+		refuse("unknown region", regPath, apiPerson("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) {
+			b["person"].(map[string]any)["region"] = "XX-1"
+		}), http.StatusUnprocessableEntity, "region", "")
+		refuse("no locality", regPath, apiPerson("Nomin", "nomin@example.org", "", year, nil),
+			http.StatusUnprocessableEntity, "locality", "")
+		refuse("unknown field", regPath, apiPerson("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) {
+			b["person"].(map[string]any)["lgbti"] = true
+		}), http.StatusBadRequest, "", "")
+		refuse("no such activity", "/api/v1/activities/999999/registrations", `{}`, http.StatusNotFound, "", "")
+
+		// Staff see the list; the waitlisted person moves up when a seat frees.
+		list := func() map[int64]apiRegistration {
+			t.Helper()
+			res := c.api("GET", regPath, tok, "")
+			var out struct {
+				Items []json.RawMessage `json:"items"`
+			}
+			apiJSON(t, res, http.StatusOK, &out)
+			m := map[int64]apiRegistration{}
+			for _, raw := range out.Items {
+				apiWantKeys(t, "Registration", raw, registrationFields...)
+				var r apiRegistration
+				_ = json.Unmarshal(raw, &r)
+				m[r.ID] = r
+			}
+			return m
+		}
+		regs := list()
+		if len(regs) != 3 || regs[waiting.ID].Status != "waitlisted" || regs[waiting.ID].WaitlistPosition == nil ||
+			*regs[waiting.ID].WaitlistPosition != 1 || regs[rural.ID].ActivityID != act.ID || regs[rural.ID].Attended != nil {
+			t.Fatalf("list: %+v", regs)
+		}
+		res := c.api("POST", apiPath("/api/v1/registrations/%d/cancel", urban.ID), tok, "")
+		var cancelled apiRegistration
+		apiJSON(t, res, http.StatusOK, &cancelled)
+		apiWantKeys(t, "cancelled Registration", json.RawMessage(res.Body), registrationFields...)
+		if cancelled.Status != "cancelled" || cancelled.Pool != nil || cancelled.WaitlistPosition != nil {
+			t.Fatalf("cancelled: %+v", cancelled)
+		}
+		regs = list()
+		if w := regs[waiting.ID]; w.Status != "confirmed" || w.Pool == nil || *w.Pool != "general" || w.WaitlistPosition != nil {
+			t.Fatalf("not promoted: %+v", w)
+		}
+		if r := c.api("POST", apiPath("/api/v1/registrations/%d/cancel", urban.ID), tok, ""); r.StatusCode != http.StatusConflict {
+			t.Fatalf("cancel twice: %d", r.StatusCode)
+		}
+
+		// Capacity below the confirmed count is refused and nothing changes.
+		actPath := apiPath("/api/v1/activities/%d", act.ID)
+		if r := c.api("PATCH", actPath, tok, `{"capacity": 1}`); r.StatusCode != http.StatusConflict || apiErr(t, r).Code != "conflict" {
+			t.Fatalf("capacity below confirmed: %d %s", r.StatusCode, r.Body)
+		}
+		var now apiActivity
+		apiJSON(t, c.api("GET", actPath, tok, ""), http.StatusOK, &now)
+		if now.Capacity != 2 {
+			t.Fatalf("capacity %d after a refused change", now.Capacity)
+		}
+		// A larger capacity promotes from the waitlist at once.
+		late := register(apiPerson("Enkh", "enkh@example.org", "urban", year, nil), http.StatusCreated)
+		if late.Status != "waitlisted" {
+			t.Fatalf("late: %+v", late)
+		}
+		apiJSON(t, c.api("PATCH", actPath, tok, `{"capacity": 4}`), http.StatusOK, &now)
+		if now.Capacity != 4 {
+			t.Fatalf("capacity %d", now.Capacity)
+		}
+		if l := list()[late.ID]; l.Status != "confirmed" || l.Pool == nil || *l.Pool != "general" {
+			t.Fatalf("late not promoted: %+v", l)
+		}
+
+		// The quota figures, in API.md's shape.
+		res = c.api("GET", actPath+"/quota", tok, "")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("quota: %d", res.StatusCode)
+		}
+		want := `{"capacity":4,"confirmed":3,"waitlisted":0,"general":{"seats":2,"filled":2},` +
+			`"pools":[{"attribute":"rural","share":0.5,"seats":2,"filled":1,"released":false}]}`
+		var compact bytes.Buffer
+		_ = json.Compact(&compact, []byte(res.Body))
+		if compact.String() != want {
+			t.Fatalf("quota:\n%s\nwant\n%s", compact.String(), want)
+		}
+
+		// Attendance.
+		attPath := apiPath("/api/v1/registrations/%d/attendance", rural.ID)
+		res = c.api("POST", attPath, tok, `{"attended": true}`)
+		var att apiRegistration
+		apiJSON(t, res, http.StatusOK, &att)
+		apiWantKeys(t, "attended Registration", json.RawMessage(res.Body), registrationFields...)
+		if att.Attended == nil || !*att.Attended || att.Status != "confirmed" {
+			t.Fatalf("attendance: %+v", att)
+		}
+		if r := c.api("POST", attPath, tok, `{}`); r.StatusCode != http.StatusUnprocessableEntity || apiErr(t, r).Fields["attended"] == "" {
+			t.Fatalf("attendance without a value: %d %s", r.StatusCode, r.Body)
+		}
+		if r := c.api("POST", attPath, tok, `{"attended": "yes"}`); r.StatusCode != http.StatusBadRequest {
+			t.Fatalf("attendance of the wrong type: %d", r.StatusCode)
+		}
+		if r := c.api("POST", apiPath("/api/v1/registrations/%d/attendance", urban.ID), tok, `{"attended": true}`); r.StatusCode != http.StatusConflict {
+			t.Fatalf("attendance of a cancelled registration: %d", r.StatusCode)
+		}
+
+		// A facilitator reaches only the activities they lead.
+		fac := e.user("fac@example.org", access.Facilitator)
+		facTok := e.token("fac@example.org")
+		f := e.client()
+		if r := f.api("GET", regPath, facTok, ""); r.StatusCode != http.StatusNotFound || apiErr(t, r).Code != "not_found" {
+			t.Fatalf("facilitator not leading, list: %d", r.StatusCode)
+		}
+		if r := f.api("POST", apiPath("/api/v1/registrations/%d/attendance", waiting.ID), facTok, `{"attended": false}`); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("facilitator not leading, attendance: %d", r.StatusCode)
+		}
+		if err := e.db.Create(&activities.Facilitator{ActivityID: act.ID, UserID: fac.ID}).Error; err != nil {
+			t.Fatal(err)
+		}
+		if r := f.api("GET", regPath, facTok, ""); r.StatusCode != http.StatusOK {
+			t.Fatalf("facilitator leading, list: %d", r.StatusCode)
+		}
+		apiJSON(t, f.api("POST", apiPath("/api/v1/registrations/%d/attendance", waiting.ID), facTok, `{"attended": false}`), http.StatusOK, &att)
+		if att.Attended == nil || *att.Attended {
+			t.Fatalf("facilitator attendance: %+v", att)
+		}
+		if r := f.api("GET", apiPath("/api/v1/activities/%d/registrations", draft.ID), facTok, ""); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("facilitator, other activity: %d", r.StatusCode)
+		}
+		for _, r := range []struct{ method, path string }{
+			{"POST", apiPath("/api/v1/registrations/%d/cancel", waiting.ID)},
+			{"POST", "/api/v1/activities"},
+			{"PATCH", actPath},
+			{"POST", actPath + "/cancel"},
+		} {
+			if res := f.api(r.method, r.path, facTok, `{}`); res.StatusCode != http.StatusForbidden {
+				t.Errorf("facilitator %s %s: %d, want 403", r.method, r.path, res.StatusCode)
+			}
+		}
+
+		// Participants and partners may not manage; anonymous callers must sign in.
+		e.user("part@example.org", access.Participant)
+		partTok := e.token("part@example.org")
+		if r := e.client().api("POST", "/api/v1/activities", partTok, apiActBody(nil)); r.StatusCode != http.StatusForbidden || apiErr(t, r).Code != "forbidden" {
+			t.Fatalf("participant creates: %d", r.StatusCode)
+		}
+		e.user("partner@example.org", access.Partner)
+		partnerTok := e.token("partner@example.org")
+		if r := e.client().api("GET", regPath, partnerTok, ""); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("partner lists registrations: %d", r.StatusCode)
+		}
+		for _, r := range []struct{ method, path, body string }{
+			{"GET", regPath, ""},
+			{"GET", actPath, ""},
+			{"GET", actPath + "/quota", ""},
+			{"POST", "/api/v1/activities", apiActBody(nil)},
+			{"POST", apiPath("/api/v1/registrations/%d/cancel", rural.ID), ""},
+			{"POST", attPath, `{"attended": false}`},
+		} {
+			if res := anon.api(r.method, r.path, "", r.body); res.StatusCode != http.StatusUnauthorized || apiErr(t, res).Code != "unauthorized" {
+				t.Errorf("anonymous %s %s: %d, want 401", r.method, r.path, res.StatusCode)
+			}
+		}
+		// A signed-in participant registers too, like anyone.
+		var p apiPlacement
+		apiJSON(t, e.client().api("POST", regPath, partTok, apiPerson("Part", "part@example.org", "rural", year, nil)), http.StatusCreated, &p)
+		if p.Status != "confirmed" || p.Pool == nil || *p.Pool != "rural" {
+			t.Fatalf("participant registers: %+v", p)
+		}
+		// A cancelled activity answers 409 with the reason.
+		apiJSON(t, c.api("POST", actPath+"/cancel", tok, ""), http.StatusOK, nil)
+		refuse("cancelled activity", regPath, apiPerson("Zaya", "zaya@example.org", "rural", year, nil),
+			http.StatusConflict, "", "error_registration_not_published")
+	})
+}
+
+// TestAPIRegistrationSealsDeclarations proves that what a registration
+// declares about disability and minority is never stored in clear, and
+// that the form's language becomes the person's.
+func TestAPIRegistrationSealsDeclarations(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c, tok := apiStaff(e)
+		act := apiCreate(t, c, tok, apiActBody(func(m map[string]any) {
+			m["capacity"] = 10
+			m["quotas"] = []map[string]any{{"attribute": "disability", "share": 0.2}, {"attribute": "minority", "share": 0.2}}
+		}))
+		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/publish", act.ID), tok, ""), http.StatusOK, nil)
+		anon := e.client()
+		anon.header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+		var p apiPlacement
+		apiJSON(t, anon.api("POST", apiPath("/api/v1/activities/%d/registrations", act.ID), "",
+			apiPerson("Amina", "amina@example.org", "urban", time.Now().Year()-20, func(b map[string]any) {
+				b["person"].(map[string]any)["disability"] = true
+				b["person"].(map[string]any)["minority"] = false
+			})), http.StatusCreated, &p)
+		if p.Status != "confirmed" || p.Pool == nil || *p.Pool != "disability" {
+			t.Fatalf("placement: %+v", p)
+		}
+
+		var sens struct {
+			PersonID   int64
+			Disability []byte
+			Minority   []byte
+		}
+		if err := e.db.Raw("SELECT person_id, disability, minority FROM person_sensitive").Scan(&sens).Error; err != nil {
+			t.Fatal(err)
+		}
+		var reg struct {
+			PersonID          int64
+			Locale            string
+			DeclaredSensitive []byte
+		}
+		if err := e.db.Raw("SELECT person_id, locale, declared_sensitive FROM registrations WHERE id = ?", p.ID).Scan(&reg).Error; err != nil {
+			t.Fatal(err)
+		}
+		for name, v := range map[string][]byte{"person_sensitive.disability": sens.Disability,
+			"person_sensitive.minority": sens.Minority, "registrations.declared_sensitive": reg.DeclaredSensitive} {
+			if len(v) == 0 {
+				t.Errorf("%s is empty", name)
+			}
+			for _, plain := range []string{"true", "false", "disability", "minority"} {
+				if bytes.Contains(v, []byte(plain)) {
+					t.Errorf("%s holds %q in clear: %q", name, plain, v)
+				}
+			}
+		}
+		if sens.PersonID != reg.PersonID || bytes.Equal(sens.Disability, sens.Minority) {
+			t.Fatal("sealed values look alike or belong to someone else")
+		}
+		// They open again with the key.
+		got, err := e.srv.people.ReadSensitive(context.Background(), 0, reg.PersonID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Disability == nil || !*got.Disability || got.Minority == nil || *got.Minority {
+			t.Fatalf("opened: %+v", got)
+		}
+		var locale string
+		if err := e.db.Raw("SELECT locale FROM people WHERE id = ?", reg.PersonID).Scan(&locale).Error; err != nil {
+			t.Fatal(err)
+		}
+		if locale != "fr" || reg.Locale != "fr" {
+			t.Fatalf("locale: person %q, registration %q; want fr", locale, reg.Locale)
+		}
+		// The service the command uses is the server's own.
+		if e.srv.Registrations() == nil || e.srv.Registrations() != e.srv.registrations {
+			t.Fatal("Registrations()")
+		}
+	})
+}
