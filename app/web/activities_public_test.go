@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -185,3 +186,28 @@ func TestAccountRegistrations(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Public forms are limited per email, not per address: many young people
+// share one address, and each of them can still register.
+func TestPublicFormLimitPerEmail(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.publishedCamp("spring", 500)
+		c := e.client()
+		c.get("/activities/spring/register")
+		for i := 0; i < 30; i++ { // thirty people behind one address
+			if res := c.postForm("/activities/spring/register", registrationForm(fmt.Sprintf("p%d@school.example", i), "rural")); res.StatusCode != http.StatusCreated {
+				t.Fatalf("person %d from a shared address: %d", i, res.StatusCode)
+			}
+		}
+		for i := 0; i < PublicFormPerEmail-1; i++ { // p0 already used one
+			c.postForm("/activities/spring/register", registrationForm("P0@school.example", "rural"))
+		}
+		if res := c.postForm("/activities/spring/register", registrationForm("p0@school.example", "rural")); res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("after %d tries with one email: %d", PublicFormPerEmail, res.StatusCode)
+		}
+		body := `{"person": {"given_name": "A", "email": "P0@school.example", "birth_year": 2005, "locality": "urban"}, "consent": true}`
+		if res := c.api("POST", "/api/v1/activities/1/registrations", "", body); res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("the API shares the limit: %d", res.StatusCode)
+		}
+	})
+}
