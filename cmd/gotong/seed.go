@@ -49,5 +49,5 @@ func (c *cli) seedDemo(args []string) error {
 		}
 		fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", n.Role, n.Email, state)
 	}
-	return nil
+	return c.seedActivities(db)
 }
