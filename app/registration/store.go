@@ -280,24 +280,30 @@ func ageArgs(a *activities.Activity) []any {
 	return []any{"Min", lo, "Max", hi}
 }
 
-// change runs op on the locked state of the registration's activity.
-func (s *Service) change(ctx context.Context, activityID int64, op func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error)) error {
+// change runs op on the locked state of an activity in a transaction of its own.
+func (s *Service) change(ctx context.Context, activityID int64, op changeOp) error {
+	return database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.changeIn(tx, activityID, op) })
+}
+
+// changeOp computes the next state of a locked activity.
+type changeOp func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error)
+
+// changeIn locks the activity within tx, runs op and writes what it changed.
+func (s *Service) changeIn(tx *gorm.DB, activityID int64, op changeOp) error {
 	now := s.Now()
-	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		a, err := lockActivity(tx, activityID)
-		if err != nil {
-			return err
-		}
-		l, err := s.load(tx, a, now)
-		if err != nil {
-			return err
-		}
-		next, changed, err := op(tx, a, l, now)
-		if err != nil {
-			return err
-		}
-		return s.persist(tx, a, l, next, changed, now)
-	})
+	a, err := lockActivity(tx, activityID)
+	if err != nil {
+		return err
+	}
+	l, err := s.load(tx, a, now)
+	if err != nil {
+		return err
+	}
+	next, changed, err := op(tx, a, l, now)
+	if err != nil {
+		return err
+	}
+	return s.persist(tx, a, l, next, changed, now)
 }
 
 // Get returns one registration with its waitlist position.
@@ -353,25 +359,16 @@ func (s *Service) Cancel(ctx context.Context, id int64) (*Placed, error) {
 // a capacity below the confirmed count (or one that breaks the quota) is a
 // conflict; a larger one promotes from the waitlist at once.
 func (s *Service) SetCapacity(tx *gorm.DB, activityID int64, capacity int) error {
-	now := s.Now()
-	a, err := lockActivity(tx, activityID)
-	if err != nil {
-		return err
-	}
-	l, err := s.load(tx, a, now)
-	if err != nil {
-		return err
-	}
-	next, changed, err := SetCapacity(l.state, capacity)
-	switch {
-	case errors.Is(err, ErrCapacityBelowConfirmed):
-		return apperr.New(apperr.Conflict, "error_capacity_below_confirmed")
-	case errors.Is(err, ErrCapacityBreaksQuota):
-		return apperr.New(apperr.Conflict, "error_capacity_breaks_quota")
-	case err != nil:
-		return err
-	}
-	return s.persist(tx, a, l, next, changed, now)
+	return s.changeIn(tx, activityID, func(_ *gorm.DB, _ *activities.Activity, l *loaded, _ time.Time) (State, []int64, error) {
+		next, changed, err := SetCapacity(l.state, capacity)
+		switch {
+		case errors.Is(err, ErrCapacityBelowConfirmed):
+			return next, nil, apperr.New(apperr.Conflict, "error_capacity_below_confirmed")
+		case errors.Is(err, ErrCapacityBreaksQuota):
+			return next, nil, apperr.New(apperr.Conflict, "error_capacity_breaks_quota")
+		}
+		return next, changed, err
+	})
 }
 
 // Settle applies releases that have come due; the scheduler calls it, and
