@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -66,8 +67,11 @@ func Open(url string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqlDB.SetMaxOpenConns(40)
-	sqlDB.SetMaxIdleConns(20)
+	// A few connections per core: more only queue inside PostgreSQL and
+	// fight for the same cores, which lengthens the slowest requests.
+	conns := 4 * runtime.GOMAXPROCS(0)
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	return db, nil
 }

@@ -498,3 +498,12 @@ func (s *Service) ForPerson(ctx context.Context, personID int64) ([]Placed, erro
 	}
 	return out, nil
 }
+
+// ConfirmedCount is the number of confirmed people of an activity: what a
+// public page needs to show free seats, without reading every registration.
+func (s *Service) ConfirmedCount(ctx context.Context, activityID int64) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Registration{}).
+		Where("activity_id = ? AND status = ?", activityID, string(Confirmed)).Count(&n).Error
+	return int(n), err
+}

@@ -97,11 +97,11 @@ func (s *Server) card(c *fiber.Ctx, p *Page, a *activities.Activity, withSeats b
 		card.AgeRange = p.L.T("activity_ages_to", "Max", *a.AgeMax)
 	}
 	if withSeats {
-		sum, err := s.registrations.Summary(c.UserContext(), a.ID)
+		confirmed, err := s.registrations.ConfirmedCount(c.UserContext(), a.ID)
 		if err != nil {
 			return card, err
 		}
-		card.Free = sum.Capacity - sum.Confirmed
+		card.Free = max(0, a.Capacity-confirmed)
 	}
 	return card, nil
 }
