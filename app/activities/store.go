@@ -46,6 +46,10 @@ type Input struct {
 	Summary              map[string]string
 	Description          map[string]string
 	Quotas               *[]QuotaInput
+	// Unset empties optional fields that nil would leave as they are:
+	// "age_min", "age_max", "registration_opens_at", "registration_closes_at".
+	// A form sends every field, so an empty one there means "no value".
+	Unset []string
 }
 
 // QuotaInput is one quota rule as given.
@@ -118,6 +122,18 @@ func apply(a *Activity, in Input, f apperr.Fields) {
 	}
 	if in.Capacity != nil {
 		a.Capacity = *in.Capacity
+	}
+	for _, field := range in.Unset {
+		switch field {
+		case "age_min":
+			a.AgeMin = nil
+		case "age_max":
+			a.AgeMax = nil
+		case "registration_opens_at":
+			a.RegistrationOpensAt = nil
+		case "registration_closes_at":
+			a.RegistrationClosesAt = nil
+		}
 	}
 	for _, m := range []map[string]string{in.Title, in.Summary, in.Description} {
 		for lang := range m {
@@ -270,10 +286,23 @@ func ReservedSeats(capacity int, share float64) int {
 	return n
 }
 
+// newActivity is a new activity before its input is applied.
+func newActivity() *Activity {
+	return &Activity{Audience: AudienceYouth, Mode: ModeInPerson, Status: StatusDraft}
+}
+
+// Check validates in as a new activity would be, storing nothing; a form
+// uses it to report every problem at once beside its own parsing errors.
+func Check(in Input) error {
+	f := apperr.Fields{}
+	apply(newActivity(), in, f)
+	return f.Err()
+}
+
 // Create validates and stores a new draft activity. A missing slug is made
 // from the English title, or the first title given, and made unique.
 func (s *Store) Create(ctx context.Context, actorID int64, in Input) (*Activity, error) {
-	a := &Activity{Audience: AudienceYouth, Mode: ModeInPerson, Status: StatusDraft}
+	a := newActivity()
 	f := apperr.Fields{}
 	apply(a, in, f)
 	if err := f.Err(); err != nil {
@@ -351,6 +380,8 @@ func (s *Store) GetBySlug(ctx context.Context, slug string) (*Activity, error) {
 // Filter narrows a list of activities; zero values match all.
 type Filter struct {
 	Kind, Status, Region, Mode string
+	// LedBy keeps the activities the user with this id leads.
+	LedBy int64
 }
 
 // List returns activities matching f, soonest first, with texts and rules.
@@ -360,6 +391,9 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Activity, error) {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
 		}
+	}
+	if f.LedBy != 0 {
+		q = q.Where("id IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?)", f.LedBy)
 	}
 	var out []Activity
 	if err := q.Order("starts_at, id").Limit(500).Find(&out).Error; err != nil {

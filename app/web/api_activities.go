@@ -8,6 +8,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/registration"
@@ -390,18 +391,31 @@ func (s *Server) apiRegister(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(placement{ID: placed.ID, Status: placed.Status, Pool: pool, WaitlistPosition: pos})
 }
 
-// checkLeads lets admins and coordinators reach every activity's
-// registrations, and anyone else (a facilitator) only those of the
-// activities they lead; the rest are not found, so ids do not leak.
+// leadsAll reports whether the user reaches every activity: admins and
+// coordinators do; anyone else (a facilitator) only the ones they lead.
+func leadsAll(u *auth.User) bool {
+	if u == nil {
+		return false
+	}
+	for _, g := range u.Grants() {
+		if g.Scope == access.AllScope && (g.Role == access.Admin || g.Role == access.Coordinator) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkLeads lets admins and coordinators reach every activity and its
+// registrations, and anyone else (a facilitator) only the activities they
+// lead; the rest are not found, so ids do not leak. The API and the manage
+// pages both ask it.
 func (s *Server) checkLeads(c *fiber.Ctx, activityID int64) error {
 	u := currentUser(c)
 	if u == nil {
 		return apperr.ErrNotFound
 	}
-	for _, g := range u.Grants() {
-		if g.Scope == access.AllScope && (g.Role == access.Admin || g.Role == access.Coordinator) {
-			return nil
-		}
+	if leadsAll(u) {
+		return nil
 	}
 	var n int64
 	if err := s.db.WithContext(c.UserContext()).Model(&activities.Facilitator{}).

@@ -173,6 +173,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 		{"nav_home", "/", access.Public, false},
 		{"nav_activities", "/activities", access.Public, false},
 		{"nav_manage", "/manage", access.ManageRead, true},
+		{"nav_manage_activities", "/manage/activities", access.ActivitiesRead, true},
 		{"nav_users", "/manage/users", access.UsersRead, true},
 		{"nav_audit", "/manage/audit", access.AuditRead, true},
 		{"nav_account", "/account", access.AccountRead, true},

@@ -187,7 +187,7 @@ func TestSecurityHeadersAndNoInlineCode(t *testing.T) {
 		e.user("admin@example.org", access.Admin)
 		c := e.client()
 		c.login("admin@example.org")
-		for _, path := range []string{"/", "/login", "/account", "/manage", "/manage/users", "/manage/audit", "/activities", "/nope", "/api/v1/nope"} {
+		for _, path := range []string{"/", "/login", "/account", "/manage", "/manage/users", "/manage/audit", "/manage/activities", "/manage/activities/new", "/activities", "/nope", "/api/v1/nope"} {
 			res := c.get(path)
 			csp := res.Header.Get("Content-Security-Policy")
 			if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "default-src 'self'") {
@@ -226,7 +226,7 @@ func TestPageWeight(t *testing.T) {
 	if css.StatusCode != 200 || !strings.HasPrefix(css.Header.Get("Content-Type"), "text/css") {
 		t.Fatalf("stylesheet: %d %q", css.StatusCode, css.Header.Get("Content-Type"))
 	}
-	for _, path := range []string{"/", "/login", "/account", "/manage", "/manage/users", "/manage/audit", "/activities", "/nope"} {
+	for _, path := range []string{"/", "/login", "/account", "/manage", "/manage/users", "/manage/audit", "/manage/activities", "/manage/activities/new", "/activities", "/nope"} {
 		for _, lang := range i18n.Supported {
 			page := c.get(path + "?lang=" + lang)
 			size := gzipped(t, page.Body) + gzipped(t, css.Body)

@@ -47,6 +47,15 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/manage", access.ManageRead, s.manage)
 	s.handle(app, get, "/manage/users", access.UsersRead, s.usersList)
 	s.handle(app, get, "/manage/audit", access.AuditRead, s.auditList)
+	s.handle(app, get, "/manage/activities", access.ActivitiesRead, s.manageActivities)
+	s.handle(app, get, "/manage/activities/new", access.ActivitiesWrite, s.activityNew) // before :id
+	s.handle(app, post, "/manage/activities", access.ActivitiesWrite, s.activityCreate)
+	s.handle(app, get, "/manage/activities/:id", access.ActivitiesRead, s.manageActivity)
+	s.handle(app, get, "/manage/activities/:id/edit", access.ActivitiesWrite, s.activityEdit)
+	s.handle(app, post, "/manage/activities/:id", access.ActivitiesWrite, s.activitySave)
+	s.handle(app, post, "/manage/activities/:id/status", access.ActivitiesWrite, s.activitySetStatus)
+	s.handle(app, post, "/manage/registrations/:id/attendance", access.AttendanceWrite, s.registrationAttendance)
+	s.handle(app, post, "/manage/registrations/:id/cancel", access.RegistrationsWrite, s.registrationCancel)
 	s.handle(app, get, "/activities", access.Public, s.activitiesList)
 	s.handle(app, get, "/activities/:slug", access.Public, s.activityPage) // also :slug.ics
 	s.handle(app, get, "/activities/:slug/register", access.Public, s.registerForm)

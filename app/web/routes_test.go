@@ -50,6 +50,7 @@ func TestRoleByRoute(t *testing.T) {
 		{"GET", "/manage", staff},
 		{"GET", "/manage/users", admin},
 		{"GET", "/manage/audit", admin},
+		{"GET", "/manage/activities", staff},
 		{"GET", "/api/v1/me", signedIn},
 		{"GET", "/api/v1/users", admin},
 		{"GET", "/api/v1/audit", admin},

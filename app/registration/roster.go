@@ -1,0 +1,79 @@
+package registration
+
+import (
+	"context"
+	"fmt"
+)
+
+// Tally is how many live registrations an activity has.
+type Tally struct {
+	Confirmed  int
+	Waitlisted int
+}
+
+// Tallies counts the confirmed and waitlisted registrations of the given
+// activities in one query; an activity without any is absent from the map.
+func (s *Service) Tallies(ctx context.Context, activityIDs []int64) (map[int64]Tally, error) {
+	out := make(map[int64]Tally, len(activityIDs))
+	if len(activityIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ActivityID int64
+		Status     string
+		N          int
+	}
+	err := s.db.WithContext(ctx).Model(&Registration{}).
+		Select("activity_id, status, COUNT(*) AS n").
+		Where("activity_id IN ? AND status IN ?", activityIDs, []string{string(Confirmed), string(Waitlisted)}).
+		Group("activity_id, status").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("registration: unable to count: %w", err)
+	}
+	for _, r := range rows {
+		t := out[r.ActivityID]
+		switch Status(r.Status) {
+		case Confirmed:
+			t.Confirmed = r.N
+		case Waitlisted:
+			t.Waitlisted = r.N
+		}
+		out[r.ActivityID] = t
+	}
+	return out, nil
+}
+
+// RosterEntry is a live registration with the name and email of its person,
+// for the staff who run the activity. It carries nothing sensitive.
+type RosterEntry struct {
+	ID         int64
+	Status     string
+	Pool       *string
+	Attended   *bool
+	GivenName  string
+	FamilyName string
+	Email      *string
+	Position   int // on the waitlist, 0 when confirmed
+}
+
+// Roster returns the live registrations of an activity in arrival order,
+// joined to their people in one query, with waitlist positions.
+func (s *Service) Roster(ctx context.Context, activityID int64) ([]RosterEntry, error) {
+	var rows []RosterEntry
+	err := s.db.WithContext(ctx).Table("registrations AS r").
+		Select("r.id, r.status, r.pool, r.attended, p.given_name, p.family_name, p.email").
+		Joins("JOIN people AS p ON p.id = r.person_id").
+		Where("r.activity_id = ? AND r.status <> ?", activityID, string(Cancelled)).
+		Order("r.waitlist_order, r.id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("registration: unable to read the roster: %w", err)
+	}
+	pos := 0
+	for i := range rows {
+		if rows[i].Status == string(Waitlisted) {
+			pos++
+			rows[i].Position = pos
+		}
+	}
+	return rows, nil
+}
