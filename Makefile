@@ -40,5 +40,9 @@ lint:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+## bench: the server on PostgreSQL under wrk against a Fiber hello-world and pgbench; writes docs/benchmarks.md (needs wrk, psql, pgbench)
+bench:
+	GO="$(GO)" bash bench/run.sh
+
 clean:
 	rm -rf bin

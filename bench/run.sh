@@ -1,0 +1,542 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench`: Gotong on PostgreSQL under wrk, against two
+# baselines measured in the same run on the same machine:
+#
+#   hello     a minimal Fiber hello-world (bench/hello)        baseline of (a)
+#   pgbench   a single-row INSERT script (bench/insert.sql)    baseline of (b) and (c)
+#   (a) page  GET /activities/<slug>, the public activity page
+#   (b) spread  anonymous registrations spread over 20 published activities
+#   (c) rush    anonymous registrations at one activity of 50 seats with a 25% rural quota;
+#               its seat invariants are checked in SQL afterwards (FAIL exits non-zero)
+#
+# It prints a table and overwrites docs/benchmarks.md. Raw outputs go to
+# bench/results/<stamp>/ (ignored by git).
+#
+# Needs: go, curl, wrk, psql and pgbench (apt-get install wrk postgresql-client) and a
+# PostgreSQL server the current user may create databases on; PGHOST, PGPORT and PGUSER
+# choose it (default 127.0.0.1, 5432, postgres). BENCH_DURATION (whole seconds, default 10s) and
+# BENCH_CONNECTIONS (default 50) change the runs; the targets are stated for 10s and 50.
+set -euo pipefail
+shopt -s inherit_errexit
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+
+GO=${GO:-go}
+DURATION=${BENCH_DURATION:-10s}
+CONNS=${BENCH_CONNECTIONS:-50}
+THREADS=2
+[[ $DURATION =~ ^[0-9]+s$ ]] || { echo "bench: BENCH_DURATION must be whole seconds, like 10s" >&2; exit 2; }
+[[ $CONNS =~ ^[0-9]+$ ]] || { echo "bench: BENCH_CONNECTIONS must be a number" >&2; exit 2; }
+export PGHOST=${PGHOST:-127.0.0.1}
+export PGPORT=${PGPORT:-5432}
+export PGUSER=${PGUSER:-postgres}
+
+APP_ADDR=127.0.0.1:18080
+HELLO_ADDR=127.0.0.1:18081
+SPREAD_COUNT=20
+SPREAD_CAPACITY=100000
+RUSH_CAPACITY=50
+RUSH_RURAL_SHARE=0.25
+# ceil(50 × 0.25): the seats the rural rule reserves.
+RURAL_SEATS=$(awk -v c="$RUSH_CAPACITY" -v s="$RUSH_RURAL_SHARE" 'BEGIN { n = c * s; r = int(n); if (r < n) r++; print r }')
+GENERAL_SEATS=$((RUSH_CAPACITY - RURAL_SEATS))
+# Targets of the issue.
+TARGET_PAGE=0.20   # (a) ≥ 20% of hello-world req/s
+TARGET_SPREAD=0.20 # (b) ≥ 20% of pgbench INSERT tps
+TARGET_RUSH=0.05   # (c) ≥ 5% of pgbench INSERT tps
+TARGET_P99_MS=100
+TARGET_MEM_MB=150
+
+log() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+loud() {
+	printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' >&2
+	printf '!!! %s\n' "$@" >&2
+	printf '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n' >&2
+}
+
+for tool in curl wrk psql pgbench awk "$GO"; do
+	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (apt-get install wrk postgresql-client curl)"
+done
+
+STAMP=$(date -u +%Y%m%d%H%M%S)
+RESULTS=$ROOT/bench/results/$STAMP
+mkdir -p "$RESULTS"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/gotong-bench.XXXXXX")
+DB=gotong_bench_${STAMP}_$$
+SCRATCH_DB=${DB}_pgbench
+SERVER_PID=
+HELLO_PID=
+DBS_CREATED=()
+
+stop_pid() { # stop_pid PID: TERM, then KILL after 10 s
+	local pid=$1 i
+	[ -n "$pid" ] || return 0
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+	wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+	local code=$?
+	set +e
+	stop_pid "$HELLO_PID"
+	stop_pid "$SERVER_PID"
+	[ -f "$TMP/server.log" ] && cp "$TMP/server.log" "$RESULTS/server.log"
+	for db in "${DBS_CREATED[@]}"; do
+		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 ||
+			printf 'bench: could not drop database %s\n' "$db" >&2
+	done
+	rm -rf "$TMP"
+	if [ "$code" -ne 0 ]; then
+		printf 'bench: failed (exit %d); raw outputs in %s\n' "$code" "$RESULTS" >&2
+	fi
+	exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_free() { ! curl -s -o /dev/null --max-time 1 "http://$1/"; }
+port_free "$APP_ADDR" || die "something already listens on $APP_ADDR"
+port_free "$HELLO_ADDR" || die "something already listens on $HELLO_ADDR"
+
+cpu_busy() { # percent of CPU time not idle over the next second, machine-wide
+	local a b
+	a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+	sleep 1
+	b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2];
+		printf "%.0f", (busy + idle > 0) ? 100 * busy / (busy + idle) : 0 }'
+}
+BUSY_BEFORE=$(cpu_busy)
+if [ "$BUSY_BEFORE" -gt 20 ]; then
+	loud "the machine is busy before the run (${BUSY_BEFORE}% CPU): the figures will be low and noisy"
+fi
+
+# ---------------------------------------------------------------- build
+log "build bin/gotong and bin/hello"
+mkdir -p bin
+"$GO" build -trimpath -o bin/gotong ./cmd/gotong
+"$GO" build -trimpath -o bin/hello ./bench/hello
+
+# ---------------------------------------------------------------- databases
+log "databases $DB and $SCRATCH_DB on $PGHOST:$PGPORT"
+psql -X -q -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB\"" >/dev/null
+DBS_CREATED+=("$DB")
+psql -X -q -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$SCRATCH_DB\"" >/dev/null
+DBS_CREATED+=("$SCRATCH_DB")
+psql -X -q -d "$SCRATCH_DB" -v ON_ERROR_STOP=1 -c \
+	"CREATE TABLE bench_insert (id BIGSERIAL PRIMARY KEY, note TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL)" >/dev/null
+
+export GOTONG_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB?sslmode=disable"
+# A fixed key: 32 bytes ("gotong-bench-fixed-secret-key-32"), base64.
+export GOTONG_SECRET_KEY=Z290b25nLWJlbmNoLWZpeGVkLXNlY3JldC1rZXktMzI=
+export GOTONG_ADDR=$APP_ADDR
+export GOTONG_BASE_URL=http://$APP_ADDR
+
+psq() { psql -X -q -At -F ' ' -d "$DB" -v ON_ERROR_STOP=1 "$@"; }
+
+# ---------------------------------------------------------------- server
+log "migrate, admin user and token"
+bin/gotong migrate up 2>>"$TMP/cli.log"
+ADMIN_EMAIL=bench-admin@example.org
+bin/gotong user create --email "$ADMIN_EMAIL" --name "Bench Admin" \
+	--password "bench-password-2026-long" --role admin >/dev/null 2>>"$TMP/cli.log"
+TOKEN=$(bin/gotong token create --email "$ADMIN_EMAIL" --name bench 2>>"$TMP/cli.log" | tail -n 1)
+[ -n "$TOKEN" ] || die "token create printed no token"
+
+log "start bin/gotong serve on $APP_ADDR"
+bin/gotong serve >"$TMP/server.log" 2>&1 &
+SERVER_PID=$!
+ready=
+for _ in $(seq 1 300); do
+	if curl -fsS -o /dev/null --max-time 1 "http://$APP_ADDR/readyz" 2>/dev/null; then ready=1; break; fi
+	kill -0 "$SERVER_PID" 2>/dev/null || break
+	sleep 0.1
+done
+if [ -z "$ready" ]; then
+	tail -n 30 "$TMP/server.log" >&2 || true
+	die "server did not become ready on $APP_ADDR"
+fi
+
+# ---------------------------------------------------------------- activities
+iso() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
+OPENS=$(iso '-1 day')
+CLOSES=$(iso '+30 days')
+STARTS=$(iso '+60 days')
+ENDS=$(iso '+64 days')
+
+api() { # api METHOD PATH [BODY] → body on stdout; non-2xx is fatal
+	local method=$1 path=$2 body=${3:-} out code
+	out=$(curl -sS -X "$method" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+		-H 'Accept: application/json' ${body:+--data "$body"} -w '\n%{http_code}' "http://$APP_ADDR$path")
+	code=${out##*$'\n'}
+	out=${out%$'\n'*}
+	case $code in
+	2??) printf '%s' "$out" ;;
+	*) die "$method $path → $code: $out" ;;
+	esac
+}
+
+create_activity() { # create_activity TITLE CAPACITY QUOTAS_JSON → sets ACT_ID and ACT_SLUG
+	local body created
+	body=$(printf '{"kind": "camp", "audience": "youth", "title": {"en": "%s"}, "summary": {"en": "A camp of the benchmark."}, "mode": "in_person", "region": "MN-057", "venue": "Uliastai", "starts_at": "%s", "ends_at": "%s", "registration_opens_at": "%s", "registration_closes_at": "%s", "capacity": %d, "quotas": %s}' \
+		"$1" "$STARTS" "$ENDS" "$OPENS" "$CLOSES" "$2" "$3")
+	created=$(api POST /api/v1/activities "$body")
+	# The activity's own id and slug come first in its JSON.
+	ACT_ID=$(printf '%s' "$created" | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)
+	ACT_SLUG=$(printf '%s' "$created" | grep -o '"slug":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+	[ -n "$ACT_ID" ] && [ -n "$ACT_SLUG" ] || die "no id or slug in $created"
+	api POST "/api/v1/activities/$ACT_ID/publish" >/dev/null
+}
+
+log "create and publish $SPREAD_COUNT spread camps and one rush camp"
+SPREAD_IDS=()
+for i in $(seq 1 "$SPREAD_COUNT"); do
+	create_activity "Bench spread camp $i" "$SPREAD_CAPACITY" '[]'
+	SPREAD_IDS+=("$ACT_ID")
+done
+create_activity "Bench rush camp" "$RUSH_CAPACITY" "[{\"attribute\": \"rural\", \"share\": $RUSH_RURAL_SHARE, \"release_at\": null}]"
+RUSH_ID=$ACT_ID
+RUSH_SLUG=$ACT_SLUG
+SPREAD_CSV=$(IFS=,; printf '%s' "${SPREAD_IDS[*]}")
+echo "spread activities: $SPREAD_CSV; rush activity: $RUSH_ID ($RUSH_SLUG)" >&2
+curl -fsS -o /dev/null "http://$APP_ADDR/activities/$RUSH_SLUG" || die "the public page /activities/$RUSH_SLUG does not answer 200"
+
+# ---------------------------------------------------------------- measuring helpers
+to_ms() { # 1.23ms | 456.00us | 1.20s | 1.00m → milliseconds
+	awk -v v="$1" 'BEGIN {
+		if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+		else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+		else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
+		else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+		else printf "nan" }'
+}
+
+declare -A RPS P50 P99 NON2XX SOCKERR STATUSES MEM
+
+parse_wrk() { # parse_wrk NAME FILE
+	local name=$1 file=$2 n
+	RPS[$name]=$(awk '/^Requests\/sec:/ { printf "%.1f", $2 }' "$file")
+	P50[$name]=$(to_ms "$(awk '$1 == "50%" { print $2; exit }' "$file")")
+	P99[$name]=$(to_ms "$(awk '$1 == "99%" { print $2; exit }' "$file")")
+	n=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$file")
+	NON2XX[$name]=${n:-0}
+	n=$(awk '/bench-non2xx/ { print $2 }' "$file")
+	if [ -n "$n" ] && [ "$n" -gt "${NON2XX[$name]}" ]; then NON2XX[$name]=$n; fi
+	SOCKERR[$name]=$(awk '/Socket errors:/ { sub(/.*Socket errors: /, ""); print }' "$file")
+	STATUSES[$name]=$(awk '/^bench-statuses/ { sub(/^bench-statuses ?/, ""); print }' "$file")
+	[ -n "${RPS[$name]}" ] || die "could not read wrk's output of $name ($file)"
+	if [ "${NON2XX[$name]}" != 0 ] || [ -n "${SOCKERR[$name]}" ]; then
+		loud "$name: ${NON2XX[$name]} non-2xx responses${STATUSES[$name]:+ (${STATUSES[$name]})}${SOCKERR[$name]:+; socket errors: ${SOCKERR[$name]}}" \
+			"$(grep -m 3 '^bench-sample' "$file" || true)"
+	fi
+}
+
+reset_peak() { # the kernel's peak RSS of pid back to its current RSS (Linux ≥ 4.0)
+	{ echo 5 >"/proc/$1/clear_refs"; } 2>/dev/null || true
+}
+peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }'; } # kB (KiB) → MB (10^6 bytes)
+
+run_wrk() { # run_wrk NAME URL [LUA] — with env for the script already exported
+	local name=$1 url=$2 script=${3:-} file="$RESULTS/wrk-$1.txt"
+	log "wrk $name: $url (-t$THREADS -c$CONNS -d$DURATION)"
+	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency ${script:+-s "$script"} "$url" | tee "$file" >&2
+	parse_wrk "$name" "$file"
+	# Let the requests wrk left in flight finish before anything else runs.
+	sleep 1
+}
+
+# ---------------------------------------------------------------- baseline 1: hello-world
+log "baseline: Fiber hello-world on $HELLO_ADDR"
+bin/hello -addr "$HELLO_ADDR" >"$TMP/hello.log" 2>&1 &
+HELLO_PID=$!
+for _ in $(seq 1 100); do
+	curl -fsS -o /dev/null --max-time 1 "http://$HELLO_ADDR/" 2>/dev/null && break
+	kill -0 "$HELLO_PID" 2>/dev/null || die "bin/hello exited: $(cat "$TMP/hello.log")"
+	sleep 0.1
+done
+run_wrk hello "http://$HELLO_ADDR/"
+MEM[hello]=$(peak_kb "$HELLO_PID")
+stop_pid "$HELLO_PID"
+HELLO_PID=
+
+MEM[idle]=$(rss_kb "$SERVER_PID")
+
+# ---------------------------------------------------------------- (a) public page
+reset_peak "$SERVER_PID"
+run_wrk page "http://$APP_ADDR/activities/$RUSH_SLUG"
+MEM[page]=$(peak_kb "$SERVER_PID")
+
+# ---------------------------------------------------------------- (b) spread registrations
+PREFIX=$STAMP$RANDOM
+export BENCH_PREFIX=$PREFIX BENCH_RURAL=3
+reset_peak "$SERVER_PID"
+export BENCH_LABEL=spread BENCH_IDS=$SPREAD_CSV
+run_wrk spread "http://$APP_ADDR" bench/register.lua
+MEM[spread]=$(peak_kb "$SERVER_PID")
+
+# ---------------------------------------------------------------- (c) rush at one activity
+reset_peak "$SERVER_PID"
+export BENCH_LABEL=rush BENCH_IDS=$RUSH_ID
+run_wrk rush "http://$APP_ADDR" bench/register.lua
+# wrk stops with a request in flight on each connection; the server still
+# completes them. Wait until the activity's seats stop moving.
+QUOTA_JSON=$(api GET "/api/v1/activities/$RUSH_ID/quota")
+for _ in $(seq 1 50); do
+	sleep 0.3
+	q=$(api GET "/api/v1/activities/$RUSH_ID/quota")
+	[ "$q" = "$QUOTA_JSON" ] && break
+	QUOTA_JSON=$q
+done
+MEM[rush]=$(peak_kb "$SERVER_PID")
+
+# The peak during (a)–(c) is the largest per-run peak.
+RUN_PEAK_KB=0
+for r in page spread rush; do
+	if [ "${MEM[$r]}" -gt "$RUN_PEAK_KB" ]; then RUN_PEAK_KB=${MEM[$r]}; fi
+done
+
+log "stop the server"
+stop_pid "$SERVER_PID"
+SERVER_PID=
+
+# ---------------------------------------------------------------- invariants of the rush
+log "seat invariants of the rush activity $RUSH_ID"
+read -r CONFIRMED WAITLISTED LIVE RURAL_APPLIED RURAL_CONFIRMED NONRURAL_CONFIRMED RURAL_POOL RURAL_POOL_MISFITS WAIT_ORDERS WAIT_POOLED <<<"$(psq -c "
+SELECT count(*) FILTER (WHERE status = 'confirmed'),
+       count(*) FILTER (WHERE status = 'waitlisted'),
+       count(*) FILTER (WHERE status <> 'cancelled'),
+       count(*) FILTER (WHERE status <> 'cancelled' AND declared_locality = 'rural'),
+       count(*) FILTER (WHERE status = 'confirmed' AND declared_locality = 'rural'),
+       count(*) FILTER (WHERE status = 'confirmed' AND declared_locality <> 'rural'),
+       count(*) FILTER (WHERE status = 'confirmed' AND pool = 'rural'),
+       count(*) FILTER (WHERE status = 'confirmed' AND pool = 'rural' AND declared_locality <> 'rural'),
+       count(DISTINCT waitlist_order) FILTER (WHERE status = 'waitlisted'),
+       count(*) FILTER (WHERE status = 'waitlisted' AND pool IS NOT NULL)
+FROM registrations WHERE activity_id = $RUSH_ID")"
+DUP_PERSONS=$(psq -c "SELECT count(*) FROM (SELECT person_id FROM registrations
+	WHERE activity_id = $RUSH_ID AND status <> 'cancelled' GROUP BY person_id HAVING count(*) > 1) d")
+read -r SPREAD_ROWS SPREAD_WAITLISTED SPREAD_DUPS <<<"$(psq -c "
+SELECT count(*), count(*) FILTER (WHERE status = 'waitlisted'),
+       (SELECT count(*) FROM (SELECT activity_id, person_id FROM registrations
+          WHERE activity_id IN ($SPREAD_CSV) AND status <> 'cancelled'
+          GROUP BY activity_id, person_id HAVING count(*) > 1) d)
+FROM registrations WHERE activity_id IN ($SPREAD_CSV)")"
+
+CHECKS=()
+INVARIANTS=PASS
+check() { # check DESCRIPTION CONDITION-RESULT(0|1)
+	if [ "$2" = 0 ]; then CHECKS+=("PASS | $1"); else CHECKS+=("FAIL | $1"); INVARIANTS=FAIL; fi
+}
+t() { if eval "$1"; then echo 0; else echo 1; fi; }
+check "exactly $RUSH_CAPACITY confirmed (found $CONFIRMED)" "$(t "[ $CONFIRMED -eq $RUSH_CAPACITY ]")"
+if [ "$RURAL_APPLIED" -ge "$RURAL_SEATS" ]; then
+	check "rural confirmed ≥ $RURAL_SEATS, since $RURAL_APPLIED rural applied (found $RURAL_CONFIRMED)" \
+		"$(t "[ $RURAL_CONFIRMED -ge $RURAL_SEATS ]")"
+else
+	check "every rural applicant confirmed, since only $RURAL_APPLIED applied (found $RURAL_CONFIRMED)" \
+		"$(t "[ $RURAL_CONFIRMED -eq $RURAL_APPLIED ]")"
+fi
+check "non-rural confirmed ≤ $GENERAL_SEATS (found $NONRURAL_CONFIRMED)" "$(t "[ $NONRURAL_CONFIRMED -le $GENERAL_SEATS ]")"
+check "the rural pool holds ≤ $RURAL_SEATS people, all rural (found $RURAL_POOL, $RURAL_POOL_MISFITS not rural)" \
+	"$(t "[ $RURAL_POOL -le $RURAL_SEATS ] && [ $RURAL_POOL_MISFITS -eq 0 ]")"
+check "no person twice live on the activity (found $DUP_PERSONS)" "$(t "[ $DUP_PERSONS -eq 0 ]")"
+check "waitlist positions contiguous: $WAITLISTED waitlisted, $WAIT_ORDERS distinct waitlist_order values" \
+	"$(t "[ $WAITLISTED -eq $WAIT_ORDERS ]")"
+check "no waitlisted registration holds a pool (found $WAIT_POOLED)" "$(t "[ $WAIT_POOLED -eq 0 ]")"
+check "spread: nobody waitlisted at capacity $SPREAD_CAPACITY and no person twice live ($SPREAD_WAITLISTED, $SPREAD_DUPS)" \
+	"$(t "[ $SPREAD_WAITLISTED -eq 0 ] && [ $SPREAD_DUPS -eq 0 ]")"
+for c in "${CHECKS[@]}"; do printf '  %s\n' "$c" >&2; done
+printf 'invariants: %s\n' "$INVARIANTS" >&2
+
+# ---------------------------------------------------------------- baseline 2: pgbench
+log "baseline: pgbench single-row INSERT (-c $CONNS -j $THREADS -T ${DURATION%s} -n)"
+pgbench -n -c "$CONNS" -j "$THREADS" -T "${DURATION%s}" -f bench/insert.sql "$SCRATCH_DB" 2>&1 | tee "$RESULTS/pgbench.txt" >&2
+PG_TPS=$(awk '/^tps = / { printf "%.1f", $3; exit }' "$RESULTS/pgbench.txt")
+PG_LAT=$(awk '/^latency average = / { print $4; exit }' "$RESULTS/pgbench.txt")
+PG_FAILED=$(awk '/^number of failed transactions:/ { print $5; exit }' "$RESULTS/pgbench.txt")
+[ -n "$PG_TPS" ] || die "could not read pgbench's tps ($RESULTS/pgbench.txt)"
+
+RUSH_OK=$(printf '%s\n' ${STATUSES[rush]:-} | awk -F= '$1 ~ /^2/ { n += $2 } END { print n + 0 }')
+
+# ---------------------------------------------------------------- verdicts
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "nan" }'; }
+pct() { awk -v r="$1" 'BEGIN { printf "%.1f%%", r * 100 }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+verdict() { if "$@"; then echo PASS; else echo FAIL; fi; }
+
+R_PAGE=$(ratio "${RPS[page]}" "${RPS[hello]}")
+R_SPREAD=$(ratio "${RPS[spread]}" "$PG_TPS")
+R_RUSH=$(ratio "${RPS[rush]}" "$PG_TPS")
+V_PAGE=$(verdict ge "$R_PAGE" "$TARGET_PAGE")
+V_SPREAD=$(verdict ge "$R_SPREAD" "$TARGET_SPREAD")
+V_RUSH=$(verdict ge "$R_RUSH" "$TARGET_RUSH")
+if [ "$V_RUSH" = PASS ] && [ "$INVARIANTS" = FAIL ]; then V_RUSH=FAIL; fi
+V_P99=PASS
+for r in page spread rush; do
+	lt "${P99[$r]}" "$TARGET_P99_MS" || V_P99=FAIL
+done
+V_MEM=$(verdict lt "$(mb "$RUN_PEAK_KB")" "$TARGET_MEM_MB")
+ERRORS=0
+for r in hello page spread rush; do
+	if [ "${NON2XX[$r]}" != 0 ] || [ -n "${SOCKERR[$r]}" ]; then ERRORS=1; fi
+done
+
+# ---------------------------------------------------------------- report
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+MEMTOTAL=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+GOVERSION=$("$GO" env GOVERSION)
+PGVERSION=$(psql -X -At -d postgres -c 'SHOW server_version')
+WRKVERSION=$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }' || true)
+KERNEL=$(uname -sr)
+NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true)
+
+row() { # row NAME LABEL BASELINE-LABEL RATIO TARGET VERDICT
+	local n=$1
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "${RPS[$n]}" "${P50[$n]}" "${P99[$n]}" \
+		"${NON2XX[$n]}${SOCKERR[$n]:+ (socket errors: ${SOCKERR[$n]})}" "$(mb "${MEM[$n]}")" "$3" "$4" "$5 $6"
+}
+
+{
+	cat <<EOF
+# Benchmarks
+
+Written by \`make bench\` (bench/run.sh) on $NOW, at commit $COMMIT$DIRTY. Every
+figure below comes from one run on one machine; each is read as a ratio to a baseline
+measured in the same run, so the ratios travel between machines better than the raw
+numbers do.
+
+## Machine
+
+| | |
+|---|---|
+| CPUs (\`nproc\`) | $(nproc) |
+| CPU | $CPU |
+| memory | $MEMTOTAL |
+| kernel | $KERNEL |
+| Go | $GOVERSION |
+| PostgreSQL | $PGVERSION (on $PGHOST:$PGPORT, same machine) |
+| load generator | wrk $WRKVERSION, pgbench $(pgbench --version | awk '{ print $3 }') |
+| CPU busy just before the run | ${BUSY_BEFORE}% |
+
+## Method
+
+The real server (\`bin/gotong serve\`) runs on a fresh PostgreSQL database with 21 published
+camps created through the API: 20 "spread" camps of $SPREAD_CAPACITY seats and one "rush"
+camp of $RUSH_CAPACITY seats with a $(pct "$RUSH_RURAL_SHARE") rural quota ($RURAL_SEATS reserved seats).
+Every run is \`wrk -t$THREADS -c$CONNS -d$DURATION --latency\` over loopback, one after the other:
+
+- **hello-world** (baseline): \`bench/hello\`, a minimal Fiber v2 program answering GET / with "Hello, World!".
+- **(a) page**: GET \`/activities/$RUSH_SLUG\`, the public page of an activity (anonymous, HTML).
+- **(b) spread**: anonymous \`POST /api/v1/activities/{id}/registrations\` (JSON, per API.md),
+  round-robin over the 20 spread camps, every request with a new email, one in three rural
+  (\`bench/register.lua\`).
+- **(c) rush**: the same at the rush camp alone; all but $RUSH_CAPACITY land on the waitlist.
+  Afterwards the seat invariants are checked in SQL.
+- **pgbench** (baseline): \`pgbench -n -c $CONNS -j $THREADS -T ${DURATION%s}\` with \`bench/insert.sql\`, one
+  single-row INSERT (bigserial id, text, timestamptz) per transaction, on a scratch database
+  of the same PostgreSQL.
+
+Load generator, server and database share the machine's CPUs, as they would on a small
+single-host deployment; anything else running at the same time lowers every figure, which
+is why the CPU use just before the run is recorded above.
+
+At $CONNS connections a run's mean latency is about $CONNS ÷ its req/s (Little's law), so a p99
+under $TARGET_P99_MS ms needs well over $((CONNS * 1000 / TARGET_P99_MS)) req/s; the rush's registrations all take the same
+activity's row lock, one at a time.
+
+Latencies are wrk's percentiles in milliseconds. Memory is the server's peak resident set
+(VmHWM of /proc/<pid>/status, reset before each run through clear_refs) in MB of 10^6 bytes.
+The server's workers (outbox, which logs the confirmation emails; seat release; sweeper)
+run as in production.
+
+## Results
+
+| run | req/s | p50 ms | p99 ms | non-2xx | peak RSS MB | baseline | ratio | target |
+|---|---:|---:|---:|---:|---:|---|---:|---|
+| hello-world | ${RPS[hello]} | ${P50[hello]} | ${P99[hello]} | ${NON2XX[hello]}${SOCKERR[hello]:+ (socket errors: ${SOCKERR[hello]})} | $(mb "${MEM[hello]}") | — | — | — |
+$(row page "(a) page" "hello-world req/s" "$(pct "$R_PAGE")" "≥ 20%" "$V_PAGE")
+$(row spread "(b) spread" "pgbench tps" "$(pct "$R_SPREAD")" "≥ 20%" "$V_SPREAD")
+$(row rush "(c) rush" "pgbench tps" "$(pct "$R_RUSH")" "≥ 5% and invariants" "$V_RUSH")
+| pgbench INSERT | $PG_TPS tps | avg ${PG_LAT:-?} | — | ${PG_FAILED:-0} failed | — | — | — | — |
+
+Responses by status: (b) ${STATUSES[spread]:-?}; (c) ${STATUSES[rush]:-?}.
+The server's resident set when idle before the runs: $(mb "${MEM[idle]}") MB.
+
+## Targets (at $CONNS connections)
+
+| target | measured | result |
+|---|---|---|
+| (a) page ≥ 20% of the hello-world's req/s | $(pct "$R_PAGE") (${RPS[page]} / ${RPS[hello]}) | $V_PAGE |
+| (b) spread registrations ≥ 20% of pgbench's INSERT tps | $(pct "$R_SPREAD") (${RPS[spread]} / $PG_TPS) | $V_SPREAD |
+| (c) rush registrations ≥ 5% of pgbench's INSERT tps, invariants proved | $(pct "$R_RUSH") (${RPS[rush]} / $PG_TPS), invariants $INVARIANTS | $V_RUSH |
+| p99 < $TARGET_P99_MS ms in (a), (b) and (c) | ${P99[page]} / ${P99[spread]} / ${P99[rush]} ms | $V_P99 |
+| server memory < $TARGET_MEM_MB MB during (a)–(c) | $(mb "$RUN_PEAK_KB") MB | $V_MEM |
+| no non-2xx responses or socket errors | $( [ "$ERRORS" = 0 ] && echo none || echo "see the table" ) | $( [ "$ERRORS" = 0 ] && echo PASS || echo FAIL ) |
+
+## Seat invariants after the rush
+
+Activity $RUSH_ID: $LIVE live registrations, $CONFIRMED confirmed, $WAITLISTED waitlisted;
+$RURAL_APPLIED declared rural. wrk counted ${RUSH_OK:-?} answers of 201; the rest were in flight
+when wrk stopped and completed on the server. Quota as the API reports it:
+\`$QUOTA_JSON\`
+
+| result | invariant |
+|---|---|
+$(for c in "${CHECKS[@]}"; do printf '| %s |\n' "$c"; done)
+
+Overall: **$INVARIANTS**. The spread camps hold $SPREAD_ROWS registrations.
+
+## How to run
+
+\`\`\`sh
+apt-get install wrk postgresql-client   # wrk, psql and pgbench
+make bench                              # about a minute; rewrites this file
+\`\`\`
+
+It needs a PostgreSQL server on which the current user may create databases (PGHOST,
+PGPORT and PGUSER choose it; default 127.0.0.1:5432, user postgres). It creates and drops
+two databases of its own, uses ports 18080 and 18081 on 127.0.0.1, and keeps the raw wrk,
+pgbench and server outputs in \`bench/results/<stamp>/\`. \`BENCH_DURATION\` (whole seconds, default 10s) and
+\`BENCH_CONNECTIONS\` (default 50) change the runs; the targets above are for the defaults.
+The script exits non-zero when a seat invariant fails; missed performance targets are
+reported here, not as a failure.
+EOF
+} >docs/benchmarks.md.tmp
+mkdir -p docs
+mv docs/benchmarks.md.tmp docs/benchmarks.md
+
+# ---------------------------------------------------------------- summary
+{
+	echo
+	printf '%-16s %12s %10s %10s %8s %10s %10s  %s\n' run req/s p50_ms p99_ms non2xx peak_MB ratio target
+	printf '%-16s %12s %10s %10s %8s %10s %10s  %s\n' hello-world "${RPS[hello]}" "${P50[hello]}" "${P99[hello]}" "${NON2XX[hello]}" "$(mb "${MEM[hello]}")" - -
+	printf '%-16s %12s %10s %10s %8s %10s %10s  %s\n' "(a) page" "${RPS[page]}" "${P50[page]}" "${P99[page]}" "${NON2XX[page]}" "$(mb "${MEM[page]}")" "$(pct "$R_PAGE")" "≥20% of hello: $V_PAGE"
+	printf '%-16s %12s %10s %10s %8s %10s %10s  %s\n' "(b) spread" "${RPS[spread]}" "${P50[spread]}" "${P99[spread]}" "${NON2XX[spread]}" "$(mb "${MEM[spread]}")" "$(pct "$R_SPREAD")" "≥20% of pgbench: $V_SPREAD"
+	printf '%-16s %12s %10s %10s %8s %10s %10s  %s\n' "(c) rush" "${RPS[rush]}" "${P50[rush]}" "${P99[rush]}" "${NON2XX[rush]}" "$(mb "${MEM[rush]}")" "$(pct "$R_RUSH")" "≥5% of pgbench + invariants: $V_RUSH"
+	printf '%-16s %12s %10s %10s %8s %10s %10s  %s\n' "pgbench INSERT" "$PG_TPS" "avg ${PG_LAT:-?}" - "${PG_FAILED:-0}" - - -
+	echo
+	echo "p99 < ${TARGET_P99_MS} ms: $V_P99   server peak memory $(mb "$RUN_PEAK_KB") MB < $TARGET_MEM_MB MB: $V_MEM   invariants: $INVARIANTS"
+	echo "written: docs/benchmarks.md; raw outputs: bench/results/$STAMP/"
+} >&2
+if [ "$ERRORS" != 0 ]; then
+	loud "some runs had non-2xx responses or socket errors; see docs/benchmarks.md"
+fi
+
+if [ "$INVARIANTS" != PASS ]; then
+	loud "seat invariants FAILED after the rush"
+	exit 1
+fi
