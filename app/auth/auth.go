@@ -17,6 +17,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
 	"gorm.io/gorm"
@@ -156,7 +157,7 @@ func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser) (*User
 		u.PartnerID = &n.PartnerID
 		scope = access.PartnerScope(n.PartnerID)
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Omit("Roles").Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return apperr.New(apperr.Conflict, "error_email_taken")
@@ -247,7 +248,7 @@ func (s *Store) UpdateProfile(ctx context.Context, userID int64, displayName, lo
 	if err := f.Err(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		res := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
 			"display_name": displayName, "locale": locale, "updated_at": time.Now().UTC()})
 		if res.Error != nil {
@@ -285,7 +286,7 @@ func (s *Store) CreateToken(ctx context.Context, email, name string) (string, *A
 	}
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 	t := &APIToken{UserID: u.ID, Name: name, TokenHash: hashToken(token)}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(t).Error; err != nil {
 			return fmt.Errorf("auth: unable to create token: %w", err)
 		}
@@ -299,7 +300,7 @@ func (s *Store) CreateToken(ctx context.Context, email, name string) (string, *A
 
 // RevokeToken revokes a token by id; a revoked token authenticates no more.
 func (s *Store) RevokeToken(ctx context.Context, id int64) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		res := tx.Model(&APIToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", time.Now().UTC())
 		if res.Error != nil {
 			return fmt.Errorf("auth: unable to revoke token: %w", res.Error)

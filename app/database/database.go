@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -44,7 +45,7 @@ func Open(url string) (*gorm.DB, error) {
 			}
 		}
 		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-			"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+			"&_pragma=busy_timeout(30000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db, err := gorm.Open(sqlite.Open(dsn), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("database: unable to open %s: %w", path, err)
@@ -98,9 +99,24 @@ func Ping(ctx context.Context, db *gorm.DB) error {
 }
 
 // Tx runs fn in one transaction: everything fn writes lands together or not at all.
+//
+// SQLite allows one writer, and its busy handler polls: under a rush some
+// waiters lose every poll until their timeout. So on SQLite, transactions
+// (all of them immediate, so all writers) queue in the process instead,
+// where the wait is fair and bounded only by ctx.
 func Tx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	if Dialect(db) == SQLite {
+		if sqlDB, err := db.DB(); err == nil {
+			mu, _ := sqliteWriters.LoadOrStore(sqlDB, &sync.Mutex{})
+			mu.(*sync.Mutex).Lock()
+			defer mu.(*sync.Mutex).Unlock()
+		}
+	}
 	return db.WithContext(ctx).Transaction(fn)
 }
+
+// sqliteWriters holds one writer lock per SQLite pool.
+var sqliteWriters sync.Map
 
 // Migrator returns goose's provider over the embedded migrations for db's dialect.
 func Migrator(db *gorm.DB) (*goose.Provider, error) {

@@ -384,7 +384,7 @@ func (s *Service) Settle(ctx context.Context, activityID int64) error {
 // by now are applied in the figures even before the scheduler runs).
 func (s *Service) Summary(ctx context.Context, activityID int64) (Summary, error) {
 	var sum Summary
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		var a activities.Activity
 		if err := tx.Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Take(&a, activityID).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
