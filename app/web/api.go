@@ -12,6 +12,16 @@ import (
 	"github.com/gotong/gotong/app/auth"
 )
 
+// sendItems answers a list in the API's {"items": […]} shape, each element
+// converted by conv.
+func sendItems[T, U any](c *fiber.Ctx, list []T, conv func(*T) U) error {
+	items := make([]U, len(list))
+	for i := range list {
+		items[i] = conv(&list[i])
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
 // decodeJSON reads a JSON body strictly: a body that is not JSON, has
 // unknown fields or trailing data is a 400.
 func decodeJSON(c *fiber.Ctx, v any) error {
@@ -94,11 +104,7 @@ func (s *Server) apiUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items := make([]apiUser, len(users))
-	for i := range users {
-		items[i] = toAPIUser(&users[i])
-	}
-	return c.JSON(fiber.Map{"items": items})
+	return sendItems(c, users, toAPIUser)
 }
 
 type apiAuditEntry struct {

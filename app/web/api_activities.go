@@ -190,11 +190,7 @@ func (s *Server) apiActivities(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items := make([]apiActivity, len(list))
-	for i := range list {
-		items[i] = toAPIActivity(&list[i])
-	}
-	return c.JSON(fiber.Map{"items": items})
+	return sendItems(c, list, toAPIActivity)
 }
 
 // apiActivityCreate stores a new draft activity.
@@ -444,11 +440,7 @@ func (s *Server) apiActivityRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items := make([]apiRegistration, len(list))
-	for i := range list {
-		items[i] = toAPIRegistration(&list[i])
-	}
-	return c.JSON(fiber.Map{"items": items})
+	return sendItems(c, list, toAPIRegistration)
 }
 
 // apiRegistrationCancel cancels a registration; its seat goes to the waitlist.
