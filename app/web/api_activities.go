@@ -426,17 +426,11 @@ func (s *Server) checkLeads(c *fiber.Ctx, activityID int64) error {
 
 // apiActivityRegistrations lists an activity's registrations (staff).
 func (s *Server) apiActivityRegistrations(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	a, err := s.reachableActivity(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.activities.Get(c.UserContext(), id); err != nil {
-		return err
-	}
-	if err := s.checkLeads(c, id); err != nil {
-		return err
-	}
-	list, err := s.registrations.List(c.UserContext(), id)
+	list, err := s.registrations.List(c.UserContext(), a.ID)
 	if err != nil {
 		return err
 	}
@@ -445,18 +439,11 @@ func (s *Server) apiActivityRegistrations(c *fiber.Ctx) error {
 
 // apiRegistrationCancel cancels a registration; its seat goes to the waitlist.
 func (s *Server) apiRegistrationCancel(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	r, err := s.reachableRegistration(c)
 	if err != nil {
 		return err
 	}
-	r, err := s.registrations.Get(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	if err := s.checkLeads(c, r.ActivityID); err != nil {
-		return err
-	}
-	placed, err := s.registrations.Cancel(c.UserContext(), id)
+	placed, err := s.registrations.Cancel(c.UserContext(), r.ID)
 	if err != nil {
 		return err
 	}
@@ -469,15 +456,8 @@ type attendanceBody struct {
 
 // apiRegistrationAttendance records whether a confirmed participant came.
 func (s *Server) apiRegistrationAttendance(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	r, err := s.reachableRegistration(c)
 	if err != nil {
-		return err
-	}
-	r, err := s.registrations.Get(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	if err := s.checkLeads(c, r.ActivityID); err != nil {
 		return err
 	}
 	var body attendanceBody
@@ -487,7 +467,7 @@ func (s *Server) apiRegistrationAttendance(c *fiber.Ctx) error {
 	if body.Attended == nil {
 		return apperr.Fields{"attended": {ID: "error_required"}}.Err()
 	}
-	placed, err := s.registrations.SetAttendance(c.UserContext(), id, *body.Attended)
+	placed, err := s.registrations.SetAttendance(c.UserContext(), r.ID, *body.Attended)
 	if err != nil {
 		return err
 	}

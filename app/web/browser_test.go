@@ -171,16 +171,9 @@ func TestBrowserLoginLanguageLogout(t *testing.T) {
 		ctx := newBrowser(t)
 
 		// Sign in.
-		browse(ctx, t, "open the login page",
-			chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile),
-			chromedp.Navigate(base+"/login"),
-			chromedp.SendKeys(chromedp.CSS("#f-email"), email),
-			chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword),
-			chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)),
-		)
-		waitPath(ctx, t, "/account")
-		waitFor(ctx, t, "#account-email to show "+email, chromedp.Text(chromedp.CSS("#account-email")),
-			func(s string) bool { return s == email })
+		browse(ctx, t, "use a phone-sized viewport",
+			chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile))
+		browserLogin(ctx, t, base, email)
 
 		// Switch to Mongolian.
 		browse(ctx, t, "click #lang-mn", chromedp.Click(chromedp.CSS("#lang-mn")))

@@ -385,8 +385,9 @@ func (s *Server) activityCreate(c *fiber.Ctx) error {
 	})
 }
 
-// manageActivityByID reads the :id activity, if the user may reach it.
-func (s *Server) manageActivityByID(c *fiber.Ctx) (*activities.Activity, error) {
+// reachableActivity reads the :id activity, if the user may reach it (see
+// checkLeads); the API and the manage pages both use it.
+func (s *Server) reachableActivity(c *fiber.Ctx) (*activities.Activity, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -403,7 +404,7 @@ func (s *Server) manageActivityByID(c *fiber.Ctx) (*activities.Activity, error) 
 
 // activityEdit shows the form of an activity, filled in.
 func (s *Server) activityEdit(c *fiber.Ctx) error {
-	a, err := s.manageActivityByID(c)
+	a, err := s.reachableActivity(c)
 	if err != nil {
 		return err
 	}
@@ -413,7 +414,7 @@ func (s *Server) activityEdit(c *fiber.Ctx) error {
 // activitySave saves the form over an activity; a capacity change moves the
 // waitlist in the same transaction, or is refused and changes nothing.
 func (s *Server) activitySave(c *fiber.Ctx) error {
-	a, err := s.manageActivityByID(c)
+	a, err := s.reachableActivity(c)
 	if err != nil {
 		return err
 	}
@@ -464,7 +465,7 @@ type manageActivityData struct {
 // manageActivity is an activity's page for the staff: its facts, status,
 // seats per quota, and its confirmed participants and waitlist.
 func (s *Server) manageActivity(c *fiber.Ctx) error {
-	a, err := s.manageActivityByID(c)
+	a, err := s.reachableActivity(c)
 	if err != nil {
 		return err
 	}
@@ -533,7 +534,7 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 
 // activitySetStatus publishes, cancels or completes an activity.
 func (s *Server) activitySetStatus(c *fiber.Ctx) error {
-	a, err := s.manageActivityByID(c)
+	a, err := s.reachableActivity(c)
 	if err != nil {
 		return err
 	}
@@ -547,8 +548,9 @@ func (s *Server) activitySetStatus(c *fiber.Ctx) error {
 	return c.Redirect(manageActivityPath(a.ID), fiber.StatusSeeOther)
 }
 
-// manageRegistration reads the :id registration, if the user may reach its activity.
-func (s *Server) manageRegistration(c *fiber.Ctx) (*registration.Placed, error) {
+// reachableRegistration reads the :id registration, if the user may reach
+// its activity; the API and the manage pages both use it.
+func (s *Server) reachableRegistration(c *fiber.Ctx) (*registration.Placed, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -565,7 +567,7 @@ func (s *Server) manageRegistration(c *fiber.Ctx) (*registration.Placed, error) 
 
 // registrationAttendance marks whether a confirmed participant came.
 func (s *Server) registrationAttendance(c *fiber.Ctx) error {
-	r, err := s.manageRegistration(c)
+	r, err := s.reachableRegistration(c)
 	if err != nil {
 		return err
 	}
@@ -585,7 +587,7 @@ func (s *Server) registrationAttendance(c *fiber.Ctx) error {
 
 // registrationCancel cancels a registration; its seat goes to the waitlist.
 func (s *Server) registrationCancel(c *fiber.Ctx) error {
-	r, err := s.manageRegistration(c)
+	r, err := s.reachableRegistration(c)
 	if err != nil {
 		return err
 	}
