@@ -347,9 +347,9 @@ func uniqueSlug(tx *gorm.DB, base string) (string, error) {
 	}
 }
 
-func (s *Store) get(tx *gorm.DB, id int64) (*Activity, error) {
+func (s *Store) get(tx *gorm.DB, query string, arg any) (*Activity, error) {
 	var a Activity
-	err := tx.Preload("Translations").Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Take(&a, id).Error
+	err := WithTexts(WithRules(tx)).Where(query, arg).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -359,22 +359,23 @@ func (s *Store) get(tx *gorm.DB, id int64) (*Activity, error) {
 	return &a, nil
 }
 
+// WithRules preloads an activity's quota rules in their order; everything
+// that reads rules goes through it, since their order decides seats.
+func WithRules(db *gorm.DB) *gorm.DB {
+	return db.Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
+}
+
+// WithTexts preloads an activity's texts in every language.
+func WithTexts(db *gorm.DB) *gorm.DB { return db.Preload("Translations") }
+
 // Get returns one activity with its texts and rules.
 func (s *Store) Get(ctx context.Context, id int64) (*Activity, error) {
-	return s.get(s.db.WithContext(ctx), id)
+	return s.get(s.db.WithContext(ctx), "id = ?", id)
 }
 
 // GetBySlug returns one activity by slug.
 func (s *Store) GetBySlug(ctx context.Context, slug string) (*Activity, error) {
-	var id int64
-	err := s.db.WithContext(ctx).Model(&Activity{}).Where("slug = ?", slug).Select("id").Take(&id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, id)
+	return s.get(s.db.WithContext(ctx), "slug = ?", slug)
 }
 
 // Filter narrows a list of activities; zero values match all.
@@ -386,7 +387,7 @@ type Filter struct {
 
 // List returns activities matching f, soonest first, with texts and rules.
 func (s *Store) List(ctx context.Context, f Filter) ([]Activity, error) {
-	q := s.db.WithContext(ctx).Preload("Translations").Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
+	q := WithTexts(WithRules(s.db.WithContext(ctx)))
 	for col, v := range map[string]string{"kind": f.Kind, "status": f.Status, "region": f.Region, "mode": f.Mode} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
@@ -407,7 +408,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Activity, error) {
 func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activity, error) {
 	var out *Activity
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		a, err := s.get(tx, id)
+		a, err := s.get(tx, "id = ?", id)
 		if err != nil {
 			return err
 		}
@@ -468,7 +469,7 @@ func (s *Store) SetStatus(ctx context.Context, actorID, id int64, status string)
 	}
 	var out *Activity
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		a, err := s.get(tx, id)
+		a, err := s.get(tx, "id = ?", id)
 		if err != nil {
 			return err
 		}

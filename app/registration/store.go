@@ -72,7 +72,7 @@ type Request struct {
 // of tx: a row lock on PostgreSQL; on SQLite the immediate transaction
 // already holds the only write lock.
 func lockActivity(tx *gorm.DB, id int64) (*activities.Activity, error) {
-	q := tx.Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Preload("Translations")
+	q := activities.WithTexts(activities.WithRules(tx))
 	if database.Dialect(tx) == database.Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: clause.CurrentTable}})
 	}
@@ -386,7 +386,7 @@ func (s *Service) Summary(ctx context.Context, activityID int64) (Summary, error
 	var sum Summary
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		var a activities.Activity
-		if err := tx.Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Take(&a, activityID).Error; err != nil {
+		if err := activities.WithRules(tx).Take(&a, activityID).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return apperr.ErrNotFound
 			}
