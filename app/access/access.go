@@ -85,9 +85,12 @@ type Grant struct {
 	Scope string
 }
 
-// Enforcer answers permission questions; it is safe for concurrent use.
+// Enforcer answers permission questions; it is safe for concurrent use. The
+// policy is embedded and never changes while the process runs, so casbin's
+// cached enforcer keeps each decision: every request asks several (its
+// route, then the menu), and the cache makes them map lookups.
 type Enforcer struct {
-	e *casbin.SyncedEnforcer
+	e *casbin.SyncedCachedEnforcer
 }
 
 // New loads the embedded model and policy.
@@ -96,7 +99,7 @@ func New() (*Enforcer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("access: model: %w", err)
 	}
-	e, err := casbin.NewSyncedEnforcer(m, stringadapter.NewAdapter(policies.Policy))
+	e, err := casbin.NewSyncedCachedEnforcer(m, stringadapter.NewAdapter(policies.Policy))
 	if err != nil {
 		return nil, fmt.Errorf("access: policy: %w", err)
 	}

@@ -68,6 +68,9 @@ type CapacityHook func(tx *gorm.DB, activityID int64, capacity int) error
 type Store struct {
 	db         *gorm.DB
 	onCapacity CapacityHook
+	// Changed, when set, is told after a commit that changed a published
+	// activity's page or seats, so that caches drop what they showed.
+	Changed func(activityID int64)
 }
 
 // NewStore returns a store; onCapacity runs when a saved activity's capacity changes.
@@ -456,7 +459,14 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 		out = a
 		return audit.Record(tx, actorID, "activity.update", "activity", strconv.FormatInt(id, 10), nil)
 	})
+	s.changed(id, err)
 	return out, err
+}
+
+func (s *Store) changed(id int64, err error) {
+	if err == nil && s.Changed != nil {
+		s.Changed(id)
+	}
 }
 
 // SetStatus moves an activity to status: drafts are published, published
@@ -483,6 +493,7 @@ func (s *Store) SetStatus(ctx context.Context, actorID, id int64, status string)
 		out = a
 		return audit.Record(tx, actorID, "activity."+status, "activity", strconv.FormatInt(id, 10), nil)
 	})
+	s.changed(id, err)
 	return out, err
 }
 

@@ -37,6 +37,10 @@ func Open(url string) (*gorm.DB, error) {
 		Logger:         logger.Discard,
 		NowFunc:        func() time.Time { return time.Now().UTC() },
 		TranslateError: true,
+		// A single write needs no transaction of its own (GORM would wrap
+		// it in BEGIN … COMMIT, two more round trips). Every write of
+		// several statements goes through Tx.
+		SkipDefaultTransaction: true,
 	}
 	if path, ok := strings.CutPrefix(url, "sqlite://"); ok {
 		if dir := filepath.Dir(path); dir != "" {

@@ -19,6 +19,7 @@ import (
 	"github.com/gotong/gotong/app/mailaddr"
 	"github.com/gotong/gotong/app/regions"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Localities a person may declare.
@@ -151,20 +152,23 @@ func (s *Store) Sealer() *Sealer { return s.sealer }
 // overwritten by a form anyone could fill in with their address; what the
 // form declared travels with the registration instead.
 func (s *Store) FindOrCreate(tx *gorm.DB, d Declared, source string, now time.Time) (*Person, bool, error) {
-	var p Person
-	err := tx.Where("email = ?", d.Email).Take(&p).Error
-	if err == nil {
-		return &p, false, nil
-	}
-	if !errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, false, fmt.Errorf("people: unable to find person: %w", err)
-	}
+	// Insert first: a registration rush brings mostly new people, and for
+	// them this is the only round trip. A known email conflicts, inserts
+	// nothing, and is then read.
 	email, year := d.Email, d.BirthYear
-	p = Person{GivenName: d.GivenName, FamilyName: d.FamilyName, Email: &email, BirthYear: &year,
+	p := Person{GivenName: d.GivenName, FamilyName: d.FamilyName, Email: &email, BirthYear: &year,
 		Region: d.Region, Locality: d.Locality, Locale: d.Locale, ConsentVersion: ConsentVersion,
-		ConsentAt: &now, Source: source}
-	if err := tx.Create(&p).Error; err != nil {
-		return nil, false, fmt.Errorf("people: unable to create person: %w", err)
+		ConsentAt: &now, Source: source, CreatedAt: now, UpdatedAt: now}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&p)
+	if res.Error != nil {
+		return nil, false, fmt.Errorf("people: unable to create person: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		var known Person
+		if err := tx.Where("email = ?", d.Email).Take(&known).Error; err != nil {
+			return nil, false, fmt.Errorf("people: unable to find person: %w", err)
+		}
+		return &known, false, nil
 	}
 	if err := s.writeSensitive(tx, p.ID, d.Sensitive, now); err != nil {
 		return nil, false, err

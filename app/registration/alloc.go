@@ -171,32 +171,55 @@ func ruleIndex(rules []Rule, pool string) int {
 	return -1
 }
 
-// tallySeats counts a state's seats. A confirmed person whose pool names no
-// rule (a broken state, which Check reports) is counted as general, so the
-// counts still add up to the confirmed number.
-func tallySeats(s State) seatTally {
-	t := seatTally{seats: make([]int, len(s.Rules)), filled: make([]int, len(s.Rules))}
+// Counts is an activity's seats as numbers: all that a newcomer's place
+// depends on once the state is settled. The store reads them with one
+// aggregate query under the activity's lock, instead of every registration.
+type Counts struct {
+	Capacity int
+	Rules    []Rule
+	Filled   []int // people confirmed in each rule's pool, in rule order
+	General  int   // people confirmed in general seats
+	Waiting  bool  // someone is on the waitlist
+}
+
+// CountsOf counts a state. A confirmed person whose pool names no rule (a
+// broken state, which Check reports) is counted as general, so the counts
+// still add up to the confirmed number.
+func CountsOf(s State) Counts {
+	c := Counts{Capacity: s.Capacity, Rules: s.Rules, Filled: make([]int, len(s.Rules))}
 	for _, r := range s.Regs {
 		if r.Status != Confirmed {
+			c.Waiting = true
 			continue
 		}
 		if i := ruleIndex(s.Rules, r.Pool); i >= 0 {
-			t.filled[i]++
+			c.Filled[i]++
 		} else {
-			t.general++
+			c.General++
 		}
 	}
-	for i, rule := range s.Rules {
+	return c
+}
+
+// tally derives the seats from the counts.
+func (c Counts) tally() seatTally {
+	t := seatTally{seats: make([]int, len(c.Rules)), filled: slices.Clone(c.Filled), general: c.General}
+	if len(t.filled) < len(c.Rules) {
+		t.filled = append(t.filled, make([]int, len(c.Rules)-len(t.filled))...)
+	}
+	for i, rule := range c.Rules {
 		if rule.Released {
 			// A released pool holds exactly its people: it takes nobody
 			// new, and a seat its people leave becomes general.
 			t.seats[i] = t.filled[i]
 		} else {
-			t.seats[i] = ReservedSeats(s.Capacity, rule.Share)
+			t.seats[i] = ReservedSeats(c.Capacity, rule.Share)
 		}
 	}
 	return t
 }
+
+func tallySeats(s State) seatTally { return CountsOf(s).tally() }
 
 // poolSeats is the sum over the pools of max(seats, filled): a pool holding
 // more people than its seats (after a capacity decrease) uses up general
@@ -324,20 +347,38 @@ func Register(s State, r Reg) (State, Reg, error) {
 		return s, Reg{}, fmt.Errorf("%w: id %d", ErrDuplicateRegistration, r.ID)
 	}
 	s, _ = Settle(s)
-	t := tallySeats(s)
 	r.Qualifies = slices.Clone(r.Qualifies)
-	r.Status, r.Pool = Waitlisted, ""
-	for i, rule := range s.Rules {
-		if t.reservedFree(s.Rules, i) > 0 && r.QualifiesFor(rule.Attribute) {
-			r.Status, r.Pool = Confirmed, rule.Attribute
-			break
-		}
-	}
-	if r.Status == Waitlisted && s.Capacity-t.occupied() > 0 {
-		r.Status, r.Pool = Confirmed, GeneralPool
-	}
+	// A settled state's counts always place.
+	r.Status, r.Pool, _ = Place(CountsOf(s), r.Qualifies)
 	s.Regs = append(s.Regs, r)
 	return s, r, nil
+}
+
+// Place decides a newcomer's seat from the counts alone, as Register does:
+// a free reserved seat of the first unreleased rule they qualify for, else
+// a free general seat, else the end of the waitlist.
+//
+// The counts must be those of a state this package produced (settled),
+// with rules possibly released since by the clock. A release is the one
+// change that can leave such a state unsettled, and it shows in the counts
+// as a free seat while people wait; then ok is false, and the caller must
+// load the whole State, Settle it and use Register. In every other case the
+// answer is Register's, which the tests check on random histories.
+func Place(c Counts, qualifies []string) (status Status, pool string, ok bool) {
+	t := c.tally()
+	free := c.Capacity - t.occupied()
+	if c.Waiting && free > 0 {
+		return Waitlisted, "", false
+	}
+	for i, rule := range c.Rules {
+		if t.reservedFree(c.Rules, i) > 0 && slices.Contains(qualifies, rule.Attribute) {
+			return Confirmed, rule.Attribute, true
+		}
+	}
+	if free > 0 {
+		return Confirmed, GeneralPool, true
+	}
+	return Waitlisted, "", true
 }
 
 // Cancel removes the live registration id and settles, so that the seat it

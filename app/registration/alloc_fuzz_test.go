@@ -298,6 +298,9 @@ func checkStep(before State, o fuzzOp, after State, changed []int64, placed Reg,
 		if err := checkPlacement(before, o, after, placed); err != nil {
 			return err
 		}
+		if err := checkPlaceFromCounts(before, o); err != nil {
+			return err
+		}
 	}
 	return checkSummary(after)
 }
@@ -537,6 +540,36 @@ func checkPlacement(before State, o fuzzOp, after State, placed Reg) error {
 	for _, r := range []Reg{placed, last} {
 		if r.ID != want.ID || r.Status != want.Status || r.Pool != want.Pool || !slices.Equal(r.Qualifies, o.qualifies) {
 			return fmt.Errorf("%s: placed %+v, want %+v", o, r, want)
+		}
+	}
+	return nil
+}
+
+// checkPlaceFromCounts: Place on the counts of a settled state answers as
+// Register does, and so it does when the clock has since released a rule
+// (the state is then unsettled until the next write), or it says it cannot
+// tell exactly when settling would change something.
+func checkPlaceFromCounts(before State, o fuzzOp) error {
+	states := []State{before}
+	for i := range before.Rules {
+		if !before.Rules[i].Released {
+			clocked := State{Capacity: before.Capacity, Rules: slices.Clone(before.Rules), Regs: before.Regs}
+			clocked.Rules[i].Released = true
+			states = append(states, clocked)
+		}
+	}
+	for n, s := range states {
+		status, pool, ok := Place(CountsOf(s), o.qualifies)
+		_, unsettled := Settle(s)
+		if ok == (unsettled != nil) {
+			return fmt.Errorf("%s: Place on %s (clock case %d) says ok=%v, but Settle changes %v", o, layout(s), n, ok, unsettled)
+		}
+		if !ok {
+			continue
+		}
+		_, want, err := Register(s, Reg{ID: o.id, Qualifies: o.qualifies})
+		if err != nil || status != want.Status || pool != want.Pool {
+			return fmt.Errorf("%s: Place on %s (clock case %d) gives %s/%q, Register %s/%q (%v)", o, layout(s), n, status, pool, want.Status, want.Pool, err)
 		}
 	}
 	return nil

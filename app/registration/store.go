@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -55,6 +56,15 @@ type Service struct {
 	baseURL string
 	// Now is the clock; tests move it.
 	Now func() time.Time
+	// Changed, when set, is told after a commit that moved the seats of an
+	// activity, so that caches of public pages drop what they showed.
+	Changed func(activityID int64)
+}
+
+func (s *Service) changed(activityID int64) {
+	if s.Changed != nil {
+		s.Changed(activityID)
+	}
 }
 
 // NewService returns a registration service.
@@ -70,9 +80,10 @@ type Request struct {
 
 // lockActivity reads the activity with its rules and holds it for the rest
 // of tx: a row lock on PostgreSQL; on SQLite the immediate transaction
-// already holds the only write lock.
+// already holds the only write lock. Its texts are not read: only notices
+// need them, and those load them when they do.
 func lockActivity(tx *gorm.DB, id int64) (*activities.Activity, error) {
-	q := activities.WithTexts(activities.WithRules(tx))
+	q := activities.WithRules(tx)
 	if database.Dialect(tx) == database.Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: clause.CurrentTable}})
 	}
@@ -87,6 +98,71 @@ func lockActivity(tx *gorm.DB, id int64) (*activities.Activity, error) {
 	return &a, nil
 }
 
+// rulesAt are the core's rules of an activity at now.
+func rulesAt(a *activities.Activity, now time.Time) []Rule {
+	rules := make([]Rule, len(a.Quotas))
+	for i, q := range a.Quotas {
+		rules[i] = Rule{Attribute: q.Attribute, Share: q.Share, Released: a.Released(q, now)}
+	}
+	return rules
+}
+
+// countsQuery reads what Place needs in one round trip, while the activity
+// is locked: the confirmed people per pool, whether anyone waits (a probe of
+// one index entry, not a count of the waitlist), and the last waitlist
+// order given out. Each part is a row (pool, n); the markers of the last
+// two cannot be pool names.
+const countsQuery = `SELECT COALESCE(pool, '') AS pool, COUNT(*) AS n FROM registrations
+	WHERE activity_id = @id AND status = 'confirmed' GROUP BY pool
+UNION ALL
+SELECT '!waiting', COUNT(*) FROM (SELECT 1 FROM registrations WHERE activity_id = @id AND status = 'waitlisted' LIMIT 1) w
+UNION ALL
+SELECT '!order', COALESCE(MAX(waitlist_order), 0) FROM registrations WHERE activity_id = @id`
+
+// counts reads a locked activity's seats as numbers, and the last waitlist
+// order given out.
+func counts(tx *gorm.DB, a *activities.Activity, now time.Time) (Counts, int64, error) {
+	var rows []struct {
+		Pool string
+		N    int64
+	}
+	if err := tx.Raw(countsQuery, sql.Named("id", a.ID)).Scan(&rows).Error; err != nil {
+		return Counts{}, 0, fmt.Errorf("registration: unable to count seats: %w", err)
+	}
+	c := Counts{Capacity: a.Capacity, Rules: rulesAt(a, now), Filled: make([]int, len(a.Quotas))}
+	var lastOrder int64
+	for _, r := range rows {
+		switch r.Pool {
+		case "!waiting":
+			c.Waiting = r.N > 0
+		case "!order":
+			lastOrder = r.N
+		default:
+			if i := ruleIndex(c.Rules, r.Pool); i >= 0 {
+				c.Filled[i] += int(r.N)
+			} else {
+				c.General += int(r.N)
+			}
+		}
+	}
+	return c, lastOrder, nil
+}
+
+// declaredQualifies lists the quota attributes a declaration qualifies for.
+func declaredQualifies(locality string, d people.Sensitive) []string {
+	var q []string
+	if locality == people.Rural {
+		q = append(q, "rural")
+	}
+	if d.Disability != nil && *d.Disability {
+		q = append(q, "disability")
+	}
+	if d.Minority != nil && *d.Minority {
+		q = append(q, "minority")
+	}
+	return q
+}
+
 func declarationContext(activityID, personID int64) string {
 	return "registration:" + strconv.FormatInt(activityID, 10) + ":" + strconv.FormatInt(personID, 10)
 }
@@ -99,10 +175,9 @@ type loaded struct {
 
 // load reads the live registrations of a locked activity into the core's state.
 func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loaded, error) {
-	st := State{Capacity: a.Capacity}
+	st := State{Capacity: a.Capacity, Rules: rulesAt(a, now)}
 	sensitiveRules := false
 	for _, q := range a.Quotas {
-		st.Rules = append(st.Rules, Rule{Attribute: q.Attribute, Share: q.Share, Released: a.Released(q, now)})
 		sensitiveRules = sensitiveRules || q.Attribute != people.Rural
 	}
 	var rows []Registration
@@ -117,22 +192,15 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 		if r.Pool != nil {
 			reg.Pool = *r.Pool
 		}
-		if r.DeclaredLocality == people.Rural {
-			reg.Qualifies = append(reg.Qualifies, "rural")
-		}
+		var d people.Sensitive
 		// Sensitive declarations are opened only when a rule needs them.
 		if sensitiveRules && r.DeclaredSensitive != nil {
-			d, err := s.people.OpenDeclaration(r.DeclaredSensitive, declarationContext(r.ActivityID, r.PersonID))
-			if err != nil {
+			var err error
+			if d, err = s.people.OpenDeclaration(r.DeclaredSensitive, declarationContext(r.ActivityID, r.PersonID)); err != nil {
 				return nil, fmt.Errorf("registration: unable to open declaration of %d: %w", r.ID, err)
 			}
-			if d.Disability != nil && *d.Disability {
-				reg.Qualifies = append(reg.Qualifies, "disability")
-			}
-			if d.Minority != nil && *d.Minority {
-				reg.Qualifies = append(reg.Qualifies, "minority")
-			}
 		}
+		reg.Qualifies = declaredQualifies(r.DeclaredLocality, d)
 		st.Regs = append(st.Regs, reg)
 		l.rows[r.ID] = r
 	}
@@ -164,7 +232,11 @@ func (s *Service) persist(tx *gorm.DB, a *activities.Activity, l *loaded, next S
 			return fmt.Errorf("registration: unable to update %d: %w", id, err)
 		}
 		if wasWaiting && r.Status == Confirmed {
-			if err := s.notify(tx, "registration.promoted", a, row); err != nil {
+			var p people.Person
+			if err := tx.Take(&p, row.PersonID).Error; err != nil {
+				return fmt.Errorf("registration: unable to read the person of %d: %w", id, err)
+			}
+			if err := s.notify(tx, "registration.promoted", a, row, &p); err != nil {
 				return err
 			}
 		}
@@ -172,8 +244,20 @@ func (s *Service) persist(tx *gorm.DB, a *activities.Activity, l *loaded, next S
 	return nil
 }
 
-// Register places a person on an activity.
-func (s *Service) Register(ctx context.Context, activityID int64, in Request) (*Placed, error) {
+// pendingID stands for a newcomer's registration in the core before its
+// row exists; real IDs are positive.
+const pendingID = -1
+
+// Register places a person on activity a, which the caller has read (its
+// texts make the notice); what decides the seat is read again under the
+// activity's lock.
+//
+// The person is found or created before the lock is taken, so that the
+// locked part, which registrations at one activity take in turn, is only:
+// the activity and its rules, one aggregate of its seats, the new row and
+// its notice. The whole registration state is read only when a release has
+// come due since the last write (see Place).
+func (s *Service) Register(ctx context.Context, a *activities.Activity, in Request) (*Placed, error) {
 	now := s.Now()
 	f := apperr.Fields{}
 	in.Person.Validate(f, now)
@@ -183,90 +267,86 @@ func (s *Service) Register(ctx context.Context, activityID int64, in Request) (*
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
+	qualifies := declaredQualifies(in.Person.Locality, in.Person.Sensitive)
 	var out *Placed
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		a, err := lockActivity(tx, activityID)
-		if err != nil {
-			return err
-		}
-		if ok, reason := a.RegistrationOpen(now); !ok {
-			return apperr.New(apperr.Conflict, reason)
-		}
-		if !a.AgeAllowed(in.Person.BirthYear) {
-			return apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(a)}}.Err()
-		}
 		p, _, err := s.people.FindOrCreate(tx, in.Person, "registration", now)
 		if err != nil {
 			return err
 		}
-		var live int64
-		if err := tx.Model(&Registration{}).Where("activity_id = ? AND person_id = ? AND status <> ?", a.ID, p.ID, string(Cancelled)).
-			Count(&live).Error; err != nil {
-			return err
-		}
-		if live > 0 {
-			return apperr.New(apperr.Conflict, "error_already_registered")
-		}
-		l, err := s.load(tx, a, now)
+		locked, err := lockActivity(tx, a.ID)
 		if err != nil {
 			return err
 		}
-		var order int64
-		if err := tx.Model(&Registration{}).Where("activity_id = ?", a.ID).
-			Select("COALESCE(MAX(waitlist_order), 0)").Scan(&order).Error; err != nil {
-			return err
+		if ok, reason := locked.RegistrationOpen(now); !ok {
+			return apperr.New(apperr.Conflict, reason)
 		}
-		sealed, err := s.people.SealDeclaration(in.Person.Sensitive, declarationContext(a.ID, p.ID))
+		if !locked.AgeAllowed(in.Person.BirthYear) {
+			return apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(locked)}}.Err()
+		}
+		c, lastOrder, err := counts(tx, locked, now)
 		if err != nil {
 			return err
 		}
-		row := &Registration{ActivityID: a.ID, PersonID: p.ID, Status: string(Waitlisted), WaitlistOrder: order + 1,
+		status, pool, ok := Place(c, qualifies)
+		if !ok {
+			// A release came due since the last write: settle first.
+			l, err := s.load(tx, locked, now)
+			if err != nil {
+				return err
+			}
+			settled, changed := Settle(l.state)
+			if err := s.persist(tx, locked, l, settled, changed, now); err != nil {
+				return err
+			}
+			_, placed, err := Register(settled, Reg{ID: pendingID, Qualifies: qualifies})
+			if err != nil {
+				return err
+			}
+			status, pool = placed.Status, placed.Pool
+		}
+		sealed, err := s.people.SealDeclaration(in.Person.Sensitive, declarationContext(locked.ID, p.ID))
+		if err != nil {
+			return err
+		}
+		row := &Registration{ActivityID: locked.ID, PersonID: p.ID, Status: string(status), WaitlistOrder: lastOrder + 1,
 			DeclaredLocality: in.Person.Locality, DeclaredSensitive: sealed, Locale: in.Person.Locale,
-			ConsentVersion: people.ConsentVersion, ConsentAt: now}
+			ConsentVersion: people.ConsentVersion, ConsentAt: now, CreatedAt: now, UpdatedAt: now}
+		if status == Confirmed {
+			row.Pool = &pool
+		}
+		// A second live registration of the person breaks the unique index.
 		if err := tx.Create(row).Error; err != nil {
 			return fmt.Errorf("registration: unable to create: %w", err)
 		}
-		newcomer := Reg{ID: row.ID}
-		if in.Person.Locality == people.Rural {
-			newcomer.Qualifies = append(newcomer.Qualifies, "rural")
-		}
-		if d := in.Person.Sensitive.Disability; d != nil && *d {
-			newcomer.Qualifies = append(newcomer.Qualifies, "disability")
-		}
-		if m := in.Person.Sensitive.Minority; m != nil && *m {
-			newcomer.Qualifies = append(newcomer.Qualifies, "minority")
-		}
-		settled, changed := Settle(l.state)
-		if err := s.persist(tx, a, l, settled, changed, now); err != nil {
-			return err
-		}
-		next, placed, err := Register(settled, newcomer)
-		if err != nil {
-			return err
-		}
-		row.Status = string(placed.Status)
-		if placed.Status == Confirmed {
-			pool := placed.Pool
-			row.Pool = &pool
-		}
-		if err := tx.Model(row).Updates(map[string]any{"status": row.Status, "pool": row.Pool}).Error; err != nil {
-			return err
-		}
 		kind := "registration.confirmed"
-		if placed.Status == Waitlisted {
+		if status == Waitlisted {
 			kind = "registration.waitlisted"
 		}
-		if err := s.notify(tx, kind, a, row); err != nil {
+		locked.Translations = a.Translations
+		if err := s.notify(tx, kind, locked, row, p); err != nil {
 			return err
 		}
-		out = &Placed{Registration: *row, Position: WaitlistPosition(next, row.ID)}
+		out = &Placed{Registration: *row}
 		return nil
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		// Two forms for the same person raced; the other one won.
+		// The person is already registered, or two forms for them raced
+		// and the other one won.
 		return nil, apperr.New(apperr.Conflict, "error_already_registered")
 	}
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	if out.Status == string(Waitlisted) {
+		// Counted after the commit, outside the lock: the place as it
+		// stands once this registration is in.
+		if out.Position, err = s.position(ctx, &out.Registration); err != nil {
+			return nil, err
+		}
+	}
+	s.changed(a.ID)
+	return out, nil
 }
 
 func ageArgs(a *activities.Activity) []any {
@@ -282,7 +362,11 @@ func ageArgs(a *activities.Activity) []any {
 
 // change runs op on the locked state of an activity in a transaction of its own.
 func (s *Service) change(ctx context.Context, activityID int64, op changeOp) error {
-	return database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.changeIn(tx, activityID, op) })
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.changeIn(tx, activityID, op) })
+	if err == nil {
+		s.changed(activityID)
+	}
+	return err
 }
 
 // changeOp computes the next state of a locked activity.
@@ -318,12 +402,23 @@ func (s *Service) Get(ctx context.Context, id int64) (*Placed, error) {
 	}
 	p := &Placed{Registration: r}
 	if r.Status == string(Waitlisted) {
-		var ahead int64
-		s.db.WithContext(ctx).Model(&Registration{}).
-			Where("activity_id = ? AND status = ? AND waitlist_order <= ?", r.ActivityID, string(Waitlisted), r.WaitlistOrder).Count(&ahead)
-		p.Position = int(ahead)
+		if p.Position, err = s.position(ctx, &r); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
+}
+
+// position is a waitlisted registration's place in its waitlist.
+func (s *Service) position(ctx context.Context, r *Registration) (int, error) {
+	var ahead int64
+	err := s.db.WithContext(ctx).Model(&Registration{}).
+		Where("activity_id = ? AND status = ? AND waitlist_order <= ?", r.ActivityID, string(Waitlisted), r.WaitlistOrder).
+		Count(&ahead).Error
+	if err != nil {
+		return 0, fmt.Errorf("registration: unable to find a waitlist position: %w", err)
+	}
+	return int(ahead), nil
 }
 
 // Cancel gives up a registration; its seat moves to the waitlist at once.
@@ -438,14 +533,16 @@ func (s *Service) SetAttendance(ctx context.Context, id int64, attended bool) (*
 	return s.Get(ctx, id)
 }
 
-// notify queues the notice of kind for the registration, in its language.
-func (s *Service) notify(tx *gorm.DB, kind string, a *activities.Activity, r *Registration) error {
-	var p people.Person
-	if err := tx.Take(&p, r.PersonID).Error; err != nil {
-		return err
-	}
+// notify queues the notice of kind for registration r of person p, in the
+// registration's language.
+func (s *Service) notify(tx *gorm.DB, kind string, a *activities.Activity, r *Registration, p *people.Person) error {
 	if p.Email == nil || s.catalog == nil {
 		return nil
+	}
+	if a.Translations == nil {
+		if err := tx.Where("activity_id = ?", a.ID).Find(&a.Translations).Error; err != nil {
+			return fmt.Errorf("registration: unable to read the texts of activity %d: %w", a.ID, err)
+		}
 	}
 	l := s.catalog.Localizer(r.Locale)
 	text := a.TextIn(l.Lang, s.catalog.Default())

@@ -85,19 +85,19 @@ func TestRegisterPlacesAndPromotes(t *testing.T) {
 		f := newFixture(t, db)
 		ctx := context.Background()
 		a := f.camp(2, activities.QuotaInput{Attribute: "rural", Share: 0.5})
-		r1, err := f.svc.Register(ctx, a.ID, person("u1@example.org", people.Urban))
+		r1, err := f.svc.Register(ctx, a, person("u1@example.org", people.Urban))
 		if err != nil || r1.Status != "confirmed" || *r1.Pool != "general" {
 			t.Fatalf("first urban: %+v %v", r1, err)
 		}
-		r2, _ := f.svc.Register(ctx, a.ID, person("u2@example.org", people.Urban))
+		r2, _ := f.svc.Register(ctx, a, person("u2@example.org", people.Urban))
 		if r2.Status != "waitlisted" || r2.Position != 1 {
 			t.Fatalf("second urban should wait behind the rural seat: %+v", r2)
 		}
-		r3, _ := f.svc.Register(ctx, a.ID, person("r1@example.org", people.Rural))
+		r3, _ := f.svc.Register(ctx, a, person("r1@example.org", people.Rural))
 		if r3.Status != "confirmed" || *r3.Pool != "rural" {
 			t.Fatalf("rural takes the reserved seat past the waitlist: %+v", r3)
 		}
-		if _, err := f.svc.Register(ctx, a.ID, person("U1@Example.org", people.Urban)); kindOf(err) != apperr.Conflict {
+		if _, err := f.svc.Register(ctx, a, person("U1@Example.org", people.Urban)); kindOf(err) != apperr.Conflict {
 			t.Fatalf("same email twice: %v", err)
 		}
 		if _, err := f.svc.Cancel(ctx, r1.ID); err != nil {
@@ -123,7 +123,7 @@ func TestRegisterPlacesAndPromotes(t *testing.T) {
 			t.Fatalf("promotion notice not in the participant's language: %q", subject)
 		}
 		// A cancelled person may register again.
-		if r, err := f.svc.Register(ctx, a.ID, person("u1@example.org", people.Urban)); err != nil || r.Status != "waitlisted" {
+		if r, err := f.svc.Register(ctx, a, person("u1@example.org", people.Urban)); err != nil || r.Status != "waitlisted" {
 			t.Fatalf("re-registration: %+v %v", r, err)
 		}
 	})
@@ -136,7 +136,7 @@ func TestCapacityChanges(t *testing.T) {
 		a := f.camp(2)
 		var ids []int64
 		for i := 0; i < 4; i++ {
-			r, err := f.svc.Register(ctx, a.ID, person(fmt.Sprintf("p%d@example.org", i), people.Urban))
+			r, err := f.svc.Register(ctx, a, person(fmt.Sprintf("p%d@example.org", i), people.Urban))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,18 +181,18 @@ func TestRegisterRefusals(t *testing.T) {
 		badLocality := person("bl@example.org", "suburban")
 		for _, tc := range []struct {
 			name     string
-			activity int64
+			activity *activities.Activity
 			req      registration.Request
 			kind     apperr.Kind
 			field    string
 		}{
-			{"draft", draft.ID, person("d@example.org", people.Urban), apperr.Conflict, ""},
-			{"missing activity", 99999, person("m@example.org", people.Urban), apperr.NotFound, ""},
-			{"too young", open.ID, tooYoung, apperr.Invalid, "birth_year"},
-			{"no consent", open.ID, noConsent, apperr.Invalid, "consent"},
-			{"bad email", open.ID, badEmail, apperr.Invalid, "email"},
-			{"bad region", open.ID, badRegion, apperr.Invalid, "region"},
-			{"bad locality", open.ID, badLocality, apperr.Invalid, "locality"},
+			{"draft", draft, person("d@example.org", people.Urban), apperr.Conflict, ""},
+			{"missing activity", &activities.Activity{ID: 99999}, person("m@example.org", people.Urban), apperr.NotFound, ""},
+			{"too young", open, tooYoung, apperr.Invalid, "birth_year"},
+			{"no consent", open, noConsent, apperr.Invalid, "consent"},
+			{"bad email", open, badEmail, apperr.Invalid, "email"},
+			{"bad region", open, badRegion, apperr.Invalid, "region"},
+			{"bad locality", open, badLocality, apperr.Invalid, "locality"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := f.svc.Register(ctx, tc.activity, tc.req)
@@ -228,7 +228,7 @@ func TestSensitiveSealed(t *testing.T) {
 		req := person("s@example.org", people.Urban)
 		needs := "wheelchair access"
 		req.Person.Sensitive = people.Sensitive{Disability: ptr(true), Minority: ptr(false), AccessibilityNeeds: &needs}
-		r, err := f.svc.Register(context.Background(), a.ID, req)
+		r, err := f.svc.Register(context.Background(), a, req)
 		if err != nil || *r.Pool != "disability" {
 			t.Fatalf("disability seat: %+v %v", r, err)
 		}
@@ -270,7 +270,7 @@ func TestConcurrentRush(t *testing.T) {
 			go func(i int, locality string) {
 				defer wg.Done()
 				<-start
-				if _, err := f.svc.Register(ctx, a.ID, person(fmt.Sprintf("rush%03d@example.org", i), locality)); err != nil {
+				if _, err := f.svc.Register(ctx, a, person(fmt.Sprintf("rush%03d@example.org", i), locality)); err != nil {
 					errs <- err
 				}
 			}(i, locality)
@@ -283,7 +283,7 @@ func TestConcurrentRush(t *testing.T) {
 			go func() {
 				defer dupOK.Done()
 				<-start
-				_, err := f.svc.Register(ctx, a.ID, person("Double@Example.org", people.Rural))
+				_, err := f.svc.Register(ctx, a, person("Double@Example.org", people.Rural))
 				dups <- err
 			}()
 		}
@@ -374,8 +374,8 @@ func TestReleaseMovesWaitlist(t *testing.T) {
 		ctx := context.Background()
 		release := time.Now().UTC().Add(time.Hour)
 		a := f.camp(2, activities.QuotaInput{Attribute: "rural", Share: 0.5, ReleaseAt: &release})
-		f.svc.Register(ctx, a.ID, person("u1@example.org", people.Urban))
-		r2, _ := f.svc.Register(ctx, a.ID, person("u2@example.org", people.Urban))
+		f.svc.Register(ctx, a, person("u1@example.org", people.Urban))
+		r2, _ := f.svc.Register(ctx, a, person("u2@example.org", people.Urban))
 		if r2.Status != "waitlisted" {
 			t.Fatalf("before release: %+v", r2)
 		}

@@ -143,7 +143,7 @@ func (s *Server) activitiesList(c *fiber.Ctx) error {
 // slug; drafts are not public.
 func (s *Server) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
 	slug := strings.TrimSuffix(c.Params("slug"), ".ics")
-	a, err := s.activities.GetBySlug(c.UserContext(), slug)
+	a, err := s.activityBySlug(c.UserContext(), slug)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 	if n := form["accessibility_needs"]; n != "" {
 		req.Person.Sensitive.AccessibilityNeeds = &n
 	}
-	placed, err := s.registrations.Register(c.UserContext(), a.ID, req)
+	placed, err := s.registrations.Register(c.UserContext(), a, req)
 	var ae *apperr.Error
 	if errors.As(err, &ae) && ae.Kind != apperr.NotFound {
 		l := s.localizer(c)

@@ -367,7 +367,8 @@ func (s *Server) apiRegister(c *fiber.Ctx) error {
 		return err
 	}
 	// An activity that does not exist is a 404 whatever the body says.
-	if _, err := s.activities.Get(c.UserContext(), id); err != nil {
+	a, err := s.activityByID(c.UserContext(), id)
+	if err != nil {
 		return err
 	}
 	var body registrationBody
@@ -379,7 +380,7 @@ func (s *Server) apiRegister(c *fiber.Ctx) error {
 		GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, BirthYear: p.BirthYear,
 		Region: p.Region, Locality: p.Locality, Locale: s.localizer(c).Lang,
 		Sensitive: people.Sensitive{Disability: p.Disability, Minority: p.Minority}}}
-	placed, err := s.registrations.Register(c.UserContext(), id, req)
+	placed, err := s.registrations.Register(c.UserContext(), a, req)
 	if err != nil {
 		return err
 	}

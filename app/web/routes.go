@@ -56,8 +56,8 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/manage/activities/:id/status", access.ActivitiesWrite, s.activitySetStatus)
 	s.handle(app, post, "/manage/registrations/:id/attendance", access.AttendanceWrite, s.registrationAttendance)
 	s.handle(app, post, "/manage/registrations/:id/cancel", access.RegistrationsWrite, s.registrationCancel)
-	s.handle(app, get, "/activities", access.Public, s.activitiesList)
-	s.handle(app, get, "/activities/:slug", access.Public, s.activityPage) // also :slug.ics
+	s.handle(app, get, "/activities", access.Public, s.cachedPage(s.activitiesList))
+	s.handle(app, get, "/activities/:slug", access.Public, s.cachedPage(s.activityPage)) // also :slug.ics
 	s.handle(app, get, "/activities/:slug/register", access.Public, s.registerForm)
 	s.handle(app, post, "/activities/:slug/register", access.Public, s.publicFormLimit(), s.registerSubmit)
 

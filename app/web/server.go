@@ -54,6 +54,11 @@ type Server struct {
 	people        *people.Store
 	registrations *registration.Service
 	activities    *activities.Store
+
+	pagesGen      generation // moved by every write that a public page shows
+	activitiesGen generation // moved by edits of activities
+	pageCache     *ttlCache[renderedPage]
+	activityCache *ttlCache[*activities.Activity]
 }
 
 // New builds the Fiber app over db.
@@ -92,6 +97,9 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.people = people.NewStore(db, sealer)
 	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL)
 	s.activities = activities.NewStore(db, s.registrations.SetCapacity)
+	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
+	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
+	s.activities.Changed = func(int64) { s.activitiesGen.bump(); s.pagesGen.bump() }
 	engine := newViews(views.FS)
 	if err := engine.Load(); err != nil {
 		return nil, nil, err

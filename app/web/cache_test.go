@@ -1,0 +1,138 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
+)
+
+func TestTTLCache(t *testing.T) {
+	var gen generation
+	c := newTTLCache[string](&gen)
+	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	fills := 0
+	fill := func(v string, keep bool) func() (string, bool, error) {
+		return func() (string, bool, error) { fills++; return v, keep, nil }
+	}
+	if v, _ := c.load("k", fill("a", true)); v != "a" || fills != 1 {
+		t.Fatalf("first load: %q after %d fills", v, fills)
+	}
+	if v, _ := c.load("k", fill("b", true)); v != "a" || fills != 1 {
+		t.Fatalf("a fresh entry was made again: %q after %d fills", v, fills)
+	}
+	gen.bump()
+	if v, _ := c.load("k", fill("c", true)); v != "c" {
+		t.Fatalf("a new generation still served %q", v)
+	}
+	now = now.Add(cacheLifetime)
+	if v, _ := c.load("k", fill("d", false)); v != "d" {
+		t.Fatalf("an expired entry was served: %q", v)
+	}
+	if v, _ := c.load("k", fill("e", true)); v != "e" {
+		t.Fatalf("a value its maker would not keep was kept: %q", v)
+	}
+	for i := range cacheEntries + 10 {
+		c.put(itoa(int64(i)), "x", gen.current())
+	}
+	if n := len(c.items); n > cacheEntries {
+		t.Fatalf("the cache grew to %d entries", n)
+	}
+}
+
+// TestPageCache: anonymous visitors get cached public pages that still show
+// a write made on the same node at once, and a write made on another node
+// within the cache's lifetime; signed-in users get their own pages.
+func TestPageCache(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		a := e.publishedCamp("cached", 20)
+		other := newEnv(t, e.db) // a second node over the same database
+		now := time.Now()
+		other.srv.pageCache.now = func() time.Time { return now }
+		anon, anonOther := e.client(), other.client()
+		seats := func(c *client, want string) {
+			t.Helper()
+			if res := c.get("/activities/cached"); res.StatusCode != 200 || !strings.Contains(res.Body, want) {
+				t.Fatalf("page shows %q, want %q", between(res.Body, `id="free-seats">`, "<"), want)
+			}
+		}
+		seats(anon, "20 free seats of 20")
+		seats(anonOther, "20 free seats of 20")
+
+		if r := anon.api("POST", "/api/v1/activities/"+itoa(a.ID)+"/registrations", "",
+			apiPerson("Saraa", "saraa@example.org", people.Rural, 2006, nil)); r.StatusCode != 201 {
+			t.Fatalf("register: %d %s", r.StatusCode, r.Body)
+		}
+		seats(anon, "19 free seats of 20")
+		seats(anonOther, "20 free seats of 20") // the other node's entry is still fresh
+		now = now.Add(cacheLifetime)
+		seats(anonOther, "19 free seats of 20")
+
+		title := map[string]string{"en": "Renamed camp"}
+		if _, err := e.srv.activities.Update(context.Background(), 0, a.ID, activities.Input{Title: title}); err != nil {
+			t.Fatal(err)
+		}
+		if res := anon.get("/activities/cached"); !strings.Contains(res.Body, "Renamed camp") {
+			t.Fatal("an edit did not reach the cached page")
+		}
+		if res := anon.get("/activities"); !strings.Contains(res.Body, "Renamed camp") {
+			t.Fatal("an edit did not reach the cached list")
+		}
+
+		e.user("coord@example.org", "coordinator")
+		staff := e.client()
+		staff.login("coord@example.org")
+		if res := staff.get("/activities/cached"); !strings.Contains(res.Body, `id="logout"`) {
+			t.Fatal("a signed-in user got the anonymous page")
+		}
+		if res := anon.get("/activities/cached"); strings.Contains(res.Body, `id="logout"`) || strings.Contains(res.Body, `name="_csrf"`) {
+			t.Fatal("an anonymous visitor got a signed-in user's page")
+		}
+		if res := anon.get("/activities/cached?lang=mn"); pageLang(res.Body) != "mn" {
+			t.Fatalf("the cache ignored the language: %s", pageLang(res.Body))
+		}
+	})
+}
+
+// TestRegistrationReadsSeatsNotCache: the seat is decided in the
+// transaction, whatever a cached activity says.
+func TestRegistrationReadsSeatsNotCache(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		a := e.publishedCamp("one-seat", 1)
+		stale, err := e.srv.activityByID(context.Background(), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := func(email string) registration.Request {
+			return registration.Request{Consent: true, Person: people.Declared{GivenName: "A", Email: email,
+				BirthYear: 2006, Region: "MN-057", Locality: people.Urban}}
+		}
+		if r, err := e.srv.registrations.Register(context.Background(), stale, req("first@example.org")); err != nil || r.Status != "confirmed" {
+			t.Fatalf("first: %+v %v", r, err)
+		}
+		if r, err := e.srv.registrations.Register(context.Background(), stale, req("second@example.org")); err != nil || r.Status != "waitlisted" || r.Position != 1 {
+			t.Fatalf("second: %+v %v", r, err)
+		}
+		if _, err := e.srv.activities.SetStatus(context.Background(), 0, a.ID, activities.StatusCancelled); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.srv.registrations.Register(context.Background(), stale, req("third@example.org")); err == nil {
+			t.Fatal("a stale copy of a cancelled activity took a registration")
+		}
+	})
+}
+
+// between is the text of s after start, up to end.
+func between(s, start, end string) string {
+	_, after, ok := strings.Cut(s, start)
+	if !ok {
+		return ""
+	}
+	before, _, _ := strings.Cut(after, end)
+	return before
+}
