@@ -324,6 +324,14 @@ SELECT count(*) FILTER (WHERE status = 'confirmed'),
        count(DISTINCT waitlist_order) FILTER (WHERE status = 'waitlisted'),
        count(*) FILTER (WHERE status = 'waitlisted' AND pool IS NOT NULL)
 FROM registrations WHERE activity_id = $RUSH_ID")"
+# The seat counters (activity_seats) must equal the registrations they count.
+SEAT_ROWS_OFF=$(psq -c "SELECT count(*) FROM activities a LEFT JOIN activity_seats s ON s.activity_id = a.id
+	WHERE (COALESCE(s.general, 0), COALESCE(s.rural, 0), COALESCE(s.disability, 0), COALESCE(s.minority, 0), COALESCE(s.waitlisted, 0))
+	   <> ((SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'general'),
+	       (SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'rural'),
+	       (SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'disability'),
+	       (SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'minority'),
+	       (SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'waitlisted'))")
 DUP_PERSONS=$(psq -c "SELECT count(*) FROM (SELECT person_id FROM registrations
 	WHERE activity_id = $RUSH_ID AND status <> 'cancelled' GROUP BY person_id HAVING count(*) > 1) d")
 read -r SPREAD_ROWS SPREAD_WAITLISTED SPREAD_DUPS <<<"$(psq -c "
@@ -354,6 +362,7 @@ check "no person twice live on the activity (found $DUP_PERSONS)" "$(t "[ $DUP_P
 check "waitlist positions contiguous: $WAITLISTED waitlisted, $WAIT_ORDERS distinct waitlist_order values" \
 	"$(t "[ $WAITLISTED -eq $WAIT_ORDERS ]")"
 check "no waitlisted registration holds a pool (found $WAIT_POOLED)" "$(t "[ $WAIT_POOLED -eq 0 ]")"
+check "every activity's seat counters equal its registrations (found $SEAT_ROWS_OFF that differ)" "$(t "[ $SEAT_ROWS_OFF -eq 0 ]")"
 check "spread: nobody waitlisted at capacity $SPREAD_CAPACITY and no person twice live ($SPREAD_WAITLISTED, $SPREAD_DUPS)" \
 	"$(t "[ $SPREAD_WAITLISTED -eq 0 ] && [ $SPREAD_DUPS -eq 0 ]")"
 for c in "${CHECKS[@]}"; do printf '  %s\n' "$c" >&2; done

@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
@@ -50,7 +51,9 @@ var models = map[string]any{
 	"quota_rules":           &activities.QuotaRule{},
 	"activity_facilitators": &activities.Facilitator{},
 	"registrations":         &registration.Registration{},
+	"activity_seats":        &registration.SeatRow{},
 	"rate_limits":           &kvTable{},
+	"form_limits":           &formlimit.Counter{},
 }
 
 func tables(t *testing.T, db *gorm.DB) []string {

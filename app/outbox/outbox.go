@@ -34,25 +34,32 @@ type Message struct {
 // TableName is the migrated table.
 func (Message) TableName() string { return "outbox" }
 
-// Enqueue writes m with tx, which should be the caller's transaction so that
-// the message lands with the change that caused it. Delivery state in m is
-// ignored; a zero NextAttemptAt means "now".
-func Enqueue(tx *gorm.DB, m Message) error {
-	if m.Kind == "" {
-		return errors.New("outbox: message has no kind")
-	}
-	// An address that can never be delivered would be retried forever.
-	if !mailaddr.Valid(m.ToAddress) {
-		return fmt.Errorf("outbox: invalid recipient for %s", m.Kind)
+// Enqueue writes messages with tx, in one statement, which should be the
+// caller's transaction so that they land with the change that caused them.
+// Delivery state in them is ignored; a zero NextAttemptAt means "now".
+func Enqueue(tx *gorm.DB, messages ...Message) error {
+	if len(messages) == 0 {
+		return nil
 	}
 	now := time.Now().UTC()
-	m.ID, m.CreatedAt, m.Attempts, m.SentAt, m.LastError, m.LockedUntil = 0, now, 0, nil, "", nil
-	if m.NextAttemptAt.IsZero() {
-		m.NextAttemptAt = now
+	rows := make([]Message, len(messages))
+	for i, m := range messages {
+		if m.Kind == "" {
+			return errors.New("outbox: message has no kind")
+		}
+		// An address that can never be delivered would be retried forever.
+		if !mailaddr.Valid(m.ToAddress) {
+			return fmt.Errorf("outbox: invalid recipient for %s", m.Kind)
+		}
+		m.ID, m.CreatedAt, m.Attempts, m.SentAt, m.LastError, m.LockedUntil = 0, now, 0, nil, "", nil
+		if m.NextAttemptAt.IsZero() {
+			m.NextAttemptAt = now
+		}
+		m.NextAttemptAt = m.NextAttemptAt.UTC().Truncate(time.Microsecond)
+		rows[i] = m
 	}
-	m.NextAttemptAt = m.NextAttemptAt.UTC().Truncate(time.Microsecond)
-	if err := tx.Create(&m).Error; err != nil {
-		return fmt.Errorf("outbox: unable to enqueue %s: %w", m.Kind, err)
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("outbox: unable to enqueue %s: %w", rows[0].Kind, err)
 	}
 	return nil
 }

@@ -97,6 +97,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		return 0, 0, err
 	}
 	var errs []error
+	var sentIDs []int64
 	for i, m := range msgs {
 		if ctx.Err() != nil || w.now().After(claimedAt.Add(lockFor/3)) {
 			// Out of time: hand the rest back now rather than when the claim expires.
@@ -107,7 +108,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		sendErr := w.Sender.Send(sendCtx, m)
 		cancel()
 		if sendErr == nil {
-			errs = append(errs, w.markSent(ctx, m))
+			sentIDs = append(sentIDs, m.ID)
 			sent++
 			continue
 		}
@@ -119,6 +120,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		errs = append(errs, w.markFailed(ctx, m, until, sendErr))
 		failed++
 	}
+	errs = append(errs, w.markSent(ctx, sentIDs))
 	return sent, failed, errors.Join(errs...)
 }
 
@@ -162,16 +164,23 @@ func settle(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }
 
-func (w *Worker) markSent(ctx context.Context, m Message) error {
+// markSent records the round's deliveries in one statement: a round is at
+// most a batch, so a crash between its sends and this write repeats at most
+// a batch of messages, while a rush of notices costs one write per batch
+// instead of one per message.
+func (w *Worker) markSent(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	ctx, cancel := settle(ctx)
 	defer cancel()
-	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id = ? AND sent_at IS NULL", m.ID).
+	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id IN ? AND sent_at IS NULL", ids).
 		Updates(map[string]any{"sent_at": w.now(), "locked_until": nil})
 	if res.Error != nil {
-		return fmt.Errorf("outbox: message %d (%s) was sent but not recorded, so it will be sent again: %w", m.ID, m.Kind, res.Error)
+		return fmt.Errorf("outbox: %d messages were sent but not recorded, so they will be sent again: %w", len(ids), res.Error)
 	}
-	if res.RowsAffected == 0 {
-		w.log().Warn("outbox: message was already recorded as sent; the claim expired during the send", "id", m.ID, "kind", m.Kind)
+	if n := int64(len(ids)) - res.RowsAffected; n > 0 {
+		w.log().Warn("outbox: messages were already recorded as sent; a claim expired during the sends", "count", n)
 	}
 	return nil
 }

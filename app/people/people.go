@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -147,35 +148,88 @@ func NewStore(db *gorm.DB, sealer *Sealer) *Store { return &Store{db: db, sealer
 // Sealer is the store's sealer, for callers that seal their own columns.
 func (s *Store) Sealer() *Sealer { return s.sealer }
 
-// FindOrCreate returns the person with the declaration's email, creating
-// them from the declaration when new. An existing person's record is not
-// overwritten by a form anyone could fill in with their address; what the
-// form declared travels with the registration instead.
-func (s *Store) FindOrCreate(tx *gorm.DB, d Declared, source string, now time.Time) (*Person, bool, error) {
-	// Insert first: a registration rush brings mostly new people, and for
-	// them this is the only round trip. A known email conflicts, inserts
-	// nothing, and is then read.
-	email, year := d.Email, d.BirthYear
-	p := Person{GivenName: d.GivenName, FamilyName: d.FamilyName, Email: &email, BirthYear: &year,
-		Region: d.Region, Locality: d.Locality, Locale: d.Locale, ConsentVersion: ConsentVersion,
-		ConsentAt: &now, Source: source, CreatedAt: now, UpdatedAt: now}
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&p)
-	if res.Error != nil {
-		return nil, false, fmt.Errorf("people: unable to create person: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		var known Person
-		if err := tx.Where("email = ?", d.Email).Take(&known).Error; err != nil {
-			return nil, false, fmt.Errorf("people: unable to find person: %w", err)
+// FindOrCreate returns the people with the declarations' emails, by email,
+// creating those who are new from their declaration. An existing person's
+// record is not overwritten by a form anyone could fill in with their
+// address; what the form declared travels with the registration instead.
+// Declarations must be validated (emails normalised); the first of two with
+// one email wins.
+//
+// Whatever the number of people, it takes at most three statements: find
+// the known, insert the new (a row another transaction inserted meanwhile
+// is skipped, not an error), read the new back by email.
+func (s *Store) FindOrCreate(tx *gorm.DB, decls []Declared, source string, now time.Time) (map[string]*Person, error) {
+	byEmail := make(map[string]*Person, len(decls))
+	emails := make([]string, 0, len(decls))
+	for _, d := range decls {
+		if _, ok := byEmail[d.Email]; !ok {
+			byEmail[d.Email] = nil
+			emails = append(emails, d.Email)
 		}
-		return &known, false, nil
 	}
-	if err := s.writeSensitive(tx, p.ID, d.Sensitive, now); err != nil {
-		return nil, false, err
+	// Sorted, so that two transactions inserting the same people take
+	// their index entries in the same order and cannot deadlock.
+	slices.Sort(emails)
+	known, err := s.byEmails(tx, emails)
+	if err != nil {
+		return nil, err
 	}
-	return &p, true, nil
+	var fresh []Person
+	declared := map[string]Declared{}
+	for _, d := range decls {
+		if _, ok := known[d.Email]; ok {
+			continue
+		}
+		if _, ok := declared[d.Email]; ok {
+			continue
+		}
+		declared[d.Email] = d
+		email, year := d.Email, d.BirthYear
+		fresh = append(fresh, Person{GivenName: d.GivenName, FamilyName: d.FamilyName, Email: &email, BirthYear: &year,
+			Region: d.Region, Locality: d.Locality, Locale: d.Locale, ConsentVersion: ConsentVersion,
+			ConsentAt: &now, Source: source, CreatedAt: now, UpdatedAt: now})
+	}
+	if len(fresh) > 0 {
+		slices.SortFunc(fresh, func(a, b Person) int { return strings.Compare(*a.Email, *b.Email) })
+		// The IDs the insert hands back are not used: rows it skipped
+		// would shift them. The new rows are read back by email instead.
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&fresh).Error; err != nil {
+			return nil, fmt.Errorf("people: unable to create people: %w", err)
+		}
+		missing := make([]string, 0, len(fresh))
+		for _, p := range fresh {
+			missing = append(missing, *p.Email)
+		}
+		created, err := s.byEmails(tx, missing)
+		if err != nil {
+			return nil, err
+		}
+		for email, p := range created {
+			known[email] = p
+			if err := s.writeSensitive(tx, p.ID, declared[email].Sensitive, now); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return known, nil
 }
 
+// byEmails returns the people with these emails, by email.
+func (s *Store) byEmails(tx *gorm.DB, emails []string) (map[string]*Person, error) {
+	var found []Person
+	if err := tx.Where("email IN ?", emails).Find(&found).Error; err != nil {
+		return nil, fmt.Errorf("people: unable to find people: %w", err)
+	}
+	out := make(map[string]*Person, len(emails))
+	for i := range found {
+		out[*found[i].Email] = &found[i]
+	}
+	return out, nil
+}
+
+// writeSensitive seals the sensitive attributes of a person just created. A
+// row already there belongs to whoever created the person in a race with
+// us, and is kept.
 func (s *Store) writeSensitive(tx *gorm.DB, personID int64, v Sensitive, now time.Time) error {
 	if v == (Sensitive{}) {
 		return nil
@@ -194,7 +248,7 @@ func (s *Store) writeSensitive(tx *gorm.DB, personID int64, v Sensitive, now tim
 	if v.AccessibilityNeeds != nil {
 		row.AccessibilityNeeds = s.sealer.Seal([]byte(*v.AccessibilityNeeds), ctx("accessibility_needs"))
 	}
-	if err := tx.Save(&row).Error; err != nil {
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 		return fmt.Errorf("people: unable to write sensitive attributes: %w", err)
 	}
 	return nil

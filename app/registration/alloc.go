@@ -175,11 +175,24 @@ func ruleIndex(rules []Rule, pool string) int {
 // depends on once the state is settled. The store reads them with one
 // aggregate query under the activity's lock, instead of every registration.
 type Counts struct {
-	Capacity int
-	Rules    []Rule
-	Filled   []int // people confirmed in each rule's pool, in rule order
-	General  int   // people confirmed in general seats
-	Waiting  bool  // someone is on the waitlist
+	Capacity   int
+	Rules      []Rule
+	Filled     []int // people confirmed in each rule's pool, in rule order
+	General    int   // people confirmed in general seats
+	Waitlisted int   // people on the waitlist
+}
+
+// Take records in c a newcomer that Place put at status in pool, so that c
+// stays the counts of the state with them in it.
+func (c *Counts) Take(status Status, pool string) {
+	switch i := ruleIndex(c.Rules, pool); {
+	case status != Confirmed:
+		c.Waitlisted++
+	case i >= 0:
+		c.Filled[i]++
+	default:
+		c.General++
+	}
 }
 
 // CountsOf counts a state. A confirmed person whose pool names no rule (a
@@ -189,7 +202,7 @@ func CountsOf(s State) Counts {
 	c := Counts{Capacity: s.Capacity, Rules: s.Rules, Filled: make([]int, len(s.Rules))}
 	for _, r := range s.Regs {
 		if r.Status != Confirmed {
-			c.Waiting = true
+			c.Waitlisted++
 			continue
 		}
 		if i := ruleIndex(s.Rules, r.Pool); i >= 0 {
@@ -367,7 +380,7 @@ func Register(s State, r Reg) (State, Reg, error) {
 func Place(c Counts, qualifies []string) (status Status, pool string, ok bool) {
 	t := c.tally()
 	free := c.Capacity - t.occupied()
-	if c.Waiting && free > 0 {
+	if c.Waitlisted > 0 && free > 0 {
 		return Waitlisted, "", false
 	}
 	for i, rule := range c.Rules {

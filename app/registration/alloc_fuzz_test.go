@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -567,9 +568,16 @@ func checkPlaceFromCounts(before State, o fuzzOp) error {
 		if !ok {
 			continue
 		}
-		_, want, err := Register(s, Reg{ID: o.id, Qualifies: o.qualifies})
+		next, want, err := Register(s, Reg{ID: o.id, Qualifies: o.qualifies})
 		if err != nil || status != want.Status || pool != want.Pool {
 			return fmt.Errorf("%s: Place on %s (clock case %d) gives %s/%q, Register %s/%q (%v)", o, layout(s), n, status, pool, want.Status, want.Pool, err)
+		}
+		// Take keeps the counts of the next state, so that a batch can
+		// place one newcomer after another from the counts alone.
+		c := CountsOf(s)
+		c.Take(status, pool)
+		if got, want := c, CountsOf(next); !reflect.DeepEqual(got, want) {
+			return fmt.Errorf("%s: counts after Take %+v, of the next state %+v", o, got, want)
 		}
 	}
 	return nil

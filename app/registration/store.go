@@ -2,7 +2,6 @@ package registration
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -15,7 +14,6 @@ import (
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Cancelled is the status of a registration that no longer holds a place.
@@ -59,6 +57,8 @@ type Service struct {
 	// Changed, when set, is told after a commit that moved the seats of an
 	// activity, so that caches of public pages drop what they showed.
 	Changed func(activityID int64)
+
+	comb combiner
 }
 
 func (s *Service) changed(activityID int64) {
@@ -78,26 +78,6 @@ type Request struct {
 	Consent bool
 }
 
-// lockActivity reads the activity with its rules and holds it for the rest
-// of tx: a row lock on PostgreSQL; on SQLite the immediate transaction
-// already holds the only write lock. Its texts are not read: only notices
-// need them, and those load them when they do.
-func lockActivity(tx *gorm.DB, id int64) (*activities.Activity, error) {
-	q := activities.WithRules(tx)
-	if database.Dialect(tx) == database.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: clause.CurrentTable}})
-	}
-	var a activities.Activity
-	err := q.Take(&a, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("registration: unable to lock activity: %w", err)
-	}
-	return &a, nil
-}
-
 // rulesAt are the core's rules of an activity at now.
 func rulesAt(a *activities.Activity, now time.Time) []Rule {
 	rules := make([]Rule, len(a.Quotas))
@@ -105,47 +85,6 @@ func rulesAt(a *activities.Activity, now time.Time) []Rule {
 		rules[i] = Rule{Attribute: q.Attribute, Share: q.Share, Released: a.Released(q, now)}
 	}
 	return rules
-}
-
-// countsQuery reads what Place needs in one round trip, while the activity
-// is locked: the confirmed people per pool, whether anyone waits (a probe of
-// one index entry, not a count of the waitlist), and the last waitlist
-// order given out. Each part is a row (pool, n); the markers of the last
-// two cannot be pool names.
-const countsQuery = `SELECT COALESCE(pool, '') AS pool, COUNT(*) AS n FROM registrations
-	WHERE activity_id = @id AND status = 'confirmed' GROUP BY pool
-UNION ALL
-SELECT '!waiting', COUNT(*) FROM (SELECT 1 FROM registrations WHERE activity_id = @id AND status = 'waitlisted' LIMIT 1) w
-UNION ALL
-SELECT '!order', COALESCE(MAX(waitlist_order), 0) FROM registrations WHERE activity_id = @id`
-
-// counts reads a locked activity's seats as numbers, and the last waitlist
-// order given out.
-func counts(tx *gorm.DB, a *activities.Activity, now time.Time) (Counts, int64, error) {
-	var rows []struct {
-		Pool string
-		N    int64
-	}
-	if err := tx.Raw(countsQuery, sql.Named("id", a.ID)).Scan(&rows).Error; err != nil {
-		return Counts{}, 0, fmt.Errorf("registration: unable to count seats: %w", err)
-	}
-	c := Counts{Capacity: a.Capacity, Rules: rulesAt(a, now), Filled: make([]int, len(a.Quotas))}
-	var lastOrder int64
-	for _, r := range rows {
-		switch r.Pool {
-		case "!waiting":
-			c.Waiting = r.N > 0
-		case "!order":
-			lastOrder = r.N
-		default:
-			if i := ruleIndex(c.Rules, r.Pool); i >= 0 {
-				c.Filled[i] += int(r.N)
-			} else {
-				c.General += int(r.N)
-			}
-		}
-	}
-	return c, lastOrder, nil
 }
 
 // declaredQualifies lists the quota attributes a declaration qualifies for.
@@ -209,7 +148,8 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 }
 
 // persist writes the status and pool of every changed registration of
-// next, and queues a promotion notice for each one that left the waitlist.
+// next, queues a promotion notice for each one that left the waitlist, and
+// writes the activity's seat row from next.
 func (s *Service) persist(tx *gorm.DB, a *activities.Activity, l *loaded, next State, changed []int64, now time.Time) error {
 	byID := map[int64]Reg{}
 	for _, r := range next.Regs {
@@ -241,112 +181,7 @@ func (s *Service) persist(tx *gorm.DB, a *activities.Activity, l *loaded, next S
 			}
 		}
 	}
-	return nil
-}
-
-// pendingID stands for a newcomer's registration in the core before its
-// row exists; real IDs are positive.
-const pendingID = -1
-
-// Register places a person on activity a, which the caller has read (its
-// texts make the notice); what decides the seat is read again under the
-// activity's lock.
-//
-// The person is found or created before the lock is taken, so that the
-// locked part, which registrations at one activity take in turn, is only:
-// the activity and its rules, one aggregate of its seats, the new row and
-// its notice. The whole registration state is read only when a release has
-// come due since the last write (see Place).
-func (s *Service) Register(ctx context.Context, a *activities.Activity, in Request) (*Placed, error) {
-	now := s.Now()
-	f := apperr.Fields{}
-	in.Person.Validate(f, now)
-	if !in.Consent {
-		f.Add("consent", "error_consent_required")
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	qualifies := declaredQualifies(in.Person.Locality, in.Person.Sensitive)
-	var out *Placed
-	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		p, _, err := s.people.FindOrCreate(tx, in.Person, "registration", now)
-		if err != nil {
-			return err
-		}
-		locked, err := lockActivity(tx, a.ID)
-		if err != nil {
-			return err
-		}
-		if ok, reason := locked.RegistrationOpen(now); !ok {
-			return apperr.New(apperr.Conflict, reason)
-		}
-		if !locked.AgeAllowed(in.Person.BirthYear) {
-			return apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(locked)}}.Err()
-		}
-		c, lastOrder, err := counts(tx, locked, now)
-		if err != nil {
-			return err
-		}
-		status, pool, ok := Place(c, qualifies)
-		if !ok {
-			// A release came due since the last write: settle first.
-			l, err := s.load(tx, locked, now)
-			if err != nil {
-				return err
-			}
-			settled, changed := Settle(l.state)
-			if err := s.persist(tx, locked, l, settled, changed, now); err != nil {
-				return err
-			}
-			_, placed, err := Register(settled, Reg{ID: pendingID, Qualifies: qualifies})
-			if err != nil {
-				return err
-			}
-			status, pool = placed.Status, placed.Pool
-		}
-		sealed, err := s.people.SealDeclaration(in.Person.Sensitive, declarationContext(locked.ID, p.ID))
-		if err != nil {
-			return err
-		}
-		row := &Registration{ActivityID: locked.ID, PersonID: p.ID, Status: string(status), WaitlistOrder: lastOrder + 1,
-			DeclaredLocality: in.Person.Locality, DeclaredSensitive: sealed, Locale: in.Person.Locale,
-			ConsentVersion: people.ConsentVersion, ConsentAt: now, CreatedAt: now, UpdatedAt: now}
-		if status == Confirmed {
-			row.Pool = &pool
-		}
-		// A second live registration of the person breaks the unique index.
-		if err := tx.Create(row).Error; err != nil {
-			return fmt.Errorf("registration: unable to create: %w", err)
-		}
-		kind := "registration.confirmed"
-		if status == Waitlisted {
-			kind = "registration.waitlisted"
-		}
-		locked.Translations = a.Translations
-		if err := s.notify(tx, kind, locked, row, p); err != nil {
-			return err
-		}
-		out = &Placed{Registration: *row}
-		return nil
-	})
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		// The person is already registered, or two forms for them raced
-		// and the other one won.
-		return nil, apperr.New(apperr.Conflict, "error_already_registered")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if out.Status == string(Waitlisted) {
-		// Counted after the commit, outside the lock: the place as it
-		// stands once this registration is in.
-		if out.Position, err = s.position(ctx, &out.Registration); err != nil {
-			return nil, err
-		}
-	}
-	s.changed(a.ID)
-	return out, nil
+	return setSeats(tx, seatRowOf(a.ID, next))
 }
 
 func ageArgs(a *activities.Activity) []any {
@@ -467,12 +302,32 @@ func (s *Service) SetCapacity(tx *gorm.DB, activityID int64, capacity int) error
 }
 
 // Settle applies releases that have come due; the scheduler calls it, and
-// it is harmless to call again.
+// it is harmless to call again. Under the lock it first counts the seats:
+// a settled activity (the usual case) is left without reading its
+// registrations, so the scheduler holds a rush's lock only for an instant.
 func (s *Service) Settle(ctx context.Context, activityID int64) error {
-	return s.change(ctx, activityID, func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error) {
-		next, changed := Settle(l.state)
-		return next, changed, nil
+	moved := false
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		now := s.Now()
+		a, err := lockActivity(tx, activityID)
+		if err != nil {
+			return err
+		}
+		counted, err := countSeats(tx, map[int64]*activities.Activity{a.ID: a}, now)
+		if err != nil {
+			return err
+		}
+		st := counted[a.ID]
+		if _, _, ok := Place(st.counts, nil); ok {
+			return nil
+		}
+		moved = true
+		return s.settleIn(tx, a, st, now)
 	})
+	if moved && err == nil {
+		s.changed(activityID)
+	}
+	return err
 }
 
 // Summary returns the seats of an activity as they stand now (releases due
@@ -533,15 +388,25 @@ func (s *Service) SetAttendance(ctx context.Context, id int64, attended bool) (*
 	return s.Get(ctx, id)
 }
 
-// notify queues the notice of kind for registration r of person p, in the
-// registration's language.
+// notify queues the notice of kind for registration r of person p.
 func (s *Service) notify(tx *gorm.DB, kind string, a *activities.Activity, r *Registration, p *people.Person) error {
+	m, ok, err := s.notice(tx, kind, a, r, p)
+	if err != nil || !ok {
+		return err
+	}
+	return outbox.Enqueue(tx, m)
+}
+
+// notice is the message of kind for registration r of person p, in the
+// registration's language; ok is false when there is nobody to write to.
+// It reads the activity's texts when a has none loaded.
+func (s *Service) notice(tx *gorm.DB, kind string, a *activities.Activity, r *Registration, p *people.Person) (m outbox.Message, ok bool, err error) {
 	if p.Email == nil || s.catalog == nil {
-		return nil
+		return m, false, nil
 	}
 	if a.Translations == nil {
 		if err := tx.Where("activity_id = ?", a.ID).Find(&a.Translations).Error; err != nil {
-			return fmt.Errorf("registration: unable to read the texts of activity %d: %w", a.ID, err)
+			return m, false, fmt.Errorf("registration: unable to read the texts of activity %d: %w", a.ID, err)
 		}
 	}
 	l := s.catalog.Localizer(r.Locale)
@@ -553,8 +418,8 @@ func (s *Service) notify(tx *gorm.DB, kind string, a *activities.Activity, r *Re
 	}[kind]
 	args := []any{"Name", p.GivenName, "Title", text.Title, "Date", l.Date(a.StartsAt),
 		"URL", s.baseURL + "/activities/" + a.Slug}
-	return outbox.Enqueue(tx, outbox.Message{Kind: kind, Locale: l.Lang, ToAddress: *p.Email,
-		Subject: l.T(ids[0], args...), Body: l.T(ids[1], args...)})
+	return outbox.Message{Kind: kind, Locale: l.Lang, ToAddress: *p.Email,
+		Subject: l.T(ids[0], args...), Body: l.T(ids[1], args...)}, true, nil
 }
 
 // SettleDue settles every published activity that has people waiting, so
@@ -597,10 +462,11 @@ func (s *Service) ForPerson(ctx context.Context, personID int64) ([]Placed, erro
 }
 
 // ConfirmedCount is the number of confirmed people of an activity: what a
-// public page needs to show free seats, without reading every registration.
+// public page needs to show free seats, from its seat row.
 func (s *Service) ConfirmedCount(ctx context.Context, activityID int64) (int, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&Registration{}).
-		Where("activity_id = ? AND status = ?", activityID, string(Confirmed)).Count(&n).Error
-	return int(n), err
+	rows, err := readSeats(s.db.WithContext(ctx), []int64{activityID})
+	if err != nil {
+		return 0, err
+	}
+	return rows[activityID].Confirmed(), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
@@ -37,7 +39,38 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 		t.Fatal(err)
 	}
 	svc := registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test")
-	return &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc.SetCapacity)}
+	f := &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc.SetCapacity)}
+	t.Cleanup(f.checkSeatRows)
+	return f
+}
+
+// checkSeatRows fails the test when an activity's seat row differs from
+// its registrations: whatever a test did, the counters must have followed.
+func (f *fixture) checkSeatRows() {
+	var want []registration.SeatRow
+	f.db.Raw(`SELECT a.id AS activity_id,
+		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'general') AS general,
+		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'rural') AS rural,
+		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'disability') AS disability,
+		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'minority') AS minority,
+		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'waitlisted') AS waitlisted,
+		COALESCE((SELECT MAX(r.waitlist_order) FROM registrations r WHERE r.activity_id = a.id), 0) AS last_order
+		FROM activities a ORDER BY a.id`).Scan(&want)
+	var got []registration.SeatRow
+	f.db.Order("activity_id").Find(&got)
+	rows := map[int64]registration.SeatRow{}
+	for _, r := range got {
+		rows[r.ActivityID] = r
+	}
+	for _, w := range want {
+		g, ok := rows[w.ActivityID]
+		if !ok { // no row yet: no registration yet
+			g.ActivityID = w.ActivityID
+		}
+		if g != w {
+			f.t.Errorf("activity %d: seat row %+v, registrations say %+v", w.ActivityID, g, w)
+		}
+	}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -393,6 +426,88 @@ func TestReleaseMovesWaitlist(t *testing.T) {
 		}
 		if n, _ := f.svc.SettleDue(ctx); n != 0 {
 			t.Fatalf("nothing left to settle, yet %d", n)
+		}
+	})
+}
+
+// TestBatchAnswersEachOnItsOwn: registrations placed in one transaction get
+// the answers they would get alone, and the refused ones write nothing.
+func TestBatchAnswersEachOnItsOwn(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		camp := f.camp(2, activities.QuotaInput{Attribute: "rural", Share: 0.5})
+		other := f.camp(10)
+		draft, err := f.act.Create(ctx, 0, activities.Input{Kind: ptr(activities.KindTraining), Capacity: ptr(5),
+			StartsAt: ptr(time.Now().Add(48 * time.Hour)), EndsAt: ptr(time.Now().Add(50 * time.Hour)),
+			Title: map[string]string{"en": "Draft"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		young := person("young@example.org", people.Urban)
+		young.Person.BirthYear = time.Now().Year() - 5
+		flood := person("flood@example.org", people.Urban)
+		if _, err := f.svc.Register(ctx, other, flood); err != nil {
+			t.Fatal(err)
+		}
+		type want struct {
+			status string
+			pos    int
+			kind   apperr.Kind
+		}
+		items := []struct {
+			a    *activities.Activity
+			req  registration.Request
+			want want
+		}{
+			{camp, person("u1@example.org", people.Urban), want{status: "confirmed"}},
+			{camp, person("U1@Example.org", people.Urban), want{kind: apperr.Conflict}}, // the same person, in the same batch
+			{camp, person("u2@example.org", people.Urban), want{status: "waitlisted", pos: 1}},
+			{camp, young, want{kind: apperr.Invalid}},
+			{&activities.Activity{ID: 99999}, person("nowhere@example.org", people.Urban), want{kind: apperr.NotFound}},
+			{draft, person("draft@example.org", people.Urban), want{kind: apperr.Conflict}},
+			{camp, person("r1@example.org", people.Rural), want{status: "confirmed"}}, // the reserved seat
+			{camp, person("u3@example.org", people.Urban), want{status: "waitlisted", pos: 2}},
+			{other, person("u2@example.org", people.Urban), want{status: "confirmed"}}, // one person, two activities
+		}
+		// flood@ has used one of its tries; nine more pass (as conflicts), the tenth is too many.
+		for range formlimit.PerEmail - 1 {
+			items = append(items, struct {
+				a    *activities.Activity
+				req  registration.Request
+				want want
+			}{other, flood, want{kind: apperr.Conflict}})
+		}
+		items = append(items, struct {
+			a    *activities.Activity
+			req  registration.Request
+			want want
+		}{other, flood, want{kind: apperr.TooMany}})
+		var as []*activities.Activity
+		var reqs []registration.Request
+		for _, it := range items {
+			as, reqs = append(as, it.a), append(reqs, it.req)
+		}
+		out, errs := f.svc.RegisterTogether(ctx, as, reqs)
+		for i, it := range items {
+			switch {
+			case it.want.kind != 0:
+				if kindOf(errs[i]) != it.want.kind {
+					t.Errorf("item %d (%s): got %+v %v, want kind %d", i, it.req.Person.Email, out[i], errs[i], it.want.kind)
+				}
+			case errs[i] != nil || out[i].Status != it.want.status || out[i].Position != it.want.pos:
+				t.Errorf("item %d (%s): got %+v %v, want %+v", i, it.req.Person.Email, out[i], errs[i], it.want)
+			}
+		}
+		var emails []string
+		db.Model(&people.Person{}).Order("email").Pluck("email", &emails)
+		if want := []string{"flood@example.org", "r1@example.org", "u1@example.org", "u2@example.org", "u3@example.org"}; !slices.Equal(emails, want) {
+			t.Errorf("people written: %v, want %v", emails, want)
+		}
+		var outbox int64
+		db.Table("outbox").Count(&outbox)
+		if outbox != 6 { // flood@ once, then u1, u2, r1, u3, u2 again
+			t.Errorf("%d notices, want 6", outbox)
 		}
 	})
 }

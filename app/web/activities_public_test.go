@@ -13,6 +13,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/registration"
 )
 
@@ -199,11 +200,11 @@ func TestPublicFormLimitPerEmail(t *testing.T) {
 				t.Fatalf("person %d from a shared address: %d", i, res.StatusCode)
 			}
 		}
-		for i := 0; i < PublicFormPerEmail-1; i++ { // p0 already used one
+		for i := 0; i < formlimit.PerEmail-1; i++ { // p0 already used one
 			c.postForm("/activities/spring/register", registrationForm("P0@school.example", "rural"))
 		}
 		if res := c.postForm("/activities/spring/register", registrationForm("p0@school.example", "rural")); res.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("after %d tries with one email: %d", PublicFormPerEmail, res.StatusCode)
+			t.Fatalf("after %d tries with one email: %d", formlimit.PerEmail, res.StatusCode)
 		}
 		body := `{"person": {"given_name": "A", "email": "P0@school.example", "birth_year": 2005, "locality": "urban"}, "consent": true}`
 		if res := c.api("POST", "/api/v1/activities/1/registrations", "", body); res.StatusCode != http.StatusTooManyRequests {

@@ -59,7 +59,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/activities", access.Public, s.cachedPage(s.activitiesList))
 	s.handle(app, get, "/activities/:slug", access.Public, s.cachedPage(s.activityPage)) // also :slug.ics
 	s.handle(app, get, "/activities/:slug/register", access.Public, s.registerForm)
-	s.handle(app, post, "/activities/:slug/register", access.Public, s.publicFormLimit(), s.registerSubmit)
+	s.handle(app, post, "/activities/:slug/register", access.Public, s.registerSubmit)
 
 	// JSON API.
 	s.handle(app, get, "/api/v1/me", access.AccountRead, s.apiMe)
@@ -76,7 +76,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/api/v1/activities/:id/cancel", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusCancelled))
 	s.handle(app, post, "/api/v1/activities/:id/complete", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusCompleted))
 	s.handle(app, get, "/api/v1/activities/:id/quota", access.ActivitiesRead, s.apiActivityQuota)
-	s.handle(app, post, "/api/v1/activities/:id/registrations", access.Public, s.publicFormLimit(), s.apiRegister)
+	s.handle(app, post, "/api/v1/activities/:id/registrations", access.Public, s.apiRegister)
 	s.handle(app, get, "/api/v1/activities/:id/registrations", access.RegistrationsRead, s.apiActivityRegistrations)
 	s.handle(app, post, "/api/v1/registrations/:id/cancel", access.RegistrationsWrite, s.apiRegistrationCancel)
 	s.handle(app, post, "/api/v1/registrations/:id/attendance", access.AttendanceWrite, s.apiRegistrationAttendance)

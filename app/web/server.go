@@ -20,6 +20,7 @@ import (
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
@@ -163,6 +164,9 @@ func (s *Server) Sweep(ctx context.Context) {
 		if err := kv.Sweep(); err != nil {
 			s.log.Warn("sweep failed", "err", err)
 		}
+	}
+	if err := formlimit.Sweep(s.db.WithContext(ctx), time.Now()); err != nil {
+		s.log.Warn("sweep failed", "err", err)
 	}
 }
 

@@ -1,12 +1,41 @@
 -- +goose Up
--- The seat count under an activity's lock reads the last waitlist order
--- given out: one index entry instead of every registration of the activity.
-CREATE INDEX registrations_activity_order_idx ON registrations (activity_id, waitlist_order);
--- Rate-limit counters are worth nothing after a crash (a window starts
--- again), so they skip the write-ahead log and its flush on every public
--- form post.
+-- An activity's seat counters, kept in step with its registrations by every
+-- write of app/registration under the activity's lock, so that placing a
+-- newcomer reads one row instead of counting the registrations (a camp
+-- with thousands waiting, or thousands of seats, would be counted on every
+-- registration). Filled from the registrations already there.
+CREATE TABLE activity_seats (
+    activity_id BIGINT PRIMARY KEY REFERENCES activities (id) ON DELETE CASCADE,
+    general     INTEGER NOT NULL DEFAULT 0,
+    rural       INTEGER NOT NULL DEFAULT 0,
+    disability  INTEGER NOT NULL DEFAULT 0,
+    minority    INTEGER NOT NULL DEFAULT 0,
+    waitlisted  INTEGER NOT NULL DEFAULT 0,
+    last_order  BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO activity_seats (activity_id, general, rural, disability, minority, waitlisted, last_order)
+SELECT a.id,
+    (SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed'
+        AND (r.pool IS NULL OR r.pool NOT IN ('rural', 'disability', 'minority'))),
+    (SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'rural'),
+    (SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'disability'),
+    (SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'minority'),
+    (SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'waitlisted'),
+    COALESCE((SELECT MAX(r.waitlist_order) FROM registrations r WHERE r.activity_id = a.id), 0)
+FROM activities a;
+-- Submissions of public forms per email, counted in the transaction that
+-- handles them (app/formlimit). Counters and the login limiter's are worth
+-- nothing after a crash (a window starts again), so they skip the
+-- write-ahead log and its flush.
+CREATE UNLOGGED TABLE form_limits (
+    key       TEXT PRIMARY KEY,
+    hits      INTEGER NOT NULL,
+    resets_at BIGINT NOT NULL
+);
+CREATE INDEX form_limits_resets_at_idx ON form_limits (resets_at);
 ALTER TABLE rate_limits SET UNLOGGED;
 
 -- +goose Down
 ALTER TABLE rate_limits SET LOGGED;
-DROP INDEX registrations_activity_order_idx;
+DROP TABLE form_limits;
+DROP TABLE activity_seats;

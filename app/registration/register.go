@@ -1,0 +1,421 @@
+package registration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/formlimit"
+	"github.com/gotong/gotong/app/outbox"
+	"github.com/gotong/gotong/app/people"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// A rush at one activity is a queue at its lock: each registration must
+// see the seats the one before it took, so they are placed one after the
+// other whatever the number of nodes. Rather than a transaction each, the
+// registrations that arrive on a node while a transaction runs are placed
+// together in the next one: one lock per activity, one aggregate of its
+// seats, one insert of the new people, of the registrations and of their
+// notices. A lone registration is a batch of one and waits for nobody.
+//
+// The first registration to arrive when none is being placed leads: it
+// places every registration waiting by then (its own among them), then
+// hands the lead to the oldest still waiting, or gives it up when none is.
+// No goroutine runs in the background.
+
+// maxBatch bounds the registrations placed in one transaction.
+const maxBatch = 64
+
+// combiner is the queue of registrations waiting to be placed.
+type combiner struct {
+	mu      sync.Mutex
+	waiting []*pending
+	leading bool
+}
+
+// pending is a registration waiting for its batch.
+type pending struct {
+	a         *activities.Activity
+	in        Request
+	qualifies []string
+	out       *Placed
+	err       error
+	done      chan struct{} // closed by finish once out or err is set
+	finished  bool          // set by finish, read only by the leader
+	lead      chan struct{} // receives the lead
+}
+
+// finish answers the registration's caller.
+func (p *pending) finish() {
+	if !p.finished {
+		p.finished = true
+		close(p.done)
+	}
+}
+
+// Register places a person on activity a, which the caller has read (its
+// texts make the notice); what decides the seat is read again under the
+// activity's lock. It returns the registration with its waitlist position.
+func (s *Service) Register(ctx context.Context, a *activities.Activity, in Request) (*Placed, error) {
+	p, err := s.prepare(a, in)
+	if err != nil {
+		return nil, err
+	}
+	s.comb.mu.Lock()
+	s.comb.waiting = append(s.comb.waiting, p)
+	leader := !s.comb.leading
+	s.comb.leading = true
+	s.comb.mu.Unlock()
+	if !leader {
+		select {
+		case <-p.done:
+			return p.out, p.err
+		case <-p.lead:
+		}
+	}
+	// The batch serves others too: a leader whose client goes away still
+	// finishes it.
+	s.lead(context.WithoutCancel(ctx))
+	<-p.done
+	return p.out, p.err
+}
+
+// prepare validates a registration form, which writes nothing, and makes
+// it a pending registration.
+func (s *Service) prepare(a *activities.Activity, in Request) (*pending, error) {
+	f := apperr.Fields{}
+	in.Person.Validate(f, s.Now())
+	if !in.Consent {
+		f.Add("consent", "error_consent_required")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return &pending{a: a, in: in, qualifies: declaredQualifies(in.Person.Locality, in.Person.Sensitive),
+		done: make(chan struct{}), lead: make(chan struct{}, 1)}, nil
+}
+
+// lead places the registrations waiting now, then passes the lead on. The
+// leader is always first in the queue: it arrived to an empty one, or was
+// its oldest member when handed the lead.
+func (s *Service) lead(ctx context.Context) {
+	s.comb.mu.Lock()
+	n := min(len(s.comb.waiting), maxBatch)
+	batch := slices.Clone(s.comb.waiting[:n])
+	s.comb.waiting = slices.Delete(s.comb.waiting, 0, n)
+	s.comb.mu.Unlock()
+	// Deferred, so that even a panic does not leave the queue leaderless.
+	defer func() {
+		s.comb.mu.Lock()
+		if len(s.comb.waiting) > 0 {
+			s.comb.waiting[0].lead <- struct{}{}
+		} else {
+			s.comb.leading = false
+		}
+		s.comb.mu.Unlock()
+	}()
+	s.registerBatch(ctx, batch)
+}
+
+// registerBatch places a batch in one transaction and answers each of its
+// registrations. If the transaction fails for a reason no check foresaw,
+// each registration is placed again on its own, so that one cannot fail
+// the others.
+func (s *Service) registerBatch(ctx context.Context, batch []*pending) {
+	defer func() {
+		// A bug must not leave the others of the batch waiting forever.
+		if r := recover(); r != nil {
+			for _, p := range batch {
+				if !p.finished {
+					p.out, p.err = nil, fmt.Errorf("registration: panic while placing: %v", r)
+					p.finish()
+				}
+			}
+			panic(r)
+		}
+	}()
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.Now()) })
+	if err != nil && len(batch) > 1 {
+		for _, p := range batch {
+			s.registerBatch(ctx, []*pending{p})
+		}
+		return
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		// Two forms for one person raced on another node, and the other won.
+		err = apperr.New(apperr.Conflict, "error_already_registered")
+	}
+	touched := map[int64]bool{}
+	for _, p := range batch {
+		if err != nil {
+			p.out, p.err = nil, err
+		}
+		if p.out != nil {
+			touched[p.out.ActivityID] = true
+		}
+		p.finish()
+	}
+	for id := range touched {
+		s.changed(id)
+	}
+}
+
+// seats is an activity's seat counts while a batch places people in it.
+type seats struct {
+	counts    Counts
+	lastOrder int64   // the last waitlist order given out
+	added     SeatRow // the batch's newcomers, for the activity's seat row
+}
+
+// placeBatch places the registrations of batch within tx, setting out or
+// err of each; it returns an error only when tx must roll back.
+func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error {
+	hits := map[string]int{}
+	for _, p := range batch {
+		p.out, p.err = nil, nil
+		hits[formlimit.Key(p.in.Person.Email)]++
+	}
+	// Every submission counts against its email's limit, refused or not.
+	totals, err := formlimit.Count(tx, hits, now)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	var allowed []*pending
+	for _, p := range batch {
+		key := formlimit.Key(p.in.Person.Email)
+		// This batch's submissions of key are the last hits[key] of its total.
+		attempt := totals[key] - hits[key] + 1
+		hits[key]--
+		if attempt > formlimit.PerEmail {
+			p.err = apperr.New(apperr.TooMany, "error_too_many_requests")
+			continue
+		}
+		allowed = append(allowed, p)
+		ids = append(ids, p.a.ID)
+	}
+	if len(allowed) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	acts, err := lockActivities(tx, ids)
+	if err != nil {
+		return err
+	}
+
+	// Refusals that need nothing but the activity write nothing.
+	var live []*pending
+	for _, p := range allowed {
+		a, ok := acts[p.a.ID]
+		if !ok {
+			p.err = apperr.ErrNotFound
+			continue
+		}
+		if ok, reason := a.RegistrationOpen(now); !ok {
+			p.err = apperr.New(apperr.Conflict, reason)
+			continue
+		}
+		if !a.AgeAllowed(p.in.Person.BirthYear) {
+			p.err = apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(a)}}.Err()
+			continue
+		}
+		if a.Translations == nil {
+			a.Translations = p.a.Translations // for the notices
+		}
+		live = append(live, p)
+	}
+	if len(live) == 0 {
+		return nil
+	}
+
+	decls := make([]people.Declared, len(live))
+	for i, p := range live {
+		decls[i] = p.in.Person
+	}
+	persons, err := s.people.FindOrCreate(tx, decls, "registration", now)
+	if err != nil {
+		return err
+	}
+	var liveIDs, personIDs []int64
+	for _, p := range live {
+		liveIDs = append(liveIDs, p.a.ID)
+		personIDs = append(personIDs, persons[p.in.Person.Email].ID)
+	}
+	registered, err := liveRegistrations(tx, liveIDs, personIDs)
+	if err != nil {
+		return err
+	}
+	counted, err := countSeats(tx, acts, now)
+	if err != nil {
+		return err
+	}
+	for id, st := range counted {
+		if _, _, ok := Place(st.counts, nil); !ok {
+			// A release came due since the last write: settle first.
+			if err := s.settleIn(tx, acts[id], st, now); err != nil {
+				return err
+			}
+		}
+	}
+
+	var rows []Registration
+	var owners []*pending
+	positions := map[int]int{}
+	for _, p := range live {
+		a, person := acts[p.a.ID], persons[p.in.Person.Email]
+		key := [2]int64{a.ID, person.ID}
+		if registered[key] {
+			p.err = apperr.New(apperr.Conflict, "error_already_registered")
+			continue
+		}
+		registered[key] = true
+		st := counted[a.ID]
+		status, pool, ok := Place(st.counts, p.qualifies)
+		if !ok {
+			return fmt.Errorf("registration: activity %d unsettled after settling", a.ID)
+		}
+		st.counts.Take(status, pool)
+		st.added.add(status, pool, 1)
+		st.lastOrder++
+		st.added.LastOrder = st.lastOrder
+		sealed, err := s.people.SealDeclaration(p.in.Person.Sensitive, declarationContext(a.ID, person.ID))
+		if err != nil {
+			return err
+		}
+		row := Registration{ActivityID: a.ID, PersonID: person.ID, Status: string(status), WaitlistOrder: st.lastOrder,
+			DeclaredLocality: p.in.Person.Locality, DeclaredSensitive: sealed, Locale: p.in.Person.Locale,
+			ConsentVersion: people.ConsentVersion, ConsentAt: now, CreatedAt: now, UpdatedAt: now}
+		if status == Confirmed {
+			row.Pool = &pool
+		} else {
+			// The newcomer is last in line.
+			positions[len(rows)] = st.counts.Waitlisted
+		}
+		rows = append(rows, row)
+		owners = append(owners, p)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("registration: unable to create: %w", err)
+	}
+	var added []SeatRow
+	for _, st := range counted {
+		if st.added.LastOrder > 0 {
+			added = append(added, st.added)
+		}
+	}
+	if err := addSeats(tx, added); err != nil {
+		return err
+	}
+
+	var notices []outbox.Message
+	for i := range rows {
+		r := &rows[i]
+		kind := "registration.confirmed"
+		if r.Status == string(Waitlisted) {
+			kind = "registration.waitlisted"
+		}
+		m, ok, err := s.notice(tx, kind, acts[r.ActivityID], r, persons[owners[i].in.Person.Email])
+		if err != nil {
+			return err
+		}
+		if ok {
+			notices = append(notices, m)
+		}
+		owners[i].out = &Placed{Registration: *r, Position: positions[i]}
+	}
+	return outbox.Enqueue(tx, notices...)
+}
+
+// settleIn settles a locked activity whose counts show it unsettled, and
+// counts it again.
+func (s *Service) settleIn(tx *gorm.DB, a *activities.Activity, st *seats, now time.Time) error {
+	l, err := s.load(tx, a, now)
+	if err != nil {
+		return err
+	}
+	settled, changed := Settle(l.state)
+	if err := s.persist(tx, a, l, settled, changed, now); err != nil {
+		return err
+	}
+	st.counts = CountsOf(settled)
+	return nil
+}
+
+// lockActivities reads the activities with their rules and holds them for
+// the rest of tx: row locks on PostgreSQL, taken in id order so that two
+// transactions never wait for each other in a cycle; on SQLite the
+// immediate transaction already holds the only write lock. Texts are not
+// read: only notices need them, and those load them when they must.
+func lockActivities(tx *gorm.DB, ids []int64) (map[int64]*activities.Activity, error) {
+	q := activities.WithRules(tx).Where("id IN ?", ids).Order("id")
+	if database.Dialect(tx) == database.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: clause.CurrentTable}})
+	}
+	var found []activities.Activity
+	if err := q.Find(&found).Error; err != nil {
+		return nil, fmt.Errorf("registration: unable to lock activities: %w", err)
+	}
+	out := make(map[int64]*activities.Activity, len(found))
+	for i := range found {
+		out[found[i].ID] = &found[i]
+	}
+	return out, nil
+}
+
+// lockActivity is lockActivities for one.
+func lockActivity(tx *gorm.DB, id int64) (*activities.Activity, error) {
+	acts, err := lockActivities(tx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	a, ok := acts[id]
+	if !ok {
+		return nil, apperr.ErrNotFound
+	}
+	return a, nil
+}
+
+// liveRegistrations reports which of the (activity, person) pairs already
+// have a live registration; it may find pairs beyond those asked for.
+func liveRegistrations(tx *gorm.DB, activityIDs, personIDs []int64) (map[[2]int64]bool, error) {
+	var found []struct{ ActivityID, PersonID int64 }
+	if err := tx.Model(&Registration{}).Select("activity_id, person_id").
+		Where("activity_id IN ? AND person_id IN ? AND status <> ?", activityIDs, personIDs, string(Cancelled)).
+		Find(&found).Error; err != nil {
+		return nil, fmt.Errorf("registration: unable to find registrations: %w", err)
+	}
+	out := make(map[[2]int64]bool, len(found))
+	for _, f := range found {
+		out[[2]int64{f.ActivityID, f.PersonID}] = true
+	}
+	return out, nil
+}
+
+// countSeats reads the seat counts of locked activities.
+func countSeats(tx *gorm.DB, acts map[int64]*activities.Activity, now time.Time) (map[int64]*seats, error) {
+	ids := make([]int64, 0, len(acts))
+	for id := range acts {
+		ids = append(ids, id)
+	}
+	rows, err := readSeats(tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*seats, len(acts))
+	for id, a := range acts {
+		out[id] = &seats{counts: rows[id].counts(a, now), lastOrder: rows[id].LastOrder, added: SeatRow{ActivityID: id}}
+	}
+	return out, nil
+}
