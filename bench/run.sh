@@ -464,8 +464,9 @@ single-host deployment; anything else running at the same time lowers every figu
 is why the CPU use just before the run is recorded above.
 
 At $CONNS connections a run's mean latency is about $CONNS ÷ its req/s (Little's law), so a p99
-under $TARGET_P99_MS ms needs well over $((CONNS * 1000 / TARGET_P99_MS)) req/s; the rush's registrations all take the same
-activity's row lock, one at a time.
+under $TARGET_P99_MS ms needs well over $((CONNS * 1000 / TARGET_P99_MS)) req/s. Registrations at one activity must be placed
+one after another (each sees the seats the one before took); the server places those that arrive
+while a transaction runs together in the next one (app/registration/register.go).
 
 Latencies are wrk's percentiles in milliseconds. Memory is the server's peak resident set
 (VmHWM of /proc/<pid>/status, reset before each run through clear_refs) in MB of 10^6 bytes.
@@ -507,7 +508,7 @@ when wrk stopped and completed on the server. Quota as the API reports it:
 |---|---|
 $(for c in "${CHECKS[@]}"; do printf '| %s |\n' "$c"; done)
 
-Overall: **$INVARIANTS**. The spread camps hold $SPREAD_ROWS registrations.
+All seat invariants: **$INVARIANTS**. The spread camps hold $SPREAD_ROWS registrations.
 
 ## How to run
 
