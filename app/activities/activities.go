@@ -55,6 +55,16 @@ type Activity struct {
 	UpdatedAt            time.Time
 	Translations         []Translation `gorm:"foreignKey:ActivityID"`
 	Quotas               []QuotaRule   `gorm:"foreignKey:ActivityID"`
+	Facilitators         []Facilitator `gorm:"foreignKey:ActivityID"`
+}
+
+// FacilitatorIDs are the users who lead the activity.
+func (a *Activity) FacilitatorIDs() []int64 {
+	ids := make([]int64, len(a.Facilitators))
+	for i, f := range a.Facilitators {
+		ids[i] = f.UserID
+	}
+	return ids
 }
 
 // Translation is an activity's text in one language.

@@ -46,6 +46,9 @@ type Input struct {
 	Summary              map[string]string
 	Description          map[string]string
 	Quotas               *[]QuotaInput
+	// Facilitators are the users who lead the activity; the caller checks
+	// that they hold the facilitator role.
+	Facilitators *[]int64
 	// Unset empties optional fields that nil would leave as they are:
 	// "age_min", "age_max", "registration_opens_at", "registration_closes_at".
 	// A form sends every field, so an empty one there means "no value".
@@ -71,6 +74,9 @@ type Store struct {
 	// Changed, when set, is told after a commit that changed a published
 	// activity's page or seats, so that caches drop what they showed.
 	Changed func(activityID int64)
+	// OnCancel, when set, runs inside the transaction that cancels an
+	// activity (the registration service cancels its registrations).
+	OnCancel func(tx *gorm.DB, activityID int64) error
 }
 
 // NewStore returns a store; onCapacity runs when a saved activity's capacity changes.
@@ -181,6 +187,16 @@ func apply(a *Activity, in Input, f apperr.Fields) {
 				r.ReleaseAt = &t
 			}
 			a.Quotas = append(a.Quotas, r)
+		}
+	}
+	if in.Facilitators != nil {
+		a.Facilitators = nil
+		seen := map[int64]bool{}
+		for _, id := range *in.Facilitators {
+			if !seen[id] {
+				seen[id] = true
+				a.Facilitators = append(a.Facilitators, Facilitator{ActivityID: a.ID, UserID: id})
+			}
 		}
 	}
 	validate(a, f)
@@ -352,7 +368,7 @@ func uniqueSlug(tx *gorm.DB, base string) (string, error) {
 
 func (s *Store) get(tx *gorm.DB, query string, arg any) (*Activity, error) {
 	var a Activity
-	err := WithTexts(WithRules(tx)).Where(query, arg).Take(&a).Error
+	err := WithTexts(WithRules(tx)).Preload("Facilitators").Where(query, arg).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -421,7 +437,7 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 		if err := f.Err(); err != nil {
 			return err
 		}
-		if err := tx.Omit("Translations", "Quotas").Save(a).Error; err != nil {
+		if err := tx.Omit("Translations", "Quotas", "Facilitators").Save(a).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return apperr.Fields{"slug": {ID: "error_slug_taken"}}.Err()
 			}
@@ -447,6 +463,19 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 			}
 			if len(a.Quotas) > 0 {
 				if err := tx.Create(&a.Quotas).Error; err != nil {
+					return err
+				}
+			}
+		}
+		if in.Facilitators != nil {
+			if err := tx.Where("activity_id = ?", id).Delete(&Facilitator{}).Error; err != nil {
+				return err
+			}
+			for i := range a.Facilitators {
+				a.Facilitators[i].ActivityID = id
+			}
+			if len(a.Facilitators) > 0 {
+				if err := tx.Create(&a.Facilitators).Error; err != nil {
 					return err
 				}
 			}
@@ -489,6 +518,11 @@ func (s *Store) SetStatus(ctx context.Context, actorID, id int64, status string)
 		a.Status = status
 		if err := tx.Model(a).Updates(map[string]any{"status": status, "updated_at": time.Now().UTC()}).Error; err != nil {
 			return err
+		}
+		if status == StatusCancelled && s.OnCancel != nil {
+			if err := s.OnCancel(tx, id); err != nil {
+				return err
+			}
 		}
 		out = a
 		return audit.Record(tx, actorID, "activity."+status, "activity", strconv.FormatInt(id, 10), nil)

@@ -212,6 +212,26 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	return users, nil
 }
 
+// Holding reports which of the users ids hold role (in any scope) and are
+// not disabled.
+func (s *Store) Holding(ctx context.Context, role string, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var found []int64
+	err := s.db.WithContext(ctx).Model(&RoleAssignment{}).
+		Where("role = ? AND user_id IN ? AND user_id IN (SELECT id FROM users WHERE disabled_at IS NULL)", role, ids).
+		Distinct().Pluck("user_id", &found).Error
+	if err != nil {
+		return nil, fmt.Errorf("auth: unable to check roles: %w", err)
+	}
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, nil
+}
+
 var (
 	dummyOnce sync.Once
 	dummyHash string

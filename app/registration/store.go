@@ -301,6 +301,58 @@ func (s *Service) SetCapacity(tx *gorm.DB, activityID int64, capacity int) error
 	})
 }
 
+// CancelAll runs inside the transaction that cancels an activity: every
+// live registration is cancelled with it, and each person is told in their
+// language.
+func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
+	now := s.Now()
+	a, err := lockActivity(tx, activityID)
+	if err != nil {
+		return err
+	}
+	var live []Registration
+	if err := tx.Where("activity_id = ? AND status <> ?", activityID, string(Cancelled)).Order("waitlist_order").Find(&live).Error; err != nil {
+		return fmt.Errorf("registration: unable to read registrations: %w", err)
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	if err := tx.Model(&Registration{}).Where("activity_id = ? AND status <> ?", activityID, string(Cancelled)).
+		Updates(map[string]any{"status": string(Cancelled), "pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
+		return fmt.Errorf("registration: unable to cancel registrations: %w", err)
+	}
+	ids := make([]int64, len(live))
+	for i, r := range live {
+		ids[i] = r.PersonID
+	}
+	var persons []people.Person
+	if err := tx.Where("id IN ?", ids).Find(&persons).Error; err != nil {
+		return fmt.Errorf("registration: unable to read people: %w", err)
+	}
+	byID := make(map[int64]*people.Person, len(persons))
+	for i := range persons {
+		byID[persons[i].ID] = &persons[i]
+	}
+	var notices []outbox.Message
+	for i := range live {
+		p, ok := byID[live[i].PersonID]
+		if !ok {
+			continue
+		}
+		m, ok, err := s.notice(tx, "activity.cancelled", a, &live[i], p)
+		if err != nil {
+			return err
+		}
+		if ok {
+			notices = append(notices, m)
+		}
+	}
+	if err := outbox.Enqueue(tx, notices...); err != nil {
+		return err
+	}
+	return setSeats(tx, SeatRow{ActivityID: activityID})
+}
+
 // Settle applies releases that have come due; the scheduler calls it, and
 // it is harmless to call again. Under the lock it first counts the seats:
 // a settled activity (the usual case) is left without reading its
@@ -415,9 +467,13 @@ func (s *Service) notice(tx *gorm.DB, kind string, a *activities.Activity, r *Re
 		"registration.confirmed":  {"notice_confirmed_subject", "notice_confirmed_body"},
 		"registration.waitlisted": {"notice_waitlisted_subject", "notice_waitlisted_body"},
 		"registration.promoted":   {"notice_promoted_subject", "notice_promoted_body"},
+		"activity.cancelled":      {"notice_cancelled_subject", "notice_cancelled_body"},
 	}[kind]
-	args := []any{"Name", p.GivenName, "Title", text.Title, "Date", l.Date(a.StartsAt),
-		"URL", s.baseURL + "/activities/" + a.Slug}
+	url := s.baseURL + "/activities/" + a.Slug
+	if kind == "activity.cancelled" {
+		url = s.baseURL + "/activities" // the others, since this one is off
+	}
+	args := []any{"Name", p.GivenName, "Title", text.Title, "Date", l.Date(a.StartsAt), "URL", url}
 	return outbox.Message{Kind: kind, Locale: l.Lang, ToAddress: *p.Email,
 		Subject: l.T(ids[0], args...), Body: l.T(ids[1], args...)}, true, nil
 }

@@ -40,6 +40,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	}
 	svc := registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test")
 	f := &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc.SetCapacity)}
+	f.act.OnCancel = svc.CancelAll
 	t.Cleanup(f.checkSeatRows)
 	return f
 }
@@ -508,6 +509,46 @@ func TestBatchAnswersEachOnItsOwn(t *testing.T) {
 		db.Table("outbox").Count(&outbox)
 		if outbox != 6 { // flood@ once, then u1, u2, r1, u3, u2 again
 			t.Errorf("%d notices, want 6", outbox)
+		}
+	})
+}
+
+// TestCancelActivityCancelsRegistrations: cancelling an activity cancels
+// every live registration in the same transaction and tells each person,
+// in their language.
+func TestCancelActivityCancelsRegistrations(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		a := f.camp(1)
+		kept := f.camp(5)
+		confirmed, _ := f.svc.Register(ctx, a, person("c@example.org", people.Urban))
+		waiting, _ := f.svc.Register(ctx, a, person("w@example.org", people.Urban))
+		left, _ := f.svc.Register(ctx, a, person("l@example.org", people.Urban))
+		if _, err := f.svc.Cancel(ctx, left.ID); err != nil {
+			t.Fatal(err)
+		}
+		other, _ := f.svc.Register(ctx, kept, person("c@example.org", people.Urban))
+		db.Exec("DELETE FROM outbox")
+		if _, err := f.act.SetStatus(ctx, 0, a.ID, activities.StatusCancelled); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{confirmed.ID, waiting.ID} {
+			if r, err := f.svc.Get(ctx, id); err != nil || r.Status != "cancelled" || r.Pool != nil || r.Position != 0 {
+				t.Errorf("registration %d after the activity was cancelled: %+v %v", id, r, err)
+			}
+		}
+		if r, _ := f.svc.Get(ctx, other.ID); r.Status != "confirmed" {
+			t.Errorf("a registration at another activity was touched: %+v", r)
+		}
+		var notices []outbox.Message
+		db.Order("to_address").Find(&notices)
+		if len(notices) != 2 || notices[0].ToAddress != "c@example.org" || notices[1].ToAddress != "w@example.org" ||
+			notices[0].Kind != "activity.cancelled" || notices[0].Locale != "mn" || !strings.Contains(notices[0].Subject, "цуцлагдлаа") {
+			t.Fatalf("notices: %+v", notices)
+		}
+		if n, _ := f.svc.ConfirmedCount(ctx, a.ID); n != 0 {
+			t.Errorf("%d confirmed after the cancellation", n)
 		}
 	})
 }

@@ -55,6 +55,7 @@ type apiActivity struct {
 	Status               string            `json:"status"`
 	Quotas               []apiQuota        `json:"quotas"`
 	PartnerIDs           []int64           `json:"partner_ids"`
+	FacilitatorIDs       []int64           `json:"facilitator_ids"`
 }
 
 type apiQuota struct {
@@ -78,7 +79,7 @@ func toAPIActivity(a *activities.Activity) apiActivity {
 		StartsAt: a.StartsAt.UTC(), EndsAt: a.EndsAt.UTC(),
 		RegistrationOpensAt: utcPtr(a.RegistrationOpensAt), RegistrationClosesAt: utcPtr(a.RegistrationClosesAt),
 		Capacity: a.Capacity, AgeMin: a.AgeMin, AgeMax: a.AgeMax, Status: a.Status,
-		Quotas: []apiQuota{}, PartnerIDs: []int64{}}
+		Quotas: []apiQuota{}, PartnerIDs: []int64{}, FacilitatorIDs: a.FacilitatorIDs()}
 	for _, t := range a.Translations {
 		for _, f := range []struct {
 			m map[string]string
@@ -120,6 +121,7 @@ type activityBody struct {
 	Status               *string           `json:"status"`
 	Quotas               *[]apiQuota       `json:"quotas"`
 	PartnerIDs           *[]int64          `json:"partner_ids"`
+	FacilitatorIDs       *[]int64          `json:"facilitator_ids"`
 }
 
 // input checks the fields the portal owns against the activity as it is
@@ -142,7 +144,7 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 	in := activities.Input{Slug: b.Slug, Kind: b.Kind, Audience: b.Audience, AgeMin: b.AgeMin, AgeMax: b.AgeMax,
 		Mode: b.Mode, Region: b.Region, Venue: b.Venue, OnlineURL: b.OnlineURL, StartsAt: b.StartsAt, EndsAt: b.EndsAt,
 		RegistrationOpensAt: b.RegistrationOpensAt, RegistrationClosesAt: b.RegistrationClosesAt, Capacity: b.Capacity,
-		Title: b.Title, Summary: b.Summary, Description: b.Description}
+		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs}
 	if b.Quotas != nil {
 		qs := make([]activities.QuotaInput, len(*b.Quotas))
 		for i, q := range *b.Quotas {
@@ -151,6 +153,24 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 		in.Quotas = &qs
 	}
 	return in, nil
+}
+
+// checkFacilitators refuses, before anything is written, facilitators who
+// are not users holding the facilitator role.
+func (s *Server) checkFacilitators(c *fiber.Ctx, ids *[]int64) error {
+	if ids == nil {
+		return nil
+	}
+	holding, err := s.users.Holding(c.UserContext(), access.Facilitator, *ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range *ids {
+		if !holding[id] {
+			return apperr.Fields{"facilitator_ids": {ID: "error_facilitator_unknown"}}.Err()
+		}
+	}
+	return nil
 }
 
 func oneOf(v string, allowed []string) bool {
@@ -203,6 +223,9 @@ func (s *Server) apiActivityCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkFacilitators(c, in.Facilitators); err != nil {
+		return err
+	}
 	a, err := s.activities.Create(c.UserContext(), actorID(c), in)
 	if err != nil {
 		return err
@@ -240,6 +263,9 @@ func (s *Server) apiActivityUpdate(c *fiber.Ctx) error {
 	}
 	in, err := body.input(id, current.Status)
 	if err != nil {
+		return err
+	}
+	if err := s.checkFacilitators(c, in.Facilitators); err != nil {
 		return err
 	}
 	a, err := s.activities.Update(c.UserContext(), actorID(c), id, in)

@@ -85,7 +85,7 @@ func apiWantKeys(t *testing.T, what string, raw json.RawMessage, want ...string)
 
 var activityFields = []string{"id", "slug", "kind", "audience", "title", "summary", "description", "mode", "region",
 	"venue", "online_url", "starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity",
-	"age_min", "age_max", "status", "quotas", "partner_ids"}
+	"age_min", "age_max", "status", "quotas", "partner_ids", "facilitator_ids"}
 
 var registrationFields = []string{"id", "activity_id", "person_id", "status", "pool", "waitlist_position", "attended", "created_at"}
 
@@ -126,6 +126,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 			"summary":                `{}`,
 			"description":            `{}`,
 			"partner_ids":            `[]`,
+			"facilitator_ids":        `[]`,
 			"quotas":                 `[{"attribute":"rural","share":0.5,"release_at":null}]`,
 			"starts_at":              `"` + starts.Format(time.RFC3339) + `"`,
 			"registration_opens_at":  `null`,
@@ -369,6 +370,7 @@ func TestAPIActivityBadInput(t *testing.T) {
 		{"status given", "status", func(m map[string]any) { m["status"] = "published" }},
 		{"id given", "id", func(m map[string]any) { m["id"] = 5 }},
 		{"partners given", "partner_ids", func(m map[string]any) { m["partner_ids"] = []int{3} }},
+		{"unknown facilitator", "facilitator_ids", func(m map[string]any) { m["facilitator_ids"] = []int{999} }},
 	}
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
@@ -731,6 +733,51 @@ func TestAPIRegistrationSealsDeclarations(t *testing.T) {
 		// The service the command uses is the server's own.
 		if e.srv.Registrations() == nil || e.srv.Registrations() != e.srv.registrations {
 			t.Fatal("Registrations()")
+		}
+	})
+}
+
+// TestAPIFacilitators: coordinators name an activity's facilitators, who
+// then reach its participants; only users holding the facilitator role
+// can be named, and a refused change changes nothing.
+func TestAPIFacilitators(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c, tok := apiStaff(e)
+		a := apiCreate(t, c, tok, apiActBody(nil))
+		lead := e.user("lead@example.org", "facilitator")
+		young := e.user("young@example.org", "participant")
+		leadTok := e.token("lead@example.org")
+		path := apiPath("/api/v1/activities/%d", a.ID)
+		if r := c.api("GET", path+"/registrations", leadTok, ""); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a facilitator reached an activity they do not lead: %d", r.StatusCode)
+		}
+		for _, ids := range []string{fmt.Sprintf("[%d]", young.ID), fmt.Sprintf("[%d, 999]", lead.ID)} {
+			r := c.api("PATCH", path, tok, `{"facilitator_ids": `+ids+`}`)
+			if r.StatusCode != http.StatusUnprocessableEntity || apiErr(t, r).Fields["facilitator_ids"] == "" {
+				t.Fatalf("facilitators %s: %d %s", ids, r.StatusCode, r.Body)
+			}
+		}
+		var n int64
+		e.db.Model(&activities.Facilitator{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d facilitators written by refused changes", n)
+		}
+		r := c.api("PATCH", path, tok, fmt.Sprintf(`{"facilitator_ids": [%d, %d]}`, lead.ID, lead.ID))
+		var got apiActivity
+		apiJSON(t, r, http.StatusOK, &got)
+		if len(got.FacilitatorIDs) != 1 || got.FacilitatorIDs[0] != lead.ID {
+			t.Fatalf("facilitator_ids %v", got.FacilitatorIDs)
+		}
+		if r := c.api("GET", path+"/registrations", leadTok, ""); r.StatusCode != http.StatusOK {
+			t.Fatalf("the facilitator cannot reach the activity they lead: %d", r.StatusCode)
+		}
+		r = c.api("PATCH", path, tok, `{"facilitator_ids": []}`)
+		apiJSON(t, r, http.StatusOK, &got)
+		if len(got.FacilitatorIDs) != 0 {
+			t.Fatalf("facilitators not removed: %v", got.FacilitatorIDs)
+		}
+		if r := c.api("GET", path+"/registrations", leadTok, ""); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a removed facilitator still reaches the activity: %d", r.StatusCode)
 		}
 	})
 }

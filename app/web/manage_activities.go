@@ -460,6 +460,14 @@ type manageActivityData struct {
 	CanList      bool
 	CanAttend    bool
 	CanCancel    bool
+	Leads        []leadChoice // facilitators who may lead it, for coordinators
+}
+
+// leadChoice is a facilitator as the manage page offers them.
+type leadChoice struct {
+	ID      int64
+	Name    string
+	Leading bool
 }
 
 // manageActivity is an activity's page for the staff: its facts, status,
@@ -485,6 +493,9 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 		Emails: leadsAll(currentUser(c))}
 	if data.CanWrite {
 		data.Transitions = transitions[a.Status]
+		if data.Leads, err = s.leadChoices(c, a); err != nil {
+			return err
+		}
 	}
 	data.Bars = append(data.Bars, quotaBar{Key: "general", Label: p.L.T("manage_quota_general"), Seats: sum.GeneralSeats, Filled: sum.GeneralFilled})
 	for _, pool := range sum.Pools {
@@ -546,6 +557,50 @@ func (s *Server) activitySetStatus(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(manageActivityPath(a.ID), fiber.StatusSeeOther)
+}
+
+// leadChoices lists the users holding the facilitator role, and whether
+// each leads activity a.
+func (s *Server) leadChoices(c *fiber.Ctx, a *activities.Activity) ([]leadChoice, error) {
+	users, err := s.users.ListUsers(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	leading := map[int64]bool{}
+	for _, id := range a.FacilitatorIDs() {
+		leading[id] = true
+	}
+	var out []leadChoice
+	for _, u := range users {
+		if u.DisabledAt == nil && u.HasRole(access.Facilitator) {
+			out = append(out, leadChoice{ID: u.ID, Name: u.DisplayName, Leading: leading[u.ID]})
+		}
+	}
+	return out, nil
+}
+
+// activitySetFacilitators saves who leads an activity, from the manage
+// page's checkboxes.
+func (s *Server) activitySetFacilitators(c *fiber.Ctx) error {
+	a, err := s.reachableActivity(c)
+	if err != nil {
+		return err
+	}
+	ids := []int64{}
+	for _, v := range c.Request().PostArgs().PeekMulti("facilitator") {
+		id, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil {
+			return apperr.Fields{"facilitator_ids": {ID: "error_facilitator_unknown"}}.Err()
+		}
+		ids = append(ids, id)
+	}
+	if err := s.checkFacilitators(c, &ids); err != nil {
+		return err
+	}
+	if _, err := s.activities.Update(c.UserContext(), actorID(c), a.ID, activities.Input{Facilitators: &ids}); err != nil {
+		return err
+	}
+	return c.Redirect(manageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)
 }
 
 // reachableRegistration reads the :id registration, if the user may reach

@@ -499,3 +499,50 @@ func TestManageActivitiesCounts(t *testing.T) {
 		}
 	})
 }
+
+// TestManageFacilitators: a coordinator ticks who leads an activity on its
+// page; the facilitator then finds it among theirs; a forged id of a user
+// without the role is refused and changes nothing.
+func TestManageFacilitators(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		a := e.publishedCamp("led", 10)
+		coord := e.staffClient("coord@example.org", "coordinator")
+		lead := e.staffClient("lead@example.org", "facilitator")
+		e.user("young@example.org", "participant")
+		leadID, youngID := e.userID("lead@example.org"), e.userID("young@example.org")
+		path := "/manage/activities/" + itoa(a.ID)
+		page := coord.get(path)
+		if !strings.Contains(page.Body, `id="lead-`+itoa(leadID)+`"`) || strings.Contains(page.Body, `id="lead-`+itoa(youngID)+`"`) {
+			t.Fatal("the page does not offer exactly the facilitators")
+		}
+		if r := lead.get(path); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a facilitator reached an activity they do not lead: %d", r.StatusCode)
+		}
+		if r := coord.postForm(path+"/facilitators", url.Values{"facilitator": {itoa(youngID)}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a participant named facilitator: %d", r.StatusCode)
+		}
+		var n int64
+		e.db.Model(&activities.Facilitator{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d facilitators written by a refused form", n)
+		}
+		if r := coord.postForm(path+"/facilitators", url.Values{"facilitator": {itoa(leadID)}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", r.StatusCode)
+		}
+		if r := coord.get(path); !strings.Contains(r.Body, `id="lead-`+itoa(leadID)+`" checked`) {
+			t.Fatal("the saved facilitator is not ticked")
+		}
+		if r := lead.get("/manage/activities"); !strings.Contains(r.Body, path) {
+			t.Fatal("the facilitator does not find the activity they lead")
+		}
+		if r := lead.get(path); r.StatusCode != http.StatusOK || strings.Contains(r.Body, `id="save-facilitators"`) {
+			t.Fatalf("the facilitator's view of the activity: %d", r.StatusCode)
+		}
+		if r := coord.postForm(path+"/facilitators", url.Values{}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("clear: %d", r.StatusCode)
+		}
+		if r := lead.get(path); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a removed facilitator still reaches the activity: %d", r.StatusCode)
+		}
+	})
+}

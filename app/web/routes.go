@@ -54,6 +54,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/manage/activities/:id/edit", access.ActivitiesWrite, s.activityEdit)
 	s.handle(app, post, "/manage/activities/:id", access.ActivitiesWrite, s.activitySave)
 	s.handle(app, post, "/manage/activities/:id/status", access.ActivitiesWrite, s.activitySetStatus)
+	s.handle(app, post, "/manage/activities/:id/facilitators", access.ActivitiesWrite, s.activitySetFacilitators)
 	s.handle(app, post, "/manage/registrations/:id/attendance", access.AttendanceWrite, s.registrationAttendance)
 	s.handle(app, post, "/manage/registrations/:id/cancel", access.RegistrationsWrite, s.registrationCancel)
 	s.handle(app, get, "/activities", access.Public, s.cachedPage(s.activitiesList))

@@ -98,6 +98,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.people = people.NewStore(db, sealer)
 	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL)
 	s.activities = activities.NewStore(db, s.registrations.SetCapacity)
+	s.activities.OnCancel = s.registrations.CancelAll
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
 	s.activities.Changed = func(int64) { s.activitiesGen.bump(); s.pagesGen.bump() }
