@@ -2,6 +2,7 @@ package database_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -232,4 +233,33 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestCustomPlans: every PostgreSQL connection plans each statement for its
+// own parameters, so a plan made while a table was empty is never kept.
+func TestCustomPlans(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		if database.Dialect(db) != database.Postgres {
+			t.Skip("a PostgreSQL setting")
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Several connections at once, so that more than one is asked.
+		conns := make([]*sql.Conn, 3)
+		for i := range conns {
+			if conns[i], err = sqlDB.Conn(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			defer conns[i].Close()
+			var mode string
+			if err := conns[i].QueryRowContext(context.Background(), "SHOW plan_cache_mode").Scan(&mode); err != nil {
+				t.Fatal(err)
+			}
+			if mode != "force_custom_plan" {
+				t.Fatalf("connection %d: plan_cache_mode = %q", i, mode)
+			}
+		}
+	})
 }

@@ -783,3 +783,44 @@ func TestHeaderInjection(t *testing.T) {
 		t.Fatalf("Subject = %q", got)
 	}
 }
+
+// recorder is a Sender that keeps the order of what it was given.
+type recorder struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (r *recorder) Send(_ context.Context, m Message) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, m.Subject)
+	return nil
+}
+
+// TestClaimOldestDueFirst: a round takes the messages that have waited
+// longest, a retry before newer mail of the same moment, and leaves those
+// whose next attempt is still to come.
+func TestClaimOldestDueFirst(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		base := time.Now().UTC().Truncate(time.Second)
+		for _, m := range []struct {
+			subject string
+			due     time.Duration
+		}{{"third", -time.Minute}, {"later", time.Hour}, {"first", -time.Hour}, {"fourth", -time.Minute}, {"second", -2 * time.Minute}} {
+			enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: m.subject, Body: "b", NextAttemptAt: base.Add(m.due)})
+		}
+		rec := &recorder{}
+		w := &Worker{DB: db, Sender: rec, Log: quiet, Batch: 2, Now: func() time.Time { return base }}
+		for range 3 {
+			if _, _, err := w.RunOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := strings.Join(rec.got, " "); got != "first second third fourth" {
+			t.Fatalf("sent in order %q, want %q", got, "first second third fourth")
+		}
+		if n := pending(t, db); n != 1 {
+			t.Fatalf("Pending = %d, want 1 (the message due in an hour)", n)
+		}
+	})
+}

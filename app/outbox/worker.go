@@ -1,17 +1,18 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gotong/gotong/app/database"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Defaults for a zero Worker field.
@@ -124,36 +125,28 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	return sent, failed, errors.Join(errs...)
 }
 
-// claim locks up to a batch of due messages until until, in one short
-// transaction. On PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent workers
-// pass over each other's rows instead of waiting or taking the same ones; on
-// SQLite the transaction is immediate, so claims are serial anyway.
+// claim locks up to a batch of due messages until until, in one statement.
+// On PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent workers pass over
+// each other's rows instead of waiting or taking the same ones; on SQLite
+// there is one writer, so the statement alone is atomic. The messages come
+// back oldest due first.
 func (w *Worker) claim(ctx context.Context, now, until time.Time) ([]Message, error) {
+	lock := ""
+	if database.Dialect(w.DB) == database.Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
 	var msgs []Message
-	err := database.Tx(ctx, w.DB, func(tx *gorm.DB) error {
-		q := tx.Where("sent_at IS NULL AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)", now, now).
-			Order("next_attempt_at, id").Limit(w.batch())
-		if database.Dialect(tx) == database.Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		if err := q.Find(&msgs).Error; err != nil {
-			return err
-		}
-		if len(msgs) == 0 {
-			return nil
-		}
-		ids := make([]int64, len(msgs))
-		for i := range msgs {
-			ids[i] = msgs[i].ID
-		}
-		return tx.Model(&Message{}).Where("id IN ?", ids).Update("locked_until", until).Error
-	})
+	err := w.DB.WithContext(ctx).Raw(`UPDATE outbox SET locked_until = ? WHERE id IN (
+		SELECT id FROM outbox
+		WHERE sent_at IS NULL AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+		ORDER BY next_attempt_at, id LIMIT ?`+lock+`) RETURNING *`, until, now, now, w.batch()).
+		Scan(&msgs).Error
 	if err != nil {
 		return nil, fmt.Errorf("outbox: unable to claim messages: %w", err)
 	}
-	for i := range msgs {
-		msgs[i].LockedUntil = &until
-	}
+	slices.SortFunc(msgs, func(a, b Message) int {
+		return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), cmp.Compare(a.ID, b.ID))
+	})
 	return msgs, nil
 }
 

@@ -1,0 +1,16 @@
+package database
+
+import "testing"
+
+func TestPostgresDSN(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"postgres://u@h/db", "postgres://u@h/db?plan_cache_mode=force_custom_plan"},
+		{"postgresql://u@h/db?sslmode=disable", "postgresql://u@h/db?sslmode=disable&plan_cache_mode=force_custom_plan"},
+		{"host=h dbname=db", "host=h dbname=db plan_cache_mode=force_custom_plan"},
+		{"postgres://u@h/db?plan_cache_mode=auto", "postgres://u@h/db?plan_cache_mode=auto"},
+	} {
+		if got := postgresDSN(tc.in); got != tc.want {
+			t.Errorf("postgresDSN(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
