@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -270,5 +271,47 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.registerPage(c, fiber.StatusCreated, a, nil, nil, placed)
+	// Redirect after the POST, so that reloading the result asks nothing again.
+	return c.Redirect(s.resultLink(a.Slug, placed.ID), fiber.StatusSeeOther)
+}
+
+// resultLinkLifetime is how long the link to a registration's result works.
+// It shows only the place held (and the online link when confirmed), yet on
+// a shared phone even that says who registered for what, so it is short:
+// enough to reload or come back to the page, while the email keeps the rest.
+const resultLinkLifetime = time.Hour
+
+// resultLink is the result page of registration id, signed so that no one
+// can read another's result by changing the number.
+func (s *Server) resultLink(slug string, id int64) string {
+	return "/activities/" + url.PathEscape(slug) + "/registered?r=" +
+		url.QueryEscape(s.resultLinks.seal(strconv.FormatInt(id, 10), time.Now()))
+}
+
+// registrationResult shows where a registration stands, at the link the form
+// redirected to. It reads the registration afresh, so a waitlisted person who
+// comes back after a promotion sees the confirmed seat.
+func (s *Server) registrationResult(c *fiber.Ctx) error {
+	a, err := s.publicActivity(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	expired := apperr.New(apperr.NotFound, "error_result_link")
+	value, ok := s.resultLinks.open(c.Query("r"), time.Now())
+	if !ok {
+		return expired
+	}
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return expired
+	}
+	placed, err := s.registrations.Get(c.UserContext(), id)
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && placed.ActivityID != a.ID) {
+		return expired
+	}
+	if err != nil {
+		return err
+	}
+	return s.registerPage(c, fiber.StatusOK, a, nil, nil, placed)
 }

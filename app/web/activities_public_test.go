@@ -119,8 +119,8 @@ func TestPublicRegistrationForm(t *testing.T) {
 		if n != 0 {
 			t.Fatal("a refused form wrote a registration")
 		}
-		res = c.postForm("/activities/autumn/register", registrationForm("saraa@example.org", "rural"))
-		if res.StatusCode != http.StatusCreated || !strings.Contains(res.Body, "Berhasil!") || !strings.Contains(res.Body, "private-room") {
+		res = c.submitRegistration("autumn", registrationForm("saraa@example.org", "rural"))
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "Berhasil!") || !strings.Contains(res.Body, "private-room") {
 			t.Fatalf("register: %d", res.StatusCode)
 		}
 		// The same form again (a double submit) does not make a second registration.
@@ -133,8 +133,8 @@ func TestPublicRegistrationForm(t *testing.T) {
 			t.Fatalf("%d registrations after a double submit", n)
 		}
 		// The next person waits, and sees their place, without the link.
-		res = c.postForm("/activities/autumn/register", registrationForm("bat@example.org", "urban"))
-		if res.StatusCode != http.StatusCreated || !strings.Contains(res.Body, "nomor 1") || strings.Contains(res.Body, "private-room") {
+		res = c.submitRegistration("autumn", registrationForm("bat@example.org", "urban"))
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "nomor 1") || strings.Contains(res.Body, "private-room") {
 			t.Fatalf("waitlisted: %d", res.StatusCode)
 		}
 		if page := c.get("/activities/autumn"); !strings.Contains(page.Body, "0 kursi kosong dari 1") {
@@ -196,7 +196,7 @@ func TestPublicFormLimitPerEmail(t *testing.T) {
 		c := e.client()
 		c.get("/activities/spring/register")
 		for i := 0; i < 30; i++ { // thirty people behind one address
-			if res := c.postForm("/activities/spring/register", registrationForm(fmt.Sprintf("p%d@school.example", i), "rural")); res.StatusCode != http.StatusCreated {
+			if res := c.submitRegistration("spring", registrationForm(fmt.Sprintf("p%d@school.example", i), "rural")); res.StatusCode != http.StatusOK {
 				t.Fatalf("person %d from a shared address: %d", i, res.StatusCode)
 			}
 		}
@@ -211,4 +211,101 @@ func TestPublicFormLimitPerEmail(t *testing.T) {
 			t.Fatalf("the API shares the limit: %d", res.StatusCode)
 		}
 	})
+}
+
+// TestRegistrationResultLink: the form redirects to a signed result page, so
+// a reload asks nothing again; the page shows the place as it is now, and a
+// link that is altered, expired or for another activity shows nothing.
+func TestRegistrationResultLink(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		lake := e.publishedCamp("lake", 1)
+		e.publishedCamp("river", 1)
+		c := e.client()
+		c.get("/activities/lake/register?lang=fr")
+		first := c.postForm("/activities/lake/register", registrationForm("saraa@example.org", "rural"))
+		second := c.postForm("/activities/lake/register", registrationForm("bat@example.org", "urban"))
+		if first.StatusCode != http.StatusSeeOther || second.StatusCode != http.StatusSeeOther {
+			t.Fatalf("registrations answered %d and %d, want 303", first.StatusCode, second.StatusCode)
+		}
+		link := second.Header.Get("Location")
+		for range 2 { // a reload is the same page and writes nothing
+			res := c.get(link)
+			if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "numéro 1") || strings.Contains(res.Body, "private-room") {
+				t.Fatalf("result of the waitlisted: %d", res.StatusCode)
+			}
+			if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("Cache-Control %q: the result page must not be stored", cc)
+			}
+		}
+		if regs := e.registrations(lake.ID); len(regs) != 2 {
+			t.Fatalf("%d registrations after reloading the result", len(regs))
+		}
+		// Once the first cancels, the same link shows the seat and its online link.
+		regs := e.registrations(lake.ID)
+		if _, err := e.srv.registrations.Cancel(context.Background(), regs[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if res := c.get(link); !strings.Contains(res.Body, `id="registration-result"`) || !strings.Contains(res.Body, "private-room") {
+			t.Fatal("the result page does not show the promotion")
+		}
+		if res := c.get(first.Header.Get("Location")); !strings.Contains(res.Body, "annulée") || strings.Contains(res.Body, "private-room") {
+			t.Fatal("the result page of a cancelled registration shows a seat")
+		}
+
+		token := strings.TrimPrefix(link, "/activities/lake/registered?r=")
+		token, _ = url.QueryUnescape(token)
+		id := strconv.FormatInt(regs[1].ID, 10)
+		now := time.Now()
+		bad := map[string]string{
+			"no token":         "/activities/lake/registered",
+			"another activity": "/activities/river/registered?r=" + url.QueryEscape(token),
+			"another id":       "/activities/lake/registered?r=" + url.QueryEscape(strings.Replace(token, id+".", strconv.FormatInt(regs[0].ID, 10)+".", 1)),
+			"expired":          "/activities/lake/registered?r=" + url.QueryEscape(e.srv.resultLinks.seal(id, now.Add(-resultLinkLifetime-time.Minute))),
+			"signed for CSRF":  "/activities/lake/registered?r=" + url.QueryEscape(newSignedTokens(testConfig().SecretKey).seal(id, now)),
+			"unknown id":       "/activities/lake/registered?r=" + url.QueryEscape(e.srv.resultLinks.seal("999999", now)),
+			"not a number":     "/activities/lake/registered?r=" + url.QueryEscape(e.srv.resultLinks.seal("abc", now)),
+		}
+		for name, path := range bad {
+			res := c.get(path + "&lang=fr")
+			if name == "no token" {
+				res = c.get(path + "?lang=fr")
+			}
+			if res.StatusCode != http.StatusNotFound || !strings.Contains(res.Body, "Ce lien a expiré") || strings.Contains(res.Body, "numéro") {
+				t.Errorf("%s: %d", name, res.StatusCode)
+			}
+		}
+	})
+}
+
+func TestSigner(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	s := signer{key: []byte("0123456789abcdef0123456789abcdef"), purpose: "test", lifetime: time.Hour}
+	token := s.seal("42", now)
+	if v, ok := s.open(token, now.Add(59*time.Minute)); !ok || v != "42" {
+		t.Fatalf("open(seal(42)) = %q, %v", v, ok)
+	}
+	other := s
+	other.purpose = "other"
+	otherKey := s
+	otherKey.key = []byte("another-key-another-key-another!")
+	payload, mac, _ := cutLast(token)
+	for name, tc := range map[string]struct {
+		s     signer
+		token string
+		at    time.Time
+	}{
+		"expired":         {s, token, now.Add(time.Hour)},
+		"from the future": {s, s.seal("42", now.Add(2*time.Minute)), now},
+		"other purpose":   {other, token, now},
+		"other key":       {otherKey, token, now},
+		"value changed":   {s, strings.Replace(token, "42.", "43.", 1), now},
+		"mac cut":         {s, payload + "." + mac[:len(mac)-1], now},
+		"no dots":         {s, "42", now},
+		"empty":           {s, "", now},
+		"bad stamp":       {s, "42.zz!." + s.mac("42.zz!"), now},
+	} {
+		if v, ok := tc.s.open(tc.token, tc.at); ok {
+			t.Errorf("%s: opened as %q", name, v)
+		}
+	}
 }

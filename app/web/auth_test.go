@@ -199,7 +199,7 @@ func TestCSRF(t *testing.T) {
 		}
 		// A token signed with another key is refused too, even when the
 		// cookie carries the same value (double submit alone is not enough).
-		other := signedTokens{key: []byte("another-key-another-key-another!")}.generate()
+		other := newSignedTokens([]byte("another-key-another-key-another!")).generate()
 		c.cookies["gotong_csrf"] = other
 		if res := c.postForm("/account", url.Values{"display_name": {"Hacked"}, "_csrf": {other}}); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("foreign token: %d", res.StatusCode)

@@ -157,6 +157,22 @@ func (c *client) postForm(path string, vals url.Values) *response {
 	return c.postRaw(path, vals)
 }
 
+// submitRegistration posts the public registration form of slug. A form
+// that registers answers 303 to the signed result page, which it follows:
+// the result is that page's response (200), or the form's own refusal.
+func (c *client) submitRegistration(slug string, vals url.Values) *response {
+	c.e.t.Helper()
+	res := c.postForm("/activities/"+slug+"/register", vals)
+	if res.StatusCode != http.StatusSeeOther {
+		return res
+	}
+	loc := res.Header.Get("Location")
+	if !strings.HasPrefix(loc, "/activities/"+slug+"/registered?r=") {
+		c.e.t.Fatalf("registration redirected to %q", loc)
+	}
+	return c.get(loc)
+}
+
 // postRaw posts the form values exactly as given.
 func (c *client) postRaw(path string, vals url.Values) *response {
 	return c.do(httpRequest(http.MethodPost, path, vals.Encode(), fiber.MIMEApplicationForm))

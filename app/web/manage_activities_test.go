@@ -73,7 +73,7 @@ func (e *env) register(slug string, people ...[2]string) {
 	for _, p := range people {
 		vals := registrationForm(p[0], p[1])
 		vals.Set("given_name", strings.Split(p[0], "@")[0])
-		if res := anon.postForm("/activities/"+slug+"/register", vals); res.StatusCode != http.StatusCreated {
+		if res := anon.submitRegistration(slug, vals); res.StatusCode != http.StatusOK {
 			e.t.Fatalf("register %s: %d", p[0], res.StatusCode)
 		}
 	}
@@ -346,7 +346,7 @@ func TestManageActivityPageHidesSensitivePools(t *testing.T) {
 		vals := registrationForm("dee@example.org", "urban")
 		vals.Set("disability", "yes")
 		vals.Set("accessibility_needs", "step-free access please")
-		if res := anon.postForm("/activities/private/register", vals); res.StatusCode != http.StatusCreated {
+		if res := anon.submitRegistration("private", vals); res.StatusCode != http.StatusOK {
 			t.Fatalf("register: %d", res.StatusCode)
 		}
 		e.register("private", [2]string{"gen@example.org", "urban"})

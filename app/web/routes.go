@@ -61,6 +61,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/activities/:slug", access.Public, s.cachedPage(s.activityPage)) // also :slug.ics
 	s.handle(app, get, "/activities/:slug/register", access.Public, s.registerForm)
 	s.handle(app, post, "/activities/:slug/register", access.Public, s.registerSubmit)
+	s.handle(app, get, "/activities/:slug/registered", access.Public, s.registrationResult)
 
 	// JSON API.
 	s.handle(app, get, "/api/v1/me", access.AccountRead, s.apiMe)

@@ -60,6 +60,7 @@ type Server struct {
 	activitiesGen generation // moved by edits of activities
 	pageCache     *ttlCache[renderedPage]
 	activityCache *ttlCache[*activities.Activity]
+	resultLinks   signer // signs the links to registration results
 }
 
 // New builds the Fiber app over db.
@@ -92,8 +93,9 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 			CookieSecure:   cfg.SecureCookies,
 			CookiePath:     "/",
 		}),
-		limits: database.NewKV(db, "rate_limits"),
-		routes: routeTable{},
+		limits:      database.NewKV(db, "rate_limits"),
+		routes:      routeTable{},
+		resultLinks: signer{key: cfg.SecretKey, purpose: "registration-result", lifetime: resultLinkLifetime},
 	}
 	s.people = people.NewStore(db, sealer)
 	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL)
