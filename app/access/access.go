@@ -77,6 +77,19 @@ var (
 	RegistrationsRead  = Permission{"registrations", "read"}
 	RegistrationsWrite = Permission{"registrations", "write"}
 	AttendanceWrite    = Permission{"attendance", "write"}
+
+	// Partners and campaigns. Staff hold them section-wide; a partner member
+	// holds the read, write and contribute ones in its organisation's scope
+	// only, and the stores narrow every query to that organisation (its own
+	// entry, the campaigns it takes part in), so anything else is a 404.
+	PartnersRead        = Permission{"partners", "read"}        // the directory; a partner: its own entry
+	PartnersWrite       = Permission{"partners", "write"}       // edit an entry; a partner: its own profile
+	PartnersManage      = Permission{"partners", "manage"}      // staff only: create, partnership status, staff pages
+	CampaignsRead       = Permission{"campaigns", "read"}       // a partner: the campaigns it takes part in
+	CampaignsContribute = Permission{"campaigns", "contribute"} // notes and checklist ticks; a partner: at its stages
+	CampaignsManage     = Permission{"campaigns", "manage"}     // staff only: create, edit, involve, advance, letters, petitions
+	PartnerSpace        = Permission{"partnerspace", "read"}    // the /partner pages of a partner member
+	ReportsRead         = Permission{"reports", "read"}         // staff reports
 )
 
 // Grant is one role held in one scope.

@@ -63,6 +63,28 @@ func TestAllowed(t *testing.T) {
 		{"anonymous cannot read activities", nil, ActivitiesRead, false},
 		{"anonymous cannot read registrations", nil, RegistrationsRead, false},
 		{"coordinator for a partner scope cannot write activities", []Grant{{Coordinator, PartnerScope(3)}}, ActivitiesWrite, false},
+
+		{"coordinator reads partners", all(Coordinator), PartnersRead, true},
+		{"coordinator manages partners", all(Coordinator), PartnersManage, true},
+		{"coordinator manages campaigns", all(Coordinator), CampaignsManage, true},
+		{"coordinator contributes to campaigns", all(Coordinator), CampaignsContribute, true},
+		{"coordinator reads reports", all(Coordinator), ReportsRead, true},
+		{"admin inherits campaigns manage", all(Admin), CampaignsManage, true},
+		{"coordinator has no partner space", all(Coordinator), PartnerSpace, false},
+		{"partner reads partners in its scope", partner, PartnersRead, true},
+		{"partner writes its profile", partner, PartnersWrite, true},
+		{"partner cannot manage partners", partner, PartnersManage, false},
+		{"partner reads campaigns", partner, CampaignsRead, true},
+		{"partner contributes to campaigns", partner, CampaignsContribute, true},
+		{"partner cannot manage campaigns", partner, CampaignsManage, false},
+		{"partner has its space", partner, PartnerSpace, true},
+		{"partner cannot read reports", partner, ReportsRead, false},
+		{"partner role held section-wide gets no partner rights", all(Partner), PartnersRead, false},
+		{"facilitator cannot read partners", all(Facilitator), PartnersRead, false},
+		{"facilitator cannot read campaigns", all(Facilitator), CampaignsRead, false},
+		{"participant cannot read campaigns", all(Participant), CampaignsRead, false},
+		{"anonymous cannot read partners", nil, PartnersRead, false},
+		{"anonymous cannot contribute", nil, CampaignsContribute, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := e.Allowed(tc.grants, tc.perm); got != tc.want {

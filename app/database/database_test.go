@@ -55,6 +55,17 @@ var models = map[string]any{
 	"activity_seats":        &registration.SeatRow{},
 	"rate_limits":           &kvTable{},
 	"form_limits":           &formlimit.Counter{},
+	// Partners.
+
+	// -
+
+	// Campaigns.
+
+	// -
+
+	// Petitions and tags.
+	"tags":        &people.Tag{},
+	"person_tags": &people.PersonTag{},
 }
 
 func tables(t *testing.T, db *gorm.DB) []string {

@@ -63,6 +63,22 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/activities/:slug/register", access.Public, s.registerSubmit)
 	s.handle(app, get, "/activities/:slug/registered", access.Public, s.registrationResult)
 
+	// Partner organisations: staff pages.
+
+	// -
+
+	// Campaigns: staff pages and reports.
+
+	// -
+
+	// Petitions: public pages.
+
+	// -
+
+	// Partner space.
+
+	// -
+
 	// JSON API.
 	s.handle(app, get, "/api/v1/me", access.AccountRead, s.apiMe)
 	s.handle(app, patch, "/api/v1/me", access.AccountWrite, s.apiMeUpdate)
@@ -82,4 +98,14 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/api/v1/activities/:id/registrations", access.RegistrationsRead, s.apiActivityRegistrations)
 	s.handle(app, post, "/api/v1/registrations/:id/cancel", access.RegistrationsWrite, s.apiRegistrationCancel)
 	s.handle(app, post, "/api/v1/registrations/:id/attendance", access.AttendanceWrite, s.apiRegistrationAttendance)
+
+	// JSON API: partner organisations.
+
+	// -
+
+	// JSON API: campaigns, notes, letters and reports.
+
+	// -
+
+	// JSON API: petitions and signatures.
 }
