@@ -1,0 +1,240 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/auth"
+)
+
+// scopeFixture is two partner organisations, A and B, each with its own
+// campaign (notes, checklist, letters, a petition) and a co-hosted activity
+// with a participant; partner A's member is signed in and holds a token.
+type scopeFixture struct {
+	a, b               int64 // partner ids
+	campA, campB       int64
+	itemB              int64 // a checklist item of B's campaign
+	petA, petB         int64
+	petASlug, petBSlug string
+	actA, actB         int64
+	actBSlug           string
+	regB               int64 // the registration of B's participant
+	member             *client
+	token              string
+	secrets            []string // what partner A must never read
+}
+
+func newScopeFixture(t *testing.T, e *env) *scopeFixture {
+	t.Helper()
+	now := time.Now().UTC()
+	f := &scopeFixture{}
+	exec := func(q string, args ...any) int64 {
+		t.Helper()
+		var id int64
+		if err := e.db.Raw(q+" RETURNING id", args...).Scan(&id).Error; err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return id
+	}
+	must := func(q string, args ...any) {
+		t.Helper()
+		if err := e.db.Exec(q, args...).Error; err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	f.a = exec("INSERT INTO partners (name, kind, contact_email, created_at, updated_at) VALUES ('Org A', 'youth_led', 'a@org-a.example', ?, ?)", now, now)
+	f.b = exec("INSERT INTO partners (name, kind, contact_email, created_at, updated_at) VALUES ('Org B Hidden', 'lgbti', 'b-secret@org-b.example', ?, ?)", now, now)
+	for _, p := range []int64{f.a, f.b} {
+		must("INSERT INTO partnerships (partner_id, status, notes, updated_at) VALUES (?, 'active', ?, ?)", p, "staff-only note "+strconv.FormatInt(p, 10), now)
+	}
+	camp := func(title string, partner int64, stages ...string) int64 {
+		id := exec("INSERT INTO campaigns (stage, created_at, updated_at) VALUES ('planning', ?, ?)", now, now)
+		must("INSERT INTO campaign_translations (campaign_id, locale, title, summary) VALUES (?, 'en', ?, '')", id, title)
+		for _, s := range stages {
+			must("INSERT INTO campaign_partners (campaign_id, partner_id, stage) VALUES (?, ?, ?)", id, partner, s)
+		}
+		return id
+	}
+	f.campA = camp("Campaign of A", f.a, "planning")
+	f.campB = camp("Campaign B Hidden", f.b, "planning", "monitoring")
+	must("INSERT INTO campaign_notes (campaign_id, stage, text, created_at) VALUES (?, 'planning', 'B-only planning note', ?)", f.campB, now)
+	f.itemB = exec("INSERT INTO campaign_checklist (campaign_id, stage, position, text, created_at) VALUES (?, 'planning', 1, 'B-only checklist item', ?)", f.campB, now)
+	must("INSERT INTO letters (campaign_id, count, note, created_at) VALUES (?, 7, 'B-only letters', ?)", f.campB, now)
+	pet := func(campaign int64, slug string) int64 {
+		id := exec("INSERT INTO petitions (campaign_id, slug, goal, created_at, updated_at) VALUES (?, ?, 100, ?, ?)", campaign, slug, now, now)
+		must("INSERT INTO petition_translations (petition_id, locale, title, text) VALUES (?, 'en', ?, 'Sign it')", id, "Petition "+slug)
+		return id
+	}
+	f.petASlug, f.petBSlug = "petition-of-a", "petition-of-b"
+	f.petA, f.petB = pet(f.campA, f.petASlug), pet(f.campB, f.petBSlug)
+
+	actA, actB := e.publishedCamp("camp-of-a", 10), e.publishedCamp("camp-of-b", 10)
+	f.actA, f.actB, f.actBSlug = actA.ID, actB.ID, actB.Slug
+	must("INSERT INTO activity_partners (activity_id, partner_id) VALUES (?, ?)", f.actA, f.a)
+	must("INSERT INTO activity_partners (activity_id, partner_id) VALUES (?, ?)", f.actB, f.b)
+	anon := e.client()
+	anon.get("/activities/camp-of-a/register")
+	for slug, who := range map[string]string{"camp-of-a": "hidden.participant.a", "camp-of-b": "hidden.participant.b"} {
+		vals := registrationForm(who+"@example.org", "rural")
+		vals.Set("given_name", "Zolzaya"+strings.ReplaceAll(who, ".", ""))
+		vals.Set("disability", "yes")
+		if res := anon.submitRegistration(slug, vals); res.StatusCode != http.StatusOK {
+			t.Fatalf("register at %s: %d", slug, res.StatusCode)
+		}
+	}
+	f.regB = e.registrations(f.actB)[0].ID
+
+	if _, err := auth.NewStore(e.db).CreateUser(context.Background(), 0, auth.NewUser{Email: "member@org-a.example",
+		DisplayName: "Member A", Password: testPassword, Role: access.Partner, PartnerID: f.a}); err != nil {
+		t.Fatal(err)
+	}
+	f.member = e.client()
+	f.member.login("member@org-a.example")
+	f.member.get("/account") // a page, for the CSRF cookie
+	f.token = e.token("member@org-a.example")
+	f.secrets = []string{"Org B Hidden", "b-secret@org-b.example", "Campaign B Hidden", "B-only planning note",
+		"B-only checklist item", "B-only letters", "staff-only note", "Zolzaya", "hidden.participant",
+		"Petition " + f.petBSlug}
+	return f
+}
+
+// bodies are plausible bodies of the routes that take one, so that a refusal
+// comes from the scope, not from a body that could never pass.
+var scopeBodies = map[string]string{
+	"PATCH /api/v1/partners/:id":                     `{"website": "https://example.org"}`,
+	"PUT /api/v1/partners/:id/partnership":           `{"status": "strengthened"}`,
+	"PATCH /api/v1/campaigns/:id":                    `{"summary": {"en": "changed"}}`,
+	"PUT /api/v1/campaigns/:id/partners/:partner_id": `{"stages": ["planning"]}`,
+	"POST /api/v1/campaigns/:id/notes":               `{"stage": "planning", "text": "A writes here"}`,
+	"POST /api/v1/campaigns/:id/checklist":           `{"stage": "planning", "text": "A adds"}`,
+	"POST /api/v1/campaigns/:id/checklist/:item_id":  `{"done": true}`,
+	"POST /api/v1/campaigns/:id/letters":             `{"count": 3}`,
+	"PATCH /api/v1/petitions/:id":                    `{"goal": 5}`,
+	"PATCH /api/v1/activities/:id":                   `{"capacity": 12}`,
+	"POST /api/v1/registrations/:id/attendance":      `{"attended": true}`,
+	"POST /api/v1/activities/:id/registrations":      `{}`,
+	"POST /api/v1/petitions/:slug/signatures":        `{}`,
+}
+
+var routeParam = regexp.MustCompile(`:[a-z_]+`)
+
+// fill puts B's objects into a route's parameters; ok is false for a route
+// without parameters or whose parameters name nothing of B's.
+func (f *scopeFixture) fill(path string) (string, bool) {
+	if !strings.Contains(path, ":") {
+		return path, false
+	}
+	ok := true
+	out := routeParam.ReplaceAllStringFunc(path, func(p string) string {
+		id := func(v int64) string { return strconv.FormatInt(v, 10) }
+		switch {
+		case p == ":partner_id":
+			return id(f.b)
+		case p == ":item_id":
+			return id(f.itemB)
+		case p == ":slug" && strings.HasPrefix(path, "/activities/"):
+			return f.actBSlug
+		case p == ":slug":
+			return f.petBSlug
+		case strings.Contains(path, "/partners/"):
+			return id(f.b)
+		case strings.Contains(path, "/campaigns/"):
+			return id(f.campB)
+		case strings.Contains(path, "/petitions/"):
+			return id(f.petB)
+		case strings.Contains(path, "/activities/"):
+			return id(f.actB)
+		case strings.Contains(path, "/registrations/"):
+			return id(f.regB)
+		}
+		ok = false
+		return p
+	})
+	return out, ok
+}
+
+// TestPartnerScopeOnEveryRoute walks every route of the portal as partner
+// A's member, with B's objects in the path: where A's role holds the route's
+// permission the answer is a 404, as for an object that does not exist;
+// elsewhere it is the 403 that every id gets alike. Public pages answer,
+// but no answer carries B's organisation, campaigns, notes or letters, nor
+// anyone's name, email or sensitive attribute; and nothing is written.
+func TestPartnerScopeOnEveryRoute(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := newScopeFixture(t, e)
+		grants := []access.Grant{{Role: access.Partner, Scope: access.PartnerScope(f.a)}}
+		before := scopeCounts(t, e)
+		walked := 0
+		for route, perm := range e.srv.Permissions() {
+			method, path, _ := strings.Cut(route, " ")
+			filled, ok := f.fill(path)
+			if !ok || strings.HasPrefix(path, "/static/") {
+				continue
+			}
+			walked++
+			var res *response
+			if strings.HasPrefix(path, "/api/") {
+				body := scopeBodies[route]
+				if body == "" && method != http.MethodGet {
+					body = "{}"
+				}
+				res = f.member.api(method, filled, f.token, body)
+			} else if method == http.MethodGet {
+				res = f.member.get(filled)
+			} else {
+				res = f.member.postForm(filled, url.Values{"stage": {"planning"}, "text": {"A writes here"}, "done": {"yes"}})
+			}
+			switch {
+			case perm == access.Public:
+				// Public pages and forms of B's objects are public; only the leaks below matter.
+			case e.srv.access.Allowed(grants, perm):
+				if res.StatusCode != http.StatusNotFound {
+					t.Errorf("%s %s as partner A: %d, want 404", method, filled, res.StatusCode)
+				}
+			default:
+				if res.StatusCode != http.StatusForbidden {
+					t.Errorf("%s %s as partner A: %d, want 403", method, filled, res.StatusCode)
+				}
+			}
+			for _, s := range f.secrets {
+				if strings.Contains(res.Body, s) {
+					t.Errorf("%s %s as partner A shows %q", method, filled, s)
+				}
+			}
+		}
+		if walked < 10 {
+			t.Fatalf("only %d routes with parameters walked", walked)
+		}
+		if after := scopeCounts(t, e); after != before {
+			t.Fatalf("partner A's requests changed the data: %v, then %v", before, after)
+		}
+	})
+}
+
+// scopeCounts is a fingerprint of what partner A's requests could change.
+func scopeCounts(t *testing.T, e *env) string {
+	t.Helper()
+	var parts []string
+	for _, q := range []string{
+		"SELECT COUNT(*) FROM campaign_notes", "SELECT COUNT(*) FROM campaign_checklist WHERE done_at IS NOT NULL",
+		"SELECT COUNT(*) FROM campaign_checklist", "SELECT COUNT(*) FROM letters", "SELECT COUNT(*) FROM campaign_partners",
+		"SELECT COUNT(*) FROM partnership_changes", "SELECT COUNT(*) FROM registrations WHERE status = 'cancelled'",
+		"SELECT COUNT(*) FROM registrations WHERE attended IS NOT NULL", "SELECT COUNT(*) FROM signatures",
+		"SELECT COALESCE(SUM(goal), 0) FROM petitions", "SELECT COUNT(*) FROM partners WHERE website <> ''",
+		"SELECT COALESCE(SUM(capacity), 0) FROM activities", "SELECT COUNT(*) FROM campaign_translations WHERE summary <> ''",
+	} {
+		var n int64
+		if err := e.db.Raw(q).Scan(&n).Error; err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		parts = append(parts, strconv.FormatInt(n, 10))
+	}
+	return strings.Join(parts, " ")
+}
