@@ -67,20 +67,6 @@ func TestWriteICSParsesBack(t *testing.T) {
 	}
 }
 
-func TestSlugify(t *testing.T) {
-	for in, want := range map[string]string{
-		"Summer camp 2027":              "summer-camp-2027",
-		"Зуны зуслан":                   "zuny-zuslan",
-		"Atelier « bien-être » !":       "atelier-bien-etre",
-		"  --  ":                        "",
-		"Hak asasi manusia & kaum muda": "hak-asasi-manusia-kaum-muda",
-	} {
-		if got := Slugify(in); got != want {
-			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestAgeAllowedAndWindow(t *testing.T) {
 	start := time.Date(2027, 7, 1, 9, 0, 0, 0, time.UTC)
 	lo, hi := 16, 30

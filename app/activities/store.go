@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/regions"
+	"github.com/gotong/gotong/app/slug"
 	"gorm.io/gorm"
 )
 
@@ -83,8 +83,6 @@ type Store struct {
 func NewStore(db *gorm.DB, onCapacity CapacityHook) *Store {
 	return &Store{db: db, onCapacity: onCapacity}
 }
-
-var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
 func oneOf(v string, allowed []string) bool {
 	for _, a := range allowed {
@@ -204,7 +202,7 @@ func apply(a *Activity, in Input, f apperr.Fields) {
 
 // validate checks a whole activity.
 func validate(a *Activity, f apperr.Fields) {
-	if a.Slug != "" && (len(a.Slug) > 80 || !slugPattern.MatchString(a.Slug)) {
+	if a.Slug != "" && !slug.Valid(a.Slug) {
 		f.Add("slug", "error_slug")
 	}
 	if !oneOf(a.Kind, Kinds) {
@@ -329,11 +327,11 @@ func (s *Store) Create(ctx context.Context, actorID int64, in Input) (*Activity,
 	}
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if a.Slug == "" {
-			slug, err := uniqueSlug(tx, Slugify(a.TextIn("en", "en").Title))
+			made, err := uniqueSlug(tx, slug.Make(a.TextIn("en", "en").Title))
 			if err != nil {
 				return err
 			}
-			a.Slug = slug
+			a.Slug = made
 		}
 		if err := tx.Create(a).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -353,16 +351,16 @@ func uniqueSlug(tx *gorm.DB, base string) (string, error) {
 	if base == "" {
 		base = "activity"
 	}
-	slug := base
+	candidate := base
 	for i := 2; ; i++ {
 		var n int64
-		if err := tx.Model(&Activity{}).Where("slug = ?", slug).Count(&n).Error; err != nil {
+		if err := tx.Model(&Activity{}).Where("slug = ?", candidate).Count(&n).Error; err != nil {
 			return "", err
 		}
 		if n == 0 {
-			return slug, nil
+			return candidate, nil
 		}
-		slug = fmt.Sprintf("%s-%d", base, i)
+		candidate = fmt.Sprintf("%s-%d", base, i)
 	}
 }
 
@@ -529,43 +527,4 @@ func (s *Store) SetStatus(ctx context.Context, actorID, id int64, status string)
 	})
 	s.changed(id, err)
 	return out, err
-}
-
-// Slugify makes a URL slug from a title, transliterating Cyrillic.
-func Slugify(title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		var s string
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			s = string(r)
-		default:
-			s = translit[r]
-		}
-		if s == "" {
-			if b.Len() > 0 {
-				dash = true
-			}
-			continue
-		}
-		if dash {
-			b.WriteByte('-')
-			dash = false
-		}
-		b.WriteString(s)
-		if b.Len() >= 60 {
-			break
-		}
-	}
-	return strings.Trim(b.String(), "-")
-}
-
-var translit = map[rune]string{
-	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "yo", 'ж': "j", 'з': "z", 'и': "i",
-	'й': "i", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'ө': "u", 'п': "p", 'р': "r", 'с': "s",
-	'т': "t", 'у': "u", 'ү': "u", 'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "sh",
-	'ъ': "", 'ы': "y", 'ь': "", 'э': "e", 'ю': "yu", 'я': "ya",
-	'à': "a", 'â': "a", 'ç': "c", 'é': "e", 'è': "e", 'ê': "e", 'ë': "e", 'î': "i", 'ï': "i",
-	'ô': "o", 'ù': "u", 'û': "u", 'ü': "u", 'ÿ': "y", 'œ': "oe", 'æ': "ae",
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/migrations"
@@ -64,8 +65,11 @@ var models = map[string]any{
 	// -
 
 	// Petitions and tags.
-	"tags":        &people.Tag{},
-	"person_tags": &people.PersonTag{},
+	"tags":                  &people.Tag{},
+	"person_tags":           &people.PersonTag{},
+	"petitions":             &petitions.Petition{},
+	"petition_translations": &petitions.Translation{},
+	"signatures":            &petitions.Signature{},
 }
 
 func tables(t *testing.T, db *gorm.DB) []string {

@@ -30,7 +30,8 @@ const (
 )
 
 // ConsentVersion names the consent text a person agreed to; it changes
-// whenever the text (consent_text in locales/) changes.
+// whenever the texts (consent_text and petition_consent_text in locales/)
+// change.
 const ConsentVersion = "2026-11"
 
 // Person is someone Gotong serves.
@@ -92,38 +93,55 @@ type Declared struct {
 // MinBirthYear is the earliest plausible birth year.
 const MinBirthYear = 1900
 
+// Contact is what a short public form, a petition's, says about a person:
+// a name and an email, the region if they wish, and the page's language.
+type Contact struct {
+	GivenName  string
+	FamilyName string
+	Email      string
+	Region     string
+	Locale     string
+}
+
+// Validate checks a contact and normalises it in place.
+func (c *Contact) Validate(f apperr.Fields) {
+	c.GivenName = strings.TrimSpace(c.GivenName)
+	c.FamilyName = strings.TrimSpace(c.FamilyName)
+	c.Email = mailaddr.Normalize(c.Email)
+	c.Region = strings.TrimSpace(c.Region)
+	switch {
+	case c.GivenName == "":
+		f.Add("given_name", "error_required")
+	case utf8.RuneCountInString(c.GivenName) > 100:
+		f.Add("given_name", "error_too_long", "Max", 100)
+	}
+	if utf8.RuneCountInString(c.FamilyName) > 100 {
+		f.Add("family_name", "error_too_long", "Max", 100)
+	}
+	if c.Email == "" {
+		f.Add("email", "error_required")
+	} else if !mailaddr.Valid(c.Email) {
+		f.Add("email", "error_email_invalid")
+	}
+	if c.Region != "" && !regions.Valid(c.Region) {
+		f.Add("region", "error_region_unknown")
+	}
+	if c.Locale != "" && !i18n.IsSupported(c.Locale) {
+		c.Locale = ""
+	}
+}
+
 // Validate checks a declaration and normalises it in place; now gives the
 // current year for the birth-year check.
 func (d *Declared) Validate(f apperr.Fields, now time.Time) {
-	d.GivenName = strings.TrimSpace(d.GivenName)
-	d.FamilyName = strings.TrimSpace(d.FamilyName)
-	d.Email = mailaddr.Normalize(d.Email)
-	d.Region = strings.TrimSpace(d.Region)
-	switch {
-	case d.GivenName == "":
-		f.Add("given_name", "error_required")
-	case utf8.RuneCountInString(d.GivenName) > 100:
-		f.Add("given_name", "error_too_long", "Max", 100)
-	}
-	if utf8.RuneCountInString(d.FamilyName) > 100 {
-		f.Add("family_name", "error_too_long", "Max", 100)
-	}
-	if d.Email == "" {
-		f.Add("email", "error_required")
-	} else if !mailaddr.Valid(d.Email) {
-		f.Add("email", "error_email_invalid")
-	}
+	c := d.contact()
+	c.Validate(f)
+	d.GivenName, d.FamilyName, d.Email, d.Region, d.Locale = c.GivenName, c.FamilyName, c.Email, c.Region, c.Locale
 	if d.BirthYear < MinBirthYear || d.BirthYear > now.Year() {
 		f.Add("birth_year", "error_birth_year", "Min", MinBirthYear, "Max", now.Year())
 	}
-	if d.Region != "" && !regions.Valid(d.Region) {
-		f.Add("region", "error_region_unknown")
-	}
 	if d.Locality != Urban && d.Locality != Rural {
 		f.Add("locality", "error_locality")
-	}
-	if d.Locale != "" && !i18n.IsSupported(d.Locale) {
-		d.Locale = ""
 	}
 	if n := d.Sensitive.AccessibilityNeeds; n != nil {
 		*n = strings.TrimSpace(*n)
@@ -134,6 +152,18 @@ func (d *Declared) Validate(f apperr.Fields, now time.Time) {
 			d.Sensitive.AccessibilityNeeds = nil
 		}
 	}
+}
+
+// contact is the part of a declaration that a contact holds too.
+func (d *Declared) contact() Contact {
+	return Contact{GivenName: d.GivenName, FamilyName: d.FamilyName, Email: d.Email, Region: d.Region, Locale: d.Locale}
+}
+
+// person is the record of someone new, as a contact made it at now.
+func (c Contact) person(source string, now time.Time) Person {
+	email := c.Email
+	return Person{GivenName: c.GivenName, FamilyName: c.FamilyName, Email: &email, Region: c.Region, Locale: c.Locale,
+		ConsentVersion: ConsentVersion, ConsentAt: &now, Source: source, CreatedAt: now, UpdatedAt: now}
 }
 
 // Store reads and writes people.
@@ -154,17 +184,52 @@ func (s *Store) Sealer() *Sealer { return s.sealer }
 // address; what the form declared travels with the registration instead.
 // Declarations must be validated (emails normalised); the first of two with
 // one email wins.
+func (s *Store) FindOrCreate(tx *gorm.DB, decls []Declared, source string, now time.Time) (map[string]*Person, error) {
+	news := make([]newcomer, len(decls))
+	for i, d := range decls {
+		p := d.contact().person(source, now)
+		year := d.BirthYear
+		p.BirthYear, p.Locality = &year, d.Locality
+		news[i] = newcomer{person: p, sensitive: d.Sensitive}
+	}
+	return s.findOrCreate(tx, news, now)
+}
+
+// FindOrCreateContact returns the person with the contact's email, creating
+// them from the contact when new; as with FindOrCreate, a known person's
+// record is left as it is. The contact must be validated.
+func (s *Store) FindOrCreateContact(tx *gorm.DB, c Contact, source string, now time.Time) (*Person, error) {
+	found, err := s.findOrCreate(tx, []newcomer{{person: c.person(source, now)}}, now)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := found[c.Email]
+	if !ok {
+		return nil, fmt.Errorf("people: %s neither found nor created", c.Email)
+	}
+	return p, nil
+}
+
+// newcomer is a person to create unless their email is known, with what
+// they declared in confidence.
+type newcomer struct {
+	person    Person
+	sensitive Sensitive
+}
+
+// findOrCreate returns the people with the newcomers' emails, by email,
+// creating those who are not known yet; the first of two with one email wins.
 //
 // Whatever the number of people, it takes at most three statements: find
 // the known, insert the new (a row another transaction inserted meanwhile
 // is skipped, not an error), read the new back by email.
-func (s *Store) FindOrCreate(tx *gorm.DB, decls []Declared, source string, now time.Time) (map[string]*Person, error) {
-	byEmail := make(map[string]*Person, len(decls))
-	emails := make([]string, 0, len(decls))
-	for _, d := range decls {
-		if _, ok := byEmail[d.Email]; !ok {
-			byEmail[d.Email] = nil
-			emails = append(emails, d.Email)
+func (s *Store) findOrCreate(tx *gorm.DB, news []newcomer, now time.Time) (map[string]*Person, error) {
+	emails := make([]string, 0, len(news))
+	seen := make(map[string]bool, len(news))
+	for _, n := range news {
+		if e := *n.person.Email; !seen[e] {
+			seen[e] = true
+			emails = append(emails, e)
 		}
 	}
 	// Sorted, so that two transactions inserting the same people take
@@ -175,19 +240,17 @@ func (s *Store) FindOrCreate(tx *gorm.DB, decls []Declared, source string, now t
 		return nil, err
 	}
 	var fresh []Person
-	declared := map[string]Declared{}
-	for _, d := range decls {
-		if _, ok := known[d.Email]; ok {
+	declared := map[string]Sensitive{}
+	for _, n := range news {
+		email := *n.person.Email
+		if _, ok := known[email]; ok {
 			continue
 		}
-		if _, ok := declared[d.Email]; ok {
+		if _, ok := declared[email]; ok {
 			continue
 		}
-		declared[d.Email] = d
-		email, year := d.Email, d.BirthYear
-		fresh = append(fresh, Person{GivenName: d.GivenName, FamilyName: d.FamilyName, Email: &email, BirthYear: &year,
-			Region: d.Region, Locality: d.Locality, Locale: d.Locale, ConsentVersion: ConsentVersion,
-			ConsentAt: &now, Source: source, CreatedAt: now, UpdatedAt: now})
+		declared[email] = n.sensitive
+		fresh = append(fresh, n.person)
 	}
 	if len(fresh) > 0 {
 		slices.SortFunc(fresh, func(a, b Person) int { return strings.Compare(*a.Email, *b.Email) })
@@ -206,7 +269,7 @@ func (s *Store) FindOrCreate(tx *gorm.DB, decls []Declared, source string, now t
 		}
 		for email, p := range created {
 			known[email] = p
-			if err := s.writeSensitive(tx, p.ID, declared[email].Sensitive, now); err != nil {
+			if err := s.writeSensitive(tx, p.ID, declared[email], now); err != nil {
 				return nil, err
 			}
 		}

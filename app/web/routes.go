@@ -72,6 +72,13 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// Petitions: public pages.
+	s.handle(app, get, "/p/:slug", access.Public, s.petitionPage)
+	s.handle(app, post, "/p/:slug", access.Public, s.petitionSign)
+	s.handle(app, get, "/manage/petitions", access.CampaignsManage, s.managePetitions)
+	s.handle(app, get, "/manage/petitions/new", access.CampaignsManage, s.petitionNew) // before :id
+	s.handle(app, post, "/manage/petitions", access.CampaignsManage, s.petitionCreate)
+	s.handle(app, get, "/manage/petitions/:id/edit", access.CampaignsManage, s.petitionEdit)
+	s.handle(app, post, "/manage/petitions/:id", access.CampaignsManage, s.petitionSave)
 
 	// -
 
@@ -108,4 +115,8 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// JSON API: petitions and signatures.
+	s.handle(app, get, "/api/v1/petitions", access.CampaignsRead, s.apiPetitions)
+	s.handle(app, post, "/api/v1/petitions", access.CampaignsManage, s.apiPetitionCreate)
+	s.handle(app, patch, "/api/v1/petitions/:id", access.CampaignsManage, s.apiPetitionUpdate)
+	s.handle(app, post, "/api/v1/petitions/:slug/signatures", access.Public, s.apiSign)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/locales"
 	"github.com/gotong/gotong/views"
@@ -55,6 +56,7 @@ type Server struct {
 	people        *people.Store
 	registrations *registration.Service
 	activities    *activities.Store
+	petitions     *petitions.Store
 
 	pagesGen      generation // moved by every write that a public page shows
 	activitiesGen generation // moved by edits of activities
@@ -100,6 +102,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.people = people.NewStore(db, sealer)
 	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL)
 	s.activities = activities.NewStore(db, s.registrations.SetCapacity)
+	s.petitions = petitions.NewStore(db, s.people)
 	s.activities.OnCancel = s.registrations.CancelAll
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }

@@ -32,7 +32,8 @@ const (
 // pageTemplates lists every page; Load fails when views/pages holds a file
 // that is not listed here, or lacks one that is.
 var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
-	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm}
+	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
+	tplPetition, tplManagePetitions, tplManagePetitionForm}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.

@@ -1,0 +1,493 @@
+package petitions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/formlimit"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/slug"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Bounds of a petition.
+const (
+	MinSlugLen    = 3
+	MaxGoal       = 100_000_000
+	MaxTitleRunes = 200
+	MaxTextRunes  = 20000
+)
+
+// Input is what creating or changing a petition may set; nil leaves a field
+// as it is. In Title and Text, a language given is set (an empty string
+// removes it) and a language left out is kept.
+type Input struct {
+	CampaignID *int64
+	Slug       *string
+	Goal       *int
+	Title      map[string]string
+	Text       map[string]string
+}
+
+// Signer is what the signing form says: who signs, and that they consent.
+type Signer struct {
+	GivenName  string
+	FamilyName string
+	Email      string
+	Region     string
+	Consent    bool
+}
+
+// Viewer is who lists petitions: staff see all of them; a partner member
+// only those of the campaigns its organisation takes part in. The zero
+// Viewer sees none.
+type Viewer struct {
+	All       bool
+	PartnerID int64
+}
+
+// Store reads and writes petitions and signatures.
+type Store struct {
+	db     *gorm.DB
+	people *people.Store
+	// Now is the clock; tests move it.
+	Now func() time.Time
+}
+
+// NewStore returns a store over db; signers become people through ps.
+func NewStore(db *gorm.DB, ps *people.Store) *Store {
+	return &Store{db: db, people: ps, Now: func() time.Time { return time.Now().UTC() }}
+}
+
+// apply merges in into p and checks the result, reporting every problem.
+func apply(p *Petition, in Input, f apperr.Fields) {
+	if in.CampaignID != nil {
+		p.CampaignID = *in.CampaignID
+	}
+	if in.Slug != nil {
+		p.Slug = strings.TrimSpace(*in.Slug)
+	}
+	if in.Goal != nil {
+		p.Goal = *in.Goal
+	}
+	for field, m := range map[string]map[string]string{"title": in.Title, "text": in.Text} {
+		for lang := range m {
+			if !i18n.IsSupported(lang) {
+				f.Add(field, "error_locale_unknown")
+			}
+		}
+	}
+	for _, lang := range i18n.Supported {
+		title, hasT := in.Title[lang]
+		text, hasX := in.Text[lang]
+		if !hasT && !hasX {
+			continue
+		}
+		i := -1
+		for j := range p.Translations {
+			if p.Translations[j].Locale == lang {
+				i = j
+			}
+		}
+		if i < 0 {
+			p.Translations = append(p.Translations, Translation{PetitionID: p.ID, Locale: lang})
+			i = len(p.Translations) - 1
+		}
+		if hasT {
+			p.Translations[i].Title = strings.TrimSpace(title)
+		}
+		if hasX {
+			p.Translations[i].Text = strings.TrimSpace(text)
+		}
+	}
+	// A language emptied of both is dropped.
+	kept := p.Translations[:0]
+	for _, t := range p.Translations {
+		if t.Title != "" || t.Text != "" {
+			kept = append(kept, t)
+		}
+	}
+	p.Translations = kept
+	validate(p, f)
+}
+
+// validate checks a whole petition, but for whether its campaign exists.
+func validate(p *Petition, f apperr.Fields) {
+	if p.CampaignID <= 0 {
+		f.Add("campaign_id", "error_required")
+	}
+	switch {
+	case p.Slug == "":
+		f.Add("slug", "error_required")
+	case len(p.Slug) < MinSlugLen || !slug.Valid(p.Slug):
+		f.Add("slug", "error_petition_slug", "Min", MinSlugLen, "Max", slug.MaxLen)
+	}
+	if p.Goal < 1 || p.Goal > MaxGoal {
+		f.Add("goal", "error_petition_goal", "Max", MaxGoal)
+	}
+	// Each language shows a title and a text together, never half a page.
+	hasTitle, hasText := false, false
+	for _, t := range p.Translations {
+		hasTitle, hasText = hasTitle || t.Title != "", hasText || t.Text != ""
+		switch {
+		case t.Title == "":
+			f.Add("title", "error_petition_half_translation")
+		case t.Text == "":
+			f.Add("text", "error_petition_half_translation")
+		}
+		if utf8.RuneCountInString(t.Title) > MaxTitleRunes {
+			f.Add("title", "error_too_long", "Max", MaxTitleRunes)
+		}
+		if utf8.RuneCountInString(t.Text) > MaxTextRunes {
+			f.Add("text", "error_too_long", "Max", MaxTextRunes)
+		}
+	}
+	if !hasTitle {
+		f.Add("title", "error_title_required")
+	}
+	if !hasText {
+		f.Add("text", "error_petition_text_required")
+	}
+}
+
+// Check validates in as a new petition would be, storing nothing and
+// without asking whether the campaign exists; a form uses it to report
+// every problem at once beside its own parsing errors.
+func Check(in Input) error {
+	f := apperr.Fields{}
+	apply(&Petition{}, in, f)
+	return f.Err()
+}
+
+// checkCampaign adds an error when the petition's campaign does not exist.
+func checkCampaign(tx *gorm.DB, p *Petition, f apperr.Fields) error {
+	if p.CampaignID <= 0 {
+		return nil
+	}
+	var n int64
+	if err := tx.Table("campaigns").Where("id = ?", p.CampaignID).Count(&n).Error; err != nil {
+		return fmt.Errorf("petitions: unable to find the campaign: %w", err)
+	}
+	if n == 0 {
+		f.Add("campaign_id", "error_petition_campaign_unknown")
+	}
+	return nil
+}
+
+// saveErr turns the refusals of the database into field errors: a slug
+// taken meanwhile, a campaign removed meanwhile.
+func saveErr(err error) error {
+	switch {
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return apperr.Fields{"slug": {ID: "error_petition_slug_taken"}}.Err()
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return apperr.Fields{"campaign_id": {ID: "error_petition_campaign_unknown"}}.Err()
+	}
+	return fmt.Errorf("petitions: unable to save: %w", err)
+}
+
+// Create validates and stores a new petition.
+func (s *Store) Create(ctx context.Context, actorID int64, in Input) (*Petition, error) {
+	p := &Petition{}
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		f := apperr.Fields{}
+		apply(p, in, f)
+		if err := checkCampaign(tx, p, f); err != nil {
+			return err
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		now := s.Now()
+		p.CreatedAt, p.UpdatedAt = now, now
+		if err := tx.Create(p).Error; err != nil {
+			return saveErr(err)
+		}
+		return audit.Record(tx, actorID, "petition.create", "petition", strconv.FormatInt(p.ID, 10), nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Update merges in into petition id and saves it.
+func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Petition, error) {
+	var out *Petition
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		p, err := get(tx, "id = ?", id)
+		if err != nil {
+			return err
+		}
+		f := apperr.Fields{}
+		apply(p, in, f)
+		if err := checkCampaign(tx, p, f); err != nil {
+			return err
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		p.UpdatedAt = s.Now()
+		if err := tx.Omit("Translations").Save(p).Error; err != nil {
+			return saveErr(err)
+		}
+		if err := tx.Where("petition_id = ?", id).Delete(&Translation{}).Error; err != nil {
+			return fmt.Errorf("petitions: unable to save texts: %w", err)
+		}
+		if len(p.Translations) > 0 {
+			if err := tx.Create(&p.Translations).Error; err != nil {
+				return fmt.Errorf("petitions: unable to save texts: %w", err)
+			}
+		}
+		if p.Signatures, err = count(tx, id); err != nil {
+			return err
+		}
+		out = p
+		return audit.Record(tx, actorID, "petition.update", "petition", strconv.FormatInt(id, 10), nil)
+	})
+	return out, err
+}
+
+func get(db *gorm.DB, query string, arg any) (*Petition, error) {
+	var p Petition
+	err := db.Preload("Translations").Where(query, arg).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("petitions: unable to fetch: %w", err)
+	}
+	return &p, nil
+}
+
+// getCounted is get with the petition's count of signatures.
+func getCounted(db *gorm.DB, query string, arg any) (*Petition, error) {
+	p, err := get(db, query, arg)
+	if err != nil {
+		return nil, err
+	}
+	if p.Signatures, err = count(db, p.ID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Get returns one petition with its texts and count.
+func (s *Store) Get(ctx context.Context, id int64) (*Petition, error) {
+	return getCounted(s.db.WithContext(ctx), "id = ?", id)
+}
+
+// GetBySlug returns one petition by slug with its texts and count.
+func (s *Store) GetBySlug(ctx context.Context, slug string) (*Petition, error) {
+	return getCounted(s.db.WithContext(ctx), "slug = ?", slug)
+}
+
+// List returns the petitions v may see, newest first, with their counts.
+func (s *Store) List(ctx context.Context, v Viewer) ([]Petition, error) {
+	q := s.db.WithContext(ctx)
+	if !v.All {
+		q = q.Where("campaign_id IN (SELECT campaign_id FROM campaign_partners WHERE partner_id = ?)", v.PartnerID)
+	}
+	return s.list(ctx, q)
+}
+
+// ForCampaign returns a campaign's petitions, newest first, with their counts.
+func (s *Store) ForCampaign(ctx context.Context, campaignID int64) ([]Petition, error) {
+	return s.list(ctx, s.db.WithContext(ctx).Where("campaign_id = ?", campaignID))
+}
+
+func (s *Store) list(ctx context.Context, q *gorm.DB) ([]Petition, error) {
+	var out []Petition
+	if err := q.Preload("Translations").Order("id DESC").Limit(500).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("petitions: unable to list: %w", err)
+	}
+	ids := make([]int64, len(out))
+	for i := range out {
+		ids[i] = out[i].ID
+	}
+	counts, err := s.Counts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Signatures = counts[out[i].ID]
+	}
+	return out, nil
+}
+
+// count is the number of signatures of one petition, read from the index
+// on signatures (petition_id, …).
+func count(db *gorm.DB, petitionID int64) (int, error) {
+	var n int64
+	if err := db.Model(&Signature{}).Where("petition_id = ?", petitionID).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("petitions: unable to count signatures: %w", err)
+	}
+	return int(n), nil
+}
+
+// Counts returns the number of signatures of each of the petitions, in one
+// query over the index on signatures (petition_id, …); a petition without
+// signatures is absent, which reads as 0.
+func (s *Store) Counts(ctx context.Context, petitionIDs []int64) (map[int64]int, error) {
+	out := make(map[int64]int, len(petitionIDs))
+	if len(petitionIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		PetitionID int64
+		N          int
+	}
+	if err := s.db.WithContext(ctx).Model(&Signature{}).Select("petition_id, COUNT(*) AS n").
+		Where("petition_id IN ?", petitionIDs).Group("petition_id").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("petitions: unable to count signatures: %w", err)
+	}
+	for _, r := range rows {
+		out[r.PetitionID] = r.N
+	}
+	return out, nil
+}
+
+// Sign records the signature of the petition with slug by the person of
+// the form, found by email or created, and tags them with the campaign's
+// themes; it returns the petition's new count. locale is the language the
+// form was shown in.
+//
+// All of it is one transaction, which first counts the try against the
+// email's limit of public forms: over the limit, only the count is written
+// (429). A person who signed already is refused (409) and the count stays;
+// two tries at once with one email give one signature, since the second
+// waits for the first at its email's limit counter, or at the signature's
+// unique index.
+func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale string) (int, error) {
+	// An unknown petition is a 404 whatever the form says.
+	var p Petition
+	err := s.db.WithContext(ctx).Select("id", "campaign_id").Where("slug = ?", petitionSlug).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, apperr.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("petitions: unable to fetch: %w", err)
+	}
+	c := people.Contact{GivenName: in.GivenName, FamilyName: in.FamilyName, Email: in.Email, Region: in.Region, Locale: locale}
+	f := apperr.Fields{}
+	c.Validate(f)
+	if !in.Consent {
+		f.Add("consent", "error_petition_consent_required")
+	}
+	if err := f.Err(); err != nil {
+		return 0, err
+	}
+	now := s.Now()
+	var n int
+	var refused error
+	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		key := formlimit.Key(c.Email)
+		totals, err := formlimit.Count(tx, map[string]int{key: 1}, now)
+		if err != nil {
+			return err
+		}
+		if totals[key] > formlimit.PerEmail {
+			// The try counts; nothing else is written.
+			refused = apperr.New(apperr.TooMany, "error_too_many_requests")
+			return nil
+		}
+		person, err := s.people.FindOrCreateContact(tx, c, "petition", now)
+		if err != nil {
+			return err
+		}
+		sig := Signature{PetitionID: p.ID, PersonID: &person.ID, Region: c.Region,
+			ConsentVersion: people.ConsentVersion, SignedAt: now}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sig)
+		if res.Error != nil {
+			return fmt.Errorf("petitions: unable to sign: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			// Signed before: the person was known, so nothing else was written.
+			refused = apperr.New(apperr.Conflict, "error_petition_already_signed")
+			return nil
+		}
+		themes, err := campaignTags(tx, p.CampaignID)
+		if err != nil {
+			return err
+		}
+		if err := people.TagPeople(tx, []int64{person.ID}, themes); err != nil {
+			return err
+		}
+		n, err = count(tx, p.ID)
+		return err
+	})
+	if err == nil {
+		err = refused
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// campaignTags are the ids of a campaign's themes.
+func campaignTags(tx *gorm.DB, campaignID int64) ([]int64, error) {
+	var ids []int64
+	if err := tx.Table("campaign_tags").Where("campaign_id = ?", campaignID).Order("tag_id").
+		Pluck("tag_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("petitions: unable to read the campaign's themes: %w", err)
+	}
+	return ids, nil
+}
+
+// Campaign is a campaign as petitions name it: its id and its title in a
+// language.
+type Campaign struct {
+	ID    int64
+	Title string
+}
+
+// Campaigns returns every campaign with its title in lang, else in def,
+// else in the first language that has one, newest first.
+func (s *Store) Campaigns(ctx context.Context, lang, def string) ([]Campaign, error) {
+	var rows []struct {
+		ID     int64
+		Locale *string
+		Title  *string
+	}
+	err := s.db.WithContext(ctx).Table("campaigns").
+		Select("campaigns.id, campaign_translations.locale, campaign_translations.title").
+		Joins("LEFT JOIN campaign_translations ON campaign_translations.campaign_id = campaigns.id AND campaign_translations.title <> ''").
+		Order("campaigns.id DESC, campaign_translations.locale").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("petitions: unable to list campaigns: %w", err)
+	}
+	var out []Campaign
+	rank := map[int64]int{} // how well the title found so far fits: 0 best
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].ID != r.ID {
+			out = append(out, Campaign{ID: r.ID})
+			rank[r.ID] = 4
+		}
+		if r.Title == nil {
+			continue
+		}
+		fit := 2
+		switch *r.Locale {
+		case lang:
+			fit = 0
+		case def:
+			fit = 1
+		}
+		if fit < rank[r.ID] {
+			rank[r.ID] = fit
+			out[len(out)-1].Title = *r.Title
+		}
+	}
+	return out, nil
+}

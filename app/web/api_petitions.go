@@ -1,0 +1,154 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/petitions"
+)
+
+// apiPetition is a Petition as API.md shows it.
+type apiPetition struct {
+	ID         int64             `json:"id"`
+	CampaignID int64             `json:"campaign_id"`
+	Slug       string            `json:"slug"`
+	Title      map[string]string `json:"title"`
+	Text       map[string]string `json:"text"`
+	Goal       int               `json:"goal"`
+	Signatures int               `json:"signatures"`
+}
+
+func toAPIPetition(p *petitions.Petition) apiPetition {
+	out := apiPetition{ID: p.ID, CampaignID: p.CampaignID, Slug: p.Slug, Goal: p.Goal, Signatures: p.Signatures,
+		Title: map[string]string{}, Text: map[string]string{}}
+	for _, t := range p.Translations {
+		if t.Title != "" {
+			out.Title[t.Locale] = t.Title
+		}
+		if t.Text != "" {
+			out.Text[t.Locale] = t.Text
+		}
+	}
+	return out
+}
+
+// petitionBody is a Petition as a client sends it; pointers tell a field
+// left out (kept as it is) from one given. The id may only be repeated as
+// it is, so that a body read from the API can be sent back.
+type petitionBody struct {
+	ID         *int64            `json:"id"`
+	CampaignID *int64            `json:"campaign_id"`
+	Slug       *string           `json:"slug"`
+	Title      map[string]string `json:"title"`
+	Text       map[string]string `json:"text"`
+	Goal       *int              `json:"goal"`
+	// Signatures is a count, not a setting: a body read back from the API
+	// may carry it, and it changes nothing.
+	Signatures *int `json:"signatures"`
+}
+
+func (b *petitionBody) input(id int64) (petitions.Input, error) {
+	if b.ID != nil && *b.ID != id {
+		return petitions.Input{}, apperr.Fields{"id": {ID: "error_read_only"}}.Err()
+	}
+	return petitions.Input{CampaignID: b.CampaignID, Slug: b.Slug, Goal: b.Goal, Title: b.Title, Text: b.Text}, nil
+}
+
+// petitionViewer is who asks for petitions: a user holding the campaigns
+// across the section (staff) sees them all; a partner member those of the
+// campaigns its organisation takes part in; anyone else none.
+func (s *Server) petitionViewer(c *fiber.Ctx) petitions.Viewer {
+	u := currentUser(c)
+	if u == nil {
+		return petitions.Viewer{}
+	}
+	for _, g := range u.Grants() {
+		if g.Scope == access.AllScope && s.access.Allowed([]access.Grant{g}, access.CampaignsRead) {
+			return petitions.Viewer{All: true}
+		}
+	}
+	if u.PartnerID != nil {
+		return petitions.Viewer{PartnerID: *u.PartnerID}
+	}
+	return petitions.Viewer{}
+}
+
+// apiPetitions lists the petitions the caller may see, with their counts.
+func (s *Server) apiPetitions(c *fiber.Ctx) error {
+	f := apperr.Fields{}
+	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) {
+		if key := string(k); key != "lang" {
+			f.Add(key, "error_filter_unknown")
+		}
+	})
+	if err := f.Err(); err != nil {
+		return err
+	}
+	list, err := s.petitions.List(c.UserContext(), s.petitionViewer(c))
+	if err != nil {
+		return err
+	}
+	return sendItems(c, list, toAPIPetition)
+}
+
+// apiPetitionCreate stores a new petition.
+func (s *Server) apiPetitionCreate(c *fiber.Ctx) error {
+	var body petitionBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	in, err := body.input(0)
+	if err != nil {
+		return err
+	}
+	p, err := s.petitions.Create(c.UserContext(), actorID(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toAPIPetition(p))
+}
+
+// apiPetitionUpdate changes the fields given.
+func (s *Server) apiPetitionUpdate(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var body petitionBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	in, err := body.input(id)
+	if err != nil {
+		return err
+	}
+	p, err := s.petitions.Update(c.UserContext(), actorID(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIPetition(p))
+}
+
+// signatureBody is the signing form as JSON.
+type signatureBody struct {
+	GivenName  string `json:"given_name"`
+	FamilyName string `json:"family_name"`
+	Email      string `json:"email"`
+	Region     string `json:"region"`
+	Consent    bool   `json:"consent"`
+}
+
+// apiSign signs a petition; anyone may, as with the public form. It
+// answers the petition's new count.
+func (s *Server) apiSign(c *fiber.Ctx) error {
+	var body signatureBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	n, err := s.petitions.Sign(c.UserContext(), c.Params("slug"), petitions.Signer{GivenName: body.GivenName,
+		FamilyName: body.FamilyName, Email: body.Email, Region: body.Region, Consent: body.Consent}, s.localizer(c).Lang)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"signatures": n})
+}
