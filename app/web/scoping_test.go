@@ -28,7 +28,8 @@ type scopeFixture struct {
 	regB               int64 // the registration of B's participant
 	member             *client
 	token              string
-	secrets            []string // what partner A must never read
+	secrets            []string // what partner A must never read off a page that is not public
+	personal           []string // what nobody may read off any page: participants' names and emails
 }
 
 func newScopeFixture(t *testing.T, e *env) *scopeFixture {
@@ -100,8 +101,8 @@ func newScopeFixture(t *testing.T, e *env) *scopeFixture {
 	f.member.get("/account") // a page, for the CSRF cookie
 	f.token = e.token("member@org-a.example")
 	f.secrets = []string{"Org B Hidden", "b-secret@org-b.example", "Campaign B Hidden", "B-only planning note",
-		"B-only checklist item", "B-only letters", "staff-only note", "Zolzaya", "hidden.participant",
-		"Petition " + f.petBSlug}
+		"B-only checklist item", "B-only letters", "staff-only note", "Petition " + f.petBSlug}
+	f.personal = []string{"Zolzaya", "hidden.participant"}
 	return f
 }
 
@@ -175,7 +176,16 @@ func TestPartnerScopeOnEveryRoute(t *testing.T) {
 		for route, perm := range e.srv.Permissions() {
 			method, path, _ := strings.Cut(route, " ")
 			filled, ok := f.fill(path)
-			if !ok || strings.HasPrefix(path, "/static/") {
+			if strings.HasPrefix(path, "/static/") || (!ok && method != http.MethodGet) {
+				continue
+			}
+			if !ok { // a list or a page of one's own: it answers, without B's
+				walked++
+				res := f.member.api(method, path, f.token, "")
+				if !strings.HasPrefix(path, "/api/") {
+					res = f.member.get(path)
+				}
+				f.checkLeaks(t, perm, method+" "+path, res)
 				continue
 			}
 			walked++
@@ -203,11 +213,7 @@ func TestPartnerScopeOnEveryRoute(t *testing.T) {
 					t.Errorf("%s %s as partner A: %d, want 403", method, filled, res.StatusCode)
 				}
 			}
-			for _, s := range f.secrets {
-				if strings.Contains(res.Body, s) {
-					t.Errorf("%s %s as partner A shows %q", method, filled, s)
-				}
-			}
+			f.checkLeaks(t, perm, method+" "+filled, res)
 		}
 		if walked < 10 {
 			t.Fatalf("only %d routes with parameters walked", walked)
@@ -216,6 +222,20 @@ func TestPartnerScopeOnEveryRoute(t *testing.T) {
 			t.Fatalf("partner A's requests changed the data: %v, then %v", before, after)
 		}
 	})
+}
+
+// checkLeaks fails t when res shows partner A what it must not read.
+func (f *scopeFixture) checkLeaks(t *testing.T, perm access.Permission, req string, res *response) {
+	t.Helper()
+	leaks := f.personal
+	if perm != access.Public {
+		leaks = append(leaks, f.secrets...)
+	}
+	for _, s := range leaks {
+		if strings.Contains(res.Body, s) {
+			t.Errorf("%s as partner A shows %q", req, s)
+		}
+	}
 }
 
 // scopeCounts is a fingerprint of what partner A's requests could change.
