@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/outbox"
@@ -61,6 +62,13 @@ var models = map[string]any{
 	// -
 
 	// Campaigns.
+	"campaigns":             &campaigns.Campaign{},
+	"campaign_translations": &campaigns.Translation{},
+	"campaign_tags":         &campaigns.CampaignTag{},
+	"campaign_partners":     &campaigns.PartnerStage{},
+	"campaign_notes":        &campaigns.Note{},
+	"campaign_checklist":    &campaigns.ChecklistItem{},
+	"letters":               &campaigns.Letter{},
 
 	// -
 

@@ -68,6 +68,23 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// Campaigns: staff pages and reports.
+	s.handle(app, get, "/manage/campaigns", access.CampaignsManage, s.manageCampaigns)
+	s.handle(app, get, "/manage/campaigns/new", access.CampaignsManage, s.campaignNew) // before :id
+	s.handle(app, post, "/manage/campaigns", access.CampaignsManage, s.campaignCreate)
+	s.handle(app, get, "/manage/campaigns/:id", access.CampaignsManage, s.manageCampaign)
+	s.handle(app, get, "/manage/campaigns/:id/edit", access.CampaignsManage, s.campaignEdit)
+	s.handle(app, post, "/manage/campaigns/:id", access.CampaignsManage, s.campaignSave)
+	s.handle(app, post, "/manage/campaigns/:id/advance", access.CampaignsManage, s.campaignAdvance)
+	s.handle(app, post, "/manage/campaigns/:id/partners", access.CampaignsManage, s.campaignInvolve)
+	s.handle(app, post, "/manage/campaigns/:id/notes", access.CampaignsManage, s.campaignNote(true))
+	s.handle(app, post, "/manage/campaigns/:id/checklist", access.CampaignsManage, s.campaignItemAdd)
+	s.handle(app, post, "/manage/campaigns/:id/checklist/:item_id", access.CampaignsManage, s.campaignTick(true))
+	s.handle(app, post, "/manage/campaigns/:id/letters", access.CampaignsManage, s.campaignLetterAdd)
+	s.handle(app, get, "/manage/reports/involvement", access.ReportsRead, s.involvementReport)
+	// A partner member's version of the campaign page, in its own space.
+	s.handle(app, get, "/partner/campaigns/:id", access.PartnerSpace, s.partnerCampaign)
+	s.handle(app, post, "/partner/campaigns/:id/notes", access.PartnerSpace, s.campaignNote(false))
+	s.handle(app, post, "/partner/campaigns/:id/checklist/:item_id", access.PartnerSpace, s.campaignTick(false))
 
 	// -
 
@@ -111,6 +128,20 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// JSON API: campaigns, notes, letters and reports.
+	s.handle(app, get, "/api/v1/campaigns", access.CampaignsRead, s.apiCampaigns)
+	s.handle(app, post, "/api/v1/campaigns", access.CampaignsManage, s.apiCampaignCreate)
+	s.handle(app, get, "/api/v1/campaigns/:id", access.CampaignsRead, s.apiCampaign)
+	s.handle(app, patch, "/api/v1/campaigns/:id", access.CampaignsManage, s.apiCampaignUpdate)
+	s.handle(app, post, "/api/v1/campaigns/:id/advance", access.CampaignsManage, s.apiCampaignAdvance)
+	s.handle(app, fiber.MethodPut, "/api/v1/campaigns/:id/partners/:partner_id", access.CampaignsManage, s.apiCampaignInvolvement)
+	s.handle(app, get, "/api/v1/campaigns/:id/notes", access.CampaignsRead, s.apiCampaignNotes)
+	s.handle(app, post, "/api/v1/campaigns/:id/notes", access.CampaignsContribute, s.apiCampaignNoteCreate)
+	s.handle(app, get, "/api/v1/campaigns/:id/checklist", access.CampaignsRead, s.apiCampaignChecklist)
+	s.handle(app, post, "/api/v1/campaigns/:id/checklist", access.CampaignsManage, s.apiCampaignChecklistAdd)
+	s.handle(app, post, "/api/v1/campaigns/:id/checklist/:item_id", access.CampaignsContribute, s.apiCampaignTick)
+	s.handle(app, get, "/api/v1/campaigns/:id/letters", access.CampaignsRead, s.apiCampaignLetters)
+	s.handle(app, post, "/api/v1/campaigns/:id/letters", access.CampaignsManage, s.apiCampaignLetterCreate)
+	s.handle(app, get, "/api/v1/reports/involvement", access.ReportsRead, s.apiInvolvementReport)
 
 	// -
 

@@ -18,6 +18,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
@@ -57,6 +58,7 @@ type Server struct {
 	registrations *registration.Service
 	activities    *activities.Store
 	petitions     *petitions.Store
+	campaigns     *campaigns.Store
 
 	pagesGen      generation // moved by every write that a public page shows
 	activitiesGen generation // moved by edits of activities
@@ -104,6 +106,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.activities = activities.NewStore(db, s.registrations.SetCapacity)
 	s.petitions = petitions.NewStore(db, s.people)
 	s.activities.OnCancel = s.registrations.CancelAll
+	s.campaigns = campaigns.NewStore(db, s.users)
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
 	s.activities.Changed = func(int64) { s.activitiesGen.bump(); s.pagesGen.bump() }

@@ -27,13 +27,19 @@ const (
 	tplManageActivities = "manage_activities"
 	tplManageActivity   = "manage_activity"
 	tplActivityForm     = "manage_activity_form"
+
+	tplManageCampaigns   = "manage_campaigns"
+	tplCampaignForm      = "campaign_form"
+	tplCampaign          = "campaign" // the staff's and the partner members' version
+	tplInvolvementReport = "report_involvement"
 )
 
 // pageTemplates lists every page; Load fails when views/pages holds a file
 // that is not listed here, or lacks one that is.
 var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
 	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
-	tplPetition, tplManagePetitions, tplManagePetitionForm}
+	tplPetition, tplManagePetitions, tplManagePetitionForm,
+	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.
