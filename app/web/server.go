@@ -22,6 +22,7 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/locales"
@@ -55,6 +56,7 @@ type Server struct {
 	people        *people.Store
 	registrations *registration.Service
 	activities    *activities.Store
+	partners      *partners.Store
 
 	pagesGen      generation // moved by every write that a public page shows
 	activitiesGen generation // moved by edits of activities
@@ -101,6 +103,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL)
 	s.activities = activities.NewStore(db, s.registrations.SetCapacity)
 	s.activities.OnCancel = s.registrations.CancelAll
+	s.partners = partners.NewStore(db)
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
 	s.activities.Changed = func(int64) { s.activitiesGen.bump(); s.pagesGen.bump() }

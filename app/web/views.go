@@ -27,12 +27,17 @@ const (
 	tplManageActivities = "manage_activities"
 	tplManageActivity   = "manage_activity"
 	tplActivityForm     = "manage_activity_form"
+
+	tplManagePartners = "manage_partners"
+	tplManagePartner  = "manage_partner"
+	tplPartnerForm    = "manage_partner_form"
 )
 
 // pageTemplates lists every page; Load fails when views/pages holds a file
 // that is not listed here, or lacks one that is.
 var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
-	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm}
+	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
+	tplManagePartners, tplManagePartner, tplPartnerForm}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.
