@@ -3,6 +3,7 @@
 package activities
 
 import (
+	"slices"
 	"time"
 )
 
@@ -56,6 +57,7 @@ type Activity struct {
 	Translations         []Translation `gorm:"foreignKey:ActivityID"`
 	Quotas               []QuotaRule   `gorm:"foreignKey:ActivityID"`
 	Facilitators         []Facilitator `gorm:"foreignKey:ActivityID"`
+	Partners             []CoHost      `gorm:"foreignKey:ActivityID"`
 }
 
 // FacilitatorIDs are the users who lead the activity.
@@ -64,6 +66,17 @@ func (a *Activity) FacilitatorIDs() []int64 {
 	for i, f := range a.Facilitators {
 		ids[i] = f.UserID
 	}
+	return ids
+}
+
+// PartnerIDs are the partner organisations that co-host the activity, in
+// id order.
+func (a *Activity) PartnerIDs() []int64 {
+	ids := make([]int64, len(a.Partners))
+	for i, p := range a.Partners {
+		ids[i] = p.PartnerID
+	}
+	slices.Sort(ids)
 	return ids
 }
 
@@ -98,6 +111,15 @@ type Facilitator struct {
 
 // TableName is the migrated table.
 func (Facilitator) TableName() string { return "activity_facilitators" }
+
+// CoHost links an activity to a partner organisation that co-hosts it.
+type CoHost struct {
+	ActivityID int64 `gorm:"primaryKey"`
+	PartnerID  int64 `gorm:"primaryKey"`
+}
+
+// TableName is the migrated table.
+func (CoHost) TableName() string { return "activity_partners" }
 
 // Text is one of an activity's texts in the wanted language, and whether it
 // fell back to another language because the wanted one is missing.

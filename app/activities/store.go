@@ -49,6 +49,9 @@ type Input struct {
 	// Facilitators are the users who lead the activity; the caller checks
 	// that they hold the facilitator role.
 	Facilitators *[]int64
+	// Partners are the partner organisations that co-host the activity;
+	// the store checks that they exist.
+	Partners *[]int64
 	// Unset empties optional fields that nil would leave as they are:
 	// "age_min", "age_max", "registration_opens_at", "registration_closes_at".
 	// A form sends every field, so an empty one there means "no value".
@@ -197,6 +200,16 @@ func apply(a *Activity, in Input, f apperr.Fields) {
 			}
 		}
 	}
+	if in.Partners != nil {
+		a.Partners = nil
+		seen := map[int64]bool{}
+		for _, id := range *in.Partners {
+			if !seen[id] {
+				seen[id] = true
+				a.Partners = append(a.Partners, CoHost{ActivityID: a.ID, PartnerID: id})
+			}
+		}
+	}
 	validate(a, f)
 }
 
@@ -326,6 +339,9 @@ func (s *Store) Create(ctx context.Context, actorID int64, in Input) (*Activity,
 		return nil, err
 	}
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := checkPartners(tx, a.Partners); err != nil {
+			return err
+		}
 		if a.Slug == "" {
 			made, err := uniqueSlug(tx, slug.Make(a.TextIn("en", "en").Title))
 			if err != nil {
@@ -347,6 +363,27 @@ func (s *Store) Create(ctx context.Context, actorID int64, in Input) (*Activity,
 	return a, nil
 }
 
+// checkPartners refuses, before anything is written, co-hosts that name no
+// partner organisation. (PostgreSQL's foreign key would refuse them too,
+// but as a server error, not as a field to correct.)
+func checkPartners(tx *gorm.DB, hosts []CoHost) error {
+	if len(hosts) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(hosts))
+	for i, h := range hosts {
+		ids[i] = h.PartnerID
+	}
+	var n int64
+	if err := tx.Table("partners").Where("id IN ?", ids).Count(&n).Error; err != nil {
+		return fmt.Errorf("activities: unable to check partners: %w", err)
+	}
+	if n != int64(len(ids)) {
+		return apperr.Fields{"partner_ids": {ID: "error_partner_unknown"}}.Err()
+	}
+	return nil
+}
+
 func uniqueSlug(tx *gorm.DB, base string) (string, error) {
 	if base == "" {
 		base = "activity"
@@ -366,7 +403,7 @@ func uniqueSlug(tx *gorm.DB, base string) (string, error) {
 
 func (s *Store) get(tx *gorm.DB, query string, arg any) (*Activity, error) {
 	var a Activity
-	err := WithTexts(WithRules(tx)).Preload("Facilitators").Where(query, arg).Take(&a).Error
+	err := withPeople(WithTexts(WithRules(tx))).Where(query, arg).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -381,6 +418,9 @@ func (s *Store) get(tx *gorm.DB, query string, arg any) (*Activity, error) {
 func WithRules(db *gorm.DB) *gorm.DB {
 	return db.Preload("Quotas", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
 }
+
+// withPeople preloads who leads and who co-hosts an activity.
+func withPeople(db *gorm.DB) *gorm.DB { return db.Preload("Facilitators").Preload("Partners") }
 
 // WithTexts preloads an activity's texts in every language.
 func WithTexts(db *gorm.DB) *gorm.DB { return db.Preload("Translations") }
@@ -400,11 +440,17 @@ type Filter struct {
 	Kind, Status, Region, Mode string
 	// LedBy keeps the activities the user with this id leads.
 	LedBy int64
+	// IDs, when not nil, keeps the activities with these ids.
+	IDs []int64
 }
 
-// List returns activities matching f, soonest first, with texts and rules.
+// List returns activities matching f, soonest first, with texts, rules,
+// facilitators and co-hosts.
 func (s *Store) List(ctx context.Context, f Filter) ([]Activity, error) {
-	q := WithTexts(WithRules(s.db.WithContext(ctx)))
+	if f.IDs != nil && len(f.IDs) == 0 {
+		return []Activity{}, nil
+	}
+	q := withPeople(WithTexts(WithRules(s.db.WithContext(ctx))))
 	for col, v := range map[string]string{"kind": f.Kind, "status": f.Status, "region": f.Region, "mode": f.Mode} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
@@ -412,6 +458,9 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Activity, error) {
 	}
 	if f.LedBy != 0 {
 		q = q.Where("id IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?)", f.LedBy)
+	}
+	if f.IDs != nil {
+		q = q.Where("id IN ?", f.IDs)
 	}
 	var out []Activity
 	if err := q.Order("starts_at, id").Limit(500).Find(&out).Error; err != nil {
@@ -435,7 +484,12 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 		if err := f.Err(); err != nil {
 			return err
 		}
-		if err := tx.Omit("Translations", "Quotas", "Facilitators").Save(a).Error; err != nil {
+		if in.Partners != nil {
+			if err := checkPartners(tx, a.Partners); err != nil {
+				return err
+			}
+		}
+		if err := tx.Omit("Translations", "Quotas", "Facilitators", "Partners").Save(a).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return apperr.Fields{"slug": {ID: "error_slug_taken"}}.Err()
 			}
@@ -474,6 +528,19 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 			}
 			if len(a.Facilitators) > 0 {
 				if err := tx.Create(&a.Facilitators).Error; err != nil {
+					return err
+				}
+			}
+		}
+		if in.Partners != nil {
+			if err := tx.Where("activity_id = ?", id).Delete(&CoHost{}).Error; err != nil {
+				return err
+			}
+			for i := range a.Partners {
+				a.Partners[i].ActivityID = id
+			}
+			if len(a.Partners) > 0 {
+				if err := tx.Create(&a.Partners).Error; err != nil {
 					return err
 				}
 			}

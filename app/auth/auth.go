@@ -158,6 +158,11 @@ func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser) (*User
 		scope = access.PartnerScope(n.PartnerID)
 	}
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		if u.PartnerID != nil {
+			if err := checkPartner(tx, *u.PartnerID); err != nil {
+				return err
+			}
+		}
 		if err := tx.Omit("Roles").Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return apperr.New(apperr.Conflict, "error_email_taken")
@@ -175,6 +180,32 @@ func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser) (*User
 		return nil, err
 	}
 	return u, nil
+}
+
+// checkPartner refuses an organisation that does not exist. PostgreSQL's
+// foreign key on users.partner_id would refuse it too, as a server error;
+// SQLite has no such key (it cannot add one to an existing table).
+func checkPartner(tx *gorm.DB, partnerID int64) error {
+	var n int64
+	if err := tx.Table("partners").Where("id = ?", partnerID).Count(&n).Error; err != nil {
+		return fmt.Errorf("auth: unable to check the organisation: %w", err)
+	}
+	if n == 0 {
+		return apperr.Fields{"partner": {ID: "error_partner_unknown"}}.Err()
+	}
+	return nil
+}
+
+// PartnerMembers returns the enabled users who belong to organisation
+// partnerID, by name.
+func (s *Store) PartnerMembers(ctx context.Context, partnerID int64) ([]User, error) {
+	var users []User
+	err := s.db.WithContext(ctx).Where("partner_id = ? AND disabled_at IS NULL", partnerID).
+		Order("display_name, id").Find(&users).Error
+	if err != nil {
+		return nil, fmt.Errorf("auth: unable to list members: %w", err)
+	}
+	return users, nil
 }
 
 // UserByEmail returns the user with the (case-folded) email, with roles.

@@ -10,6 +10,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
@@ -68,12 +69,20 @@ func TestCreateUser(t *testing.T) {
 		if !errors.As(err, &ae) || ae.Kind != apperr.Conflict {
 			t.Fatalf("duplicate email: %v", err)
 		}
-		p, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "p@example.org", DisplayName: "Partner", Password: "long-enough-pw", Role: access.Partner, PartnerID: 7})
+		name, kind := "Youth council", partners.KindYouthCouncil
+		org, err := partners.NewStore(db).Create(ctx, partners.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Roles[0].Scope != "partner:7" || p.PartnerID == nil || *p.PartnerID != 7 {
+		p, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "p@example.org", DisplayName: "Partner", Password: "long-enough-pw", Role: access.Partner, PartnerID: org.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Roles[0].Scope != access.PartnerScope(org.ID) || p.PartnerID == nil || *p.PartnerID != org.ID {
 			t.Errorf("partner scope: %+v", p.Roles)
+		}
+		if members, err := s.PartnerMembers(ctx, org.ID); err != nil || len(members) != 1 || members[0].ID != p.ID {
+			t.Errorf("members of the organisation: %v, %v", members, err)
 		}
 		entries, _ := audit.List(ctx, db, audit.Filter{Action: "user.create"})
 		if len(entries) != 2 {
@@ -95,6 +104,8 @@ func TestCreateUser(t *testing.T) {
 			{"unknown role", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: "root"}, "role"},
 			{"anonymous is not assignable", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: access.Anonymous}, "role"},
 			{"partner without organisation", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: access.Partner}, "partner"},
+			// SQLite has no foreign key on users.partner_id: the store checks.
+			{"organisation that does not exist", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: access.Partner, PartnerID: 999}, "partner"},
 			{"organisation for a non-partner", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: access.Admin, PartnerID: 2}, "partner"},
 			{"unknown locale", auth.NewUser{Email: "a@b.org", DisplayName: "x", Password: "long-enough-pw", Role: access.Admin, Locale: "de"}, "locale"},
 		} {

@@ -19,6 +19,7 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/outbox"
+	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
@@ -58,6 +59,11 @@ var models = map[string]any{
 	"rate_limits":           &kvTable{},
 	"form_limits":           &formlimit.Counter{},
 	// Partners.
+	"partners":             &partners.Partner{},
+	"partner_descriptions": &partners.Description{},
+	"partnerships":         &partners.Partnership{},
+	"partnership_changes":  &partners.Change{},
+	"activity_partners":    &activities.CoHost{},
 
 	// -
 

@@ -79,7 +79,7 @@ func toAPIActivity(a *activities.Activity) apiActivity {
 		StartsAt: a.StartsAt.UTC(), EndsAt: a.EndsAt.UTC(),
 		RegistrationOpensAt: utcPtr(a.RegistrationOpensAt), RegistrationClosesAt: utcPtr(a.RegistrationClosesAt),
 		Capacity: a.Capacity, AgeMin: a.AgeMin, AgeMax: a.AgeMax, Status: a.Status,
-		Quotas: []apiQuota{}, PartnerIDs: []int64{}, FacilitatorIDs: a.FacilitatorIDs()}
+		Quotas: []apiQuota{}, PartnerIDs: a.PartnerIDs(), FacilitatorIDs: a.FacilitatorIDs()}
 	for _, t := range a.Translations {
 		for _, f := range []struct {
 			m map[string]string
@@ -134,17 +134,13 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 	if b.Status != nil && *b.Status != status {
 		f.Add("status", "error_read_only")
 	}
-	if b.PartnerIDs != nil && len(*b.PartnerIDs) > 0 {
-		// Co-hosting partners come with the partners area; none exists yet.
-		f.Add("partner_ids", "error_partner_unknown")
-	}
 	if err := f.Err(); err != nil {
 		return activities.Input{}, err
 	}
 	in := activities.Input{Slug: b.Slug, Kind: b.Kind, Audience: b.Audience, AgeMin: b.AgeMin, AgeMax: b.AgeMax,
 		Mode: b.Mode, Region: b.Region, Venue: b.Venue, OnlineURL: b.OnlineURL, StartsAt: b.StartsAt, EndsAt: b.EndsAt,
 		RegistrationOpensAt: b.RegistrationOpensAt, RegistrationClosesAt: b.RegistrationClosesAt, Capacity: b.Capacity,
-		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs}
+		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs, Partners: b.PartnerIDs}
 	if b.Quotas != nil {
 		qs := make([]activities.QuotaInput, len(*b.Quotas))
 		for i, q := range *b.Quotas {

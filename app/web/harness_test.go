@@ -17,6 +17,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
@@ -62,18 +63,38 @@ func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) { fn(t, newEnv(t, db)) })
 }
 
-// user creates a user with role (partner users get organisation 1).
+// user creates a user with role (partner users belong to the first
+// organisation, made when there is none).
 func (e *env) user(email, role string) *auth.User {
 	e.t.Helper()
 	n := auth.NewUser{Email: email, DisplayName: strings.Split(email, "@")[0], Password: testPassword, Role: role}
 	if role == access.Partner {
-		n.PartnerID = 1
+		n.PartnerID = e.firstPartner()
 	}
 	u, err := auth.NewStore(e.db).CreateUser(context.Background(), 0, n)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return u
+}
+
+// firstPartner is the id of the first partner organisation, made when there
+// is none.
+func (e *env) firstPartner() int64 {
+	e.t.Helper()
+	var ids []int64
+	if err := e.db.Model(&partners.Partner{}).Order("id").Limit(1).Pluck("id", &ids).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	if len(ids) > 0 {
+		return ids[0]
+	}
+	name, kind := "First youth council", partners.KindYouthCouncil
+	p, err := partners.NewStore(e.db).Create(context.Background(), partners.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p.ID
 }
 
 // token creates an API token for the user with email.

@@ -461,6 +461,7 @@ type manageActivityData struct {
 	CanAttend    bool
 	CanCancel    bool
 	Leads        []leadChoice // facilitators who may lead it, for coordinators
+	Hosts        []hostChoice // organisations that may co-host it, for coordinators
 }
 
 // leadChoice is a facilitator as the manage page offers them.
@@ -494,6 +495,9 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 	if data.CanWrite {
 		data.Transitions = transitions[a.Status]
 		if data.Leads, err = s.leadChoices(c, a); err != nil {
+			return err
+		}
+		if data.Hosts, err = s.hostChoices(c, a); err != nil {
 			return err
 		}
 	}

@@ -314,8 +314,8 @@ type stageCheck struct {
 	Checked     bool
 }
 
-// partnerRow is a partner taking part in the campaign.
-type partnerRow struct {
+// involvedRow is a partner taking part in the campaign.
+type involvedRow struct {
 	ID     int64
 	Name   string
 	Stages string // their names, joined
@@ -366,7 +366,7 @@ type campaignPageData struct {
 	Lead        string
 	Tags        string
 	YourStages  string // the partner version: its organisation's stages
-	Partners    []partnerRow
+	Partners    []involvedRow
 	AddPartners []campaigns.PartnerRef
 	NewStages   []stageCheck
 	Stages      []stageSection
@@ -429,7 +429,7 @@ func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs m
 	involved := map[int64]bool{}
 	for _, pt := range camp.Partners {
 		involved[pt.PartnerID] = true
-		row := partnerRow{ID: pt.PartnerID, Name: pt.Name, Stages: stageNames(l, pt.Stages)}
+		row := involvedRow{ID: pt.PartnerID, Name: pt.Name, Stages: stageNames(l, pt.Stages)}
 		for _, st := range campaigns.Stages {
 			row.Checks = append(row.Checks, stageCheck{Code: st, Label: l.T(stageLabels[st]), Checked: slices.Contains(pt.Stages, st)})
 		}

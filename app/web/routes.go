@@ -64,6 +64,14 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/activities/:slug/registered", access.Public, s.registrationResult)
 
 	// Partner organisations: staff pages.
+	s.handle(app, get, "/manage/partners", access.PartnersManage, s.managePartners)
+	s.handle(app, get, "/manage/partners/new", access.PartnersManage, s.partnerNew) // before :id
+	s.handle(app, post, "/manage/partners", access.PartnersManage, s.partnerCreate)
+	s.handle(app, get, "/manage/partners/:id", access.PartnersManage, s.managePartner)
+	s.handle(app, get, "/manage/partners/:id/edit", access.PartnersManage, s.partnerEdit)
+	s.handle(app, post, "/manage/partners/:id", access.PartnersManage, s.partnerSave)
+	s.handle(app, post, "/manage/partners/:id/partnership", access.PartnersManage, s.partnershipSave)
+	s.handle(app, post, "/manage/activities/:id/partners", access.ActivitiesWrite, s.activitySetPartners)
 
 	// -
 
@@ -124,6 +132,12 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/api/v1/registrations/:id/attendance", access.AttendanceWrite, s.apiRegistrationAttendance)
 
 	// JSON API: partner organisations.
+	s.handle(app, get, "/api/v1/partners", access.PartnersRead, s.apiPartners)
+	s.handle(app, post, "/api/v1/partners", access.PartnersManage, s.apiPartnerCreate)
+	s.handle(app, get, "/api/v1/partners/:id", access.PartnersRead, s.apiPartner)
+	s.handle(app, patch, "/api/v1/partners/:id", access.PartnersWrite, s.apiPartnerUpdate)
+	s.handle(app, fiber.MethodPut, "/api/v1/partners/:id/partnership", access.PartnersManage, s.apiPartnershipSet)
+	s.handle(app, get, "/api/v1/reports/partners", access.ReportsRead, s.apiPartnerReport)
 
 	// -
 

@@ -23,6 +23,7 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
@@ -59,6 +60,7 @@ type Server struct {
 	activities    *activities.Store
 	petitions     *petitions.Store
 	campaigns     *campaigns.Store
+	partners      *partners.Store
 
 	pagesGen      generation // moved by every write that a public page shows
 	activitiesGen generation // moved by edits of activities
@@ -107,6 +109,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.petitions = petitions.NewStore(db, s.people)
 	s.activities.OnCancel = s.registrations.CancelAll
 	s.campaigns = campaigns.NewStore(db, s.users)
+	s.partners = partners.NewStore(db)
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
 	s.activities.Changed = func(int64) { s.activitiesGen.bump(); s.pagesGen.bump() }

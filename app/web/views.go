@@ -32,6 +32,9 @@ const (
 	tplCampaignForm      = "campaign_form"
 	tplCampaign          = "campaign" // the staff's and the partner members' version
 	tplInvolvementReport = "report_involvement"
+	tplManagePartners    = "manage_partners"
+	tplManagePartner     = "manage_partner"
+	tplPartnerForm       = "manage_partner_form"
 )
 
 // pageTemplates lists every page; Load fails when views/pages holds a file
@@ -39,7 +42,8 @@ const (
 var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
 	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
 	tplPetition, tplManagePetitions, tplManagePetitionForm,
-	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport}
+	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
+	tplManagePartners, tplManagePartner, tplPartnerForm}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.

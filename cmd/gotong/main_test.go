@@ -5,11 +5,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
 )
 
@@ -181,4 +183,37 @@ func TestBackup(t *testing.T) {
 	if _, err := os.Stat(out); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestUserCreatePartner: a partner account needs an organisation that
+// exists, on SQLite (no foreign key there) as on PostgreSQL.
+func TestUserCreatePartner(t *testing.T) {
+	eachCmd(t, func(t *testing.T, c *cmdEnv) {
+		code, _, stderr := c.run("user", "create", "--email", "p@example.org", "--name", "P", "--password", "long-enough-pw",
+			"--role", "partner", "--partner", "999")
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code == 0 || lines[len(lines)-1] != "gotong: --partner: Unknown partner organisation." {
+			t.Fatalf("unknown organisation: exit %d, stderr %q", code, stderr)
+		}
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer database.Close(db)
+		var n int64
+		db.Model(&auth.User{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d users written by a refused command", n)
+		}
+		name, kind := "Youth council", partners.KindYouthCouncil
+		org, err := partners.NewStore(db).Create(context.Background(), partners.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, stderr := c.run("user", "create", "--email", "p@example.org", "--name", "P", "--password", "long-enough-pw",
+			"--role", "partner", "--partner", strconv.FormatInt(org.ID, 10))
+		if code != 0 || !strings.Contains(out, "p@example.org (partner)") {
+			t.Fatalf("known organisation: exit %d, %q %q", code, out, stderr)
+		}
+	})
 }

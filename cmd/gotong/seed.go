@@ -19,7 +19,7 @@ var demoUsers = []auth.NewUser{
 	{Email: "admin@demo.gotong.org", DisplayName: "Nomin Admin", Role: access.Admin, Locale: "en"},
 	{Email: "coordinator@demo.gotong.org", DisplayName: "Sari Koordinator", Role: access.Coordinator, Locale: "id"},
 	{Email: "facilitator@demo.gotong.org", DisplayName: "Camille Animatrice", Role: access.Facilitator, Locale: "fr"},
-	{Email: "partner@demo.gotong.org", DisplayName: "Болд Түнш", Role: access.Partner, PartnerID: 1, Locale: "mn"},
+	{Email: "partner@demo.gotong.org", DisplayName: "Болд Түнш", Role: access.Partner, Locale: "mn"},
 	{Email: "participant@demo.gotong.org", DisplayName: "Saraa Bold", Role: access.Participant, Locale: "mn"},
 }
 
@@ -40,6 +40,11 @@ func (c *cli) seedDemo(args []string) error {
 		state := "exists"
 		if _, err := users.UserByEmail(c.ctx, n.Email); errors.Is(err, apperr.ErrNotFound) {
 			n.Password = DemoPassword
+			if n.Role == access.Partner {
+				if n.PartnerID, err = c.demoPartner(db); err != nil {
+					return err
+				}
+			}
 			if _, err := users.CreateUser(c.ctx, 0, n); err != nil {
 				return err
 			}

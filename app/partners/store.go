@@ -1,0 +1,501 @@
+package partners
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/mailaddr"
+	"github.com/gotong/gotong/app/regions"
+	"golang.org/x/text/cases"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Viewer is who reads or writes. Staff reach every organisation; a partner
+// member reaches only its own, and every other id is not found to it, so
+// ids do not leak; anyone else reaches none.
+type Viewer struct {
+	UserID    int64 // the actor, for the audit log and the history
+	Staff     bool
+	PartnerID int64 // a member's organisation
+}
+
+// restrict narrows q to the organisations v reaches; col names the
+// partner id in q.
+func (v Viewer) restrict(q *gorm.DB, col string) *gorm.DB {
+	if v.Staff {
+		return q
+	}
+	// Ids are positive, so a viewer without an organisation matches none.
+	return q.Where(col+" = ?", v.PartnerID)
+}
+
+// Input is what creating or changing an organisation may set; nil leaves a
+// field as it is. Description holds texts by language: a language given
+// with an empty text loses its description.
+type Input struct {
+	Name         *string
+	Kind         *string
+	Region       *string
+	ContactEmail *string
+	Website      *string
+	Description  map[string]string
+}
+
+// PartnershipInput changes a partnership. Status "" keeps the status and
+// changes only the shared goals or notes given; otherwise the change is
+// dated ChangedOn, today when zero.
+type PartnershipInput struct {
+	Status      string
+	ChangedOn   civil.Date
+	SharedGoals *string
+	Notes       *string
+}
+
+// Filter narrows a list; zero values match all.
+type Filter struct {
+	Kind, Region, Status string
+}
+
+// Store reads and writes organisations and partnerships.
+type Store struct {
+	db *gorm.DB
+	// Now is the clock that dates changes (UTC days); tests set it.
+	Now func() time.Time
+}
+
+// NewStore returns a store over db.
+func NewStore(db *gorm.DB) *Store { return &Store{db: db, Now: time.Now} }
+
+func (s *Store) today() civil.Date { return civil.Of(s.Now().UTC()) }
+
+// errStaffOnly refuses a partner member what only the staff may do.
+var errStaffOnly = apperr.New(apperr.Forbidden, "error_forbidden")
+
+// apply merges in into p, checking every field; it reports all problems.
+func apply(p *Partner, in Input, f apperr.Fields) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = strings.TrimSpace(*v)
+		}
+	}
+	set(&p.Name, in.Name)
+	set(&p.Kind, in.Kind)
+	set(&p.Region, in.Region)
+	set(&p.Website, in.Website)
+	if in.ContactEmail != nil {
+		p.ContactEmail = mailaddr.Normalize(*in.ContactEmail)
+	}
+	for lang := range in.Description {
+		if !i18n.IsSupported(lang) {
+			f.Add("description", "error_locale_unknown")
+		}
+	}
+	for _, lang := range i18n.Supported {
+		text, ok := in.Description[lang]
+		if !ok {
+			continue
+		}
+		text = strings.TrimSpace(text)
+		p.Descriptions = slices.DeleteFunc(p.Descriptions, func(d Description) bool { return d.Locale == lang })
+		if text != "" {
+			p.Descriptions = append(p.Descriptions, Description{PartnerID: p.ID, Locale: lang, Description: text})
+		}
+	}
+	validate(p, f)
+}
+
+// validate checks a whole organisation.
+func validate(p *Partner, f apperr.Fields) {
+	switch n := utf8.RuneCountInString(p.Name); {
+	case n == 0:
+		f.Add("name", "error_required")
+	case n > MaxName:
+		f.Add("name", "error_too_long", "Max", MaxName)
+	}
+	if !slices.Contains(Kinds, p.Kind) {
+		f.Add("kind", "error_partner_kind_unknown")
+	}
+	if p.Region != "" && !regions.Valid(p.Region) {
+		f.Add("region", "error_region_unknown")
+	}
+	if p.ContactEmail != "" && !mailaddr.Valid(p.ContactEmail) {
+		f.Add("contact_email", "error_email_invalid")
+	}
+	if p.Website != "" {
+		u, err := url.Parse(p.Website)
+		switch {
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(p.Website, " \t\r\n"):
+			f.Add("website", "error_url")
+		case utf8.RuneCountInString(p.Website) > MaxWebsite:
+			f.Add("website", "error_too_long", "Max", MaxWebsite)
+		}
+	}
+	for _, d := range p.Descriptions {
+		if utf8.RuneCountInString(d.Description) > MaxDescription {
+			f.Add("description", "error_too_long", "Max", MaxDescription)
+		}
+	}
+}
+
+// Check validates in as a new organisation would be, storing nothing; a
+// form uses it to report every problem at once.
+func Check(in Input) error {
+	f := apperr.Fields{}
+	apply(&Partner{}, in, f)
+	return f.Err()
+}
+
+var nameTaken = apperr.Fields{"name": {ID: "error_partner_name_taken"}}
+
+// checkNameFree refuses a name that another organisation has in any letter
+// case. The unique index on lower(name) settles races, but SQLite's lower()
+// folds only ASCII, and Mongolian names are Cyrillic: so the names are
+// compared here, folded, as well. A directory holds a few hundred at most.
+func checkNameFree(tx *gorm.DB, name string, exceptID int64) error {
+	var names []string
+	if err := tx.Model(&Partner{}).Where("id <> ?", exceptID).Pluck("name", &names).Error; err != nil {
+		return fmt.Errorf("partners: unable to read names: %w", err)
+	}
+	folded := cases.Fold().String(name)
+	for _, n := range names {
+		if cases.Fold().String(n) == folded {
+			return nameTaken.Err()
+		}
+	}
+	return nil
+}
+
+// Create validates and stores a new organisation (staff only), with its
+// partnership prospective from today.
+func (s *Store) Create(ctx context.Context, v Viewer, in Input) (*Partner, error) {
+	if !v.Staff {
+		return nil, errStaffOnly
+	}
+	p := &Partner{}
+	f := apperr.Fields{}
+	apply(p, in, f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := stamp()
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := checkNameFree(tx, p.Name, 0); err != nil {
+			return err
+		}
+		if err := tx.Omit(clause.Associations).Create(p).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return nameTaken.Err()
+			}
+			return fmt.Errorf("partners: unable to create: %w", err)
+		}
+		for i := range p.Descriptions {
+			p.Descriptions[i].PartnerID = p.ID
+		}
+		if len(p.Descriptions) > 0 {
+			if err := tx.Create(&p.Descriptions).Error; err != nil {
+				return fmt.Errorf("partners: unable to save descriptions: %w", err)
+			}
+		}
+		p.Partnership = Partnership{PartnerID: p.ID, Status: StatusProspective, UpdatedAt: now}
+		if err := tx.Create(&p.Partnership).Error; err != nil {
+			return fmt.Errorf("partners: unable to create partnership: %w", err)
+		}
+		first := Change{PartnerID: p.ID, Status: StatusProspective, ChangedOn: s.today(), ActorID: actor(v), CreatedAt: now}
+		if err := tx.Create(&first).Error; err != nil {
+			return fmt.Errorf("partners: unable to record the partnership: %w", err)
+		}
+		p.History = []Change{first}
+		return audit.Record(tx, v.UserID, "partner.create", "partner", strconv.FormatInt(p.ID, 10), map[string]any{"kind": p.Kind})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// stamp is the time of a write, to the microsecond that PostgreSQL keeps,
+// so that what a write returns is what a read finds.
+func stamp() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+func actor(v Viewer) *int64 {
+	if v.UserID == 0 {
+		return nil
+	}
+	id := v.UserID
+	return &id
+}
+
+// withAll preloads an organisation's descriptions, partnership and history
+// (oldest change first).
+func withAll(db *gorm.DB) *gorm.DB {
+	return db.Preload("Descriptions", func(db *gorm.DB) *gorm.DB { return db.Order("locale") }).
+		Preload("Partnership").
+		Preload("History", func(db *gorm.DB) *gorm.DB { return db.Order("changed_on, id") })
+}
+
+// get reads organisation id as v may see it. With lock, the row is held
+// for the rest of tx on PostgreSQL (SQLite's write transaction already
+// holds the only write lock).
+func (s *Store) get(tx *gorm.DB, v Viewer, id int64, lock bool) (*Partner, error) {
+	if lock && database.Dialect(tx) == database.Postgres {
+		var locked []int64
+		if err := v.restrict(tx.Model(&Partner{}), "id").Where("id = ?", id).
+			Clauses(clause.Locking{Strength: "UPDATE"}).Pluck("id", &locked).Error; err != nil {
+			return nil, fmt.Errorf("partners: unable to lock: %w", err)
+		}
+	}
+	var p Partner
+	err := withAll(v.restrict(tx.Model(&Partner{}), "id")).Where("id = ?", id).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("partners: unable to fetch: %w", err)
+	}
+	return &p, nil
+}
+
+// Get returns one organisation with its descriptions, partnership and history.
+func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Partner, error) {
+	return s.get(s.db.WithContext(ctx), v, id, false)
+}
+
+// List returns the organisations v reaches that match f, by name.
+func (s *Store) List(ctx context.Context, v Viewer, f Filter) ([]Partner, error) {
+	bad := apperr.Fields{}
+	if f.Kind != "" && !slices.Contains(Kinds, f.Kind) {
+		bad.Add("kind", "error_partner_kind_unknown")
+	}
+	if f.Region != "" && !regions.Valid(f.Region) {
+		bad.Add("region", "error_region_unknown")
+	}
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
+		bad.Add("status", "error_partnership_status_unknown")
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
+	q := withAll(v.restrict(s.db.WithContext(ctx).Model(&Partner{}), "id"))
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	if f.Region != "" {
+		q = q.Where("region = ?", f.Region)
+	}
+	if f.Status != "" {
+		q = q.Where("id IN (SELECT partner_id FROM partnerships WHERE status = ?)", f.Status)
+	}
+	var out []Partner
+	if err := q.Order("lower(name), id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("partners: unable to list: %w", err)
+	}
+	return out, nil
+}
+
+// Update merges in into the organisation. Staff may change everything; a
+// member may change its own profile but not its kind.
+func (s *Store) Update(ctx context.Context, v Viewer, id int64, in Input) (*Partner, error) {
+	var out *Partner
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		p, err := s.get(tx, v, id, true)
+		if err != nil {
+			return err
+		}
+		if !v.Staff && in.Kind != nil && strings.TrimSpace(*in.Kind) != p.Kind {
+			return apperr.New(apperr.Forbidden, "error_partner_kind_staff_only")
+		}
+		oldName := p.Name
+		f := apperr.Fields{}
+		apply(p, in, f)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if cases.Fold().String(p.Name) != cases.Fold().String(oldName) {
+			if err := checkNameFree(tx, p.Name, id); err != nil {
+				return err
+			}
+		}
+		p.UpdatedAt = stamp()
+		err = tx.Model(&Partner{}).Where("id = ?", id).Updates(map[string]any{"name": p.Name, "kind": p.Kind,
+			"region": p.Region, "contact_email": p.ContactEmail, "website": p.Website, "updated_at": p.UpdatedAt}).Error
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nameTaken.Err()
+		}
+		if err != nil {
+			return fmt.Errorf("partners: unable to save: %w", err)
+		}
+		if in.Description != nil {
+			if err := tx.Where("partner_id = ?", id).Delete(&Description{}).Error; err != nil {
+				return fmt.Errorf("partners: unable to save descriptions: %w", err)
+			}
+			if len(p.Descriptions) > 0 {
+				if err := tx.Create(&p.Descriptions).Error; err != nil {
+					return fmt.Errorf("partners: unable to save descriptions: %w", err)
+				}
+			}
+		}
+		out = p
+		return audit.Record(tx, v.UserID, "partner.update", "partner", strconv.FormatInt(id, 10), nil)
+	})
+	return out, err
+}
+
+// SetPartnership changes a partnership (staff only). A new status must
+// differ from the current one and may not be prospective again; it is
+// dated today unless said otherwise, never in the future nor before the
+// last change. The first move to active sets the start date. Every change
+// of status is kept in the history.
+func (s *Store) SetPartnership(ctx context.Context, v Viewer, id int64, in PartnershipInput) (*Partner, error) {
+	var out *Partner
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		p, err := s.get(tx, v, id, true)
+		if err != nil {
+			return err
+		}
+		if !v.Staff {
+			return errStaffOnly
+		}
+		f := apperr.Fields{}
+		ps := &p.Partnership
+		on := in.ChangedOn
+		switch {
+		case in.Status == "" && (!on.IsZero() || (in.SharedGoals == nil && in.Notes == nil)):
+			f.Add("status", "error_required")
+		case in.Status == "": // goals or notes only
+		case !slices.Contains(Statuses, in.Status):
+			f.Add("status", "error_partnership_status_unknown")
+		case in.Status == StatusProspective:
+			f.Add("status", "error_partnership_prospective_again")
+		case in.Status == ps.Status:
+			f.Add("status", "error_partnership_status_same")
+		}
+		if in.Status != "" && on.IsZero() {
+			on = s.today()
+		}
+		if !on.IsZero() {
+			if on.After(s.today()) {
+				f.Add("changed_on", "error_partnership_date_future")
+			} else if n := len(p.History); n > 0 && on.Before(p.History[n-1].ChangedOn) {
+				f.Add("changed_on", "error_partnership_date_before_last")
+			}
+		}
+		texts := []struct {
+			field string
+			dst   *string
+			v     *string
+			max   int
+		}{{"shared_goals", &ps.SharedGoals, in.SharedGoals, MaxSharedGoals}, {"notes", &ps.Notes, in.Notes, MaxNotes}}
+		for _, t := range texts {
+			if t.v == nil {
+				continue
+			}
+			*t.dst = strings.TrimSpace(*t.v)
+			if utf8.RuneCountInString(*t.dst) > t.max {
+				f.Add(t.field, "error_too_long", "Max", t.max)
+			}
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		now := stamp()
+		details := map[string]any{}
+		if in.Status != "" {
+			ps.Status = in.Status
+			if in.Status == StatusActive && ps.StartedOn.IsZero() {
+				ps.StartedOn = on
+			}
+			c := Change{PartnerID: id, Status: in.Status, ChangedOn: on, ActorID: actor(v), CreatedAt: now}
+			if err := tx.Create(&c).Error; err != nil {
+				return fmt.Errorf("partners: unable to record the change: %w", err)
+			}
+			p.History = append(p.History, c)
+			details["status"], details["changed_on"] = in.Status, on.String()
+		}
+		ps.UpdatedAt = now
+		err = tx.Model(&Partnership{}).Where("partner_id = ?", id).Updates(map[string]any{"status": ps.Status,
+			"started_on": ps.StartedOn, "shared_goals": ps.SharedGoals, "notes": ps.Notes, "updated_at": now}).Error
+		if err != nil {
+			return fmt.Errorf("partners: unable to save the partnership: %w", err)
+		}
+		out = p
+		return audit.Record(tx, v.UserID, "partnership.change", "partner", strconv.FormatInt(id, 10), details)
+	})
+	return out, err
+}
+
+// CoHosted returns the ids of the activities organisation partnerID
+// co-hosts, in id order.
+func (s *Store) CoHosted(ctx context.Context, v Viewer, partnerID int64) ([]int64, error) {
+	db := s.db.WithContext(ctx)
+	var n int64
+	if err := v.restrict(db.Model(&Partner{}), "id").Where("id = ?", partnerID).Count(&n).Error; err != nil {
+		return nil, fmt.Errorf("partners: unable to fetch: %w", err)
+	}
+	if n == 0 {
+		return nil, apperr.ErrNotFound
+	}
+	ids := []int64{}
+	if err := db.Table("activity_partners").Where("partner_id = ?", partnerID).Order("activity_id").
+		Pluck("activity_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("partners: unable to list co-hosted activities: %w", err)
+	}
+	return ids, nil
+}
+
+// KeyFigures counts the partnerships over the organisations v reaches.
+func (s *Store) KeyFigures(ctx context.Context, v Viewer) (*Figures, error) {
+	db := s.db.WithContext(ctx)
+	var changes []Change
+	if err := v.restrict(db.Model(&Change{}), "partner_id").Select("status, changed_on").
+		Where("status IN ?", []string{StatusActive, StatusStrengthened}).Find(&changes).Error; err != nil {
+		return nil, fmt.Errorf("partners: unable to read the history: %w", err)
+	}
+	out := &Figures{EstablishedPerYear: PerYear(changes, StatusActive), StrengthenedPerYear: PerYear(changes, StatusStrengthened)}
+	group := func(q *gorm.DB, col string) ([]Count, error) {
+		var rows []Count
+		if err := q.Select(col + " AS value, COUNT(*) AS count").Group(col).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("partners: unable to count by %s: %w", col, err)
+		}
+		return rows, nil
+	}
+	var err error
+	if out.ByKind, err = group(v.restrict(db.Model(&Partner{}), "id"), "kind"); err != nil {
+		return nil, err
+	}
+	if out.ByRegion, err = group(v.restrict(db.Model(&Partner{}), "id"), "region"); err != nil {
+		return nil, err
+	}
+	if out.ByStatus, err = group(v.restrict(db.Model(&Partnership{}), "partner_id"), "status"); err != nil {
+		return nil, err
+	}
+	inOrder := func(order []string) func(a, b Count) int {
+		return func(a, b Count) int { return slices.Index(order, a.Value) - slices.Index(order, b.Value) }
+	}
+	slices.SortFunc(out.ByKind, inOrder(Kinds))
+	slices.SortFunc(out.ByStatus, inOrder(Statuses))
+	slices.SortFunc(out.ByRegion, func(a, b Count) int {
+		switch {
+		case a.Value == b.Value:
+			return 0
+		case a.Value == "":
+			return 1
+		case b.Value == "":
+			return -1
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out, nil
+}

@@ -1,0 +1,423 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/partners"
+	"github.com/gotong/gotong/app/regions"
+)
+
+// Labels of the partner vocabularies, by value.
+var (
+	partnerKindLabels = map[string]string{
+		partners.KindYouthLed: "partner_kind_youth_led", partners.KindYouthFocused: "partner_kind_youth_focused",
+		partners.KindLGBTI: "partner_kind_lgbti", partners.KindYouthCouncil: "partner_kind_youth_council",
+		partners.KindSchool: "partner_kind_school", partners.KindUniversity: "partner_kind_university",
+		partners.KindNGO: "partner_kind_ngo", partners.KindOther: "partner_kind_other"}
+	partnershipLabels = map[string]string{
+		partners.StatusProspective: "partnership_prospective", partners.StatusActive: "partnership_active",
+		partners.StatusStrengthened: "partnership_strengthened", partners.StatusEnded: "partnership_ended"}
+)
+
+// managePartnerPath is the staff page of an organisation.
+func managePartnerPath(id int64) string { return "/manage/partners/" + strconv.FormatInt(id, 10) }
+
+// regionLabel is a region's name in the page's language, or "" for none.
+func regionLabel(p *Page, code string) string {
+	if r, ok := regions.Lookup(code); ok {
+		return r.Name(p.L.Lang)
+	}
+	return ""
+}
+
+// partnerRow is an organisation as the staff list shows it.
+type partnerRow struct {
+	ID         int64
+	Name       string
+	Kind       string
+	Region     string
+	Status     string
+	StatusCode string
+	StartedOn  civil.Date
+}
+
+// figureRow is one line of a key-figure table.
+type figureRow struct {
+	Label string
+	Count int
+}
+
+type partnersListData struct {
+	Rows         []partnerRow
+	Filtered     bool
+	Kinds        []option
+	Statuses     []option
+	Regions      []regionGroup
+	Established  []figureRow
+	Strengthened []figureRow
+	ByKind       []figureRow
+	ByRegion     []figureRow
+	ByStatus     []figureRow
+}
+
+// yearRows labels counts by their year, written as is (not as a number
+// with a thousands separator).
+func yearRows(in []partners.YearCount) []figureRow {
+	out := make([]figureRow, len(in))
+	for i, y := range in {
+		out[i] = figureRow{Label: strconv.Itoa(y.Year), Count: y.Count}
+	}
+	return out
+}
+
+// managePartners lists the organisations, filtered by kind, region and
+// status, with the key figures of the partnerships.
+func (s *Server) managePartners(c *fiber.Ctx) error {
+	v := s.partnerViewer(c)
+	f := partners.Filter{Kind: c.Query("kind"), Region: c.Query("region"), Status: c.Query("status")}
+	list, err := s.partners.List(c.UserContext(), v, f)
+	if err != nil {
+		return err
+	}
+	fig, err := s.partners.KeyFigures(c.UserContext(), v)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "manage_partners_title", nil)
+	data := partnersListData{Filtered: f != (partners.Filter{}),
+		Kinds: options(partners.Kinds, partnerKindLabels, p, f.Kind), Statuses: options(partners.Statuses, partnershipLabels, p, f.Status),
+		Regions: regionGroups(p, f.Region), Established: yearRows(fig.EstablishedPerYear), Strengthened: yearRows(fig.StrengthenedPerYear)}
+	for i := range list {
+		o := &list[i]
+		data.Rows = append(data.Rows, partnerRow{ID: o.ID, Name: o.Name, Kind: p.L.T(partnerKindLabels[o.Kind]),
+			Region: regionLabel(p, o.Region), Status: p.L.T(partnershipLabels[o.Partnership.Status]),
+			StatusCode: o.Partnership.Status, StartedOn: o.Partnership.StartedOn})
+	}
+	for _, k := range fig.ByKind {
+		data.ByKind = append(data.ByKind, figureRow{Label: p.L.T(partnerKindLabels[k.Value]), Count: k.Count})
+	}
+	for _, r := range fig.ByRegion {
+		label := regionLabel(p, r.Value)
+		if label == "" {
+			label = p.L.T("manage_region_none")
+		}
+		data.ByRegion = append(data.ByRegion, figureRow{Label: label, Count: r.Count})
+	}
+	for _, st := range fig.ByStatus {
+		data.ByStatus = append(data.ByStatus, figureRow{Label: p.L.T(partnershipLabels[st.Value]), Count: st.Count})
+	}
+	p.Data = data
+	return s.render(c, fiber.StatusOK, tplManagePartners, p)
+}
+
+// --- The organisation form ---
+
+// partnerFormFields are the single-line and select fields of the form; the
+// descriptions are named per language.
+var partnerFormFields = []string{"name", "kind", "region", "contact_email", "website"}
+
+// readPartnerForm takes the posted fields, each trimmed.
+func readPartnerForm(c *fiber.Ctx) map[string]string {
+	form := map[string]string{}
+	for _, k := range partnerFormFields {
+		form[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	for _, lang := range i18n.Supported {
+		form[textField("description", lang)] = strings.TrimSpace(c.FormValue(textField("description", lang)))
+	}
+	return form
+}
+
+// partnerFormOf fills the form from an organisation as stored.
+func partnerFormOf(o *partners.Partner) map[string]string {
+	form := map[string]string{"name": o.Name, "kind": o.Kind, "region": o.Region,
+		"contact_email": o.ContactEmail, "website": o.Website}
+	for _, d := range o.Descriptions {
+		form[textField("description", d.Locale)] = d.Description
+	}
+	return form
+}
+
+// partnerFormInput maps the form to the store's input: every field is
+// given, and an empty description removes that language's.
+func partnerFormInput(form map[string]string) partners.Input {
+	str := func(k string) *string { v := form[k]; return &v }
+	in := partners.Input{Name: str("name"), Kind: str("kind"), Region: str("region"),
+		ContactEmail: str("contact_email"), Website: str("website"), Description: map[string]string{}}
+	for _, lang := range i18n.Supported {
+		in.Description[lang] = form[textField("description", lang)]
+	}
+	return in
+}
+
+type partnerFormData struct {
+	ID      int64 // 0 for a new organisation
+	Action  string
+	Kinds   []option
+	Regions []regionGroup
+	Langs   []formLang
+}
+
+// partnerFormPage renders the organisation form with the values and
+// messages given; o is the organisation edited, nil for a new one.
+func (s *Server) partnerFormPage(c *fiber.Ctx, status int, o *partners.Partner, form, errs map[string]string) error {
+	p := s.page(c, "manage_partner_new_title", nil)
+	data := partnerFormData{Action: "/manage/partners"}
+	if o != nil {
+		data.ID, data.Action = o.ID, managePartnerPath(o.ID)
+		p.Title = p.L.T("manage_partner_edit_title", "Name", o.Name)
+	}
+	data.Kinds = options(partners.Kinds, partnerKindLabels, p, form["kind"])
+	data.Regions = regionGroups(p, form["region"])
+	for i, code := range i18n.Supported {
+		data.Langs = append(data.Langs, formLang{Code: code, Name: s.catalog.Localizer(code).T("lang_name"), First: i == 0})
+	}
+	p.Data, p.Form, p.Errors = data, form, errs
+	return s.render(c, status, tplPartnerForm, p)
+}
+
+// fieldErrors puts the field messages of a refused save, in the user's
+// language, into errs; ok is false when err is not a validation error.
+func (s *Server) fieldErrors(c *fiber.Ctx, err error, errs map[string]string) bool {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Kind != apperr.Invalid {
+		return false
+	}
+	l := s.localizer(c)
+	for field, m := range ae.Fields {
+		errs[field] = l.T(m.ID, m.Args...)
+	}
+	return true
+}
+
+// savePartnerForm saves the posted form with save; a refusal shows the
+// form again with the values as typed.
+func (s *Server) savePartnerForm(c *fiber.Ctx, current *partners.Partner, save func(partners.Input) (*partners.Partner, error)) error {
+	form := readPartnerForm(c)
+	o, err := save(partnerFormInput(form))
+	if err != nil {
+		errs := map[string]string{}
+		if s.fieldErrors(c, err, errs) {
+			return s.partnerFormPage(c, fiber.StatusUnprocessableEntity, current, form, errs)
+		}
+		return err
+	}
+	return c.Redirect(managePartnerPath(o.ID)+"?saved=1", fiber.StatusSeeOther)
+}
+
+// partnerNew shows an empty organisation form.
+func (s *Server) partnerNew(c *fiber.Ctx) error {
+	return s.partnerFormPage(c, fiber.StatusOK, nil, map[string]string{"kind": partners.KindYouthLed}, nil)
+}
+
+// partnerCreate stores a new organisation from the form.
+func (s *Server) partnerCreate(c *fiber.Ctx) error {
+	return s.savePartnerForm(c, nil, func(in partners.Input) (*partners.Partner, error) {
+		return s.partners.Create(c.UserContext(), s.partnerViewer(c), in)
+	})
+}
+
+// reachablePartner reads the :id organisation as the user may see it.
+func (s *Server) reachablePartner(c *fiber.Ctx) (*partners.Partner, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.partners.Get(c.UserContext(), s.partnerViewer(c), id)
+}
+
+// partnerEdit shows the form of an organisation, filled in.
+func (s *Server) partnerEdit(c *fiber.Ctx) error {
+	o, err := s.reachablePartner(c)
+	if err != nil {
+		return err
+	}
+	return s.partnerFormPage(c, fiber.StatusOK, o, partnerFormOf(o), nil)
+}
+
+// partnerSave saves the form over an organisation.
+func (s *Server) partnerSave(c *fiber.Ctx) error {
+	o, err := s.reachablePartner(c)
+	if err != nil {
+		return err
+	}
+	return s.savePartnerForm(c, o, func(in partners.Input) (*partners.Partner, error) {
+		return s.partners.Update(c.UserContext(), s.partnerViewer(c), o.ID, in)
+	})
+}
+
+// --- The staff page of one organisation ---
+
+// partnerText is a description in one language.
+type partnerText struct {
+	Lang, Name, Text string
+}
+
+// historyRow is one change of a partnership.
+type historyRow struct {
+	Status     string
+	StatusCode string
+	ChangedOn  civil.Date
+}
+
+// coHostedRow is an activity the organisation co-hosts.
+type coHostedRow struct {
+	ID         int64
+	Title      string
+	Starts     time.Time
+	Status     string
+	StatusCode string
+}
+
+type managePartnerData struct {
+	O          *partners.Partner
+	Kind       string
+	Region     string
+	Status     string
+	Texts      []partnerText
+	History    []historyRow
+	Next       []option // the statuses the partnership may move to
+	Members    []auth.User
+	Activities []coHostedRow
+	Saved      bool
+}
+
+// managePartnerPage renders an organisation's page; form and errs are the
+// partnership form's values and messages (nil to show it as stored).
+func (s *Server) managePartnerPage(c *fiber.Ctx, status int, o *partners.Partner, form, errs map[string]string) error {
+	p := s.page(c, "manage_partners_title", nil)
+	p.Title = o.Name
+	ps := o.Partnership
+	data := managePartnerData{O: o, Kind: p.L.T(partnerKindLabels[o.Kind]), Region: regionLabel(p, o.Region),
+		Status: p.L.T(partnershipLabels[ps.Status]), Saved: c.Query("saved") == "1"}
+	for _, code := range i18n.Supported {
+		if text := o.DescriptionIn(code); text != "" {
+			data.Texts = append(data.Texts, partnerText{Lang: code, Name: s.catalog.Localizer(code).T("lang_name"), Text: text})
+		}
+	}
+	for _, h := range o.History {
+		data.History = append(data.History, historyRow{Status: p.L.T(partnershipLabels[h.Status]), StatusCode: h.Status, ChangedOn: h.ChangedOn})
+	}
+	if form == nil {
+		form = map[string]string{"shared_goals": ps.SharedGoals, "notes": ps.Notes}
+	}
+	for _, st := range partners.Statuses {
+		if st != ps.Status && st != partners.StatusProspective {
+			data.Next = append(data.Next, option{Value: st, Label: p.L.T(partnershipLabels[st]), Selected: st == form["status"]})
+		}
+	}
+	var err error
+	if data.Members, err = s.users.PartnerMembers(c.UserContext(), o.ID); err != nil {
+		return err
+	}
+	ids, err := s.partners.CoHosted(c.UserContext(), s.partnerViewer(c), o.ID)
+	if err != nil {
+		return err
+	}
+	hosted, err := s.activities.List(c.UserContext(), activities.Filter{IDs: ids})
+	if err != nil {
+		return err
+	}
+	for i := range hosted {
+		a := &hosted[i]
+		data.Activities = append(data.Activities, coHostedRow{ID: a.ID, Title: a.TextIn(p.L.Lang, s.catalog.Default()).Title,
+			Starts: a.StartsAt, Status: p.L.T(statusLabels[a.Status]), StatusCode: a.Status})
+	}
+	p.Data, p.Form, p.Errors = data, form, errs
+	return s.render(c, status, tplManagePartner, p)
+}
+
+// managePartner is an organisation's page for the staff: its profile,
+// descriptions, partnership and history, members and co-hosted activities.
+func (s *Server) managePartner(c *fiber.Ctx) error {
+	o, err := s.reachablePartner(c)
+	if err != nil {
+		return err
+	}
+	return s.managePartnerPage(c, fiber.StatusOK, o, nil, nil)
+}
+
+// partnershipSave changes the partnership from the organisation's page; a
+// refusal shows the page again with the values as typed.
+func (s *Server) partnershipSave(c *fiber.Ctx) error {
+	o, err := s.reachablePartner(c)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{}
+	for _, k := range []string{"status", "changed_on", "shared_goals", "notes"} {
+		form[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	goals, notes := form["shared_goals"], form["notes"]
+	in := partners.PartnershipInput{Status: form["status"], SharedGoals: &goals, Notes: &notes}
+	errs := map[string]string{}
+	if v := form["changed_on"]; v != "" {
+		if in.ChangedOn, err = civil.Parse(v); err != nil {
+			errs["changed_on"] = s.localizer(c).T("error_date")
+			return s.managePartnerPage(c, fiber.StatusUnprocessableEntity, o, form, errs)
+		}
+	}
+	if _, err := s.partners.SetPartnership(c.UserContext(), s.partnerViewer(c), o.ID, in); err != nil {
+		if s.fieldErrors(c, err, errs) {
+			return s.managePartnerPage(c, fiber.StatusUnprocessableEntity, o, form, errs)
+		}
+		return err
+	}
+	return c.Redirect(managePartnerPath(o.ID)+"?saved=1", fiber.StatusSeeOther)
+}
+
+// --- Co-hosts on an activity's page ---
+
+// hostChoice is an organisation as an activity's page offers it.
+type hostChoice struct {
+	ID      int64
+	Name    string
+	Hosting bool
+}
+
+// hostChoices lists the organisations, and whether each co-hosts activity a.
+func (s *Server) hostChoices(c *fiber.Ctx, a *activities.Activity) ([]hostChoice, error) {
+	list, err := s.partners.List(c.UserContext(), s.partnerViewer(c), partners.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	hosting := map[int64]bool{}
+	for _, id := range a.PartnerIDs() {
+		hosting[id] = true
+	}
+	out := make([]hostChoice, len(list))
+	for i, o := range list {
+		out[i] = hostChoice{ID: o.ID, Name: o.Name, Hosting: hosting[o.ID]}
+	}
+	return out, nil
+}
+
+// activitySetPartners saves which organisations co-host an activity, from
+// the checkboxes of its page.
+func (s *Server) activitySetPartners(c *fiber.Ctx) error {
+	a, err := s.reachableActivity(c)
+	if err != nil {
+		return err
+	}
+	ids := []int64{}
+	for _, v := range c.Request().PostArgs().PeekMulti("partner") {
+		id, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil {
+			return apperr.Fields{"partner_ids": {ID: "error_partner_unknown"}}.Err()
+		}
+		ids = append(ids, id)
+	}
+	if _, err := s.activities.Update(c.UserContext(), actorID(c), a.ID, activities.Input{Partners: &ids}); err != nil {
+		return err
+	}
+	return c.Redirect(manageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)
+}
