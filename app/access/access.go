@@ -92,6 +92,17 @@ var (
 	ReportsRead         = Permission{"reports", "read"}         // staff reports
 )
 
+// Viewer is who reads or writes, as the stores of partners, campaigns and
+// petitions narrow every query to it: staff (coordinators and admins across
+// the section) reach everything; a partner member only its own organisation
+// and what that organisation takes part in; anyone else nothing. What a
+// viewer does not reach is "not found" to it, so ids do not leak.
+type Viewer struct {
+	UserID    int64 // the actor, for the audit log
+	Staff     bool
+	PartnerID int64 // a partner member's organisation
+}
+
 // Grant is one role held in one scope.
 type Grant struct {
 	Role  string

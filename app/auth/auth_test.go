@@ -70,7 +70,7 @@ func TestCreateUser(t *testing.T) {
 			t.Fatalf("duplicate email: %v", err)
 		}
 		name, kind := "Youth council", partners.KindYouthCouncil
-		org, err := partners.NewStore(db).Create(ctx, partners.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+		org, err := partners.NewStore(db).Create(ctx, access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,7 @@
 // Package campaigns keeps the campaigns that the national office plans with
 // partner organisations: their stages, which partner takes part at which
 // stage, the shared notes and checklist of each stage, and the letters
-// written for them. Every read and write takes a Viewer: staff reach every
+// written for them. Every read and write takes a access.Viewer: staff reach every
 // campaign, a partner member only the campaigns its organisation takes part
 // in, and writes only at its stages.
 package campaigns
@@ -41,15 +41,6 @@ func SortStages(stages []string) []string {
 	out := slices.Clone(stages)
 	slices.SortFunc(out, func(a, b string) int { return slices.Index(Stages, a) - slices.Index(Stages, b) })
 	return slices.Compact(out)
-}
-
-// Viewer is who reads or writes: staff (coordinators and admins) reach
-// every campaign; a partner member (PartnerID set) only the campaigns its
-// organisation takes part in; anyone else none.
-type Viewer struct {
-	UserID    int64
-	Staff     bool
-	PartnerID int64
 }
 
 // Campaign is one campaign with what its pages show: texts, themes, the

@@ -217,7 +217,7 @@ func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 // Create stores a new campaign (staff only). The lead is the creator
 // unless given.
-func (s *Store) Create(ctx context.Context, v Viewer, in Input) (*Campaign, error) {
+func (s *Store) Create(ctx context.Context, v access.Viewer, in Input) (*Campaign, error) {
 	if !v.Staff {
 		return nil, errForbidden
 	}
@@ -269,7 +269,7 @@ func (s *Store) Create(ctx context.Context, v Viewer, in Input) (*Campaign, erro
 // Update merges in into a campaign (staff only). A stage given is either
 // the current one (nothing moves) or the next one (the campaign advances);
 // any other is a conflict.
-func (s *Store) Update(ctx context.Context, v Viewer, id int64, in Input) (*Campaign, error) {
+func (s *Store) Update(ctx context.Context, v access.Viewer, id int64, in Input) (*Campaign, error) {
 	if err := visible(s.db.WithContext(ctx), v, id); err != nil {
 		return nil, err
 	}
@@ -334,7 +334,7 @@ func (s *Store) Update(ctx context.Context, v Viewer, id int64, in Input) (*Camp
 
 // Advance moves a campaign to its next stage (staff only); at evaluation
 // there is none, a conflict.
-func (s *Store) Advance(ctx context.Context, v Viewer, id int64) (*Campaign, error) {
+func (s *Store) Advance(ctx context.Context, v access.Viewer, id int64) (*Campaign, error) {
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		c, err := s.get(tx, v, id)
 		if err != nil {
@@ -355,7 +355,7 @@ func (s *Store) Advance(ctx context.Context, v Viewer, id int64) (*Campaign, err
 }
 
 // advance moves c one stage on, unless someone moved it meanwhile.
-func advance(tx *gorm.DB, v Viewer, c *Campaign) error {
+func advance(tx *gorm.DB, v access.Viewer, c *Campaign) error {
 	next, _ := NextStage(c.Stage)
 	res := tx.Model(&Campaign{}).Where("id = ? AND stage = ?", c.ID, c.Stage).
 		Updates(map[string]any{"stage": next, "updated_at": time.Now().UTC()})
@@ -372,7 +372,7 @@ func advance(tx *gorm.DB, v Viewer, c *Campaign) error {
 
 // SetInvolvement replaces the stages a partner takes part in (staff only);
 // no stage removes the partner from the campaign.
-func (s *Store) SetInvolvement(ctx context.Context, v Viewer, campaignID, partnerID int64, stages []string) (*Campaign, error) {
+func (s *Store) SetInvolvement(ctx context.Context, v access.Viewer, campaignID, partnerID int64, stages []string) (*Campaign, error) {
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := visible(tx, v, campaignID); err != nil {
 			return err
@@ -482,7 +482,7 @@ func insertStages(tx *gorm.DB, campaignID, partnerID int64, stages []string) err
 // --- Reading ---
 
 // scoped narrows a query of campaigns to those v may reach.
-func scoped(q *gorm.DB, v Viewer) *gorm.DB {
+func scoped(q *gorm.DB, v access.Viewer) *gorm.DB {
 	switch {
 	case v.Staff:
 		return q
@@ -493,7 +493,7 @@ func scoped(q *gorm.DB, v Viewer) *gorm.DB {
 }
 
 // visible answers ErrNotFound for a campaign v may not reach.
-func visible(db *gorm.DB, v Viewer, id int64) error {
+func visible(db *gorm.DB, v access.Viewer, id int64) error {
 	var n int64
 	if err := scoped(db.Model(&Campaign{}), v).Where("campaigns.id = ?", id).Count(&n).Error; err != nil {
 		return fmt.Errorf("campaigns: unable to check a campaign: %w", err)
@@ -505,12 +505,12 @@ func visible(db *gorm.DB, v Viewer, id int64) error {
 }
 
 // Visible answers ErrNotFound unless v may reach campaign id.
-func (s *Store) Visible(ctx context.Context, v Viewer, id int64) error {
+func (s *Store) Visible(ctx context.Context, v access.Viewer, id int64) error {
 	return visible(s.db.WithContext(ctx), v, id)
 }
 
 // find reads the campaigns v may reach that where selects, filled in.
-func find(db *gorm.DB, v Viewer, where func(*gorm.DB) *gorm.DB) ([]Campaign, error) {
+func find(db *gorm.DB, v access.Viewer, where func(*gorm.DB) *gorm.DB) ([]Campaign, error) {
 	var list []Campaign
 	q := scoped(db.Model(&Campaign{}), v).Preload("Translations", func(q *gorm.DB) *gorm.DB { return q.Order("locale") })
 	if where != nil {
@@ -525,7 +525,7 @@ func find(db *gorm.DB, v Viewer, where func(*gorm.DB) *gorm.DB) ([]Campaign, err
 	return list, nil
 }
 
-func (s *Store) get(db *gorm.DB, v Viewer, id int64) (*Campaign, error) {
+func (s *Store) get(db *gorm.DB, v access.Viewer, id int64) (*Campaign, error) {
 	list, err := find(db, v, func(q *gorm.DB) *gorm.DB { return q.Where("campaigns.id = ?", id) })
 	if err != nil {
 		return nil, err
@@ -537,22 +537,22 @@ func (s *Store) get(db *gorm.DB, v Viewer, id int64) (*Campaign, error) {
 }
 
 // Get returns one campaign, if v may reach it.
-func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Campaign, error) {
+func (s *Store) Get(ctx context.Context, v access.Viewer, id int64) (*Campaign, error) {
 	return s.get(s.db.WithContext(ctx), v, id)
 }
 
 // List returns every campaign v may reach, oldest first.
-func (s *Store) List(ctx context.Context, v Viewer) ([]Campaign, error) {
+func (s *Store) List(ctx context.Context, v access.Viewer) ([]Campaign, error) {
 	return find(s.db.WithContext(ctx), v, nil)
 }
 
 // ForPartner lists the campaigns partnerID takes part in, with its stages
 // in each. A partner member may ask only about its own organisation.
-func (s *Store) ForPartner(ctx context.Context, v Viewer, partnerID int64) ([]PartnerCampaign, error) {
+func (s *Store) ForPartner(ctx context.Context, v access.Viewer, partnerID int64) ([]PartnerCampaign, error) {
 	if !v.Staff && (v.PartnerID == 0 || v.PartnerID != partnerID) {
 		return nil, apperr.ErrNotFound
 	}
-	list, err := find(s.db.WithContext(ctx), Viewer{PartnerID: partnerID}, nil)
+	list, err := find(s.db.WithContext(ctx), access.Viewer{PartnerID: partnerID}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -564,7 +564,7 @@ func (s *Store) ForPartner(ctx context.Context, v Viewer, partnerID int64) ([]Pa
 }
 
 // InvolvementReport is the involvement report of the campaigns v reaches.
-func (s *Store) InvolvementReport(ctx context.Context, v Viewer) ([]ReportRow, error) {
+func (s *Store) InvolvementReport(ctx context.Context, v access.Viewer) ([]ReportRow, error) {
 	list, err := s.List(ctx, v)
 	if err != nil {
 		return nil, err
@@ -691,7 +691,7 @@ func partnerNames(db *gorm.DB, ids []int64) (map[int64]string, error) {
 
 // mayContribute lets staff write at every stage and a partner member only
 // at the stages its organisation takes part in.
-func mayContribute(db *gorm.DB, v Viewer, campaignID int64, stage string) error {
+func mayContribute(db *gorm.DB, v access.Viewer, campaignID int64, stage string) error {
 	if v.Staff {
 		return nil
 	}
@@ -727,7 +727,7 @@ func checkStage(f apperr.Fields, stage string) {
 
 // Notes returns a campaign's notes, every stage's, oldest first (a log read
 // from top to bottom, its form at the end).
-func (s *Store) Notes(ctx context.Context, v Viewer, campaignID int64) ([]NoteEntry, error) {
+func (s *Store) Notes(ctx context.Context, v access.Viewer, campaignID int64) ([]NoteEntry, error) {
 	db := s.db.WithContext(ctx)
 	if err := visible(db, v, campaignID); err != nil {
 		return nil, err
@@ -763,7 +763,7 @@ func notes(db *gorm.DB, where string, arg any) ([]NoteEntry, error) {
 
 // AddNote writes a note at a stage of a campaign: staff at any stage, a
 // partner member at its organisation's stages only.
-func (s *Store) AddNote(ctx context.Context, v Viewer, campaignID int64, stage, text string) (*NoteEntry, error) {
+func (s *Store) AddNote(ctx context.Context, v access.Viewer, campaignID int64, stage, text string) (*NoteEntry, error) {
 	n := Note{CampaignID: campaignID, Stage: stage, Text: strings.TrimSpace(text), CreatedAt: time.Now().UTC()}
 	if v.UserID != 0 {
 		n.AuthorID = &v.UserID
@@ -804,7 +804,7 @@ func (s *Store) AddNote(ctx context.Context, v Viewer, campaignID int64, stage, 
 }
 
 // Checklist returns a campaign's checklist, stage by stage in order.
-func (s *Store) Checklist(ctx context.Context, v Viewer, campaignID int64) ([]ChecklistEntry, error) {
+func (s *Store) Checklist(ctx context.Context, v access.Viewer, campaignID int64) ([]ChecklistEntry, error) {
 	db := s.db.WithContext(ctx)
 	if err := visible(db, v, campaignID); err != nil {
 		return nil, err
@@ -858,7 +858,7 @@ func (s *Store) item(ctx context.Context, id int64) (*ChecklistEntry, error) {
 }
 
 // AddItem puts an item at the end of a stage's checklist (staff only).
-func (s *Store) AddItem(ctx context.Context, v Viewer, campaignID int64, stage, text string) (*ChecklistEntry, error) {
+func (s *Store) AddItem(ctx context.Context, v access.Viewer, campaignID int64, stage, text string) (*ChecklistEntry, error) {
 	it := ChecklistItem{CampaignID: campaignID, Stage: stage, Text: strings.TrimSpace(text), CreatedAt: time.Now().UTC()}
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := visible(tx, v, campaignID); err != nil {
@@ -894,7 +894,7 @@ func (s *Store) AddItem(ctx context.Context, v Viewer, campaignID int64, stage, 
 // Tick marks a checklist item done or not done: staff at any stage, a
 // partner member at its organisation's stages only. Ticking a done item
 // again keeps who ticked it first, and when.
-func (s *Store) Tick(ctx context.Context, v Viewer, campaignID, itemID int64, done bool) (*ChecklistEntry, error) {
+func (s *Store) Tick(ctx context.Context, v access.Viewer, campaignID, itemID int64, done bool) (*ChecklistEntry, error) {
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := visible(tx, v, campaignID); err != nil {
 			return err
@@ -945,7 +945,7 @@ type LetterInput struct {
 func latestToday(now time.Time) civil.Date { return civil.Of(now.UTC().Add(14 * time.Hour)) }
 
 // Letters returns the letters logged for a campaign, oldest first.
-func (s *Store) Letters(ctx context.Context, v Viewer, campaignID int64) ([]Letter, error) {
+func (s *Store) Letters(ctx context.Context, v access.Viewer, campaignID int64) ([]Letter, error) {
 	db := s.db.WithContext(ctx)
 	if err := visible(db, v, campaignID); err != nil {
 		return nil, err
@@ -958,7 +958,7 @@ func (s *Store) Letters(ctx context.Context, v Viewer, campaignID int64) ([]Lett
 }
 
 // AddLetter logs letters written for a campaign (staff only).
-func (s *Store) AddLetter(ctx context.Context, v Viewer, campaignID int64, in LetterInput) (*Letter, error) {
+func (s *Store) AddLetter(ctx context.Context, v access.Viewer, campaignID int64, in LetterInput) (*Letter, error) {
 	l := Letter{CampaignID: campaignID, Count: in.Count, DeliveredOn: in.DeliveredOn, Note: strings.TrimSpace(in.Note),
 		CreatedAt: time.Now().UTC()}
 	if v.UserID != 0 {

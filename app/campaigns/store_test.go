@@ -25,8 +25,8 @@ type world struct {
 	t      *testing.T
 	db     *gorm.DB
 	store  *campaigns.Store
-	staff  campaigns.Viewer
-	a, b   campaigns.Viewer // members of partners A and B
+	staff  access.Viewer
+	a, b   access.Viewer // members of partners A and B
 	pa, pb int64
 }
 
@@ -35,9 +35,9 @@ func newWorld(t *testing.T, db *gorm.DB) *world {
 	users := auth.NewStore(db)
 	w := &world{t: t, db: db, store: campaigns.NewStore(db, users)}
 	w.pa, w.pb = w.partner("Youth council"), w.partner("Student union")
-	w.staff = campaigns.Viewer{UserID: w.user("coord@example.org", access.Coordinator, 0), Staff: true}
-	w.a = campaigns.Viewer{UserID: w.user("a@example.org", access.Partner, w.pa), PartnerID: w.pa}
-	w.b = campaigns.Viewer{UserID: w.user("b@example.org", access.Partner, w.pb), PartnerID: w.pb}
+	w.staff = access.Viewer{UserID: w.user("coord@example.org", access.Coordinator, 0), Staff: true}
+	w.a = access.Viewer{UserID: w.user("a@example.org", access.Partner, w.pa), PartnerID: w.pa}
+	w.b = access.Viewer{UserID: w.user("b@example.org", access.Partner, w.pb), PartnerID: w.pb}
 	return w
 }
 
@@ -240,7 +240,7 @@ func TestScoping(t *testing.T) {
 			t.Fatalf("B's list: %d %v", len(list), err)
 		}
 		// Someone who is neither staff nor a partner member reaches nothing.
-		nobody := campaigns.Viewer{UserID: w.staff.UserID}
+		nobody := access.Viewer{UserID: w.staff.UserID}
 		if list, err := w.store.List(ctx, nobody); err != nil || len(list) != 0 {
 			t.Fatalf("nobody's list: %d %v", len(list), err)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/civil"
@@ -23,18 +24,9 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// Viewer is who reads or writes. Staff reach every organisation; a partner
-// member reaches only its own, and every other id is not found to it, so
-// ids do not leak; anyone else reaches none.
-type Viewer struct {
-	UserID    int64 // the actor, for the audit log and the history
-	Staff     bool
-	PartnerID int64 // a member's organisation
-}
-
 // restrict narrows q to the organisations v reaches; col names the
 // partner id in q.
-func (v Viewer) restrict(q *gorm.DB, col string) *gorm.DB {
+func restrict(v access.Viewer, q *gorm.DB, col string) *gorm.DB {
 	if v.Staff {
 		return q
 	}
@@ -180,7 +172,7 @@ func checkNameFree(tx *gorm.DB, name string, exceptID int64) error {
 
 // Create validates and stores a new organisation (staff only), with its
 // partnership prospective from today.
-func (s *Store) Create(ctx context.Context, v Viewer, in Input) (*Partner, error) {
+func (s *Store) Create(ctx context.Context, v access.Viewer, in Input) (*Partner, error) {
 	if !v.Staff {
 		return nil, errStaffOnly
 	}
@@ -230,7 +222,7 @@ func (s *Store) Create(ctx context.Context, v Viewer, in Input) (*Partner, error
 // so that what a write returns is what a read finds.
 func stamp() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
-func actor(v Viewer) *int64 {
+func actor(v access.Viewer) *int64 {
 	if v.UserID == 0 {
 		return nil
 	}
@@ -249,16 +241,16 @@ func withAll(db *gorm.DB) *gorm.DB {
 // get reads organisation id as v may see it. With lock, the row is held
 // for the rest of tx on PostgreSQL (SQLite's write transaction already
 // holds the only write lock).
-func (s *Store) get(tx *gorm.DB, v Viewer, id int64, lock bool) (*Partner, error) {
+func (s *Store) get(tx *gorm.DB, v access.Viewer, id int64, lock bool) (*Partner, error) {
 	if lock && database.Dialect(tx) == database.Postgres {
 		var locked []int64
-		if err := v.restrict(tx.Model(&Partner{}), "id").Where("id = ?", id).
+		if err := restrict(v, tx.Model(&Partner{}), "id").Where("id = ?", id).
 			Clauses(clause.Locking{Strength: "UPDATE"}).Pluck("id", &locked).Error; err != nil {
 			return nil, fmt.Errorf("partners: unable to lock: %w", err)
 		}
 	}
 	var p Partner
-	err := withAll(v.restrict(tx.Model(&Partner{}), "id")).Where("id = ?", id).Take(&p).Error
+	err := withAll(restrict(v, tx.Model(&Partner{}), "id")).Where("id = ?", id).Take(&p).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -269,12 +261,12 @@ func (s *Store) get(tx *gorm.DB, v Viewer, id int64, lock bool) (*Partner, error
 }
 
 // Get returns one organisation with its descriptions, partnership and history.
-func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Partner, error) {
+func (s *Store) Get(ctx context.Context, v access.Viewer, id int64) (*Partner, error) {
 	return s.get(s.db.WithContext(ctx), v, id, false)
 }
 
 // List returns the organisations v reaches that match f, by name.
-func (s *Store) List(ctx context.Context, v Viewer, f Filter) ([]Partner, error) {
+func (s *Store) List(ctx context.Context, v access.Viewer, f Filter) ([]Partner, error) {
 	bad := apperr.Fields{}
 	if f.Kind != "" && !slices.Contains(Kinds, f.Kind) {
 		bad.Add("kind", "error_partner_kind_unknown")
@@ -288,7 +280,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) ([]Partner, error)
 	if err := bad.Err(); err != nil {
 		return nil, err
 	}
-	q := withAll(v.restrict(s.db.WithContext(ctx).Model(&Partner{}), "id"))
+	q := withAll(restrict(v, s.db.WithContext(ctx).Model(&Partner{}), "id"))
 	if f.Kind != "" {
 		q = q.Where("kind = ?", f.Kind)
 	}
@@ -307,7 +299,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) ([]Partner, error)
 
 // Update merges in into the organisation. Staff may change everything; a
 // member may change its own profile but not its kind.
-func (s *Store) Update(ctx context.Context, v Viewer, id int64, in Input) (*Partner, error) {
+func (s *Store) Update(ctx context.Context, v access.Viewer, id int64, in Input) (*Partner, error) {
 	var out *Partner
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		p, err := s.get(tx, v, id, true)
@@ -358,7 +350,7 @@ func (s *Store) Update(ctx context.Context, v Viewer, id int64, in Input) (*Part
 // dated today unless said otherwise, never in the future nor before the
 // last change. The first move to active sets the start date. Every change
 // of status is kept in the history.
-func (s *Store) SetPartnership(ctx context.Context, v Viewer, id int64, in PartnershipInput) (*Partner, error) {
+func (s *Store) SetPartnership(ctx context.Context, v access.Viewer, id int64, in PartnershipInput) (*Partner, error) {
 	var out *Partner
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		p, err := s.get(tx, v, id, true)
@@ -438,10 +430,10 @@ func (s *Store) SetPartnership(ctx context.Context, v Viewer, id int64, in Partn
 
 // CoHosted returns the ids of the activities organisation partnerID
 // co-hosts, in id order.
-func (s *Store) CoHosted(ctx context.Context, v Viewer, partnerID int64) ([]int64, error) {
+func (s *Store) CoHosted(ctx context.Context, v access.Viewer, partnerID int64) ([]int64, error) {
 	db := s.db.WithContext(ctx)
 	var n int64
-	if err := v.restrict(db.Model(&Partner{}), "id").Where("id = ?", partnerID).Count(&n).Error; err != nil {
+	if err := restrict(v, db.Model(&Partner{}), "id").Where("id = ?", partnerID).Count(&n).Error; err != nil {
 		return nil, fmt.Errorf("partners: unable to fetch: %w", err)
 	}
 	if n == 0 {
@@ -456,10 +448,10 @@ func (s *Store) CoHosted(ctx context.Context, v Viewer, partnerID int64) ([]int6
 }
 
 // KeyFigures counts the partnerships over the organisations v reaches.
-func (s *Store) KeyFigures(ctx context.Context, v Viewer) (*Figures, error) {
+func (s *Store) KeyFigures(ctx context.Context, v access.Viewer) (*Figures, error) {
 	db := s.db.WithContext(ctx)
 	var changes []Change
-	if err := v.restrict(db.Model(&Change{}), "partner_id").Select("status, changed_on").
+	if err := restrict(v, db.Model(&Change{}), "partner_id").Select("status, changed_on").
 		Where("status IN ?", []string{StatusActive, StatusStrengthened}).Find(&changes).Error; err != nil {
 		return nil, fmt.Errorf("partners: unable to read the history: %w", err)
 	}
@@ -472,13 +464,13 @@ func (s *Store) KeyFigures(ctx context.Context, v Viewer) (*Figures, error) {
 		return rows, nil
 	}
 	var err error
-	if out.ByKind, err = group(v.restrict(db.Model(&Partner{}), "id"), "kind"); err != nil {
+	if out.ByKind, err = group(restrict(v, db.Model(&Partner{}), "id"), "kind"); err != nil {
 		return nil, err
 	}
-	if out.ByRegion, err = group(v.restrict(db.Model(&Partner{}), "id"), "region"); err != nil {
+	if out.ByRegion, err = group(restrict(v, db.Model(&Partner{}), "id"), "region"); err != nil {
 		return nil, err
 	}
-	if out.ByStatus, err = group(v.restrict(db.Model(&Partnership{}), "partner_id"), "status"); err != nil {
+	if out.ByStatus, err = group(restrict(v, db.Model(&Partnership{}), "partner_id"), "status"); err != nil {
 		return nil, err
 	}
 	inOrder := func(order []string) func(a, b Count) int {

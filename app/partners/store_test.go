@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
@@ -33,17 +34,17 @@ func newStore(db *gorm.DB) *partners.Store {
 }
 
 // staffViewer is a coordinator, so that history and audit name someone.
-func staffViewer(t *testing.T, db *gorm.DB) partners.Viewer {
+func staffViewer(t *testing.T, db *gorm.DB) access.Viewer {
 	t.Helper()
 	u, err := auth.NewStore(db).CreateUser(ctx, 0, auth.NewUser{Email: "coord@example.org", DisplayName: "Coord",
 		Password: "long-enough-pw", Role: "coordinator"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return partners.Viewer{UserID: u.ID, Staff: true}
+	return access.Viewer{UserID: u.ID, Staff: true}
 }
 
-func create(t *testing.T, s *partners.Store, v partners.Viewer, name, kind, region string) *partners.Partner {
+func create(t *testing.T, s *partners.Store, v access.Viewer, name, kind, region string) *partners.Partner {
 	t.Helper()
 	p, err := s.Create(ctx, v, partners.Input{Name: &name, Kind: &kind, Region: &region})
 	if err != nil {
@@ -135,7 +136,7 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 func TestCreateRefusals(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
-		staff := partners.Viewer{Staff: true}
+		staff := access.Viewer{Staff: true}
 		create(t, s, staff, "Youth Council", partners.KindYouthCouncil, "")
 		create(t, s, staff, "Залуучуудын холбоо", partners.KindYouthLed, "")
 		long := strings.Repeat("я", partners.MaxName+1)
@@ -169,7 +170,7 @@ func TestCreateRefusals(t *testing.T) {
 			t.Fatalf("%d history rows after refusals, want 2", n)
 		}
 		// Nobody but the staff creates organisations.
-		for _, v := range []partners.Viewer{{PartnerID: 1}, {}} {
+		for _, v := range []access.Viewer{{PartnerID: 1}, {}} {
 			if _, err := s.Create(ctx, v, partners.Input{Name: ptr("B"), Kind: ptr("ngo")}); !isKind(err, apperr.Forbidden) {
 				t.Errorf("create as %+v: %v, want forbidden", v, err)
 			}
@@ -182,16 +183,16 @@ func TestCreateRefusals(t *testing.T) {
 func TestScoping(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
-		staff := partners.Viewer{Staff: true}
+		staff := access.Viewer{Staff: true}
 		own := create(t, s, staff, "Own council", partners.KindYouthCouncil, "MN-1")
 		other := create(t, s, staff, "Other school", partners.KindSchool, "ID-BA")
-		member := partners.Viewer{PartnerID: own.ID}
-		nobody := partners.Viewer{}
+		member := access.Viewer{PartnerID: own.ID}
+		nobody := access.Viewer{}
 
 		if _, err := s.Get(ctx, member, own.ID); err != nil {
 			t.Fatalf("own organisation: %v", err)
 		}
-		for _, v := range []partners.Viewer{member, nobody} {
+		for _, v := range []access.Viewer{member, nobody} {
 			if _, err := s.Get(ctx, v, other.ID); !errors.Is(err, apperr.ErrNotFound) {
 				t.Errorf("get another as %+v: %v, want not found", v, err)
 			}
@@ -255,7 +256,7 @@ func TestScoping(t *testing.T) {
 func TestUpdate(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
-		staff := partners.Viewer{Staff: true}
+		staff := access.Viewer{Staff: true}
 		a := create(t, s, staff, "Alpha", partners.KindNGO, "")
 		create(t, s, staff, "Beta", partners.KindNGO, "")
 		if _, err := s.Update(ctx, staff, a.ID, partners.Input{Description: map[string]string{"en": "First", "fr": "Premier"}}); err != nil {
@@ -382,7 +383,7 @@ func TestSetPartnership(t *testing.T) {
 func TestKeyFigures(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
-		staff := partners.Viewer{Staff: true}
+		staff := access.Viewer{Staff: true}
 		fig, err := s.KeyFigures(ctx, staff)
 		if err != nil || len(fig.EstablishedPerYear)+len(fig.ByKind)+len(fig.ByRegion)+len(fig.ByStatus) != 0 {
 			t.Fatalf("empty figures: %+v, %v", fig, err)
@@ -434,7 +435,7 @@ func TestKeyFigures(t *testing.T) {
 func TestCoHosted(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
-		staff := partners.Viewer{Staff: true}
+		staff := access.Viewer{Staff: true}
 		p := create(t, s, staff, "Host", partners.KindNGO, "")
 		q := create(t, s, staff, "Other host", partners.KindNGO, "")
 		acts := activities.NewStore(db, nil)
@@ -452,7 +453,7 @@ func TestCoHosted(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, []int64{ids[0], ids[2]}) {
 			t.Fatalf("co-hosted by %d: %v, %v", p.ID, got, err)
 		}
-		if got, err := s.CoHosted(ctx, partners.Viewer{PartnerID: q.ID}, q.ID); err != nil || !reflect.DeepEqual(got, []int64{ids[1], ids[2]}) {
+		if got, err := s.CoHosted(ctx, access.Viewer{PartnerID: q.ID}, q.ID); err != nil || !reflect.DeepEqual(got, []int64{ids[1], ids[2]}) {
 			t.Fatalf("a member's own co-hosted: %v, %v", got, err)
 		}
 		if _, err := s.CoHosted(ctx, staff, 999); !errors.Is(err, apperr.ErrNotFound) {

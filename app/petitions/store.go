@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/database"
@@ -46,14 +47,6 @@ type Signer struct {
 	Email      string
 	Region     string
 	Consent    bool
-}
-
-// Viewer is who lists petitions: staff see all of them; a partner member
-// only those of the campaigns its organisation takes part in. The zero
-// Viewer sees none.
-type Viewer struct {
-	All       bool
-	PartnerID int64
 }
 
 // Store reads and writes petitions and signatures.
@@ -293,9 +286,9 @@ func (s *Store) GetBySlug(ctx context.Context, slug string) (*Petition, error) {
 }
 
 // List returns the petitions v may see, newest first, with their counts.
-func (s *Store) List(ctx context.Context, v Viewer) ([]Petition, error) {
+func (s *Store) List(ctx context.Context, v access.Viewer) ([]Petition, error) {
 	q := s.db.WithContext(ctx)
-	if !v.All {
+	if !v.Staff {
 		q = q.Where("campaign_id IN (SELECT campaign_id FROM campaign_partners WHERE partner_id = ?)", v.PartnerID)
 	}
 	return s.list(ctx, q)

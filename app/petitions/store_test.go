@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/database"
@@ -436,15 +437,15 @@ func TestListAndCounts(t *testing.T) {
 			}
 			return out
 		}
-		all, err := s.List(ctx, petitions.Viewer{All: true})
+		all, err := s.List(ctx, access.Viewer{Staff: true})
 		if err != nil || !slices.Equal(ids(all), []int64{b.ID, a.ID}) || all[1].Signatures != 3 || all[0].Signatures != 0 {
 			t.Fatalf("staff list %v: %+v", err, all)
 		}
-		mine, _ := s.List(ctx, petitions.Viewer{PartnerID: 41})
+		mine, _ := s.List(ctx, access.Viewer{PartnerID: 41})
 		if !slices.Equal(ids(mine), []int64{a.ID}) || mine[0].Signatures != 3 {
 			t.Fatalf("partner 41 sees %+v, want only the shared campaign's petition", mine)
 		}
-		for _, v := range []petitions.Viewer{{PartnerID: 42}, {}} {
+		for _, v := range []access.Viewer{{PartnerID: 42}, {}} {
 			if list, _ := s.List(ctx, v); len(list) != 0 {
 				t.Errorf("viewer %+v sees %d petitions, want none", v, len(list))
 			}

@@ -7,27 +7,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/civil"
 )
-
-// campaignViewer is the current user as the campaigns store scopes them:
-// staff reach every campaign, a partner member those of its organisation.
-func campaignViewer(c *fiber.Ctx) campaigns.Viewer {
-	u := currentUser(c)
-	if u == nil {
-		return campaigns.Viewer{}
-	}
-	v := campaigns.Viewer{UserID: u.ID, Staff: leadsAll(u)}
-	for _, g := range u.Grants() {
-		if id, ok := access.ScopePartnerID(g.Scope); ok && g.Role == access.Partner {
-			v.PartnerID = id
-		}
-	}
-	return v
-}
 
 // apiCampaign is a Campaign as API.md shows it.
 type apiCampaign struct {
@@ -160,7 +143,7 @@ func (b *campaignBody) input(id int64, letters campaigns.LetterTotals) (campaign
 
 // apiCampaigns lists the campaigns the user reaches.
 func (s *Server) apiCampaigns(c *fiber.Ctx) error {
-	list, err := s.campaigns.List(c.UserContext(), campaignViewer(c))
+	list, err := s.campaigns.List(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}
@@ -177,7 +160,7 @@ func (s *Server) apiCampaignCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	camp, err := s.campaigns.Create(c.UserContext(), campaignViewer(c), in)
+	camp, err := s.campaigns.Create(c.UserContext(), viewer(c), in)
 	if err != nil {
 		return err
 	}
@@ -190,7 +173,7 @@ func (s *Server) apiCampaign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	camp, err := s.campaigns.Get(c.UserContext(), campaignViewer(c), id)
+	camp, err := s.campaigns.Get(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -204,7 +187,7 @@ func (s *Server) apiCampaignUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := campaignViewer(c)
+	v := viewer(c)
 	current, err := s.campaigns.Get(c.UserContext(), v, id)
 	if err != nil {
 		return err
@@ -230,7 +213,7 @@ func (s *Server) apiCampaignAdvance(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	camp, err := s.campaigns.Advance(c.UserContext(), campaignViewer(c), id)
+	camp, err := s.campaigns.Advance(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -252,7 +235,7 @@ func (s *Server) apiCampaignInvolvement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := campaignViewer(c)
+	v := viewer(c)
 	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
@@ -307,7 +290,7 @@ func (s *Server) apiCampaignNotes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.campaigns.Notes(c.UserContext(), campaignViewer(c), id)
+	list, err := s.campaigns.Notes(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -325,7 +308,7 @@ func (s *Server) apiCampaignNoteCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := campaignViewer(c)
+	v := viewer(c)
 	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
@@ -367,7 +350,7 @@ func (s *Server) apiCampaignChecklist(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.campaigns.Checklist(c.UserContext(), campaignViewer(c), id)
+	list, err := s.campaigns.Checklist(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -380,7 +363,7 @@ func (s *Server) apiCampaignChecklistAdd(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := campaignViewer(c)
+	v := viewer(c)
 	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
@@ -409,7 +392,7 @@ func (s *Server) apiCampaignTick(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := campaignViewer(c)
+	v := viewer(c)
 	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
@@ -446,7 +429,7 @@ func (s *Server) apiCampaignLetters(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.campaigns.Letters(c.UserContext(), campaignViewer(c), id)
+	list, err := s.campaigns.Letters(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -465,7 +448,7 @@ func (s *Server) apiCampaignLetterCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := campaignViewer(c)
+	v := viewer(c)
 	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
@@ -506,7 +489,7 @@ type apiReportRow struct {
 // stages, and whether they were brought in for implementation only; the
 // title is in the request's language, or falls back.
 func (s *Server) apiInvolvementReport(c *fiber.Ctx) error {
-	rows, err := s.campaigns.InvolvementReport(c.UserContext(), campaignViewer(c))
+	rows, err := s.campaigns.InvolvementReport(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}

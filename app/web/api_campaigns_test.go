@@ -383,7 +383,7 @@ func TestCampaignRoutesByRole(t *testing.T) {
 			clients[role].login(email)
 			tokens[role] = e.token(email)
 		}
-		camp, err := e.srv.campaigns.Create(context.Background(), campaigns.Viewer{UserID: e.userID("coordinator@example.org"), Staff: true},
+		camp, err := e.srv.campaigns.Create(context.Background(), access.Viewer{UserID: e.userID("coordinator@example.org"), Staff: true},
 			campaigns.Input{Title: map[string]string{"en": "Rights"}, Partners: &[]campaigns.Involvement{{PartnerID: pa, Stages: []string{"planning"}}}})
 		if err != nil {
 			t.Fatal(err)

@@ -5,22 +5,10 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/partners"
 )
-
-// partnerViewer is the current user as the partners store sees them: the
-// staff who manage partners reach every organisation, a partner member
-// only its own, anyone else none.
-func (s *Server) partnerViewer(c *fiber.Ctx) partners.Viewer {
-	v := partners.Viewer{UserID: actorID(c), Staff: s.can(c, access.PartnersManage)}
-	if u := currentUser(c); !v.Staff && u != nil && u.PartnerID != nil {
-		v.PartnerID = *u.PartnerID
-	}
-	return v
-}
 
 // apiPartner is a Partner as API.md shows it.
 type apiPartner struct {
@@ -120,7 +108,7 @@ func (s *Server) apiPartners(c *fiber.Ctx) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	v := s.partnerViewer(c)
+	v := viewer(c)
 	list, err := s.partners.List(c.UserContext(), v,
 		partners.Filter{Kind: c.Query("kind"), Region: c.Query("region"), Status: c.Query("status")})
 	if err != nil {
@@ -139,7 +127,7 @@ func (s *Server) apiPartnerCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := s.partnerViewer(c)
+	v := viewer(c)
 	p, err := s.partners.Create(c.UserContext(), v, in)
 	if err != nil {
 		return err
@@ -153,7 +141,7 @@ func (s *Server) apiPartner(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := s.partnerViewer(c)
+	v := viewer(c)
 	p, err := s.partners.Get(c.UserContext(), v, id)
 	if err != nil {
 		return err
@@ -168,7 +156,7 @@ func (s *Server) apiPartnerUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := s.partnerViewer(c)
+	v := viewer(c)
 	// Another organisation is not found whatever the body says.
 	p, err := s.partners.Get(c.UserContext(), v, id)
 	if err != nil {
@@ -218,7 +206,7 @@ func (s *Server) apiPartnershipSet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := s.partnerViewer(c)
+	v := viewer(c)
 	if _, err := s.partners.Get(c.UserContext(), v, id); err != nil {
 		return err
 	}
@@ -277,7 +265,7 @@ func yearCounts(in []partners.YearCount) []apiYearCount {
 // apiPartnerReport returns the partnerships established and strengthened
 // per year, and the organisations by kind, region and status.
 func (s *Server) apiPartnerReport(c *fiber.Ctx) error {
-	fig, err := s.partners.KeyFigures(c.UserContext(), s.partnerViewer(c))
+	fig, err := s.partners.KeyFigures(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}

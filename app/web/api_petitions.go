@@ -2,7 +2,6 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/petitions"
 )
@@ -54,25 +53,6 @@ func (b *petitionBody) input(id int64) (petitions.Input, error) {
 	return petitions.Input{CampaignID: b.CampaignID, Slug: b.Slug, Goal: b.Goal, Title: b.Title, Text: b.Text}, nil
 }
 
-// petitionViewer is who asks for petitions: a user holding the campaigns
-// across the section (staff) sees them all; a partner member those of the
-// campaigns its organisation takes part in; anyone else none.
-func (s *Server) petitionViewer(c *fiber.Ctx) petitions.Viewer {
-	u := currentUser(c)
-	if u == nil {
-		return petitions.Viewer{}
-	}
-	for _, g := range u.Grants() {
-		if g.Scope == access.AllScope && s.access.Allowed([]access.Grant{g}, access.CampaignsRead) {
-			return petitions.Viewer{All: true}
-		}
-	}
-	if u.PartnerID != nil {
-		return petitions.Viewer{PartnerID: *u.PartnerID}
-	}
-	return petitions.Viewer{}
-}
-
 // apiPetitions lists the petitions the caller may see, with their counts.
 func (s *Server) apiPetitions(c *fiber.Ctx) error {
 	f := apperr.Fields{}
@@ -84,7 +64,7 @@ func (s *Server) apiPetitions(c *fiber.Ctx) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	list, err := s.petitions.List(c.UserContext(), s.petitionViewer(c))
+	list, err := s.petitions.List(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}

@@ -223,3 +223,21 @@ func (p *Page) RoleName(role string) string {
 	}
 	return role
 }
+
+// viewer is the current user as the stores of partners, campaigns and
+// petitions see them: staff when they coordinate or administer the whole
+// section, a partner member when they hold the partner role for an
+// organisation, nobody otherwise (see access.Viewer).
+func viewer(c *fiber.Ctx) access.Viewer {
+	u := currentUser(c)
+	if u == nil {
+		return access.Viewer{}
+	}
+	v := access.Viewer{UserID: u.ID, Staff: leadsAll(u)}
+	for _, g := range u.Grants() {
+		if id, ok := access.ScopePartnerID(g.Scope); ok && g.Role == access.Partner {
+			v.PartnerID = id
+		}
+	}
+	return v
+}

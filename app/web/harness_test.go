@@ -90,7 +90,7 @@ func (e *env) firstPartner() int64 {
 		return ids[0]
 	}
 	name, kind := "First youth council", partners.KindYouthCouncil
-	p, err := partners.NewStore(e.db).Create(context.Background(), partners.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+	p, err := partners.NewStore(e.db).Create(context.Background(), access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
 	if err != nil {
 		e.t.Fatal(err)
 	}

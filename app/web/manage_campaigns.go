@@ -84,7 +84,7 @@ type campaignsListData struct {
 // manageCampaigns lists every campaign with its stage, dates and partners,
 // marking those whose partners only carry them out.
 func (s *Server) manageCampaigns(c *fiber.Ctx) error {
-	rows, err := s.campaigns.InvolvementReport(c.UserContext(), campaignViewer(c))
+	rows, err := s.campaigns.InvolvementReport(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}
@@ -272,7 +272,7 @@ func (s *Server) campaignNew(c *fiber.Ctx) error {
 // campaignCreate stores a new campaign from the form.
 func (s *Server) campaignCreate(c *fiber.Ctx) error {
 	return s.saveCampaignForm(c, nil, func(in campaigns.Input) (*campaigns.Campaign, error) {
-		return s.campaigns.Create(c.UserContext(), campaignViewer(c), in)
+		return s.campaigns.Create(c.UserContext(), viewer(c), in)
 	})
 }
 
@@ -282,7 +282,7 @@ func (s *Server) campaignEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	camp, err := s.campaigns.Get(c.UserContext(), campaignViewer(c), id)
+	camp, err := s.campaigns.Get(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -296,7 +296,7 @@ func (s *Server) campaignSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := campaignViewer(c)
+	v := viewer(c)
 	camp, err := s.campaigns.Get(c.UserContext(), v, id)
 	if err != nil {
 		return err
@@ -392,7 +392,7 @@ func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs m
 	if err != nil {
 		return err
 	}
-	ctx, v := c.UserContext(), campaignViewer(c)
+	ctx, v := c.UserContext(), viewer(c)
 	camp, err := s.campaigns.Get(ctx, v, id)
 	if err != nil {
 		return err
@@ -520,12 +520,12 @@ func (s *Server) partnerCampaign(c *fiber.Ctx) error {
 // typed and fields naming the form key of each store field (others show at
 // the top). Other refusals (403, 404, 409) are the error page.
 func (s *Server) campaignWrite(c *fiber.Ctx, staff bool, anchor string, form, fields map[string]string,
-	write func(ctx context.Context, v campaigns.Viewer, id int64) error) error {
+	write func(ctx context.Context, v access.Viewer, id int64) error) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := write(c.UserContext(), campaignViewer(c), id); err != nil {
+	if err := write(c.UserContext(), viewer(c), id); err != nil {
 		var ae *apperr.Error
 		if !errors.As(err, &ae) || ae.Kind != apperr.Invalid {
 			return err
@@ -565,7 +565,7 @@ func (s *Server) campaignNote(staff bool) fiber.Handler {
 		stage, text := c.FormValue("stage"), c.FormValue("text")
 		key := "text_" + stage
 		return s.campaignWrite(c, staff, stageAnchor(stage), map[string]string{key: text}, map[string]string{"text": key},
-			func(ctx context.Context, v campaigns.Viewer, id int64) error {
+			func(ctx context.Context, v access.Viewer, id int64) error {
 				_, err := s.campaigns.AddNote(ctx, v, id, stage, text)
 				return err
 			})
@@ -582,7 +582,7 @@ func (s *Server) campaignTick(staff bool) fiber.Handler {
 		}
 		done := c.FormValue("done") == "true"
 		return s.campaignWrite(c, staff, "item-"+strconv.FormatInt(itemID, 10), nil, nil,
-			func(ctx context.Context, v campaigns.Viewer, id int64) error {
+			func(ctx context.Context, v access.Viewer, id int64) error {
 				_, err := s.campaigns.Tick(ctx, v, id, itemID, done)
 				return err
 			})
@@ -594,7 +594,7 @@ func (s *Server) campaignItemAdd(c *fiber.Ctx) error {
 	stage, text := c.FormValue("stage"), c.FormValue("text")
 	key := "item_" + stage
 	return s.campaignWrite(c, true, stageAnchor(stage), map[string]string{key: text}, map[string]string{"text": key},
-		func(ctx context.Context, v campaigns.Viewer, id int64) error {
+		func(ctx context.Context, v access.Viewer, id int64) error {
 			_, err := s.campaigns.AddItem(ctx, v, id, stage, text)
 			return err
 		})
@@ -605,7 +605,7 @@ func (s *Server) campaignLetterAdd(c *fiber.Ctx) error {
 	form := map[string]string{"count": strings.TrimSpace(c.FormValue("count")),
 		"delivered_on": strings.TrimSpace(c.FormValue("delivered_on")), "note": c.FormValue("note")}
 	fields := map[string]string{"count": "count", "delivered_on": "delivered_on", "note": "note"}
-	return s.campaignWrite(c, true, "letters", form, fields, func(ctx context.Context, v campaigns.Viewer, id int64) error {
+	return s.campaignWrite(c, true, "letters", form, fields, func(ctx context.Context, v access.Viewer, id int64) error {
 		f := apperr.Fields{}
 		in := campaigns.LetterInput{Note: form["note"]}
 		n, err := strconv.Atoi(form["count"])
@@ -639,7 +639,7 @@ func (s *Server) campaignInvolve(c *fiber.Ctx) error {
 		stages = append(stages, string(st))
 	}
 	return s.campaignWrite(c, true, "partners", nil, map[string]string{"stages": "partners"},
-		func(ctx context.Context, v campaigns.Viewer, id int64) error {
+		func(ctx context.Context, v access.Viewer, id int64) error {
 			_, err := s.campaigns.SetInvolvement(ctx, v, id, partnerID, stages)
 			return err
 		})
@@ -647,7 +647,7 @@ func (s *Server) campaignInvolve(c *fiber.Ctx) error {
 
 // campaignAdvance moves the campaign to its next stage.
 func (s *Server) campaignAdvance(c *fiber.Ctx) error {
-	return s.campaignWrite(c, true, "", nil, nil, func(ctx context.Context, v campaigns.Viewer, id int64) error {
+	return s.campaignWrite(c, true, "", nil, nil, func(ctx context.Context, v access.Viewer, id int64) error {
 		_, err := s.campaigns.Advance(ctx, v, id)
 		return err
 	})
@@ -672,7 +672,7 @@ type involvementData struct {
 // involvementReport is a table of campaigns by stages: which partners take
 // part where, the implementation-only campaigns said in words.
 func (s *Server) involvementReport(c *fiber.Ctx) error {
-	rows, err := s.campaigns.InvolvementReport(c.UserContext(), campaignViewer(c))
+	rows, err := s.campaigns.InvolvementReport(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,8 @@ import (
 )
 
 // campStaff is the viewer of the coordinator with email.
-func (e *env) campStaff(email string) campaigns.Viewer {
-	return campaigns.Viewer{UserID: e.userID(email), Staff: true}
+func (e *env) campStaff(email string) access.Viewer {
+	return access.Viewer{UserID: e.userID(email), Staff: true}
 }
 
 // campaignFormValues is a complete, valid campaign form.

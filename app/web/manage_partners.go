@@ -82,7 +82,7 @@ func yearRows(in []partners.YearCount) []figureRow {
 // managePartners lists the organisations, filtered by kind, region and
 // status, with the key figures of the partnerships.
 func (s *Server) managePartners(c *fiber.Ctx) error {
-	v := s.partnerViewer(c)
+	v := viewer(c)
 	f := partners.Filter{Kind: c.Query("kind"), Region: c.Query("region"), Status: c.Query("status")}
 	list, err := s.partners.List(c.UserContext(), v, f)
 	if err != nil {
@@ -222,7 +222,7 @@ func (s *Server) partnerNew(c *fiber.Ctx) error {
 // partnerCreate stores a new organisation from the form.
 func (s *Server) partnerCreate(c *fiber.Ctx) error {
 	return s.savePartnerForm(c, nil, func(in partners.Input) (*partners.Partner, error) {
-		return s.partners.Create(c.UserContext(), s.partnerViewer(c), in)
+		return s.partners.Create(c.UserContext(), viewer(c), in)
 	})
 }
 
@@ -232,7 +232,7 @@ func (s *Server) reachablePartner(c *fiber.Ctx) (*partners.Partner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.partners.Get(c.UserContext(), s.partnerViewer(c), id)
+	return s.partners.Get(c.UserContext(), viewer(c), id)
 }
 
 // partnerEdit shows the form of an organisation, filled in.
@@ -251,7 +251,7 @@ func (s *Server) partnerSave(c *fiber.Ctx) error {
 		return err
 	}
 	return s.savePartnerForm(c, o, func(in partners.Input) (*partners.Partner, error) {
-		return s.partners.Update(c.UserContext(), s.partnerViewer(c), o.ID, in)
+		return s.partners.Update(c.UserContext(), viewer(c), o.ID, in)
 	})
 }
 
@@ -319,7 +319,7 @@ func (s *Server) managePartnerPage(c *fiber.Ctx, status int, o *partners.Partner
 	if data.Members, err = s.users.PartnerMembers(c.UserContext(), o.ID); err != nil {
 		return err
 	}
-	ids, err := s.partners.CoHosted(c.UserContext(), s.partnerViewer(c), o.ID)
+	ids, err := s.partners.CoHosted(c.UserContext(), viewer(c), o.ID)
 	if err != nil {
 		return err
 	}
@@ -366,7 +366,7 @@ func (s *Server) partnershipSave(c *fiber.Ctx) error {
 			return s.managePartnerPage(c, fiber.StatusUnprocessableEntity, o, form, errs)
 		}
 	}
-	if _, err := s.partners.SetPartnership(c.UserContext(), s.partnerViewer(c), o.ID, in); err != nil {
+	if _, err := s.partners.SetPartnership(c.UserContext(), viewer(c), o.ID, in); err != nil {
 		if s.fieldErrors(c, err, errs) {
 			return s.managePartnerPage(c, fiber.StatusUnprocessableEntity, o, form, errs)
 		}
@@ -386,7 +386,7 @@ type hostChoice struct {
 
 // hostChoices lists the organisations, and whether each co-hosts activity a.
 func (s *Server) hostChoices(c *fiber.Ctx, a *activities.Activity) ([]hostChoice, error) {
-	list, err := s.partners.List(c.UserContext(), s.partnerViewer(c), partners.Filter{})
+	list, err := s.partners.List(c.UserContext(), viewer(c), partners.Filter{})
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func partnerFormValues() url.Values {
 // partnerByName returns the organisation named name, with everything.
 func (e *env) partnerByName(name string) *partners.Partner {
 	e.t.Helper()
-	list, err := e.srv.partners.List(context.Background(), partners.Viewer{Staff: true}, partners.Filter{})
+	list, err := e.srv.partners.List(context.Background(), access.Viewer{Staff: true}, partners.Filter{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -356,7 +356,7 @@ func TestManageActivityCoHosts(t *testing.T) {
 			t.Fatal("the page does not say that there is no partner to choose")
 		}
 		first := e.firstPartner()
-		second, err := e.srv.partners.Create(context.Background(), partners.Viewer{Staff: true},
+		second, err := e.srv.partners.Create(context.Background(), access.Viewer{Staff: true},
 			partners.Input{Name: ptrTo("Student union"), Kind: ptrTo(partners.KindUniversity)})
 		if err != nil {
 			t.Fatal(err)

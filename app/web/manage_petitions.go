@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/petitions"
@@ -46,7 +47,7 @@ func (s *Server) campaignTitles(c *fiber.Ctx, p *Page) ([]petitions.Campaign, er
 
 // managePetitions lists every petition with its count and goal.
 func (s *Server) managePetitions(c *fiber.Ctx) error {
-	list, err := s.petitions.List(c.UserContext(), petitions.Viewer{All: true})
+	list, err := s.petitions.List(c.UserContext(), access.Viewer{Staff: true})
 	if err != nil {
 		return err
 	}
