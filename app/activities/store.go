@@ -14,6 +14,7 @@ import (
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/slug"
 	"gorm.io/gorm"
@@ -374,11 +375,11 @@ func checkPartners(tx *gorm.DB, hosts []CoHost) error {
 	for i, h := range hosts {
 		ids[i] = h.PartnerID
 	}
-	var n int64
-	if err := tx.Table("partners").Where("id IN ?", ids).Count(&n).Error; err != nil {
-		return fmt.Errorf("activities: unable to check partners: %w", err)
+	names, err := partners.Names(tx, ids)
+	if err != nil {
+		return err
 	}
-	if n != int64(len(ids)) {
+	if len(names) != len(ids) {
 		return apperr.Fields{"partner_ids": {ID: "error_partner_unknown"}}.Err()
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
 	"gorm.io/gorm"
 )
@@ -156,7 +157,7 @@ func normalize(list []Involvement, f apperr.Fields) []Involvement {
 
 // checkRefs adds a field error for a lead who is not staff and for a
 // partner organisation that does not exist.
-func (s *Store) checkRefs(ctx context.Context, lead *int64, partners []Involvement, f apperr.Fields) error {
+func (s *Store) checkRefs(ctx context.Context, lead *int64, involved []Involvement, f apperr.Fields) error {
 	if lead != nil {
 		ok, err := s.isStaff(ctx, *lead)
 		if err != nil {
@@ -166,12 +167,12 @@ func (s *Store) checkRefs(ctx context.Context, lead *int64, partners []Involveme
 			f.Add("lead_id", "error_campaign_lead")
 		}
 	}
-	if len(partners) > 0 {
-		ids := make([]int64, len(partners))
-		for i, p := range partners {
+	if len(involved) > 0 {
+		ids := make([]int64, len(involved))
+		for i, p := range involved {
 			ids[i] = p.PartnerID
 		}
-		names, err := partnerNames(s.db.WithContext(ctx), ids)
+		names, err := partners.Names(s.db.WithContext(ctx), ids)
 		if err != nil {
 			return err
 		}
@@ -235,11 +236,11 @@ func (s *Store) Create(ctx context.Context, v access.Viewer, in Input) (*Campaig
 		}
 	}
 	apply(c, in, f)
-	var partners []Involvement
+	var involved []Involvement
 	if in.Partners != nil {
-		partners = normalize(*in.Partners, f)
+		involved = normalize(*in.Partners, f)
 	}
-	if err := s.checkRefs(ctx, in.LeadID, partners, f); err != nil {
+	if err := s.checkRefs(ctx, in.LeadID, involved, f); err != nil {
 		return nil, err
 	}
 	if err := f.Err(); err != nil {
@@ -255,7 +256,7 @@ func (s *Store) Create(ctx context.Context, v access.Viewer, in Input) (*Campaig
 		if err := writeTags(tx, c.ID, c.Tags); err != nil {
 			return err
 		}
-		if err := writePartners(tx, c.ID, partners); err != nil {
+		if err := writePartners(tx, c.ID, involved); err != nil {
 			return err
 		}
 		return audit.Record(tx, v.UserID, "campaign.create", "campaign", idString(c.ID), map[string]any{"stage": c.Stage})
@@ -280,11 +281,11 @@ func (s *Store) Update(ctx context.Context, v access.Viewer, id int64, in Input)
 	if in.Stage != nil && !ValidStage(*in.Stage) {
 		f.Add("stage", "error_stage_unknown")
 	}
-	var partners []Involvement
+	var involved []Involvement
 	if in.Partners != nil {
-		partners = normalize(*in.Partners, f)
+		involved = normalize(*in.Partners, f)
 	}
-	if err := s.checkRefs(ctx, in.LeadID, partners, f); err != nil {
+	if err := s.checkRefs(ctx, in.LeadID, involved, f); err != nil {
 		return nil, err
 	}
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
@@ -320,7 +321,7 @@ func (s *Store) Update(ctx context.Context, v access.Viewer, id int64, in Input)
 			}
 		}
 		if in.Partners != nil {
-			if err := writePartners(tx, id, partners); err != nil {
+			if err := writePartners(tx, id, involved); err != nil {
 				return err
 			}
 		}
@@ -380,7 +381,7 @@ func (s *Store) SetInvolvement(ctx context.Context, v access.Viewer, campaignID,
 		if !v.Staff {
 			return errForbidden
 		}
-		names, err := partnerNames(tx, []int64{partnerID})
+		names, err := partners.Names(tx, []int64{partnerID})
 		if err != nil {
 			return err
 		}
@@ -453,11 +454,11 @@ func writeTags(tx *gorm.DB, id int64, names []string) error {
 	return nil
 }
 
-func writePartners(tx *gorm.DB, id int64, partners []Involvement) error {
+func writePartners(tx *gorm.DB, id int64, involved []Involvement) error {
 	if err := tx.Where("campaign_id = ?", id).Delete(&PartnerStage{}).Error; err != nil {
 		return fmt.Errorf("campaigns: unable to clear partners: %w", err)
 	}
-	for _, p := range partners {
+	for _, p := range involved {
 		if err := insertStages(tx, id, p.PartnerID, p.Stages); err != nil {
 			return err
 		}
@@ -605,7 +606,7 @@ func fill(db *gorm.DB, list []Campaign) error {
 	for _, r := range stages {
 		partnerIDs = append(partnerIDs, r.PartnerID)
 	}
-	names, err := partnerNames(db, partnerIDs)
+	names, err := partners.Names(db, partnerIDs)
 	if err != nil {
 		return err
 	}
@@ -648,7 +649,7 @@ type PartnerRef struct {
 // PartnerChoices lists every partner organisation by name, for staff who
 // involve one in a campaign.
 func (s *Store) PartnerChoices(ctx context.Context) ([]PartnerRef, error) {
-	names, err := partnerNames(s.db.WithContext(ctx), nil)
+	names, err := partners.Names(s.db.WithContext(ctx), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -662,28 +663,6 @@ func (s *Store) PartnerChoices(ctx context.Context) ([]PartnerRef, error) {
 		}
 		return int(a.ID - b.ID)
 	})
-	return out, nil
-}
-
-// partnerNames reads the names of partner organisations ids, or of all of
-// them when ids is nil. It is the one place this package reads the partners
-// directory, which another package owns.
-func partnerNames(db *gorm.DB, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	if ids != nil && len(ids) == 0 {
-		return out, nil
-	}
-	var rows []PartnerRef
-	q := db.Table("partners").Select("id, name")
-	if ids != nil {
-		q = q.Where("id IN ?", ids)
-	}
-	if err := q.Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("campaigns: unable to read partner names: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Name
-	}
 	return out, nil
 }
 
@@ -749,7 +728,7 @@ func notes(db *gorm.DB, where string, arg any) ([]NoteEntry, error) {
 			ids = append(ids, *n.PartnerID)
 		}
 	}
-	names, err := partnerNames(db, ids)
+	names, err := partners.Names(db, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -834,7 +813,7 @@ func checklist(db *gorm.DB, where string, arg any) ([]ChecklistEntry, error) {
 			ids = append(ids, *e.DoneByPartnerID)
 		}
 	}
-	names, err := partnerNames(db, ids)
+	names, err := partners.Names(db, ids)
 	if err != nil {
 		return nil, err
 	}

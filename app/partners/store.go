@@ -491,3 +491,25 @@ func (s *Store) KeyFigures(ctx context.Context, v access.Viewer) (*Figures, erro
 	})
 	return out, nil
 }
+
+// Names returns the names of the organisations ids by id (of every
+// organisation when ids is nil); an id that names none is absent. Other
+// areas check with it that the partners they link to exist.
+func Names(db *gorm.DB, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if ids != nil && len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Partner
+	q := db.Model(&Partner{}).Select("id, name")
+	if ids != nil {
+		q = q.Where("id IN ?", ids)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("partners: unable to read names: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
