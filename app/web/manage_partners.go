@@ -160,23 +160,30 @@ func partnerFormInput(form map[string]string) partners.Input {
 }
 
 type partnerFormData struct {
-	ID      int64 // 0 for a new organisation
 	Action  string
-	Kinds   []option
+	Back    string
+	Kinds   []option // none on a member's own profile: staff classify organisations
 	Regions []regionGroup
 	Langs   []formLang
 }
 
 // partnerFormPage renders the organisation form with the values and
-// messages given; o is the organisation edited, nil for a new one.
-func (s *Server) partnerFormPage(c *fiber.Ctx, status int, o *partners.Partner, form, errs map[string]string) error {
+// messages given; o is the organisation edited, nil for a new one; own is a
+// partner member's form of its own profile, under /partner.
+func (s *Server) partnerFormPage(c *fiber.Ctx, status int, o *partners.Partner, own bool, form, errs map[string]string) error {
 	p := s.page(c, "manage_partner_new_title", nil)
-	data := partnerFormData{Action: "/manage/partners"}
-	if o != nil {
-		data.ID, data.Action = o.ID, managePartnerPath(o.ID)
+	data := partnerFormData{Action: "/manage/partners", Back: "/manage/partners"}
+	switch {
+	case own:
+		data.Action, data.Back = partnerProfilePath, partnerHomePath
+		p.Title = p.L.T("partner_profile_edit_title", "Name", o.Name)
+	case o != nil:
+		data.Action, data.Back = managePartnerPath(o.ID), managePartnerPath(o.ID)
 		p.Title = p.L.T("manage_partner_edit_title", "Name", o.Name)
 	}
-	data.Kinds = options(partners.Kinds, partnerKindLabels, p, form["kind"])
+	if !own {
+		data.Kinds = options(partners.Kinds, partnerKindLabels, p, form["kind"])
+	}
 	data.Regions = regionGroups(p, form["region"])
 	for i, code := range i18n.Supported {
 		data.Langs = append(data.Langs, formLang{Code: code, Name: s.catalog.Localizer(code).T("lang_name"), First: i == 0})
@@ -200,28 +207,35 @@ func (s *Server) fieldErrors(c *fiber.Ctx, err error, errs map[string]string) bo
 }
 
 // savePartnerForm saves the posted form with save; a refusal shows the
-// form again with the values as typed.
-func (s *Server) savePartnerForm(c *fiber.Ctx, current *partners.Partner, save func(partners.Input) (*partners.Partner, error)) error {
+// form again with the values as typed. On a member's own profile (own) the
+// kind is not the member's to give.
+func (s *Server) savePartnerForm(c *fiber.Ctx, current *partners.Partner, own bool, save func(partners.Input) (*partners.Partner, error)) error {
 	form := readPartnerForm(c)
-	o, err := save(partnerFormInput(form))
+	in := partnerFormInput(form)
+	done := func(o *partners.Partner) string { return managePartnerPath(o.ID) }
+	if own {
+		in.Kind = nil
+		done = func(*partners.Partner) string { return partnerHomePath }
+	}
+	o, err := save(in)
 	if err != nil {
 		errs := map[string]string{}
 		if s.fieldErrors(c, err, errs) {
-			return s.partnerFormPage(c, fiber.StatusUnprocessableEntity, current, form, errs)
+			return s.partnerFormPage(c, fiber.StatusUnprocessableEntity, current, own, form, errs)
 		}
 		return err
 	}
-	return c.Redirect(managePartnerPath(o.ID)+"?saved=1", fiber.StatusSeeOther)
+	return c.Redirect(done(o)+"?saved=1", fiber.StatusSeeOther)
 }
 
 // partnerNew shows an empty organisation form.
 func (s *Server) partnerNew(c *fiber.Ctx) error {
-	return s.partnerFormPage(c, fiber.StatusOK, nil, map[string]string{"kind": partners.KindYouthLed}, nil)
+	return s.partnerFormPage(c, fiber.StatusOK, nil, false, map[string]string{"kind": partners.KindYouthLed}, nil)
 }
 
 // partnerCreate stores a new organisation from the form.
 func (s *Server) partnerCreate(c *fiber.Ctx) error {
-	return s.savePartnerForm(c, nil, func(in partners.Input) (*partners.Partner, error) {
+	return s.savePartnerForm(c, nil, false, func(in partners.Input) (*partners.Partner, error) {
 		return s.partners.Create(c.UserContext(), viewer(c), in)
 	})
 }
@@ -241,7 +255,7 @@ func (s *Server) partnerEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.partnerFormPage(c, fiber.StatusOK, o, partnerFormOf(o), nil)
+	return s.partnerFormPage(c, fiber.StatusOK, o, false, partnerFormOf(o), nil)
 }
 
 // partnerSave saves the form over an organisation.
@@ -250,7 +264,7 @@ func (s *Server) partnerSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.savePartnerForm(c, o, func(in partners.Input) (*partners.Partner, error) {
+	return s.savePartnerForm(c, o, false, func(in partners.Input) (*partners.Partner, error) {
 		return s.partners.Update(c.UserContext(), viewer(c), o.ID, in)
 	})
 }

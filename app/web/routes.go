@@ -91,8 +91,8 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/manage/reports/involvement", access.ReportsRead, s.involvementReport)
 	// A partner member's version of the campaign page, in its own space.
 	s.handle(app, get, "/partner/campaigns/:id", access.PartnerSpace, s.partnerCampaign)
-	s.handle(app, post, "/partner/campaigns/:id/notes", access.PartnerSpace, s.campaignNote(false))
-	s.handle(app, post, "/partner/campaigns/:id/checklist/:item_id", access.PartnerSpace, s.campaignTick(false))
+	s.handle(app, post, "/partner/campaigns/:id/notes", access.CampaignsContribute, s.campaignNote(false))
+	s.handle(app, post, "/partner/campaigns/:id/checklist/:item_id", access.CampaignsContribute, s.campaignTick(false))
 
 	// -
 
@@ -108,6 +108,9 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// Partner space.
+	s.handle(app, get, partnerHomePath, access.PartnerSpace, s.partnerHome)
+	s.handle(app, get, partnerProfilePath, access.PartnerSpace, s.partnerProfileForm)
+	s.handle(app, post, partnerProfilePath, access.PartnersWrite, s.partnerProfileSave)
 
 	// -
 

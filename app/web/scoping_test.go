@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,7 +230,7 @@ func (f *scopeFixture) checkLeaks(t *testing.T, perm access.Permission, req stri
 	t.Helper()
 	leaks := f.personal
 	if perm != access.Public {
-		leaks = append(leaks, f.secrets...)
+		leaks = append(slices.Clone(leaks), f.secrets...)
 	}
 	for _, s := range leaks {
 		if strings.Contains(res.Body, s) {

@@ -35,6 +35,7 @@ const (
 	tplManagePartners    = "manage_partners"
 	tplManagePartner     = "manage_partner"
 	tplPartnerForm       = "manage_partner_form"
+	tplPartnerHome       = "partner_home"
 )
 
 // pageTemplates lists every page; Load fails when views/pages holds a file
@@ -43,7 +44,7 @@ var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage,
 	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
 	tplPetition, tplManagePetitions, tplManagePetitionForm,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
-	tplManagePartners, tplManagePartner, tplPartnerForm}
+	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.
