@@ -294,9 +294,21 @@ func (s *Store) List(ctx context.Context, v access.Viewer) ([]Petition, error) {
 	return s.list(ctx, q)
 }
 
-// ForCampaign returns a campaign's petitions, newest first, with their counts.
-func (s *Store) ForCampaign(ctx context.Context, campaignID int64) ([]Petition, error) {
-	return s.list(ctx, s.db.WithContext(ctx).Where("campaign_id = ?", campaignID))
+// ForCampaigns returns the petitions of campaigns ids by campaign, newest
+// first, with their counts.
+func (s *Store) ForCampaigns(ctx context.Context, ids []int64) (map[int64][]Petition, error) {
+	out := map[int64][]Petition{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, err := s.list(ctx, s.db.WithContext(ctx).Where("campaign_id IN ?", ids))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range list {
+		out[p.CampaignID] = append(out[p.CampaignID], p)
+	}
+	return out, nil
 }
 
 func (s *Store) list(ctx context.Context, q *gorm.DB) ([]Petition, error) {

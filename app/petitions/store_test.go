@@ -450,9 +450,9 @@ func TestListAndCounts(t *testing.T) {
 				t.Errorf("viewer %+v sees %d petitions, want none", v, len(list))
 			}
 		}
-		of, err := s.ForCampaign(ctx, shared)
-		if err != nil || !slices.Equal(ids(of), []int64{a.ID}) || of[0].Signatures != 3 {
-			t.Fatalf("ForCampaign: %v, %+v", err, of)
+		of, err := s.ForCampaigns(ctx, []int64{shared, staffOnly})
+		if err != nil || !slices.Equal(ids(of[shared]), []int64{a.ID}) || of[shared][0].Signatures != 3 || !slices.Equal(ids(of[staffOnly]), []int64{b.ID}) {
+			t.Fatalf("ForCampaigns: %v, %+v", err, of)
 		}
 		counts, err := s.Counts(ctx, []int64{a.ID, b.ID})
 		if err != nil || counts[a.ID] != 3 || counts[b.ID] != 0 {

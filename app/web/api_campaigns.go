@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"time"
@@ -24,6 +25,9 @@ type apiCampaign struct {
 	LeadID   *int64            `json:"lead_id"`
 	Partners []apiInvolvement  `json:"partners"`
 	Letters  apiLetterTotals   `json:"letters"`
+	// Its petitions, and their signatures together.
+	Petitions  []apiPetition `json:"petitions"`
+	Signatures int           `json:"signatures"`
 }
 
 type apiInvolvement struct {
@@ -106,6 +110,10 @@ type campaignBody struct {
 	LeadID   *int64            `json:"lead_id"`
 	Partners *[]apiInvolvement `json:"partners"`
 	Letters  *apiLetterTotals  `json:"letters"`
+	// Petitions are written through their own routes and signatures by the
+	// public; a body may carry them, as a GET gave them, and they are ignored.
+	Petitions  json.RawMessage `json:"petitions"`
+	Signatures json.RawMessage `json:"signatures"`
 }
 
 // input checks the portal's fields against the campaign as it is (id 0 and
@@ -147,7 +155,44 @@ func (s *Server) apiCampaigns(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendItems(c, list, toAPICampaign)
+	out, err := s.campaignsJSON(c.UserContext(), list...)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+// campaignsJSON is campaigns as the API shows them, with their petitions and
+// signatures, read for all of them at once.
+func (s *Server) campaignsJSON(ctx context.Context, list ...campaigns.Campaign) ([]apiCampaign, error) {
+	ids := make([]int64, len(list))
+	for i := range list {
+		ids[i] = list[i].ID
+	}
+	pets, err := s.petitions.ForCampaigns(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]apiCampaign, len(list))
+	for i := range list {
+		out[i] = toAPICampaign(&list[i])
+		out[i].Petitions = []apiPetition{}
+		for j := range pets[list[i].ID] {
+			p := &pets[list[i].ID][j]
+			out[i].Petitions = append(out[i].Petitions, toAPIPetition(p))
+			out[i].Signatures += p.Signatures
+		}
+	}
+	return out, nil
+}
+
+// sendCampaign answers with one campaign.
+func (s *Server) sendCampaign(c *fiber.Ctx, status int, camp *campaigns.Campaign) error {
+	out, err := s.campaignsJSON(c.UserContext(), *camp)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(out[0])
 }
 
 // apiCampaignCreate stores a new campaign.
@@ -164,7 +209,7 @@ func (s *Server) apiCampaignCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(toAPICampaign(camp))
+	return s.sendCampaign(c, fiber.StatusCreated, camp)
 }
 
 // apiCampaign returns one campaign.
@@ -177,7 +222,7 @@ func (s *Server) apiCampaign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPICampaign(camp))
+	return s.sendCampaign(c, fiber.StatusOK, camp)
 }
 
 // apiCampaignUpdate changes the fields given. A stage given must be the
@@ -204,7 +249,7 @@ func (s *Server) apiCampaignUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPICampaign(camp))
+	return s.sendCampaign(c, fiber.StatusOK, camp)
 }
 
 // apiCampaignAdvance moves a campaign to its next stage.
@@ -217,7 +262,7 @@ func (s *Server) apiCampaignAdvance(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPICampaign(camp))
+	return s.sendCampaign(c, fiber.StatusOK, camp)
 }
 
 type involvementBody struct {
@@ -250,7 +295,7 @@ func (s *Server) apiCampaignInvolvement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPICampaign(camp))
+	return s.sendCampaign(c, fiber.StatusOK, camp)
 }
 
 // apiPersonRef names who wrote a note or ticked an item, and their

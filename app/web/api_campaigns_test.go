@@ -60,7 +60,7 @@ func (e *env) campCounts() map[string]int64 {
 	return out
 }
 
-var campaignFields = []string{"id", "title", "summary", "tags", "stage", "starts_on", "ends_on", "lead_id", "partners", "letters"}
+var campaignFields = []string{"id", "title", "summary", "tags", "stage", "starts_on", "ends_on", "lead_id", "partners", "letters", "petitions", "signatures"}
 
 // campCreate creates a campaign through the API and returns it.
 func campCreate(t *testing.T, c *client, tok, body string) apiCampaign {
@@ -446,4 +446,39 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestAPICampaignPetitions: a campaign shows its petitions and their
+// signatures together, and a GET body with them can be sent back.
+func TestAPICampaignPetitions(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c, tok := apiStaff(e)
+		camp := campCreate(t, c, tok, `{"title": {"en": "Free to speak"}, "tags": ["privacy"]}`)
+		for _, slug := range []string{"speak-one", "speak-two"} {
+			body := fmt.Sprintf(`{"campaign_id": %d, "slug": %q, "title": {"en": "Sign"}, "text": {"en": "Please"}, "goal": 10}`, camp.ID, slug)
+			if res := c.api("POST", "/api/v1/petitions", tok, body); res.StatusCode != http.StatusCreated {
+				t.Fatalf("petition: %d %s", res.StatusCode, res.Body)
+			}
+		}
+		for i, slug := range []string{"speak-one", "speak-one", "speak-two"} {
+			body := fmt.Sprintf(`{"given_name": "Saraa", "email": "s%d@example.org", "consent": true}`, i)
+			if res := e.client().api("POST", "/api/v1/petitions/"+slug+"/signatures", "", body); res.StatusCode != http.StatusCreated {
+				t.Fatalf("signature: %d %s", res.StatusCode, res.Body)
+			}
+		}
+		res := c.api("GET", "/api/v1/campaigns/"+itoa(camp.ID), tok, "")
+		var got apiCampaign
+		apiJSON(t, res, http.StatusOK, &got)
+		if got.Signatures != 3 || len(got.Petitions) != 2 || got.Petitions[0].Slug != "speak-two" || got.Petitions[0].Signatures != 1 {
+			t.Fatalf("campaign shows %d signatures and petitions %+v", got.Signatures, got.Petitions)
+		}
+		if back := c.api("PATCH", "/api/v1/campaigns/"+itoa(camp.ID), tok, res.Body); back.StatusCode != http.StatusOK {
+			t.Fatalf("a GET body sent back: %d %s", back.StatusCode, back.Body)
+		}
+		c.login("coord@example.org")
+		page := c.get("/manage/campaigns/" + itoa(camp.ID))
+		if !strings.Contains(page.Body, `href="/p/speak-one"`) || !strings.Contains(page.Body, `id="campaign-signatures"`) {
+			t.Fatal("the campaign page does not list its petitions")
+		}
+	})
 }

@@ -371,6 +371,8 @@ type campaignPageData struct {
 	NewStages   []stageCheck
 	Stages      []stageSection
 	Letters     []letterRow
+	Petitions   []petitionRow
+	Signatures  int
 	Saved       bool
 }
 
@@ -475,6 +477,15 @@ func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs m
 			sec.Items = append(sec.Items, row)
 		}
 		d.Stages = append(d.Stages, sec)
+	}
+	pets, err := s.petitions.ForCampaigns(ctx, []int64{id})
+	if err != nil {
+		return err
+	}
+	for _, pt := range pets[id] {
+		d.Petitions = append(d.Petitions, petitionRow{ID: pt.ID, Title: pt.TextIn(l.Lang, s.catalog.Default()).Title, Slug: pt.Slug,
+			Signatures: pt.Signatures, Goal: pt.Goal})
+		d.Signatures += pt.Signatures
 	}
 	for _, lt := range letters {
 		row := letterRow{Count: lt.Count, Note: lt.Note, Logged: lt.CreatedAt, Delivered: dateText(l, lt.DeliveredOn)}
