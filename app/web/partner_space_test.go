@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -62,6 +63,56 @@ func TestPartnerHome(t *testing.T) {
 		staff.login("coord@example.org")
 		if res := staff.get("/partner"); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("a coordinator's /partner: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestPartnerCannotRaiseItself: nothing a partner member can send changes
+// its roles, its scope or its organisation's kind.
+func TestPartnerCannotRaiseItself(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := newScopeFixture(t, e)
+		grants := func() string {
+			var rows []struct{ Role, Scope string }
+			e.db.Raw("SELECT role, scope FROM role_assignments r JOIN users u ON u.id = r.user_id WHERE u.email = 'member@org-a.example' ORDER BY role, scope").Scan(&rows)
+			var partner int64
+			e.db.Raw("SELECT partner_id FROM users WHERE email = 'member@org-a.example'").Scan(&partner)
+			return fmt.Sprint(rows, partner)
+		}
+		before := grants()
+		for _, body := range []string{
+			`{"roles": [{"role": "admin", "scope": "*"}]}`,
+			`{"partner_id": ` + itoa(f.b) + `}`,
+			`{"display_name": "Member A", "role": "coordinator"}`,
+			`{"scope": "*"}`,
+		} {
+			if res := f.member.api("PATCH", "/api/v1/me", f.token, body); res.StatusCode != http.StatusBadRequest {
+				t.Errorf("PATCH /api/v1/me %s: %d, want 400", body, res.StatusCode)
+			}
+		}
+		if res := f.member.api("PATCH", "/api/v1/partners/"+itoa(f.a), f.token, `{"kind": "ngo"}`); res.StatusCode != http.StatusForbidden {
+			t.Errorf("changing its kind: %d, want 403", res.StatusCode)
+		}
+		for _, path := range []string{"/api/v1/users", "/api/v1/audit"} {
+			if res := f.member.api("GET", path, f.token, ""); res.StatusCode != http.StatusForbidden {
+				t.Errorf("GET %s: %d, want 403", path, res.StatusCode)
+			}
+		}
+		res := f.member.postForm("/account", url.Values{"display_name": {"Member A"}, "locale": {"mn"},
+			"role": {"admin"}, "scope": {"*"}, "partner_id": {itoa(f.b)}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("account form: %d", res.StatusCode)
+		}
+		if after := grants(); after != before {
+			t.Fatalf("roles and organisation went from %s to %s", before, after)
+		}
+		var kind string
+		e.db.Raw("SELECT kind FROM partners WHERE id = ?", f.a).Scan(&kind)
+		if kind != "youth_led" {
+			t.Fatalf("kind became %q", kind)
+		}
+		if home := f.member.get("/partner"); !strings.Contains(home.Body, "Org A") || strings.Contains(home.Body, "Org B Hidden") {
+			t.Fatal("the member's space changed organisation")
 		}
 	})
 }
