@@ -269,6 +269,10 @@ func (s *Server) apiPartnerReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(toAPIPartnerFigures(fig))
+}
+
+func toAPIPartnerFigures(fig *partners.Figures) apiPartnerFigures {
 	out := apiPartnerFigures{EstablishedPerYear: yearCounts(fig.EstablishedPerYear),
 		StrengthenedPerYear: yearCounts(fig.StrengthenedPerYear), ByKind: make([]apiKindCount, len(fig.ByKind)),
 		ByRegion: make([]apiRegionCount, len(fig.ByRegion)), ByStatus: make([]apiStatusCount, len(fig.ByStatus))}
@@ -281,5 +285,5 @@ func (s *Server) apiPartnerReport(c *fiber.Ctx) error {
 	for i, st := range fig.ByStatus {
 		out.ByStatus[i] = apiStatusCount{Status: st.Value, Count: st.Count}
 	}
-	return c.JSON(out)
+	return out
 }

@@ -176,6 +176,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 		{"nav_manage_activities", "/manage/activities", access.ActivitiesRead, true},
 		{"nav_partners", "/manage/partners", access.PartnersManage, true},
 		{"nav_campaigns", "/manage/campaigns", access.CampaignsManage, true},
+		{"nav_reports", "/manage/reports", access.ReportsRead, true},
 		{"nav_partner_space", "/partner", access.PartnerSpace, true},
 		{"nav_users", "/manage/users", access.UsersRead, true},
 		{"nav_audit", "/manage/audit", access.AuditRead, true},

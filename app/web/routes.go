@@ -76,6 +76,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// Campaigns: staff pages and reports.
+	s.handle(app, get, "/manage/reports", access.ReportsRead, s.reportsPage)
 	s.handle(app, get, "/manage/campaigns", access.CampaignsManage, s.manageCampaigns)
 	s.handle(app, get, "/manage/campaigns/new", access.CampaignsManage, s.campaignNew) // before :id
 	s.handle(app, post, "/manage/campaigns", access.CampaignsManage, s.campaignCreate)
@@ -145,6 +146,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// JSON API: campaigns, notes, letters and reports.
+	s.handle(app, get, "/api/v1/reports/summary", access.ReportsRead, s.apiReportSummary)
 	s.handle(app, get, "/api/v1/campaigns", access.CampaignsRead, s.apiCampaigns)
 	s.handle(app, post, "/api/v1/campaigns", access.CampaignsManage, s.apiCampaignCreate)
 	s.handle(app, get, "/api/v1/campaigns/:id", access.CampaignsRead, s.apiCampaign)

@@ -36,6 +36,7 @@ const (
 	tplManagePartner     = "manage_partner"
 	tplPartnerForm       = "manage_partner_form"
 	tplPartnerHome       = "partner_home"
+	tplReports           = "reports"
 )
 
 // pageTemplates lists every page; Load fails when views/pages holds a file
@@ -44,7 +45,7 @@ var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage,
 	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
 	tplPetition, tplManagePetitions, tplManagePetitionForm,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
-	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome}
+	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.
