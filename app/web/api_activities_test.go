@@ -634,7 +634,8 @@ func TestAPIRegistrations(t *testing.T) {
 		}
 		e.user("partner@example.org", access.Partner)
 		partnerTok := e.token("partner@example.org")
-		if r := e.client().api("GET", regPath, partnerTok, ""); r.StatusCode != http.StatusForbidden {
+		// A partner member is told that the section's objects do not exist.
+		if r := e.client().api("GET", regPath, partnerTok, ""); r.StatusCode != http.StatusNotFound {
 			t.Fatalf("partner lists registrations: %d", r.StatusCode)
 		}
 		for _, r := range []struct{ method, path, body string }{

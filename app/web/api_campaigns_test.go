@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -176,7 +177,7 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 		if item.Done || item.DoneBy != nil || item.DoneAt != nil {
 			t.Fatalf("new item: %+v", item)
 		}
-		if r := c.api("POST", apiPath("/api/v1/campaigns/%d/checklist", created.ID), atok, `{"stage": "planning", "text": "Mine"}`); r.StatusCode != http.StatusForbidden {
+		if r := c.api("POST", apiPath("/api/v1/campaigns/%d/checklist", created.ID), atok, `{"stage": "planning", "text": "Mine"}`); r.StatusCode != http.StatusNotFound {
 			t.Fatalf("partner adds an item: %d", r.StatusCode)
 		}
 		apiJSON(t, c.api("POST", apiPath("/api/v1/campaigns/%d/checklist/%d", created.ID, item.ID), atok, `{"done": true}`), http.StatusOK, &item)
@@ -202,7 +203,7 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 		if !letter.DeliveredOn.IsZero() {
 			t.Fatalf("undelivered letter: %+v", letter)
 		}
-		if r := c.api("POST", apiPath("/api/v1/campaigns/%d/letters", created.ID), atok, `{"count": 1}`); r.StatusCode != http.StatusForbidden {
+		if r := c.api("POST", apiPath("/api/v1/campaigns/%d/letters", created.ID), atok, `{"count": 1}`); r.StatusCode != http.StatusNotFound {
 			t.Fatalf("partner logs letters: %d", r.StatusCode)
 		}
 		var letters struct{ Items []apiLetter }
@@ -229,15 +230,17 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 		if r := c.api("POST", apiPath("/api/v1/campaigns/%d/notes", other.ID), atok, `{"stage": "implementation", "text": "Hi"}`); r.StatusCode != http.StatusNotFound {
 			t.Errorf("A writes on B's campaign: %d", r.StatusCode)
 		}
-		for _, r := range []*response{
-			c.api("POST", "/api/v1/campaigns", atok, `{"title": {"en": "Ours"}}`),
-			c.api("PATCH", apiPath("/api/v1/campaigns/%d", created.ID), atok, `{"title": {"en": "Ours"}}`),
-			c.api("POST", apiPath("/api/v1/campaigns/%d/advance", created.ID), atok, ""),
-			c.api("PUT", apiPath("/api/v1/campaigns/%d/partners/%d", created.ID, pa), atok, `{"stages": ["planning"]}`),
-			c.api("GET", "/api/v1/reports/involvement", atok, ""),
+		// Staff work is refused: routes of no object with 403, routes that
+		// name an object as if it did not exist.
+		for r, code := range map[*response]string{
+			c.api("POST", "/api/v1/campaigns", atok, `{"title": {"en": "Ours"}}`):                                       "forbidden",
+			c.api("PATCH", apiPath("/api/v1/campaigns/%d", created.ID), atok, `{"title": {"en": "Ours"}}`):              "not_found",
+			c.api("POST", apiPath("/api/v1/campaigns/%d/advance", created.ID), atok, ""):                                "not_found",
+			c.api("PUT", apiPath("/api/v1/campaigns/%d/partners/%d", created.ID, pa), atok, `{"stages": ["planning"]}`): "not_found",
+			c.api("GET", "/api/v1/reports/involvement", atok, ""):                                                       "forbidden",
 		} {
-			if r.StatusCode != http.StatusForbidden || apiErr(t, r).Code != "forbidden" {
-				t.Errorf("partner did staff work: %d %s", r.StatusCode, r.Body)
+			if r.StatusCode >= 500 || r.StatusCode < 400 || apiErr(t, r).Code != code {
+				t.Errorf("partner did staff work: %d %s, want %s", r.StatusCode, r.Body, code)
 			}
 		}
 
@@ -367,6 +370,9 @@ func TestAPICampaignBadInput(t *testing.T) {
 	})
 }
 
+// namesObject matches a path with an object's id in it.
+var namesObject = regexp.MustCompile(`/\d+(/|$)`)
+
 func TestCampaignRoutesByRole(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		pa := e.campPartner("Youth council")
@@ -423,6 +429,9 @@ func TestCampaignRoutesByRole(t *testing.T) {
 					want = http.StatusUnauthorized
 				case role == "anonymous":
 					want = http.StatusSeeOther
+				case role == access.Partner && namesObject.MatchString(r.path):
+					// A partner member is told the section's objects do not exist.
+					want = http.StatusNotFound
 				}
 				if res.StatusCode != want {
 					t.Errorf("GET %s as %s: %d, want %d", r.path, role, res.StatusCode, want)

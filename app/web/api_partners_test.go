@@ -232,8 +232,10 @@ func TestAPIPartnerMember(t *testing.T) {
 			{"PATCH", ownPath, `{"kind": "ngo"}`, http.StatusForbidden},
 			{"PATCH", ownPath, `{"name": "Renamed", "kind": "ngo"}`, http.StatusForbidden},
 			{"POST", "/api/v1/partners", apiPartnerBody(func(m map[string]any) { m["name"] = "Mine" }), http.StatusForbidden},
-			{"PUT", ownPath + "/partnership", `{"status": "strengthened"}`, http.StatusForbidden},
-			{"PUT", otherPath + "/partnership", `{"status": "active"}`, http.StatusForbidden},
+			// Routes that name an object and are not the member's to use answer
+			// as if the object did not exist, its own organisation included.
+			{"PUT", ownPath + "/partnership", `{"status": "strengthened"}`, http.StatusNotFound},
+			{"PUT", otherPath + "/partnership", `{"status": "active"}`, http.StatusNotFound},
 			{"GET", "/api/v1/reports/partners", "", http.StatusForbidden},
 		} {
 			res := c.api(r.method, r.path, mtok, r.body)

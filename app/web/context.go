@@ -103,7 +103,13 @@ func (s *Server) can(c *fiber.Ctx, p access.Permission) bool {
 
 // authorize lets a request through only with permission p. A visitor who is
 // not signed in is sent to the login page (HTML) or told 401 (API).
-func (s *Server) authorize(p access.Permission) fiber.Handler {
+//
+// A partner member is an outsider to the section's own objects: on a route
+// that names an object (a path with a parameter) and that its role may not
+// use, it is told the object does not exist, as it is for another
+// organisation's objects on the routes it may use. So from a partner's side
+// every object outside its organisation answers 404 on every route.
+func (s *Server) authorize(p access.Permission, namesObject bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if s.can(c, p) {
 			return c.Next()
@@ -113,6 +119,9 @@ func (s *Server) authorize(p access.Permission) fiber.Handler {
 				return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 			}
 			return apperr.New(apperr.Unauthorized, "error_unauthorized")
+		}
+		if v := viewer(c); namesObject && v.PartnerID != 0 && !v.Staff {
+			return apperr.ErrNotFound
 		}
 		return apperr.New(apperr.Forbidden, "error_forbidden")
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
@@ -14,7 +16,7 @@ type routeTable map[string]access.Permission
 // the permission check, in order.
 func (s *Server) handle(app *fiber.App, method, path string, p access.Permission, handlers ...fiber.Handler) {
 	s.routes[method+" "+path] = p
-	app.Add(method, path, append([]fiber.Handler{s.authorize(p)}, handlers...)...)
+	app.Add(method, path, append([]fiber.Handler{s.authorize(p, strings.Contains(path, "/:"))}, handlers...)...)
 }
 
 // Permissions returns a copy of the route table.
