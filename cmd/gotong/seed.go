@@ -29,7 +29,7 @@ func (c *cli) seedDemo(args []string) error {
 	if err := parse(flags("seed demo"), args); err != nil {
 		return err
 	}
-	_, db, err := c.open(true)
+	cfg, db, err := c.open(true)
 	if err != nil {
 		return err
 	}
@@ -54,5 +54,8 @@ func (c *cli) seedDemo(args []string) error {
 		}
 		fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", n.Role, n.Email, state)
 	}
-	return c.seedActivities(db)
+	if err := c.seedActivities(db); err != nil {
+		return err
+	}
+	return c.seedCampaigns(cfg, db)
 }
