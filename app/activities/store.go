@@ -146,40 +146,18 @@ func apply(a *Activity, in Input, f apperr.Fields) {
 			a.RegistrationClosesAt = nil
 		}
 	}
-	for _, m := range []map[string]string{in.Title, in.Summary, in.Description} {
-		for lang := range m {
-			if !i18n.IsSupported(lang) {
-				f.Add("title", "error_locale_unknown")
+	a.Translations = i18n.MergeTexts(a.Translations, i18n.Texts{"title": in.Title, "summary": in.Summary, "description": in.Description}, f,
+		func(t *Translation) string { return t.Locale },
+		func(lang string) Translation { return Translation{ActivityID: a.ID, Locale: lang} },
+		func(t *Translation, name string) *string {
+			switch name {
+			case "title":
+				return &t.Title
+			case "summary":
+				return &t.Summary
 			}
-		}
-	}
-	for _, lang := range i18n.Supported {
-		var t *Translation
-		for i := range a.Translations {
-			if a.Translations[i].Locale == lang {
-				t = &a.Translations[i]
-			}
-		}
-		_, hasT := in.Title[lang]
-		_, hasS := in.Summary[lang]
-		_, hasD := in.Description[lang]
-		if !hasT && !hasS && !hasD {
-			continue
-		}
-		if t == nil {
-			a.Translations = append(a.Translations, Translation{ActivityID: a.ID, Locale: lang})
-			t = &a.Translations[len(a.Translations)-1]
-		}
-		if hasT {
-			t.Title = strings.TrimSpace(in.Title[lang])
-		}
-		if hasS {
-			t.Summary = strings.TrimSpace(in.Summary[lang])
-		}
-		if hasD {
-			t.Description = strings.TrimSpace(in.Description[lang])
-		}
-	}
+			return &t.Description
+		})
 	if in.Quotas != nil {
 		a.Quotas = nil
 		for i, q := range *in.Quotas {

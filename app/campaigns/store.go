@@ -74,31 +74,15 @@ type Input struct {
 // apply merges in's texts, themes, dates and lead into c and checks the
 // result; the stage and partners are the callers'.
 func apply(c *Campaign, in Input, f apperr.Fields) {
-	for field, m := range map[string]map[string]string{"title": in.Title, "summary": in.Summary} {
-		for lang := range m {
-			if !i18n.IsSupported(lang) {
-				f.Add(field, "error_locale_unknown")
+	c.Translations = i18n.MergeTexts(c.Translations, i18n.Texts{"title": in.Title, "summary": in.Summary}, f,
+		func(t *Translation) string { return t.Locale },
+		func(lang string) Translation { return Translation{CampaignID: c.ID, Locale: lang} },
+		func(t *Translation, name string) *string {
+			if name == "title" {
+				return &t.Title
 			}
-		}
-	}
-	for _, lang := range i18n.Supported {
-		title, hasT := in.Title[lang]
-		summary, hasS := in.Summary[lang]
-		if !hasT && !hasS {
-			continue
-		}
-		i := slices.IndexFunc(c.Translations, func(t Translation) bool { return t.Locale == lang })
-		if i < 0 {
-			c.Translations = append(c.Translations, Translation{CampaignID: c.ID, Locale: lang})
-			i = len(c.Translations) - 1
-		}
-		if hasT {
-			c.Translations[i].Title = strings.TrimSpace(title)
-		}
-		if hasS {
-			c.Translations[i].Summary = strings.TrimSpace(summary)
-		}
-	}
+			return &t.Summary
+		})
 	if in.Tags != nil {
 		c.Tags = people.ValidateTags(f, "tags", *in.Tags)
 	}

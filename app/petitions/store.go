@@ -73,36 +73,15 @@ func apply(p *Petition, in Input, f apperr.Fields) {
 	if in.Goal != nil {
 		p.Goal = *in.Goal
 	}
-	for field, m := range map[string]map[string]string{"title": in.Title, "text": in.Text} {
-		for lang := range m {
-			if !i18n.IsSupported(lang) {
-				f.Add(field, "error_locale_unknown")
+	p.Translations = i18n.MergeTexts(p.Translations, i18n.Texts{"title": in.Title, "text": in.Text}, f,
+		func(t *Translation) string { return t.Locale },
+		func(lang string) Translation { return Translation{PetitionID: p.ID, Locale: lang} },
+		func(t *Translation, name string) *string {
+			if name == "title" {
+				return &t.Title
 			}
-		}
-	}
-	for _, lang := range i18n.Supported {
-		title, hasT := in.Title[lang]
-		text, hasX := in.Text[lang]
-		if !hasT && !hasX {
-			continue
-		}
-		i := -1
-		for j := range p.Translations {
-			if p.Translations[j].Locale == lang {
-				i = j
-			}
-		}
-		if i < 0 {
-			p.Translations = append(p.Translations, Translation{PetitionID: p.ID, Locale: lang})
-			i = len(p.Translations) - 1
-		}
-		if hasT {
-			p.Translations[i].Title = strings.TrimSpace(title)
-		}
-		if hasX {
-			p.Translations[i].Text = strings.TrimSpace(text)
-		}
-	}
+			return &t.Text
+		})
 	// A language emptied of both is dropped.
 	kept := p.Translations[:0]
 	for _, t := range p.Translations {
