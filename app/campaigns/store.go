@@ -706,22 +706,29 @@ func notes(db *gorm.DB, where string, arg any) ([]NoteEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("campaigns: unable to read notes: %w", err)
 	}
+	return list, namePartners(db, list, func(n *NoteEntry) (*int64, *string) { return n.PartnerID, &n.PartnerName })
+}
+
+// namePartners fills in the organisation's name of each entry of list
+// written or ticked by a partner member: of finds the entry's organisation
+// id (nil for staff) and where its name goes.
+func namePartners[E any](db *gorm.DB, list []E, of func(*E) (*int64, *string)) error {
 	ids := []int64{}
-	for _, n := range list {
-		if n.PartnerID != nil {
-			ids = append(ids, *n.PartnerID)
+	for i := range list {
+		if id, _ := of(&list[i]); id != nil {
+			ids = append(ids, *id)
 		}
 	}
 	names, err := partners.Names(db, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for i, n := range list {
-		if n.PartnerID != nil {
-			list[i].PartnerName = names[*n.PartnerID]
+	for i := range list {
+		if id, name := of(&list[i]); id != nil {
+			*name = names[*id]
 		}
 	}
-	return list, nil
+	return nil
 }
 
 // AddNote writes a note at a stage of a campaign: staff at any stage, a
@@ -791,22 +798,7 @@ func checklist(db *gorm.DB, where string, arg any) ([]ChecklistEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("campaigns: unable to read the checklist: %w", err)
 	}
-	ids := []int64{}
-	for _, e := range list {
-		if e.DoneByPartnerID != nil {
-			ids = append(ids, *e.DoneByPartnerID)
-		}
-	}
-	names, err := partners.Names(db, ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, e := range list {
-		if e.DoneByPartnerID != nil {
-			list[i].DoneByPartner = names[*e.DoneByPartnerID]
-		}
-	}
-	return list, nil
+	return list, namePartners(db, list, func(e *ChecklistEntry) (*int64, *string) { return e.DoneByPartnerID, &e.DoneByPartner })
 }
 
 func (s *Store) item(ctx context.Context, id int64) (*ChecklistEntry, error) {
