@@ -90,6 +90,10 @@ var (
 	CampaignsManage     = Permission{"campaigns", "manage"}     // staff only: create, edit, involve, advance, letters, petitions
 	PartnerSpace        = Permission{"partnerspace", "read"}    // the /partner pages of a partner member
 	ReportsRead         = Permission{"reports", "read"}         // staff reports
+
+	// The people database: the section's staff only.
+	PeopleRead  = Permission{"people", "read"}
+	PeopleWrite = Permission{"people", "write"}
 )
 
 // Viewer is who reads or writes, as the stores of partners, campaigns and

@@ -410,8 +410,8 @@ func TestAPIActivityBadInput(t *testing.T) {
 	})
 }
 
-// person is a registration body.
-func apiPerson(given, email, locality string, birthYear int, extra func(p map[string]any)) string {
+// registrantJSON is the body of a registration.
+func registrantJSON(given, email, locality string, birthYear int, extra func(p map[string]any)) string {
 	p := map[string]any{"given_name": given, "family_name": "Bold", "email": email, "birth_year": birthYear,
 		"region": "MN-057", "locality": locality}
 	body := map[string]any{"person": p, "consent": true}
@@ -448,15 +448,15 @@ func TestAPIRegistrations(t *testing.T) {
 			apiWantKeys(t, "placement", json.RawMessage(res.Body), "id", "status", "pool", "waitlist_position")
 			return p
 		}
-		rural := register(apiPerson("Saraa", "saraa@example.org", "rural", year, nil), http.StatusCreated)
+		rural := register(registrantJSON("Saraa", "saraa@example.org", "rural", year, nil), http.StatusCreated)
 		if rural.Status != "confirmed" || rural.Pool == nil || *rural.Pool != "rural" || rural.WaitlistPosition != nil {
 			t.Fatalf("rural: %+v", rural)
 		}
-		urban := register(apiPerson("Bat", "bat@example.org", "urban", year, nil), http.StatusCreated)
+		urban := register(registrantJSON("Bat", "bat@example.org", "urban", year, nil), http.StatusCreated)
 		if urban.Status != "confirmed" || urban.Pool == nil || *urban.Pool != "general" || urban.WaitlistPosition != nil {
 			t.Fatalf("urban: %+v", urban)
 		}
-		waiting := register(apiPerson("Dulmaa", "dulmaa@example.org", "urban", year, nil), http.StatusCreated)
+		waiting := register(registrantJSON("Dulmaa", "dulmaa@example.org", "urban", year, nil), http.StatusCreated)
 		if waiting.Status != "waitlisted" || waiting.Pool != nil || waiting.WaitlistPosition == nil || *waiting.WaitlistPosition != 1 {
 			t.Fatalf("waiting: %+v", waiting)
 		}
@@ -476,26 +476,26 @@ func TestAPIRegistrations(t *testing.T) {
 				t.Errorf("%s: message %q, want %s", name, b.Message, msg)
 			}
 		}
-		refuse("same email in other case", regPath, apiPerson("Saraa", "SARAA@Example.ORG", "rural", year, nil),
+		refuse("same email in other case", regPath, registrantJSON("Saraa", "SARAA@Example.ORG", "rural", year, nil),
 			http.StatusConflict, "", "error_already_registered")
 		refuse("draft activity", apiPath("/api/v1/activities/%d/registrations", draft.ID),
-			apiPerson("Tuya", "tuya@example.org", "rural", year, nil), http.StatusConflict, "", "error_registration_not_published")
-		refuse("too old", regPath, apiPerson("Old", "old@example.org", "urban", time.Now().Year()-50, nil),
+			registrantJSON("Tuya", "tuya@example.org", "rural", year, nil), http.StatusConflict, "", "error_registration_not_published")
+		refuse("too old", regPath, registrantJSON("Old", "old@example.org", "urban", time.Now().Year()-50, nil),
 			http.StatusUnprocessableEntity, "birth_year", "")
-		refuse("too young", regPath, apiPerson("Young", "young@example.org", "urban", time.Now().Year()-10, nil),
+		refuse("too young", regPath, registrantJSON("Young", "young@example.org", "urban", time.Now().Year()-10, nil),
 			http.StatusUnprocessableEntity, "birth_year", "")
-		refuse("no consent", regPath, apiPerson("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) { b["consent"] = false }),
+		refuse("no consent", regPath, registrantJSON("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) { b["consent"] = false }),
 			http.StatusUnprocessableEntity, "consent", "")
-		refuse("consent left out", regPath, apiPerson("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) { delete(b, "consent") }),
+		refuse("consent left out", regPath, registrantJSON("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) { delete(b, "consent") }),
 			http.StatusUnprocessableEntity, "consent", "")
-		refuse("bad email", regPath, apiPerson("Nomin", "nomin@@example", "urban", year, nil),
+		refuse("bad email", regPath, registrantJSON("Nomin", "nomin@@example", "urban", year, nil),
 			http.StatusUnprocessableEntity, "email", "")
-		refuse("unknown region", regPath, apiPerson("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) {
+		refuse("unknown region", regPath, registrantJSON("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) {
 			b["person"].(map[string]any)["region"] = "XX-1"
 		}), http.StatusUnprocessableEntity, "region", "")
-		refuse("no locality", regPath, apiPerson("Nomin", "nomin@example.org", "", year, nil),
+		refuse("no locality", regPath, registrantJSON("Nomin", "nomin@example.org", "", year, nil),
 			http.StatusUnprocessableEntity, "locality", "")
-		refuse("unknown field", regPath, apiPerson("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) {
+		refuse("unknown field", regPath, registrantJSON("Nomin", "nomin@example.org", "urban", year, func(b map[string]any) {
 			b["person"].(map[string]any)["lgbti"] = true
 		}), http.StatusBadRequest, "", "")
 		refuse("no such activity", "/api/v1/activities/999999/registrations", `{}`, http.StatusNotFound, "", "")
@@ -548,7 +548,7 @@ func TestAPIRegistrations(t *testing.T) {
 			t.Fatalf("capacity %d after a refused change", now.Capacity)
 		}
 		// A larger capacity promotes from the waitlist at once.
-		late := register(apiPerson("Enkh", "enkh@example.org", "urban", year, nil), http.StatusCreated)
+		late := register(registrantJSON("Enkh", "enkh@example.org", "urban", year, nil), http.StatusCreated)
 		if late.Status != "waitlisted" {
 			t.Fatalf("late: %+v", late)
 		}
@@ -652,13 +652,13 @@ func TestAPIRegistrations(t *testing.T) {
 		}
 		// A signed-in participant registers too, like anyone.
 		var p apiPlacement
-		apiJSON(t, e.client().api("POST", regPath, partTok, apiPerson("Part", "part@example.org", "rural", year, nil)), http.StatusCreated, &p)
+		apiJSON(t, e.client().api("POST", regPath, partTok, registrantJSON("Part", "part@example.org", "rural", year, nil)), http.StatusCreated, &p)
 		if p.Status != "confirmed" || p.Pool == nil || *p.Pool != "rural" {
 			t.Fatalf("participant registers: %+v", p)
 		}
 		// A cancelled activity answers 409 with the reason.
 		apiJSON(t, c.api("POST", actPath+"/cancel", tok, ""), http.StatusOK, nil)
-		refuse("cancelled activity", regPath, apiPerson("Zaya", "zaya@example.org", "rural", year, nil),
+		refuse("cancelled activity", regPath, registrantJSON("Zaya", "zaya@example.org", "rural", year, nil),
 			http.StatusConflict, "", "error_registration_not_published")
 	})
 }
@@ -678,7 +678,7 @@ func TestAPIRegistrationSealsDeclarations(t *testing.T) {
 		anon.header.Set("Accept-Language", "fr-FR,fr;q=0.9")
 		var p apiPlacement
 		apiJSON(t, anon.api("POST", apiPath("/api/v1/activities/%d/registrations", act.ID), "",
-			apiPerson("Amina", "amina@example.org", "urban", time.Now().Year()-20, func(b map[string]any) {
+			registrantJSON("Amina", "amina@example.org", "urban", time.Now().Year()-20, func(b map[string]any) {
 				b["person"].(map[string]any)["disability"] = true
 				b["person"].(map[string]any)["minority"] = false
 			})), http.StatusCreated, &p)

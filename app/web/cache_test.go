@@ -65,7 +65,7 @@ func TestPageCache(t *testing.T) {
 		seats(anonOther, "20 free seats of 20")
 
 		if r := anon.api("POST", "/api/v1/activities/"+itoa(a.ID)+"/registrations", "",
-			apiPerson("Saraa", "saraa@example.org", people.Rural, 2006, nil)); r.StatusCode != 201 {
+			registrantJSON("Saraa", "saraa@example.org", people.Rural, 2006, nil)); r.StatusCode != 201 {
 			t.Fatalf("register: %d %s", r.StatusCode, r.Body)
 		}
 		seats(anon, "19 free seats of 20")

@@ -166,6 +166,9 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// -
 
+	// JSON API: people.
+	s.handle(app, get, "/api/v1/people", access.PeopleRead, s.apiPeople)
+
 	// JSON API: petitions and signatures.
 	s.handle(app, get, "/api/v1/petitions", access.CampaignsRead, s.apiPetitions)
 	s.handle(app, post, "/api/v1/petitions", access.CampaignsManage, s.apiPetitionCreate)

@@ -28,6 +28,7 @@ import (
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/reports"
+	"github.com/gotong/gotong/app/segments"
 	"github.com/gotong/gotong/locales"
 	"github.com/gotong/gotong/views"
 	"gorm.io/gorm"
@@ -62,6 +63,7 @@ type Server struct {
 	petitions     *petitions.Store
 	campaigns     *campaigns.Store
 	reports       *reports.Service
+	segments      *segments.Store
 	partners      *partners.Store
 
 	pagesGen      generation // moved by every write that a public page shows
@@ -112,6 +114,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.activities.OnCancel = s.registrations.CancelAll
 	s.campaigns = campaigns.NewStore(db, s.users)
 	s.partners = partners.NewStore(db)
+	s.segments = segments.NewStore(db)
 	s.reports = &reports.Service{Partners: s.partners, Campaigns: s.campaigns, Petitions: s.petitions}
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/segments"
+)
+
+// apiPerson is a Person as API.md shows it; sensitive attributes never are.
+type apiPerson struct {
+	ID         int64    `json:"id"`
+	GivenName  string   `json:"given_name"`
+	FamilyName string   `json:"family_name"`
+	Email      string   `json:"email"`
+	Phone      string   `json:"phone"`
+	BirthYear  *int     `json:"birth_year"`
+	Region     string   `json:"region"`
+	Locality   string   `json:"locality"`
+	Locale     string   `json:"locale"`
+	Handle     string   `json:"handle"`
+	Volunteer  bool     `json:"volunteer"`
+	Tags       []string `json:"tags"`
+}
+
+func toAPIPerson(p *people.Person, tags []string) apiPerson {
+	out := apiPerson{ID: p.ID, GivenName: p.GivenName, FamilyName: p.FamilyName, Phone: p.Phone, BirthYear: p.BirthYear,
+		Region: p.Region, Locality: p.Locality, Locale: p.Locale, Handle: p.Handle, Volunteer: p.Volunteer, Tags: tags}
+	if p.Email != nil {
+		out.Email = *p.Email
+	}
+	if out.Tags == nil {
+		out.Tags = []string{}
+	}
+	return out
+}
+
+// DefaultPage is the people of a page when limit is not given.
+const DefaultPage = 50
+
+// apiPeople lists a segment of people, a page at a time: the filters of
+// segments.Params, limit (1–500) and cursor (the next_cursor of the page
+// before). An unknown filter or an upside-down range is a 422.
+func (s *Server) apiPeople(c *fiber.Ctx) error {
+	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return apperr.New(apperr.Malformed, "error_bad_request")
+	}
+	f := apperr.Fields{}
+	filter, err := segments.Parse(v, "limit", "cursor", "lang")
+	if err != nil {
+		return err
+	}
+	limit, after := DefaultPage, int64(0)
+	if s := v.Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > segments.MaxPage {
+			f.Add("limit", "error_filter_limit", "Max", segments.MaxPage)
+		}
+	}
+	if s := v.Get("cursor"); s != "" {
+		if after, err = strconv.ParseInt(s, 10, 64); err != nil || after < 0 {
+			f.Add("cursor", "error_filter_cursor")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	page, err := s.segments.List(c.UserContext(), filter, civil.Of(time.Now().UTC()), after, limit)
+	if err != nil {
+		return err
+	}
+	items := make([]apiPerson, len(page.People))
+	for i := range page.People {
+		items[i] = toAPIPerson(&page.People[i], page.Tags[page.People[i].ID])
+	}
+	var next *string
+	if page.Next != 0 {
+		n := strconv.FormatInt(page.Next, 10)
+		next = &n
+	}
+	return c.JSON(fiber.Map{"items": items, "next_cursor": next})
+}

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gotong/gotong/app/access"
+)
+
+// TestAPIPeople: staff list a segment of people a page at a time; a bad
+// filter is a 422 in the request's language; nobody else reads people.
+func TestAPIPeople(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		now := time.Now().UTC()
+		for i, p := range []struct{ name, locality string }{{"Saraa", "rural"}, {"Bat", "urban"}, {"Dewi", "rural"}, {"Camille", "rural"}, {"Oyun", "rural"}} {
+			if err := e.db.Exec(`INSERT INTO people (given_name, email, locality, birth_year, volunteer, created_at, updated_at)
+				VALUES (?, ?, ?, 2004, ?, ?, ?)`, p.name, strings.ToLower(p.name)+"@example.org", p.locality, i%2 == 0, now, now).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, tok := apiStaff(e)
+		type page struct {
+			Items      []apiPerson
+			NextCursor *string `json:"next_cursor"`
+		}
+		var names []string
+		path := "/api/v1/people?locality=rural&limit=2"
+		for pages := 0; ; pages++ {
+			var p page
+			apiJSON(t, c.api("GET", path, tok, ""), http.StatusOK, &p)
+			for _, it := range p.Items {
+				names = append(names, it.GivenName)
+			}
+			if p.NextCursor == nil {
+				break
+			}
+			if pages > 3 {
+				t.Fatal("paging does not end")
+			}
+			path = "/api/v1/people?locality=rural&limit=2&cursor=" + *p.NextCursor
+		}
+		if strings.Join(names, " ") != "Saraa Dewi Camille Oyun" {
+			t.Fatalf("rural people, page by page: %v", names)
+		}
+		var one page
+		apiJSON(t, c.api("GET", "/api/v1/people?q=dew&volunteer=true", tok, ""), http.StatusOK, &one)
+		if len(one.Items) != 1 || one.Items[0].Email != "dewi@example.org" || one.Items[0].Tags == nil || one.NextCursor != nil {
+			t.Fatalf("search: %+v", one)
+		}
+		for query, field := range map[string]string{
+			"colour=red": "colour", "age_min=30&age_max=16": "age_max", "limit=0": "limit", "limit=501": "limit",
+			"cursor=abc": "cursor", "volunteer=maybe": "volunteer", "region=XX-1": "region",
+		} {
+			res := c.api("GET", "/api/v1/people?lang=fr&"+query, tok, "")
+			body := apiErr(t, res)
+			if res.StatusCode != http.StatusUnprocessableEntity || body.Fields[field] == "" || body.Code != "validation_failed" {
+				t.Errorf("%s: %d %+v", query, res.StatusCode, body)
+			}
+		}
+		if res := c.api("GET", "/api/v1/people?age_min=30&age_max=16&lang=fr", tok, ""); !strings.Contains(apiErr(t, res).Fields["age_max"], "âge") {
+			t.Errorf("the upside-down range is not told in French: %+v", apiErr(t, res))
+		}
+		for _, role := range []string{access.Facilitator, access.Partner, access.Participant} {
+			email := role + "@example.org"
+			e.user(email, role)
+			if res := c.api("GET", "/api/v1/people", e.token(email), ""); res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s lists people: %d", role, res.StatusCode)
+			}
+		}
+		if res := c.api("GET", "/api/v1/people", "", ""); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("anonymous lists people: %d", res.StatusCode)
+		}
+	})
+}
