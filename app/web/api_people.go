@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/segments"
@@ -84,4 +87,36 @@ func (s *Server) apiPeople(c *fiber.Ctx) error {
 		next = &n
 	}
 	return c.JSON(fiber.Map{"items": items, "next_cursor": next})
+}
+
+// apiPeopleExport sends a segment as CSV (the filters of apiPeople), every
+// person of it, never a sensitive attribute. The export is audited with the
+// names of its filters, not their values.
+func (s *Server) apiPeopleExport(c *fiber.Ctx) error {
+	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return apperr.New(apperr.Malformed, "error_bad_request")
+	}
+	filter, err := segments.Parse(v, "lang")
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	n, err := s.segments.Export(c.UserContext(), filter, civil.Of(time.Now().UTC()), &buf)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	if err := audit.Record(s.db.WithContext(c.UserContext()), actorID(c), "people.export", "people", "",
+		map[string]any{"count": n, "filters": names}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="people.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
 }

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"encoding/csv"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/segments"
 )
 
 // TestAPIPeople: staff list a segment of people a page at a time; a bad
@@ -71,6 +73,60 @@ func TestAPIPeople(t *testing.T) {
 		}
 		if res := c.api("GET", "/api/v1/people", "", ""); res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("anonymous lists people: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestAPIPeopleExport: a segment as CSV, Cyrillic intact, formulas
+// neutralised, no sensitive attribute, and the export audited.
+func TestAPIPeopleExport(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.publishedCamp("export-camp", 10)
+		anon := e.client()
+		anon.get("/activities/export-camp/register")
+		for _, p := range []struct{ given, email, locality string }{
+			{"Болормаа", "bolor@example.org", "rural"}, {"=HYPERLINK(\"http://evil\")", "evil@example.org", "rural"}, {"Bat", "bat@example.org", "urban"},
+		} {
+			vals := registrationForm(p.email, p.locality)
+			vals.Set("given_name", p.given)
+			vals.Set("disability", "yes")
+			vals.Set("accessibility_needs", "wheelchair access")
+			if res := anon.submitRegistration("export-camp", vals); res.StatusCode != http.StatusOK {
+				t.Fatalf("register %s: %d", p.email, res.StatusCode)
+			}
+		}
+		c, tok := apiStaff(e)
+		res := c.api("GET", "/api/v1/people/export?locality=rural", tok, "")
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("export: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		r := csv.NewReader(strings.NewReader(strings.TrimPrefix(res.Body, "\ufeff")))
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 || strings.Join(rows[0], ",") != strings.Join(segments.ExportHeader, ",") {
+			t.Fatalf("rows %v", rows)
+		}
+		if rows[1][1] != "Болормаа" || rows[2][1] != `'=HYPERLINK("http://evil")` || rows[1][7] != "rural" {
+			t.Fatalf("cells %v", rows[1:])
+		}
+		for _, leak := range []string{"wheelchair", "disability", "yes"} {
+			if strings.Contains(res.Body, leak) {
+				t.Errorf("the export holds %q", leak)
+			}
+		}
+		var n int64
+		e.db.Raw("SELECT COUNT(*) FROM audit_log WHERE action = 'people.export'").Scan(&n)
+		if n != 1 {
+			t.Fatalf("%d audit entries for the export", n)
+		}
+		if res := c.api("GET", "/api/v1/people/export?colour=red", tok, ""); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("unknown filter: %d", res.StatusCode)
+		}
+		e.user("fac@example.org", access.Facilitator)
+		if res := c.api("GET", "/api/v1/people/export", e.token("fac@example.org"), ""); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("a facilitator exports: %d", res.StatusCode)
 		}
 	})
 }

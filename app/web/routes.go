@@ -168,6 +168,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// JSON API: people.
 	s.handle(app, get, "/api/v1/people", access.PeopleRead, s.apiPeople)
+	s.handle(app, get, "/api/v1/people/export", access.PeopleRead, s.apiPeopleExport)
 
 	// JSON API: petitions and signatures.
 	s.handle(app, get, "/api/v1/petitions", access.CampaignsRead, s.apiPetitions)
