@@ -120,3 +120,29 @@ func (s *Server) apiPeopleExport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
+
+type matchBody struct {
+	Emails  []string `json:"emails"`
+	Handles []string `json:"handles"`
+}
+
+// apiPeopleMatch tells how many of a list of emails and social handles are
+// already supporters, and which are not.
+func (s *Server) apiPeopleMatch(c *fiber.Ctx) error {
+	var body matchBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if len(body.Emails)+len(body.Handles) > people.MaxMatchValues {
+		return apperr.Fields{"emails": {ID: "error_match_too_many", Args: []any{"Max", people.MaxMatchValues}}}.Err()
+	}
+	res, err := s.people.Match(c.UserContext(), body.Emails, body.Handles)
+	if err != nil {
+		return err
+	}
+	values := res.UnmatchedValues
+	if values == nil {
+		values = []string{}
+	}
+	return c.JSON(fiber.Map{"matched": res.Matched, "unmatched": res.Unmatched, "unmatched_values": values})
+}

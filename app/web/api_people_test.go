@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/segments"
 )
 
@@ -127,6 +128,32 @@ func TestAPIPeopleExport(t *testing.T) {
 		e.user("fac@example.org", access.Facilitator)
 		if res := c.api("GET", "/api/v1/people/export", e.token("fac@example.org"), ""); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("a facilitator exports: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestAPIPeopleMatch: a pasted list against the supporters.
+func TestAPIPeopleMatch(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		now := time.Now().UTC()
+		if err := e.db.Exec("INSERT INTO people (given_name, email, handle, created_at, updated_at) VALUES ('Saraa', 'saraa@example.org', '@saraa', ?, ?)", now, now).Error; err != nil {
+			t.Fatal(err)
+		}
+		c, tok := apiStaff(e)
+		res := c.api("POST", "/api/v1/people/match", tok, `{"emails": ["Saraa@Example.org", "new@example.org"], "handles": ["SARAA", "@someone"]}`)
+		if res.StatusCode != http.StatusOK || res.Body != `{"matched":2,"unmatched":2,"unmatched_values":["new@example.org","@someone"]}` {
+			t.Fatalf("match: %d %s", res.StatusCode, res.Body)
+		}
+		too := `{"handles": [` + strings.Repeat(`"x",`, people.MaxMatchValues) + `"x"]}`
+		if res := c.api("POST", "/api/v1/people/match?lang=fr", tok, too); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(apiErr(t, res).Fields["emails"], "50") {
+			t.Fatalf("too many: %d", res.StatusCode)
+		}
+		if res := c.api("POST", "/api/v1/people/match", tok, `{"emails": "x"}`); res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("malformed: %d", res.StatusCode)
+		}
+		e.user("partner@example.org", access.Partner)
+		if res := c.api("POST", "/api/v1/people/match", e.token("partner@example.org"), `{"emails": ["saraa@example.org"]}`); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("a partner matches: %d", res.StatusCode)
 		}
 	})
 }

@@ -169,6 +169,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// JSON API: people.
 	s.handle(app, get, "/api/v1/people", access.PeopleRead, s.apiPeople)
 	s.handle(app, get, "/api/v1/people/export", access.PeopleRead, s.apiPeopleExport)
+	s.handle(app, post, "/api/v1/people/match", access.PeopleRead, s.apiPeopleMatch)
 
 	// JSON API: petitions and signatures.
 	s.handle(app, get, "/api/v1/petitions", access.CampaignsRead, s.apiPetitions)
