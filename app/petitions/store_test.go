@@ -13,6 +13,8 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/people"
@@ -30,34 +32,16 @@ func newStore(t *testing.T, db *gorm.DB) *petitions.Store {
 	return petitions.NewStore(db, people.NewStore(db, sealer))
 }
 
-// newCampaign inserts a campaign with an English title and its themes, as
-// the campaigns area would, and returns its id.
+// newCampaign creates a campaign with an English title and its themes and
+// returns its id.
 func newCampaign(t *testing.T, db *gorm.DB, title string, themes ...string) int64 {
 	t.Helper()
-	var id int64
-	err := database.Tx(context.Background(), db, func(tx *gorm.DB) error {
-		now := time.Now().UTC()
-		if err := tx.Raw("INSERT INTO campaigns (stage, created_at, updated_at) VALUES ('planning', ?, ?) RETURNING id", now, now).Scan(&id).Error; err != nil {
-			return err
-		}
-		if err := tx.Exec("INSERT INTO campaign_translations (campaign_id, locale, title) VALUES (?, 'en', ?)", id, title).Error; err != nil {
-			return err
-		}
-		tags, err := people.EnsureTags(tx, themes)
-		if err != nil {
-			return err
-		}
-		for _, tag := range tags {
-			if err := tx.Exec("INSERT INTO campaign_tags (campaign_id, tag_id) VALUES (?, ?)", id, tag).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	c, err := campaigns.NewStore(db, auth.NewStore(db)).Create(context.Background(), access.Viewer{Staff: true},
+		campaigns.Input{Title: map[string]string{"en": title}, Tags: &themes})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return id
+	return c.ID
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -14,41 +14,22 @@ import (
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
-	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
-	"gorm.io/gorm"
 )
 
-// petitionCampaign inserts a campaign with an English title and its themes,
-// as the campaigns area would, and returns its id.
+// petitionCampaign creates a campaign with an English title and its themes
+// and returns its id.
 func (e *env) petitionCampaign(title string, themes ...string) int64 {
 	e.t.Helper()
-	var id int64
-	err := database.Tx(context.Background(), e.db, func(tx *gorm.DB) error {
-		now := time.Now().UTC()
-		if err := tx.Raw("INSERT INTO campaigns (stage, created_at, updated_at) VALUES ('planning', ?, ?) RETURNING id", now, now).Scan(&id).Error; err != nil {
-			return err
-		}
-		if err := tx.Exec("INSERT INTO campaign_translations (campaign_id, locale, title) VALUES (?, 'en', ?)", id, title).Error; err != nil {
-			return err
-		}
-		tags, err := people.EnsureTags(tx, themes)
-		if err != nil {
-			return err
-		}
-		for _, tag := range tags {
-			if err := tx.Exec("INSERT INTO campaign_tags (campaign_id, tag_id) VALUES (?, ?)", id, tag).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	c, err := e.srv.campaigns.Create(context.Background(), access.Viewer{Staff: true},
+		campaigns.Input{Title: map[string]string{"en": title}, Tags: &themes})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return id
+	return c.ID
 }
 
 // petitionPartnerUser creates a user of partner organisation partnerID,
