@@ -94,6 +94,9 @@ var (
 	// The people database: the section's staff only.
 	PeopleRead  = Permission{"people", "read"}
 	PeopleWrite = Permission{"people", "write"}
+	// The national office only: erase anyone, download anyone's data,
+	// export sensitive attributes (audited).
+	PeopleAdmin = Permission{"people", "admin"}
 )
 
 // Viewer is who reads or writes, as the stores of partners, campaigns and

@@ -23,6 +23,7 @@ import (
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/segments"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/migrations"
 	"gorm.io/gorm"
@@ -84,6 +85,12 @@ var models = map[string]any{
 	"petitions":             &petitions.Petition{},
 	"petition_translations": &petitions.Translation{},
 	"signatures":            &petitions.Signature{},
+
+	// -
+
+	// People: consent history and saved segments.
+	"person_consents": &people.Consent{},
+	"saved_segments":  &segments.Saved{},
 }
 
 func tables(t *testing.T, db *gorm.DB) []string {

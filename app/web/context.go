@@ -183,6 +183,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 		{"nav_activities", "/activities", access.Public, false},
 		{"nav_manage", "/manage", access.ManageRead, true},
 		{"nav_manage_activities", "/manage/activities", access.ActivitiesRead, true},
+		{"nav_people", "/manage/people", access.PeopleRead, true},
 		{"nav_partners", "/manage/partners", access.PartnersManage, true},
 		{"nav_campaigns", "/manage/campaigns", access.CampaignsManage, true},
 		{"nav_reports", "/manage/reports", access.ReportsRead, true},

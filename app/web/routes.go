@@ -117,6 +117,22 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// -
 
+	// People: staff pages, saved segments.
+
+	// -
+
+	// People: import and list matching pages.
+
+	// -
+
+	// Reports: the dashboard and its CSV downloads.
+
+	// -
+
+	// A person's rights: own data, erasure, the audit log.
+
+	// -
+
 	// JSON API.
 	s.handle(app, get, "/api/v1/me", access.AccountRead, s.apiMe)
 	s.handle(app, patch, "/api/v1/me", access.AccountWrite, s.apiMeUpdate)
@@ -170,6 +186,24 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/api/v1/people", access.PeopleRead, s.apiPeople)
 	s.handle(app, get, "/api/v1/people/export", access.PeopleRead, s.apiPeopleExport)
 	s.handle(app, post, "/api/v1/people/match", access.PeopleRead, s.apiPeopleMatch)
+
+	// -
+
+	// JSON API: people, one at a time; saved segments.
+
+	// -
+
+	// JSON API: import.
+
+	// -
+
+	// JSON API: reports.
+
+	// -
+
+	// JSON API: a person's rights.
+
+	// -
 
 	// JSON API: petitions and signatures.
 	s.handle(app, get, "/api/v1/petitions", access.CampaignsRead, s.apiPetitions)
