@@ -8,6 +8,8 @@
 #   (b) spread  anonymous registrations spread over 20 published activities
 #   (c) rush    anonymous registrations at one activity of 50 seats with a 25% rural quota;
 #               its seat invariants are checked in SQL afterwards (FAIL exits non-zero)
+#   (d)–(g)     people at scale, by bench/people.sh: a million people seeded, a segment
+#               counted and listed, a list of handles matched, a CSV imported
 #
 # It prints a table and overwrites docs/benchmarks.md. Raw outputs go to
 # bench/results/<stamp>/ (ignored by git).
@@ -16,6 +18,7 @@
 # PostgreSQL server the current user may create databases on; PGHOST, PGPORT and PGUSER
 # choose it (default 127.0.0.1, 5432, postgres). BENCH_DURATION (whole seconds, default 10s) and
 # BENCH_CONNECTIONS (default 50) change the runs; the targets are stated for 10s and 50.
+# BENCH_PEOPLE (default 1000000; 0 skips that part) is the number of people of (d)–(g).
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -388,6 +391,14 @@ PG_LAT=$(awk '/^latency average = / { print $4; exit }' "$RESULTS/pgbench.txt")
 PG_FAILED=$(awk '/^number of failed transactions:/ { print $5; exit }' "$RESULTS/pgbench.txt")
 [ -n "$PG_TPS" ] || die "could not read pgbench's tps ($RESULTS/pgbench.txt)"
 
+# ---------------------------------------------------------------- (d)–(g) people at scale
+if [ "${BENCH_PEOPLE:-1000000}" = 0 ]; then
+	printf '## People at scale\n\nSkipped in this run (BENCH_PEOPLE=0).\n' >"$RESULTS/people.md"
+else
+	log "people at scale: bench/people.sh"
+	GO="$GO" bash bench/people.sh "$RESULTS"
+fi
+
 RUSH_OK=$(printf '%s\n' ${STATUSES[rush]:-} | awk -F= '$1 ~ /^2/ { n += $2 } END { print n + 0 }')
 
 # ---------------------------------------------------------------- verdicts
@@ -525,20 +536,25 @@ $(for c in "${CHECKS[@]}"; do printf '| %s |\n' "$c"; done)
 
 All seat invariants: **$INVARIANTS**. The spread camps hold $SPREAD_ROWS registrations.
 
+$(cat "$RESULTS/people.md")
+
 ## How to run
 
 \`\`\`sh
 apt-get install wrk postgresql-client   # wrk, psql and pgbench
-make bench                              # about a minute; rewrites this file
+make bench                              # about four minutes; rewrites this file
 \`\`\`
 
 It needs a PostgreSQL server on which the current user may create databases (PGHOST,
-PGPORT and PGUSER choose it; default 127.0.0.1:5432, user postgres). It creates and drops
-two databases of its own, uses ports 18080 and 18081 on 127.0.0.1, and keeps the raw wrk,
-pgbench and server outputs in \`bench/results/<stamp>/\`. \`BENCH_DURATION\` (whole seconds, default 10s) and
+PGPORT and PGUSER choose it; default 127.0.0.1:5432, user postgres) and about 1 GB of disk
+there for a while. It creates and drops three databases of its own, uses ports 18080, 18081
+and 18082 on 127.0.0.1, and keeps the raw wrk, pgbench, timing and server outputs in
+\`bench/results/<stamp>/\`. \`BENCH_DURATION\` (whole seconds, default 10s) and
 \`BENCH_CONNECTIONS\` (default 50) change the runs; the targets above are for the defaults.
-The script exits non-zero when a seat invariant fails; missed performance targets are
-reported here, not as a failure.
+\`BENCH_PEOPLE\` (default 1000000) is the number of people seeded for (d)–(g); 0 skips them.
+\`bash bench/people.sh\` runs (d)–(g) alone and writes their section into \`bench/results/\`.
+The script exits non-zero when a seat invariant fails or a people run answers wrongly;
+missed performance targets are reported here, not as a failure.
 EOF
 } >docs/benchmarks.md.tmp
 mkdir -p docs

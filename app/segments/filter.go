@@ -157,8 +157,13 @@ func Where(f Filter, today civil.Date) (string, []any) {
 		add(`(LOWER(people.given_name) LIKE ? ESCAPE '\' OR LOWER(people.family_name) LIKE ? ESCAPE '\'`+
 			` OR people.email LIKE ? ESCAPE '\' OR LOWER(people.handle) LIKE ? ESCAPE '\')`, like, like, like, like)
 	}
+	// The tag's id is a subquery of its own, not a join: PostgreSQL then
+	// reads the tag's people from person_tags_tag_idx in id order and merges
+	// them with the people's, where a join on the name made it hash all the
+	// people of the tag first (docs/benchmarks.md, "People at scale").
 	for _, t := range f.AllTags {
-		add(`EXISTS (SELECT 1 FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = people.id AND t.name = ?)`, t)
+		add(`EXISTS (SELECT 1 FROM person_tags pt WHERE pt.person_id = people.id`+
+			` AND pt.tag_id = (SELECT t.id FROM tags t WHERE t.name = ?))`, t)
 	}
 	if len(f.AnyTags) > 0 {
 		add(`EXISTS (SELECT 1 FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = people.id AND t.name IN ?)`, f.AnyTags)

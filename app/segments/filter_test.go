@@ -102,6 +102,7 @@ func TestWhere(t *testing.T) {
 			{"", []string{"Saraa", "Bat", "Dewi", "Camille", "Болормаа"}},
 			{"tag=privacy", []string{"Saraa", "Bat"}},
 			{"tag=privacy&tag=lgbti-rights", []string{"Saraa"}},
+			{"tag=unheard-of", nil},
 			{"any_tag=lgbti-rights&any_tag=climate", []string{"Saraa", "Dewi"}},
 			{"locality=rural&volunteer=true", []string{"Saraa", "Dewi"}},
 			{"volunteer=false", []string{"Bat", "Болормаа"}},

@@ -3,6 +3,7 @@
 //	gotong serve                                  run the portal (migrates first)
 //	gotong migrate up|down|status                 database migrations
 //	gotong seed demo                              demo data in all four languages
+//	gotong seed people --count N [--seed S]       N made-up people with tags, for load tests
 //	gotong user create --email E --name N --password P --role R [--partner ID] [--locale L]
 //	gotong token create --email E --name N        prints a new API token once, alone on the last line
 //	gotong token list --email E                   the user's tokens
@@ -94,7 +95,7 @@ func oneLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
-const usage = "usage: gotong serve | migrate up|down|status | seed demo | user create | token create|list|revoke | backup --out FILE"
+const usage = "usage: gotong serve | migrate up|down|status | seed demo|people | user create | token create|list|revoke | backup --out FILE"
 
 func (c *cli) dispatch(args []string) error {
 	if len(args) == 0 {
@@ -121,10 +122,14 @@ func (c *cli) dispatch(args []string) error {
 		if err != nil {
 			return err
 		}
-		if s != "demo" {
-			return usagef("seed: unknown data set %q (want demo)", s)
+		switch s {
+		case "demo":
+			return c.seedDemo(r)
+		case "people":
+			return c.seedPeople(r)
+		default:
+			return usagef("seed: unknown data set %q (want demo or people)", s)
 		}
-		return c.seedDemo(r)
 	case "user":
 		s, r, err := sub()
 		if err != nil {

@@ -52,6 +52,11 @@ func TestUsageErrors(t *testing.T) {
 		{"migrate"},
 		{"migrate", "sideways"},
 		{"seed", "everything"},
+		{"seed", "people"},
+		{"seed", "people", "--count", "0"},
+		{"seed", "people", "--count", "many"},
+		{"seed", "people", "--count", "5", "--seed", "-1"},
+		{"seed", "people", "--count", "5", "extra"},
 		{"user", "delete"},
 		{"user", "create", "--email", "a@b.org"},
 		{"user", "create", "--email", "a@b.org", "--name", "A", "--password", "long-enough-pw", "--role", "root"},
@@ -145,6 +150,36 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		}
 		if len(roles) != 5 {
 			t.Fatalf("demo users cover %d roles, want every assignable role", len(roles))
+		}
+	})
+}
+
+// TestSeedPeople: the people are written once per seed; the same seed
+// again is refused with one line and nothing written, another is added.
+func TestSeedPeople(t *testing.T) {
+	eachCmd(t, func(t *testing.T, c *cmdEnv) {
+		code, out, stderr := c.run("seed", "people", "--count", "30", "--seed", "4")
+		if code != 0 || !strings.HasPrefix(out, "seeded 30 people (seed 4, ids 1 to 30) with ") {
+			t.Fatalf("seed: %d %q %q", code, out, stderr)
+		}
+		code, _, stderr = c.run("seed", "people", "--count", "30", "--seed", "4")
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code != 1 || lines[len(lines)-1] != "gotong: seed people: the people of seed 4 are already there; choose another --seed" {
+			t.Fatalf("same seed again: %d %q", code, stderr)
+		}
+		code, out, stderr = c.run("seed", "people", "--count", "5")
+		if code != 0 || !strings.HasPrefix(out, "seeded 5 people (seed 1, ids 31 to 35) with ") {
+			t.Fatalf("another seed: %d %q %q", code, out, stderr)
+		}
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer database.Close(db)
+		var n int64
+		db.Table("people").Count(&n)
+		if n != 35 {
+			t.Fatalf("%d people, want 35", n)
 		}
 	})
 }
