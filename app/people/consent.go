@@ -1,6 +1,12 @@
 package people
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // Where consent came from.
 const (
@@ -24,3 +30,65 @@ type Consent struct {
 
 // TableName is the migrated table.
 func (Consent) TableName() string { return "person_consents" }
+
+// RecordConsents writes that people consented through a form (source, such
+// as ConsentRegistration) at now: one history row each, in one statement.
+// New people were created with this consent as their latest; those whom
+// FindOrCreate found rather than created have their latest given consent
+// moved to this one, in one more statement when there are any. A person
+// given twice counts once. persons are as FindOrCreate returned them.
+func (s *Store) RecordConsents(tx *gorm.DB, persons []*Person, source string, now time.Time) error {
+	if len(persons) == 0 {
+		return nil
+	}
+	seen := make(map[int64]bool, len(persons))
+	rows := make([]Consent, 0, len(persons))
+	var known []int64
+	for _, p := range persons {
+		if seen[p.ID] {
+			continue
+		}
+		seen[p.ID] = true
+		rows = append(rows, Consent{PersonID: p.ID, Given: true, Version: ConsentVersion, Source: source, At: now})
+		if p.known {
+			known = append(known, p.ID)
+		}
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("people: unable to record consents: %w", err)
+	}
+	if len(known) == 0 {
+		return nil
+	}
+	slices.Sort(known) // one order for every caller, so updates never deadlock
+	err := tx.Model(&Person{}).Where("id IN ?", known).
+		Updates(map[string]any{"consent_version": ConsentVersion, "consent_at": now}).Error
+	if err != nil {
+		return fmt.Errorf("people: unable to update consents: %w", err)
+	}
+	for _, p := range persons {
+		if p.known {
+			p.ConsentVersion, p.ConsentAt = ConsentVersion, &now
+		}
+	}
+	return nil
+}
+
+// Consenting reports whether a person's consent stands, from their history
+// newest first: the latest entry gave it, or, for someone with no history
+// (recorded before the history was kept), the person holds a consent.
+func Consenting(p *Person, history []Consent) bool {
+	if len(history) > 0 {
+		return history[0].Given
+	}
+	return p.ConsentAt != nil
+}
+
+// consentsOf is the consent history of a person, newest first.
+func consentsOf(db *gorm.DB, personID int64) ([]Consent, error) {
+	var out []Consent
+	if err := db.Where("person_id = ?", personID).Order("at DESC, id DESC").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("people: unable to read consents: %w", err)
+	}
+	return out, nil
+}

@@ -52,6 +52,10 @@ type Person struct {
 	Source         string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+
+	// known is set by FindOrCreate on someone it found rather than created,
+	// so that RecordConsents moves their latest consent to the new one.
+	known bool
 }
 
 // TableName is the migrated table.
@@ -183,7 +187,8 @@ func (s *Store) Sealer() *Sealer { return s.sealer }
 // record is not overwritten by a form anyone could fill in with their
 // address; what the form declared travels with the registration instead.
 // Declarations must be validated (emails normalised); the first of two with
-// one email wins.
+// one email wins. The consent the form gave is the caller's to record, with
+// RecordConsents, once it knows the form is accepted.
 func (s *Store) FindOrCreate(tx *gorm.DB, decls []Declared, source string, now time.Time) (map[string]*Person, error) {
 	news := make([]newcomer, len(decls))
 	for i, d := range decls {
@@ -197,7 +202,8 @@ func (s *Store) FindOrCreate(tx *gorm.DB, decls []Declared, source string, now t
 
 // FindOrCreateContact returns the person with the contact's email, creating
 // them from the contact when new; as with FindOrCreate, a known person's
-// record is left as it is. The contact must be validated.
+// record is left as it is, and the consent is the caller's to record. The
+// contact must be validated.
 func (s *Store) FindOrCreateContact(tx *gorm.DB, c Contact, source string, now time.Time) (*Person, error) {
 	found, err := s.findOrCreate(tx, []newcomer{{person: c.person(source, now)}}, now)
 	if err != nil {
@@ -238,6 +244,9 @@ func (s *Store) findOrCreate(tx *gorm.DB, news []newcomer, now time.Time) (map[s
 	known, err := s.byEmails(tx, emails)
 	if err != nil {
 		return nil, err
+	}
+	for _, p := range known {
+		p.known = true
 	}
 	var fresh []Person
 	declared := map[string]Sensitive{}
@@ -330,7 +339,16 @@ func (s *Store) ReadSensitive(ctx context.Context, viewerID, personID int64) (Se
 	if err != nil {
 		return out, fmt.Errorf("people: unable to read sensitive attributes: %w", err)
 	}
-	c := func(col string) string { return "person_sensitive." + col + ":" + strconv.FormatInt(personID, 10) }
+	if out, err = s.open(&row); err != nil {
+		return out, err
+	}
+	return out, audit.Record(s.db.WithContext(ctx), viewerID, "person.sensitive.view", "person", strconv.FormatInt(personID, 10), nil)
+}
+
+// open opens a sealed row.
+func (s *Store) open(row *SensitiveRow) (Sensitive, error) {
+	var out Sensitive
+	c := func(col string) string { return "person_sensitive." + col + ":" + strconv.FormatInt(row.PersonID, 10) }
 	openBool := func(b []byte, col string) (*bool, error) {
 		if b == nil {
 			return nil, nil
@@ -342,6 +360,7 @@ func (s *Store) ReadSensitive(ctx context.Context, viewerID, personID int64) (Se
 		v := string(plain) == "true"
 		return &v, nil
 	}
+	var err error
 	if out.Disability, err = openBool(row.Disability, "disability"); err != nil {
 		return out, err
 	}
@@ -359,7 +378,7 @@ func (s *Store) ReadSensitive(ctx context.Context, viewerID, personID int64) (Se
 		v := string(plain)
 		out.AccessibilityNeeds = &v
 	}
-	return out, audit.Record(s.db.WithContext(ctx), viewerID, "person.sensitive.view", "person", strconv.FormatInt(personID, 10), nil)
+	return out, nil
 }
 
 // SealDeclaration seals what a registration form declared, bound to the

@@ -400,6 +400,9 @@ func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale
 			refused = apperr.New(apperr.Conflict, "error_petition_already_signed")
 			return nil
 		}
+		if err := s.people.RecordConsents(tx, []*people.Person{person}, people.ConsentPetition, now); err != nil {
+			return err
+		}
 		themes, err := campaignTags(tx, p.CampaignID)
 		if err != nil {
 			return err

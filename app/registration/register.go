@@ -309,6 +309,14 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error
 	if err := tx.Create(&rows).Error; err != nil {
 		return fmt.Errorf("registration: unable to create: %w", err)
 	}
+	// Each form placed gave consent: one history row each, in one statement.
+	consenting := make([]*people.Person, len(owners))
+	for i, o := range owners {
+		consenting[i] = persons[o.in.Person.Email]
+	}
+	if err := s.people.RecordConsents(tx, consenting, people.ConsentRegistration, now); err != nil {
+		return err
+	}
 	var added []SeatRow
 	for _, st := range counted {
 		if st.added.LastOrder > 0 {

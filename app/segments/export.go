@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,15 +26,32 @@ func Neutralize(s string) string {
 	return s
 }
 
+// Columns are more columns of an export: their names, and their cells for
+// a page of people, by person id (a person absent gets empty cells).
+type Columns struct {
+	Header []string
+	Cells  func(ctx context.Context, ids []int64) (map[int64][]string, error)
+}
+
 // Export writes the segment to w as CSV with a header row, a page at a
 // time, and returns how many people it wrote. It starts with a byte-order
 // mark, so that spreadsheets read Cyrillic names as UTF-8.
 func (s *Store) Export(ctx context.Context, f Filter, today civil.Date, w io.Writer) (int, error) {
+	return s.ExportWith(ctx, f, today, w, nil)
+}
+
+// ExportWith is Export with more columns after ExportHeader's, when extra
+// is not nil; their cells are neutralised like the others.
+func (s *Store) ExportWith(ctx context.Context, f Filter, today civil.Date, w io.Writer, extra *Columns) (int, error) {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return 0, err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(ExportHeader); err != nil {
+	header := ExportHeader
+	if extra != nil {
+		header = append(slices.Clone(ExportHeader), extra.Header...)
+	}
+	if err := cw.Write(header); err != nil {
 		return 0, err
 	}
 	n := 0
@@ -41,6 +59,16 @@ func (s *Store) Export(ctx context.Context, f Filter, today civil.Date, w io.Wri
 		page, err := s.List(ctx, f, today, after, MaxPage)
 		if err != nil {
 			return n, err
+		}
+		var more map[int64][]string
+		if extra != nil {
+			ids := make([]int64, len(page.People))
+			for i := range page.People {
+				ids[i] = page.People[i].ID
+			}
+			if more, err = extra.Cells(ctx, ids); err != nil {
+				return n, err
+			}
 		}
 		for _, p := range page.People {
 			email, year := "", ""
@@ -52,6 +80,11 @@ func (s *Store) Export(ctx context.Context, f Filter, today civil.Date, w io.Wri
 			}
 			row := []string{strconv.FormatInt(p.ID, 10), p.GivenName, p.FamilyName, email, p.Phone, year, p.Region,
 				p.Locality, p.Locale, p.Handle, strconv.FormatBool(p.Volunteer), strings.Join(page.Tags[p.ID], ";")}
+			if extra != nil {
+				cells := make([]string, len(extra.Header))
+				copy(cells, more[p.ID])
+				row = append(row, cells...)
+			}
 			for i := range row {
 				row[i] = Neutralize(row[i])
 			}

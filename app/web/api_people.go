@@ -2,12 +2,14 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/url"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/civil"
@@ -89,20 +91,46 @@ func (s *Server) apiPeople(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": items, "next_cursor": next})
 }
 
-// apiPeopleExport sends a segment as CSV (the filters of apiPeople), every
-// person of it, never a sensitive attribute. The export is audited with the
-// names of its filters, not their values.
-func (s *Server) apiPeopleExport(c *fiber.Ctx) error {
+// sensitiveHeader names the columns a sensitive export adds.
+var sensitiveHeader = []string{"disability", "minority", "lgbti", "accessibility_needs"}
+
+// apiPeopleExport sends a segment as CSV; see exportPeople.
+func (s *Server) apiPeopleExport(c *fiber.Ctx) error { return s.exportPeople(c) }
+
+// exportPeople sends a segment as CSV (the filters of apiPeople), every
+// person of it, never a sensitive attribute; with sensitive=true, and only
+// for those who hold PeopleAdmin (403 for anyone else), it adds the
+// self-declared sensitive attributes. The export is audited with its count
+// and the names of its filters, not their values. The API and the people
+// page both answer with it.
+func (s *Server) exportPeople(c *fiber.Ctx) error {
 	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		return apperr.New(apperr.Malformed, "error_bad_request")
 	}
-	filter, err := segments.Parse(v, "lang")
+	sensitive := false
+	switch v.Get("sensitive") {
+	case "", "false":
+	case "true":
+		sensitive = true
+	default:
+		return apperr.Fields{"sensitive": {ID: "error_filter_boolean"}}.Err()
+	}
+	if sensitive && !s.can(c, access.PeopleAdmin) {
+		return apperr.New(apperr.Forbidden, "error_forbidden")
+	}
+	filter, err := segments.Parse(v, "lang", "sensitive")
 	if err != nil {
 		return err
 	}
+	var extra *segments.Columns
+	action := "people.export"
+	if sensitive {
+		action = "people.export.sensitive"
+		extra = &segments.Columns{Header: sensitiveHeader, Cells: s.sensitiveCells}
+	}
 	var buf bytes.Buffer
-	n, err := s.segments.Export(c.UserContext(), filter, civil.Of(time.Now().UTC()), &buf)
+	n, err := s.segments.ExportWith(c.UserContext(), filter, civil.Of(time.Now().UTC()), &buf, extra)
 	if err != nil {
 		return err
 	}
@@ -111,7 +139,7 @@ func (s *Server) apiPeopleExport(c *fiber.Ctx) error {
 		names = append(names, k)
 	}
 	slices.Sort(names)
-	if err := audit.Record(s.db.WithContext(c.UserContext()), actorID(c), "people.export", "people", "",
+	if err := audit.Record(s.db.WithContext(c.UserContext()), actorID(c), action, "people", "",
 		map[string]any{"count": n, "filters": names}); err != nil {
 		return err
 	}
@@ -119,6 +147,30 @@ func (s *Server) apiPeopleExport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="people.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
+}
+
+// sensitiveCells opens the sensitive attributes of a page of people for an
+// export: true or false, the needs as written, empty when not declared.
+func (s *Server) sensitiveCells(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	open, err := s.people.OpenSensitive(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]string, len(open))
+	b := func(v *bool) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatBool(*v)
+	}
+	for id, v := range open {
+		needs := ""
+		if v.AccessibilityNeeds != nil {
+			needs = *v.AccessibilityNeeds
+		}
+		out[id] = []string{b(v.Disability), b(v.Minority), b(v.LGBTI), needs}
+	}
+	return out, nil
 }
 
 type matchBody struct {

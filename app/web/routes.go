@@ -117,7 +117,19 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// -
 
-	// People: staff pages, saved segments.
+	// People: staff pages, saved segments. Person ids are numbers, so that
+	// the import and match pages below are not taken for people.
+	s.handle(app, get, managePeoplePath, access.PeopleRead, s.managePeople)
+	s.handle(app, get, "/manage/people/export", access.PeopleRead, s.peopleExport)
+	s.handle(app, get, "/manage/people/new", access.PeopleWrite, s.personNew)
+	s.handle(app, post, managePeoplePath, access.PeopleWrite, s.personCreate)
+	s.handle(app, get, "/manage/people/:id<int>", access.PeopleRead, s.personPage)
+	s.handle(app, get, "/manage/people/:id<int>/edit", access.PeopleWrite, s.personEdit)
+	s.handle(app, post, "/manage/people/:id<int>", access.PeopleWrite, s.personSave)
+	s.handle(app, post, "/manage/people/:id<int>/consent", access.PeopleWrite, s.personConsent)
+	s.handle(app, post, "/manage/people/:id<int>/sensitive", access.PeopleRead, s.personSensitive)
+	s.handle(app, post, "/manage/segments", access.PeopleWrite, s.segmentSave)
+	s.handle(app, post, "/manage/segments/:id<int>/delete", access.PeopleWrite, s.segmentDelete)
 
 	// -
 
@@ -190,6 +202,13 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// JSON API: people, one at a time; saved segments.
+	s.handle(app, get, "/api/v1/people/count", access.PeopleRead, s.apiPeopleCount)
+	s.handle(app, post, "/api/v1/people", access.PeopleWrite, s.apiPersonCreate)
+	s.handle(app, get, "/api/v1/people/:id<int>", access.PeopleRead, s.apiPersonGet)
+	s.handle(app, patch, "/api/v1/people/:id<int>", access.PeopleWrite, s.apiPersonUpdate)
+	s.handle(app, get, "/api/v1/segments", access.PeopleRead, s.apiSegments)
+	s.handle(app, post, "/api/v1/segments", access.PeopleWrite, s.apiSegmentCreate)
+	s.handle(app, fiber.MethodDelete, "/api/v1/segments/:id<int>", access.PeopleWrite, s.apiSegmentDelete)
 
 	// -
 

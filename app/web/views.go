@@ -44,6 +44,7 @@ const (
 var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
 	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
 	tplPetition, tplManagePetitions, tplManagePetitionForm,
+	tplManagePeople, tplPersonForm, tplPerson,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
 	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports}
 

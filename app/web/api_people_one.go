@@ -1,0 +1,178 @@
+package web
+
+import (
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/segments"
+)
+
+// apiConsent is one line of a person's consent history.
+type apiConsent struct {
+	Given   bool      `json:"given"`
+	Version string    `json:"version"`
+	Source  string    `json:"source"`
+	At      time.Time `json:"at"`
+}
+
+// apiPersonFull is a Person as the API answers it one at a time: API.md's
+// Person, whether their consent stands, and its history, newest first.
+type apiPersonFull struct {
+	apiPerson
+	Consent  bool         `json:"consent"`
+	Consents []apiConsent `json:"consents"`
+}
+
+func toAPIPersonFull(p *people.Profile) apiPersonFull {
+	out := apiPersonFull{apiPerson: toAPIPerson(&p.Person, p.Tags), Consent: p.Consenting(), Consents: []apiConsent{}}
+	for _, c := range p.Consents {
+		out.Consents = append(out.Consents, apiConsent{Given: c.Given, Version: c.Version, Source: c.Source, At: c.At})
+	}
+	return out
+}
+
+// personBody is what POST and PATCH /api/v1/people read: a Person's fields
+// and consent (true records it given, false withdrawn, as staff heard it).
+// The read-only id and consents are accepted and ignored, so that a GET
+// body can be sent back.
+type personBody struct {
+	people.Input
+	ID       *int64          `json:"id"`
+	Consent  *bool           `json:"consent"`
+	Consents json.RawMessage `json:"consents"`
+}
+
+func personPath(id int64) string { return "/api/v1/people/" + strconv.FormatInt(id, 10) }
+
+// apiPersonCreate stores a person written by staff: 201 and the Person; an
+// email already known is a 409 on the field email.
+func (s *Server) apiPersonCreate(c *fiber.Ctx) error {
+	var body personBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	p, err := s.people.Create(c.UserContext(), actorID(c), body.Input, body.Consent != nil && *body.Consent)
+	if err != nil {
+		return err
+	}
+	c.Location(personPath(p.ID))
+	return c.Status(fiber.StatusCreated).JSON(toAPIPersonFull(p))
+}
+
+// apiPersonGet returns one person, with tags and consent history.
+func (s *Server) apiPersonGet(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.people.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIPersonFull(p))
+}
+
+// apiPersonUpdate changes the fields of a person the body names; the body
+// is read over the person as stored (in the same transaction as the save),
+// so a field it leaves out keeps its value. consent, when given, records
+// consent given or withdrawn with the change.
+func (s *Server) apiPersonUpdate(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.people.Change(c.UserContext(), actorID(c), id, func(in *people.Input) (*bool, error) {
+		body := personBody{Input: *in}
+		if err := decodeJSON(c, &body); err != nil {
+			return nil, err
+		}
+		*in = body.Input
+		return body.Consent, nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIPersonFull(p))
+}
+
+// apiPeopleCount counts a segment: the filters of apiPeople, {"count": n}.
+func (s *Server) apiPeopleCount(c *fiber.Ctx) error {
+	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return apperr.New(apperr.Malformed, "error_bad_request")
+	}
+	filter, err := segments.Parse(v, "lang")
+	if err != nil {
+		return err
+	}
+	n, err := s.segments.Count(c.UserContext(), filter, civil.Of(time.Now().UTC()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"count": n})
+}
+
+// apiSegment is a saved segment as the API shows it; count is null when
+// its query no longer reads.
+type apiSegment struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Query string `json:"query"`
+	Count *int64 `json:"count"`
+}
+
+// apiSegments lists the saved segments by name, each with its count.
+func (s *Server) apiSegments(c *fiber.Ctx) error {
+	list, err := s.segments.ListSaved(c.UserContext(), civil.Of(time.Now().UTC()))
+	if err != nil {
+		return err
+	}
+	return sendItems(c, list, func(x *segments.Counted) apiSegment {
+		return apiSegment{ID: x.ID, Name: x.Name, Query: x.Query, Count: x.Count}
+	})
+}
+
+type segmentBody struct {
+	Name  string `json:"name"`
+	Query string `json:"query"`
+}
+
+// apiSegmentCreate saves a segment: 201 with its count; a name taken in any
+// letter case is a 409, a query Parse refuses a 422 on the field query.
+func (s *Server) apiSegmentCreate(c *fiber.Ctx) error {
+	var body segmentBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	saved, err := s.segments.Save(c.UserContext(), actorID(c), body.Name, body.Query)
+	if err != nil {
+		return err
+	}
+	f, err := segments.ParseQuery("query", saved.Query)
+	if err != nil {
+		return err
+	}
+	n, err := s.segments.Count(c.UserContext(), f, civil.Of(time.Now().UTC()))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(apiSegment{ID: saved.ID, Name: saved.Name, Query: saved.Query, Count: &n})
+}
+
+// apiSegmentDelete forgets a saved segment: 204.
+func (s *Server) apiSegmentDelete(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.segments.DeleteSaved(c.UserContext(), actorID(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
