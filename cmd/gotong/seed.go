@@ -57,7 +57,7 @@ func (c *cli) seedDemo(args []string) error {
 	if err := c.seedActivities(db); err != nil {
 		return err
 	}
-	if err := c.seedPeople(cfg, db); err != nil {
+	if err := c.seedDemoPeople(cfg, db); err != nil {
 		return err
 	}
 	return c.seedCampaigns(cfg, db)

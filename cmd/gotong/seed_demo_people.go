@@ -33,8 +33,8 @@ var demoPeople = []people.Input{
 // in privacy.
 const demoSegment, demoSegmentQuery = "Rural privacy volunteers", "locality=rural&tag=privacy&volunteer=true"
 
-// seedPeople adds the demo people who are missing, and the demo segment.
-func (c *cli) seedPeople(cfg config.Config, db *gorm.DB) error {
+// seedDemoPeople adds the demo people who are missing, and the demo segment.
+func (c *cli) seedDemoPeople(cfg config.Config, db *gorm.DB) error {
 	sealer, err := people.NewSealer(cfg.SecretKey)
 	if err != nil {
 		return err
