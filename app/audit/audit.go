@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -47,26 +49,86 @@ func Record(db *gorm.DB, actorID int64, action, objectType, objectID string, det
 
 // Filter narrows a listing of the log; zero values match everything.
 type Filter struct {
-	Action  string
-	ActorID int64
-	Limit   int
+	Action     string // an action, or every action under a prefix ending in "." ("person.")
+	ActorID    int64
+	ObjectType string
+	ObjectID   string
+	From       time.Time // at or after
+	To         time.Time // before
+	Before     int64     // keyset paging: only entries older than this id
+	Limit      int       // 1 to MaxLimit; DefaultLimit when out of range
 }
 
-// List returns the newest entries matching f.
-func List(ctx context.Context, db *gorm.DB, f Filter) ([]Entry, error) {
-	q := db.WithContext(ctx).Order("id DESC")
-	if f.Action != "" {
+// Page sizes of a listing.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 500
+)
+
+// IsPrefix reports whether an action filter names a prefix of actions.
+func IsPrefix(action string) bool { return strings.HasSuffix(action, ".") }
+
+// where narrows q to the entries f matches.
+func (f Filter) where(q *gorm.DB) *gorm.DB {
+	switch {
+	case f.Action == "":
+	case IsPrefix(f.Action):
+		// SUBSTR rather than LIKE: exact whatever the letter case and the
+		// collation, and with nothing to escape.
+		q = q.Where("SUBSTR(action, 1, ?) = ?", utf8.RuneCountInString(f.Action), f.Action)
+	default:
 		q = q.Where("action = ?", f.Action)
 	}
 	if f.ActorID != 0 {
 		q = q.Where("actor_id = ?", f.ActorID)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
+	if f.ObjectType != "" {
+		q = q.Where("object_type = ?", f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		q = q.Where("object_id = ?", f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("at < ?", f.To.UTC())
+	}
+	if f.Before > 0 {
+		q = q.Where("id < ?", f.Before)
+	}
+	return q
+}
+
+// List returns the newest entries matching f.
+func List(ctx context.Context, db *gorm.DB, f Filter) ([]Entry, error) {
+	p, err := ListPage(ctx, db, f)
+	return p.Entries, err
+}
+
+// Listing is a page of the log, newest first. Next is the Before of the
+// following (older) page, 0 on the last page.
+type Listing struct {
+	Entries []Entry
+	Next    int64
+}
+
+// ListPage returns a page of the entries matching f, newest first, read
+// along the id: each page continues where the one before ended, however
+// many entries are written meanwhile.
+func ListPage(ctx context.Context, db *gorm.DB, f Filter) (Listing, error) {
+	if f.Limit <= 0 || f.Limit > MaxLimit {
+		f.Limit = DefaultLimit
 	}
 	var entries []Entry
-	if err := q.Limit(f.Limit).Find(&entries).Error; err != nil {
-		return nil, fmt.Errorf("audit: unable to list entries: %w", err)
+	if err := f.where(db.WithContext(ctx)).Order("id DESC").Limit(f.Limit + 1).Find(&entries).Error; err != nil {
+		return Listing{}, fmt.Errorf("audit: unable to list entries: %w", err)
 	}
-	return entries, nil
+	var out Listing
+	if len(entries) > f.Limit {
+		entries = entries[:f.Limit]
+		out.Next = entries[len(entries)-1].ID
+	}
+	out.Entries = entries
+	return out, nil
 }

@@ -88,6 +88,11 @@ var (
 	ErrBadToken = apperr.New(apperr.Unauthorized, "error_bad_token")
 )
 
+// LoginLimitKey is the key of the counter of failed sign-ins with one
+// (normalised) email, in the rate_limits table the web layer's limiter
+// keeps.
+func LoginLimitKey(email string) string { return "login:email:" + email }
+
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
 

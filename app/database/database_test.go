@@ -39,6 +39,15 @@ type kvTable struct {
 	ExpiresAt int64
 }
 
+// sessionTable is the sessions table: a key-value table that also knows
+// the user of each session, so that deleting an account ends its sessions.
+type sessionTable struct {
+	ID        string `gorm:"primaryKey"`
+	Data      []byte
+	ExpiresAt int64
+	UserID    *int64
+}
+
 // models maps every migrated table to the GORM model that reads it. A table
 // without a model, or a model whose fields and the table's columns differ,
 // fails TestModelsMatchSchema.
@@ -48,7 +57,7 @@ var models = map[string]any{
 	"api_tokens":            &auth.APIToken{},
 	"audit_log":             &audit.Entry{},
 	"outbox":                &outbox.Message{},
-	"sessions":              &kvTable{},
+	"sessions":              &sessionTable{},
 	"people":                &people.Person{},
 	"person_sensitive":      &people.SensitiveRow{},
 	"activities":            &activities.Activity{},

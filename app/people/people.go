@@ -330,19 +330,28 @@ func (s *Store) writeSensitive(tx *gorm.DB, personID int64, v Sensitive, now tim
 // the view to the audit log in the same breath. Only admins and coordinators
 // may call it; the web layer checks the permission.
 func (s *Store) ReadSensitive(ctx context.Context, viewerID, personID int64) (Sensitive, error) {
+	out, err := s.OpenSensitive(s.db.WithContext(ctx), personID)
+	if err != nil {
+		return out, err
+	}
+	return out, audit.Record(s.db.WithContext(ctx), viewerID, "person.sensitive.view", "person", strconv.FormatInt(personID, 10), nil)
+}
+
+// OpenSensitive reads and opens a person's sensitive attributes with db,
+// writing nothing: the caller decides what the reading means for the audit
+// log (a person's download of their own data is not audited, a view by the
+// staff is). A person who declared nothing has all of them nil.
+func (s *Store) OpenSensitive(db *gorm.DB, personID int64) (Sensitive, error) {
 	var out Sensitive
 	var row SensitiveRow
-	err := s.db.WithContext(ctx).Where("person_id = ?", personID).Take(&row).Error
+	err := db.Where("person_id = ?", personID).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return out, audit.Record(s.db.WithContext(ctx), viewerID, "person.sensitive.view", "person", strconv.FormatInt(personID, 10), nil)
+		return out, nil
 	}
 	if err != nil {
 		return out, fmt.Errorf("people: unable to read sensitive attributes: %w", err)
 	}
-	if out, err = s.open(&row); err != nil {
-		return out, err
-	}
-	return out, audit.Record(s.db.WithContext(ctx), viewerID, "person.sensitive.view", "person", strconv.FormatInt(personID, 10), nil)
+	return s.open(&row)
 }
 
 // open opens a sealed row.

@@ -343,10 +343,10 @@ func recordStaffConsent(tx *gorm.DB, p *Person, given bool, now time.Time) error
 	return nil
 }
 
-// OpenSensitive opens the sensitive attributes of people, by person id
+// OpenSensitiveOf opens the sensitive attributes of people, by person id
 // (those who declared nothing are absent), for an export. It writes no
 // audit entry: the caller records the export, once for all the people.
-func (s *Store) OpenSensitive(ctx context.Context, ids []int64) (map[int64]Sensitive, error) {
+func (s *Store) OpenSensitiveOf(ctx context.Context, ids []int64) (map[int64]Sensitive, error) {
 	out := make(map[int64]Sensitive, len(ids))
 	if len(ids) == 0 {
 		return out, nil

@@ -143,6 +143,12 @@ func (s *Service) registerBatch(ctx context.Context, batch []*pending) {
 		}
 	}()
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.Now()) })
+	if errors.Is(err, gorm.ErrForeignKeyViolated) {
+		// A person of the batch was erased while it was placed (the
+		// erasure held their row, then deleted it): placed again, they
+		// are created anew, as if they had come a moment later.
+		err = database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.Now()) })
+	}
 	if err != nil && len(batch) > 1 {
 		for _, p := range batch {
 			s.registerBatch(ctx, []*pending{p})
@@ -291,7 +297,7 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error
 		if err != nil {
 			return err
 		}
-		row := Registration{ActivityID: a.ID, PersonID: person.ID, Status: string(status), WaitlistOrder: st.lastOrder,
+		row := Registration{ActivityID: a.ID, PersonID: &person.ID, Status: string(status), WaitlistOrder: st.lastOrder,
 			DeclaredLocality: p.in.Person.Locality, DeclaredSensitive: sealed, Locale: p.in.Person.Locale,
 			ConsentVersion: people.ConsentVersion, ConsentAt: now, CreatedAt: now, UpdatedAt: now}
 		if status == Confirmed {

@@ -44,7 +44,8 @@ func (s *Service) Tallies(ctx context.Context, activityIDs []int64) (map[int64]T
 }
 
 // RosterEntry is a live registration with the name and email of its person,
-// for the staff who run the activity. It carries nothing sensitive.
+// for the staff who run the activity. It carries nothing sensitive. The
+// registration of a person erased since has no name: Erased is set.
 type RosterEntry struct {
 	ID         int64
 	Status     string
@@ -53,16 +54,19 @@ type RosterEntry struct {
 	GivenName  string
 	FamilyName string
 	Email      *string
+	Erased     bool
 	Position   int // on the waitlist, 0 when confirmed
 }
 
 // Roster returns the live registrations of an activity in arrival order,
-// joined to their people in one query, with waitlist positions.
+// joined to their people in one query, with waitlist positions. The
+// registrations of erased people stay in it, as anonymous seats.
 func (s *Service) Roster(ctx context.Context, activityID int64) ([]RosterEntry, error) {
 	var rows []RosterEntry
 	err := s.db.WithContext(ctx).Table("registrations AS r").
-		Select("r.id, r.status, r.pool, r.attended, p.given_name, p.family_name, p.email").
-		Joins("JOIN people AS p ON p.id = r.person_id").
+		Select("r.id, r.status, r.pool, r.attended, COALESCE(p.given_name, '') AS given_name, "+
+			"COALESCE(p.family_name, '') AS family_name, p.email, r.person_id IS NULL AS erased").
+		Joins("LEFT JOIN people AS p ON p.id = r.person_id").
 		Where("r.activity_id = ? AND r.status <> ?", activityID, string(Cancelled)).
 		Order("r.waitlist_order, r.id").Scan(&rows).Error
 	if err != nil {

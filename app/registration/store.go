@@ -23,7 +23,7 @@ const Cancelled Status = "cancelled"
 type Registration struct {
 	ID                int64
 	ActivityID        int64
-	PersonID          int64
+	PersonID          *int64 // nil once the person was erased: the row stays as an anonymous count
 	Status            string
 	Pool              *string
 	WaitlistOrder     int64
@@ -133,9 +133,9 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 		}
 		var d people.Sensitive
 		// Sensitive declarations are opened only when a rule needs them.
-		if sensitiveRules && r.DeclaredSensitive != nil {
+		if sensitiveRules && r.DeclaredSensitive != nil && r.PersonID != nil {
 			var err error
-			if d, err = s.people.OpenDeclaration(r.DeclaredSensitive, declarationContext(r.ActivityID, r.PersonID)); err != nil {
+			if d, err = s.people.OpenDeclaration(r.DeclaredSensitive, declarationContext(r.ActivityID, *r.PersonID)); err != nil {
 				return nil, fmt.Errorf("registration: unable to open declaration of %d: %w", r.ID, err)
 			}
 		}
@@ -171,9 +171,9 @@ func (s *Service) persist(tx *gorm.DB, a *activities.Activity, l *loaded, next S
 			Updates(map[string]any{"status": string(r.Status), "pool": pool, "updated_at": now}).Error; err != nil {
 			return fmt.Errorf("registration: unable to update %d: %w", id, err)
 		}
-		if wasWaiting && r.Status == Confirmed {
+		if wasWaiting && r.Status == Confirmed && row.PersonID != nil {
 			var p people.Person
-			if err := tx.Take(&p, row.PersonID).Error; err != nil {
+			if err := tx.Take(&p, *row.PersonID).Error; err != nil {
 				return fmt.Errorf("registration: unable to read the person of %d: %w", id, err)
 			}
 			if err := s.notify(tx, "registration.promoted", a, row, &p); err != nil {
@@ -321,9 +321,11 @@ func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
 		Updates(map[string]any{"status": string(Cancelled), "pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
 		return fmt.Errorf("registration: unable to cancel registrations: %w", err)
 	}
-	ids := make([]int64, len(live))
-	for i, r := range live {
-		ids[i] = r.PersonID
+	ids := make([]int64, 0, len(live))
+	for _, r := range live {
+		if r.PersonID != nil {
+			ids = append(ids, *r.PersonID)
+		}
 	}
 	var persons []people.Person
 	if err := tx.Where("id IN ?", ids).Find(&persons).Error; err != nil {
@@ -335,7 +337,10 @@ func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
 	}
 	var notices []outbox.Message
 	for i := range live {
-		p, ok := byID[live[i].PersonID]
+		if live[i].PersonID == nil {
+			continue // erased: nobody to tell
+		}
+		p, ok := byID[*live[i].PersonID]
 		if !ok {
 			continue
 		}

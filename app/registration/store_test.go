@@ -346,10 +346,10 @@ func TestConcurrentRush(t *testing.T) {
 		persons := map[int64]bool{}
 		var waitOrders []int64
 		for _, r := range rows {
-			if persons[r.PersonID] {
-				t.Fatalf("person %d registered twice", r.PersonID)
+			if persons[*r.PersonID] {
+				t.Fatalf("person %d registered twice", *r.PersonID)
 			}
-			persons[r.PersonID] = true
+			persons[*r.PersonID] = true
 			switch r.Status {
 			case "confirmed":
 				confirmed++

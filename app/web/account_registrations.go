@@ -72,7 +72,7 @@ func (s *Server) cancelMyRegistration(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if r.PersonID != personID {
+	if r.PersonID == nil || *r.PersonID != personID {
 		return apperr.ErrNotFound
 	}
 	if _, err := s.registrations.Cancel(c.UserContext(), id); err != nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
-	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
 )
 
@@ -105,28 +104,4 @@ func (s *Server) apiUsers(c *fiber.Ctx) error {
 		return err
 	}
 	return sendItems(c, users, toAPIUser)
-}
-
-type apiAuditEntry struct {
-	ID         int64           `json:"id"`
-	At         time.Time       `json:"at"`
-	ActorID    *int64          `json:"actor_id"`
-	Action     string          `json:"action"`
-	ObjectType string          `json:"object_type"`
-	ObjectID   string          `json:"object_id"`
-	Details    json.RawMessage `json:"details"`
-}
-
-// apiAudit lists the newest audit entries (admin); ?action= filters.
-func (s *Server) apiAudit(c *fiber.Ctx) error {
-	entries, err := audit.List(c.UserContext(), s.db, audit.Filter{Action: c.Query("action"), Limit: 200})
-	if err != nil {
-		return err
-	}
-	items := make([]apiAuditEntry, len(entries))
-	for i, e := range entries {
-		items[i] = apiAuditEntry{ID: e.ID, At: e.At, ActorID: e.ActorID, Action: e.Action,
-			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Details: json.RawMessage(e.Details)}
-	}
-	return c.JSON(fiber.Map{"items": items})
 }

@@ -329,7 +329,7 @@ func (s *Server) apiActivityQuota(c *fiber.Ctx) error {
 type apiRegistration struct {
 	ID               int64     `json:"id"`
 	ActivityID       int64     `json:"activity_id"`
-	PersonID         int64     `json:"person_id"`
+	PersonID         *int64    `json:"person_id"` // null once the person was erased
 	Status           string    `json:"status"`
 	Pool             *string   `json:"pool"`
 	WaitlistPosition *int      `json:"waitlist_position"`

@@ -152,7 +152,7 @@ func (s *Server) exportPeople(c *fiber.Ctx) error {
 // sensitiveCells opens the sensitive attributes of a page of people for an
 // export: true or false, the needs as written, empty when not declared.
 func (s *Server) sensitiveCells(ctx context.Context, ids []int64) (map[int64][]string, error) {
-	open, err := s.people.OpenSensitive(ctx, ids)
+	open, err := s.people.OpenSensitiveOf(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -165,6 +165,8 @@ type Page struct {
 	Errors   map[string]string
 	Flash    string
 	ErrorMsg string
+
+	may func(access.Permission) bool // whether the user holds a permission
 }
 
 // page builds the data of a page titled by message id title.
@@ -172,7 +174,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 	l := s.localizer(c)
 	csrfToken, _ := c.Locals(csrfLocal).(string)
 	p := &Page{L: l, User: currentUser(c), CSRF: csrfToken, Title: l.T(title), Data: data,
-		AssetV: assetVersion, Year: time.Now().Year()}
+		AssetV: assetVersion, Year: time.Now().Year(), may: func(perm access.Permission) bool { return s.can(c, perm) }}
 	path := c.Path()
 	for _, n := range []struct {
 		label, href string

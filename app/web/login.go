@@ -39,7 +39,7 @@ func (s *Server) loginLimitPerAddress() fiber.Handler {
 
 func (s *Server) loginLimitPerEmail() fiber.Handler {
 	return s.loginLimiter(LoginMaxPerEmail, func(c *fiber.Ctx) string {
-		return "login:email:" + mailaddr.Normalize(c.FormValue("email"))
+		return auth.LoginLimitKey(mailaddr.Normalize(c.FormValue("email")))
 	})
 }
 
@@ -80,7 +80,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	sess.Set("uid", u.ID)
+	sid := sess.ID() // Save releases the session
 	if err := sess.Save(); err != nil {
+		return err
+	}
+	if err := s.bindSession(c, sid, u.ID); err != nil {
 		return err
 	}
 	if err := audit.Record(s.db, u.ID, "login", "user", fmt.Sprint(u.ID), nil); err != nil {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/audit"
 )
 
 // manage is the staff start page: the areas the user may reach.
@@ -17,19 +16,4 @@ func (s *Server) usersList(c *fiber.Ctx) error {
 		return err
 	}
 	return s.render(c, fiber.StatusOK, tplUsers, s.page(c, "users_title", users))
-}
-
-type auditData struct {
-	Entries []audit.Entry
-	Action  string
-}
-
-// auditList shows the newest audit entries, optionally of one action (admin).
-func (s *Server) auditList(c *fiber.Ctx) error {
-	action := c.Query("action")
-	entries, err := audit.List(c.UserContext(), s.db, audit.Filter{Action: action, Limit: 200})
-	if err != nil {
-		return err
-	}
-	return s.render(c, fiber.StatusOK, tplAuditLog, s.page(c, "audit_title", auditData{Entries: entries, Action: action}))
 }

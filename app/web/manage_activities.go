@@ -514,6 +514,9 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 		}
 		for _, r := range roster {
 			row := rosterRow{RosterEntry: r, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName)}
+			if r.Erased {
+				row.Name = p.L.T("rights_erased_person")
+			}
 			if r.Email != nil && data.Emails {
 				row.Email = *r.Email
 			}

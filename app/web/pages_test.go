@@ -118,7 +118,7 @@ func TestAPIErrorShape(t *testing.T) {
 			field                    string
 		}{
 			{"unknown route", "GET", "/api/v1/nothing-here", "", 404, "not_found", ""},
-			{"unknown method", "DELETE", "/api/v1/me", "", 405, "method_not_allowed", ""},
+			{"unknown method", "PUT", "/api/v1/me", "", 405, "method_not_allowed", ""},
 			{"malformed JSON", "PATCH", "/api/v1/me", `{"display_name": `, 400, "bad_request", ""},
 			{"not an object", "PATCH", "/api/v1/me", `[1, 2]`, 400, "bad_request", ""},
 			{"unknown field", "PATCH", "/api/v1/me", `{"role": "admin"}`, 400, "bad_request", ""},
