@@ -45,7 +45,8 @@ var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage,
 	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
 	tplPetition, tplManagePetitions, tplManagePetitionForm,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
-	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports}
+	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
+	tplImportUpload, tplImportMap, tplImportReport, tplMatch}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.
