@@ -100,6 +100,11 @@ var models = map[string]any{
 	// People: consent history and saved segments.
 	"person_consents": &people.Consent{},
 	"saved_segments":  &segments.Saved{},
+
+	// -
+
+	// People: CSV files between upload and import.
+	"import_uploads": &people.ImportUpload{},
 }
 
 func tables(t *testing.T, db *gorm.DB) []string {

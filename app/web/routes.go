@@ -134,6 +134,12 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// People: import and list matching pages.
+	s.handle(app, get, manageImportPath, access.PeopleWrite, s.importPage)
+	s.handle(app, post, manageImportPath, access.PeopleWrite, s.importUpload)
+	s.handle(app, get, manageImportPath+"/:id", access.PeopleWrite, s.importMapping)
+	s.handle(app, post, manageImportPath+"/:id", access.PeopleWrite, s.importRun)
+	s.handle(app, get, manageMatchPath, access.PeopleRead, s.matchPage)
+	s.handle(app, post, manageMatchPath, access.PeopleRead, s.matchList)
 
 	// -
 
@@ -217,6 +223,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// JSON API: import.
+	s.handle(app, post, apiImportPath, access.PeopleWrite, s.apiPeopleImport)
 
 	// -
 

@@ -133,6 +133,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	app.Server().HeaderReceived = bodyLimitFor // a larger body for the import, see body_limits.go
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.accessLog)
@@ -184,6 +185,9 @@ func (s *Server) Sweep(ctx context.Context) {
 		}
 	}
 	if err := formlimit.Sweep(s.db.WithContext(ctx), time.Now()); err != nil {
+		s.log.Warn("sweep failed", "err", err)
+	}
+	if err := people.SweepUploads(s.db.WithContext(ctx), time.Now()); err != nil {
 		s.log.Warn("sweep failed", "err", err)
 	}
 }

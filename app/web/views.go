@@ -46,7 +46,8 @@ var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage,
 	tplPetition, tplManagePetitions, tplManagePetitionForm,
 	tplManagePeople, tplPersonForm, tplPerson,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
-	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports}
+	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
+	tplImportUpload, tplImportMap, tplImportReport, tplMatch}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.

@@ -1,0 +1,599 @@
+package people
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/database"
+	"gorm.io/gorm"
+)
+
+// This file is the store half of the CSV import: the rows ImportReader
+// reads, written a batch at a time in one transaction.
+
+// ImportBatch is how many rows an import writes together. A batch takes a
+// handful of statements whatever its size (find the known, insert the new,
+// read their ids, update the known, tags, consents), never one per row.
+const ImportBatch = 1000
+
+// ImportOptions says how to import a file.
+type ImportOptions struct {
+	Mapping      Mapping
+	Update       bool  // people known by their email take the file's values; otherwise they are skipped
+	AllOrNothing bool  // a single rejected row and nothing is written
+	ActorID      int64 // who imports, for the audit log
+	UploadID     int64 // the ImportUpload to delete with the import; 0 for none
+}
+
+// ImportReport is what an import did: people created, people updated,
+// people known and left as they were (without Update), and the rows
+// rejected, in the order of the file.
+type ImportReport struct {
+	Created  int
+	Updated  int
+	Skipped  int
+	Rejected []Rejection
+}
+
+// ErrImportRejected is Import's error when AllOrNothing is asked and rows
+// were rejected; the report lists them, and nothing was written.
+var ErrImportRejected = apperr.New(apperr.Invalid, "import_error_rejected")
+
+// errUploadGone answers for an upload that expired, was imported already,
+// or is someone else's.
+var errUploadGone = apperr.New(apperr.NotFound, "import_error_expired")
+
+// Import reads a CSV file (see ImportReader) and writes its people in one
+// transaction: new emails become people (source "import"), known ones are
+// updated or skipped as opts say, and each row's tags and consent are
+// written with it. An update changes only the fields the row gives: a blank
+// cell keeps what is there, and tags are added to the person's own.
+//
+// A file that cannot be read, a mapping that does not fit it, or a file
+// with no record under its header is an error, and nothing is written; so
+// is a single rejected row under AllOrNothing (ErrImportRejected, with the
+// report). The import is audited with its counts.
+func (s *Store) Import(ctx context.Context, data []byte, opts ImportOptions, now time.Time) (ImportReport, error) {
+	r, err := NewImportReader(data, opts.Mapping, now)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	if opts.AllOrNothing {
+		// A first pass without the database: a bad file costs no write.
+		rejected, _, err := readAll(r, nil)
+		if err != nil {
+			return ImportReport{}, err
+		}
+		if len(rejected) > 0 {
+			return ImportReport{Rejected: rejected}, ErrImportRejected
+		}
+		if r, err = NewImportReader(data, opts.Mapping, now); err != nil {
+			return ImportReport{}, err
+		}
+	}
+	var rep ImportReport
+	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		rep = ImportReport{}
+		if database.Dialect(tx) == database.Postgres {
+			// The connection plans every statement afresh (see database.Open),
+			// the foreign-key checks of each inserted row too: here that
+			// planning would cost more than the inserts.
+			if err := tx.Exec("SET LOCAL plan_cache_mode = auto").Error; err != nil {
+				return fmt.Errorf("people: unable to set the plan cache mode: %w", err)
+			}
+		}
+		if opts.UploadID != 0 {
+			// First, so that a second click waits here, then finds it gone.
+			res := tx.Where("id = ?", opts.UploadID).Delete(&ImportUpload{})
+			if res.Error != nil {
+				return fmt.Errorf("people: unable to delete an upload: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				return errUploadGone
+			}
+		}
+		w := &importWriter{s: s, tx: tx, update: opts.Update, now: now, rep: &rep,
+			postgres: database.Dialect(tx) == database.Postgres, tags: map[string]int64{}}
+		batch := make([]ImportRow, 0, ImportBatch)
+		rejected, records, err := readAll(r, func(row ImportRow) error {
+			batch = append(batch, row)
+			if len(batch) < ImportBatch {
+				return nil
+			}
+			err := w.write(batch)
+			batch = batch[:0]
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if err := w.write(batch); err != nil {
+			return err
+		}
+		if records == 0 {
+			return fileError("import_error_no_rows")
+		}
+		rep.Rejected = rejected
+		return audit.Record(tx, opts.ActorID, "people.import", "people", "", map[string]any{
+			"created": rep.Created, "updated": rep.Updated, "skipped": rep.Skipped, "rejected": len(rep.Rejected)})
+	})
+	if err != nil {
+		return ImportReport{}, err
+	}
+	return rep, nil
+}
+
+// readAll reads r to its end, handing each row to take (when not nil), and
+// returns the rejections and the number of records.
+func readAll(r *ImportReader, take func(ImportRow) error) ([]Rejection, int, error) {
+	var rejected []Rejection
+	records := 0
+	for {
+		row, rej, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return rejected, records, nil
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		records++
+		switch {
+		case rej != nil:
+			rejected = append(rejected, *rej)
+		case take != nil:
+			if err := take(row); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+}
+
+// importWriter writes batches of rows in one transaction.
+type importWriter struct {
+	s        *Store
+	tx       *gorm.DB
+	update   bool
+	now      time.Time
+	rep      *ImportReport
+	postgres bool
+	tags     map[string]int64 // the ids of the tags met so far
+}
+
+// knownRow is a row whose email belongs to a person already there.
+type knownRow struct {
+	row    *ImportRow
+	person *Person
+}
+
+// write writes one batch: rows with distinct, valid emails.
+func (w *importWriter) write(rows []ImportRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	emails := make([]string, len(rows))
+	for i := range rows {
+		emails[i] = rows[i].Input.Email
+	}
+	known, err := w.s.byEmails(w.tx, emails)
+	if err != nil {
+		return err
+	}
+	var fresh []*ImportRow
+	for i := range rows {
+		if _, ok := known[rows[i].Input.Email]; !ok {
+			fresh = append(fresh, &rows[i])
+		}
+	}
+	ids := make(map[*ImportRow]int64, len(rows))
+	raced, err := w.create(fresh, ids)
+	if err != nil {
+		return err
+	}
+	if len(raced) > 0 { // created meanwhile by someone else: known now
+		found, err := w.s.byEmails(w.tx, raced)
+		if err != nil {
+			return err
+		}
+		maps.Copy(known, found)
+	}
+	var update []knownRow
+	for i := range rows {
+		row := &rows[i]
+		if _, ok := ids[row]; ok {
+			continue
+		}
+		p, ok := known[row.Input.Email]
+		switch {
+		case !ok:
+			return fmt.Errorf("people: %s neither found nor created", row.Input.Email)
+		case w.update:
+			update = append(update, knownRow{row, p})
+			ids[row] = p.ID
+		default:
+			w.rep.Skipped++
+		}
+	}
+	if err := w.updateKnown(update); err != nil {
+		return err
+	}
+	if err := w.consents(fresh, update, ids); err != nil {
+		return err
+	}
+	return w.tag(ids)
+}
+
+// create inserts the people of rows, puts their ids in ids, and returns
+// the emails it did not insert: people another transaction created
+// meanwhile.
+func (w *importWriter) create(rows []*ImportRow, ids map[*ImportRow]int64) (raced []string, err error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	// In one order, so that two imports inserting the same people cannot
+	// deadlock on the email index.
+	slices.SortFunc(rows, func(a, b *ImportRow) int { return strings.Compare(a.Input.Email, b.Input.Email) })
+	byEmail := make(map[string]*ImportRow, len(rows))
+	for _, row := range rows {
+		byEmail[row.Input.Email] = row
+	}
+	err = w.bulk(insertColumns, len(rows), func(i int) []any {
+		var p Person
+		row := rows[i]
+		row.Input.Apply(&p)
+		var year, consentAt any
+		if p.BirthYear != nil {
+			year = int64(*p.BirthYear)
+		}
+		version := ""
+		if row.Consent != nil && *row.Consent {
+			version, consentAt = ConsentVersion, w.now
+		}
+		return []any{p.GivenName, p.FamilyName, *p.Email, p.Phone, year, p.Region, p.Locality, p.Locale, p.Handle,
+			p.Volunteer, version, consentAt, ConsentImport, w.now, w.now}
+	}, func(source string, args []any) error {
+		q := "INSERT INTO people (" + columnNames(insertColumns) + ") SELECT * FROM " + source +
+			" WHERE true ON CONFLICT DO NOTHING RETURNING id, email"
+		rs, err := w.tx.Statement.ConnPool.QueryContext(w.tx.Statement.Context, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var id int64
+			var email string
+			if err := rs.Scan(&id, &email); err != nil {
+				return err
+			}
+			if row, ok := byEmail[email]; ok {
+				ids[row] = id
+				w.rep.Created++
+			}
+		}
+		return rs.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("people: unable to create people: %w", err)
+	}
+	for _, row := range rows {
+		if _, ok := ids[row]; !ok {
+			raced = append(raced, row.Input.Email)
+		}
+	}
+	return raced, nil
+}
+
+// updateKnown writes the fields each row gives onto its person. A NULL
+// keeps the person's value: the statement writes only what a row gives, so
+// a change made meanwhile to another field stays.
+func (w *importWriter) updateKnown(rows []knownRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	err := w.bulk(updateColumns, len(rows), func(i int) []any {
+		in, row := &rows[i].row.Input, rows[i].row
+		str := func(field, v string) any {
+			if row.Gives(field) {
+				return v
+			}
+			return nil
+		}
+		out := []any{rows[i].person.ID, str(FieldGivenName, in.GivenName), str(FieldFamilyName, in.FamilyName),
+			str(FieldPhone, in.Phone), nil, str(FieldRegion, in.Region), str(FieldLocality, in.Locality),
+			str(FieldLocale, in.Locale), str(FieldHandle, in.Handle), nil, row.Consent != nil, "", nil, w.now}
+		if in.BirthYear != nil {
+			out[4] = int64(*in.BirthYear)
+		}
+		if row.Gives(FieldVolunteer) {
+			out[9] = in.Volunteer
+		}
+		if row.Consent != nil && *row.Consent {
+			out[11], out[12] = ConsentVersion, w.now
+		}
+		return out
+	}, func(source string, args []any) error {
+		res, err := w.tx.Statement.ConnPool.ExecContext(w.tx.Statement.Context, updateSQL+source+" WHERE people.id = v.id", args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		w.rep.Updated += int(n)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("people: unable to update people: %w", err)
+	}
+	return nil
+}
+
+// consents records the consent the rows give: given by a new person, given
+// again or withdrawn by a known one.
+func (w *importWriter) consents(fresh []*ImportRow, update []knownRow, ids map[*ImportRow]int64) error {
+	type change struct {
+		person int64
+		given  bool
+	}
+	var changes []change
+	for _, row := range fresh {
+		if id, ok := ids[row]; ok && row.Consent != nil && *row.Consent {
+			changes = append(changes, change{id, true})
+		}
+	}
+	for _, k := range update {
+		switch c := k.row.Consent; {
+		case c == nil:
+		case *c:
+			changes = append(changes, change{k.person.ID, true})
+		case k.person.ConsentAt != nil:
+			changes = append(changes, change{k.person.ID, false})
+		}
+	}
+	err := w.bulk(consentColumns, len(changes), func(i int) []any {
+		return []any{changes[i].person, changes[i].given, ConsentVersion, ConsentImport, w.now}
+	}, w.insertFrom("person_consents", consentColumns, ""))
+	if err != nil {
+		return fmt.Errorf("people: unable to record consents: %w", err)
+	}
+	return nil
+}
+
+// tag gives the people of ids the tags of their rows, keeping those they
+// have.
+func (w *importWriter) tag(ids map[*ImportRow]int64) error {
+	var missing []string
+	for row := range ids {
+		for _, t := range row.Input.Tags {
+			if _, ok := w.tags[t]; !ok {
+				w.tags[t] = 0
+				missing = append(missing, t)
+			}
+		}
+	}
+	for start := 0; start < len(missing); start += tagChunk {
+		found, err := EnsureTags(w.tx, missing[start:min(start+tagChunk, len(missing))])
+		if err != nil {
+			return err
+		}
+		maps.Copy(w.tags, found)
+	}
+	var links []PersonTag
+	for row, id := range ids {
+		for _, t := range row.Input.Tags {
+			links = append(links, PersonTag{PersonID: id, TagID: w.tags[t]})
+		}
+	}
+	slices.SortFunc(links, func(a, b PersonTag) int {
+		return cmp.Or(cmp.Compare(a.PersonID, b.PersonID), cmp.Compare(a.TagID, b.TagID))
+	})
+	err := w.bulk(personTagColumns, len(links), func(i int) []any { return []any{links[i].PersonID, links[i].TagID} },
+		w.insertFrom("person_tags", personTagColumns, " ON CONFLICT DO NOTHING"))
+	if err != nil {
+		return fmt.Errorf("people: unable to tag people: %w", err)
+	}
+	return nil
+}
+
+// tagChunk bounds the tags of one EnsureTags.
+const tagChunk = 5000
+
+// insertFrom is a bulk statement inserting its source into table.
+func (w *importWriter) insertFrom(table string, cols []bulkColumn, tail string) func(string, []any) error {
+	return func(source string, args []any) error {
+		q := "INSERT INTO " + table + " (" + columnNames(cols) + ") SELECT * FROM " + source + " WHERE true" + tail
+		_, err := w.tx.Statement.ConnPool.ExecContext(w.tx.Statement.Context, q, args...)
+		return err
+	}
+}
+
+// A bulk statement reads its rows from a table "v" made of parameters,
+// built by bulkSource. PostgreSQL gets one array per column, unnested: a
+// statement of a few parameters whatever its rows, which it parses and
+// plans at once. SQLite, which has no arrays, gets a VALUES list; its
+// driver binds parameters in a time that grows with the square of their
+// number, so its statements take few rows each.
+
+// bulkColumn is a column of a bulk statement, with its PostgreSQL type.
+type bulkColumn struct{ name, pgType string }
+
+// Bulk columns: each statement's, in order.
+var (
+	insertColumns = []bulkColumn{{"given_name", "text"}, {"family_name", "text"}, {"email", "text"}, {"phone", "text"},
+		{"birth_year", "int"}, {"region", "text"}, {"locality", "text"}, {"locale", "text"}, {"handle", "text"},
+		{"volunteer", "boolean"}, {"consent_version", "text"}, {"consent_at", "timestamptz"}, {"source", "text"},
+		{"created_at", "timestamptz"}, {"updated_at", "timestamptz"}}
+	updateColumns = []bulkColumn{{"id", "bigint"}, {"given_name", "text"}, {"family_name", "text"}, {"phone", "text"},
+		{"birth_year", "int"}, {"region", "text"}, {"locality", "text"}, {"locale", "text"}, {"handle", "text"},
+		{"volunteer", "boolean"}, {"consent_set", "boolean"}, {"consent_version", "text"}, {"consent_at", "timestamptz"},
+		{"updated_at", "timestamptz"}}
+	consentColumns   = []bulkColumn{{"person_id", "bigint"}, {"given", "boolean"}, {"version", "text"}, {"source", "text"}, {"at", "timestamptz"}}
+	personTagColumns = []bulkColumn{{"person_id", "bigint"}, {"tag_id", "bigint"}}
+)
+
+// updateSQL updates people from a bulk source of updateColumns.
+const updateSQL = `UPDATE people SET
+ given_name = COALESCE(v.given_name, people.given_name), family_name = COALESCE(v.family_name, people.family_name),
+ phone = COALESCE(v.phone, people.phone), birth_year = COALESCE(v.birth_year, people.birth_year),
+ region = COALESCE(v.region, people.region), locality = COALESCE(v.locality, people.locality),
+ locale = COALESCE(v.locale, people.locale), handle = COALESCE(v.handle, people.handle),
+ volunteer = COALESCE(v.volunteer, people.volunteer),
+ consent_version = CASE WHEN v.consent_set THEN v.consent_version ELSE people.consent_version END,
+ consent_at = CASE WHEN v.consent_set THEN v.consent_at ELSE people.consent_at END,
+ updated_at = v.updated_at
+FROM `
+
+func columnNames(cols []bulkColumn) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// sqliteParams bounds the parameters of one SQLite bulk statement.
+const sqliteParams = 900
+
+// bulk runs stmt over the n rows that row gives (one value per column of
+// cols; nil is NULL), as few statements as the database takes well: one on
+// PostgreSQL, a few hundred parameters each on SQLite. stmt gets the
+// source, a table v with the columns, and its parameters.
+func (w *importWriter) bulk(cols []bulkColumn, n int, row func(i int) []any, stmt func(source string, args []any) error) error {
+	if n == 0 {
+		return nil
+	}
+	if w.postgres {
+		arrays := make([][]any, len(cols))
+		for j := range arrays {
+			arrays[j] = make([]any, n)
+		}
+		for i := range n {
+			for j, v := range row(i) {
+				arrays[j][i] = v
+			}
+		}
+		params := make([]string, len(cols))
+		args := make([]any, len(cols))
+		for j, c := range cols {
+			params[j] = fmt.Sprintf("$%d::%s[]", j+1, c.pgType)
+			args[j] = pgArray(c.pgType, arrays[j])
+		}
+		return stmt("unnest("+strings.Join(params, ", ")+") AS v ("+columnNames(cols)+")", args)
+	}
+	per := max(1, sqliteParams/len(cols))
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		var b strings.Builder
+		b.WriteString("(SELECT ")
+		for j, c := range cols {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "column%d AS %s", j+1, c.name)
+		}
+		b.WriteString(" FROM (VALUES ")
+		args := make([]any, 0, (end-start)*len(cols))
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?" + strings.Repeat(", ?", len(cols)-1) + ")")
+			args = append(args, row(i)...)
+		}
+		b.WriteString(")) AS v")
+		if err := stmt(b.String(), args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ImportUploadLifetime is how long an uploaded file waits for its mapping.
+const ImportUploadLifetime = time.Hour
+
+// ImportUpload is a CSV file kept between its upload and the mapping step
+// of the import page, since app nodes keep no state. It holds personal
+// data: it expires after ImportUploadLifetime, is deleted with the import
+// that reads it, and only its uploader may read it.
+type ImportUpload struct {
+	ID           int64
+	UserID       int64
+	Filename     string
+	Data         []byte
+	UpdateKnown  bool
+	AllOrNothing bool
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+}
+
+// TableName is the migrated table.
+func (ImportUpload) TableName() string { return "import_uploads" }
+
+// SaveUpload keeps a file for the mapping step (u's ID is set), and deletes
+// the uploads that have expired by u's CreatedAt.
+func (s *Store) SaveUpload(ctx context.Context, u *ImportUpload) error {
+	u.ExpiresAt = u.CreatedAt.Add(ImportUploadLifetime)
+	if err := SweepUploads(s.db.WithContext(ctx), u.CreatedAt); err != nil {
+		return err
+	}
+	if err := s.db.WithContext(ctx).Create(u).Error; err != nil {
+		return fmt.Errorf("people: unable to keep an upload: %w", err)
+	}
+	return nil
+}
+
+// Upload returns upload id of userID while it lasts. Anyone else's, and
+// one expired or imported, is not found.
+func (s *Store) Upload(ctx context.Context, id, userID int64, now time.Time) (*ImportUpload, error) {
+	var u ImportUpload
+	err := s.db.WithContext(ctx).Where("id = ? AND user_id = ? AND expires_at > ?", id, userID, now).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errUploadGone
+	}
+	if err != nil {
+		return nil, fmt.Errorf("people: unable to read an upload: %w", err)
+	}
+	return &u, nil
+}
+
+// SweepUploads deletes the uploads expired at now.
+func SweepUploads(db *gorm.DB, now time.Time) error {
+	if err := db.Where("expires_at <= ?", now).Delete(&ImportUpload{}).Error; err != nil {
+		return fmt.Errorf("people: unable to sweep uploads: %w", err)
+	}
+	return nil
+}
+
+// pgArray is one column of a bulk statement as the array pgx sends for
+// PostgreSQL type t ("text", "int", …), nil elements as NULL.
+func pgArray(t string, values []any) any {
+	switch t {
+	case "text":
+		return typedArray[string](values)
+	case "int", "bigint":
+		return typedArray[int64](values)
+	case "boolean":
+		return typedArray[bool](values)
+	case "timestamptz":
+		return typedArray[time.Time](values)
+	}
+	panic("people: no array of " + t)
+}
+
+// typedArray converts values, each a T or nil, to the pointers pgx encodes.
+func typedArray[T any](values []any) []*T {
+	out := make([]*T, len(values))
+	for i, v := range values {
+		if v != nil {
+			x := v.(T)
+			out[i] = &x
+		}
+	}
+	return out
+}
