@@ -25,7 +25,7 @@ demo: build
 
 ## test: the whole suite on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## test-short: the suite without the browser tests
 test-short:
