@@ -1,7 +1,9 @@
 // Package reports gathers the section's key figures from the areas that
 // keep them: partnerships from partners, stages and letters from
-// campaigns, signatures from petitions. It reads, never writes, and every
-// figure covers what the viewer reaches.
+// campaigns, signatures from petitions, and computes in SQL the figures of
+// people, participants trained and quota attainment. It reads, never
+// writes. Counts of people with a sensitive attribute go through Suppress,
+// a pure function, before anything shows them.
 package reports
 
 import (
@@ -11,6 +13,7 @@ import (
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/petitions"
+	"gorm.io/gorm"
 )
 
 // Summary is the key figures of DESIGN.md that exist so far.
@@ -35,11 +38,13 @@ type CampaignFigures struct {
 	Letters    campaigns.LetterTotals
 }
 
-// Service reads the figures from the areas' stores.
+// Service reads the figures from the areas' stores and the database.
 type Service struct {
 	Partners  *partners.Store
 	Campaigns *campaigns.Store
 	Petitions *petitions.Store
+	DB        *gorm.DB
+	MinCell   int // the small-count threshold (GOTONG_MIN_CELL)
 }
 
 // Summary computes the key figures over what v reaches.

@@ -37,7 +37,7 @@ func TestReportSummary(t *testing.T) {
 			t.Fatalf("per campaign: %+v", per)
 		}
 		apiWantKeys(t, "Summary", json.RawMessage(c.api("GET", "/api/v1/reports/summary", tok, "").Body),
-			"partnerships", "campaigns_by_stage", "campaigns", "signatures", "letters")
+			"partnerships", "campaigns_by_stage", "campaigns", "signatures", "letters", "people", "trained_by_region")
 
 		c.login("coord@example.org")
 		page := c.get("/manage/reports?lang=fr")

@@ -144,6 +144,12 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// Reports: the dashboard and its CSV downloads.
+	s.handle(app, get, "/manage/reports/people.csv", access.ReportsRead, s.reportCSV("people", peopleCSV))
+	s.handle(app, get, "/manage/reports/shares.csv", access.ReportsRead, s.reportCSV("shares", sharesCSV))
+	s.handle(app, get, "/manage/reports/trained.csv", access.ReportsRead, s.reportCSV("trained", trainedCSV))
+	s.handle(app, get, "/manage/reports/quotas.csv", access.ReportsRead, s.reportCSV("quotas", quotasCSV))
+	s.handle(app, get, "/manage/reports/partnerships.csv", access.ReportsRead, s.reportCSV("partnerships", partnershipsCSV))
+	s.handle(app, get, "/manage/reports/campaigns.csv", access.ReportsRead, s.reportCSV("campaigns", campaignsCSV))
 
 	// -
 
@@ -228,6 +234,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// JSON API: reports.
+	s.handle(app, get, "/api/v1/reports/quotas", access.ReportsRead, s.apiReportQuotas)
 
 	// -
 

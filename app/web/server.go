@@ -115,7 +115,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.campaigns = campaigns.NewStore(db, s.users)
 	s.partners = partners.NewStore(db)
 	s.segments = segments.NewStore(db)
-	s.reports = &reports.Service{Partners: s.partners, Campaigns: s.campaigns, Petitions: s.petitions}
+	s.reports = &reports.Service{Partners: s.partners, Campaigns: s.campaigns, Petitions: s.petitions, DB: db, MinCell: cfg.MinCell}
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
 	s.activities.Changed = func(int64) { s.activitiesGen.bump(); s.pagesGen.bump() }
