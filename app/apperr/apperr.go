@@ -3,7 +3,10 @@
 // kind to an HTTP status and translates them in one place.
 package apperr
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Kind says what went wrong, in terms the web layer maps to a status.
 type Kind int
@@ -59,6 +62,16 @@ func (f Fields) Add(field, id string, args ...any) {
 }
 
 // Err returns a validation error naming every field, or nil.
+// RefuseUnknown adds error_filter_unknown under each of names that is not
+// among known: a mistyped filter is refused, never silently ignored.
+func (f Fields) RefuseUnknown(names []string, known ...string) {
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			f.Add(n, "error_filter_unknown")
+		}
+	}
+}
+
 func (f Fields) Err() error {
 	if len(f) == 0 {
 		return nil

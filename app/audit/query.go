@@ -1,7 +1,9 @@
 package audit
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,15 +41,7 @@ const (
 // cover whole days in UTC: from its first instant, to the end of "to".
 func ParseQuery(v url.Values, others ...string) (Query, error) {
 	f := apperr.Fields{}
-	known := map[string]bool{}
-	for _, k := range append(Params, others...) {
-		known[k] = true
-	}
-	for k := range v {
-		if !known[k] {
-			f.Add(k, "error_filter_unknown")
-		}
-	}
+	f.RefuseUnknown(slices.Collect(maps.Keys(v)), append(slices.Clone(Params), others...)...)
 	one := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	var q Query
 	if q.Action = one("action"); utf8.RuneCountInString(q.Action) > maxActionRunes {

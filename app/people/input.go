@@ -1,6 +1,7 @@
 package people
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -103,6 +104,24 @@ func validPhone(s string) bool {
 		}
 	}
 	return digits >= 3
+}
+
+// InputOf is a person record with its tags as staff write it: Apply's
+// inverse. Tags are never nil, so they show as a list.
+func InputOf(p *Person, tags []string) Input {
+	in := Input{GivenName: p.GivenName, FamilyName: p.FamilyName, Phone: p.Phone, Region: p.Region, Locality: p.Locality,
+		Locale: p.Locale, Handle: p.Handle, Volunteer: p.Volunteer, Tags: slices.Clone(tags)}
+	if p.Email != nil {
+		in.Email = *p.Email
+	}
+	if p.BirthYear != nil {
+		y := *p.BirthYear
+		in.BirthYear = &y
+	}
+	if in.Tags == nil {
+		in.Tags = []string{}
+	}
+	return in
 }
 
 // Apply writes an input's fields onto a person record; the email is nil

@@ -30,21 +30,7 @@ type Profile struct {
 func (p *Profile) Consenting() bool { return Consenting(&p.Person, p.Consents) }
 
 // Input is the profile as staff write it, to be changed and saved back.
-func (p *Profile) Input() Input {
-	in := Input{GivenName: p.GivenName, FamilyName: p.FamilyName, Phone: p.Phone, Region: p.Region, Locality: p.Locality,
-		Locale: p.Locale, Handle: p.Handle, Volunteer: p.Volunteer, Tags: slices.Clone(p.Tags)}
-	if p.Email != nil {
-		in.Email = *p.Email
-	}
-	if p.BirthYear != nil {
-		y := *p.BirthYear
-		in.BirthYear = &y
-	}
-	if in.Tags == nil {
-		in.Tags = []string{}
-	}
-	return in
-}
+func (p *Profile) Input() Input { return InputOf(&p.Person, p.Tags) }
 
 // errEmailTaken answers a second person with an email already known.
 var errEmailTaken = &apperr.Error{Kind: apperr.Conflict, Message: apperr.Msg{ID: "error_person_email_taken"},

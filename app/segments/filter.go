@@ -4,7 +4,9 @@
 package segments
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -44,15 +46,7 @@ const MaxQRunes = 100
 // caller reads itself (limit, cursor, lang). Every problem is a field error.
 func Parse(v url.Values, others ...string) (Filter, error) {
 	f := apperr.Fields{}
-	known := map[string]bool{}
-	for _, k := range append(Params, others...) {
-		known[k] = true
-	}
-	for k := range v {
-		if !known[k] {
-			f.Add(k, "error_filter_unknown")
-		}
-	}
+	f.RefuseUnknown(slices.Collect(maps.Keys(v)), append(slices.Clone(Params), others...)...)
 	var out Filter
 	one := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	out.Q = one("q")

@@ -21,6 +21,13 @@ func sendItems[T, U any](c *fiber.Ctx, list []T, conv func(*T) U) error {
 	return c.JSON(fiber.Map{"items": items})
 }
 
+// queryNames is the names of the request's query parameters.
+func queryNames(c *fiber.Ctx) []string {
+	var names []string
+	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) { names = append(names, string(k)) })
+	return names
+}
+
 // decodeJSON reads a JSON body strictly: a body that is not JSON, has
 // unknown fields or trailing data is a 400.
 func decodeJSON(c *fiber.Ctx, v any) error {

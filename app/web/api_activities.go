@@ -182,13 +182,7 @@ func oneOf(v string, allowed []string) bool {
 // an unknown filter or value is refused rather than ignored.
 func (s *Server) apiActivities(c *fiber.Ctx) error {
 	f := apperr.Fields{}
-	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) {
-		switch key := string(k); key {
-		case "kind", "status", "region", "lang":
-		default:
-			f.Add(key, "error_filter_unknown")
-		}
-	})
+	f.RefuseUnknown(queryNames(c), "kind", "status", "region", "lang")
 	filter := activities.Filter{Kind: c.Query("kind"), Status: c.Query("status"), Region: c.Query("region")}
 	if filter.Kind != "" && !oneOf(filter.Kind, activities.Kinds) {
 		f.Add("kind", "error_kind_unknown")

@@ -98,13 +98,7 @@ func (b *partnerBody) input(current *apiPartner) (partners.Input, error) {
 // value is refused rather than ignored.
 func (s *Server) apiPartners(c *fiber.Ctx) error {
 	f := apperr.Fields{}
-	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) {
-		switch key := string(k); key {
-		case "kind", "region", "status", "lang":
-		default:
-			f.Add(key, "error_filter_unknown")
-		}
-	})
+	f.RefuseUnknown(queryNames(c), "kind", "region", "status", "lang")
 	if err := f.Err(); err != nil {
 		return err
 	}

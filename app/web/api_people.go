@@ -17,32 +17,15 @@ import (
 	"github.com/gotong/gotong/app/segments"
 )
 
-// apiPerson is a Person as API.md shows it; sensitive attributes never are.
+// apiPerson is a Person as API.md shows it: its id, then the fields staff
+// write. Sensitive attributes never are part of it.
 type apiPerson struct {
-	ID         int64    `json:"id"`
-	GivenName  string   `json:"given_name"`
-	FamilyName string   `json:"family_name"`
-	Email      string   `json:"email"`
-	Phone      string   `json:"phone"`
-	BirthYear  *int     `json:"birth_year"`
-	Region     string   `json:"region"`
-	Locality   string   `json:"locality"`
-	Locale     string   `json:"locale"`
-	Handle     string   `json:"handle"`
-	Volunteer  bool     `json:"volunteer"`
-	Tags       []string `json:"tags"`
+	ID int64 `json:"id"`
+	people.Input
 }
 
 func toAPIPerson(p *people.Person, tags []string) apiPerson {
-	out := apiPerson{ID: p.ID, GivenName: p.GivenName, FamilyName: p.FamilyName, Phone: p.Phone, BirthYear: p.BirthYear,
-		Region: p.Region, Locality: p.Locality, Locale: p.Locale, Handle: p.Handle, Volunteer: p.Volunteer, Tags: tags}
-	if p.Email != nil {
-		out.Email = *p.Email
-	}
-	if out.Tags == nil {
-		out.Tags = []string{}
-	}
-	return out
+	return apiPerson{ID: p.ID, Input: people.InputOf(p, tags)}
 }
 
 // DefaultPage is the people of a page when limit is not given.

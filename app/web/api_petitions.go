@@ -56,11 +56,7 @@ func (b *petitionBody) input(id int64) (petitions.Input, error) {
 // apiPetitions lists the petitions the caller may see, with their counts.
 func (s *Server) apiPetitions(c *fiber.Ctx) error {
 	f := apperr.Fields{}
-	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) {
-		if key := string(k); key != "lang" {
-			f.Add(key, "error_filter_unknown")
-		}
-	})
+	f.RefuseUnknown(queryNames(c), "lang")
 	if err := f.Err(); err != nil {
 		return err
 	}

@@ -156,8 +156,8 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// A person's rights: own data, erasure, the audit log.
 	s.handle(app, get, "/account/data.json", access.AccountRead, s.myData)
 	s.handle(app, post, "/account/erase", access.AccountWrite, s.eraseMe)
-	s.handle(app, get, "/manage/people/:id/data.json", access.PeopleAdmin, s.personData)
-	s.handle(app, post, "/manage/people/:id/erase", access.PeopleAdmin, s.personErase)
+	s.handle(app, get, "/manage/people/:id<int>/data.json", access.PeopleAdmin, s.personData)
+	s.handle(app, post, "/manage/people/:id<int>/erase", access.PeopleAdmin, s.personErase)
 
 	// -
 
@@ -241,8 +241,8 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// JSON API: a person's rights.
 	s.handle(app, get, "/api/v1/me/data", access.AccountRead, s.apiMyData)
 	s.handle(app, fiber.MethodDelete, "/api/v1/me", access.AccountWrite, s.apiEraseMe)
-	s.handle(app, get, "/api/v1/people/:id/data", access.PeopleAdmin, s.apiPersonData)
-	s.handle(app, fiber.MethodDelete, "/api/v1/people/:id", access.PeopleAdmin, s.apiPersonErase)
+	s.handle(app, get, "/api/v1/people/:id<int>/data", access.PeopleAdmin, s.apiPersonData)
+	s.handle(app, fiber.MethodDelete, "/api/v1/people/:id<int>", access.PeopleAdmin, s.apiPersonErase)
 
 	// -
 
