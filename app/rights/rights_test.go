@@ -194,10 +194,6 @@ func (f *fixture) saraa() (personID int64, u *auth.User, token string) {
 	f.register(a, "Saraa", "saraa@example.org", people.Sensitive{Disability: ptr(true), AccessibilityNeeds: ptr("ramp")})
 	f.sign(f.petition("clean-air"), "Saraa", "saraa@example.org")
 	personID = f.personID("saraa@example.org")
-	if err := f.db.Create(&people.Consent{PersonID: personID, Given: true, Version: people.ConsentVersion,
-		Source: people.ConsentRegistration, At: time.Now().UTC()}).Error; err != nil {
-		f.t.Fatal(err)
-	}
 	u = f.user("saraa@example.org", access.Participant)
 	token, _, err := f.users.CreateToken(ctx, u.Email, "phone")
 	if err != nil {
@@ -235,7 +231,9 @@ func TestExportHoldsEverything(t *testing.T) {
 		if strings.Join(x.Tags, ",") != "privacy" {
 			t.Errorf("tags %v", x.Tags)
 		}
-		if len(x.Consents) != 1 || !x.Consents[0].Given || x.Consents[0].Source != people.ConsentRegistration {
+		// The registration and the signature each recorded the consent their form gave.
+		if len(x.Consents) != 2 || !x.Consents[0].Given || x.Consents[0].Source != people.ConsentRegistration ||
+			!x.Consents[1].Given || x.Consents[1].Source != people.ConsentPetition {
 			t.Errorf("consents %+v", x.Consents)
 		}
 		if len(x.Registrations) != 1 {
