@@ -51,8 +51,7 @@ TARGET_MATCH_MS=2000
 TARGET_IMPORT_MS=20000
 TARGET_IMPORT_MB=300
 
-log() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+source bench/lib.sh # the working directory is the repository root (cd above)
 
 for tool in curl psql awk grep "$GO"; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool not found"
@@ -63,18 +62,6 @@ DB=gotong_bench_people_${STAMP}_$$
 DB_CREATED=
 SERVER_PID=
 
-stop_pid() { # stop_pid PID: TERM, then KILL after 10 s
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for i in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-	wait "$pid" 2>/dev/null || true
-}
 
 drop_db() {
 	[ -n "$DB_CREATED" ] || return 0
@@ -110,10 +97,6 @@ stats() { # numbers on stdin → "median p95 max" (nearest rank)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a == a + 0) printf "%.2f", a / b; else print "–" }'; }
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a == a + 0 && a + 0 < b + 0) }'; }
 verdict() { if lt "$1" "$2"; then echo PASS; else echo FAIL; fi; }
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }'; } # kB (KiB) → MB
-peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-reset_peak() { { echo 5 >"/proc/$1/clear_refs"; } 2>/dev/null || true; }
 field() { { grep -o "\"$1\":[0-9]*" "$2" || true; } | head -n 1 | cut -d: -f2; } # field NAME FILE: a number of a JSON answer, or nothing
 
 # request NAME METHOD PATH [CURL ARGS…] → "CODE MS"; the body in $TMP/NAME.json

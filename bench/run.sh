@@ -52,8 +52,7 @@ TARGET_RUSH=0.05   # (c) ≥ 5% of pgbench INSERT tps
 TARGET_P99_MS=100
 TARGET_MEM_MB=150
 
-log() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+source bench/lib.sh # the working directory is the repository root (cd above)
 loud() {
 	printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' >&2
 	printf '!!! %s\n' "$@" >&2
@@ -74,18 +73,6 @@ SERVER_PID=
 HELLO_PID=
 DBS_CREATED=()
 
-stop_pid() { # stop_pid PID: TERM, then KILL after 10 s
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for i in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-	wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
 	local code=$?
@@ -244,12 +231,6 @@ parse_wrk() { # parse_wrk NAME FILE
 	fi
 }
 
-reset_peak() { # the kernel's peak RSS of pid back to its current RSS (Linux ≥ 4.0)
-	{ echo 5 >"/proc/$1/clear_refs"; } 2>/dev/null || true
-}
-peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }'; } # kB (KiB) → MB (10^6 bytes)
 
 run_wrk() { # run_wrk NAME URL [LUA] — with env for the script already exported
 	local name=$1 url=$2 script=${3:-} file="$RESULTS/wrk-$1.txt"
