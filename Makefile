@@ -1,5 +1,8 @@
 # Gotong — two commands do the set-up: `make run` and `make test`.
 
+# The Go of go.mod: a machine starts on its own Go and ignores go.mod's
+# toolchain line, so the version is named here and fetched from the module proxy.
+export GOTOOLCHAIN := go1.27.3
 GO          ?= go
 BIN         := bin/gotong
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
