@@ -321,12 +321,13 @@ SELECT count(*) FILTER (WHERE status = 'confirmed'),
        count(*) FILTER (WHERE status = 'waitlisted' AND pool IS NOT NULL)
 FROM registrations WHERE activity_id = $RUSH_ID")"
 # The seat counters (activity_seats) must equal the registrations they count.
+# Seats of the sensitive quotas are stored as 'reserved' (which one is
+# sealed), so they are compared together.
 SEAT_ROWS_OFF=$(psq -c "SELECT count(*) FROM activities a LEFT JOIN activity_seats s ON s.activity_id = a.id
-	WHERE (COALESCE(s.general, 0), COALESCE(s.rural, 0), COALESCE(s.disability, 0), COALESCE(s.minority, 0), COALESCE(s.waitlisted, 0))
+	WHERE (COALESCE(s.general, 0), COALESCE(s.rural, 0), COALESCE(s.disability, 0) + COALESCE(s.minority, 0), COALESCE(s.waitlisted, 0))
 	   <> ((SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'general'),
 	       (SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'rural'),
-	       (SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'disability'),
-	       (SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'minority'),
+	       (SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'reserved'),
 	       (SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'waitlisted'))")
 DUP_PERSONS=$(psq -c "SELECT count(*) FROM (SELECT person_id FROM registrations
 	WHERE activity_id = $RUSH_ID AND status <> 'cancelled' GROUP BY person_id HAVING count(*) > 1) d")

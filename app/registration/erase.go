@@ -97,7 +97,7 @@ func (s *Service) WithdrawPerson(tx *gorm.DB, personID int64) (Withdrawal, error
 			}
 			if len(mine) > 0 {
 				if err := tx.Model(&Registration{}).Where("id IN ?", mine).Updates(map[string]any{
-					"status": string(Cancelled), "pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
+					"status": string(Cancelled), "pool": nil, "sealed_pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
 					return next, nil, fmt.Errorf("registration: unable to cancel: %w", err)
 				}
 			}

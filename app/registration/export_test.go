@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/database"
+	"gorm.io/gorm"
 )
 
 // RegisterTogether places the registrations in one batch, as concurrent
@@ -25,4 +27,20 @@ func (s *Service) RegisterTogether(ctx context.Context, as []*activities.Activit
 		out[index[k]], errs[index[k]] = p.out, p.err
 	}
 	return out, errs
+}
+
+// CheckStored loads an activity's state as the store reads it (sealed pools
+// opened, declarations too) and checks the core's invariants on it.
+func (s *Service) CheckStored(ctx context.Context, activityID int64) error {
+	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		a, err := lockActivity(tx, activityID)
+		if err != nil {
+			return err
+		}
+		l, err := s.load(tx, a, s.Now())
+		if err != nil {
+			return err
+		}
+		return Check(l.state)
+	})
 }

@@ -301,7 +301,7 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error
 			DeclaredLocality: p.in.Person.Locality, DeclaredSensitive: sealed, Locale: p.in.Person.Locale,
 			ConsentVersion: people.ConsentVersion, ConsentAt: now, CreatedAt: now, UpdatedAt: now}
 		if status == Confirmed {
-			row.Pool = &pool
+			s.setPool(&row, pool)
 		} else {
 			// The newcomer is last in line.
 			positions[len(rows)] = st.counts.Waitlisted

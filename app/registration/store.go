@@ -25,7 +25,8 @@ type Registration struct {
 	ActivityID        int64
 	PersonID          *int64 // nil once the person was erased: the row stays as an anonymous count
 	Status            string
-	Pool              *string
+	Pool              *string // GeneralPool, rural or ReservedPool while confirmed (see pools.go)
+	SealedPool        []byte  // which sensitive quota a ReservedPool seat is, sealed
 	WaitlistOrder     int64
 	Attended          *bool
 	DeclaredLocality  string
@@ -117,7 +118,7 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 	st := State{Capacity: a.Capacity, Rules: rulesAt(a, now)}
 	sensitiveRules := false
 	for _, q := range a.Quotas {
-		sensitiveRules = sensitiveRules || q.Attribute != people.Rural
+		sensitiveRules = sensitiveRules || SensitiveAttribute(q.Attribute)
 	}
 	var rows []Registration
 	if err := tx.Where("activity_id = ? AND status <> ?", a.ID, string(Cancelled)).
@@ -127,19 +128,24 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 	l := &loaded{rows: make(map[int64]*Registration, len(rows))}
 	for i := range rows {
 		r := &rows[i]
-		reg := Reg{ID: r.ID, Status: Status(r.Status)}
-		if r.Pool != nil {
-			reg.Pool = *r.Pool
+		pool, err := OpenPool(s.people.Sealer(), r)
+		if err != nil {
+			return nil, err
 		}
+		reg := Reg{ID: r.ID, Status: Status(r.Status), Pool: pool}
 		var d people.Sensitive
 		// Sensitive declarations are opened only when a rule needs them.
 		if sensitiveRules && r.DeclaredSensitive != nil && r.PersonID != nil {
-			var err error
 			if d, err = s.people.OpenDeclaration(r.DeclaredSensitive, declarationContext(r.ActivityID, *r.PersonID)); err != nil {
 				return nil, fmt.Errorf("registration: unable to open declaration of %d: %w", r.ID, err)
 			}
 		}
 		reg.Qualifies = declaredQualifies(r.DeclaredLocality, d)
+		if r.PersonID == nil && ruleIndex(st.Rules, pool) >= 0 && !reg.QualifiesFor(pool) {
+			// An erased person's declaration went with them, but their
+			// anonymous seat keeps the pool it was given for it.
+			reg.Qualifies = append(reg.Qualifies, pool)
+		}
 		st.Regs = append(st.Regs, reg)
 		l.rows[r.ID] = r
 	}
@@ -163,12 +169,12 @@ func (s *Service) persist(tx *gorm.DB, a *activities.Activity, l *loaded, next S
 		}
 		wasWaiting := row.Status == string(Waitlisted)
 		var pool *string
+		var sealed []byte
 		if r.Status == Confirmed {
-			p := r.Pool
-			pool = &p
+			pool, sealed = poolColumns(s.people.Sealer(), row.ActivityID, row.WaitlistOrder, r.Pool)
 		}
-		if err := tx.Model(&Registration{}).Where("id = ?", id).
-			Updates(map[string]any{"status": string(r.Status), "pool": pool, "updated_at": now}).Error; err != nil {
+		if err := tx.Model(&Registration{}).Where("id = ?", id).Updates(map[string]any{
+			"status": string(r.Status), "pool": pool, "sealed_pool": sealed, "updated_at": now}).Error; err != nil {
 			return fmt.Errorf("registration: unable to update %d: %w", id, err)
 		}
 		if wasWaiting && r.Status == Confirmed && row.PersonID != nil {
@@ -274,7 +280,7 @@ func (s *Service) Cancel(ctx context.Context, id int64) (*Placed, error) {
 			return next, nil, err
 		}
 		if err := tx.Model(&Registration{}).Where("id = ?", id).Updates(map[string]any{
-			"status": string(Cancelled), "pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
+			"status": string(Cancelled), "pool": nil, "sealed_pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
 			return next, nil, err
 		}
 		return next, changed, nil
@@ -318,7 +324,7 @@ func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
 		return nil
 	}
 	if err := tx.Model(&Registration{}).Where("activity_id = ? AND status <> ?", activityID, string(Cancelled)).
-		Updates(map[string]any{"status": string(Cancelled), "pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
+		Updates(map[string]any{"status": string(Cancelled), "pool": nil, "sealed_pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
 		return fmt.Errorf("registration: unable to cancel registrations: %w", err)
 	}
 	ids := make([]int64, 0, len(live))

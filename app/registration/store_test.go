@@ -17,16 +17,18 @@ import (
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/registration/regtest"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/locales"
 	"gorm.io/gorm"
 )
 
 type fixture struct {
-	t   *testing.T
-	db  *gorm.DB
-	svc *registration.Service
-	act *activities.Store
+	t      *testing.T
+	db     *gorm.DB
+	svc    *registration.Service
+	act    *activities.Store
+	sealer *people.Sealer
 }
 
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
@@ -39,39 +41,10 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 		t.Fatal(err)
 	}
 	svc := registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test")
-	f := &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc.SetCapacity)}
+	f := &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc.SetCapacity), sealer: sealer}
 	f.act.OnCancel = svc.CancelAll
-	t.Cleanup(f.checkSeatRows)
+	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
-}
-
-// checkSeatRows fails the test when an activity's seat row differs from
-// its registrations: whatever a test did, the counters must have followed.
-func (f *fixture) checkSeatRows() {
-	var want []registration.SeatRow
-	f.db.Raw(`SELECT a.id AS activity_id,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'general') AS general,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'rural') AS rural,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'disability') AS disability,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'minority') AS minority,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'waitlisted') AS waitlisted,
-		COALESCE((SELECT MAX(r.waitlist_order) FROM registrations r WHERE r.activity_id = a.id), 0) AS last_order
-		FROM activities a ORDER BY a.id`).Scan(&want)
-	var got []registration.SeatRow
-	f.db.Order("activity_id").Find(&got)
-	rows := map[int64]registration.SeatRow{}
-	for _, r := range got {
-		rows[r.ActivityID] = r
-	}
-	for _, w := range want {
-		g, ok := rows[w.ActivityID]
-		if !ok { // no row yet: no registration yet
-			g.ActivityID = w.ActivityID
-		}
-		if g != w {
-			f.t.Errorf("activity %d: seat row %+v, registrations say %+v", w.ActivityID, g, w)
-		}
-	}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -263,21 +236,30 @@ func TestSensitiveSealed(t *testing.T) {
 		needs := "wheelchair access"
 		req.Person.Sensitive = people.Sensitive{Disability: ptr(true), Minority: ptr(false), AccessibilityNeeds: &needs}
 		r, err := f.svc.Register(context.Background(), a, req)
-		if err != nil || *r.Pool != "disability" {
-			t.Fatalf("disability seat: %+v %v", r, err)
+		if err != nil || *r.Pool != registration.ReservedPool {
+			t.Fatalf("a seat of the disability quota: %+v %v, want pool %q", r, err, registration.ReservedPool)
+		}
+		if sum, err := f.svc.Summary(context.Background(), a.ID); err != nil || sum.Pools[0].Filled != 1 {
+			t.Fatalf("the disability pool %+v %v, want 1 filled", sum.Pools, err)
 		}
 		var raw []struct {
 			Disability, Minority, AccessibilityNeeds []byte
 		}
 		db.Raw("SELECT disability, minority, accessibility_needs FROM person_sensitive").Scan(&raw)
-		var decl []struct{ DeclaredSensitive []byte }
-		db.Raw("SELECT declared_sensitive FROM registrations").Scan(&decl)
+		var decl []struct {
+			Pool                          string
+			DeclaredSensitive, SealedPool []byte
+		}
+		db.Raw("SELECT pool, declared_sensitive, sealed_pool FROM registrations").Scan(&decl)
 		if len(raw) != 1 || len(decl) != 1 {
 			t.Fatalf("rows: %d sensitive, %d registrations", len(raw), len(decl))
 		}
-		for _, b := range [][]byte{raw[0].Disability, raw[0].Minority, raw[0].AccessibilityNeeds, decl[0].DeclaredSensitive} {
+		if decl[0].Pool != registration.ReservedPool {
+			t.Fatalf("the registration's pool is stored as %q", decl[0].Pool)
+		}
+		for _, b := range [][]byte{raw[0].Disability, raw[0].Minority, raw[0].AccessibilityNeeds, decl[0].DeclaredSensitive, decl[0].SealedPool} {
 			s := string(b)
-			if len(b) == 0 || strings.Contains(s, "true") || strings.Contains(s, "false") || strings.Contains(s, "wheelchair") {
+			if len(b) == 0 || strings.Contains(s, "true") || strings.Contains(s, "false") || strings.Contains(s, "wheelchair") || strings.Contains(s, "disab") {
 				t.Fatalf("a sensitive value is stored in clear: %q", s)
 			}
 		}

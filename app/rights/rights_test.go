@@ -19,6 +19,7 @@ import (
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/registration/regtest"
 	"github.com/gotong/gotong/app/rights"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/locales"
@@ -53,7 +54,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	f := &fixture{t: t, db: db, people: ps, regs: regs, acts: activities.NewStore(db, regs.SetCapacity),
 		pets: petitions.NewStore(db, ps), users: auth.NewStore(db), rights: rights.New(db, ps, regs)}
 	f.acts.OnCancel = regs.CancelAll
-	t.Cleanup(f.checkSeatRows)
+	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
 }
 
@@ -152,35 +153,6 @@ func (f *fixture) count(q string, args ...any) int64 {
 		f.t.Fatalf("%s: %v", q, err)
 	}
 	return n
-}
-
-// checkSeatRows fails the test when an activity's seat row differs from its
-// registrations, whoever wrote them.
-func (f *fixture) checkSeatRows() {
-	var want []registration.SeatRow
-	f.db.Raw(`SELECT a.id AS activity_id,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'general') AS general,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'rural') AS rural,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'disability') AS disability,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed' AND r.pool = 'minority') AS minority,
-		(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'waitlisted') AS waitlisted,
-		COALESCE((SELECT MAX(r.waitlist_order) FROM registrations r WHERE r.activity_id = a.id), 0) AS last_order
-		FROM activities a ORDER BY a.id`).Scan(&want)
-	var got []registration.SeatRow
-	f.db.Order("activity_id").Find(&got)
-	rows := map[int64]registration.SeatRow{}
-	for _, r := range got {
-		rows[r.ActivityID] = r
-	}
-	for _, w := range want {
-		g, ok := rows[w.ActivityID]
-		if !ok {
-			g.ActivityID = w.ActivityID
-		}
-		if g != w {
-			f.t.Errorf("activity %d: seat row %+v, registrations say %+v", w.ActivityID, g, w)
-		}
-	}
 }
 
 // saraa is a person with something of every kind: a registration with a

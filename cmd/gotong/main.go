@@ -32,6 +32,8 @@ import (
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/web"
 	"github.com/gotong/gotong/locales"
 	"gorm.io/gorm"
@@ -183,12 +185,29 @@ func (c *cli) open(up bool) (config.Config, *gorm.DB, error) {
 		return cfg, nil, err
 	}
 	if up {
-		if err := database.MigrateUp(c.ctx, db, c.log); err != nil {
+		if err := c.migrateUp(cfg, db); err != nil {
 			_ = database.Close(db)
 			return cfg, nil, err
 		}
 	}
 	return cfg, db, nil
+}
+
+// migrateUp applies the pending migrations, then seals what an earlier
+// version kept in clear and a migration, which has no key, cannot seal.
+func (c *cli) migrateUp(cfg config.Config, db *gorm.DB) error {
+	if err := database.MigrateUp(c.ctx, db, c.log); err != nil {
+		return err
+	}
+	sealer, err := people.NewSealer(cfg.SecretKey)
+	if err != nil {
+		return err
+	}
+	n, err := registration.SealClearPools(c.ctx, db, sealer)
+	if n > 0 {
+		c.log.Info("sealed the pools of sensitive quotas", "registrations", n)
+	}
+	return err
 }
 
 func (c *cli) serve(args []string) error {
@@ -226,14 +245,14 @@ func (c *cli) migrate(sub string, args []string) error {
 	if sub != "up" && sub != "down" && sub != "status" {
 		return usagef("migrate: unknown subcommand %q (want up, down or status)", sub)
 	}
-	_, db, err := c.open(false)
+	cfg, db, err := c.open(false)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
 	switch sub {
 	case "up":
-		return database.MigrateUp(c.ctx, db, c.log)
+		return c.migrateUp(cfg, db)
 	case "down":
 		v, err := database.MigrateDown(c.ctx, db)
 		if err == nil {

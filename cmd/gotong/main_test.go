@@ -3,16 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/partners"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/testdb"
 )
 
@@ -250,6 +254,84 @@ func TestUserCreatePartner(t *testing.T) {
 			"--role", "partner", "--partner", strconv.FormatInt(org.ID, 10))
 		if code != 0 || !strings.Contains(out, "p@example.org (partner)") {
 			t.Fatalf("known organisation: exit %d, %q %q", code, out, stderr)
+		}
+	})
+}
+
+// TestMigrateUpSealsClearPools: a database from before sealed pools keeps
+// "disability" and "minority" in clear beside registrations; `migrate up`
+// leaves every seat in its pool but none in clear, and `migrate down` makes
+// the sealed seats general ones, with counters to match.
+func TestMigrateUpSealsClearPools(t *testing.T) {
+	eachCmd(t, func(t *testing.T, c *cmdEnv) {
+		ctx := context.Background()
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = database.Close(db) })
+		p, err := database.Migrator(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.UpTo(ctx, 11); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if err := db.Exec(q, args...).Error; err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		exec("INSERT INTO activities (id, slug, kind, starts_at, ends_at, capacity, status, created_at, updated_at) VALUES (1, 'camp', 'camp', ?, ?, 4, 'published', ?, ?)", now, now, now, now)
+		reg := "INSERT INTO registrations (id, activity_id, person_id, status, pool, waitlist_order, consent_version, consent_at, created_at, updated_at) VALUES (?, 1, NULL, 'confirmed', ?, ?, 'v', ?, ?, ?)"
+		for i, pool := range []string{"disability", "minority", "general", "rural"} {
+			exec(reg, i+1, pool, i+1, now, now, now)
+		}
+		exec("INSERT INTO activity_seats (activity_id, general, rural, disability, minority, last_order) VALUES (1, 1, 1, 1, 1, 4)")
+
+		if code, _, stderr := c.run("migrate", "up"); code != 0 {
+			t.Fatalf("up: %q", stderr)
+		}
+		// A connection of SQLite opened before another changed the table
+		// may still read the old columns: read through a new one.
+		_ = database.Close(db)
+		if db, err = database.Open(c.env["GOTONG_DATABASE_URL"]); err != nil {
+			t.Fatal(err)
+		}
+		var rows []registration.Registration
+		db.Order("id").Find(&rows)
+		key, _ := base64.StdEncoding.DecodeString(c.env["GOTONG_SECRET_KEY"])
+		sealer, err := people.NewSealer(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored, opened []string
+		for _, r := range rows {
+			stored = append(stored, *r.Pool)
+			pool, err := registration.OpenPool(sealer, &r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened = append(opened, pool)
+		}
+		if got := strings.Join(stored, " "); got != "reserved reserved general rural" {
+			t.Fatalf("stored pools after up: %s", got)
+		}
+		if got := strings.Join(opened, " "); got != "disability minority general rural" {
+			t.Fatalf("opened pools after up: %s", got)
+		}
+
+		if code, _, stderr := c.run("migrate", "down"); code != 0 {
+			t.Fatalf("down: %q", stderr)
+		}
+		var seats struct{ General, Rural, Disability, Minority int }
+		db.Raw("SELECT general, rural, disability, minority FROM activity_seats").Scan(&seats)
+		var general int64
+		db.Table("registrations").Where("pool = 'general'").Count(&general)
+		if seats.General != 3 || seats.Rural != 1 || seats.Disability != 0 || seats.Minority != 0 || general != 3 {
+			t.Fatalf("after down: %d general registrations, counters %+v", general, seats)
 		}
 	})
 }
