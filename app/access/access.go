@@ -72,11 +72,18 @@ var (
 	UsersWrite   = Permission{"users", "write"}
 	AuditRead    = Permission{"audit", "read"}
 
+	// SectionAll makes a Viewer staff: it reaches every object of the
+	// section, not only what is its own.
+	SectionAll = Permission{"section", "all"}
+
 	ActivitiesRead     = Permission{"activities", "read"}
 	ActivitiesWrite    = Permission{"activities", "write"}
 	RegistrationsRead  = Permission{"registrations", "read"}
 	RegistrationsWrite = Permission{"registrations", "write"}
 	AttendanceWrite    = Permission{"attendance", "write"}
+	// QuotasRead is the exact seats of each quota pool of an activity:
+	// staff only, since small pools of sensitive quotas single people out.
+	QuotasRead = Permission{"quotas", "read"}
 
 	// Partners and campaigns. Staff hold them section-wide; a partner member
 	// holds the read, write and contribute ones in its organisation's scope
@@ -99,13 +106,14 @@ var (
 	PeopleAdmin = Permission{"people", "admin"}
 )
 
-// Viewer is who reads or writes, as the stores of partners, campaigns and
-// petitions narrow every query to it: staff (coordinators and admins across
-// the section) reach everything; a partner member only its own organisation
-// and what that organisation takes part in; anyone else nothing. What a
-// viewer does not reach is "not found" to it, so ids do not leak.
+// Viewer is who reads or writes, as the stores narrow every query to it:
+// staff (who hold SectionAll: coordinators and admins) reach everything; a
+// facilitator only the activities they lead; a partner member only its own
+// organisation and what that organisation takes part in; anyone else
+// nothing. What a viewer does not reach is "not found" to it, so ids do not
+// leak. Enforcer.Viewer makes one from a user's grants.
 type Viewer struct {
-	UserID    int64 // the actor, for the audit log
+	UserID    int64 // the actor, for the audit log; the facilitator whose activities are reached
 	Staff     bool
 	PartnerID int64 // a partner member's organisation
 }
@@ -159,4 +167,17 @@ func (a *Enforcer) Allowed(grants []Grant, p Permission) bool {
 func (a *Enforcer) allows(g Grant, p Permission) bool {
 	ok, err := a.e.Enforce(g.Role, g.Scope, p.Object, p.Action)
 	return err == nil && ok
+}
+
+// Viewer is the user userID holding grants as the stores see them: staff
+// when the grants give SectionAll, a partner member of the organisation
+// whose scope it holds the partner role in.
+func (a *Enforcer) Viewer(userID int64, grants []Grant) Viewer {
+	v := Viewer{UserID: userID, Staff: a.Allowed(grants, SectionAll)}
+	for _, g := range grants {
+		if id, ok := ScopePartnerID(g.Scope); ok && g.Role == Partner {
+			v.PartnerID = id
+		}
+	}
+	return v
 }

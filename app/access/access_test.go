@@ -50,6 +50,15 @@ func TestAllowed(t *testing.T) {
 		{"facilitator reads registrations", all(Facilitator), RegistrationsRead, true},
 		{"facilitator marks attendance", all(Facilitator), AttendanceWrite, true},
 		{"facilitator cannot write activities", all(Facilitator), ActivitiesWrite, false},
+		{"facilitator cannot read quotas", all(Facilitator), QuotasRead, false},
+		{"coordinator reads quotas", all(Coordinator), QuotasRead, true},
+		{"admin inherits quotas", all(Admin), QuotasRead, true},
+		{"partner cannot read quotas", partner, QuotasRead, false},
+		{"coordinator reaches the section", all(Coordinator), SectionAll, true},
+		{"admin reaches the section", all(Admin), SectionAll, true},
+		{"facilitator does not reach the section", all(Facilitator), SectionAll, false},
+		{"partner does not reach the section", partner, SectionAll, false},
+		{"coordinator for one partner does not reach the section", []Grant{{Coordinator, PartnerScope(3)}}, SectionAll, false},
 		{"facilitator cannot write registrations", all(Facilitator), RegistrationsWrite, false},
 		{"participant cannot read activities", all(Participant), ActivitiesRead, false},
 		{"participant cannot write activities", all(Participant), ActivitiesWrite, false},
@@ -105,5 +114,29 @@ func TestScopes(t *testing.T) {
 	}
 	if ValidRole(Anonymous) || !ValidRole(Coordinator) {
 		t.Error("ValidRole")
+	}
+}
+
+func TestViewer(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		grants []Grant
+		want   Viewer
+	}{
+		{"admin", []Grant{{Admin, AllScope}}, Viewer{UserID: 7, Staff: true}},
+		{"coordinator", []Grant{{Coordinator, AllScope}}, Viewer{UserID: 7, Staff: true}},
+		{"facilitator", []Grant{{Facilitator, AllScope}}, Viewer{UserID: 7}},
+		{"participant", []Grant{{Participant, AllScope}}, Viewer{UserID: 7}},
+		{"partner member", []Grant{{Partner, PartnerScope(3)}}, Viewer{UserID: 7, PartnerID: 3}},
+		{"coordinator held for one organisation", []Grant{{Coordinator, PartnerScope(3)}}, Viewer{UserID: 7}},
+		{"facilitator and partner member", []Grant{{Facilitator, AllScope}, {Partner, PartnerScope(4)}}, Viewer{UserID: 7, PartnerID: 4}},
+	} {
+		if got := e.Viewer(7, tc.grants); got != tc.want {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/database"
@@ -414,29 +415,51 @@ func (s *Store) GetBySlug(ctx context.Context, slug string) (*Activity, error) {
 	return s.get(s.db.WithContext(ctx), "slug = ?", slug)
 }
 
+// reached narrows q to the activities v reaches on the staff's pages and
+// API: staff every one, anyone else (a facilitator) only those they lead.
+// (A partner member sees what its organisation co-hosts in its own space,
+// through the partners store, not here.)
+func reached(q *gorm.DB, v access.Viewer) *gorm.DB {
+	if v.Staff {
+		return q
+	}
+	return q.Where("id IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?)", v.UserID)
+}
+
+// GetAs returns one activity if v reaches it; any other is not found, so
+// ids do not leak.
+func (s *Store) GetAs(ctx context.Context, v access.Viewer, id int64) (*Activity, error) {
+	return s.get(reached(s.db.WithContext(ctx), v), "id = ?", id)
+}
+
+// ListAs is List narrowed to the activities v reaches.
+func (s *Store) ListAs(ctx context.Context, v access.Viewer, f Filter) ([]Activity, error) {
+	return s.list(reached(s.db.WithContext(ctx), v), f)
+}
+
 // Filter narrows a list of activities; zero values match all.
 type Filter struct {
 	Kind, Status, Region, Mode string
-	// LedBy keeps the activities the user with this id leads.
-	LedBy int64
 	// IDs, when not nil, keeps the activities with these ids.
 	IDs []int64
 }
 
 // List returns activities matching f, soonest first, with texts, rules,
-// facilitators and co-hosts.
+// facilitators and co-hosts, whoever asks: the public pages narrow f to
+// what is published, the partners' pages to what an organisation co-hosts.
 func (s *Store) List(ctx context.Context, f Filter) ([]Activity, error) {
+	return s.list(s.db.WithContext(ctx), f)
+}
+
+func (s *Store) list(q *gorm.DB, f Filter) ([]Activity, error) {
 	if f.IDs != nil && len(f.IDs) == 0 {
 		return []Activity{}, nil
 	}
-	q := withPeople(WithTexts(WithRules(s.db.WithContext(ctx))))
+	q = withPeople(WithTexts(WithRules(q)))
 	for col, v := range map[string]string{"kind": f.Kind, "status": f.Status, "region": f.Region, "mode": f.Mode} {
 		if v != "" {
 			q = q.Where(col+" = ?", v)
 		}
-	}
-	if f.LedBy != 0 {
-		q = q.Where("id IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?)", f.LedBy)
 	}
 	if f.IDs != nil {
 		q = q.Where("id IN ?", f.IDs)

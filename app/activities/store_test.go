@@ -36,9 +36,9 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// Unset empties optional fields that nil leaves as they are, and LedBy
-// keeps the activities a user leads.
-func TestUnsetAndLedBy(t *testing.T) {
+// Unset empties optional fields that nil leaves as they are, and a
+// facilitator reaches only the activities they lead.
+func TestUnsetAndReach(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := NewStore(db, nil)
@@ -69,9 +69,26 @@ func TestUnsetAndLedBy(t *testing.T) {
 		if err := db.Create(&Facilitator{ActivityID: b.ID, UserID: u.ID}).Error; err != nil {
 			t.Fatal(err)
 		}
-		led, err := s.List(ctx, Filter{LedBy: u.ID})
+		facilitator := access.Viewer{UserID: u.ID}
+		led, err := s.ListAs(ctx, facilitator, Filter{})
 		if err != nil || len(led) != 1 || led[0].ID != b.ID {
-			t.Fatalf("led by 7: %v %v", led, err)
+			t.Fatalf("a facilitator lists %v %v, want only the activity they lead", led, err)
+		}
+		if got, err := s.GetAs(ctx, facilitator, b.ID); err != nil || got.ID != b.ID {
+			t.Fatalf("a facilitator reads the activity they lead: %v", err)
+		}
+		if _, err := s.GetAs(ctx, facilitator, a.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("a facilitator reads an activity they do not lead: %v, want not found", err)
+		}
+		if led, _ := s.ListAs(ctx, access.Viewer{UserID: u.ID + 1}, Filter{}); len(led) != 0 {
+			t.Fatalf("someone who leads nothing lists %d", len(led))
+		}
+		staff := access.Viewer{UserID: u.ID + 1, Staff: true}
+		if all, _ := s.ListAs(ctx, staff, Filter{}); len(all) != 2 {
+			t.Fatalf("staff list %d", len(all))
+		}
+		if _, err := s.GetAs(ctx, staff, a.ID); err != nil {
+			t.Fatalf("staff read: %v", err)
 		}
 		if all, _ := s.List(ctx, Filter{}); len(all) != 2 {
 			t.Fatalf("all: %d", len(all))

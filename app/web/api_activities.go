@@ -8,7 +8,6 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
-	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/registration"
@@ -196,7 +195,7 @@ func (s *Server) apiActivities(c *fiber.Ctx) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	list, err := s.activities.List(c.UserContext(), filter)
+	list, err := s.activities.ListAs(c.UserContext(), viewer(c), filter)
 	if err != nil {
 		return err
 	}
@@ -229,7 +228,7 @@ func (s *Server) apiActivity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.activities.Get(c.UserContext(), id)
+	a, err := s.activities.GetAs(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -243,7 +242,7 @@ func (s *Server) apiActivityUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	current, err := s.activities.Get(c.UserContext(), id)
+	current, err := s.activities.GetAs(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -331,12 +330,13 @@ type apiRegistration struct {
 	CreatedAt        time.Time `json:"created_at"`
 }
 
-// placement is what registering answers: where the person landed.
+// placement is what registering answers anyone who may not list
+// registrations: where the person landed, but never in which pool, since
+// two probes would tell how many seats of a sensitive quota are taken.
 type placement struct {
-	ID               int64   `json:"id"`
-	Status           string  `json:"status"`
-	Pool             *string `json:"pool"`
-	WaitlistPosition *int    `json:"waitlist_position"`
+	ID               int64  `json:"id"`
+	Status           string `json:"status"`
+	WaitlistPosition *int   `json:"waitlist_position"`
 }
 
 // poolAndPosition gives the pool only while confirmed and the position only
@@ -400,45 +400,11 @@ func (s *Server) apiRegister(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pool, pos := poolAndPosition(placed)
-	return c.Status(fiber.StatusCreated).JSON(placement{ID: placed.ID, Status: placed.Status, Pool: pool, WaitlistPosition: pos})
-}
-
-// leadsAll reports whether the user reaches every activity: admins and
-// coordinators do; anyone else (a facilitator) only the ones they lead.
-func leadsAll(u *auth.User) bool {
-	if u == nil {
-		return false
+	if s.can(c, access.RegistrationsRead) {
+		return c.Status(fiber.StatusCreated).JSON(toAPIRegistration(placed))
 	}
-	for _, g := range u.Grants() {
-		if g.Scope == access.AllScope && (g.Role == access.Admin || g.Role == access.Coordinator) {
-			return true
-		}
-	}
-	return false
-}
-
-// checkLeads lets admins and coordinators reach every activity and its
-// registrations, and anyone else (a facilitator) only the activities they
-// lead; the rest are not found, so ids do not leak. The API and the manage
-// pages both ask it.
-func (s *Server) checkLeads(c *fiber.Ctx, activityID int64) error {
-	u := currentUser(c)
-	if u == nil {
-		return apperr.ErrNotFound
-	}
-	if leadsAll(u) {
-		return nil
-	}
-	var n int64
-	if err := s.db.WithContext(c.UserContext()).Model(&activities.Facilitator{}).
-		Where("activity_id = ? AND user_id = ?", activityID, u.ID).Count(&n).Error; err != nil {
-		return err
-	}
-	if n == 0 {
-		return apperr.ErrNotFound
-	}
-	return nil
+	_, pos := poolAndPosition(placed)
+	return c.Status(fiber.StatusCreated).JSON(placement{ID: placed.ID, Status: placed.Status, WaitlistPosition: pos})
 }
 
 // apiActivityRegistrations lists an activity's registrations (staff).

@@ -423,10 +423,9 @@ func registrantJSON(given, email, locality string, birthYear int, extra func(p m
 }
 
 type apiPlacement struct {
-	ID               int64   `json:"id"`
-	Status           string  `json:"status"`
-	Pool             *string `json:"pool"`
-	WaitlistPosition *int    `json:"waitlist_position"`
+	ID               int64  `json:"id"`
+	Status           string `json:"status"`
+	WaitlistPosition *int   `json:"waitlist_position"`
 }
 
 func TestAPIRegistrations(t *testing.T) {
@@ -445,20 +444,27 @@ func TestAPIRegistrations(t *testing.T) {
 			res := anon.api("POST", regPath, "", body)
 			var p apiPlacement
 			apiJSON(t, res, status, &p)
-			apiWantKeys(t, "placement", json.RawMessage(res.Body), "id", "status", "pool", "waitlist_position")
+			apiWantKeys(t, "placement", json.RawMessage(res.Body), "id", "status", "waitlist_position")
 			return p
 		}
 		rural := register(registrantJSON("Saraa", "saraa@example.org", "rural", year, nil), http.StatusCreated)
-		if rural.Status != "confirmed" || rural.Pool == nil || *rural.Pool != "rural" || rural.WaitlistPosition != nil {
+		if rural.Status != "confirmed" || rural.WaitlistPosition != nil {
 			t.Fatalf("rural: %+v", rural)
 		}
 		urban := register(registrantJSON("Bat", "bat@example.org", "urban", year, nil), http.StatusCreated)
-		if urban.Status != "confirmed" || urban.Pool == nil || *urban.Pool != "general" || urban.WaitlistPosition != nil {
+		if urban.Status != "confirmed" || urban.WaitlistPosition != nil {
 			t.Fatalf("urban: %+v", urban)
 		}
 		waiting := register(registrantJSON("Dulmaa", "dulmaa@example.org", "urban", year, nil), http.StatusCreated)
-		if waiting.Status != "waitlisted" || waiting.Pool != nil || waiting.WaitlistPosition == nil || *waiting.WaitlistPosition != 1 {
+		if waiting.Status != "waitlisted" || waiting.WaitlistPosition == nil || *waiting.WaitlistPosition != 1 {
 			t.Fatalf("waiting: %+v", waiting)
+		}
+		// Staff see the pools in the list.
+		var listed struct{ Items []apiRegistration }
+		apiJSON(t, c.api("GET", regPath, tok, ""), http.StatusOK, &listed)
+		if len(listed.Items) != 3 || listed.Items[0].Pool == nil || *listed.Items[0].Pool != "rural" ||
+			listed.Items[1].Pool == nil || *listed.Items[1].Pool != "general" || listed.Items[2].Pool != nil {
+			t.Fatalf("the staff list: %+v", listed.Items)
 		}
 
 		refuse := func(name, path, body string, status int, field, msg string) {
@@ -653,7 +659,7 @@ func TestAPIRegistrations(t *testing.T) {
 		// A signed-in participant registers too, like anyone.
 		var p apiPlacement
 		apiJSON(t, e.client().api("POST", regPath, partTok, registrantJSON("Part", "part@example.org", "rural", year, nil)), http.StatusCreated, &p)
-		if p.Status != "confirmed" || p.Pool == nil || *p.Pool != "rural" {
+		if p.Status != "confirmed" {
 			t.Fatalf("participant registers: %+v", p)
 		}
 		// A cancelled activity answers 409 with the reason.
@@ -676,14 +682,46 @@ func TestAPIRegistrationSealsDeclarations(t *testing.T) {
 		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/publish", act.ID), tok, ""), http.StatusOK, nil)
 		anon := e.client()
 		anon.header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+		regPath := apiPath("/api/v1/activities/%d/registrations", act.ID)
 		var p apiPlacement
-		apiJSON(t, anon.api("POST", apiPath("/api/v1/activities/%d/registrations", act.ID), "",
+		res := anon.api("POST", regPath, "",
 			registrantJSON("Amina", "amina@example.org", "urban", time.Now().Year()-20, func(b map[string]any) {
 				b["person"].(map[string]any)["disability"] = true
 				b["person"].(map[string]any)["minority"] = false
-			})), http.StatusCreated, &p)
-		if p.Status != "confirmed" || p.Pool == nil || *p.Pool != "disability" {
-			t.Fatalf("placement: %+v", p)
+			}))
+		apiJSON(t, res, http.StatusCreated, &p)
+		// Anyone could probe: the answer names no pool.
+		apiWantKeys(t, "anonymous placement", json.RawMessage(res.Body), "id", "status", "waitlist_position")
+		if p.Status != "confirmed" || strings.Contains(res.Body, "disability") || strings.Contains(res.Body, "reserved") {
+			t.Fatalf("placement: %s", res.Body)
+		}
+		// Staff, and a facilitator who leads it, see a reserved seat, never
+		// which quota; the quota endpoint counts it, for coordinators only.
+		lead := e.user("lead@example.org", access.Facilitator)
+		if err := e.db.Create(&activities.Facilitator{ActivityID: act.ID, UserID: lead.ID}).Error; err != nil {
+			t.Fatal(err)
+		}
+		for who, tk := range map[string]string{"coordinator": tok, "facilitator": e.token("lead@example.org")} {
+			res := c.api("GET", regPath, tk, "")
+			var listed struct{ Items []apiRegistration }
+			apiJSON(t, res, http.StatusOK, &listed)
+			if len(listed.Items) != 1 || listed.Items[0].Pool == nil || *listed.Items[0].Pool != "reserved" ||
+				strings.Contains(res.Body, "disability") || strings.Contains(res.Body, "minority") {
+				t.Errorf("%s lists %s", who, res.Body)
+			}
+		}
+		var quota apiQuotaSummary
+		apiJSON(t, c.api("GET", apiPath("/api/v1/activities/%d/quota", act.ID), tok, ""), http.StatusOK, &quota)
+		if quota.Pools[0].Attribute != "disability" || quota.Pools[0].Filled != 1 || quota.Pools[1].Filled != 0 {
+			t.Fatalf("quota: %+v", quota)
+		}
+		// A registration by staff answers the Registration, pool included.
+		var staffReg apiRegistration
+		apiJSON(t, c.api("POST", regPath, tok, registrantJSON("Oyun", "oyun@example.org", "urban", time.Now().Year()-20, func(b map[string]any) {
+			b["person"].(map[string]any)["minority"] = true
+		})), http.StatusCreated, &staffReg)
+		if staffReg.Pool == nil || *staffReg.Pool != "reserved" || staffReg.PersonID == nil {
+			t.Fatalf("staff registration: %+v", staffReg)
 		}
 
 		var sens struct {
@@ -691,19 +729,25 @@ func TestAPIRegistrationSealsDeclarations(t *testing.T) {
 			Disability []byte
 			Minority   []byte
 		}
-		if err := e.db.Raw("SELECT person_id, disability, minority FROM person_sensitive").Scan(&sens).Error; err != nil {
+		if err := e.db.Raw("SELECT person_id, disability, minority FROM person_sensitive WHERE person_id = (SELECT person_id FROM registrations WHERE id = ?)", p.ID).Scan(&sens).Error; err != nil {
 			t.Fatal(err)
 		}
 		var reg struct {
 			PersonID          int64
 			Locale            string
+			Pool              string
 			DeclaredSensitive []byte
+			SealedPool        []byte
 		}
-		if err := e.db.Raw("SELECT person_id, locale, declared_sensitive FROM registrations WHERE id = ?", p.ID).Scan(&reg).Error; err != nil {
+		if err := e.db.Raw("SELECT person_id, locale, pool, declared_sensitive, sealed_pool FROM registrations WHERE id = ?", p.ID).Scan(&reg).Error; err != nil {
 			t.Fatal(err)
 		}
+		if reg.Pool != "reserved" {
+			t.Errorf("registrations.pool holds %q", reg.Pool)
+		}
 		for name, v := range map[string][]byte{"person_sensitive.disability": sens.Disability,
-			"person_sensitive.minority": sens.Minority, "registrations.declared_sensitive": reg.DeclaredSensitive} {
+			"person_sensitive.minority": sens.Minority, "registrations.declared_sensitive": reg.DeclaredSensitive,
+			"registrations.sealed_pool": reg.SealedPool} {
 			if len(v) == 0 {
 				t.Errorf("%s is empty", name)
 			}
@@ -779,6 +823,81 @@ func TestAPIFacilitators(t *testing.T) {
 		}
 		if r := c.api("GET", path+"/registrations", leadTok, ""); r.StatusCode != http.StatusNotFound {
 			t.Fatalf("a removed facilitator still reaches the activity: %d", r.StatusCode)
+		}
+	})
+}
+
+// TestFacilitatorReach: a facilitator lists and reads only the activities
+// they lead, drafts included, and any other is not found; the exact seats
+// per quota are not theirs, on the API (403) or the manage page; a
+// facilitator who leads nothing sees nothing. Coordinators keep it all.
+func TestFacilitatorReach(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c, tok := apiStaff(e)
+		quotas := func(m map[string]any) {
+			m["quotas"] = []map[string]any{{"attribute": "disability", "share": 0.2}}
+		}
+		led := apiCreate(t, c, tok, apiActBody(quotas)) // a draft
+		other := apiCreate(t, c, tok, apiActBody(quotas))
+		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/publish", other.ID), tok, ""), http.StatusOK, nil)
+		lead := e.user("lead@example.org", access.Facilitator)
+		e.user("idle@example.org", access.Facilitator)
+		apiJSON(t, c.api("PATCH", apiPath("/api/v1/activities/%d", led.ID), tok, fmt.Sprintf(`{"facilitator_ids": [%d]}`, lead.ID)), http.StatusOK, nil)
+		leadTok, idleTok := e.token("lead@example.org"), e.token("idle@example.org")
+
+		ids := func(tk string) []int64 {
+			t.Helper()
+			var list struct{ Items []apiActivity }
+			apiJSON(t, c.api("GET", "/api/v1/activities", tk, ""), http.StatusOK, &list)
+			var out []int64
+			for _, a := range list.Items {
+				out = append(out, a.ID)
+			}
+			return out
+		}
+		if got := ids(leadTok); len(got) != 1 || got[0] != led.ID {
+			t.Errorf("the facilitator lists %v, want only %d", got, led.ID)
+		}
+		if got := ids(idleTok); len(got) != 0 {
+			t.Errorf("a facilitator who leads nothing lists %v", got)
+		}
+		if got := ids(tok); len(got) != 2 {
+			t.Errorf("the coordinator lists %v", got)
+		}
+		for _, r := range []struct {
+			tok, path string
+			status    int
+		}{
+			{leadTok, apiPath("/api/v1/activities/%d", led.ID), http.StatusOK},
+			{leadTok, apiPath("/api/v1/activities/%d", other.ID), http.StatusNotFound},
+			{idleTok, apiPath("/api/v1/activities/%d", led.ID), http.StatusNotFound},
+			{leadTok, apiPath("/api/v1/activities/%d/registrations", other.ID), http.StatusNotFound},
+			{leadTok, apiPath("/api/v1/activities/%d/quota", led.ID), http.StatusForbidden},
+			{leadTok, apiPath("/api/v1/activities/%d/quota", other.ID), http.StatusForbidden},
+			{tok, apiPath("/api/v1/activities/%d/quota", led.ID), http.StatusOK},
+		} {
+			if res := c.api("GET", r.path, r.tok, ""); res.StatusCode != r.status {
+				t.Errorf("GET %s: %d, want %d", r.path, res.StatusCode, r.status)
+			}
+		}
+		// The manage pages: the same reach, and no seats per quota.
+		fc := e.client()
+		fc.login("lead@example.org")
+		list := fc.get("/manage/activities").Body
+		if !strings.Contains(list, fmt.Sprintf(`/manage/activities/%d"`, led.ID)) || strings.Contains(list, fmt.Sprintf(`/manage/activities/%d"`, other.ID)) {
+			t.Errorf("the facilitator's list of activities: %s", list)
+		}
+		if res := fc.get(fmt.Sprintf("/manage/activities/%d", other.ID)); res.StatusCode != http.StatusNotFound {
+			t.Errorf("the facilitator opens another activity: %d", res.StatusCode)
+		}
+		page := fc.get(fmt.Sprintf("/manage/activities/%d", led.ID))
+		if page.StatusCode != http.StatusOK || strings.Contains(page.Body, `id="quota-bars"`) || strings.Contains(page.Body, "bar-disability") {
+			t.Errorf("the facilitator's page shows the seats per quota (%d)", page.StatusCode)
+		}
+		cc := e.client()
+		cc.login("coord@example.org")
+		if page := cc.get(fmt.Sprintf("/manage/activities/%d", led.ID)).Body; !strings.Contains(page, "bar-disability") {
+			t.Error("the coordinator's page lacks the seats per quota")
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 // Keys of the request's locals.
 const (
 	userLocal      = "user"
+	viewerLocal    = "viewer"
 	localizerLocal = "localizer"
 )
 
@@ -58,6 +59,7 @@ func (s *Server) identify(c *fiber.Ctx) error {
 	}
 	if user != nil {
 		c.Locals(userLocal, user)
+		c.Locals(viewerLocal, s.access.Viewer(user.ID, user.Grants()))
 	}
 	c.Locals(localizerLocal, s.localizerFor(c, user))
 	return c.Next()
@@ -237,20 +239,9 @@ func (p *Page) RoleName(role string) string {
 	return role
 }
 
-// viewer is the current user as the stores of partners, campaigns and
-// petitions see them: staff when they coordinate or administer the whole
-// section, a partner member when they hold the partner role for an
-// organisation, nobody otherwise (see access.Viewer).
+// viewer is the current user as the stores see them (access.Viewer):
+// staff, a facilitator, a partner member; nobody when not signed in.
 func viewer(c *fiber.Ctx) access.Viewer {
-	u := currentUser(c)
-	if u == nil {
-		return access.Viewer{}
-	}
-	v := access.Viewer{UserID: u.ID, Staff: leadsAll(u)}
-	for _, g := range u.Grants() {
-		if id, ok := access.ScopePartnerID(g.Scope); ok && g.Role == access.Partner {
-			v.PartnerID = id
-		}
-	}
+	v, _ := c.Locals(viewerLocal).(access.Viewer)
 	return v
 }

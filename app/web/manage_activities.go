@@ -53,11 +53,7 @@ type manageListData struct {
 // manageActivities lists every activity, whatever its status, with its
 // seat counts; a facilitator sees only the activities they lead.
 func (s *Server) manageActivities(c *fiber.Ctx) error {
-	var f activities.Filter
-	if u := currentUser(c); !leadsAll(u) {
-		f.LedBy = u.ID
-	}
-	list, err := s.activities.List(c.UserContext(), f)
+	list, err := s.activities.ListAs(c.UserContext(), viewer(c), activities.Filter{})
 	if err != nil {
 		return err
 	}
@@ -385,21 +381,15 @@ func (s *Server) activityCreate(c *fiber.Ctx) error {
 	})
 }
 
-// reachableActivity reads the :id activity, if the user may reach it (see
-// checkLeads); the API and the manage pages both use it.
+// reachableActivity reads the :id activity, if the user may reach it (the
+// activities store decides: staff every one, a facilitator those they
+// lead); the API and the manage pages both use it.
 func (s *Server) reachableActivity(c *fiber.Ctx) (*activities.Activity, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.activities.Get(c.UserContext(), id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkLeads(c, id); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return s.activities.GetAs(c.UserContext(), viewer(c), id)
 }
 
 // activityEdit shows the form of an activity, filled in.
@@ -491,7 +481,7 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 		Audience: p.L.T(audienceLabels[a.Audience]), Saved: c.Query("saved") == "1",
 		CanWrite: s.can(c, access.ActivitiesWrite), CanList: s.can(c, access.RegistrationsRead),
 		CanAttend: s.can(c, access.AttendanceWrite), CanCancel: s.can(c, access.RegistrationsWrite),
-		Emails: leadsAll(currentUser(c))}
+		Emails: s.can(c, access.PeopleRead)}
 	if data.CanWrite {
 		data.Transitions = transitions[a.Status]
 		if data.Leads, err = s.leadChoices(c, a); err != nil {
@@ -501,11 +491,17 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	data.Bars = append(data.Bars, quotaBar{Key: "general", Label: p.L.T("manage_quota_general"), Seats: sum.GeneralSeats, Filled: sum.GeneralFilled})
+	// The seats per quota are the staff's: small pools of sensitive quotas
+	// would single people out to a facilitator who knows the room.
+	if s.can(c, access.QuotasRead) {
+		data.Bars = append(data.Bars, quotaBar{Key: "general", Label: p.L.T("manage_quota_general"), Seats: sum.GeneralSeats, Filled: sum.GeneralFilled})
+		for _, pool := range sum.Pools {
+			data.Bars = append(data.Bars, quotaBar{Key: pool.Attribute, Seats: pool.Seats, Filled: pool.Filled, Released: pool.Released,
+				Label: p.L.T("manage_quota_pool", "Group", p.L.T(quotaLabels[pool.Attribute]), "Share", p.L.Number(math.Round(pool.Share*1000)/10))})
+		}
+	}
 	for _, pool := range sum.Pools {
-		data.Bars = append(data.Bars, quotaBar{Key: pool.Attribute, Seats: pool.Seats, Filled: pool.Filled, Released: pool.Released,
-			Label: p.L.T("manage_quota_pool", "Group", p.L.T(quotaLabels[pool.Attribute]), "Share", p.L.Number(math.Round(pool.Share*1000)/10))})
-		data.Confidential = data.Confidential || pool.Attribute != people.Rural
+		data.Confidential = data.Confidential || registration.SensitiveAttribute(pool.Attribute)
 	}
 	if data.CanList {
 		roster, err := s.registrations.Roster(c.UserContext(), a.ID)
@@ -621,7 +617,7 @@ func (s *Server) reachableRegistration(c *fiber.Ctx) (*registration.Placed, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkLeads(c, r.ActivityID); err != nil {
+	if _, err := s.activities.GetAs(c.UserContext(), viewer(c), r.ActivityID); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -351,7 +351,7 @@ func TestManageActivityPageHidesSensitivePools(t *testing.T) {
 		}
 		e.register("private", [2]string{"gen@example.org", "urban"})
 		regs := e.registrations(a.ID)
-		if regs[0].Pool == nil || *regs[0].Pool != "disability" {
+		if regs[0].Pool == nil || *regs[0].Pool != "reserved" {
 			t.Fatalf("pool %v", regs[0].Pool)
 		}
 		c := e.staffClient("coord@example.org", access.Coordinator)

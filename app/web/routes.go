@@ -175,7 +175,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/api/v1/activities/:id/publish", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusPublished))
 	s.handle(app, post, "/api/v1/activities/:id/cancel", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusCancelled))
 	s.handle(app, post, "/api/v1/activities/:id/complete", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusCompleted))
-	s.handle(app, get, "/api/v1/activities/:id/quota", access.ActivitiesRead, s.apiActivityQuota)
+	s.handle(app, get, "/api/v1/activities/:id/quota", access.QuotasRead, s.apiActivityQuota)
 	s.handle(app, post, "/api/v1/activities/:id/registrations", access.Public, s.apiRegister)
 	s.handle(app, get, "/api/v1/activities/:id/registrations", access.RegistrationsRead, s.apiActivityRegistrations)
 	s.handle(app, post, "/api/v1/registrations/:id/cancel", access.RegistrationsWrite, s.apiRegistrationCancel)
