@@ -6,10 +6,15 @@ export GOTOOLCHAIN := go1.27.3
 GO          ?= go
 BIN         := bin/gotong
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
+# The golang.org/x/vulndb commit whose reports `make vuln` checks against (vuln.go.dev
+# is not reachable everywhere); the newest: `go list -m golang.org/x/vulndb@latest`.
+VULNDB      := v0.0.0-20261105234957-e22db6528018
+VULNDB_DIR  ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/gotong-vulndb/$(VULNDB)
 # The default database of `make run`; set GOTONG_DATABASE_URL to use another.
 DB_FILE     := data/gotong.db
 
-.PHONY: all build run demo test test-short lint fmt bench clean
+.PHONY: all build run demo test test-short lint vuln fmt bench clean
 
 all: build
 
@@ -39,6 +44,11 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+## vuln: govulncheck over the code against the Go vulnerability database of golang.org/x/vulndb, built once from the module proxy; fails on a vulnerability the code can reach
+vuln:
+	@GO="$(GO)" bash .ci/vulndb $(VULNDB) "$(abspath $(VULNDB_DIR))"
+	$(GO) run $(GOVULNCHECK) -db "file://$(abspath $(VULNDB_DIR))" ./...
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
