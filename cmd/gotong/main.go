@@ -378,9 +378,6 @@ func (c *cli) backup(args []string) error {
 	if *out == "" {
 		return usagef("backup: --out is required")
 	}
-	if _, err := os.Stat(*out); err == nil {
-		return usagef("backup: %s already exists", *out)
-	}
 	_, db, err := c.open(false)
 	if err != nil {
 		return err
@@ -389,8 +386,22 @@ func (c *cli) backup(args []string) error {
 	if database.Dialect(db) != database.SQLite {
 		return usagef("backup: only for SQLite; use pg_dump for PostgreSQL")
 	}
+	// The copy is made empty and readable by its owner only first, since
+	// SQLite would create it with the umask's mode; VACUUM INTO accepts an
+	// empty file. O_EXCL never lets a backup overwrite a file.
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return usagef("backup: %s already exists", *out)
+	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	// VACUUM INTO writes a consistent, compact copy while the portal runs.
 	if err := db.WithContext(c.ctx).Exec("VACUUM INTO ?", *out).Error; err != nil {
+		_ = os.Remove(*out)
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(c.stdout, "backup written to %s\n", *out)
