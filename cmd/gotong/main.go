@@ -9,6 +9,7 @@
 //	gotong token list --email E                   the user's tokens
 //	gotong token revoke --id ID                   revoke a token
 //	gotong backup --out FILE                      consistent copy of the database (SQLite)
+//	gotong outbox show --id ID                    a queued or sent email, in full
 //
 // A wrong flag or value exits non-zero with one clear line on standard error.
 package main
@@ -26,12 +27,14 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/web"
 	"github.com/gotong/gotong/locales"
 	"gorm.io/gorm"
@@ -95,7 +98,7 @@ func oneLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
-const usage = "usage: gotong serve | migrate up|down|status | seed demo|people | user create | token create|list|revoke | backup --out FILE"
+const usage = "usage: gotong serve | migrate up|down|status | seed demo|people | user create | token create|list|revoke | backup --out FILE | outbox show --id ID"
 
 func (c *cli) dispatch(args []string) error {
 	if len(args) == 0 {
@@ -147,6 +150,15 @@ func (c *cli) dispatch(args []string) error {
 		return c.token(s, r)
 	case "backup":
 		return c.backup(rest)
+	case "outbox":
+		s, r, err := sub()
+		if err != nil {
+			return err
+		}
+		if s != "show" {
+			return usagef("outbox: unknown subcommand %q (want show)", s)
+		}
+		return c.outboxShow(r)
 	case "help", "-h", "--help":
 		fmt.Fprintln(c.stdout, usage)
 		return nil
@@ -406,4 +418,47 @@ func (c *cli) backup(args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "backup written to %s\n", *out)
 	return nil
+}
+
+// outboxShow prints one message in full: without SMTP the log names mail by
+// id only, and this is how a developer reads it and follows its links.
+func (c *cli) outboxShow(args []string) error {
+	fs := flags("outbox show")
+	id := fs.Int64("id", 0, "message id")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *id <= 0 {
+		return usagef("outbox show: --id must be a positive message id")
+	}
+	_, db, err := c.open(true)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	m, err := outbox.Get(c.ctx, db, *id)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return fmt.Errorf("outbox show: no message %d (sent mail is purged after GOTONG_OUTBOX_KEEP_DAYS)", *id)
+	}
+	if err != nil {
+		return err
+	}
+	state := "not sent"
+	if m.SentAt != nil {
+		state = "sent " + m.SentAt.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintf(c.stdout, "message %d, %s (%s), %s\nTo: %s\nSubject: %s\n\n%s\n", m.ID, m.Kind, m.Locale, state,
+		printable(m.ToAddress), printable(m.Subject), printable(m.Body))
+	return nil
+}
+
+// printable drops control characters but line breaks and tabs: a body holds
+// what people typed, and a terminal obeys escape sequences.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
 }
