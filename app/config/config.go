@@ -29,6 +29,9 @@ type Config struct {
 	SecureCookies bool
 	MinCell       int
 	SMTPURL       string // smtp://user:pass@host:port?from=…; empty writes notices to the log
+	// OutboxKeepDays is how long sent mail is kept, for support ("did it go
+	// out?"), before it is purged.
+	OutboxKeepDays int
 }
 
 // Getenv is how Load reads a variable; os.Getenv in production, a map in tests.
@@ -42,7 +45,6 @@ func Load(getenv Getenv) (Config, error) {
 		DatabaseURL: or(getenv("GOTONG_DATABASE_URL"), "sqlite://data/gotong.db"),
 		DefaultLang: or(getenv("GOTONG_DEFAULT_LANG"), "en"),
 		BaseURL:     or(getenv("GOTONG_BASE_URL"), "http://127.0.0.1:8080"),
-		MinCell:     5,
 		SMTPURL:     getenv("GOTONG_SMTP_URL"),
 	}
 	host, port, err := net.SplitHostPort(c.Addr)
@@ -72,12 +74,13 @@ func Load(getenv Getenv) (Config, error) {
 		}
 		c.SecureCookies = b
 	}
-	if v := getenv("GOTONG_MIN_CELL"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return c, fmt.Errorf("GOTONG_MIN_CELL: %q is not a whole number from 1 to 1000", v)
-		}
-		c.MinCell = n
+	if c.MinCell, err = wholeNumber(getenv, "GOTONG_MIN_CELL", 5, 1, 1000); err != nil {
+		return c, err
+	}
+	// Sent mail is no record (the audit log is): a year at most keeps the
+	// promise that it goes.
+	if c.OutboxKeepDays, err = wholeNumber(getenv, "GOTONG_OUTBOX_KEEP_DAYS", 30, 1, 365); err != nil {
+		return c, err
 	}
 	if v := getenv("GOTONG_SECRET_KEY"); v != "" {
 		key, err := decodeKey(v)
@@ -102,6 +105,20 @@ func (c Config) DataDir() string {
 		return filepath.Dir(p)
 	}
 	return "data"
+}
+
+// wholeNumber reads the variable name as a whole number from lo to hi, def
+// when it is unset.
+func wholeNumber(getenv Getenv, name string, def, lo, hi int) (int, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return def, fmt.Errorf("%s: %q is not a whole number from %d to %d", name, v, lo, hi)
+	}
+	return n, nil
 }
 
 func decodeKey(v string) ([]byte, error) {

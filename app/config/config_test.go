@@ -17,7 +17,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DefaultLang != "en" || c.MinCell != 5 || c.SecureCookies || c.BaseURL != "http://127.0.0.1:8080" {
+	if c.Addr != "127.0.0.1:8080" || c.DefaultLang != "en" || c.MinCell != 5 || c.OutboxKeepDays != 30 || c.SecureCookies || c.BaseURL != "http://127.0.0.1:8080" {
 		t.Fatalf("defaults: %+v", c)
 	}
 	if len(c.SecretKey) != 32 {
@@ -38,7 +38,7 @@ func TestLoadValues(t *testing.T) {
 	c, err := Load(env(map[string]string{
 		"GOTONG_ADDR": "0.0.0.0:9000", "GOTONG_DATABASE_URL": "postgres://u@db/gotong",
 		"GOTONG_SECRET_KEY": goodKey, "GOTONG_DEFAULT_LANG": "mn", "GOTONG_BASE_URL": "https://youth.example.org",
-		"GOTONG_MIN_CELL": "10",
+		"GOTONG_MIN_CELL": "10", "GOTONG_OUTBOX_KEEP_DAYS": "7",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func TestLoadValues(t *testing.T) {
 	if !c.SecureCookies {
 		t.Error("secure cookies should default to true off loopback")
 	}
-	if c.DefaultLang != "mn" || c.MinCell != 10 || c.Addr != "0.0.0.0:9000" {
+	if c.DefaultLang != "mn" || c.MinCell != 10 || c.OutboxKeepDays != 7 || c.Addr != "0.0.0.0:9000" {
 		t.Errorf("values: %+v", c)
 	}
 }
@@ -66,6 +66,10 @@ func TestLoadRejects(t *testing.T) {
 		{"GOTONG_SECURE_COOKIES", "maybe"},
 		{"GOTONG_MIN_CELL", "0"},
 		{"GOTONG_MIN_CELL", "five"},
+		{"GOTONG_OUTBOX_KEEP_DAYS", "0"},
+		{"GOTONG_OUTBOX_KEEP_DAYS", "-3"},
+		{"GOTONG_OUTBOX_KEEP_DAYS", "366"},
+		{"GOTONG_OUTBOX_KEEP_DAYS", "30d"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			m := map[string]string{"GOTONG_SECRET_KEY": goodKey, tc.name: tc.value}

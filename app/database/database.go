@@ -5,6 +5,7 @@ package database
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -48,6 +49,9 @@ func Open(url string) (*gorm.DB, error) {
 				return nil, fmt.Errorf("database: unable to create %s: %w", dir, err)
 			}
 		}
+		if err := ownerOnly(path); err != nil {
+			return nil, fmt.Errorf("database: unable to make %s readable by its owner only: %w", path, err)
+		}
 		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 			"&_pragma=busy_timeout(30000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db, err := gorm.Open(sqlite.Open(dsn), cfg)
@@ -79,6 +83,39 @@ func Open(url string) (*gorm.DB, error) {
 	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	return db, nil
+}
+
+// ownerOnly creates the SQLite file at path readable and writable by its
+// owner only (whatever the umask), before the driver opens it: SQLite gives
+// the WAL, shared-memory and journal files it makes the mode of the database
+// file. A file more open than that (made by an older Gotong, or copied in),
+// and what a crash left beside it, is tightened rather than refused: the
+// promise is about the data, and the one supported way for another user to
+// read it is a copy by `gotong backup` (the live file is not consistent on
+// its own while the WAL holds recent writes).
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		info, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			if err := os.Chmod(p, perm&^0o077); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // postgresDSN asks PostgreSQL to plan each statement for its own parameters

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/mailaddr"
 	"gorm.io/gorm"
 )
@@ -73,6 +75,52 @@ func Pending(ctx context.Context, db *gorm.DB) (int64, error) {
 	return n, nil
 }
 
+// Get returns the message with id, sent or not.
+func Get(ctx context.Context, db *gorm.DB, id int64) (Message, error) {
+	var m Message
+	err := db.WithContext(ctx).Where("id = ?", id).Take(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return m, apperr.ErrNotFound
+	}
+	if err != nil {
+		return m, fmt.Errorf("outbox: unable to read message %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// purgeBatch is how many rows one statement of Purge deletes: a backlog
+// goes in short writes that never hold the lock for long.
+const purgeBatch = 500
+
+// Purge deletes the mail sent before before, a batch at a time, and says
+// how many messages went. Mail not yet sent stays however old: the worker
+// never gives up on it (a notice lost silently is worse than one late), and
+// erasing a person removes the mail queued to them.
+func Purge(ctx context.Context, db *gorm.DB, before time.Time) (int64, error) {
+	return purge(ctx, db, before, purgeBatch)
+}
+
+func purge(ctx context.Context, db *gorm.DB, before time.Time, batch int) (int64, error) {
+	before = before.UTC().Truncate(time.Microsecond)
+	var total int64
+	for {
+		var n int64
+		err := database.Tx(ctx, db, func(tx *gorm.DB) error {
+			res := tx.Exec(`DELETE FROM outbox WHERE id IN (
+				SELECT id FROM outbox WHERE sent_at < ? ORDER BY sent_at LIMIT ?)`, before, batch)
+			n = res.RowsAffected
+			return res.Error
+		})
+		if err != nil {
+			return total, fmt.Errorf("outbox: unable to purge sent mail: %w", err)
+		}
+		total += n
+		if n < int64(batch) {
+			return total, nil
+		}
+	}
+}
+
 // Sender delivers one message. An error means it was not delivered and will
 // be retried.
 type Sender interface {
@@ -80,17 +128,18 @@ type Sender interface {
 }
 
 // LogSender stands in for SMTP when none is configured (development, tests):
-// it logs that a message would have been sent, without its body, which may
-// hold personal data.
+// it logs that a message was not sent, naming it by id, kind and language
+// only. The recipient, subject and body stay in the outbox table, where
+// `gotong outbox show --id N` prints them for a developer.
 type LogSender struct{ Log *slog.Logger }
 
-// Send logs m's kind, recipient and subject.
+// Send logs m's id, kind and locale.
 func (s LogSender) Send(ctx context.Context, m Message) error {
 	log := s.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	log.InfoContext(ctx, "outbox: no SMTP server configured; message logged, not sent",
-		"id", m.ID, "kind", m.Kind, "to", m.ToAddress, "subject", m.Subject)
+	log.InfoContext(ctx, "outbox: no SMTP server configured; message not sent (gotong outbox show --id prints it)",
+		"id", m.ID, "kind", m.Kind, "locale", m.Locale)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -199,7 +200,7 @@ func (w *Worker) markFailed(ctx context.Context, m Message, until time.Time, sen
 		level = slog.LevelError
 	}
 	w.log().Log(ctx, level, "outbox: send failed; will retry", "id", m.ID, "kind", m.Kind,
-		"attempts", attempts, "next_attempt_at", next, "error", sendErr)
+		"attempts", attempts, "next_attempt_at", next, "error", withoutAddresses(sendErr.Error()))
 	if res.RowsAffected == 0 {
 		w.log().Warn("outbox: claim expired during a failed send; failure not recorded", "id", m.ID, "kind", m.Kind)
 	}
@@ -232,6 +233,13 @@ func truncateError(err error) string {
 	}
 	return string([]rune(s)[:maxErrorRunes])
 }
+
+// anyAddress is anything shaped like an email address.
+var anyAddress = regexp.MustCompile(`[^\s<>"'(),;:\[\]]+@[^\s<>"'(),;:\[\]]+`)
+
+// withoutAddresses keeps a relay's answer fit for the log: relays often
+// quote the recipient ("550 5.1.1 <saraa@example.org>: unknown user").
+func withoutAddresses(s string) string { return anyAddress.ReplaceAllString(s, "[address]") }
 
 // Run sends due messages every interval until ctx ends. A full batch that
 // mostly went out is followed at once by the next, so a burst (registration

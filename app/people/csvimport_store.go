@@ -214,7 +214,7 @@ func (w *importWriter) write(rows []ImportRow) error {
 		p, ok := known[row.Input.Email]
 		switch {
 		case !ok:
-			return fmt.Errorf("people: %s neither found nor created", row.Input.Email)
+			return fmt.Errorf("people: the person of line %d was neither found nor created", row.Line)
 		case w.update:
 			update = append(update, knownRow{row, p})
 			ids[row] = p.ID

@@ -211,7 +211,7 @@ func (s *Store) FindOrCreateContact(tx *gorm.DB, c Contact, source string, now t
 	}
 	p, ok := found[c.Email]
 	if !ok {
-		return nil, fmt.Errorf("people: %s neither found nor created", c.Email)
+		return nil, errors.New("people: the contact was neither found nor created")
 	}
 	return p, nil
 }

@@ -58,7 +58,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	case errors.As(err, &fe):
 		status = fe.Code
 	default:
-		s.log.Error("server error", "err", err, "method", c.Method(), "path", c.Path(),
+		s.log.Error("server error", "err", err, "method", c.Method(), "route", c.Route().Path,
 			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 	}
 	codes, ok := errorCodes[status]

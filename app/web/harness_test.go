@@ -40,6 +40,8 @@ func testConfig() config.Config {
 		BaseURL:     "http://127.0.0.1",
 		SecretKey:   []byte("0123456789abcdef0123456789abcdef"),
 		MinCell:     5,
+		// What config.Load gives when the variable is unset.
+		OutboxKeepDays: 30,
 	}
 }
 
@@ -50,7 +52,12 @@ func newEnv(t *testing.T, db *gorm.DB) *env {
 
 func newEnvConfig(t *testing.T, db *gorm.DB, cfg config.Config) *env {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return newEnvLog(t, db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// newEnvLog builds the portal with log as the server's logger.
+func newEnvLog(t *testing.T, db *gorm.DB, cfg config.Config, log *slog.Logger) *env {
+	t.Helper()
 	app, srv, err := New(cfg, db, log)
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
@@ -154,7 +155,12 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 // releases reserved seats.
 func (s *Server) Registrations() *registration.Service { return s.registrations }
 
-// accessLog writes one structured line per request.
+// accessLog writes one structured line per request. It names the route
+// (/activities/:slug/register), never the path or query a person sent: a
+// slug tells which activity someone signed up for, and a path or query may
+// one day carry a token or an address. (A request that no route took, a
+// 404 or a refusal by the middleware before the routes, names the
+// middleware's prefix, "/".)
 func (s *Server) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -170,14 +176,14 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		level = slog.LevelError
 	}
 	s.log.Log(c.UserContext(), level, "request",
-		"method", c.Method(), "path", c.Path(), "status", status,
+		"method", c.Method(), "route", c.Route().Path, "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
 		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "ip", c.IP())
 	return nil
 }
 
-// Sweep removes expired sessions and rate-limit counters; serve calls it
-// periodically.
+// Sweep removes expired sessions, rate-limit counters and uploads, and mail
+// sent longer ago than GOTONG_OUTBOX_KEEP_DAYS; serve calls it periodically.
 func (s *Server) Sweep(ctx context.Context) {
 	for _, kv := range []*database.KV{database.NewKV(s.db.WithContext(ctx), "sessions"), s.limits} {
 		if err := kv.Sweep(); err != nil {
@@ -189,6 +195,12 @@ func (s *Server) Sweep(ctx context.Context) {
 	}
 	if err := people.SweepUploads(s.db.WithContext(ctx), time.Now()); err != nil {
 		s.log.Warn("sweep failed", "err", err)
+	}
+	keep := time.Duration(s.cfg.OutboxKeepDays) * 24 * time.Hour
+	if n, err := outbox.Purge(ctx, s.db, time.Now().Add(-keep)); err != nil {
+		s.log.Warn("sweep failed", "err", err)
+	} else if n > 0 {
+		s.log.Info("outbox: sent mail purged", "count", n)
 	}
 }
 

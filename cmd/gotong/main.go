@@ -9,6 +9,7 @@
 //	gotong token list --email E                   the user's tokens
 //	gotong token revoke --id ID                   revoke a token
 //	gotong backup --out FILE                      consistent copy of the database (SQLite)
+//	gotong outbox show --id ID                    a queued or sent email, in full
 //
 // A wrong flag or value exits non-zero with one clear line on standard error.
 package main
@@ -26,12 +27,14 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/web"
@@ -97,7 +100,7 @@ func oneLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
-const usage = "usage: gotong serve | migrate up|down|status | seed demo|people | user create | token create|list|revoke | backup --out FILE"
+const usage = "usage: gotong serve | migrate up|down|status | seed demo|people | user create | token create|list|revoke | backup --out FILE | outbox show --id ID"
 
 func (c *cli) dispatch(args []string) error {
 	if len(args) == 0 {
@@ -149,6 +152,15 @@ func (c *cli) dispatch(args []string) error {
 		return c.token(s, r)
 	case "backup":
 		return c.backup(rest)
+	case "outbox":
+		s, r, err := sub()
+		if err != nil {
+			return err
+		}
+		if s != "show" {
+			return usagef("outbox: unknown subcommand %q (want show)", s)
+		}
+		return c.outboxShow(r)
 	case "help", "-h", "--help":
 		fmt.Fprintln(c.stdout, usage)
 		return nil
@@ -397,9 +409,6 @@ func (c *cli) backup(args []string) error {
 	if *out == "" {
 		return usagef("backup: --out is required")
 	}
-	if _, err := os.Stat(*out); err == nil {
-		return usagef("backup: %s already exists", *out)
-	}
 	_, db, err := c.open(false)
 	if err != nil {
 		return err
@@ -408,10 +417,67 @@ func (c *cli) backup(args []string) error {
 	if database.Dialect(db) != database.SQLite {
 		return usagef("backup: only for SQLite; use pg_dump for PostgreSQL")
 	}
+	// The copy is made empty and readable by its owner only first, since
+	// SQLite would create it with the umask's mode; VACUUM INTO accepts an
+	// empty file. O_EXCL never lets a backup overwrite a file.
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return usagef("backup: %s already exists", *out)
+	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	// VACUUM INTO writes a consistent, compact copy while the portal runs.
 	if err := db.WithContext(c.ctx).Exec("VACUUM INTO ?", *out).Error; err != nil {
+		_ = os.Remove(*out)
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(c.stdout, "backup written to %s\n", *out)
 	return nil
+}
+
+// outboxShow prints one message in full: without SMTP the log names mail by
+// id only, and this is how a developer reads it and follows its links.
+func (c *cli) outboxShow(args []string) error {
+	fs := flags("outbox show")
+	id := fs.Int64("id", 0, "message id")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *id <= 0 {
+		return usagef("outbox show: --id must be a positive message id")
+	}
+	_, db, err := c.open(true)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	m, err := outbox.Get(c.ctx, db, *id)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return fmt.Errorf("outbox show: no message %d (sent mail is purged after GOTONG_OUTBOX_KEEP_DAYS)", *id)
+	}
+	if err != nil {
+		return err
+	}
+	state := "not sent"
+	if m.SentAt != nil {
+		state = "sent " + m.SentAt.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintf(c.stdout, "message %d, %s (%s), %s\nTo: %s\nSubject: %s\n\n%s\n", m.ID, m.Kind, m.Locale, state,
+		printable(m.ToAddress), printable(m.Subject), printable(m.Body))
+	return nil
+}
+
+// printable drops control characters but line breaks and tabs: a body holds
+// what people typed, and a terminal obeys escape sequences.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
 }
