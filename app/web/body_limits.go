@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/people"
 	"github.com/valyala/fasthttp"
 )
@@ -46,4 +47,22 @@ func bodyLimitFor(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 		return fasthttp.RequestConfig{}
 	}
 	return fasthttp.RequestConfig{MaxRequestBodySize: limit, ReadTimeout: largeBodyTimeout}
+}
+
+// identity is the content coding that is none.
+var identity = []byte("identity")
+
+// refuseEncodedBody answers 415 to a request that declares a content coding
+// of its body. Fiber's Body, BodyParser and FormValue (so the csrf
+// middleware too) inflate such a body past every limit: a few hundred KB of
+// gzip make gigabytes. It runs before anything reads the body.
+func refuseEncodedBody(c *fiber.Ctx) error {
+	for _, v := range c.Request().Header.PeekAll(fiber.HeaderContentEncoding) {
+		for coding := range bytes.SplitSeq(v, []byte(",")) {
+			if coding = bytes.TrimSpace(coding); len(coding) > 0 && !bytes.EqualFold(coding, identity) {
+				return fiber.ErrUnsupportedMediaType
+			}
+		}
+	}
+	return c.Next()
 }

@@ -137,6 +137,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.accessLog)
+	app.Use(refuseEncodedBody) // before anything reads the body
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: contentSecurityPolicy,
 		ReferrerPolicy:        "same-origin",
