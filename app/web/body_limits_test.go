@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
@@ -9,11 +10,15 @@ import (
 	"html"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gotong/gotong/app/access"
 	brotli "github.com/molecule-man/go-brrr"
 )
 
@@ -143,6 +148,103 @@ func TestEncodedBodyRefused(t *testing.T) {
 			if res := c.do(req); res.StatusCode != http.StatusCreated {
 				t.Errorf("Content-Encoding %s: %d %s", coding, res.StatusCode, res.Body)
 			}
+		}
+	})
+}
+
+// rawPost writes only the header of a POST with a body of size bytes and
+// returns the status the server answers within wait, or 0 when it is still
+// waiting for the body then.
+func rawPost(t *testing.T, base, path, header string, size int, wait time.Duration) (int, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(wait))
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\n%sContent-Type: text/csv\r\nContent-Length: %d\r\n\r\n", path, header, size)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return 0, ""
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res.StatusCode, string(b)
+}
+
+// TestLargeBodiesOnlyForStaff: the larger limit of the import routes is
+// only for a signed-in user who may use the route. Anybody else is refused
+// (413) as soon as the header is read, without sending the body.
+func TestLargeBodiesOnlyForStaff(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		for key := range largeBodies {
+			if p, ok := e.srv.routes[key]; !ok || p == access.Public {
+				t.Fatalf("%s: not a route that needs a permission", key)
+			}
+		}
+		e.user("coord@example.org", access.Coordinator)
+		e.user("young@example.org", access.Participant)
+		e.user("facil@example.org", access.Facilitator)
+		credentials := map[string]func(api bool) string{"anonymous": func(bool) string { return "" }}
+		for _, email := range []string{"coord@example.org", "young@example.org", "facil@example.org"} {
+			tok, c := e.token(email), e.client()
+			c.login(email)
+			credentials[email] = func(api bool) string {
+				if api {
+					return "Authorization: Bearer " + tok + "\r\n"
+				}
+				return "Cookie: gotong_session=" + c.cookies["gotong_session"] + "\r\n"
+			}
+		}
+		credentials["a bad token"] = func(api bool) string {
+			if api {
+				return "Authorization: Bearer gt_nope\r\n"
+			}
+			return "Cookie: gotong_session=nope\r\n"
+		}
+		base := e.listen()
+		for key, limit := range largeBodies {
+			path := strings.TrimPrefix(key, "POST ")
+			api := strings.HasPrefix(path, "/api/")
+			for who, header := range credentials {
+				if who == "coord@example.org" {
+					// Staff: the server waits for the body.
+					if status, _ := rawPost(t, base, path, header(api), limit, 500*time.Millisecond); status != 0 {
+						t.Errorf("%s to %s: %d before the body", who, path, status)
+					}
+					continue
+				}
+				status, body := rawPost(t, base, path, header(api), limit, 3*time.Second)
+				if status != http.StatusRequestEntityTooLarge {
+					t.Errorf("%s to %s: %d, want 413 before the body", who, path, status)
+					continue
+				}
+				if api && !strings.Contains(body, `"code":"too_large"`) {
+					t.Errorf("%s to %s: %s", who, path, body)
+				}
+			}
+		}
+		// A coordinator's token still uploads over 1 MiB, on a real connection.
+		var csv strings.Builder
+		csv.WriteString("email,given_name\n")
+		for i := 0; csv.Len() <= 2*BodyLimit; i++ {
+			fmt.Fprintf(&csv, "person%d@example.org,A given name long enough to fill the file faster %d\n", i, i)
+		}
+		req, _ := http.NewRequest(http.MethodPost, base+apiImportPath, strings.NewReader(csv.String()))
+		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("Authorization", "Bearer "+e.token("coord@example.org"))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("a %d-byte import by a coordinator: %d %.200s", csv.Len(), res.StatusCode, b)
 		}
 	})
 }
