@@ -22,40 +22,11 @@ const (
 
 const langCookie = "gotong_lang"
 
-// identify finds who is asking and in which language. The HTML side knows
-// users by session cookie; the API only by bearer token.
+// identify finds who is asking and in which language.
 func (s *Server) identify(c *fiber.Ctx) error {
-	var user *auth.User
-	if isAPI(c) {
-		if h := c.Get(fiber.HeaderAuthorization); h != "" {
-			token, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				c.Locals(localizerLocal, s.localizerFor(c, nil))
-				return auth.ErrBadToken
-			}
-			u, err := s.users.UserByToken(c.UserContext(), strings.TrimSpace(token))
-			if err != nil {
-				c.Locals(localizerLocal, s.localizerFor(c, nil))
-				return err
-			}
-			user = u
-		}
-	} else if c.Cookies("gotong_session") != "" {
-		sess, err := s.sessions.Get(c)
-		if err != nil {
-			return err
-		}
-		if id, ok := sess.Get("uid").(int64); ok {
-			u, err := s.users.UserByID(c.UserContext(), id)
-			switch {
-			case err == nil:
-				user = u
-			case errors.Is(err, apperr.ErrNotFound): // deleted or disabled since
-				_ = sess.Destroy()
-			default:
-				return err
-			}
-		}
+	user, err := s.requester(c)
+	if err != nil {
+		return err
 	}
 	if user != nil {
 		c.Locals(userLocal, user)
@@ -63,6 +34,40 @@ func (s *Server) identify(c *fiber.Ctx) error {
 	}
 	c.Locals(localizerLocal, s.localizerFor(c, user))
 	return c.Next()
+}
+
+// requester is the signed-in user who sends c, or nil. The HTML side knows
+// users by session cookie; the API only by bearer token. The body limit
+// hook asks it too, before the body is read.
+func (s *Server) requester(c *fiber.Ctx) (*auth.User, error) {
+	if isAPI(c) {
+		h := c.Get(fiber.HeaderAuthorization)
+		if h == "" {
+			return nil, nil
+		}
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, auth.ErrBadToken
+		}
+		return s.users.UserByToken(c.UserContext(), strings.TrimSpace(token))
+	}
+	if c.Cookies("gotong_session") == "" {
+		return nil, nil
+	}
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return nil, err
+	}
+	id, ok := sess.Get("uid").(int64)
+	if !ok {
+		return nil, nil
+	}
+	u, err := s.users.UserByID(c.UserContext(), id)
+	if errors.Is(err, apperr.ErrNotFound) { // deleted or disabled since
+		_ = sess.Destroy()
+		return nil, nil
+	}
+	return u, err
 }
 
 // localizerFor negotiates the language and remembers an explicit ?lang=.

@@ -27,6 +27,7 @@ var errorCodes = map[int]struct{ code, msg string }{
 	fiber.StatusMethodNotAllowed:      {"method_not_allowed", "error_method_not_allowed"},
 	fiber.StatusConflict:              {"conflict", "error_conflict"},
 	fiber.StatusRequestEntityTooLarge: {"too_large", "error_too_large"},
+	fiber.StatusUnsupportedMediaType:  {"unsupported_media_type", "error_encoded_body"}, // only for a Content-Encoding
 	fiber.StatusUnprocessableEntity:   {"validation_failed", "error_validation"},
 	fiber.StatusTooManyRequests:       {"too_many_requests", "error_too_many_requests"},
 	fiber.StatusInternalServerError:   {"internal", "error_internal"},

@@ -134,10 +134,11 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	app.Server().HeaderReceived = bodyLimitFor // a larger body for the import, see body_limits.go
+	app.Server().HeaderReceived = s.bodyLimitFor(app) // a larger body for the import, see body_limits.go
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.accessLog)
+	app.Use(refuseEncodedBody) // before anything reads the body
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: contentSecurityPolicy,
 		ReferrerPolicy:        "same-origin",
