@@ -114,7 +114,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.activities.OnCancel = s.registrations.CancelAll
 	s.campaigns = campaigns.NewStore(db, s.users)
 	s.partners = partners.NewStore(db)
-	s.segments = segments.NewStore(db)
+	s.segments = segments.NewStore(db, log)
 	s.reports = &reports.Service{Partners: s.partners, Campaigns: s.campaigns, Petitions: s.petitions, DB: db, MinCell: cfg.MinCell}
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
