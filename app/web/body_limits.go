@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"strings"
 	"time"
 
 	"github.com/gotong/gotong/app/people"
@@ -31,19 +32,25 @@ const multipartSlack = 64 << 10
 // the routes of largeBodies. The limit is then enforced by fasthttp while
 // reading, as for every route: a declared length over it is refused with
 // 413 without reading the body, and a chunked body as soon as it passes it.
-// The path is compared as Fiber routes it (letter case and a trailing slash
-// do not matter); a path Fiber would route elsewhere only keeps BodyLimit.
 func bodyLimitFor(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	path := h.RequestURI()
 	if i := bytes.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
-	if len(path) > 1 {
-		path = bytes.TrimSuffix(path, []byte("/"))
-	}
-	limit, ok := largeBodies[string(h.Method())+" "+string(bytes.ToLower(path))]
+	limit, ok := largeBody(string(h.Method()), string(path))
 	if !ok {
 		return fasthttp.RequestConfig{}
 	}
 	return fasthttp.RequestConfig{MaxRequestBodySize: limit, ReadTimeout: largeBodyTimeout}
+}
+
+// largeBody is the body limit of a route of largeBodies. The path is
+// compared as Fiber routes it (letter case and a trailing slash do not
+// matter); a path Fiber would route elsewhere is not one of them.
+func largeBody(method, path string) (int, bool) {
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	limit, ok := largeBodies[method+" "+strings.ToLower(path)]
+	return limit, ok
 }

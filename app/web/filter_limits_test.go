@@ -7,13 +7,16 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/segments"
+	"github.com/gotong/gotong/app/testdb"
 )
 
 // tagQuery is a filter of n tags.
@@ -124,4 +127,65 @@ func TestSavedSegmentUnknownCount(t *testing.T) {
 			t.Fatalf("counts when counting fails: %v", got)
 		}
 	})
+}
+
+// TestPeopleTimeout: on PostgreSQL a count over the statement timeout (a
+// short one in the URL) and a request over its deadline are both answered
+// 503 in the user's language, showing nothing of the cause; the statement
+// of the request over its deadline is gone from the server.
+func TestPeopleTimeout(t *testing.T) {
+	if !slices.Contains(testdb.Dialects(), database.Postgres) {
+		t.Skip("needs PostgreSQL; set TEST_DATABASE_URL")
+	}
+	for _, tc := range []struct {
+		name     string
+		param    string // the app's statement_timeout
+		deadline time.Duration
+	}{
+		{"statement timeout", "1s", RequestTimeout},
+		{"request deadline", "", 500 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := testdb.URL(t, database.Postgres)
+			db := testdb.Open(t, u)
+			if tc.param != "" {
+				db = testdb.Connect(t, testdb.WithParam(t, u, "statement_timeout", tc.param))
+			}
+			e := newEnv(t, db)
+			e.addPerson(people.Input{GivenName: "Saraa"})
+			api, tok := apiStaff(e)
+			page := e.client()
+			page.login("coord@example.org")
+			e.srv.requestTimeout = tc.deadline
+			release := testdb.Block(t, db, "people")
+			want := e.msg("fr", "error_timeout")
+			var count, list *response
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				count = api.api("GET", "/api/v1/people/count?lang=fr", tok, "")
+				list = page.get("/manage/people?lang=fr")
+			}()
+			select {
+			case <-done:
+			case <-time.After(15 * time.Second):
+				release()
+				<-done
+				t.Fatal("the requests waited for the lock")
+			}
+			if body := apiErr(t, count); count.StatusCode != http.StatusServiceUnavailable || body.Code != "unavailable" || body.Message != want {
+				t.Errorf("the count: %d %s", count.StatusCode, count.Body)
+			}
+			if list.StatusCode != http.StatusServiceUnavailable || !strings.Contains(html.UnescapeString(list.Body), want) ||
+				strings.Contains(list.Body, "57014") || strings.Contains(list.Body, "canceling") {
+				t.Errorf("the people page: %d", list.StatusCode)
+			}
+			for end := time.Now().Add(2 * time.Second); testdb.Running(t, db, `FROM "people"`) > 0; {
+				if time.Now().After(end) {
+					t.Fatal("the stopped statements still run on the server")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+	}
 }
