@@ -20,6 +20,7 @@ const (
 	Forbidden                    // visible but not allowed (403)
 	Unauthorized                 // no or bad credentials (401)
 	TooMany                      // over a limit for now; try later (429)
+	Unavailable                  // stopped before it ended, taking too long; try later (503)
 )
 
 // Msg is a translatable message: a catalog id and its placeholder values.
@@ -82,4 +83,7 @@ func (f Fields) Err() error {
 // Common errors.
 var (
 	ErrNotFound = New(NotFound, "error_not_found")
+	// ErrTimeout is work stopped before it ended: at the request's
+	// deadline, or at the database's statement_timeout.
+	ErrTimeout = New(Unavailable, "error_timeout")
 )

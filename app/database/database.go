@@ -16,8 +16,10 @@ import (
 	"sync"
 	"time"
 
+	gosqlite "github.com/glebarez/go-sqlite"
 	"github.com/glebarez/sqlite"
 	"github.com/gotong/gotong/migrations"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -118,25 +120,38 @@ func ownerOnly(path string) error {
 	return nil
 }
 
-// postgresDSN asks PostgreSQL to plan each statement for its own parameters
-// unless the url says otherwise. pgx prepares every statement once per
-// connection, and after five runs PostgreSQL may keep a generic plan made
-// while a table was nearly empty: on a new database filling fast (a first
-// camp opening on the radio) a lookup of people by email then stays a
-// sequential scan, and the slowest registrations took 100 ms more. Planning
-// our short statements again costs microseconds.
+// postgresParams are set on every PostgreSQL connection, each unless the
+// url names it.
+//
+// plan_cache_mode: each statement is planned for its own parameters. pgx
+// prepares every statement once per connection, and after five runs
+// PostgreSQL may keep a generic plan made while a table was nearly empty:
+// on a new database filling fast (a first camp opening on the radio) a
+// lookup of people by email then stays a sequential scan, and the slowest
+// registrations took 100 ms more. Planning our short statements again
+// costs microseconds.
+//
+// statement_timeout: no statement runs longer than a request may, whoever
+// started it and whether or not anyone still waits for it (a filter once
+// ran 40 s after its client had gone). A long migration or a bulk seed can
+// lift it in the url (statement_timeout=0).
+var postgresParams = []string{"plan_cache_mode=force_custom_plan", "statement_timeout=30s"}
+
+// postgresDSN is url with postgresParams.
 func postgresDSN(url string) string {
-	const param = "plan_cache_mode=force_custom_plan"
-	switch {
-	case strings.Contains(url, "plan_cache_mode="):
-		return url
-	case !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://"):
-		return url + " " + param // key=value form
-	case strings.Contains(url, "?"):
-		return url + "&" + param
-	default:
-		return url + "?" + param
+	for _, param := range postgresParams {
+		name, _, _ := strings.Cut(param, "=")
+		switch {
+		case strings.Contains(url, name+"="):
+		case !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://"):
+			url += " " + param // key=value form
+		case strings.Contains(url, "?"):
+			url += "&" + param
+		default:
+			url += "?" + param
+		}
 	}
+	return url
 }
 
 // Dialect tells which database db speaks: SQLite or Postgres.
@@ -233,4 +248,17 @@ func MigrationStatus(ctx context.Context, db *gorm.DB) ([]*goose.MigrationStatus
 		return nil, fmt.Errorf("database: unable to load migrations: %w", err)
 	}
 	return p.Status(ctx)
+}
+
+// Interrupted reports whether err comes from a statement stopped before it
+// ended: its context was cancelled or ran out (pgx then asks PostgreSQL to
+// cancel it; SQLite interrupts a write, but a read runs to its end, as the
+// driver steps rows without watching the context), or PostgreSQL stopped
+// it at statement_timeout.
+func Interrupted(err error) bool {
+	var pg *pgconn.PgError
+	var lite *gosqlite.Error
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		(errors.As(err, &pg) && pg.Code == "57014") || // query_canceled
+		(errors.As(err, &lite) && lite.Code() == 9) // SQLITE_INTERRUPT
 }

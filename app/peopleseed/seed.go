@@ -92,6 +92,11 @@ func seedPostgres(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, 
 			return err
 		}
 		defer func() { _ = tx.Rollback(ctx) }() // after Commit it does nothing
+		// A bulk load's COPY and constraint checks take longer than the
+		// statement_timeout meant for requests.
+		if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+			return err
+		}
 		// Nobody else inserts people meanwhile, so the ids taken from the
 		// sequence below are a block of our own.
 		if _, err := tx.Exec(ctx, "LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE"); err != nil {
@@ -196,8 +201,13 @@ func seedPostgres(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, 
 		}
 		return Result{}, fmt.Errorf("peopleseed: unable to seed: %w", err)
 	}
-	if err := db.WithContext(ctx).Exec("VACUUM (ANALYZE) people, person_tags, tags").Error; err != nil {
-		return res, fmt.Errorf("peopleseed: unable to vacuum: %w", err)
+	// So does its vacuum, on this connection alone: VACUUM cannot run in a
+	// transaction, where SET LOCAL would end with it.
+	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "RESET statement_timeout") }()
+	for _, q := range []string{"SET statement_timeout = 0", "VACUUM (ANALYZE) people, person_tags, tags"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return res, fmt.Errorf("peopleseed: unable to vacuum: %w", err)
+		}
 	}
 	return res, nil
 }

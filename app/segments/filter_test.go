@@ -1,11 +1,13 @@
 package segments
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/civil"
@@ -49,6 +51,50 @@ func TestParse(t *testing.T) {
 		ae, ok := err.(*apperr.Error)
 		if !ok || ae.Kind != apperr.Invalid || ae.Fields[tc.field].ID == "" {
 			t.Errorf("%s: %v, want an error on %s", tc.query, err, tc.field)
+		}
+	}
+}
+
+// TestParseTagCap: a filter takes at most MaxTags tags, both lists
+// together, each tag counted once whatever its letter case; over that, each
+// list that holds tags gets the message.
+func TestParseTagCap(t *testing.T) {
+	tags := func(k string, from, n int) string {
+		var b strings.Builder
+		for i := from; i < from+n; i++ {
+			fmt.Fprintf(&b, "&%s=t%d", k, i)
+		}
+		return strings.TrimPrefix(b.String(), "&")
+	}
+	for _, tc := range []struct {
+		query  string
+		fields []string
+	}{
+		{tags("tag", 0, 20), nil},
+		{tags("any_tag", 0, 20), nil},
+		{tags("tag", 0, 10) + "&" + tags("any_tag", 10, 10), nil},
+		{tags("tag", 0, 20) + "&tag=T0&tag=t1", nil}, // the same tags again
+		{tags("tag", 0, 21), []string{"tag"}},
+		{tags("any_tag", 0, 21), []string{"any_tag"}},
+		{tags("tag", 0, 11) + "&" + tags("any_tag", 11, 10), []string{"any_tag", "tag"}},
+		{tags("tag", 0, 2000), []string{"tag"}},
+	} {
+		v, _ := url.ParseQuery(tc.query)
+		f, err := Parse(v)
+		if tc.fields == nil {
+			if err != nil || len(f.AllTags)+len(f.AnyTags) != MaxTags {
+				t.Errorf("%.40s…: %v, %d tags", tc.query, err, len(f.AllTags)+len(f.AnyTags))
+			}
+			continue
+		}
+		ae, ok := err.(*apperr.Error)
+		if !ok || ae.Kind != apperr.Invalid || len(ae.Fields) != len(tc.fields) {
+			t.Fatalf("%.40s…: %v, want errors on %v", tc.query, err, tc.fields)
+		}
+		for _, k := range tc.fields {
+			if m := ae.Fields[k]; m.ID != "error_filter_tags_max" || !slices.Equal(m.Args, []any{"Max", MaxTags}) {
+				t.Errorf("%.40s…: %s: %+v", tc.query, k, m)
+			}
 		}
 	}
 }
@@ -164,6 +210,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if flt.AgeMin != nil && flt.AgeMax != nil && *flt.AgeMin > *flt.AgeMax {
 			t.Fatalf("%q: an upside-down range was accepted", query)
+		}
+		if len(flt.AllTags)+len(flt.AnyTags) > MaxTags || utf8.RuneCountInString(flt.Q) > MaxQRunes {
+			t.Fatalf("%q: a filter over the caps was accepted: %+v", query, flt)
 		}
 		where, args := Where(flt, civil.Date{Year: 2026, Month: 11, Day: 23})
 		if n := strings.Count(where, "?"); n != len(args) {

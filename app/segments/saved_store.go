@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -169,38 +171,60 @@ func (s *Store) DeleteSaved(ctx context.Context, actorID, id int64) error {
 	})
 }
 
-// Counted is a saved segment with how many people it holds now; Count is
-// nil when its query no longer reads (the rules changed since it was saved).
+// Counted is a saved segment with how many people it holds now. Count is
+// nil when that is unknown: its query no longer reads (Unreadable: the
+// rules changed since it was saved, such as the cap on tags), or counting
+// failed or took longer than CountTimeout.
 type Counted struct {
 	Saved
-	Count *int64
+	Count      *int64
+	Unreadable bool
 }
 
-// ListSaved returns the saved segments by name, each with its count, all
-// counted in one statement.
+// CountTimeout bounds the counting of saved segments, which pages show
+// beside what they were asked: a slow one leaves the counts unknown rather
+// than holding the page until its deadline.
+const CountTimeout = 5 * time.Second
+
+// ListSaved returns the saved segments by name, each with its count.
 func (s *Store) ListSaved(ctx context.Context, today civil.Date) ([]Counted, error) {
 	var rows []Saved
 	if err := s.db.WithContext(ctx).Order("name_key, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("segments: unable to list saved segments: %w", err)
 	}
+	return s.CountSaved(ctx, rows, today), nil
+}
+
+// CountSaved counts saved segments, all in one statement. It never fails:
+// a failure leaves the counts unknown and is logged with the segments' ids
+// alone (a query may hold a name searched for). The statement runs on the
+// pool, outside any transaction, so its failure cannot abort a caller's
+// transaction on PostgreSQL.
+func (s *Store) CountSaved(ctx context.Context, rows []Saved, today civil.Date) []Counted {
 	out := make([]Counted, len(rows))
 	filters := map[int64]Filter{}
 	for i, r := range rows {
 		out[i].Saved = r
-		if f, err := ParseQuery("query", r.Query); err == nil {
-			filters[r.ID] = f
+		f, err := ParseQuery("query", r.Query)
+		if err != nil {
+			out[i].Unreadable = true
+			continue
 		}
+		filters[r.ID] = f
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.countTimeout)
+	defer cancel()
 	counts, err := s.counts(ctx, filters, today)
 	if err != nil {
-		return nil, err
+		ids := slices.Sorted(maps.Keys(filters))
+		s.log.Warn("segments: saved segments not counted", "segment_ids", ids, "interrupted", database.Interrupted(err), "err", err)
 	}
 	for i := range out {
 		if n, ok := counts[out[i].ID]; ok {
 			out[i].Count = &n
 		}
 	}
-	return out, nil
+	return out
 }
 
 // counts counts several filters, keyed by any id, in one statement: a

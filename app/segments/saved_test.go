@@ -1,10 +1,14 @@
 package segments
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -97,7 +102,7 @@ func TestSavedSegments(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s := NewStore(db)
+		s := NewStore(db, discard)
 		rural, err := s.Save(ctx, 0, " Rural volunteers ", "volunteer=yes&locality=rural")
 		if err != nil {
 			t.Fatal(err)
@@ -123,6 +128,7 @@ func TestSavedSegments(t *testing.T) {
 			{strings.Repeat("я", MaxNameRunes+1), "", "name", apperr.Invalid},
 			{"Bad query", "colour=red", "query", apperr.Invalid},
 			{"Upside down", "age_min=30&age_max=16", "query", apperr.Invalid},
+			{"Too many tags", manyTags(MaxTags + 1).Encode(), "query", apperr.Invalid},
 		} {
 			_, err := s.Save(ctx, 0, tc.name, tc.query)
 			var ae *apperr.Error
@@ -141,7 +147,7 @@ func TestSavedSegments(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := &counter{Interface: logger.Discard}
-		list, err := (&Store{db: db.Session(&gorm.Session{Logger: c})}).ListSaved(ctx, civil.Of(now))
+		list, err := NewStore(db.Session(&gorm.Session{Logger: c}), discard).ListSaved(ctx, civil.Of(now))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,6 +166,11 @@ func TestSavedSegments(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("counts %v, want %v", got, want)
 		}
+		for _, x := range list {
+			if x.Unreadable != (x.Name == "Old") {
+				t.Errorf("%s: unreadable %v", x.Name, x.Unreadable)
+			}
+		}
 		if list[0].Name != "Everyone" || list[3].Name != "Хөдөөгийн залуус" {
 			t.Errorf("not listed by name: %v", list)
 		}
@@ -171,6 +182,106 @@ func TestSavedSegments(t *testing.T) {
 		}
 		if _, err := s.Save(ctx, 0, "rural VOLUNTEERS", "locality=rural"); err != nil {
 			t.Fatalf("the name of a deleted segment is free again: %v", err)
+		}
+	})
+}
+
+// discard is a logger that writes nothing.
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// manyTags is a filter of n tags.
+func manyTags(n int) url.Values {
+	v := url.Values{}
+	for i := range n {
+		v.Add("tag", "t"+strconv.Itoa(i))
+	}
+	return v
+}
+
+// TestSavedCountsUnknown: a saved segment that cannot be counted, because
+// it was stored with 2,000 tags before the cap, or because counting failed
+// or took too long, is listed with its count unknown, never an error; the
+// failure is logged with the segments' ids alone. On PostgreSQL the count
+// that took too long is gone from the server too.
+func TestSavedCountsUnknown(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		today := civil.Of(now)
+		var logs bytes.Buffer
+		s := NewStore(db, slog.New(slog.NewTextHandler(&logs, nil)))
+		old := Saved{Name: "Old", NameKey: "old", Query: manyTags(2000).Encode(), CreatedAt: now, UpdatedAt: now}
+		if err := db.Create(&old).Error; err != nil {
+			t.Fatal(err)
+		}
+		named, err := s.Save(ctx, 0, "Named", "q=Saraa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := func() map[string]any {
+			t.Helper()
+			list, err := s.ListSaved(ctx, today)
+			if err != nil {
+				t.Fatalf("listing failed: %v", err)
+			}
+			out := map[string]any{}
+			for _, x := range list {
+				out[x.Name] = x.Count
+				if x.Count != nil {
+					out[x.Name] = *x.Count
+				}
+				if x.Unreadable != (x.Name == "Old") {
+					t.Errorf("%s: unreadable %v", x.Name, x.Unreadable)
+				}
+			}
+			return out
+		}
+		unknown := map[string]any{"Old": (*int64)(nil), "Named": (*int64)(nil)}
+		if got := counts(); !reflect.DeepEqual(got, map[string]any{"Old": (*int64)(nil), "Named": int64(0)}) {
+			t.Fatalf("counts %v", got)
+		}
+		if c := s.CountSaved(ctx, []Saved{old}, today); c[0].Count != nil || !c[0].Unreadable {
+			t.Fatalf("the old segment counted alone: %+v", c[0])
+		}
+
+		// Counting fails: the table is not there.
+		if err := db.Exec("ALTER TABLE people RENAME TO people_gone").Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := counts(); !reflect.DeepEqual(got, unknown) {
+			t.Fatalf("counts when counting fails: %v", got)
+		}
+		if !strings.Contains(logs.String(), "segment_ids=["+strconv.FormatInt(named.ID, 10)+"]") || strings.Contains(logs.String(), "Saraa") {
+			t.Fatalf("the failure is not logged with the ids alone: %s", logs.String())
+		}
+		if err := db.Exec("ALTER TABLE people_gone RENAME TO people").Error; err != nil {
+			t.Fatal(err)
+		}
+
+		if database.Dialect(db) != database.Postgres {
+			return
+		}
+		// Counting takes too long: the statement is stopped, on the server too.
+		release := testdb.Block(t, db, "people")
+		defer release()
+		s.countTimeout = 200 * time.Millisecond
+		done := make(chan map[string]any, 1)
+		start := time.Now()
+		go func() { done <- counts() }()
+		select {
+		case got := <-done:
+			if !reflect.DeepEqual(got, unknown) || time.Since(start) > 3*time.Second {
+				t.Fatalf("counts when counting takes too long: %v after %v", got, time.Since(start))
+			}
+		case <-time.After(10 * time.Second):
+			release()
+			t.Fatal("a count that takes too long was not stopped")
+		}
+		for deadline := time.Now().Add(2 * time.Second); testdb.Running(t, db, "FROM people") > 0; {
+			if time.Now().After(deadline) {
+				t.Fatal("the count still runs on the server")
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	})
 }

@@ -3,6 +3,8 @@ package segments
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/people"
@@ -13,10 +15,17 @@ import (
 const MaxPage = 500
 
 // Store reads segments of people.
-type Store struct{ db *gorm.DB }
+type Store struct {
+	db           *gorm.DB
+	log          *slog.Logger
+	countTimeout time.Duration // CountTimeout, shorter in tests
+}
 
-// NewStore reads people from db.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+// NewStore reads people from db; log tells of saved segments it could not
+// count.
+func NewStore(db *gorm.DB, log *slog.Logger) *Store {
+	return &Store{db: db, log: log, countTimeout: CountTimeout}
+}
 
 // Page is one page of a segment: its people in id order, their tags, and
 // the id to continue after (0 at the end).

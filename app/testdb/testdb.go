@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/gotong/gotong/app/database"
@@ -40,11 +41,14 @@ func Each(t *testing.T, fn func(t *testing.T, db *gorm.DB)) {
 // New returns a new, migrated database of the dialect, closed after the test.
 func New(t testing.TB, dialect string) *gorm.DB {
 	t.Helper()
-	db, err := database.Open(URL(t, dialect))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = database.Close(db) })
+	return Open(t, URL(t, dialect))
+}
+
+// Open opens and migrates the database at url (one of URL's), closed after
+// the test.
+func Open(t testing.TB, url string) *gorm.DB {
+	t.Helper()
+	db := Connect(t, url)
 	if err := database.MigrateUp(context.Background(), db, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
 	}
@@ -85,4 +89,72 @@ func URL(t testing.TB, dialect string) string {
 	})
 	u.Path = "/" + name
 	return u.String()
+}
+
+// Connect opens the database at url as it is, closed after the test.
+func Connect(t testing.TB, url string) *gorm.DB {
+	t.Helper()
+	db, err := database.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = database.Close(db) })
+	return db
+}
+
+// WithParam is the database URL raw (a postgres:// one) with the query
+// parameter k set to v.
+func WithParam(t testing.TB, raw, k, v string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set(k, v)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Block holds an exclusive lock on table, on a PostgreSQL connection of its
+// own, until release is called or the test ends: every statement that reads
+// the table meanwhile waits, a slow query on demand.
+func Block(t testing.TB, db *gorm.DB, table string) (release func()) {
+	t.Helper()
+	sqlDB, err := db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"BEGIN", "LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			_ = conn.Close()
+			t.Fatalf("testdb: %s: %v", q, err)
+		}
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			_, _ = conn.ExecContext(ctx, "ROLLBACK")
+			_ = conn.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// Running counts the statements running on db's PostgreSQL database whose
+// text contains part, other than the asker's.
+func Running(t testing.TB, db *gorm.DB, part string) int {
+	t.Helper()
+	var n int
+	if err := db.Raw(`SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'
+		AND pid <> pg_backend_pid() AND position(? in query) > 0`, part).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -119,12 +119,16 @@ func (s *Server) apiPeopleCount(c *fiber.Ctx) error {
 }
 
 // apiSegment is a saved segment as the API shows it; count is null when
-// its query no longer reads.
+// it is unknown (see segments.Counted).
 type apiSegment struct {
 	ID    int64  `json:"id"`
 	Name  string `json:"name"`
 	Query string `json:"query"`
 	Count *int64 `json:"count"`
+}
+
+func toAPISegment(x *segments.Counted) apiSegment {
+	return apiSegment{ID: x.ID, Name: x.Name, Query: x.Query, Count: x.Count}
 }
 
 // apiSegments lists the saved segments by name, each with its count.
@@ -133,9 +137,7 @@ func (s *Server) apiSegments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendItems(c, list, func(x *segments.Counted) apiSegment {
-		return apiSegment{ID: x.ID, Name: x.Name, Query: x.Query, Count: x.Count}
-	})
+	return sendItems(c, list, toAPISegment)
 }
 
 type segmentBody struct {
@@ -154,15 +156,8 @@ func (s *Server) apiSegmentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := segments.ParseQuery("query", saved.Query)
-	if err != nil {
-		return err
-	}
-	n, err := s.segments.Count(c.UserContext(), f, civil.Of(time.Now().UTC()))
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(apiSegment{ID: saved.ID, Name: saved.Name, Query: saved.Query, Count: &n})
+	counted := s.segments.CountSaved(c.UserContext(), []segments.Saved{*saved}, civil.Of(time.Now().UTC()))
+	return c.Status(fiber.StatusCreated).JSON(toAPISegment(&counted[0]))
 }
 
 // apiSegmentDelete forgets a saved segment: 204.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -36,19 +37,13 @@ const multipartSlack = 64 << 10
 // 413 without reading the body, and a chunked body as soon as it passes it.
 // So a visitor, or a user without the route's permission, cannot make the
 // server read more than BodyLimit before the route refuses them.
-// The path is compared as Fiber routes it (letter case and a trailing slash
-// do not matter); a path Fiber would route elsewhere only keeps BodyLimit.
 func (s *Server) bodyLimitFor(app *fiber.App) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
 	return func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 		path := h.RequestURI()
 		if i := bytes.IndexByte(path, '?'); i >= 0 {
 			path = path[:i]
 		}
-		if len(path) > 1 {
-			path = bytes.TrimSuffix(path, []byte("/"))
-		}
-		route := string(h.Method()) + " " + string(bytes.ToLower(path))
-		limit, ok := largeBodies[route]
+		route, limit, ok := largeBody(string(h.Method()), string(path))
 		if !ok || !s.access.Allowed(s.headerUser(app, h).Grants(), s.routes[route]) {
 			return fasthttp.RequestConfig{}
 		}
@@ -87,4 +82,16 @@ func refuseEncodedBody(c *fiber.Ctx) error {
 		}
 	}
 	return c.Next()
+}
+
+// largeBody finds a request's route among largeBodies, with its limit. The
+// path is compared as Fiber routes it (letter case and a trailing slash do
+// not matter); a path Fiber would route elsewhere is not one of them.
+func largeBody(method, path string) (route string, limit int, ok bool) {
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	route = method + " " + strings.ToLower(path)
+	limit, ok = largeBodies[route]
+	return route, limit, ok
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/database"
 )
 
 // statusOf maps a domain error kind to its HTTP status.
@@ -16,6 +17,7 @@ var statusOf = map[apperr.Kind]int{
 	apperr.Forbidden:    fiber.StatusForbidden,
 	apperr.Unauthorized: fiber.StatusUnauthorized,
 	apperr.TooMany:      fiber.StatusTooManyRequests,
+	apperr.Unavailable:  fiber.StatusServiceUnavailable,
 }
 
 // errorCodes are the API's error codes and the generic message of each status.
@@ -31,6 +33,7 @@ var errorCodes = map[int]struct{ code, msg string }{
 	fiber.StatusUnprocessableEntity:   {"validation_failed", "error_validation"},
 	fiber.StatusTooManyRequests:       {"too_many_requests", "error_too_many_requests"},
 	fiber.StatusInternalServerError:   {"internal", "error_internal"},
+	fiber.StatusServiceUnavailable:    {"unavailable", "error_timeout"},
 }
 
 // apiError is the body of every API error (API.md).
@@ -45,14 +48,20 @@ type apiErrorBody struct {
 }
 
 // handleError is the one place where errors become responses: domain errors
-// by kind, Fiber's by status, anything else a logged 500 that shows nothing
-// of its cause.
+// by kind, Fiber's by status, a statement stopped at the request's deadline
+// or the database's statement_timeout a 503, anything else a logged 500;
+// none shows anything of its cause.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status := fiber.StatusInternalServerError
 	var msg apperr.Msg
 	var fields map[string]apperr.Msg
 	var ae *apperr.Error
 	var fe *fiber.Error
+	if !errors.As(err, &ae) && database.Interrupted(err) {
+		s.log.Warn("request stopped", "err", err, "method", c.Method(), "path", c.Path(),
+			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+		err = apperr.ErrTimeout
+	}
 	switch {
 	case errors.As(err, &ae):
 		status, msg, fields = statusOf[ae.Kind], ae.Message, ae.Fields

@@ -61,8 +61,8 @@ type personRow struct {
 type savedRow struct {
 	ID    int64
 	Name  string
-	Href  string
-	Count string // "" when its query no longer reads
+	Href  string // "" when its query no longer reads
+	Count string // in words, or why it is unknown
 }
 
 // tagChoice is a tag as the filter form offers it, in both tag filters.
@@ -200,9 +200,13 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 		return err
 	}
 	for _, x := range saved {
-		row := savedRow{ID: x.ID, Name: x.Name, Href: managePeoplePath + "?" + x.Query}
-		if x.Query == "" {
-			row.Href = managePeoplePath
+		row := savedRow{ID: x.ID, Name: x.Name, Href: managePeoplePath, Count: p.L.T("segment_count_unknown")}
+		switch {
+		case x.Unreadable:
+			// No link: the page would only refuse the query.
+			row.Href, row.Count = "", p.L.T("segment_unreadable")
+		case x.Query != "":
+			row.Href += "?" + x.Query
 		}
 		if x.Count != nil {
 			row.Count = p.L.Plural("people_count", int(*x.Count))

@@ -38,6 +38,14 @@ import (
 // BodyLimit is the largest request body accepted, in bytes.
 const BodyLimit = 1 << 20
 
+// RequestTimeout bounds a request: the server's reading of it, its writing
+// of the answer, and the work between, whose context ends then, so that
+// the statement running is stopped (pgx has PostgreSQL cancel it). fasthttp
+// does not tell a handler that its client has gone; this deadline is what
+// ends the work nobody waits for. The routes of largeBodies get
+// largeBodyTimeout instead.
+const RequestTimeout = 30 * time.Second
+
 // SessionLifetime is how long a sign-in lasts.
 const SessionLifetime = 12 * time.Hour
 
@@ -72,6 +80,8 @@ type Server struct {
 	pageCache     *ttlCache[renderedPage]
 	activityCache *ttlCache[*activities.Activity]
 	resultLinks   signer // signs the links to registration results
+
+	requestTimeout time.Duration // RequestTimeout, shorter in tests
 }
 
 // New builds the Fiber app over db.
@@ -104,9 +114,10 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 			CookieSecure:   cfg.SecureCookies,
 			CookiePath:     "/",
 		}),
-		limits:      database.NewKV(db, "rate_limits"),
-		routes:      routeTable{},
-		resultLinks: signer{key: cfg.SecretKey, purpose: "registration-result", lifetime: resultLinkLifetime},
+		limits:         database.NewKV(db, "rate_limits"),
+		routes:         routeTable{},
+		resultLinks:    signer{key: cfg.SecretKey, purpose: "registration-result", lifetime: resultLinkLifetime},
+		requestTimeout: RequestTimeout,
 	}
 	s.people = people.NewStore(db, sealer)
 	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL)
@@ -115,7 +126,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.activities.OnCancel = s.registrations.CancelAll
 	s.campaigns = campaigns.NewStore(db, s.users)
 	s.partners = partners.NewStore(db)
-	s.segments = segments.NewStore(db)
+	s.segments = segments.NewStore(db, log)
 	s.reports = &reports.Service{Partners: s.partners, Campaigns: s.campaigns, Petitions: s.petitions, DB: db, MinCell: cfg.MinCell}
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
@@ -130,13 +141,14 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		BodyLimit:             BodyLimit,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
+		ReadTimeout:           RequestTimeout,
+		WriteTimeout:          RequestTimeout,
 		IdleTimeout:           120 * time.Second,
 	})
 	app.Server().HeaderReceived = s.bodyLimitFor(app) // a larger body for the import, see body_limits.go
 	app.Use(recover.New())
 	app.Use(requestid.New())
+	app.Use(s.deadline)
 	app.Use(s.accessLog)
 	app.Use(refuseEncodedBody) // before anything reads the body
 	app.Use(helmet.New(helmet.Config{
@@ -155,6 +167,19 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 // Registrations is the registration service, for the scheduler that
 // releases reserved seats.
 func (s *Server) Registrations() *registration.Service { return s.registrations }
+
+// deadline gives the request a context that ends after its timeout; the
+// access log and the error handler run within it.
+func (s *Server) deadline(c *fiber.Ctx) error {
+	d := s.requestTimeout
+	if _, _, large := largeBody(c.Method(), c.Path()); large {
+		d = largeBodyTimeout
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), d)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
 
 // accessLog writes one structured line per request. It names the route
 // (/activities/:slug/register), never the path or query a person sent: a

@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"os"
 	"regexp"
@@ -269,11 +270,11 @@ func explain(w io.Writer, query, handlesFile string) (string, error) {
 		fn          func(db *gorm.DB) error
 	}{
 		{"count", "the count (segments.Store.Count)", func(db *gorm.DB) error {
-			_, err := segments.NewStore(db).Count(ctx, f, today)
+			_, err := segments.NewStore(db, slog.Default()).Count(ctx, f, today)
 			return err
 		}},
 		{"page", "the first page (segments.Store.List, limit 50: 51 rows asked)", func(db *gorm.DB) error {
-			_, err := segments.NewStore(db).List(ctx, f, today, 0, 50)
+			_, err := segments.NewStore(db, slog.Default()).List(ctx, f, today, 0, 50)
 			return err
 		}},
 		{"match", "the match, its first chunk of handles (people.Store.Match)", func(db *gorm.DB) error {

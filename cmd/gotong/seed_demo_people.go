@@ -57,7 +57,7 @@ func (c *cli) seedDemoPeople(cfg config.Config, db *gorm.DB) error {
 		state = fmt.Sprintf("%d added", added)
 	}
 	fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", "people", fmt.Sprintf("%d demo people", len(demoPeople)), state)
-	if _, err := segments.NewStore(db).Save(c.ctx, 0, demoSegment, demoSegmentQuery); err != nil {
+	if _, err := segments.NewStore(db, c.log).Save(c.ctx, 0, demoSegment, demoSegmentQuery); err != nil {
 		var ae *apperr.Error
 		if !errors.As(err, &ae) || ae.Kind != apperr.Conflict {
 			return err
