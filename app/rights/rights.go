@@ -440,14 +440,14 @@ func (s *Service) Erase(ctx context.Context, actorID, personID int64) (Erasure, 
 				emails = append(emails, u.Email)
 			}
 		}
-		// Locks in a registration's order: the form counter of the email
-		// first (a registration counts its try before anything else), then
-		// the activities, then the person (WithdrawPerson).
-		if err := deleteCounters(tx, emails); err != nil {
-			return err
-		}
+		// Locks in a registration's order: the activities, then the person
+		// (WithdrawPerson), then the form counter of the email (a
+		// registration counts its notices last).
 		w, err := s.registrations.WithdrawPerson(tx, personID)
 		if err != nil {
+			return err
+		}
+		if err := deleteCounters(tx, emails); err != nil {
 			return err
 		}
 		out.RegistrationsCancelled, moved = w.Cancelled, w.Activities

@@ -15,7 +15,6 @@ var statusOf = map[apperr.Kind]int{
 	apperr.Conflict:     fiber.StatusConflict,
 	apperr.Forbidden:    fiber.StatusForbidden,
 	apperr.Unauthorized: fiber.StatusUnauthorized,
-	apperr.TooMany:      fiber.StatusTooManyRequests,
 }
 
 // errorCodes are the API's error codes and the generic message of each status.
