@@ -161,13 +161,18 @@ func TestLoginCeilingAndDeviceCookie(t *testing.T) {
 			t.Errorf("the device cookie shows the email: %s", device)
 		}
 		owner.postForm("/logout", url.Values{})
-		// Two failures by the owner on that device do not count to the ceiling.
+		// The owner's own failures on that device do not count to the ceiling.
 		owner.failSignIns("target@example.org", 2)
-
-		for i := 0; i < LoginMaxPerEmail/LoginMaxPerPair; i++ {
-			e.clientAt(fmt.Sprintf("198.51.100.%d", i+1)).failSignIns("target@example.org", LoginMaxPerPair)
+		// A guess from many addresses, each within its per-pair limit, up
+		// to one short of the ceiling.
+		for left, i := LoginMaxPerEmail-1, 1; left > 0; left, i = left-LoginMaxPerPair, i+1 {
+			e.clientAt(fmt.Sprintf("198.51.100.%d", i)).failSignIns("target@example.org", min(left, LoginMaxPerPair))
 		}
-		// The ceiling holds at a new address, with the right password too.
+		if res := e.clientAt("198.51.100.100").signIn("target@example.org", testPassword); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("at the ceiling: %d", res.StatusCode)
+		}
+		e.clientAt("198.51.100.101").failSignIns("target@example.org", 1)
+		// Over the ceiling, a new address is refused, with the right password too.
 		tooMany(t, e.clientAt("198.51.100.200").signIn("target@example.org", testPassword), "over the ceiling")
 		// A device cookie of another account, or a forged one, is no way round it.
 		other := e.clientAt("203.0.113.6")
