@@ -19,7 +19,6 @@ const (
 	Conflict                     // clashes with the current state (409)
 	Forbidden                    // visible but not allowed (403)
 	Unauthorized                 // no or bad credentials (401)
-	TooMany                      // over a limit for now; try later (429)
 	Unavailable                  // stopped before it ended, taking too long; try later (503)
 )
 

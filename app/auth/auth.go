@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -89,9 +90,24 @@ var (
 )
 
 // LoginLimitKey is the key of the counter of failed sign-ins with one
-// (normalised) email, in the rate_limits table the web layer's limiter
-// keeps.
+// (normalised) email from any address, in the rate_limits table the web
+// layer's limiter keeps.
 func LoginLimitKey(email string) string { return "login:email:" + email }
+
+// LoginPairKey is the key of the counter of failed sign-ins with one
+// (normalised) email from one client address. The email is named by a
+// digest, a fixed-length prefix that LoginPairPattern matches in a LIKE
+// without escaping, so an erasure finds the counters of every address.
+func LoginPairKey(email, addr string) string { return loginPairPrefix(email) + addr }
+
+// LoginPairPattern is a LIKE pattern that matches LoginPairKey(email, addr)
+// for every addr.
+func LoginPairPattern(email string) string { return loginPairPrefix(email) + "%" }
+
+func loginPairPrefix(email string) string {
+	sum := sha256.Sum256([]byte(email))
+	return "login:pair:" + hex.EncodeToString(sum[:16]) + ":"
+}
 
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10

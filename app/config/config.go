@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -32,6 +33,9 @@ type Config struct {
 	// OutboxKeepDays is how long sent mail is kept, for support ("did it go
 	// out?"), before it is purged.
 	OutboxKeepDays int
+	// TrustedProxies are the peers whose X-Forwarded-For is believed: the
+	// load balancers in front of the portal. None when unset.
+	TrustedProxies []netip.Prefix
 }
 
 // Getenv is how Load reads a variable; os.Getenv in production, a map in tests.
@@ -81,6 +85,9 @@ func Load(getenv Getenv) (Config, error) {
 	// promise that it goes.
 	if c.OutboxKeepDays, err = wholeNumber(getenv, "GOTONG_OUTBOX_KEEP_DAYS", 30, 1, 365); err != nil {
 		return c, err
+	}
+	if c.TrustedProxies, err = parsePrefixes(getenv("GOTONG_TRUSTED_PROXIES")); err != nil {
+		return c, fmt.Errorf("GOTONG_TRUSTED_PROXIES: %v", err)
 	}
 	if v := getenv("GOTONG_SECRET_KEY"); v != "" {
 		key, err := decodeKey(v)
@@ -156,6 +163,28 @@ func fileKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot write %s: %v", path, err)
 	}
 	return key, nil
+}
+
+// parsePrefixes reads a comma-separated list of CIDRs; a lone address
+// stands for itself, and empty items are skipped.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8", item)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func isLanguage(s string) bool {

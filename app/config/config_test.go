@@ -17,7 +17,8 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DefaultLang != "en" || c.MinCell != 5 || c.OutboxKeepDays != 30 || c.SecureCookies || c.BaseURL != "http://127.0.0.1:8080" {
+	if c.Addr != "127.0.0.1:8080" || c.DefaultLang != "en" || c.MinCell != 5 || c.OutboxKeepDays != 30 || c.SecureCookies || c.BaseURL != "http://127.0.0.1:8080" ||
+		len(c.TrustedProxies) != 0 {
 		t.Fatalf("defaults: %+v", c)
 	}
 	if len(c.SecretKey) != 32 {
@@ -70,6 +71,10 @@ func TestLoadRejects(t *testing.T) {
 		{"GOTONG_OUTBOX_KEEP_DAYS", "-3"},
 		{"GOTONG_OUTBOX_KEEP_DAYS", "366"},
 		{"GOTONG_OUTBOX_KEEP_DAYS", "30d"},
+		{"GOTONG_TRUSTED_PROXIES", "10.0.0.0/8;192.168.0.0/16"},
+		{"GOTONG_TRUSTED_PROXIES", "10.0.0.0/33"},
+		{"GOTONG_TRUSTED_PROXIES", "load-balancer.internal"},
+		{"GOTONG_TRUSTED_PROXIES", "10.0.0.0/8, *"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			m := map[string]string{"GOTONG_SECRET_KEY": goodKey, tc.name: tc.value}
@@ -81,5 +86,32 @@ func TestLoadRejects(t *testing.T) {
 				t.Fatalf("error %q does not name %s on one line", msg, tc.name)
 			}
 		})
+	}
+}
+
+// GOTONG_TRUSTED_PROXIES is a comma-separated list of CIDRs; a lone address
+// stands for itself.
+func TestLoadTrustedProxies(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  []string
+	}{
+		{"", nil},
+		{"10.0.0.0/8", []string{"10.0.0.0/8"}},
+		{" 10.0.0.0/8 , 2001:db8::/32,", []string{"10.0.0.0/8", "2001:db8::/32"}},
+		{"192.168.1.7", []string{"192.168.1.7/32"}},
+		{"10.1.2.3/8,::1", []string{"10.0.0.0/8", "::1/128"}},
+	} {
+		c, err := Load(env(map[string]string{"GOTONG_SECRET_KEY": goodKey, "GOTONG_TRUSTED_PROXIES": tc.value}))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.value, err)
+		}
+		var got []string
+		for _, p := range c.TrustedProxies {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%q: %v, want %v", tc.value, got, tc.want)
+		}
 	}
 }

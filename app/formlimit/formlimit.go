@@ -1,12 +1,16 @@
-// Package formlimit counts the submissions of public forms per email.
+// Package formlimit counts the notices that public forms send to each email.
 //
-// Public forms (registrations, signatures) are not limited per address: a
-// mobile carrier or a school puts hundreds of young people behind one. They
-// are limited per email, so that nobody can have a stranger's inbox flooded
-// with notices. The count is taken inside the transaction that handles the
-// submissions, in one statement for a whole batch of them, so it costs a
-// rush almost nothing, holds across any number of nodes, and rolls back with
-// the submissions if they do.
+// Public forms (registrations, signatures) are not limited per client
+// address: a mobile carrier or a school puts hundreds of young people behind
+// one. They are limited per email, so that nobody can have a stranger's
+// inbox flooded with notices. The limit is silent: a form answers the same
+// whatever the email and however often it was used, and over the limit only
+// the notice stays unsent; a 429 would tell a stranger something about the
+// address, and would let them lock its owner out. Submissions that send
+// nothing (refusals) count nothing. The count is taken inside the
+// transaction that handles the submissions, in one statement for a whole
+// batch of them, so it costs a rush almost nothing, holds across any number
+// of nodes, and rolls back with the submissions if they do.
 package formlimit
 
 import (
@@ -19,7 +23,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// The limit: PerEmail submissions per Window, all public forms together.
+// The limit: PerEmail notices per Window to one address, all public forms
+// together.
 const (
 	PerEmail = 10
 	Window   = time.Hour
@@ -38,9 +43,9 @@ func (Counter) TableName() string { return "form_limits" }
 // Key is the counter of an email (already normalised).
 func Key(email string) string { return "form:" + email }
 
-// Count adds hits[key] submissions to each key's counter in tx and returns
-// each key's total within its current window, the new hits included. A
-// window starts with the first submission after the last one ended. Keys
+// Count adds hits[key] notices to each key's counter in tx and returns each
+// key's total within its current window, the new hits included. A window
+// starts with the first notice after the last one ended. Keys
 // are written in sorted order, so that two transactions counting the same
 // keys cannot deadlock.
 func Count(tx *gorm.DB, hits map[string]int, now time.Time) (map[string]int, error) {

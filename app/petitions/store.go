@@ -13,7 +13,6 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/database"
-	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/slug"
@@ -346,12 +345,11 @@ func (s *Store) Counts(ctx context.Context, petitionIDs []int64) (map[int64]int,
 // themes; it returns the petition's new count. locale is the language the
 // form was shown in.
 //
-// All of it is one transaction, which first counts the try against the
-// email's limit of public forms: over the limit, only the count is written
-// (429). A person who signed already is refused (409) and the count stays;
-// two tries at once with one email give one signature, since the second
-// waits for the first at its email's limit counter, or at the signature's
-// unique index.
+// All of it is one transaction. A person who signed already is refused
+// (409); two tries at once with one email give one signature, since the
+// second waits for the first at the signature's unique index. A signature
+// sends no email, so the limit of public forms per email (formlimit) has
+// nothing to hold back here.
 func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale string) (int, error) {
 	// An unknown petition is a 404 whatever the form says.
 	var p Petition
@@ -375,16 +373,6 @@ func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale
 	var n int
 	var refused error
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		key := formlimit.Key(c.Email)
-		totals, err := formlimit.Count(tx, map[string]int{key: 1}, now)
-		if err != nil {
-			return err
-		}
-		if totals[key] > formlimit.PerEmail {
-			// The try counts; nothing else is written.
-			refused = apperr.New(apperr.TooMany, "error_too_many_requests")
-			return nil
-		}
 		person, err := s.people.FindOrCreateContact(tx, c, "petition", now)
 		if err != nil {
 			return err

@@ -184,32 +184,10 @@ type seats struct {
 // placeBatch places the registrations of batch within tx, setting out or
 // err of each; it returns an error only when tx must roll back.
 func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error {
-	hits := map[string]int{}
+	var ids []int64
 	for _, p := range batch {
 		p.out, p.err = nil, nil
-		hits[formlimit.Key(p.in.Person.Email)]++
-	}
-	// Every submission counts against its email's limit, refused or not.
-	totals, err := formlimit.Count(tx, hits, now)
-	if err != nil {
-		return err
-	}
-	var ids []int64
-	var allowed []*pending
-	for _, p := range batch {
-		key := formlimit.Key(p.in.Person.Email)
-		// This batch's submissions of key are the last hits[key] of its total.
-		attempt := totals[key] - hits[key] + 1
-		hits[key]--
-		if attempt > formlimit.PerEmail {
-			p.err = apperr.New(apperr.TooMany, "error_too_many_requests")
-			continue
-		}
-		allowed = append(allowed, p)
 		ids = append(ids, p.a.ID)
-	}
-	if len(allowed) == 0 {
-		return nil
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -220,7 +198,7 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error
 
 	// Refusals that need nothing but the activity write nothing.
 	var live []*pending
-	for _, p := range allowed {
+	for _, p := range batch {
 		a, ok := acts[p.a.ID]
 		if !ok {
 			p.err = apperr.ErrNotFound
@@ -334,6 +312,7 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error
 	}
 
 	var notices []outbox.Message
+	hits := map[string]int{}
 	for i := range rows {
 		r := &rows[i]
 		kind := "registration.confirmed"
@@ -346,10 +325,27 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error
 		}
 		if ok {
 			notices = append(notices, m)
+			hits[formlimit.Key(m.ToAddress)]++
 		}
 		owners[i].out = &Placed{Registration: *r, Position: positions[i]}
 	}
-	return outbox.Enqueue(tx, notices...)
+	// The limit per email is silent: a notice over it is not sent, and
+	// nothing else changes, so the answer never depends on the count.
+	// Refusals send nothing, so they count nothing.
+	totals, err := formlimit.Count(tx, hits, now)
+	if err != nil {
+		return err
+	}
+	sent := notices[:0]
+	for _, m := range notices {
+		key := formlimit.Key(m.ToAddress)
+		// This batch's notices to key are the last hits[key] of its total.
+		if totals[key]-hits[key] < formlimit.PerEmail {
+			sent = append(sent, m)
+		}
+		hits[key]--
+	}
+	return outbox.Enqueue(tx, sent...)
 }
 
 // settleIn settles a locked activity whose counts show it unsettled, and

@@ -453,19 +453,15 @@ func TestBatchAnswersEachOnItsOwn(t *testing.T) {
 			{camp, person("u3@example.org", people.Urban), want{status: "waitlisted", pos: 2}},
 			{other, person("u2@example.org", people.Urban), want{status: "confirmed"}}, // one person, two activities
 		}
-		// flood@ has used one of its tries; nine more pass (as conflicts), the tenth is too many.
-		for range formlimit.PerEmail - 1 {
+		// flood@ is registered already: every further try is a conflict,
+		// however many, and no limit speaks of the address.
+		for range formlimit.PerEmail + 1 {
 			items = append(items, struct {
 				a    *activities.Activity
 				req  registration.Request
 				want want
 			}{other, flood, want{kind: apperr.Conflict}})
 		}
-		items = append(items, struct {
-			a    *activities.Activity
-			req  registration.Request
-			want want
-		}{other, flood, want{kind: apperr.TooMany}})
 		var as []*activities.Activity
 		var reqs []registration.Request
 		for _, it := range items {
@@ -491,6 +487,67 @@ func TestBatchAnswersEachOnItsOwn(t *testing.T) {
 		db.Table("outbox").Count(&outbox)
 		if outbox != 6 { // flood@ once, then u1, u2, r1, u3, u2 again
 			t.Errorf("%d notices, want 6", outbox)
+		}
+	})
+}
+
+// TestNoticeLimitPerEmail: the limit of public forms per email is silent.
+// Over it a registration is placed as any other, but no notice goes to the
+// address; refusals send nothing, so they count nothing, and a stranger
+// who fails forms with someone's email cannot silence that person's own.
+func TestNoticeLimitPerEmail(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		notices := func(email string) int64 {
+			var n int64
+			if err := db.Model(&outbox.Message{}).Where("to_address = ?", email).Count(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		camp := f.camp(5)
+		young := person("victim@example.org", people.Urban)
+		young.Person.BirthYear = time.Now().Year() - 5
+		for i := range formlimit.PerEmail {
+			if _, err := f.svc.Register(ctx, camp, young); kindOf(err) != apperr.Invalid {
+				t.Fatalf("refusal %d: %v", i, err)
+			}
+		}
+		if r, err := f.svc.Register(ctx, camp, person("Victim@example.org", people.Urban)); err != nil || r.Status != "confirmed" {
+			t.Fatalf("the victim's own registration: %+v %v", r, err)
+		}
+		if n := notices("victim@example.org"); n != 1 {
+			t.Fatalf("%d notices to the victim, want 1", n)
+		}
+
+		// One email at more activities than the limit: each one placed,
+		// alone or in one batch, and PerEmail notices in all.
+		var as []*activities.Activity
+		var reqs []registration.Request
+		for i := range formlimit.PerEmail + 1 {
+			a := f.camp(5)
+			if i < formlimit.PerEmail/2 {
+				if r, err := f.svc.Register(ctx, a, person("flood@example.org", people.Urban)); err != nil || r.Status != "confirmed" {
+					t.Fatalf("registration %d: %+v %v", i, r, err)
+				}
+				continue
+			}
+			as, reqs = append(as, a), append(reqs, person("FLOOD@example.org", people.Urban))
+		}
+		out, errs := f.svc.RegisterTogether(ctx, as, reqs)
+		for i := range out {
+			if errs[i] != nil || out[i].Status != "confirmed" {
+				t.Fatalf("batch item %d: %+v %v", i, out[i], errs[i])
+			}
+		}
+		if n := notices("flood@example.org"); n != formlimit.PerEmail {
+			t.Fatalf("%d notices to one address, want %d", n, formlimit.PerEmail)
+		}
+		var placed int64
+		db.Model(&registration.Registration{}).Where("status = ?", "confirmed").Count(&placed)
+		if placed != formlimit.PerEmail+2 {
+			t.Fatalf("%d registrations placed, want %d", placed, formlimit.PerEmail+2)
 		}
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gotong/gotong/app/access"
@@ -439,14 +440,14 @@ func (s *Service) Erase(ctx context.Context, actorID, personID int64) (Erasure, 
 				emails = append(emails, u.Email)
 			}
 		}
-		// Locks in a registration's order: the form counter of the email
-		// first (a registration counts its try before anything else), then
-		// the activities, then the person (WithdrawPerson).
-		if err := deleteCounters(tx, emails); err != nil {
-			return err
-		}
+		// Locks in a registration's order: the activities, then the person
+		// (WithdrawPerson), then the form counter of the email (a
+		// registration counts its notices last).
 		w, err := s.registrations.WithdrawPerson(tx, personID)
 		if err != nil {
+			return err
+		}
+		if err := deleteCounters(tx, emails); err != nil {
 			return err
 		}
 		out.RegistrationsCancelled, moved = w.Cancelled, w.Activities
@@ -617,12 +618,15 @@ func deleteMail(tx *gorm.DB, emails []string) (int, error) {
 	return int(res.RowsAffected), nil
 }
 
-// deleteCounters deletes the short-lived counters that hold any of emails
-// in clear: the per-email limits of public forms and of failed sign-ins.
+// deleteCounters deletes the short-lived counters that name any of emails:
+// the per-email limits of public forms and of failed sign-ins, and the
+// limits of failed sign-ins per email and address.
 func deleteCounters(tx *gorm.DB, emails []string) error {
 	var keys []string
+	var pairs []any
 	for _, e := range normalized(emails) {
 		keys = append(keys, formlimit.Key(e), auth.LoginLimitKey(e))
+		pairs = append(pairs, auth.LoginPairPattern(e))
 	}
 	if len(keys) == 0 {
 		return nil
@@ -630,7 +634,8 @@ func deleteCounters(tx *gorm.DB, emails []string) error {
 	if err := tx.Where("key IN ?", keys).Delete(&formlimit.Counter{}).Error; err != nil {
 		return fmt.Errorf("rights: unable to delete form counters: %w", err)
 	}
-	if err := tx.Exec("DELETE FROM rate_limits WHERE id IN ?", keys).Error; err != nil {
+	query := "DELETE FROM rate_limits WHERE id IN ?" + strings.Repeat(" OR id LIKE ?", len(pairs))
+	if err := tx.Exec(query, append([]any{keys}, pairs...)...).Error; err != nil {
 		return fmt.Errorf("rights: unable to delete sign-in counters: %w", err)
 	}
 	return nil

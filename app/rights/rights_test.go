@@ -355,8 +355,9 @@ func TestEraseKeepsCounts(t *testing.T) {
 		if n := f.count("SELECT COUNT(*) FROM form_limits WHERE key = 'form:saraa@example.org'"); n != 1 {
 			t.Fatal("no form counter to erase")
 		}
-		if err := db.Exec("INSERT INTO rate_limits (id, data, expires_at) VALUES ('login:email:saraa@example.org', ?, 0), ('login:email:tuya@example.org', ?, 0)",
-			[]byte("1"), []byte("1")).Error; err != nil {
+		if err := db.Exec("INSERT INTO rate_limits (id, data, expires_at) VALUES ('login:email:saraa@example.org', ?, 0), ('login:email:tuya@example.org', ?, 0), (?, ?, 0), (?, ?, 0), (?, ?, 0)",
+			[]byte("1"), []byte("1"), auth.LoginPairKey("saraa@example.org", "198.51.100.1"), []byte("1"),
+			auth.LoginPairKey("saraa@example.org", "2001:db8::1"), []byte("1"), auth.LoginPairKey("tuya@example.org", "198.51.100.1"), []byte("1")).Error; err != nil {
 			t.Fatal(err)
 		}
 		userID := f.user.ID
@@ -417,6 +418,9 @@ func TestEraseKeepsCounts(t *testing.T) {
 		}
 		if n := f.count("SELECT COUNT(*) FROM form_limits WHERE key LIKE '%tuya%'") + f.count("SELECT COUNT(*) FROM rate_limits WHERE id LIKE '%tuya%'"); n != 2 {
 			t.Errorf("Tuya's counters went too: %d left", n)
+		}
+		if n := f.count("SELECT COUNT(*) FROM rate_limits WHERE id LIKE 'login:pair:%'"); n != 1 {
+			t.Errorf("%d counters per email and address left, want Tuya's", n)
 		}
 		// Kept as anonymous rows, without their sealed declarations.
 		if n := f.count("SELECT COUNT(*) FROM registrations WHERE person_id IS NULL AND declared_sensitive IS NULL"); n != 2 {

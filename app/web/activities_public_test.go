@@ -14,6 +14,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/formlimit"
+	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/registration"
 )
 
@@ -189,8 +190,10 @@ func TestAccountRegistrations(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // Public forms are limited per email, not per address: many young people
-// share one address, and each of them can still register.
-func TestPublicFormLimitPerEmail(t *testing.T) {
+// share one address, and each of them can still register. The limit is
+// silent: a form answers the same however often its email was used, and
+// over the limit only the email stays unsent.
+func TestPublicFormLimitIsSilent(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.publishedCamp("spring", 500)
 		c := e.client()
@@ -200,15 +203,44 @@ func TestPublicFormLimitPerEmail(t *testing.T) {
 				t.Fatalf("person %d from a shared address: %d", i, res.StatusCode)
 			}
 		}
-		for i := 0; i < formlimit.PerEmail-1; i++ { // p0 already used one
-			c.postForm("/activities/spring/register", registrationForm("P0@school.example", "rural"))
+		notices := func(email string) int64 {
+			var n int64
+			if err := e.db.Model(&outbox.Message{}).Where("to_address = ?", email).Count(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
 		}
-		if res := c.postForm("/activities/spring/register", registrationForm("p0@school.example", "rural")); res.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("after %d tries with one email: %d", formlimit.PerEmail, res.StatusCode)
+		// Ten refusals with a victim's email, then the victim registers:
+		// placed, and told.
+		tooYoung := registrationForm("victim@school.example", "urban")
+		tooYoung.Set("birth_year", strconv.Itoa(time.Now().Year()-10))
+		for i := 0; i < formlimit.PerEmail; i++ {
+			if res := c.postForm("/activities/spring/register", tooYoung); res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("refusal %d: %d", i, res.StatusCode)
+			}
 		}
-		body := `{"person": {"given_name": "A", "email": "P0@school.example", "birth_year": 2005, "locality": "urban"}, "consent": true}`
-		if res := c.api("POST", "/api/v1/activities/1/registrations", "", body); res.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("the API shares the limit: %d", res.StatusCode)
+		if res := c.submitRegistration("spring", registrationForm("Victim@school.example", "urban")); res.StatusCode != http.StatusOK {
+			t.Fatalf("the victim's own registration: %d", res.StatusCode)
+		}
+		if n := notices("victim@school.example"); n != 1 {
+			t.Fatalf("%d notices to the victim, want 1", n)
+		}
+		// One email at eleven activities, by the form and by the API: each
+		// answered as any other, at most PerEmail notices to the address.
+		for i := 0; i < formlimit.PerEmail; i++ {
+			slug := fmt.Sprintf("camp-%d", i)
+			e.publishedCamp(slug, 10)
+			if res := c.submitRegistration(slug, registrationForm("busy@school.example", "urban")); res.StatusCode != http.StatusOK {
+				t.Fatalf("registration %d: %d", i+1, res.StatusCode)
+			}
+		}
+		last := e.publishedCamp("last", 10)
+		body := `{"person": {"given_name": "A", "email": "BUSY@school.example", "birth_year": 2005, "locality": "urban"}, "consent": true}`
+		if res := c.api("POST", "/api/v1/activities/"+itoa(last.ID)+"/registrations", "", body); res.StatusCode != http.StatusCreated {
+			t.Fatalf("registration %d by the API: %d %s", formlimit.PerEmail+1, res.StatusCode, res.Body)
+		}
+		if n := notices("busy@school.example"); n != formlimit.PerEmail {
+			t.Fatalf("%d notices to one address, want %d", n, formlimit.PerEmail)
 		}
 	})
 }

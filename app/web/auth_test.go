@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -57,17 +56,6 @@ func TestLogin(t *testing.T) {
 	})
 }
 
-func TestLoginNextStaysOnSite(t *testing.T) {
-	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"} {
-		if got := safeNext(next); got != "/account" {
-			t.Errorf("safeNext(%q) = %q", next, got)
-		}
-	}
-	if got := safeNext("/manage?x=1"); got != "/manage?x=1" {
-		t.Errorf("safeNext kept no local path: %q", got)
-	}
-}
-
 func TestSecureCookies(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		cfg := testConfig()
@@ -84,45 +72,6 @@ func TestSecureCookies(t *testing.T) {
 			if !ck.Secure {
 				t.Errorf("cookie %s is not Secure", ck.Name)
 			}
-		}
-	})
-}
-
-func TestLoginRateLimit(t *testing.T) {
-	eachEnv(t, func(t *testing.T, e *env) {
-		e.user("target@example.org", access.Participant)
-		// Per email: after LoginMaxPerEmail failures even the right password
-		// is refused, from any address.
-		c := e.client()
-		c.get("/login")
-		for i := 0; i < LoginMaxPerEmail; i++ {
-			res := c.postForm("/login", url.Values{"email": {"Target@example.org"}, "password": {"guess-" + fmt.Sprint(i)}})
-			if res.StatusCode != http.StatusUnauthorized {
-				t.Fatalf("attempt %d: %d", i, res.StatusCode)
-			}
-		}
-		res := c.postForm("/login", url.Values{"email": {"target@example.org"}, "password": {testPassword}})
-		if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.Body, "Too many attempts") {
-			t.Fatalf("after %d failures: %d", LoginMaxPerEmail, res.StatusCode)
-		}
-		if res.Header.Get("Retry-After") == "" {
-			t.Error("429 without Retry-After")
-		}
-		// Another account from the same address is still fine.
-		e.user("other@example.org", access.Participant)
-		res = c.postForm("/login", url.Values{"email": {"other@example.org"}, "password": {testPassword}})
-		if res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("other account: %d", res.StatusCode)
-		}
-		// Per address: failures over many emails from one address.
-		d := e.client()
-		d.get("/login")
-		for i := 1; i < LoginMaxPerAddress; i++ { // the "other" success did not count; "target" failures did
-			d.postForm("/login", url.Values{"email": {fmt.Sprintf("spray%d@example.org", i)}, "password": {"x"}})
-		}
-		res = d.postForm("/login", url.Values{"email": {"fresh@example.org"}, "password": {"x"}})
-		if res.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("after %d failures from one address: %d", LoginMaxPerAddress, res.StatusCode)
 		}
 	})
 }

@@ -134,14 +134,6 @@ func (s *Server) authorize(p access.Permission, namesObject bool) fiber.Handler 
 	}
 }
 
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/account"
-	}
-	return next
-}
-
 // navItem is a link of the main navigation.
 type navItem struct {
 	Label  string

@@ -16,7 +16,6 @@ var statusOf = map[apperr.Kind]int{
 	apperr.Conflict:     fiber.StatusConflict,
 	apperr.Forbidden:    fiber.StatusForbidden,
 	apperr.Unauthorized: fiber.StatusUnauthorized,
-	apperr.TooMany:      fiber.StatusTooManyRequests,
 	apperr.Unavailable:  fiber.StatusServiceUnavailable,
 }
 

@@ -12,16 +12,29 @@ import (
 	"github.com/gotong/gotong/app/mailaddr"
 )
 
-// Login limits: failed attempts per window, per client address and per email.
-// Successful sign-ins do not count.
+// Login limits: failed attempts per LoginWindow (successful sign-ins do
+// not count).
+//
+// Per client address, one address spraying many accounts. Per email and
+// address together, guesses at one account from one place: they lock only
+// that place, never the owner at theirs. Per email from all addresses, a
+// ceiling that slows a guess spread over many addresses: ten addresses'
+// worth of the per-pair limit, so honest typos from a phone, a laptop and
+// an office stay far below it, while a botnet gets at most 200 guesses an
+// hour at one account. A sign-in that presents the account's device
+// cookie (device.go) is not counted against the ceiling, so the ceiling
+// cannot lock the owner out either.
 const (
 	LoginWindow        = 15 * time.Minute
 	LoginMaxPerAddress = 20
-	LoginMaxPerEmail   = 5
+	LoginMaxPerPair    = 5
+	LoginMaxPerEmail   = 50
 )
 
-func (s *Server) loginLimiter(max int, key func(c *fiber.Ctx) string) fiber.Handler {
+// loginLimiter counts failed sign-ins under key, unless skip says not to.
+func (s *Server) loginLimiter(max int, key func(c *fiber.Ctx) string, skip func(c *fiber.Ctx) bool) fiber.Handler {
 	return limiter.New(limiter.Config{
+		Next:                   skip,
 		Max:                    max,
 		Expiration:             LoginWindow,
 		KeyGenerator:           key,
@@ -33,14 +46,16 @@ func (s *Server) loginLimiter(max int, key func(c *fiber.Ctx) string) fiber.Hand
 	})
 }
 
-func (s *Server) loginLimitPerAddress() fiber.Handler {
-	return s.loginLimiter(LoginMaxPerAddress, func(c *fiber.Ctx) string { return "login:ip:" + c.IP() })
-}
-
-func (s *Server) loginLimitPerEmail() fiber.Handler {
-	return s.loginLimiter(LoginMaxPerEmail, func(c *fiber.Ctx) string {
-		return auth.LoginLimitKey(mailaddr.Normalize(c.FormValue("email")))
-	})
+// loginLimits are the three limits of the login form, in the order they
+// count.
+func (s *Server) loginLimits() []fiber.Handler {
+	email := func(c *fiber.Ctx) string { return mailaddr.Normalize(c.FormValue("email")) }
+	return []fiber.Handler{
+		s.loginLimiter(LoginMaxPerAddress, func(c *fiber.Ctx) string { return "login:ip:" + s.clientIP(c) }, nil),
+		s.loginLimiter(LoginMaxPerPair, func(c *fiber.Ctx) string { return auth.LoginPairKey(email(c), s.clientIP(c)) }, nil),
+		s.loginLimiter(LoginMaxPerEmail, func(c *fiber.Ctx) string { return auth.LoginLimitKey(email(c)) },
+			func(c *fiber.Ctx) bool { return s.knownDevice(c, email(c)) }),
+	}
 }
 
 type loginData struct {
@@ -61,7 +76,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	email, password, next := c.FormValue("email"), c.FormValue("password"), c.FormValue("next")
 	u, err := s.users.Authenticate(c.UserContext(), email, password)
 	if errors.Is(err, auth.ErrBadCredentials) {
-		if err := audit.Record(s.db, 0, "login.failed", "", "", map[string]any{"ip": c.IP()}); err != nil {
+		if err := audit.Record(s.db, 0, "login.failed", "", "", map[string]any{"ip": s.clientIP(c)}); err != nil {
 			return err
 		}
 		p := s.page(c, "login_title", loginData{Next: next})
@@ -90,6 +105,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := audit.Record(s.db, u.ID, "login", "user", fmt.Sprint(u.ID), nil); err != nil {
 		return err
 	}
+	s.rememberDevice(c, u.Email)
 	return c.Redirect(safeNext(next), fiber.StatusSeeOther)
 }
 

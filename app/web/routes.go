@@ -41,7 +41,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// Pages.
 	s.handle(app, get, "/", access.Public, s.home)
 	s.handle(app, get, "/login", access.Public, s.loginForm)
-	s.handle(app, post, "/login", access.Public, s.loginLimitPerAddress(), s.loginLimitPerEmail(), s.login)
+	s.handle(app, post, "/login", access.Public, append(s.loginLimits(), s.login)...)
 	s.handle(app, post, "/logout", access.Public, s.logout)
 	s.handle(app, get, "/account", access.AccountRead, s.account)
 	s.handle(app, post, "/account", access.AccountWrite, s.accountSave)

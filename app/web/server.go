@@ -79,7 +79,8 @@ type Server struct {
 	activitiesGen generation // moved by edits of activities
 	pageCache     *ttlCache[renderedPage]
 	activityCache *ttlCache[*activities.Activity]
-	resultLinks   signer // signs the links to registration results
+	resultLinks   signer  // signs the links to registration results
+	devices       devices // signs the device cookies of sign-ins
 
 	requestTimeout time.Duration // RequestTimeout, shorter in tests
 }
@@ -117,6 +118,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		limits:         database.NewKV(db, "rate_limits"),
 		routes:         routeTable{},
 		resultLinks:    signer{key: cfg.SecretKey, purpose: "registration-result", lifetime: resultLinkLifetime},
+		devices:        newDevices(cfg.SecretKey),
 		requestTimeout: RequestTimeout,
 	}
 	s.people = people.NewStore(db, sealer)
@@ -204,7 +206,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	s.log.Log(c.UserContext(), level, "request",
 		"method", c.Method(), "route", c.Route().Path, "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
-		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "ip", c.IP())
+		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "ip", s.clientIP(c))
 	return nil
 }
 
