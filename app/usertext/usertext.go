@@ -7,7 +7,9 @@
 // tab and line breaks (LF, or CR LF as browsers send a textarea); a field of
 // one line (Line) may not. PostgreSQL refuses NUL and invalid UTF-8, and a
 // line break in a title would end a line of a calendar file or an email
-// header, so such text never reaches a store.
+// header, so such text never reaches a store. Any other text a request
+// carries (a search, a password) is of kind Any: only NUL and invalid
+// UTF-8, which no store can hold, are refused.
 //
 // Writers clean what they write all the same (OneLine, Clean), for text
 // stored before these checks or arriving by another path.
@@ -27,6 +29,7 @@ type Kind int
 const (
 	Line  Kind = iota // a name, a title, a venue
 	Lines             // a description, a note: tabs and line breaks are text
+	Any               // text never written out as it is: only NUL is refused
 )
 
 // Message ids of the problems Problem finds.
@@ -43,6 +46,10 @@ func Problem(s string, k Kind) string {
 	}
 	for i, r := range s {
 		switch {
+		case k == Any:
+			if r == 0 {
+				return ErrControl
+			}
 		case r == '\t' || r == '\n':
 			if k == Line {
 				return ErrControl

@@ -42,6 +42,15 @@ func TestProblem(t *testing.T) {
 		if got := Problem(tc.in, Lines); got != tc.lines {
 			t.Errorf("Problem(%q, Lines) = %q, want %q", tc.in, got, tc.lines)
 		}
+		want := ""
+		if !utf8.ValidString(tc.in) {
+			want = ErrEncoding
+		} else if strings.ContainsRune(tc.in, 0) {
+			want = ErrControl
+		}
+		if got := Problem(tc.in, Any); got != want {
+			t.Errorf("Problem(%q, Any) = %q, want %q", tc.in, got, want)
+		}
 	}
 }
 
@@ -76,16 +85,20 @@ func TestOneLineAndClean(t *testing.T) {
 }
 
 // FuzzProblem: text that passes the check holds no NUL, no invalid UTF-8
-// and, on one line, no line break; what OneLine and Clean return always
-// passes, and they leave text that passes as it is.
+// and, on one line, no line break; Any refuses exactly NUL and invalid
+// UTF-8; what OneLine and Clean return always passes, and they leave text
+// that passes as it is.
 func FuzzProblem(f *testing.F) {
 	for _, s := range []string{"Saraa", "a\x00b", "a\xffb", "Camp\rORGANIZER:x", "a\r\nb", "ls\u2028", "\u0085", "x\r"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, k := range []Kind{Line, Lines} {
+		for _, k := range []Kind{Line, Lines, Any} {
 			if Problem(s, k) != "" {
 				continue
+			}
+			if k == Any {
+				continue // checked exactly below
 			}
 			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) || strings.ContainsAny(s, "\u0085\u2028\u2029\x7f") {
 				t.Fatalf("Problem(%q, %d) passed it", s, k)
@@ -96,6 +109,9 @@ func FuzzProblem(f *testing.F) {
 			if k == Lines && strings.Contains(strings.ReplaceAll(s, "\r\n", ""), "\r") {
 				t.Fatalf("Problem(%q, Lines) passed a bare CR", s)
 			}
+		}
+		if storable := utf8.ValidString(s) && !strings.ContainsRune(s, 0); storable != (Problem(s, Any) == "") {
+			t.Fatalf("Problem(%q, Any) = %q", s, Problem(s, Any))
 		}
 		line, clean := OneLine(s), Clean(s)
 		if p := Problem(line, Line); p != "" {
