@@ -22,14 +22,15 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 )
 
-// Kind says whether a field holds one line or several.
+// Kind says what a text may hold: one line, several, or anything a store
+// can keep.
 type Kind int
 
 // The kinds of text field.
 const (
 	Line  Kind = iota // a name, a title, a venue
 	Lines             // a description, a note: tabs and line breaks are text
-	Any               // text never written out as it is: only NUL is refused
+	Any               // text never written out as it is: only NUL and invalid UTF-8 are refused
 )
 
 // Message ids of the problems Problem finds.
