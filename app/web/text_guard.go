@@ -24,11 +24,11 @@ import (
 func (s *Server) refuseUnstorableText(c *fiber.Ctx) error {
 	f := apperr.Fields{}
 	args := func(a *fasthttp.Args) {
-		a.VisitAll(func(k, v []byte) {
+		for k, v := range a.All() {
 			name := usertext.OneLine(string(k))
 			usertext.Check(f, name, string(k), usertext.Any)
 			usertext.Check(f, name, string(v), usertext.Any)
-		})
+		}
 	}
 	args(c.Request().URI().QueryArgs())
 	switch ct := strings.ToLower(c.Get(fiber.HeaderContentType)); {
