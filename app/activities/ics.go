@@ -7,11 +7,15 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/gotong/gotong/app/regions"
+	"github.com/gotong/gotong/app/usertext"
 )
 
 // WriteICS writes the activity as an iCalendar (RFC 5545) file with one
 // event, its texts in lang (falling back to def). The online link is not in
 // it: the file is public, the link is for confirmed participants only.
+// Texts are cleaned of control characters (usertext), whatever an older
+// database holds: the library escapes LF but not a bare CR, which a lenient
+// reader takes for the end of a line and the start of another property.
 func (a *Activity) WriteICS(w io.Writer, lang, def, baseURL string) error {
 	text := a.TextIn(lang, def)
 	cal := ics.NewCalendarFor("Gotong")
@@ -25,8 +29,8 @@ func (a *Activity) WriteICS(w io.Writer, lang, def, baseURL string) error {
 	e.SetModifiedAt(a.UpdatedAt.UTC())
 	e.SetStartAt(a.StartsAt.UTC())
 	e.SetEndAt(a.EndsAt.UTC())
-	e.SetSummary(text.Title)
-	if d := strings.TrimSpace(text.Summary + "\n\n" + text.Description); d != "" {
+	e.SetSummary(usertext.OneLine(text.Title))
+	if d := strings.TrimSpace(usertext.OneLine(text.Summary) + "\n\n" + usertext.Clean(text.Description)); d != "" {
 		e.SetDescription(d)
 	}
 	place := a.Venue
@@ -37,7 +41,7 @@ func (a *Activity) WriteICS(w io.Writer, lang, def, baseURL string) error {
 		place += r.Name(lang)
 	}
 	if place != "" {
-		e.SetLocation(place)
+		e.SetLocation(usertext.OneLine(place))
 	}
 	e.SetURL(strings.TrimSuffix(baseURL, "/") + "/activities/" + a.Slug)
 	if a.Status == StatusCancelled {

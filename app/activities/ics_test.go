@@ -98,3 +98,47 @@ func TestAgeAllowedAndWindow(t *testing.T) {
 		t.Error("a draft takes registrations")
 	}
 }
+
+// TestWriteICSCleansControlCharacters: texts stored before they were
+// checked cannot add a property to the file: every line is one property
+// (or the fold of one), and the texts come back cleaned.
+func TestWriteICSCleansControlCharacters(t *testing.T) {
+	start := time.Date(2027, 7, 1, 9, 0, 0, 0, time.UTC)
+	a := &Activity{ID: 7, Slug: "camp", Venue: "Hall\rATTENDEE:mailto:x@example.org", StartsAt: start, EndsAt: start.Add(time.Hour),
+		UpdatedAt: start, Status: StatusPublished, Translations: []Translation{{Locale: "en",
+			Title:       "Camp\rORGANIZER:mailto:evil@example.org",
+			Summary:     "One\u2028DTSTART:20000101T000000Z",
+			Description: "Line one\r\nline two\rX-INJECTED:1\x00\x1b"}}}
+	var b bytes.Buffer
+	if err := a.WriteICS(&b, "en", "en", "https://youth.example.org"); err != nil {
+		t.Fatal(err)
+	}
+	raw := b.String()
+	for _, line := range strings.Split(strings.TrimSuffix(raw, "\r\n"), "\r\n") {
+		if strings.ContainsAny(line, "\r\n\x00\x1b\u2028") {
+			t.Fatalf("a control character in %q", line)
+		}
+		if name, _, ok := strings.Cut(line, ":"); !ok && !strings.HasPrefix(line, " ") || strings.Contains(name, "ORGANIZER") {
+			t.Fatalf("line %q", line)
+		}
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := cal.Events()[0]
+	for _, p := range []ics.ComponentProperty{ics.ComponentPropertyOrganizer, ics.ComponentPropertyAttendee, "X-INJECTED"} {
+		if e.GetProperty(p) != nil {
+			t.Errorf("injected %s", p)
+		}
+	}
+	for p, want := range map[ics.ComponentProperty]string{
+		ics.ComponentPropertySummary:     "Camp ORGANIZER:mailto:evil@example.org",
+		ics.ComponentPropertyDescription: "One DTSTART:20000101T000000Z\n\nLine one\nline two\nX-INJECTED:1",
+		ics.ComponentPropertyLocation:    "Hall ATTENDEE:mailto:x@example.org",
+	} {
+		if got := e.GetProperty(p); got == nil || got.Value != want {
+			t.Errorf("%s = %+v, want %q", p, got, want)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/slug"
+	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
 )
 
@@ -210,6 +211,8 @@ func validate(a *Activity, f apperr.Fields) {
 	if a.Region != "" && !regions.Valid(a.Region) {
 		f.Add("region", "error_region_unknown")
 	}
+	usertext.Check(f, "venue", a.Venue, usertext.Line)
+	usertext.Check(f, "online_url", a.OnlineURL, usertext.Line)
 	if utf8.RuneCountInString(a.Venue) > 200 {
 		f.Add("venue", "error_too_long", "Max", 200)
 	}
@@ -249,6 +252,9 @@ func validate(a *Activity, f apperr.Fields) {
 	title := false
 	for _, t := range a.Translations {
 		title = title || t.Title != ""
+		usertext.Check(f, "title", t.Title, usertext.Line)
+		usertext.Check(f, "summary", t.Summary, usertext.Line)
+		usertext.Check(f, "description", t.Description, usertext.Lines)
 		if utf8.RuneCountInString(t.Title) > 200 {
 			f.Add("title", "error_too_long", "Max", 200)
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
+	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
 )
 
@@ -156,6 +157,7 @@ func (n *NewUser) validate() error {
 }
 
 func validateName(f apperr.Fields, name string) {
+	usertext.Check(f, "display_name", name, usertext.Line)
 	if name == "" {
 		f.Add("display_name", "error_required")
 	} else if utf8.RuneCountInString(name) > 200 {
@@ -345,8 +347,13 @@ func hashToken(token string) []byte {
 // returned once; only its hash is kept.
 func (s *Store) CreateToken(ctx context.Context, email, name string) (string, *APIToken, error) {
 	name = strings.TrimSpace(name)
+	f := apperr.Fields{}
+	usertext.Check(f, "name", name, usertext.Line)
 	if name == "" {
-		return "", nil, apperr.Fields{"name": {ID: "error_required"}}.Err()
+		f.Add("name", "error_required")
+	}
+	if err := f.Err(); err != nil {
+		return "", nil, err
 	}
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {

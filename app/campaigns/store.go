@@ -18,6 +18,7 @@ import (
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
 )
 
@@ -98,6 +99,8 @@ func apply(c *Campaign, in Input, f apperr.Fields) {
 	title := false
 	for _, t := range c.Translations {
 		title = title || t.Title != ""
+		usertext.Check(f, "title", t.Title, usertext.Line)
+		usertext.Check(f, "summary", t.Summary, usertext.Lines)
 		if utf8.RuneCountInString(t.Title) > MaxTitle {
 			f.Add("title", "error_too_long", "Max", MaxTitle)
 		}
@@ -673,7 +676,9 @@ func mayContribute(db *gorm.DB, v access.Viewer, campaignID int64, stage string)
 	return nil
 }
 
-func checkText(f apperr.Fields, field, text string, max int) {
+// checkText checks a note's or an item's text, of kind k.
+func checkText(f apperr.Fields, field, text string, max int, k usertext.Kind) {
+	usertext.Check(f, field, text, k)
 	switch {
 	case text == "":
 		f.Add(field, "error_required")
@@ -747,7 +752,7 @@ func (s *Store) AddNote(ctx context.Context, v access.Viewer, campaignID int64, 
 		}
 		f := apperr.Fields{}
 		checkStage(f, stage)
-		checkText(f, "text", n.Text, MaxNote)
+		checkText(f, "text", n.Text, MaxNote, usertext.Lines)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -824,7 +829,7 @@ func (s *Store) AddItem(ctx context.Context, v access.Viewer, campaignID int64, 
 		}
 		f := apperr.Fields{}
 		checkStage(f, stage)
-		checkText(f, "text", it.Text, MaxItem)
+		checkText(f, "text", it.Text, MaxItem, usertext.Line)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -933,6 +938,7 @@ func (s *Store) AddLetter(ctx context.Context, v access.Viewer, campaignID int64
 		if !l.DeliveredOn.IsZero() && l.DeliveredOn.After(latestToday(time.Now())) {
 			f.Add("delivered_on", "error_delivered_future")
 		}
+		usertext.Check(f, "note", l.Note, usertext.Lines)
 		if utf8.RuneCountInString(l.Note) > MaxLetterNote {
 			f.Add("note", "error_too_long", "Max", MaxLetterNote)
 		}

@@ -270,6 +270,15 @@ func TestKV(t *testing.T) {
 		if v, _ := kv.Get("a"); v != nil {
 			t.Fatal("deleted key still read")
 		}
+		// A cookie may name a key that no row can have: absent, not an error.
+		for _, key := range []string{"a\x00b", "a\xffb"} {
+			if v, err := kv.Get(key); err != nil || v != nil {
+				t.Errorf("Get(%q) = %q, %v", key, v, err)
+			}
+			if err := kv.Delete(key); err != nil {
+				t.Errorf("Delete(%q): %v", key, err)
+			}
+		}
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -25,8 +26,16 @@ type kvRow struct {
 // NewKV returns a KV over table, which a migration created.
 func NewKV(db *gorm.DB, table string) *KV { return &KV{db: db, table: table} }
 
+// unstorable reports whether no row can have key: PostgreSQL refuses to
+// compare text holding NUL or bytes that are not UTF-8, and a cookie may
+// hold them.
+func unstorable(key string) bool { return usertext.Problem(key, usertext.Any) != "" }
+
 // Get returns the value of key, or nil when it is absent or expired.
 func (s *KV) Get(key string) ([]byte, error) {
+	if unstorable(key) {
+		return nil, nil
+	}
 	var row kvRow
 	err := s.db.Table(s.table).Where("id = ?", key).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -58,6 +67,9 @@ func (s *KV) Set(key string, val []byte, exp time.Duration) error {
 
 // Delete removes key.
 func (s *KV) Delete(key string) error {
+	if unstorable(key) {
+		return nil
+	}
 	return s.db.Table(s.table).Where("id = ?", key).Delete(&kvRow{}).Error
 }
 

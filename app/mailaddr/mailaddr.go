@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/gotong/gotong/app/usertext"
 	"golang.org/x/text/cases"
 )
 
@@ -15,9 +16,11 @@ func Normalize(s string) string {
 	return cases.Fold().String(strings.TrimSpace(s))
 }
 
-// Valid reports whether s is a bare address (no display name) with a dotted domain.
+// Valid reports whether s is a bare address (no display name) with a dotted
+// domain and no control character (net/mail takes U+2028 and C1 controls,
+// which a mail client may read as a line break in a header).
 func Valid(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>") {
+	if len(s) > 254 || strings.ContainsAny(s, " <>") || usertext.Problem(s, usertext.Line) != "" {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

@@ -23,7 +23,7 @@ func TestValid(t *testing.T) {
 			t.Errorf("Valid(%q) = false", s)
 		}
 	}
-	for _, s := range []string{"", "a", "a@", "@b.org", "a@b", "a@.org", "a@b.", "A <a@b.org>", "a b@c.org", "a@b.org\n", strings.Repeat("a", 250) + "@b.org"} {
+	for _, s := range []string{"", "a", "a@", "@b.org", "a@b", "a@.org", "a@b.", "A <a@b.org>", "a b@c.org", "a@b.org\n", "a\u2028@b.org", "a\u0085@b.org", "a\x00@b.org", "a\xff@b.org", strings.Repeat("a", 250) + "@b.org"} {
 		if Valid(s) {
 			t.Errorf("Valid(%q) = true", s)
 		}
@@ -34,7 +34,7 @@ func FuzzValid(f *testing.F) {
 	f.Add("a@b.org")
 	f.Add("A <a@b.org>")
 	f.Fuzz(func(t *testing.T, s string) {
-		if Valid(s) && (!strings.Contains(s, "@") || strings.ContainsAny(s, " <>\n")) {
+		if Valid(s) && (!strings.Contains(s, "@") || strings.ContainsAny(s, " <>\n\r\u2028\u0085")) {
 			t.Fatalf("Valid accepted %q", s)
 		}
 	})

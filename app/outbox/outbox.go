@@ -14,6 +14,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/mailaddr"
+	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
 )
 
@@ -38,7 +39,9 @@ func (Message) TableName() string { return "outbox" }
 
 // Enqueue writes messages with tx, in one statement, which should be the
 // caller's transaction so that they land with the change that caused them.
-// Delivery state in them is ignored; a zero NextAttemptAt means "now".
+// Delivery state in them is ignored; a zero NextAttemptAt means "now". A
+// subject is kept on one line, without control characters, whatever text
+// went into it (an activity title an older database holds).
 func Enqueue(tx *gorm.DB, messages ...Message) error {
 	if len(messages) == 0 {
 		return nil
@@ -54,6 +57,7 @@ func Enqueue(tx *gorm.DB, messages ...Message) error {
 			return fmt.Errorf("outbox: invalid recipient for %s", m.Kind)
 		}
 		m.ID, m.CreatedAt, m.Attempts, m.SentAt, m.LastError, m.LockedUntil = 0, now, 0, nil, "", nil
+		m.Subject = usertext.OneLine(m.Subject)
 		if m.NextAttemptAt.IsZero() {
 			m.NextAttemptAt = now
 		}

@@ -470,6 +470,13 @@ func TestEnqueueRollsBackWithTransaction(t *testing.T) {
 				t.Errorf("Enqueue(%q, %q) succeeded", m.Kind, m.ToAddress)
 			}
 		}
+		// A subject is queued on one line.
+		enqueue(t, db, Message{Kind: "k", ToAddress: "b@example.org", Subject: "Camp\rORGANIZER\r\nBcc: x\u2028y"})
+		var queued Message
+		if err := db.Where("to_address = ?", "b@example.org").Take(&queued).Error; err != nil || queued.Subject != "Camp ORGANIZER  Bcc: x y" {
+			t.Fatalf("queued subject %q (%v)", queued.Subject, err)
+		}
+		db.Where("1 = 1").Delete(&Message{})
 		// State the caller passes in is ignored.
 		enqueue(t, db, Message{ID: 99, Kind: "k", ToAddress: "a@example.org", Attempts: 7, SentAt: new(time.Now()), LastError: "x"})
 		if m := only(t, db); m.SentAt != nil || m.Attempts != 0 || m.LastError != "" || !near(m.NextAttemptAt, time.Now()) {
@@ -786,6 +793,51 @@ func TestHeaderInjection(t *testing.T) {
 	}
 	if got := msg.Header.Get("Subject"); got != "Hi  Bcc: victim@example.org" {
 		t.Fatalf("Subject = %q", got)
+	}
+}
+
+// TestSubjectStaysOneHeader: whatever line break or control character a
+// subject holds (an activity title an older database kept), the message
+// has one Subject header, every header line is a header or the fold of
+// one, and the decoded subject holds no control character.
+func TestSubjectStaysOneHeader(t *testing.T) {
+	s, err := NewSMTPSender("smtp://mail.example.org?from=noreply@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, subject := range []string{
+		"Camp\r\nBcc: victim@example.org", "Camp\rBcc: victim@example.org", "Camp\nBcc: victim@example.org",
+		"Camp\u2028Bcc: victim@example.org", "Camp\u0085Bcc: victim@example.org", "Camp\x00\x1b\x7f\u009bBcc: victim@example.org",
+		"Зуслан\r\nBcc: victim@example.org", "Зуслан\xff\rBcc: victim@example.org",
+	} {
+		raw, err := s.compose(Message{Subject: subject, Body: "b"}, "a@example.org", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+		subjects := 0
+		for _, line := range strings.Split(head, "\r\n") {
+			if strings.ContainsAny(line, "\r\n") {
+				t.Errorf("%q: a bare line break in %q", subject, line)
+			}
+			if name, _, ok := strings.Cut(line, ": "); !ok && !strings.HasPrefix(line, " ") || strings.EqualFold(name, "Bcc") {
+				t.Errorf("%q: header line %q", subject, line)
+			} else if name == "Subject" {
+				subjects++
+			}
+		}
+		msg, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil || subjects != 1 || len(msg.Header["Subject"]) != 1 || msg.Header.Get("Bcc") != "" {
+			t.Errorf("%q: %d subjects, headers %v (%v)", subject, subjects, msg.Header, err)
+		}
+		if strings.IndexFunc(got, func(r rune) bool { return r < ' ' || r >= 0x7f && r <= 0x9f || r == '\u2028' }) >= 0 ||
+			!strings.HasSuffix(got, "Bcc: victim@example.org") {
+			t.Errorf("%q: decoded subject %q", subject, got)
+		}
 	}
 }
 

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/gotong/gotong/app/usertext"
 )
 
 // SMTPSender delivers through one SMTP relay, named by a URL such as
@@ -237,7 +239,9 @@ func (s *SMTPSender) deliver(ctx context.Context, rcpt string, msg []byte) error
 // unrecorded success can be recognised as the same message by the recipient.
 func (s *SMTPSender) compose(m Message, to string, now time.Time) ([]byte, error) {
 	var b bytes.Buffer
-	header := func(name, value string) { b.WriteString(fold(name + ": " + value)) }
+	// No value may end its line early: whatever the queue holds, a header
+	// stays one header.
+	header := func(name, value string) { b.WriteString(fold(name + ": " + usertext.OneLine(value))) }
 	header("From", s.from.String())
 	header("To", to)
 	header("Subject", encodeHeader(m.Subject))
@@ -272,14 +276,11 @@ func (s *SMTPSender) messageID(m Message) string {
 }
 
 // encodeHeader makes an unstructured header value safe: line breaks become
-// spaces (no header injection), and non-ASCII text becomes RFC 2047 words.
+// spaces and control characters go (no header injection, nor a line break
+// that a client decodes from an encoded word), and non-ASCII text becomes
+// RFC 2047 words.
 func encodeHeader(v string) string {
-	v = strings.Map(func(r rune) rune {
-		if r == '\r' || r == '\n' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(v, "\uFFFD"))
+	v = usertext.OneLine(v)
 	if isASCII(v) {
 		return v
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
 	"github.com/gotong/gotong/app/regions"
+	"github.com/gotong/gotong/app/usertext"
 	"golang.org/x/text/cases"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -111,6 +112,8 @@ func apply(p *Partner, in Input, f apperr.Fields) {
 
 // validate checks a whole organisation.
 func validate(p *Partner, f apperr.Fields) {
+	usertext.Check(f, "name", p.Name, usertext.Line)
+	usertext.Check(f, "website", p.Website, usertext.Line)
 	switch n := utf8.RuneCountInString(p.Name); {
 	case n == 0:
 		f.Add("name", "error_required")
@@ -136,6 +139,7 @@ func validate(p *Partner, f apperr.Fields) {
 		}
 	}
 	for _, d := range p.Descriptions {
+		usertext.Check(f, "description", d.Description, usertext.Lines)
 		if utf8.RuneCountInString(d.Description) > MaxDescription {
 			f.Add("description", "error_too_long", "Max", MaxDescription)
 		}
@@ -395,6 +399,7 @@ func (s *Store) SetPartnership(ctx context.Context, v access.Viewer, id int64, i
 				continue
 			}
 			*t.dst = strings.TrimSpace(*t.v)
+			usertext.Check(f, t.field, *t.dst, usertext.Lines)
 			if utf8.RuneCountInString(*t.dst) > t.max {
 				f.Add(t.field, "error_too_long", "Max", t.max)
 			}

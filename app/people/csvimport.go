@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/csvout"
 )
 
 // This file is the pure half of the CSV import: bytes and a mapping in,
@@ -218,7 +219,7 @@ func (r *ImportReader) parse(rec []string, line int) (ImportRow, *Rejection) {
 		if col == noField || i >= len(rec) {
 			continue
 		}
-		v := unneutralize(strings.TrimSpace(rec[i]))
+		v := csvout.Unneutralize(strings.TrimSpace(rec[i]))
 		if v == "" {
 			continue
 		}
@@ -288,16 +289,6 @@ func blank(cells []string) bool {
 		}
 	}
 	return true
-}
-
-// unneutralize undoes segments.Neutralize, so that a file exported by
-// Gotong imports back as it was: a leading apostrophe before = + - or @ is
-// dropped.
-func unneutralize(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.IndexByte("=+-@", s[1]) >= 0 {
-		return s[1:]
-	}
-	return s
 }
 
 // yesNo are the spellings of yes and no a file may use, in the four

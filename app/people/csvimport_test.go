@@ -126,19 +126,21 @@ func TestImportBadFiles(t *testing.T) {
 }
 
 // TestImportRows: BOM or not, CRLF, Cyrillic, quoted commas and newlines
-// (lines are where records start), a semicolon file, blank records, bad
-// values as field errors, repeated emails, and cells past the header.
+// (lines are where records start; a name may not hold a line break), a
+// semicolon file, blank records, bad values as field errors, repeated
+// emails, and cells past the header.
 func TestImportRows(t *testing.T) {
 	file := "given_name,family_name,email,birth_year,volunteer,tags,phone,consent,notes\r\n" +
 		"Сараа,Болд,Saraa@Example.ORG,2004,yes,Privacy;LGBTI rights,'+976 99 11 22 33,тийм,\r\n" + // line 2
 		"\"Bat, the elder\",\"Dorj\nson of Dorj\",bat@example.org,,no,,,,\"a note\non two lines\"\r\n" + // lines 3 to 5
-		"\r\n" + // line 6, blank
-		",,,,,,,,\r\n" + // line 7, all blank
-		"Dewi,,not-an-email,1890,maybe,,call me,perhaps,\r\n" + // line 8
-		"Ayu,,SARAA@example.org,,,,,,\r\n" + // line 9: the email of line 2
-		"Nomin,,nomin@example.org,,,,,,,extra\r\n" + // line 10: one cell too many
-		"Tuya,,tuya@example.org,,,,,,,,\r\n" + // line 11: trailing empty cells are fine
-		"Short,,short@example.org\r\n" // line 12: missing cells are blank
+		"\"Bat, the younger\",Dorj,bat2@example.org,,no,,,,\"a note\non two lines\"\r\n" + // lines 6 and 7
+		"\r\n" + // line 8, blank
+		",,,,,,,,\r\n" + // line 9, all blank
+		"Dewi,,not-an-email,1890,maybe,,call me,perhaps,\r\n" + // line 10
+		"Ayu,,SARAA@example.org,,,,,,\r\n" + // line 11: the email of line 2
+		"Nomin,,nomin@example.org,,,,,,,extra\r\n" + // line 12: one cell too many
+		"Tuya,,tuya@example.org,,,,,,,,\r\n" + // line 13: trailing empty cells are fine
+		"Short,,short@example.org\r\n" // line 14: missing cells are blank
 	for _, bom := range []string{"", "\uFEFF"} {
 		rows, rejected, err := readImport(bom+file, nil)
 		if err != nil {
@@ -148,7 +150,7 @@ func TestImportRows(t *testing.T) {
 		for _, r := range rows {
 			lines = append(lines, r.Line)
 		}
-		if !reflect.DeepEqual(lines, []int{2, 3, 11, 12}) {
+		if !reflect.DeepEqual(lines, []int{2, 6, 13, 14}) {
 			t.Fatalf("rows at lines %v", lines)
 		}
 		s := rows[0]
@@ -162,17 +164,20 @@ func TestImportRows(t *testing.T) {
 			t.Fatal("Gives is wrong for row 2")
 		}
 		b := rows[1]
-		if b.Input.GivenName != "Bat, the elder" || b.Input.FamilyName != "Dorj\nson of Dorj" || b.Input.Volunteer ||
-			!b.Gives("volunteer") || b.Consent != nil || b.Gives("birth_year") {
-			t.Fatalf("row 3 = %+v", b)
+		if b.Input.GivenName != "Bat, the younger" || b.Input.Volunteer || !b.Gives("volunteer") || b.Consent != nil || b.Gives("birth_year") {
+			t.Fatalf("row 6 = %+v", b)
 		}
 		var rejLines []int
 		for _, r := range rejected {
 			rejLines = append(rejLines, r.Line)
 		}
-		if !reflect.DeepEqual(rejLines, []int{8, 9, 10}) {
+		if !reflect.DeepEqual(rejLines, []int{3, 10, 11, 12}) {
 			t.Fatalf("rejections at lines %v", rejLines)
 		}
+		if f := rejected[0].Fields; len(f) != 1 || f["family_name"].ID != "error_text_control" {
+			t.Fatalf("line 3 fields %v", f)
+		}
+		rejected = rejected[1:]
 		fields := map[string]string{}
 		for k, m := range rejected[0].Fields {
 			fields[k] = m.ID
@@ -180,13 +185,13 @@ func TestImportRows(t *testing.T) {
 		wantFields := map[string]string{"email": "error_email_invalid", "birth_year": "error_birth_year",
 			"volunteer": "import_error_yes_no", "phone": "error_phone_invalid", "consent": "import_error_yes_no"}
 		if !reflect.DeepEqual(fields, wantFields) {
-			t.Fatalf("line 8 fields %v, want %v", fields, wantFields)
+			t.Fatalf("line 10 fields %v, want %v", fields, wantFields)
 		}
 		if r := rejected[1]; r.Reason.ID != "import_error_same_email" || !reflect.DeepEqual(r.Reason.Args, []any{"Line", 2}) {
-			t.Fatalf("line 9: %+v", r)
+			t.Fatalf("line 11: %+v", r)
 		}
 		if r := rejected[2]; r.Reason.ID != "import_error_cells" {
-			t.Fatalf("line 10: %+v", r)
+			t.Fatalf("line 12: %+v", r)
 		}
 	}
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
 	"github.com/gotong/gotong/app/regions"
+	"github.com/gotong/gotong/app/usertext"
 )
 
 // Input is a person as staff write one, by a form, the API or a CSV import:
@@ -49,6 +50,9 @@ func (in *Input) Validate(f apperr.Fields, now time.Time) {
 	in.Locality = strings.TrimSpace(in.Locality)
 	in.Locale = strings.TrimSpace(in.Locale)
 	in.Handle = strings.TrimSpace(in.Handle)
+	for field, v := range map[string]string{"given_name": in.GivenName, "family_name": in.FamilyName, "handle": in.Handle} {
+		usertext.Check(f, field, v, usertext.Line)
+	}
 	switch {
 	case in.GivenName == "":
 		f.Add("given_name", "error_required")

@@ -33,6 +33,14 @@ func TestInputValidate(t *testing.T) {
 		{"handle only @", func(in *Input) { in.Handle = "@@" }, "handle"},
 		{"handle with a space", func(in *Input) { in.Handle = "@sa raa" }, "handle"},
 		{"tag with a comma", func(in *Input) { in.Tags = []string{"a,b"} }, "tags"},
+		{"NUL in a given name", func(in *Input) { in.GivenName = "Sa\x00raa" }, "given_name"},
+		{"invalid UTF-8 in a family name", func(in *Input) { in.FamilyName = "Bold\xff" }, "family_name"},
+		{"CR in a given name", func(in *Input) { in.GivenName = "Saraa\rORGANIZER:x" }, "given_name"},
+		{"line separator in a handle", func(in *Input) { in.Handle = "@sa\u2028raa" }, "handle"},
+		{"escape in a tag", func(in *Input) { in.Tags = []string{"priv\x1bacy"} }, "tags"},
+		{"invalid UTF-8 in a tag", func(in *Input) { in.Tags = []string{"PRIV\xffACY"} }, "tags"},
+		{"NUL in an email", func(in *Input) { in.Email = "saraa\x00@example.org" }, "email"},
+		{"C1 control in an email", func(in *Input) { in.Email = "saraa\u0085@example.org" }, "email"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := ok
@@ -66,5 +74,38 @@ func TestInputValidate(t *testing.T) {
 	empty.Apply(&p)
 	if p.Email != nil {
 		t.Fatal("an input without email leaves the email set")
+	}
+}
+
+// TestDeclaredRefusesControlCharacters: what a public form declares (a
+// registration, a signature) is refused with a field error when it holds a
+// NUL, bytes that are not UTF-8 or a control character.
+func TestDeclaredRefusesControlCharacters(t *testing.T) {
+	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	needs := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name  string
+		edit  func(*Declared)
+		field string
+	}{
+		{"NUL in a given name", func(d *Declared) { d.GivenName = "Sa\x00raa" }, "given_name"},
+		{"invalid UTF-8 in a family name", func(d *Declared) { d.FamilyName = "\xc3Bold" }, "family_name"},
+		{"bare CR in a family name", func(d *Declared) { d.FamilyName = "Bold\rX" }, "family_name"},
+		{"NUL in accessibility needs", func(d *Declared) { d.Sensitive.AccessibilityNeeds = needs("ramp\x00") }, "accessibility_needs"},
+		{"NUL in an email", func(d *Declared) { d.Email = "a\x00@example.org" }, "email"},
+	} {
+		d := Declared{GivenName: "Saraa", FamilyName: "Bold", Email: "saraa@example.org", BirthYear: 2004, Locality: Rural,
+			Sensitive: Sensitive{AccessibilityNeeds: needs("a ramp,\r\nand a quiet room")}}
+		tc.edit(&d)
+		f := apperr.Fields{}
+		d.Validate(f, now)
+		if m, found := f[tc.field]; !found || len(f) != 1 || m.ID == "error_required" {
+			t.Errorf("%s: errors %v, want one on %s", tc.name, f, tc.field)
+		}
+		c := Contact{GivenName: d.GivenName, FamilyName: d.FamilyName, Email: d.Email}
+		f = apperr.Fields{}
+		if c.Validate(f); tc.field != "accessibility_needs" && len(f) != 1 {
+			t.Errorf("%s: a signature's errors %v", tc.name, f)
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
+
+	"github.com/gotong/gotong/app/csvout"
 )
 
 // listHeaders are first values that name a list's column rather than give
@@ -37,7 +39,7 @@ func SplitMatchList(data []byte) (emails, handles []string, err error) {
 		if err != nil {
 			return nil, nil, csvError(err)
 		}
-		v := unneutralize(strings.TrimSpace(rec[0]))
+		v := csvout.Unneutralize(strings.TrimSpace(rec[0]))
 		if v == "" {
 			continue
 		}

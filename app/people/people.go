@@ -19,6 +19,7 @@ import (
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
 	"github.com/gotong/gotong/app/regions"
+	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -113,6 +114,8 @@ func (c *Contact) Validate(f apperr.Fields) {
 	c.FamilyName = strings.TrimSpace(c.FamilyName)
 	c.Email = mailaddr.Normalize(c.Email)
 	c.Region = strings.TrimSpace(c.Region)
+	usertext.Check(f, "given_name", c.GivenName, usertext.Line)
+	usertext.Check(f, "family_name", c.FamilyName, usertext.Line)
 	switch {
 	case c.GivenName == "":
 		f.Add("given_name", "error_required")
@@ -149,6 +152,7 @@ func (d *Declared) Validate(f apperr.Fields, now time.Time) {
 	}
 	if n := d.Sensitive.AccessibilityNeeds; n != nil {
 		*n = strings.TrimSpace(*n)
+		usertext.Check(f, "accessibility_needs", *n, usertext.Lines)
 		if utf8.RuneCountInString(*n) > 1000 {
 			f.Add("accessibility_needs", "error_too_long", "Max", 1000)
 		}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -36,13 +37,15 @@ const MaxTagRunes = 40
 // TagName is the stored form of a tag name: trimmed and case-folded.
 func TagName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// ValidateTags adds an error to f under field for a tag that is empty or
-// too long, and returns the names in stored form without repeats, sorted.
+// ValidateTags adds an error to f under field for a tag that is empty, too
+// long, or holds a comma or a character usertext refuses on one line, and
+// returns the names in stored form without repeats, sorted.
 func ValidateTags(f apperr.Fields, field string, names []string) []string {
 	out := make([]string, 0, len(names))
 	for _, n := range names {
+		bad := usertext.Problem(strings.TrimSpace(n), usertext.Line) != "" // before ToLower hides bad bytes
 		n = TagName(n)
-		if n == "" || utf8.RuneCountInString(n) > MaxTagRunes || strings.ContainsAny(n, ",\n\r\t") {
+		if bad || n == "" || utf8.RuneCountInString(n) > MaxTagRunes || strings.Contains(n, ",") {
 			f.Add(field, "error_tag_invalid")
 			continue
 		}

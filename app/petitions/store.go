@@ -16,6 +16,7 @@ import (
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/slug"
+	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -110,6 +111,8 @@ func validate(p *Petition, f apperr.Fields) {
 	hasTitle, hasText := false, false
 	for _, t := range p.Translations {
 		hasTitle, hasText = hasTitle || t.Title != "", hasText || t.Text != ""
+		usertext.Check(f, "title", t.Title, usertext.Line)
+		usertext.Check(f, "text", t.Text, usertext.Lines)
 		switch {
 		case t.Title == "":
 			f.Add("title", "error_petition_half_translation")

@@ -2,29 +2,19 @@ package segments
 
 import (
 	"context"
-	"encoding/csv"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/csvout"
 )
 
 // ExportHeader names the columns of an export, in order. Sensitive
 // attributes are never among them.
 var ExportHeader = []string{"id", "given_name", "family_name", "email", "phone", "birth_year", "region", "locality",
 	"locale", "handle", "volunteer", "tags"}
-
-// Neutralize keeps a cell from being read as a formula by a spreadsheet: a
-// cell that begins with =, +, -, @, a tab or a carriage return gets a
-// leading apostrophe (OWASP's advice against CSV injection).
-func Neutralize(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
 
 // Columns are more columns of an export: their names, and their cells for
 // a page of people, by person id (a person absent gets empty cells).
@@ -34,19 +24,16 @@ type Columns struct {
 }
 
 // Export writes the segment to w as CSV with a header row, a page at a
-// time, and returns how many people it wrote. It starts with a byte-order
-// mark, so that spreadsheets read Cyrillic names as UTF-8.
+// time, and returns how many people it wrote; csvout keeps its cells from
+// being read as formulas.
 func (s *Store) Export(ctx context.Context, f Filter, today civil.Date, w io.Writer) (int, error) {
 	return s.ExportWith(ctx, f, today, w, nil)
 }
 
 // ExportWith is Export with more columns after ExportHeader's, when extra
-// is not nil; their cells are neutralised like the others.
+// is not nil.
 func (s *Store) ExportWith(ctx context.Context, f Filter, today civil.Date, w io.Writer, extra *Columns) (int, error) {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return 0, err
-	}
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	header := ExportHeader
 	if extra != nil {
 		header = append(slices.Clone(ExportHeader), extra.Header...)
@@ -85,9 +72,6 @@ func (s *Store) ExportWith(ctx context.Context, f Filter, today civil.Date, w io
 				copy(cells, more[p.ID])
 				row = append(row, cells...)
 			}
-			for i := range row {
-				row[i] = Neutralize(row[i])
-			}
 			if err := cw.Write(row); err != nil {
 				return n, err
 			}
@@ -98,6 +82,5 @@ func (s *Store) ExportWith(ctx context.Context, f Filter, today civil.Date, w io
 		}
 		after = page.Next
 	}
-	cw.Flush()
-	return n, cw.Error()
+	return n, cw.Flush()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/regions"
+	"github.com/gotong/gotong/app/usertext"
 )
 
 // Filter is what a segment asks of people; every field set must hold.
@@ -57,6 +58,7 @@ func Parse(v url.Values, others ...string) (Filter, error) {
 	var out Filter
 	one := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	out.Q = one("q")
+	usertext.Check(f, "q", out.Q, usertext.Line)
 	if utf8.RuneCountInString(out.Q) > MaxQRunes {
 		f.Add("q", "error_too_long", "Max", MaxQRunes)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/usertext"
 	"golang.org/x/text/cases"
 	"gorm.io/gorm"
 )
@@ -98,6 +99,7 @@ var errNameTaken = &apperr.Error{Kind: apperr.Conflict, Message: apperr.Msg{ID: 
 func (s *Store) Save(ctx context.Context, actorID int64, name, query string) (*Saved, error) {
 	name = strings.TrimSpace(name)
 	f := apperr.Fields{}
+	usertext.Check(f, "name", name, usertext.Line)
 	switch {
 	case name == "":
 		f.Add("name", "error_required")

@@ -21,10 +21,10 @@ func TestBrowserImport(t *testing.T) {
 		const email = "coord@example.org"
 		e.user(email, access.Coordinator)
 		file := filepath.Join(t.TempDir(), "supporters.csv")
-		content := "\uFEFFCourriel,given_name,family_name\r\n" +
+		content := "\uFEFFCourriel,given_name,family_name,Notes\r\n" +
 			"saraa@example.org,Сараа,Болд\r\n" + // 2
 			"not-an-address,Bat,Dorj\r\n" + // 3: a bad email
-			"dewi@example.org,,\"Lestari\r\nSari\"\r\n" + // 4-5: no given name
+			"dewi@example.org,,Lestari,\"met at the\r\ncamp\"\r\n" + // 4-5: no given name
 			"ayu@example.org,Ayu,\r\n" // 6
 		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"io"
 	"maps"
@@ -15,8 +14,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/csvout"
 	"github.com/gotong/gotong/app/people"
-	"github.com/gotong/gotong/app/segments"
 )
 
 // Template names of the import and list matching pages.
@@ -373,18 +372,15 @@ func (s *Server) matchList(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, tplMatch, p)
 }
 
-// sendUnmatched sends values as a CSV file of one column, each cell kept
-// from being read as a formula.
+// sendUnmatched sends values as a CSV file of one column.
 func sendUnmatched(c *fiber.Ctx, values []string) error {
 	var buf bytes.Buffer
-	buf.WriteString("\ufeff") // so that spreadsheets read Cyrillic as UTF-8
-	w := csv.NewWriter(&buf)
+	w := csvout.NewWriter(&buf)
 	_ = w.Write([]string{"value"})
 	for _, v := range values {
-		_ = w.Write([]string{segments.Neutralize(v)})
+		_ = w.Write([]string{v})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := w.Flush(); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

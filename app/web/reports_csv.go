@@ -2,20 +2,18 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/csvout"
 	"github.com/gotong/gotong/app/reports"
-	"github.com/gotong/gotong/app/segments"
 )
 
 // The CSV downloads of the reports dashboard, one per chart: headers in
 // the page's language, numbers plain, suppressed counts as in the page,
-// every cell neutralised against spreadsheet formulas, UTF-8 with a
-// byte-order mark as the people export.
+// written by csvout as every CSV.
 
 // csvTable is a header row and the rows under it.
 type csvTable struct {
@@ -32,19 +30,13 @@ func (s *Server) reportCSV(name string, build func(s *Server, c *fiber.Ctx, p *P
 			return err
 		}
 		var buf bytes.Buffer
-		buf.WriteString("\ufeff")
-		w := csv.NewWriter(&buf)
+		w := csvout.NewWriter(&buf)
 		for _, row := range append([][]string{t.header}, t.rows...) {
-			out := make([]string, len(row))
-			for i, cell := range row {
-				out[i] = segments.Neutralize(cell)
-			}
-			if err := w.Write(out); err != nil {
+			if err := w.Write(row); err != nil {
 				return err
 			}
 		}
-		w.Flush()
-		if err := w.Error(); err != nil {
+		if err := w.Flush(); err != nil {
 			return err
 		}
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

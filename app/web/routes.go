@@ -36,7 +36,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/healthz", access.Public, s.healthz)
 	s.handle(app, get, "/readyz", access.Public, s.readyz)
 
-	app.Use(s.identify, s.csrfProtect())
+	app.Use(s.identify, s.csrfProtect(), s.refuseUnstorableText)
 
 	// Pages.
 	s.handle(app, get, "/", access.Public, s.home)
