@@ -24,7 +24,9 @@ func sendItems[T, U any](c *fiber.Ctx, list []T, conv func(*T) U) error {
 // queryNames is the names of the request's query parameters.
 func queryNames(c *fiber.Ctx) []string {
 	var names []string
-	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) { names = append(names, string(k)) })
+	for k := range c.Request().URI().QueryArgs().All() {
+		names = append(names, string(k))
+	}
 	return names
 }
 

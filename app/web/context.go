@@ -201,11 +201,11 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 	q := c.Request().URI().QueryArgs()
 	for _, code := range i18n.Supported {
 		args := url.Values{}
-		q.VisitAll(func(k, v []byte) {
+		for k, v := range q.All() {
 			if string(k) != "lang" {
 				args.Add(string(k), string(v))
 			}
-		})
+		}
 		args.Set("lang", code)
 		p.Langs = append(p.Langs, langLink{Code: code, Name: s.catalog.Localizer(code).T("lang_name"),
 			Href: path + "?" + args.Encode(), Current: code == l.Lang})
