@@ -7,15 +7,29 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// clientIP is the address of the client of c: what the login limits count,
-// what the audit and the access log record. Use it, never c.IP().
-func (s *Server) clientIP(c *fiber.Ctx) string {
+// clientIP is the address of the client of c: what the audit and the
+// access log record, and what the login limits count by (limitAddr). Use
+// it, never c.IP().
+func (s *Server) clientIP(c *fiber.Ctx) string { return s.client(c).String() }
+
+func (s *Server) client(c *fiber.Ctx) netip.Addr {
 	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
 	var forwarded []string
 	for _, v := range c.Request().Header.PeekAll(fiber.HeaderXForwardedFor) {
 		forwarded = append(forwarded, string(v))
 	}
-	return clientAddr(peer, forwarded, s.cfg.TrustedProxies).String()
+	return clientAddr(peer, forwarded, s.cfg.TrustedProxies)
+}
+
+// limitAddr is what the limits count a client by: an IPv4 address as it
+// is, an IPv6 address by its /64, which one subscriber or one network
+// usually holds whole, so that walking through it escapes no limit.
+func limitAddr(a netip.Addr) string {
+	if a.Is4() || !a.IsValid() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
 // clientAddr decides who the client is. A request from a peer outside

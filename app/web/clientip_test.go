@@ -49,3 +49,20 @@ func TestClientAddr(t *testing.T) {
 		})
 	}
 }
+
+func TestLimitAddr(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"::1", "::/64"},
+	} {
+		if got := limitAddr(netip.MustParseAddr(tc.in)); got != tc.want {
+			t.Errorf("limitAddr(%s) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	if got := limitAddr(netip.Addr{}); got != "invalid IP" {
+		t.Errorf("limitAddr of no address = %q", got)
+	}
+}

@@ -51,8 +51,8 @@ func (s *Server) loginLimiter(max int, key func(c *fiber.Ctx) string, skip func(
 func (s *Server) loginLimits() []fiber.Handler {
 	email := func(c *fiber.Ctx) string { return mailaddr.Normalize(c.FormValue("email")) }
 	return []fiber.Handler{
-		s.loginLimiter(LoginMaxPerAddress, func(c *fiber.Ctx) string { return "login:ip:" + s.clientIP(c) }, nil),
-		s.loginLimiter(LoginMaxPerPair, func(c *fiber.Ctx) string { return auth.LoginPairKey(email(c), s.clientIP(c)) }, nil),
+		s.loginLimiter(LoginMaxPerAddress, func(c *fiber.Ctx) string { return "login:ip:" + limitAddr(s.client(c)) }, nil),
+		s.loginLimiter(LoginMaxPerPair, func(c *fiber.Ctx) string { return auth.LoginPairKey(email(c), limitAddr(s.client(c))) }, nil),
 		s.loginLimiter(LoginMaxPerEmail, func(c *fiber.Ctx) string { return auth.LoginLimitKey(email(c)) },
 			func(c *fiber.Ctx) bool { return s.knownDevice(c, email(c)) }),
 	}

@@ -89,6 +89,16 @@ func TestLoginLimitPerEmailAndAddress(t *testing.T) {
 		if res := attacker.signIn("other@example.org", testPassword); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("another account from that address: %d", res.StatusCode)
 		}
+		// Walking through the addresses of one IPv6 /64 escapes nothing,
+		// while the owner's own network is another /64.
+		e.user("v6@example.org", access.Participant)
+		for i := 1; i <= LoginMaxPerPair; i++ {
+			e.clientAt(fmt.Sprintf("2001:db8:1:2::%x", i)).failSignIns("v6@example.org", 1)
+		}
+		tooMany(t, e.clientAt("2001:db8:1:2::ff").signIn("v6@example.org", testPassword), "another address of the attacker's /64")
+		if res := e.clientAt("2001:db8:1:3::1").signIn("v6@example.org", testPassword); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the owner in another /64: %d", res.StatusCode)
+		}
 	})
 }
 
