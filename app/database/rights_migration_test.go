@@ -75,16 +75,9 @@ func TestRightsMigration(t *testing.T) {
 	for _, dialect := range testdb.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := database.Open(testdb.URL(t, dialect))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = database.Close(db) })
+			db := testdb.At(t, testdb.URL(t, dialect), rightsVersion-1)
 			p, err := database.Migrator(db)
 			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.UpTo(ctx, rightsVersion-1); err != nil {
 				t.Fatal(err)
 			}
 			before := map[string]string{}
@@ -92,12 +85,7 @@ func TestRightsMigration(t *testing.T) {
 				before[table] = schemaOf(t, db, table)
 			}
 			now := time.Now().UTC()
-			exec := func(q string, args ...any) {
-				t.Helper()
-				if err := db.Exec(q, args...).Error; err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			}
+			exec := func(q string, args ...any) { t.Helper(); testdb.Exec(t, db, q, args...) }
 			exec("INSERT INTO people (id, given_name, email, created_at, updated_at) VALUES (1, 'Saraa', 's@example.org', ?, ?), (2, 'Bataa', 'b@example.org', ?, ?)", now, now, now, now)
 			exec("INSERT INTO activities (id, slug, kind, starts_at, ends_at, capacity, status, created_at, updated_at) VALUES (1, 'camp', 'camp', ?, ?, 5, 'published', ?, ?)", now, now, now, now)
 			reg := "INSERT INTO registrations (id, activity_id, person_id, status, pool, waitlist_order, declared_sensitive, consent_version, consent_at, created_at, updated_at) VALUES (?, 1, ?, ?, 'general', ?, ?, 'v', ?, ?, ?)"

@@ -302,26 +302,9 @@ func TestUserCreatePartner(t *testing.T) {
 // the sealed seats general ones, with counters to match.
 func TestMigrateUpSealsClearPools(t *testing.T) {
 	eachCmd(t, func(t *testing.T, c *cmdEnv) {
-		ctx := context.Background()
-		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = database.Close(db) })
-		p, err := database.Migrator(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p.UpTo(ctx, 11); err != nil {
-			t.Fatal(err)
-		}
+		db := testdb.At(t, c.env["GOTONG_DATABASE_URL"], 11)
 		now := time.Now().UTC()
-		exec := func(q string, args ...any) {
-			t.Helper()
-			if err := db.Exec(q, args...).Error; err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
+		exec := func(q string, args ...any) { t.Helper(); testdb.Exec(t, db, q, args...) }
 		exec("INSERT INTO activities (id, slug, kind, starts_at, ends_at, capacity, status, created_at, updated_at) VALUES (1, 'camp', 'camp', ?, ?, 4, 'published', ?, ?)", now, now, now, now)
 		reg := "INSERT INTO registrations (id, activity_id, person_id, status, pool, waitlist_order, consent_version, consent_at, created_at, updated_at) VALUES (?, 1, NULL, 'confirmed', ?, ?, 'v', ?, ?, ?)"
 		for i, pool := range []string{"disability", "minority", "general", "rural"} {
@@ -335,9 +318,11 @@ func TestMigrateUpSealsClearPools(t *testing.T) {
 		// A connection of SQLite opened before another changed the table
 		// may still read the old columns: read through a new one.
 		_ = database.Close(db)
-		if db, err = database.Open(c.env["GOTONG_DATABASE_URL"]); err != nil {
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { _ = database.Close(db) })
 		var rows []registration.Registration
 		db.Order("id").Find(&rows)
 		key, _ := base64.StdEncoding.DecodeString(c.env["GOTONG_SECRET_KEY"])
