@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/gotong/gotong/app/keys"
 )
 
 // Languages Gotong speaks, the default first.
@@ -24,7 +26,7 @@ var Languages = []string{"en", "fr", "mn", "id"}
 type Config struct {
 	Addr          string
 	DatabaseURL   string
-	SecretKey     []byte // 32 bytes
+	SecretKey     []byte // 32 bytes; only Keys derives from it
 	DefaultLang   string
 	BaseURL       string
 	SecureCookies bool
@@ -104,6 +106,10 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	return c, nil
 }
+
+// Keys are the keys of each use of the secret key (sealing, CSRF, links,
+// device cookies), derived from it so that no two uses share one.
+func (c Config) Keys() keys.Set { return keys.Derive(c.SecretKey) }
 
 // DataDir is where the SQLite file and the generated key live: the folder of
 // the SQLite file, or "data" for PostgreSQL.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -37,7 +38,7 @@ func TestContactValidate(t *testing.T) {
 // it is, whatever the letter case.
 func TestFindOrCreateContact(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
-		sealer, err := people.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+		sealer, err := people.NewSealer(keys.Derive([]byte("0123456789abcdef0123456789abcdef")).Seal)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -20,7 +21,7 @@ import (
 
 func newStore(t *testing.T, db *gorm.DB) *people.Store {
 	t.Helper()
-	sealer, err := people.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	sealer, err := people.NewSealer(keys.Derive([]byte("0123456789abcdef0123456789abcdef")).Seal)
 	if err != nil {
 		t.Fatal(err)
 	}

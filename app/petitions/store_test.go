@@ -17,6 +17,7 @@ import (
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/testdb"
@@ -25,7 +26,7 @@ import (
 
 func newStore(t *testing.T, db *gorm.DB) *petitions.Store {
 	t.Helper()
-	sealer, err := people.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	sealer, err := people.NewSealer(keys.Derive([]byte("0123456789abcdef0123456789abcdef")).Seal)
 	if err != nil {
 		t.Fatal(err)
 	}

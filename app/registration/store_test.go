@@ -14,6 +14,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
@@ -32,7 +33,7 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
-	sealer, err := people.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	sealer, err := people.NewSealer(keys.Derive([]byte("0123456789abcdef0123456789abcdef")).Seal)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/testdb"
@@ -81,7 +82,7 @@ type figuresFixture struct {
 }
 
 func newFiguresFixture(t *testing.T, db *gorm.DB) *figuresFixture {
-	sealer, err := people.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	sealer, err := people.NewSealer(keys.Derive([]byte("0123456789abcdef0123456789abcdef")).Seal)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
@@ -41,7 +42,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	t.Helper()
-	sealer, err := people.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	sealer, err := people.NewSealer(keys.Derive([]byte("0123456789abcdef0123456789abcdef")).Seal)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -293,9 +293,11 @@ func TestRegistrationResultLink(t *testing.T) {
 			"another activity": "/activities/river/registered?r=" + url.QueryEscape(token),
 			"another id":       "/activities/lake/registered?r=" + url.QueryEscape(strings.Replace(token, id+".", strconv.FormatInt(regs[0].ID, 10)+".", 1)),
 			"expired":          "/activities/lake/registered?r=" + url.QueryEscape(e.srv.resultLinks.seal(id, now.Add(-resultLinkLifetime-time.Minute))),
-			"signed for CSRF":  "/activities/lake/registered?r=" + url.QueryEscape(newSignedTokens(testConfig().SecretKey).seal(id, now)),
-			"unknown id":       "/activities/lake/registered?r=" + url.QueryEscape(e.srv.resultLinks.seal("999999", now)),
-			"not a number":     "/activities/lake/registered?r=" + url.QueryEscape(e.srv.resultLinks.seal("abc", now)),
+			"signed for CSRF":  "/activities/lake/registered?r=" + url.QueryEscape(newSignedTokens(testConfig().Keys().CSRF).seal(id, now)),
+			// A link made before keys were derived: the secret itself signed it.
+			"signed by the secret": "/activities/lake/registered?r=" + url.QueryEscape(signer{key: testConfig().SecretKey, purpose: "registration-result", lifetime: resultLinkLifetime}.seal(id, now)),
+			"unknown id":           "/activities/lake/registered?r=" + url.QueryEscape(e.srv.resultLinks.seal("999999", now)),
+			"not a number":         "/activities/lake/registered?r=" + url.QueryEscape(e.srv.resultLinks.seal("abc", now)),
 		}
 		for name, path := range bad {
 			res := c.get(path + "&lang=fr")

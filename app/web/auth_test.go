@@ -10,6 +10,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
@@ -148,7 +149,7 @@ func TestCSRF(t *testing.T) {
 		}
 		// A token signed with another key is refused too, even when the
 		// cookie carries the same value (double submit alone is not enough).
-		other := newSignedTokens([]byte("another-key-another-key-another!")).generate()
+		other := newSignedTokens(keys.CSRFKey([]byte("another-key-another-key-another!"))).generate()
 		c.cookies["gotong_csrf"] = other
 		if res := c.postForm("/account", url.Values{"display_name": {"Hacked"}, "_csrf": {other}}); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("foreign token: %d", res.StatusCode)

@@ -74,7 +74,7 @@ func allocated(fn func()) uint64 {
 // HTML form that a CSRF token lets through, so memory stays flat whatever
 // it would inflate to; the answer is in the asker's language.
 func TestEncodedBodyRefused(t *testing.T) {
-	csrfToken := newSignedTokens(testConfig().SecretKey).generate()
+	csrfToken := newSignedTokens(testConfig().Keys().CSRF).generate()
 	type bombed struct {
 		body        []byte
 		contentType string

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/keys"
 )
 
 // csrfLifetime is how long a form's token stays valid.
@@ -22,8 +23,8 @@ const csrfLifetime = 12 * time.Hour
 // issued, and an anonymous page view writes nothing.
 type signedTokens struct{ signer }
 
-func newSignedTokens(key []byte) signedTokens {
-	return signedTokens{signer{key: key, purpose: "csrf", lifetime: csrfLifetime}}
+func newSignedTokens(key keys.CSRFKey) signedTokens {
+	return signedTokens{signer{key: key[:], purpose: "csrf", lifetime: csrfLifetime}}
 }
 
 // generate returns a new signed token.
@@ -56,7 +57,7 @@ const csrfLocal = "csrf"
 // field does not match a valid token. The JSON API authenticates by bearer
 // token, never by cookie, so cross-site requests cannot ride on it.
 func (s *Server) csrfProtect() fiber.Handler {
-	tokens := newSignedTokens(s.cfg.SecretKey)
+	tokens := newSignedTokens(s.cfg.Keys().CSRF)
 	return csrf.New(csrf.Config{
 		Next: func(c *fiber.Ctx) bool {
 			return isAPI(c) || strings.HasPrefix(c.Path(), "/static/")

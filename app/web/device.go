@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/mailaddr"
 )
 
@@ -24,8 +25,8 @@ const deviceLifetime = 365 * 24 * time.Hour
 // nothing, and only this site can make one.
 type devices struct{ signer }
 
-func newDevices(key []byte) devices {
-	return devices{signer{key: key, purpose: "login-device", lifetime: deviceLifetime}}
+func newDevices(key keys.DeviceKey) devices {
+	return devices{signer{key: key[:], purpose: "login-device", lifetime: deviceLifetime}}
 }
 
 // account is how a cookie names the account of email.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/audit"
@@ -194,6 +195,12 @@ func TestLoginCeilingAndDeviceCookie(t *testing.T) {
 		forged := e.clientAt("203.0.113.7")
 		forged.cookies[deviceCookie] = strings.Replace(device, device[:4], "AAAA", 1)
 		tooMany(t, forged.signIn("target@example.org", testPassword), "with a forged device cookie")
+		// A cookie signed by the secret itself, before keys were derived, no
+		// longer counts: it only ever relaxed a limit.
+		before := devices{signer{key: testConfig().SecretKey, purpose: "login-device", lifetime: deviceLifetime}}
+		stale := e.clientAt("203.0.113.8")
+		stale.cookies[deviceCookie] = before.seal(before.account("target@example.org"), time.Now())
+		tooMany(t, stale.signIn("target@example.org", testPassword), "with a device cookie signed by the secret")
 		// The owner's device signs in, from home or from a new address.
 		if res := owner.signIn("target@example.org", testPassword); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("the owner's device at home: %d", res.StatusCode)

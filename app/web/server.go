@@ -95,7 +95,8 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	if err != nil {
 		return nil, nil, err
 	}
-	sealer, err := people.NewSealer(cfg.SecretKey)
+	k := cfg.Keys()
+	sealer, err := people.NewSealer(k.Seal)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -117,8 +118,8 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		}),
 		limits:         database.NewKV(db, "rate_limits"),
 		routes:         routeTable{},
-		resultLinks:    signer{key: cfg.SecretKey, purpose: "registration-result", lifetime: resultLinkLifetime},
-		devices:        newDevices(cfg.SecretKey),
+		resultLinks:    signer{key: k.Links[:], purpose: "registration-result", lifetime: resultLinkLifetime},
+		devices:        newDevices(k.Devices),
 		requestTimeout: RequestTimeout,
 	}
 	s.people = people.NewStore(db, sealer)

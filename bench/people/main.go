@@ -32,6 +32,7 @@ import (
 
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/peopleseed"
 	"github.com/gotong/gotong/app/segments"
@@ -260,7 +261,7 @@ func explain(w io.Writer, query, handlesFile string) (string, error) {
 	if err := json.Unmarshal(b, &body); err != nil {
 		return "", err
 	}
-	sealer, err := people.NewSealer(make([]byte, 32))
+	sealer, err := people.NewSealer(keys.Derive(make([]byte, keys.SecretSize)).Seal)
 	if err != nil {
 		return "", err
 	}

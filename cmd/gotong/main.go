@@ -211,7 +211,7 @@ func (c *cli) migrateUp(cfg config.Config, db *gorm.DB) error {
 	if err := database.MigrateUp(c.ctx, db, c.log); err != nil {
 		return err
 	}
-	sealer, err := people.NewSealer(cfg.SecretKey)
+	sealer, err := people.NewSealer(cfg.Keys().Seal)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
@@ -326,7 +327,7 @@ func TestMigrateUpSealsClearPools(t *testing.T) {
 		var rows []registration.Registration
 		db.Order("id").Find(&rows)
 		key, _ := base64.StdEncoding.DecodeString(c.env["GOTONG_SECRET_KEY"])
-		sealer, err := people.NewSealer(key)
+		sealer, err := people.NewSealer(keys.Derive(key).Seal)
 		if err != nil {
 			t.Fatal(err)
 		}

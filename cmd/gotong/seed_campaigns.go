@@ -24,7 +24,7 @@ const demoPetitionSlug = "free-to-speak"
 // organisation at planning and monitoring, with a note, a checklist, letters
 // and a petition.
 func (c *cli) seedCampaigns(cfg config.Config, db *gorm.DB) error {
-	sealer, err := people.NewSealer(cfg.SecretKey)
+	sealer, err := people.NewSealer(cfg.Keys().Seal)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ const demoSegment, demoSegmentQuery = "Rural privacy volunteers", "locality=rura
 
 // seedDemoPeople adds the demo people who are missing, and the demo segment.
 func (c *cli) seedDemoPeople(cfg config.Config, db *gorm.DB) error {
-	sealer, err := people.NewSealer(cfg.SecretKey)
+	sealer, err := people.NewSealer(cfg.Keys().Seal)
 	if err != nil {
 		return err
 	}
