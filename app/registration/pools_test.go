@@ -2,6 +2,9 @@ package registration_test
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"fmt"
 	"slices"
 	"sync"
@@ -222,6 +225,81 @@ func TestSealClearPools(t *testing.T) {
 		db.Model(&registration.Registration{}).Where("pool IN ?", []string{"disability", "minority"}).Count(&clear)
 		if clear != 0 {
 			t.Fatalf("%d pools still in clear", clear)
+		}
+	})
+}
+
+// sealedBeforeKeys seals plain as the sealer did before keys were derived:
+// AES-256-GCM under the secret itself, a random nonce then the ciphertext,
+// no version.
+func sealedBeforeKeys(t *testing.T, plain, context string) []byte {
+	t.Helper()
+	block, err := aes.NewCipher([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := make([]byte, aead.NonceSize())
+	_, _ = rand.Read(nonce)
+	return aead.Seal(nonce, nonce, []byte(plain), []byte(context))
+}
+
+// TestPoolsSealedBeforeKeys: a seat's sealed pool and the declarations
+// written before keys were derived (rewritten here with SQL as that version
+// sealed them) still allocate seats: the declared person waiting takes the
+// reserved seat that frees, and their seat is sealed anew, as version 1.
+func TestPoolsSealedBeforeKeys(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		a := f.camp(2, activities.QuotaInput{Attribute: "disability", Share: 0.5})
+		reg := func(r registration.Request) *registration.Placed {
+			t.Helper()
+			p, err := f.svc.Register(ctx, a, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		seated := reg(declaring("seated@example.org", true, false))
+		reg(person("general@example.org", people.Urban))
+		waiting := reg(declaring("waiting@example.org", true, false))
+		if waiting.Status != string(registration.Waitlisted) {
+			t.Fatalf("the third is %s", waiting.Status)
+		}
+		for _, p := range []*registration.Placed{seated, waiting} {
+			declared := sealedBeforeKeys(t, `{"disability":true,"minority":false}`, fmt.Sprintf("registration:%d:%d", a.ID, *p.PersonID))
+			if err := db.Exec("UPDATE registrations SET declared_sensitive = ? WHERE id = ?", declared, p.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		pool := sealedBeforeKeys(t, "disability", fmt.Sprintf("registration-pool:%d:%d", a.ID, seated.WaitlistOrder))
+		if err := db.Exec("UPDATE registrations SET sealed_pool = ? WHERE id = ?", pool, seated.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.CheckStored(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := f.filled(a.ID), map[string]int{"general": 1, "disability": 1}; !mapsEqual(got, want) {
+			t.Fatalf("pools before the cancellation %v, want %v", got, want)
+		}
+		if _, err := f.svc.Cancel(ctx, seated.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := f.filled(a.ID), map[string]int{"general": 1, "disability": 1}; !mapsEqual(got, want) {
+			t.Fatalf("pools after the cancellation %v, want %v", got, want)
+		}
+		var promoted registration.Registration
+		if err := db.Take(&promoted, waiting.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if promoted.Status != string(registration.Confirmed) || *promoted.Pool != registration.ReservedPool ||
+			len(promoted.SealedPool) != 1+12+len("disability")+16 || promoted.SealedPool[0] != 1 {
+			t.Fatalf("the promoted registration %s in %s, sealed % x: want confirmed in the reserved seat, sealed as version 1",
+				promoted.Status, *promoted.Pool, promoted.SealedPool)
 		}
 	})
 }
