@@ -1,18 +1,14 @@
 package outbox
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"mime"
-	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"net/smtp"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,22 +16,26 @@ import (
 	"unicode/utf8"
 
 	"github.com/gotong/gotong/app/usertext"
+	gomail "github.com/wneessen/go-mail"
 )
 
 // SMTPSender delivers through one SMTP relay, named by a URL such as
-// smtp://user:pass@host:587?from=noreply@example.org. smtp:// upgrades with
-// STARTTLS when the server offers it; smtps:// speaks TLS from the start.
-// Credentials are never sent in clear text to a host other than loopback
-// (net/smtp's PlainAuth refuses), so a relay that offers no TLS fails loudly.
+// smtp://user:pass@host:587?from=noreply@example.org. smtp:// requires
+// STARTTLS: a relay that does not offer it gets nothing, not even the
+// credentials, and the message waits for a retry. smtp://…?tls=none speaks in
+// clear, for a relay on the same host; smtps:// speaks TLS from the start.
+// Credentials go only over TLS or to loopback (PLAIN refuses otherwise).
 type SMTPSender struct {
 	// Timeout bounds one delivery when the caller's context allows longer.
 	Timeout time.Duration
-	// TLSConfig replaces the default (verify the certificate against the host),
-	// for a private CA.
+	// TLSConfig replaces the default (verify the certificate against the host
+	// with the system's roots), for a private CA: set its RootCAs.
 	TLSConfig *tls.Config
 
 	scheme      string
-	host        string // without port, for TLS verification and PlainAuth
+	plain       bool   // tls=none: no STARTTLS even when offered
+	host        string // without port, for TLS verification and PLAIN
+	port        int
 	addr        string // host:port
 	user, pass  string
 	from        *mail.Address
@@ -44,8 +44,9 @@ type SMTPSender struct {
 }
 
 // NewSMTPSender parses and checks rawURL. Query parameters: from (required,
-// an address, optionally with a display name) and helo (the name given in
-// EHLO, default "localhost"). Values are percent-decoded and a "+" stays a
+// an address, optionally with a display name), helo (the name given in
+// EHLO, default "localhost") and tls=none (smtp:// only: send in clear, for
+// a relay on the same host). Values are percent-decoded and a "+" stays a
 // "+", since addresses use it. The default port is 587 for smtp and 465 for
 // smtps.
 func NewSMTPSender(rawURL string) (*SMTPSender, error) {
@@ -59,12 +60,11 @@ func NewSMTPSender(rawURL string) (*SMTPSender, error) {
 		return nil, fmt.Errorf("outbox: invalid SMTP URL: %v", err)
 	}
 	s := &SMTPSender{Timeout: 30 * time.Second, scheme: u.Scheme, helo: "localhost"}
-	port := ""
 	switch u.Scheme {
 	case "smtp":
-		port = "587"
+		s.port = 587
 	case "smtps":
-		port = "465"
+		s.port = 465
 	default:
 		return nil, fmt.Errorf("outbox: SMTP URL scheme must be smtp or smtps, not %q", u.Scheme)
 	}
@@ -75,12 +75,13 @@ func NewSMTPSender(rawURL string) (*SMTPSender, error) {
 		return nil, errors.New("outbox: SMTP URL has no host")
 	}
 	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
 			return nil, fmt.Errorf("outbox: SMTP URL port %q is out of range", p)
 		}
-		port = p
+		s.port = n
 	}
-	s.addr = net.JoinHostPort(s.host, port)
+	s.addr = net.JoinHostPort(s.host, strconv.Itoa(s.port))
 	if u.Path != "" && u.Path != "/" {
 		return nil, fmt.Errorf("outbox: SMTP URL must have no path, has %q", u.Path)
 	}
@@ -108,8 +109,16 @@ func NewSMTPSender(rawURL string) (*SMTPSender, error) {
 			from = v
 		case "helo":
 			s.helo = v
+		case "tls":
+			if v != "none" {
+				return nil, fmt.Errorf("outbox: SMTP URL tls=%q: the only value is none (smtp:// requires STARTTLS otherwise)", v)
+			}
+			if u.Scheme != "smtp" {
+				return nil, errors.New("outbox: SMTP URL tls=none applies to smtp://, not smtps://")
+			}
+			s.plain = true
 		default:
-			return nil, fmt.Errorf("outbox: SMTP URL has unknown parameter %q (known: from, helo)", k)
+			return nil, fmt.Errorf("outbox: SMTP URL has unknown parameter %q (known: from, helo, tls)", k)
 		}
 	}
 	if from == "" {
@@ -134,16 +143,15 @@ func (s *SMTPSender) String() string {
 	if s.user != "" {
 		u.User = url.User(s.user)
 	}
+	if s.plain {
+		u.RawQuery = "tls=none"
+	}
 	return u.String()
 }
 
 // Send delivers m in one SMTP session. A nil error means the relay accepted it.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
-	to, err := mail.ParseAddress(m.ToAddress)
-	if err != nil {
-		return fmt.Errorf("outbox: invalid recipient: %v", err)
-	}
-	msg, err := s.compose(m, to.Address, time.Now())
+	msg, err := s.compose(m, time.Now())
 	if err != nil {
 		return err
 	}
@@ -152,13 +160,84 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 		ctx, cancel = context.WithTimeout(ctx, s.Timeout)
 		defer cancel()
 	}
-	if err := s.deliver(ctx, to.Address, msg); err != nil {
+	client, stop, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	err = client.DialAndSendWithContext(ctx, msg)
+	if err != nil && msg.IsDelivered() {
+		// The relay accepted the message and only RSET or QUIT failed after:
+		// sending it again would duplicate it.
+		return nil
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("outbox: SMTP %s: %w (%v)", s.addr, ctx.Err(), err)
 		}
 		return fmt.Errorf("outbox: SMTP %s: %w", s.addr, err)
 	}
 	return nil
+}
+
+// client makes a go-mail client for one session. Its dialer ties the
+// connection to ctx, which go-mail uses only while dialing: cancelling ctx
+// (shutdown, or the worker's bound on a send) closes the connection
+// whichever command is waiting. stop releases that tie.
+func (s *SMTPSender) client(ctx context.Context) (*gomail.Client, func(), error) {
+	tlsConfig := s.tlsConfig()
+	stop := func() bool { return false }
+	// go-mail joins host and port without brackets, which breaks IPv6
+	// literals: dial s.addr, which net.JoinHostPort made.
+	dial := func(dialCtx context.Context, network, _ string) (net.Conn, error) {
+		var conn net.Conn
+		var err error
+		if s.scheme == "smtps" {
+			d := tls.Dialer{Config: tlsConfig}
+			conn, err = d.DialContext(dialCtx, network, s.addr)
+		} else {
+			var d net.Dialer
+			conn, err = d.DialContext(dialCtx, network, s.addr)
+		}
+		if err != nil {
+			return nil, err
+		}
+		stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
+		return conn, nil
+	}
+	opts := []gomail.Option{
+		gomail.WithPort(s.port),
+		gomail.WithHELO(s.helo),
+		gomail.WithTLSConfig(tlsConfig),
+		gomail.WithDialContextFunc(dial),
+		// One message per session: NOOP before it and RSET after it only
+		// cost round trips.
+		gomail.WithoutNoop(),
+		gomail.WithoutRset(),
+	}
+	switch {
+	case s.scheme == "smtps":
+		// The dialer speaks TLS; go-mail must not try STARTTLS on top.
+		opts = append(opts, gomail.WithSSL())
+	case s.plain:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	}
+	if s.Timeout > 0 {
+		opts = append(opts, gomail.WithTimeout(s.Timeout))
+	}
+	if s.user != "" {
+		// PLAIN, not auto-discovery: it refuses to send the password in
+		// clear to anything but loopback, whatever the relay announces.
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(s.user), gomail.WithPassword(s.pass))
+	}
+	c, err := gomail.NewClient(s.host, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("outbox: SMTP %s: %w", s.addr, err)
+	}
+	return c, func() { stop() }, nil
 }
 
 func (s *SMTPSender) tlsConfig() *tls.Config {
@@ -172,147 +251,49 @@ func (s *SMTPSender) tlsConfig() *tls.Config {
 	return &tls.Config{ServerName: s.host, MinVersion: tls.VersionTLS12}
 }
 
-func (s *SMTPSender) deliver(ctx context.Context, rcpt string, msg []byte) error {
-	var conn net.Conn
-	var err error
-	if s.scheme == "smtps" {
-		d := tls.Dialer{Config: s.tlsConfig()}
-		conn, err = d.DialContext(ctx, "tcp", s.addr)
-	} else {
-		var d net.Dialer
-		conn, err = d.DialContext(ctx, "tcp", s.addr)
-	}
-	if err != nil {
-		return err
-	}
-	// net/smtp knows no context: a deadline bounds a slow server and closing
-	// the connection ends the session when ctx is cancelled.
-	if dl, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
-	defer stop()
-	c, err := smtp.NewClient(conn, s.host)
-	if err != nil {
-		_ = conn.Close()
-		return err
-	}
-	defer c.Close()
-	if err := c.Hello(s.helo); err != nil {
-		return err
-	}
-	if s.scheme == "smtp" {
-		if ok, _ := c.Extension("STARTTLS"); ok {
-			if err := c.StartTLS(s.tlsConfig()); err != nil {
-				return fmt.Errorf("STARTTLS: %w", err)
-			}
-		}
-	}
-	if s.user != "" {
-		if err := c.Auth(smtp.PlainAuth("", s.user, s.pass, s.host)); err != nil {
-			return fmt.Errorf("AUTH: %w", err)
-		}
-	}
-	if err := c.Mail(s.from.Address); err != nil {
-		return fmt.Errorf("MAIL FROM: %w", err)
-	}
-	if err := c.Rcpt(rcpt); err != nil {
-		return fmt.Errorf("RCPT TO: %w", err)
-	}
-	w, err := c.Data()
-	if err != nil {
-		return fmt.Errorf("DATA: %w", err)
-	}
-	if _, err := w.Write(msg); err != nil {
-		return fmt.Errorf("DATA: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("DATA: %w", err)
-	}
-	// The relay has accepted the message; a failed QUIT must not resend it.
-	_ = c.Quit()
-	return nil
-}
-
-// compose renders m as an RFC 5322 message with a quoted-printable UTF-8 body.
+// compose builds m as a UTF-8 plain-text message: words of headers in
+// base64 (a third shorter than Q for Cyrillic), the body quoted-printable.
 // The Message-ID is stable for a queued message, so that a resend after an
 // unrecorded success can be recognised as the same message by the recipient.
-func (s *SMTPSender) compose(m Message, to string, now time.Time) ([]byte, error) {
-	var b bytes.Buffer
+func (s *SMTPSender) compose(m Message, now time.Time) (*gomail.Msg, error) {
+	to, err := mail.ParseAddress(m.ToAddress)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: invalid recipient: %v", err)
+	}
+	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingB64),
+		gomail.WithNoDefaultUserAgent())
+	msg.FromMailAddress(s.from)
+	msg.ToMailAddress(&mail.Address{Address: to.Address})
 	// No value may end its line early: whatever the queue holds, a header
 	// stays one header.
-	header := func(name, value string) { b.WriteString(fold(name + ": " + usertext.OneLine(value))) }
-	header("From", s.from.String())
-	header("To", to)
-	header("Subject", encodeHeader(m.Subject))
-	header("Date", now.Format(time.RFC1123Z))
-	header("Message-ID", s.messageID(m))
-	header("MIME-Version", "1.0")
-	header("Content-Type", "text/plain; charset=UTF-8")
-	header("Content-Transfer-Encoding", "quoted-printable")
+	msg.Subject(usertext.OneLine(m.Subject))
+	msg.SetDateWithValue(now)
+	msg.SetMessageIDWithValue(s.messageID(m))
 	// Notices are automatic: ask vacation responders not to answer (RFC 3834).
-	header("Auto-Submitted", "auto-generated")
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	if isLanguageTag(m.Locale) {
-		header("Content-Language", m.Locale)
+		msg.SetGenHeader(gomail.HeaderContentLang, m.Locale)
 	}
-	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	if _, err := qp.Write([]byte(strings.ToValidUTF8(m.Body, "\uFFFD"))); err != nil {
-		return nil, fmt.Errorf("outbox: unable to encode body: %w", err)
-	}
-	if err := qp.Close(); err != nil {
-		return nil, fmt.Errorf("outbox: unable to encode body: %w", err)
-	}
-	return b.Bytes(), nil
+	msg.SetBodyString(gomail.TypeTextPlain, strings.ToValidUTF8(m.Body, "\uFFFD"),
+		gomail.WithPartEncoding(gomail.EncodingQP))
+	return msg, nil
 }
 
+// messageID is the Message-ID without its angle brackets.
 func (s *SMTPSender) messageID(m Message) string {
 	if m.ID != 0 {
-		return fmt.Sprintf("<gotong.outbox.%d.%d@%s>", m.ID, m.CreatedAt.UnixMicro(), s.messageHost)
+		return fmt.Sprintf("gotong.outbox.%d.%d@%s", m.ID, m.CreatedAt.UnixMicro(), s.messageHost)
 	}
 	r := make([]byte, 12)
 	_, _ = rand.Read(r)
-	return fmt.Sprintf("<gotong.%s@%s>", hex.EncodeToString(r), s.messageHost)
+	return fmt.Sprintf("gotong.%s@%s", hex.EncodeToString(r), s.messageHost)
 }
 
-// encodeHeader makes an unstructured header value safe: line breaks become
-// spaces and control characters go (no header injection, nor a line break
-// that a client decodes from an encoded word), and non-ASCII text becomes
-// RFC 2047 words.
-func encodeHeader(v string) string {
-	v = usertext.OneLine(v)
-	if isASCII(v) {
-		return v
-	}
-	// Base64 is a third shorter than Q for Cyrillic.
-	return mime.BEncoding.Encode("UTF-8", v)
-}
-
-// fold ends a header line with CRLF, breaking it before spaces so that lines
-// stay near 78 characters (RFC 5322 §2.2.3); unfolding restores the value.
-func fold(line string) string {
-	var b strings.Builder
-	n := 0
-	for len(line) > 0 {
-		chunk := line
-		if i := strings.IndexByte(line[1:], ' '); i >= 0 {
-			chunk = line[:i+1]
-		}
-		if n > 0 && chunk[0] == ' ' && n+len(chunk) > 78 {
-			b.WriteString("\r\n")
-			n = 0
-		}
-		b.WriteString(chunk)
-		n += len(chunk)
-		line = line[len(chunk):]
-	}
-	b.WriteString("\r\n")
-	return b.String()
-}
-
+// isASCII says whether s is printable ASCII, fit for the right-hand side of
+// a Message-ID.
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf || s[i] < ' ' && s[i] != '\t' {
+		if s[i] >= utf8.RuneSelf || s[i] < ' ' {
 			return false
 		}
 	}

@@ -1,0 +1,529 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"mime"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"github.com/gotong/gotong/app/testdb"
+	"gorm.io/gorm"
+)
+
+// delivery is one message as the test SMTP server received it.
+type delivery struct {
+	From, To string
+	TLS      bool
+	User     string
+	Raw      []byte
+}
+
+// serverTLS is how a test SMTP server offers TLS.
+type serverTLS int
+
+const (
+	noTLS       serverTLS = iota // no STARTTLS offered
+	startTLS                     // STARTTLS offered, over a certificate of testCert
+	implicitTLS                  // TLS from the start (smtps)
+)
+
+// mailServer is a real SMTP server (go-smtp) on loopback that keeps what it
+// receives and can be told to refuse.
+type mailServer struct {
+	Addr  string
+	TLS   serverTLS
+	Roots *x509.CertPool // trusts the server's certificate
+
+	mu         sync.Mutex
+	deliveries []delivery
+	data       [][]byte // every DATA read, refused ones too
+	rejectRcpt bool
+	rejectData bool
+	user, pass string // when set, AUTH PLAIN with these is required
+}
+
+func (s *mailServer) setReject(rcpt, data bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejectRcpt, s.rejectData = rcpt, data
+}
+
+func (s *mailServer) received() []delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]delivery(nil), s.deliveries...)
+}
+
+// dataSeen is every message the server read, accepted or refused.
+func (s *mailServer) dataSeen() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]byte(nil), s.data...)
+}
+
+type mailSession struct {
+	srv  *mailServer
+	conn *smtp.Conn
+	user string
+	cur  delivery
+}
+
+func (m *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (m *mailSession) Auth(mech string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, user, pass string) error {
+		if user != m.srv.user || pass != m.srv.pass {
+			return smtp.ErrAuthFailed
+		}
+		m.user = user
+		return nil
+	}), nil
+}
+
+func (m *mailSession) Mail(from string, _ *smtp.MailOptions) error {
+	if m.srv.user != "" && m.user == "" {
+		return smtp.ErrAuthRequired
+	}
+	_, isTLS := m.conn.TLSConnectionState()
+	m.cur = delivery{From: from, TLS: isTLS, User: m.user}
+	return nil
+}
+
+func (m *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	m.srv.mu.Lock()
+	defer m.srv.mu.Unlock()
+	if m.srv.rejectRcpt {
+		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: "Mailbox busy, try later"}
+	}
+	m.cur.To = to
+	return nil
+}
+
+func (m *mailSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m.srv.mu.Lock()
+	defer m.srv.mu.Unlock()
+	m.srv.data = append(m.srv.data, raw)
+	if m.srv.rejectData {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Content refused"}
+	}
+	m.cur.Raw = raw
+	m.srv.deliveries = append(m.srv.deliveries, m.cur)
+	return nil
+}
+
+func (m *mailSession) Reset()        { m.cur = delivery{} }
+func (m *mailSession) Logout() error { return nil }
+
+// testCert is a self-signed certificate for 127.0.0.1 and a pool that
+// trusts it, made once for the package's tests.
+var testCert = sync.OnceValues(func() (tls.Certificate, *x509.CertPool) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "mail.test"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA:         true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		panic(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, roots
+})
+
+// startMailServer serves SMTP on 127.0.0.1:0, offering TLS as mode says.
+func startMailServer(t *testing.T, mode serverTLS) *mailServer {
+	t.Helper()
+	ms := &mailServer{TLS: mode}
+	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &mailSession{srv: ms, conn: c}, nil
+	}))
+	s.Domain = "mail.test"
+	s.EnableSMTPUTF8 = true
+	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
+	s.ErrorLog = serverLog{t}
+	var l net.Listener
+	var err error
+	switch mode {
+	case noTLS:
+		l, err = net.Listen("tcp", "127.0.0.1:0")
+	case startTLS:
+		cert, roots := testCert()
+		s.TLSConfig, ms.Roots = &tls.Config{Certificates: []tls.Certificate{cert}}, roots
+		l, err = net.Listen("tcp", "127.0.0.1:0")
+	case implicitTLS:
+		cert, roots := testCert()
+		ms.Roots = roots
+		l, err = tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms.Addr = l.Addr().String()
+	go func() { _ = s.Serve(l) }()
+	t.Cleanup(func() { _ = s.Close() })
+	return ms
+}
+
+type serverLog struct{ t *testing.T }
+
+func (l serverLog) Printf(format string, v ...any) { l.t.Logf("smtp server: "+format, v...) }
+func (l serverLog) Println(v ...any)               { l.t.Log(append([]any{"smtp server:"}, v...)...) }
+
+// newSender sends to ms, over TLS when it has a certificate, which the sender
+// trusts, and with params (such as "tls=none") added to the URL.
+func newSender(t *testing.T, ms *mailServer, params ...string) *SMTPSender {
+	t.Helper()
+	scheme := "smtp"
+	if ms.TLS == implicitTLS {
+		scheme = "smtps"
+	}
+	raw := scheme + "://" + ms.Addr + "?from=Gotong%20%D0%A5%D0%B0%D0%BC%D1%82%D1%80%D0%B0%D0%BB%20<noreply+camp@gotong.example.org>"
+	for _, p := range params {
+		raw += "&" + p
+	}
+	s, err := NewSMTPSender(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms.Roots != nil {
+		s.TLSConfig = &tls.Config{RootCAs: ms.Roots}
+	}
+	return s
+}
+
+// render writes the message compose builds, as the relay would receive it.
+func render(t *testing.T, s *SMTPSender, m Message) []byte {
+	t.Helper()
+	msg, err := s.compose(m, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := msg.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestSTARTTLSUsedWhenOffered: a plain smtp:// URL upgrades the session
+// before anything of the message goes out.
+func TestSTARTTLSUsedWhenOffered(t *testing.T) {
+	ms := startMailServer(t, startTLS)
+	if err := newSender(t, ms).Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ms.received(); len(got) != 1 || !got[0].TLS {
+		t.Fatalf("received %+v, want one message over TLS", got)
+	}
+}
+
+// TestSTARTTLSRequired: a relay that offers no STARTTLS gets nothing, the
+// message waits for a retry, and the log names no address.
+func TestSTARTTLSRequired(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ms := startMailServer(t, noTLS)
+		enqueue(t, db, Message{Kind: "registration.confirmed", ToAddress: "saruul@example.mn", Subject: "s", Body: "b"})
+		var logs bytes.Buffer
+		w := &Worker{DB: db, Sender: newSender(t, ms), Log: slog.New(slog.NewTextHandler(&logs, nil))}
+		if sent, failed, err := w.RunOnce(context.Background()); err != nil || sent != 0 || failed != 1 {
+			t.Fatalf("RunOnce = %d, %d, %v; want 1 failed", sent, failed, err)
+		}
+		if n := len(ms.dataSeen()); n != 0 {
+			t.Fatalf("the relay read %d messages in clear", n)
+		}
+		m := only(t, db)
+		if m.SentAt != nil || m.Attempts != 1 || !strings.Contains(m.LastError, "STARTTLS") {
+			t.Fatalf("after a relay without STARTTLS: sent_at %v, attempts %d, last_error %q", m.SentAt, m.Attempts, m.LastError)
+		}
+		if out := logs.String(); !strings.Contains(out, "STARTTLS") || strings.Contains(out, "example.mn") {
+			t.Errorf("log: %s", out)
+		}
+	})
+}
+
+// TestTLSNone: tls=none sends in clear, even to a relay that offers STARTTLS.
+func TestTLSNone(t *testing.T) {
+	for _, mode := range []serverTLS{noTLS, startTLS} {
+		ms := startMailServer(t, mode)
+		s := newSender(t, ms, "tls=none")
+		if got := s.String(); got != "smtp://"+ms.Addr+"?tls=none" {
+			t.Errorf("String() = %s", got)
+		}
+		if err := s.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ms.received(); len(got) != 1 || got[0].TLS {
+			t.Fatalf("server offering TLS %d received %+v, want one message in clear", mode, got)
+		}
+	}
+}
+
+// TestTLSAndAuth: credentials go with PLAIN over STARTTLS or smtps, only to
+// a certificate the sender trusts.
+func TestTLSAndAuth(t *testing.T) {
+	for _, mode := range []serverTLS{startTLS, implicitTLS} {
+		name := map[serverTLS]string{startTLS: "starttls", implicitTLS: "smtps"}[mode]
+		t.Run(name, func(t *testing.T) {
+			ms := startMailServer(t, mode)
+			ms.user, ms.pass = "gotong", "s3cret:p@ss"
+			scheme := map[serverTLS]string{startTLS: "smtp", implicitTLS: "smtps"}[mode]
+			s, err := NewSMTPSender(scheme + "://gotong:s3cret%3Ap%40ss@" + ms.Addr + "?from=noreply@example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.TLSConfig = &tls.Config{RootCAs: ms.Roots}
+			if strings.Contains(s.String(), "s3cret") {
+				t.Fatalf("String() shows the password: %s", s)
+			}
+			if err := s.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "Hello", Body: "Hi"}); err != nil {
+				t.Fatal(err)
+			}
+			got := ms.received()
+			if len(got) != 1 || !got[0].TLS || got[0].User != "gotong" {
+				t.Fatalf("received %+v", got)
+			}
+			// Without trust in the certificate, nothing is sent.
+			s.TLSConfig = nil
+			if err := s.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "Hello", Body: "Hi"}); err == nil {
+				t.Fatal("sent over TLS to an untrusted certificate")
+			}
+			// A wrong password is refused.
+			bad, _ := NewSMTPSender(scheme + "://gotong:wrong@" + ms.Addr + "?from=noreply@example.org")
+			bad.TLSConfig = &tls.Config{RootCAs: ms.Roots}
+			if err := bad.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "Hello", Body: "Hi"}); err == nil || !strings.Contains(err.Error(), "AUTH") {
+				t.Fatalf("wrong password: %v", err)
+			}
+			if n := len(ms.received()); n != 1 {
+				t.Fatalf("server received %d messages, want 1", n)
+			}
+		})
+	}
+}
+
+// TestMessageIDStableAcrossRetries: every attempt at a queued message
+// carries the same Message-ID, so a recipient can tell a resend from a new
+// message; a message without a queue id gets a fresh one.
+func TestMessageIDStableAcrossRetries(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ms := startMailServer(t, startTLS)
+		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "Сайн уу", Body: "b"})
+		clk := &clock{t: time.Now().UTC()}
+		w := &Worker{DB: db, Sender: newSender(t, ms), Log: quiet, Now: clk.Now}
+		ms.setReject(false, true)
+		if _, failed, err := w.RunOnce(context.Background()); err != nil || failed != 1 {
+			t.Fatalf("first RunOnce: %d failed, %v", failed, err)
+		}
+		ms.setReject(false, false)
+		clk.Add(2 * time.Minute)
+		if sent, _, err := w.RunOnce(context.Background()); err != nil || sent != 1 {
+			t.Fatalf("second RunOnce: %d sent, %v", sent, err)
+		}
+		m := only(t, db)
+		want := fmt.Sprintf("<gotong.outbox.%d.%d@gotong.example.org>", m.ID, m.CreatedAt.UnixMicro())
+		seen := ms.dataSeen()
+		if len(seen) != 2 {
+			t.Fatalf("the relay read %d messages, want 2", len(seen))
+		}
+		for i, raw := range seen {
+			msg, err := mail.ReadMessage(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := msg.Header.Get("Message-ID"); got != want {
+				t.Errorf("attempt %d: Message-ID %q, want %q", i+1, got, want)
+			}
+		}
+		s := newSender(t, ms)
+		a, _ := mail.ReadMessage(bytes.NewReader(render(t, s, Message{ToAddress: "a@example.org"})))
+		b, _ := mail.ReadMessage(bytes.NewReader(render(t, s, Message{ToAddress: "a@example.org"})))
+		if ida, idb := a.Header.Get("Message-ID"), b.Header.Get("Message-ID"); ida == idb || !strings.HasPrefix(ida, "<gotong.") || !strings.HasSuffix(ida, "@gotong.example.org>") {
+			t.Errorf("Message-IDs without a queue id: %q, %q", ida, idb)
+		}
+	})
+}
+
+func TestSendTimesOut(t *testing.T) {
+	// A server that accepts the connection and never greets.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	s, err := NewSMTPSender("smtp://" + l.Addr().String() + "?from=noreply@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sender's own bound, then the caller's (the worker's, or shutdown),
+	// which must end the session whatever command is waiting.
+	for _, c := range []struct {
+		timeout, ctx time.Duration
+	}{{300 * time.Millisecond, time.Hour}, {0, 300 * time.Millisecond}} {
+		s.Timeout = c.timeout
+		ctx, cancel := context.WithTimeout(context.Background(), c.ctx)
+		start := time.Now()
+		err = s.Send(ctx, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"})
+		cancel()
+		if err == nil || time.Since(start) > 3*time.Second {
+			t.Fatalf("Send to a silent server with timeout %v, context %v = %v after %v", c.timeout, c.ctx, err, time.Since(start))
+		}
+	}
+}
+
+func TestNewSMTPSender(t *testing.T) {
+	for _, raw := range []string{
+		"",
+		"mail.example.org",
+		"smtp://",
+		"smtp://?from=a@example.org",
+		"smtp:///?from=a@example.org",
+		"smtp://:25?from=a@example.org",
+		"smtp:mail.example.org?from=a@example.org",
+		"http://mail.example.org?from=a@example.org",
+		"lmtp://mail.example.org?from=a@example.org",
+		"smtp://mail.example.org",
+		"smtp://mail.example.org:25",
+		"smtp://mail.example.org?from=",
+		"smtp://mail.example.org?from=not-an-address",
+		"smtp://mail.example.org?form=a@example.org",
+		"smtp://mail.example.org?from=a@example.org&tls=off",
+		"smtp://mail.example.org?from=a@example.org&tls=",
+		"smtp://mail.example.org?from=a@example.org&tls=starttls",
+		"smtps://mail.example.org?from=a@example.org&tls=none",
+		"smtp://mail.example.org:0?from=a@example.org",
+		"smtp://mail.example.org:70000?from=a@example.org",
+		"smtp://mail.example.org/inbox?from=a@example.org",
+		"smtp://user@mail.example.org?from=a@example.org",
+		"smtp://mail.example.org?from=a@example.org&helo=",
+		"smtp://user:s3cret@mail.example.org:port?from=a@example.org",
+		"smtp://user:s3cret@mail.example.org?from=%zz",
+	} {
+		s, err := NewSMTPSender(raw)
+		if err == nil {
+			t.Errorf("NewSMTPSender(%q) = %v, want an error", raw, s)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "outbox: ") || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("NewSMTPSender(%q) error %q", raw, err)
+		}
+	}
+	for raw, want := range map[string]struct{ addr, from, str string }{
+		"smtp://mail.example.org?from=noreply@example.org":                          {"mail.example.org:587", "noreply@example.org", "smtp://mail.example.org:587"},
+		"smtps://u:p@mail.example.org?from=noreply+camp@example.org":                {"mail.example.org:465", "noreply+camp@example.org", "smtps://u@mail.example.org:465"},
+		"smtp://u:p@[::1]:2525/?from=Gotong%20%3Cnoreply@example.org%3E&helo=n1.io": {"[::1]:2525", "noreply@example.org", "smtp://u@[::1]:2525"},
+		"smtp://127.0.0.1:25?tls=none&from=noreply@example.org":                     {"127.0.0.1:25", "noreply@example.org", "smtp://127.0.0.1:25?tls=none"},
+	} {
+		s, err := NewSMTPSender(raw)
+		if err != nil {
+			t.Errorf("NewSMTPSender(%q): %v", raw, err)
+			continue
+		}
+		if s.addr != want.addr || s.from.Address != want.from || s.String() != want.str {
+			t.Errorf("NewSMTPSender(%q) = addr %s, from %s, %s", raw, s.addr, s.from.Address, s)
+		}
+	}
+}
+
+func TestHeaderInjection(t *testing.T) {
+	s, err := NewSMTPSender("smtp://mail.example.org?from=noreply@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := render(t, s, Message{ToAddress: "a@example.org", Subject: "Hi\r\nBcc: victim@example.org", Body: "b", Locale: "mn\r\nX: y"})
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.Header.Get("Bcc") != "" || msg.Header.Get("X") != "" || msg.Header.Get("Content-Language") != "" {
+		t.Fatalf("injected headers: %v", msg.Header)
+	}
+	if got := msg.Header.Get("Subject"); got != "Hi  Bcc: victim@example.org" {
+		t.Fatalf("Subject = %q", got)
+	}
+}
+
+// TestSubjectStaysOneHeader: whatever line break or control character a
+// subject holds (an activity title an older database kept), the message
+// has one Subject header, every header line is a header or the fold of
+// one, and the decoded subject holds no control character.
+func TestSubjectStaysOneHeader(t *testing.T) {
+	s, err := NewSMTPSender("smtp://mail.example.org?from=noreply@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, subject := range []string{
+		"Camp\r\nBcc: victim@example.org", "Camp\rBcc: victim@example.org", "Camp\nBcc: victim@example.org",
+		"Camp\u2028Bcc: victim@example.org", "Camp\u0085Bcc: victim@example.org", "Camp\x00\x1b\x7f\u009bBcc: victim@example.org",
+		"Зуслан\r\nBcc: victim@example.org", "Зуслан\xff\rBcc: victim@example.org",
+	} {
+		raw := render(t, s, Message{ToAddress: "a@example.org", Subject: subject, Body: "b"})
+		head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+		subjects := 0
+		for _, line := range strings.Split(head, "\r\n") {
+			if strings.ContainsAny(line, "\r\n") {
+				t.Errorf("%q: a bare line break in %q", subject, line)
+			}
+			// A header may fold before its first word: "Subject:" alone is one.
+			if name, _, ok := strings.Cut(line, ":"); !ok && !strings.HasPrefix(line, " ") || strings.ContainsAny(name, " \t") && !strings.HasPrefix(line, " ") || strings.EqualFold(name, "Bcc") {
+				t.Errorf("%q: header line %q", subject, line)
+			} else if name == "Subject" {
+				subjects++
+			}
+		}
+		msg, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil || subjects != 1 || len(msg.Header["Subject"]) != 1 || msg.Header.Get("Bcc") != "" {
+			t.Errorf("%q: %d subjects, headers %v (%v)", subject, subjects, msg.Header, err)
+		}
+		if strings.IndexFunc(got, func(r rune) bool { return r < ' ' || r >= 0x7f && r <= 0x9f || r == '\u2028' }) >= 0 ||
+			!strings.HasSuffix(got, "Bcc: victim@example.org") {
+			t.Errorf("%q: decoded subject %q", subject, got)
+		}
+	}
+}
