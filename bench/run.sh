@@ -538,6 +538,11 @@ and 18082 on 127.0.0.1, and keeps the raw wrk, pgbench, timing and server output
 The script exits non-zero when a seat invariant fails or a people run answers wrongly;
 missed performance targets are reported here, not as a failure.
 EOF
+	# The test suite's timings are measured by hand (see that section), not by this
+	# script: carry the section over from the file being replaced.
+	if [ -f docs/benchmarks.md ]; then
+		awk '/^## /{keep = ($0 ~ /^## Test suite/)} keep' docs/benchmarks.md | sed '1s/^/\n/'
+	fi
 } >docs/benchmarks.md.tmp
 mkdir -p docs
 mv docs/benchmarks.md.tmp docs/benchmarks.md
