@@ -82,7 +82,7 @@ func TestSkipLocked(t *testing.T) {
 		claim := func(db *gorm.DB) ([]int64, error) {
 			var ids []int64
 			err := db.Raw(`UPDATE counters SET n = n + 1 WHERE id IN (
-				SELECT id FROM counters ORDER BY id LIMIT 1`+database.SkipLocked(db)+`) RETURNING id`).Scan(&ids).Error
+				SELECT id FROM counters ORDER BY id LIMIT 1` + database.SkipLocked(db) + `) RETURNING id`).Scan(&ids).Error
 			return ids, err
 		}
 		if database.Dialect(db) == database.Postgres {
