@@ -392,8 +392,8 @@ var (
 
 // normaliseDefault is a default in the common form: no casts or outer
 // parentheses, the current time as now, booleans as 1 and 0. Quotes stay,
-// so that DEFAULT ” differs from no default and the text 'now' from the
-// time. An identity column's sequence is no default: SQLite's INTEGER
+// so that a default of empty text differs from no default, and the text
+// 'now' from the time. An identity column's sequence is no default: SQLite's INTEGER
 // PRIMARY KEY numbers its rows without one.
 func normaliseDefault(d string) string {
 	d = normaliseExpr(d)
