@@ -205,9 +205,9 @@ func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser) (*User
 	return u, nil
 }
 
-// checkPartner refuses an organisation that does not exist. PostgreSQL's
-// foreign key on users.partner_id would refuse it too, as a server error;
-// SQLite has no such key (it cannot add one to an existing table).
+// checkPartner refuses an organisation that does not exist, as a field
+// error: the foreign key on users.partner_id would refuse it too, but as a
+// server error.
 func checkPartner(tx *gorm.DB, partnerID int64) error {
 	var n int64
 	if err := tx.Table("partners").Where("id = ?", partnerID).Count(&n).Error; err != nil {

@@ -126,21 +126,15 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	return sent, failed, errors.Join(errs...)
 }
 
-// claim locks up to a batch of due messages until until, in one statement.
-// On PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent workers pass over
-// each other's rows instead of waiting or taking the same ones; on SQLite
-// there is one writer, so the statement alone is atomic. The messages come
-// back oldest due first.
+// claim locks up to a batch of due messages until until, in one statement;
+// concurrent workers pass over each other's rows (database.SkipLocked). The
+// messages come back oldest due first.
 func (w *Worker) claim(ctx context.Context, now, until time.Time) ([]Message, error) {
-	lock := ""
-	if database.Dialect(w.DB) == database.Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
 	var msgs []Message
 	err := w.DB.WithContext(ctx).Raw(`UPDATE outbox SET locked_until = ? WHERE id IN (
 		SELECT id FROM outbox
 		WHERE sent_at IS NULL AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)
-		ORDER BY next_attempt_at, id LIMIT ?`+lock+`) RETURNING *`, until, now, now, w.batch()).
+		ORDER BY next_attempt_at, id LIMIT ?`+database.SkipLocked(w.DB)+`) RETURNING *`, until, now, now, w.batch()).
 		Scan(&msgs).Error
 	if err != nil {
 		return nil, fmt.Errorf("outbox: unable to claim messages: %w", err)

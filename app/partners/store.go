@@ -243,13 +243,10 @@ func withAll(db *gorm.DB) *gorm.DB {
 }
 
 // get reads organisation id as v may see it. With lock, the row is held
-// for the rest of tx on PostgreSQL (SQLite's write transaction already
-// holds the only write lock).
+// for the rest of tx (database.Lock).
 func (s *Store) get(tx *gorm.DB, v access.Viewer, id int64, lock bool) (*Partner, error) {
-	if lock && database.Dialect(tx) == database.Postgres {
-		var locked []int64
-		if err := restrict(v, tx.Model(&Partner{}), "id").Where("id = ?", id).
-			Clauses(clause.Locking{Strength: "UPDATE"}).Pluck("id", &locked).Error; err != nil {
+	if lock {
+		if err := database.Lock(restrict(v, tx.Model(&Partner{}), "id").Where("id = ?", id)); err != nil {
 			return nil, fmt.Errorf("partners: unable to lock: %w", err)
 		}
 	}

@@ -83,13 +83,10 @@ func (s *Store) Import(ctx context.Context, data []byte, opts ImportOptions, now
 	var rep ImportReport
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		rep = ImportReport{}
-		if database.Dialect(tx) == database.Postgres {
-			// The connection plans every statement afresh (see database.Open),
-			// the foreign-key checks of each inserted row too: here that
-			// planning would cost more than the inserts.
-			if err := tx.Exec("SET LOCAL plan_cache_mode = auto").Error; err != nil {
-				return fmt.Errorf("people: unable to set the plan cache mode: %w", err)
-			}
+		// Planning each statement afresh, and the foreign-key checks of
+		// each inserted row, would cost more than the inserts.
+		if err := database.AllowGenericPlans(tx); err != nil {
+			return err
 		}
 		if opts.UploadID != 0 {
 			// First, so that a second click waits here, then finds it gone.
@@ -101,8 +98,7 @@ func (s *Store) Import(ctx context.Context, data []byte, opts ImportOptions, now
 				return errUploadGone
 			}
 		}
-		w := &importWriter{s: s, tx: tx, update: opts.Update, now: now, rep: &rep,
-			postgres: database.Dialect(tx) == database.Postgres, tags: map[string]int64{}}
+		w := &importWriter{s: s, tx: tx, update: opts.Update, now: now, rep: &rep, tags: map[string]int64{}}
 		batch := make([]ImportRow, 0, ImportBatch)
 		rejected, records, err := readAll(r, func(row ImportRow) error {
 			batch = append(batch, row)
@@ -159,13 +155,12 @@ func readAll(r *ImportReader, take func(ImportRow) error) ([]Rejection, int, err
 
 // importWriter writes batches of rows in one transaction.
 type importWriter struct {
-	s        *Store
-	tx       *gorm.DB
-	update   bool
-	now      time.Time
-	rep      *ImportReport
-	postgres bool
-	tags     map[string]int64 // the ids of the tags met so far
+	s      *Store
+	tx     *gorm.DB
+	update bool
+	now    time.Time
+	rep    *ImportReport
+	tags   map[string]int64 // the ids of the tags met so far
 }
 
 // knownRow is a row whose email belongs to a person already there.
@@ -245,7 +240,7 @@ func (w *importWriter) create(rows []*ImportRow, ids map[*ImportRow]int64) (race
 	for _, row := range rows {
 		byEmail[row.Input.Email] = row
 	}
-	err = w.bulk(insertColumns, len(rows), func(i int) []any {
+	err = database.Bulk(w.tx, insertColumns, len(rows), func(i int) []any {
 		var p Person
 		row := rows[i]
 		row.Input.Apply(&p)
@@ -260,7 +255,7 @@ func (w *importWriter) create(rows []*ImportRow, ids map[*ImportRow]int64) (race
 		return []any{p.GivenName, p.FamilyName, *p.Email, p.Phone, year, p.Region, p.Locality, p.Locale, p.Handle,
 			p.Volunteer, version, consentAt, ConsentImport, w.now, w.now}
 	}, func(source string, args []any) error {
-		q := "INSERT INTO people (" + columnNames(insertColumns) + ") SELECT * FROM " + source +
+		q := "INSERT INTO people (" + database.BulkNames(insertColumns) + ") SELECT * FROM " + source +
 			" WHERE true ON CONFLICT DO NOTHING RETURNING id, email"
 		rs, err := w.tx.Statement.ConnPool.QueryContext(w.tx.Statement.Context, q, args...)
 		if err != nil {
@@ -298,7 +293,7 @@ func (w *importWriter) updateKnown(rows []knownRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	err := w.bulk(updateColumns, len(rows), func(i int) []any {
+	err := database.Bulk(w.tx, updateColumns, len(rows), func(i int) []any {
 		in, row := &rows[i].row.Input, rows[i].row
 		str := func(field, v string) any {
 			if row.Gives(field) {
@@ -356,7 +351,7 @@ func (w *importWriter) consents(fresh []*ImportRow, update []knownRow, ids map[*
 			changes = append(changes, change{k.person.ID, false})
 		}
 	}
-	err := w.bulk(consentColumns, len(changes), func(i int) []any {
+	err := database.Bulk(w.tx, consentColumns, len(changes), func(i int) []any {
 		return []any{changes[i].person, changes[i].given, ConsentVersion, ConsentImport, w.now}
 	}, w.insertFrom("person_consents", consentColumns, ""))
 	if err != nil {
@@ -393,7 +388,7 @@ func (w *importWriter) tag(ids map[*ImportRow]int64) error {
 	slices.SortFunc(links, func(a, b PersonTag) int {
 		return cmp.Or(cmp.Compare(a.PersonID, b.PersonID), cmp.Compare(a.TagID, b.TagID))
 	})
-	err := w.bulk(personTagColumns, len(links), func(i int) []any { return []any{links[i].PersonID, links[i].TagID} },
+	err := database.Bulk(w.tx, personTagColumns, len(links), func(i int) []any { return []any{links[i].PersonID, links[i].TagID} },
 		w.insertFrom("person_tags", personTagColumns, " ON CONFLICT DO NOTHING"))
 	if err != nil {
 		return fmt.Errorf("people: unable to tag people: %w", err)
@@ -405,36 +400,43 @@ func (w *importWriter) tag(ids map[*ImportRow]int64) error {
 const tagChunk = 5000
 
 // insertFrom is a bulk statement inserting its source into table.
-func (w *importWriter) insertFrom(table string, cols []bulkColumn, tail string) func(string, []any) error {
+func (w *importWriter) insertFrom(table string, cols []database.BulkColumn, tail string) func(string, []any) error {
 	return func(source string, args []any) error {
-		q := "INSERT INTO " + table + " (" + columnNames(cols) + ") SELECT * FROM " + source + " WHERE true" + tail
+		q := "INSERT INTO " + table + " (" + database.BulkNames(cols) + ") SELECT * FROM " + source + " WHERE true" + tail
 		_, err := w.tx.Statement.ConnPool.ExecContext(w.tx.Statement.Context, q, args...)
 		return err
 	}
 }
 
-// A bulk statement reads its rows from a table "v" made of parameters,
-// built by bulkSource. PostgreSQL gets one array per column, unnested: a
-// statement of a few parameters whatever its rows, which it parses and
-// plans at once. SQLite, which has no arrays, gets a VALUES list; its
-// driver binds parameters in a time that grows with the square of their
-// number, so its statements take few rows each.
-
-// bulkColumn is a column of a bulk statement, with its PostgreSQL type.
-type bulkColumn struct{ name, pgType string }
-
 // Bulk columns: each statement's, in order.
 var (
-	insertColumns = []bulkColumn{{"given_name", "text"}, {"family_name", "text"}, {"email", "text"}, {"phone", "text"},
-		{"birth_year", "int"}, {"region", "text"}, {"locality", "text"}, {"locale", "text"}, {"handle", "text"},
-		{"volunteer", "boolean"}, {"consent_version", "text"}, {"consent_at", "timestamptz"}, {"source", "text"},
-		{"created_at", "timestamptz"}, {"updated_at", "timestamptz"}}
-	updateColumns = []bulkColumn{{"id", "bigint"}, {"given_name", "text"}, {"family_name", "text"}, {"phone", "text"},
-		{"birth_year", "int"}, {"region", "text"}, {"locality", "text"}, {"locale", "text"}, {"handle", "text"},
-		{"volunteer", "boolean"}, {"consent_set", "boolean"}, {"consent_version", "text"}, {"consent_at", "timestamptz"},
-		{"updated_at", "timestamptz"}}
-	consentColumns   = []bulkColumn{{"person_id", "bigint"}, {"given", "boolean"}, {"version", "text"}, {"source", "text"}, {"at", "timestamptz"}}
-	personTagColumns = []bulkColumn{{"person_id", "bigint"}, {"tag_id", "bigint"}}
+	insertColumns = []database.BulkColumn{
+		{Name: "given_name", PGType: "text"}, {Name: "family_name", PGType: "text"},
+		{Name: "email", PGType: "text"}, {Name: "phone", PGType: "text"},
+		{Name: "birth_year", PGType: "int"}, {Name: "region", PGType: "text"},
+		{Name: "locality", PGType: "text"}, {Name: "locale", PGType: "text"},
+		{Name: "handle", PGType: "text"}, {Name: "volunteer", PGType: "boolean"},
+		{Name: "consent_version", PGType: "text"}, {Name: "consent_at", PGType: "timestamptz"},
+		{Name: "source", PGType: "text"}, {Name: "created_at", PGType: "timestamptz"},
+		{Name: "updated_at", PGType: "timestamptz"},
+	}
+	updateColumns = []database.BulkColumn{
+		{Name: "id", PGType: "bigint"}, {Name: "given_name", PGType: "text"},
+		{Name: "family_name", PGType: "text"}, {Name: "phone", PGType: "text"},
+		{Name: "birth_year", PGType: "int"}, {Name: "region", PGType: "text"},
+		{Name: "locality", PGType: "text"}, {Name: "locale", PGType: "text"},
+		{Name: "handle", PGType: "text"}, {Name: "volunteer", PGType: "boolean"},
+		{Name: "consent_set", PGType: "boolean"}, {Name: "consent_version", PGType: "text"},
+		{Name: "consent_at", PGType: "timestamptz"}, {Name: "updated_at", PGType: "timestamptz"},
+	}
+	consentColumns = []database.BulkColumn{
+		{Name: "person_id", PGType: "bigint"}, {Name: "given", PGType: "boolean"},
+		{Name: "version", PGType: "text"}, {Name: "source", PGType: "text"},
+		{Name: "at", PGType: "timestamptz"},
+	}
+	personTagColumns = []database.BulkColumn{
+		{Name: "person_id", PGType: "bigint"}, {Name: "tag_id", PGType: "bigint"},
+	}
 )
 
 // updateSQL updates people from a bulk source of updateColumns.
@@ -448,71 +450,6 @@ const updateSQL = `UPDATE people SET
  consent_at = CASE WHEN v.consent_set THEN v.consent_at ELSE people.consent_at END,
  updated_at = v.updated_at
 FROM `
-
-func columnNames(cols []bulkColumn) string {
-	names := make([]string, len(cols))
-	for i, c := range cols {
-		names[i] = c.name
-	}
-	return strings.Join(names, ", ")
-}
-
-// sqliteParams bounds the parameters of one SQLite bulk statement.
-const sqliteParams = 900
-
-// bulk runs stmt over the n rows that row gives (one value per column of
-// cols; nil is NULL), as few statements as the database takes well: one on
-// PostgreSQL, a few hundred parameters each on SQLite. stmt gets the
-// source, a table v with the columns, and its parameters.
-func (w *importWriter) bulk(cols []bulkColumn, n int, row func(i int) []any, stmt func(source string, args []any) error) error {
-	if n == 0 {
-		return nil
-	}
-	if w.postgres {
-		arrays := make([][]any, len(cols))
-		for j := range arrays {
-			arrays[j] = make([]any, n)
-		}
-		for i := range n {
-			for j, v := range row(i) {
-				arrays[j][i] = v
-			}
-		}
-		params := make([]string, len(cols))
-		args := make([]any, len(cols))
-		for j, c := range cols {
-			params[j] = fmt.Sprintf("$%d::%s[]", j+1, c.pgType)
-			args[j] = pgArray(c.pgType, arrays[j])
-		}
-		return stmt("unnest("+strings.Join(params, ", ")+") AS v ("+columnNames(cols)+")", args)
-	}
-	per := max(1, sqliteParams/len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
-		var b strings.Builder
-		b.WriteString("(SELECT ")
-		for j, c := range cols {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "column%d AS %s", j+1, c.name)
-		}
-		b.WriteString(" FROM (VALUES ")
-		args := make([]any, 0, (end-start)*len(cols))
-		for i := start; i < end; i++ {
-			if i > start {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?" + strings.Repeat(", ?", len(cols)-1) + ")")
-			args = append(args, row(i)...)
-		}
-		b.WriteString(")) AS v")
-		if err := stmt(b.String(), args); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // ImportUploadLifetime is how long an uploaded file waits for its mapping.
 const ImportUploadLifetime = time.Hour
@@ -568,32 +505,4 @@ func SweepUploads(db *gorm.DB, now time.Time) error {
 		return fmt.Errorf("people: unable to sweep uploads: %w", err)
 	}
 	return nil
-}
-
-// pgArray is one column of a bulk statement as the array pgx sends for
-// PostgreSQL type t ("text", "int", …), nil elements as NULL.
-func pgArray(t string, values []any) any {
-	switch t {
-	case "text":
-		return typedArray[string](values)
-	case "int", "bigint":
-		return typedArray[int64](values)
-	case "boolean":
-		return typedArray[bool](values)
-	case "timestamptz":
-		return typedArray[time.Time](values)
-	}
-	panic("people: no array of " + t)
-}
-
-// typedArray converts values, each a T or nil, to the pointers pgx encodes.
-func typedArray[T any](values []any) []*T {
-	out := make([]*T, len(values))
-	for i, v := range values {
-		if v != nil {
-			x := v.(T)
-			out[i] = &x
-		}
-	}
-	return out
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/database"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // SourceStaff is the source of a person that staff wrote in.
@@ -48,7 +47,7 @@ func (s *Store) Get(ctx context.Context, id int64) (*Profile, error) {
 func profile(db *gorm.DB, id int64, lock bool) (*Profile, error) {
 	q := db
 	if lock {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		q = database.ForUpdate(q)
 	}
 	var p Profile
 	err := q.Take(&p.Person, id).Error

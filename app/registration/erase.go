@@ -31,8 +31,7 @@ type Withdrawal struct {
 // once its transaction has committed (see Moved).
 //
 // Locks are taken in the order a registration takes them: the activities
-// first, in id order, then the person's row (on PostgreSQL; on SQLite the
-// transaction holds the only write lock). So a registration of the same
+// first, in id order, then the person's row (database.Lock). So a registration of the same
 // person running at the same time either commits before the lock of the
 // person, and its registration is cancelled here, or waits for this
 // transaction and finds the person gone. One that commits at an activity
@@ -57,11 +56,8 @@ func (s *Service) WithdrawPerson(tx *gorm.DB, personID int64) (Withdrawal, error
 	if err != nil {
 		return w, err
 	}
-	if database.Dialect(tx) == database.Postgres {
-		var locked []int64
-		if err := tx.Raw("SELECT id FROM people WHERE id = ? FOR UPDATE", personID).Scan(&locked).Error; err != nil {
-			return w, fmt.Errorf("registration: unable to lock person %d: %w", personID, err)
-		}
+	if err := database.Lock(tx.Table("people").Where("id = ?", personID)); err != nil {
+		return w, fmt.Errorf("registration: unable to lock person %d: %w", personID, err)
 	}
 	again, err := liveAt()
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // A rush at one activity is a queue at its lock: each registration must
@@ -364,15 +363,11 @@ func (s *Service) settleIn(tx *gorm.DB, a *activities.Activity, st *seats, now t
 }
 
 // lockActivities reads the activities with their rules and holds them for
-// the rest of tx: row locks on PostgreSQL, taken in id order so that two
-// transactions never wait for each other in a cycle; on SQLite the
-// immediate transaction already holds the only write lock. Texts are not
-// read: only notices need them, and those load them when they must.
+// the rest of tx (database.ForUpdate), taken in id order so that two
+// transactions never wait for each other in a cycle. Texts are not read:
+// only notices need them, and those load them when they must.
 func lockActivities(tx *gorm.DB, ids []int64) (map[int64]*activities.Activity, error) {
-	q := activities.WithRules(tx).Where("id IN ?", ids).Order("id")
-	if database.Dialect(tx) == database.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: clause.CurrentTable}})
-	}
+	q := database.ForUpdate(activities.WithRules(tx).Where("id IN ?", ids).Order("id"))
 	var found []activities.Activity
 	if err := q.Find(&found).Error; err != nil {
 		return nil, fmt.Errorf("registration: unable to lock activities: %w", err)

@@ -28,7 +28,6 @@ import (
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Service exports and erases people's data.
@@ -572,14 +571,10 @@ func servesOnlyThePerson(u *auth.User) bool {
 
 // deleteAccount deletes a user within tx; role assignments, API tokens and
 // sessions go with it (foreign keys). The last enabled administrator is
-// refused: the administrators' assignments are locked first (PostgreSQL),
-// so that two of them erasing themselves at once cannot both go.
+// refused: the administrators' assignments are locked first, so that two of them erasing themselves at once cannot both go.
 func deleteAccount(tx *gorm.DB, u *auth.User) error {
 	if u.HasRole(access.Admin) && u.DisabledAt == nil {
-		q := tx.Model(&auth.RoleAssignment{}).Where("role = ?", access.Admin)
-		if database.Dialect(tx) == database.Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
+		q := database.ForUpdate(tx.Model(&auth.RoleAssignment{}).Where("role = ?", access.Admin))
 		var admins []auth.RoleAssignment
 		if err := q.Find(&admins).Error; err != nil {
 			return fmt.Errorf("rights: unable to read the administrators: %w", err)
