@@ -6,11 +6,7 @@
 // locales/ and a migration that adds its column to activity_seats.
 package quota
 
-import (
-	"slices"
-
-	"github.com/gotong/gotong/app/people"
-)
+import "slices"
 
 // Attribute is what a quota rule reserves seats for; it is also the name of
 // the attribute's pool in a registration and of its column in
@@ -24,12 +20,20 @@ const (
 	Minority   Attribute = "minority"
 )
 
-// Person is what qualifying for a quota looks at: the locality and the
-// sensitive attributes a person declared.
+// Person is what qualifying for a quota looks at: what a person declared
+// of where they live and, in confidence, of themselves (people.QuotaPerson
+// makes one). It holds plain values so that people, which knows which
+// quotas are sensitive from here, can depend on this package.
 type Person struct {
-	Locality  string
-	Sensitive people.Sensitive
+	Locality   string // people.Urban or people.Rural
+	Disability bool
+	Minority   bool
+	LGBTI      bool
 }
+
+// ruralLocality is people.Rural, which this package cannot import; a test
+// in people holds the two equal.
+const ruralLocality = "rural"
 
 // def is one attribute of the registry.
 type def struct {
@@ -45,17 +49,14 @@ type def struct {
 	label, poolLabel string
 }
 
-// declared reports whether a person declared a sensitive flag as true.
-func declared(flag *bool) bool { return flag != nil && *flag }
-
 // registry is every attribute, in the order forms, reports and the
 // allocation list them.
 var registry = []def{
-	{attribute: Rural, qualifies: func(p Person) bool { return p.Locality == people.Rural },
+	{attribute: Rural, qualifies: func(p Person) bool { return p.Locality == ruralLocality },
 		label: "quota_rural", poolLabel: "reports_pool_rural"},
-	{attribute: Disability, sensitive: true, qualifies: func(p Person) bool { return declared(p.Sensitive.Disability) },
+	{attribute: Disability, sensitive: true, qualifies: func(p Person) bool { return p.Disability },
 		label: "quota_disability", poolLabel: "reports_pool_disability"},
-	{attribute: Minority, sensitive: true, qualifies: func(p Person) bool { return declared(p.Sensitive.Minority) },
+	{attribute: Minority, sensitive: true, qualifies: func(p Person) bool { return p.Minority },
 		label: "quota_minority", poolLabel: "reports_pool_minority"},
 }
 

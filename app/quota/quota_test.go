@@ -8,7 +8,6 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/gotong/gotong/app/i18n"
-	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/locales"
 )
 
@@ -102,23 +101,19 @@ func TestValidAndSensitive(t *testing.T) {
 }
 
 func TestQualifies(t *testing.T) {
-	yes, no := true, false
 	tests := []struct {
 		name string
 		p    Person
 		want []Attribute
 	}{
 		{"nothing declared", Person{}, nil},
-		{"urban", Person{Locality: people.Urban}, nil},
-		{"rural", Person{Locality: people.Rural}, []Attribute{Rural}},
+		{"urban", Person{Locality: "urban"}, nil},
+		{"rural", Person{Locality: "rural"}, []Attribute{Rural}},
 		{"locality is exact", Person{Locality: "Rural"}, nil},
-		{"disability", Person{Sensitive: people.Sensitive{Disability: &yes}}, []Attribute{Disability}},
-		{"declared no", Person{Sensitive: people.Sensitive{Disability: &no, Minority: &no}}, nil},
-		{"lgbti reserves nothing", Person{Sensitive: people.Sensitive{LGBTI: &yes}}, nil},
-		{"all three", Person{Locality: people.Rural, Sensitive: people.Sensitive{Disability: &yes, Minority: &yes}},
-			[]Attribute{Rural, Disability, Minority}},
-		{"minority in town", Person{Locality: people.Urban, Sensitive: people.Sensitive{Disability: &no, Minority: &yes}},
-			[]Attribute{Minority}},
+		{"disability", Person{Disability: true}, []Attribute{Disability}},
+		{"lgbti reserves nothing", Person{LGBTI: true}, nil},
+		{"all three", Person{Locality: "rural", Disability: true, Minority: true}, []Attribute{Rural, Disability, Minority}},
+		{"minority in town", Person{Locality: "urban", Minority: true}, []Attribute{Minority}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -100,7 +100,7 @@ func (s *Service) prepare(a *activities.Activity, in Request) (*pending, error) 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return &pending{a: a, in: in, qualifies: quota.Qualifying(quota.Person{Locality: in.Person.Locality, Sensitive: in.Person.Sensitive}),
+	return &pending{a: a, in: in, qualifies: quota.Qualifying(people.QuotaPerson(in.Person.Locality, in.Person.Sensitive)),
 		done: make(chan struct{}), lead: make(chan struct{}, 1)}, nil
 }
 

@@ -126,7 +126,7 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 				return nil, fmt.Errorf("registration: unable to open declaration of %d: %w", r.ID, err)
 			}
 		}
-		reg.Qualifies = quota.Qualifying(quota.Person{Locality: r.DeclaredLocality, Sensitive: d})
+		reg.Qualifies = quota.Qualifying(people.QuotaPerson(r.DeclaredLocality, d))
 		if r.PersonID == nil && ruleIndex(st.Rules, pool) >= 0 && !reg.QualifiesFor(quota.Attribute(pool)) {
 			// An erased person's declaration went with them, but their
 			// anonymous seat keeps the pool it was given for it.

@@ -532,8 +532,8 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 			// A seat of a sensitive quota would tell who declared a
 			// disability or a minority: it reads as a general one.
 			switch {
-			case r.Pool != nil && *r.Pool == string(quota.Rural):
-				row.Seat = p.L.T(quota.Label(quota.Rural))
+			case r.Pool != nil && quota.Valid(*r.Pool) && !quota.Sensitive(quota.Attribute(*r.Pool)):
+				row.Seat = p.L.T(quota.Label(quota.Attribute(*r.Pool)))
 			case data.Confidential:
 				row.Seat = p.L.T("pool_confidential")
 			default:
