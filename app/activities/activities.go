@@ -5,6 +5,8 @@ package activities
 import (
 	"slices"
 	"time"
+
+	"github.com/gotong/gotong/app/quota"
 )
 
 // Kinds, audiences, modes and statuses of an activity.
@@ -98,7 +100,7 @@ type QuotaRule struct {
 	ID         int64
 	ActivityID int64
 	Position   int
-	Attribute  string
+	Attribute  quota.Attribute
 	Share      float64
 	ReleaseAt  *time.Time
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/partners"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/slug"
 	"github.com/gotong/gotong/app/usertext"
@@ -24,9 +25,6 @@ import (
 
 // MaxCapacity bounds an activity's seats.
 const MaxCapacity = 100000
-
-// QuotaAttributes are the attributes a quota rule may reserve seats for.
-var QuotaAttributes = []string{"rural", "disability", "minority"}
 
 // Input is what creating or changing an activity may set; nil leaves a
 // field as it is (or at its default when creating).
@@ -63,7 +61,7 @@ type Input struct {
 
 // QuotaInput is one quota rule as given.
 type QuotaInput struct {
-	Attribute string
+	Attribute quota.Attribute
 	Share     float64
 	ReleaseAt *time.Time
 }
@@ -268,11 +266,11 @@ func validate(a *Activity, f apperr.Fields) {
 	if !title {
 		f.Add("title", "error_title_required")
 	}
-	seen := map[string]bool{}
+	seen := map[quota.Attribute]bool{}
 	reserved := 0
 	for _, q := range a.Quotas {
 		switch {
-		case !oneOf(q.Attribute, QuotaAttributes):
+		case !quota.Valid(string(q.Attribute)):
 			f.Add("quotas", "error_quota_attribute")
 		case seen[q.Attribute]:
 			f.Add("quotas", "error_quota_duplicate")

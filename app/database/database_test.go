@@ -48,9 +48,10 @@ type sessionTable struct {
 	UserID    *int64
 }
 
-// models maps every migrated table to the GORM model that reads it. A table
-// without a model, or a model whose fields and the table's columns differ,
-// fails TestModelsMatchSchema.
+// models maps every migrated table to the GORM model that reads it, or to
+// the columns its package reads and writes by name (activity_seats, whose
+// counts follow the quota registry). A table without a model, or a model
+// whose fields and the table's columns differ, fails TestModelsMatchSchema.
 var models = map[string]any{
 	"users":                 &auth.User{},
 	"role_assignments":      &auth.RoleAssignment{},
@@ -65,7 +66,7 @@ var models = map[string]any{
 	"quota_rules":           &activities.QuotaRule{},
 	"activity_facilitators": &activities.Facilitator{},
 	"registrations":         &registration.Registration{},
-	"activity_seats":        &registration.SeatRow{},
+	"activity_seats":        registration.SeatColumns(),
 	"rate_limits":           &kvTable{},
 	"form_limits":           &formlimit.Counter{},
 	// Partners.
@@ -183,14 +184,20 @@ func TestModelsMatchSchema(t *testing.T) {
 				t.Errorf("table %s has no model in this test", table)
 				continue
 			}
-			s, err := schema.Parse(model, &sync.Map{}, db.NamingStrategy)
-			if err != nil {
-				t.Fatal(err)
-			}
 			fields := map[string]bool{}
-			for _, f := range s.Fields {
-				if f.DBName != "" {
-					fields[f.DBName] = true
+			if names, ok := model.([]string); ok {
+				for _, n := range names {
+					fields[n] = true
+				}
+			} else {
+				s, err := schema.Parse(model, &sync.Map{}, db.NamingStrategy)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range s.Fields {
+					if f.DBName != "" {
+						fields[f.DBName] = true
+					}
 				}
 			}
 			cols, err := db.Migrator().ColumnTypes(table)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gotong/gotong/app/quota"
 	"gorm.io/gorm"
 )
 
@@ -84,7 +85,7 @@ func (s *Store) Involvement(ctx context.Context, personID int64) (*Involvement, 
 	out := &Involvement{}
 	err := db.Table("registrations r").
 		Select("r.id, r.activity_id, a.kind, a.starts_at, r.status, r.pool, r.attended, r.created_at, "+
-			"EXISTS (SELECT 1 FROM quota_rules q WHERE q.activity_id = a.id AND q.attribute <> ?) AS confidential", Rural).
+			"EXISTS (SELECT 1 FROM quota_rules q WHERE q.activity_id = a.id AND q.attribute IN ?) AS confidential", quota.AllSensitive()).
 		Joins("JOIN activities a ON a.id = r.activity_id").
 		Where("r.person_id = ?", personID).Order("a.starts_at DESC, r.id DESC").Scan(&out.Registrations).Error
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
@@ -81,6 +82,13 @@ type Sensitive struct {
 	Minority           *bool   `json:"minority,omitempty"`
 	LGBTI              *bool   `json:"lgbti,omitempty"`
 	AccessibilityNeeds *string `json:"accessibility_needs,omitempty"`
+}
+
+// QuotaPerson is what the quotas look at of a declaration: the locality
+// and the sensitive attributes, an undeclared one as false.
+func QuotaPerson(locality string, s Sensitive) quota.Person {
+	yes := func(b *bool) bool { return b != nil && *b }
+	return quota.Person{Locality: locality, Disability: yes(s.Disability), Minority: yes(s.Minority), LGBTI: yes(s.LGBTI)}
 }
 
 // Declared is what a form says about a person.

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/gotong/gotong/app/quota"
 )
 
 // Status of a live registration.
@@ -27,18 +29,15 @@ const (
 )
 
 // GeneralPool is the Pool of a person confirmed in a seat that no quota rule
-// reserves.
+// reserves; the pool of a rule's seat is its attribute's name.
 const GeneralPool = "general"
-
-// Attributes a quota rule may reserve seats for.
-var Attributes = []string{"rural", "disability", "minority"}
 
 // Rule is one quota rule: it reserves ReservedSeats(capacity, Share) seats
 // for people who qualify for Attribute until it is Released (the caller
 // decides when, from the rule's release time), after which its unfilled
 // seats are general.
 type Rule struct {
-	Attribute string
+	Attribute quota.Attribute
 	Share     float64
 	Released  bool
 }
@@ -46,14 +45,14 @@ type Rule struct {
 // Reg is one live (not cancelled) registration.
 type Reg struct {
 	ID        int64
-	Qualifies []string // attributes the person qualifies for; never written here
+	Qualifies []quota.Attribute // attributes the person qualifies for; never written here
 	Status    Status
 	Pool      string // GeneralPool or an attribute while Confirmed; "" while Waitlisted
 }
 
 // QualifiesFor reports whether the person may take a seat reserved for
 // attribute.
-func (r Reg) QualifiesFor(attribute string) bool {
+func (r Reg) QualifiesFor(attribute quota.Attribute) bool {
 	return slices.Contains(r.Qualifies, attribute)
 }
 
@@ -139,7 +138,7 @@ func validateRuleShapes(rules []Rule) error {
 		if !(r.Share > 0 && r.Share <= 1) {
 			return fmt.Errorf("%w: rule %d (%s) has share %v", ErrRuleShare, i+1, r.Attribute, r.Share)
 		}
-		if !slices.Contains(Attributes, r.Attribute) {
+		if !quota.Valid(string(r.Attribute)) {
 			return fmt.Errorf("%w: rule %d has %q", ErrRuleUnknownAttribute, i+1, r.Attribute)
 		}
 		for j := range i {
@@ -164,7 +163,7 @@ func ruleIndex(rules []Rule, pool string) int {
 		return -1
 	}
 	for i, r := range rules {
-		if r.Attribute == pool {
+		if string(r.Attribute) == pool {
 			return i
 		}
 	}
@@ -325,7 +324,7 @@ func (s *State) settle() []int64 {
 				default:
 					continue
 				}
-				r.Pool = rule.Attribute
+				r.Pool = string(rule.Attribute)
 				t.filled[i]++
 				changed = append(changed, r.ID)
 			}
@@ -377,7 +376,7 @@ func Register(s State, r Reg) (State, Reg, error) {
 // as a free seat while people wait; then ok is false, and the caller must
 // load the whole State, Settle it and use Register. In every other case the
 // answer is Register's, which the tests check on random histories.
-func Place(c Counts, qualifies []string) (status Status, pool string, ok bool) {
+func Place(c Counts, qualifies []quota.Attribute) (status Status, pool string, ok bool) {
 	t := c.tally()
 	free := c.Capacity - t.occupied()
 	if c.Waitlisted > 0 && free > 0 {
@@ -385,7 +384,7 @@ func Place(c Counts, qualifies []string) (status Status, pool string, ok bool) {
 	}
 	for i, rule := range c.Rules {
 		if t.reservedFree(c.Rules, i) > 0 && slices.Contains(qualifies, rule.Attribute) {
-			return Confirmed, rule.Attribute, true
+			return Confirmed, string(rule.Attribute), true
 		}
 	}
 	if free > 0 {
@@ -439,7 +438,7 @@ func SetCapacity(s State, capacity int) (State, []int64, error) {
 // reserved seats go to the waitlist as general seats at once. Its people
 // keep their pool label; the pool takes nobody new. An unknown or already
 // released attribute only settles.
-func Release(s State, attribute string) (State, []int64) {
+func Release(s State, attribute quota.Attribute) (State, []int64) {
 	c := s.clone()
 	for i := range c.Rules {
 		if c.Rules[i].Attribute == attribute {
@@ -454,7 +453,7 @@ func Release(s State, attribute string) (State, []int64) {
 // reserved seats, or its people once released; Filled may exceed Seats after
 // a capacity decrease.
 type PoolSummary struct {
-	Attribute string
+	Attribute quota.Attribute
 	Share     float64
 	Seats     int
 	Filled    int
@@ -578,7 +577,7 @@ func Check(s State) error {
 		}
 	}
 	for _, r := range s.Regs {
-		if r.Status == Confirmed && r.Pool != GeneralPool && !r.QualifiesFor(r.Pool) {
+		if r.Status == Confirmed && r.Pool != GeneralPool && !r.QualifiesFor(quota.Attribute(r.Pool)) {
 			return broken("pool-qualifies", "id %d is in pool %q without qualifying", r.ID, r.Pool)
 		}
 	}

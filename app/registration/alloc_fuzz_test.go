@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gotong/gotong/app/quota"
 )
 
 // FuzzAllocation runs byte-decoded sequences of registrations,
@@ -106,7 +108,7 @@ func decodeStart(src *byteSource) State {
 		if b >= 128 {
 			share = float64(int(b)%100+1) / 100
 		}
-		r := Rule{Attribute: Attributes[(first+k)%len(Attributes)], Share: share}
+		r := Rule{Attribute: quota.All()[(first+k)%len(quota.All())], Share: share}
 		if ValidateRules(s.Capacity, append(slices.Clone(s.Rules), r)) == nil {
 			s.Rules = append(s.Rules, r)
 		}
@@ -117,9 +119,9 @@ func decodeStart(src *byteSource) State {
 type fuzzOp struct {
 	kind      string // register, cancel, capacity, release, settle
 	id        int64
-	qualifies []string
+	qualifies []quota.Attribute
 	capacity  int
-	attribute string
+	attribute quota.Attribute
 }
 
 func (o fuzzOp) String() string {
@@ -131,7 +133,7 @@ func (o fuzzOp) String() string {
 	case "capacity":
 		return fmt.Sprintf("capacity %d", o.capacity)
 	case "release":
-		return "release " + o.attribute
+		return "release " + string(o.attribute)
 	}
 	return o.kind
 }
@@ -163,7 +165,7 @@ func decodeOp(src *byteSource, s State, nextID *int64) fuzzOp {
 		case c >= 32:
 			return decodeRegister(c, nextID)
 		case len(s.Rules) == 0:
-			return fuzzOp{kind: "release", attribute: Attributes[int(c)%len(Attributes)]}
+			return fuzzOp{kind: "release", attribute: quota.All()[int(c)%len(quota.All())]}
 		}
 		return fuzzOp{kind: "release", attribute: s.Rules[int(c)%len(s.Rules)].Attribute}
 	case 15:
@@ -179,8 +181,8 @@ func decodeOp(src *byteSource, s State, nextID *int64) fuzzOp {
 // is held by a quarter of newcomers and reserved seats stay scarce enough to
 // be fought over. "urban" stands for attributes no rule reserves for.
 func decodeRegister(mask byte, nextID *int64) fuzzOp {
-	var q []string
-	for i, a := range append(slices.Clone(Attributes), "urban") {
+	var q []quota.Attribute
+	for i, a := range append(quota.All(), "urban") {
 		if mask>>(2*i)&3 == 0 {
 			q = append(q, a)
 		}
@@ -343,7 +345,7 @@ func occupancyAt(s State, capacity int) int {
 	for _, rule := range s.Rules {
 		filled := 0
 		for _, r := range s.Regs {
-			if r.Status == Confirmed && r.Pool == rule.Attribute {
+			if r.Status == Confirmed && r.Pool == string(rule.Attribute) {
 				filled++
 			}
 		}
@@ -448,9 +450,9 @@ func checkTransitions(before State, o fuzzOp, after State, changed []int64) erro
 	// cancelled one, plus the newcomer at the end: walk both together.
 	var (
 		diff, moves, reservedUps, generalUps []int64
-		earlierWaits                         bool     // someone earlier still waits…
-		earlierWaitsFor                      []string // … qualifying for these
-		earlierGeneralFor                    []string // someone earlier stays general, qualifying for these
+		earlierWaits                         bool              // someone earlier still waits…
+		earlierWaitsFor                      []quota.Attribute // … qualifying for these
+		earlierGeneralFor                    []quota.Attribute // someone earlier stays general, qualifying for these
 	)
 	j := 0
 	for _, r := range after.Regs {
@@ -469,7 +471,7 @@ func checkTransitions(before State, o fuzzOp, after State, changed []int64) erro
 			switch {
 			case was.Status == Confirmed && (was.Pool != GeneralPool || r.Pool == GeneralPool):
 				return fmt.Errorf("%s: %d moved from %s to %s", o, r.ID, was.Pool, r.Pool)
-			case was.Status == Confirmed && slices.Contains(earlierGeneralFor, r.Pool):
+			case was.Status == Confirmed && slices.Contains(earlierGeneralFor, quota.Attribute(r.Pool)):
 				return fmt.Errorf("%s: %d moved into %s ahead of an earlier general-seated qualifier", o, r.ID, r.Pool)
 			case was.Status == Confirmed:
 				moves = append(moves, r.ID)
@@ -477,7 +479,7 @@ func checkTransitions(before State, o fuzzOp, after State, changed []int64) erro
 				return fmt.Errorf("%s: %d promoted to a general seat ahead of an earlier waiter", o, r.ID)
 			case r.Pool == GeneralPool:
 				generalUps = append(generalUps, r.ID)
-			case slices.Contains(earlierWaitsFor, r.Pool):
+			case slices.Contains(earlierWaitsFor, quota.Attribute(r.Pool)):
 				return fmt.Errorf("%s: %d promoted to %s ahead of an earlier qualifying waiter", o, r.ID, r.Pool)
 			default:
 				reservedUps = append(reservedUps, r.ID)
@@ -514,7 +516,7 @@ func checkTransitions(before State, o fuzzOp, after State, changed []int64) erro
 }
 
 // addNew adds to set the elements of add it lacks.
-func addNew(set, add []string) []string {
+func addNew(set, add []quota.Attribute) []quota.Attribute {
 	for _, a := range add {
 		if !slices.Contains(set, a) {
 			set = append(set, a)
@@ -530,7 +532,7 @@ func checkPlacement(before State, o fuzzOp, after State, placed Reg) error {
 	want := Reg{ID: o.id, Status: Waitlisted}
 	for _, p := range sum.Pools {
 		if !p.Released && p.Seats > p.Filled && slices.Contains(o.qualifies, p.Attribute) {
-			want.Status, want.Pool = Confirmed, p.Attribute
+			want.Status, want.Pool = Confirmed, string(p.Attribute)
 			break
 		}
 	}
@@ -612,10 +614,10 @@ func checkSummary(s State) error {
 // TestCheckStepCatchesBrokenSteps feeds the step checker hand-made wrong
 // outcomes, each valid on its own, so its cross-step checks are seen to fail.
 func TestCheckStepCatchesBrokenSteps(t *testing.T) {
-	conf := func(id int64, pool string, q ...string) Reg {
+	conf := func(id int64, pool string, q ...quota.Attribute) Reg {
 		return Reg{ID: id, Qualifies: q, Status: Confirmed, Pool: pool}
 	}
-	wait := func(id int64, q ...string) Reg { return Reg{ID: id, Qualifies: q, Status: Waitlisted} }
+	wait := func(id int64, q ...quota.Attribute) Reg { return Reg{ID: id, Qualifies: q, Status: Waitlisted} }
 	one := State{Capacity: 1, Regs: []Reg{conf(1, GeneralPool), wait(2), wait(3)}}
 	two := rules(Rule{Attribute: "rural", Share: 0.25}, Rule{Attribute: "disability", Share: 0.1})
 	tests := []struct {
@@ -656,7 +658,7 @@ func TestCheckStepCatchesBrokenSteps(t *testing.T) {
 		},
 		{
 			name: "a newcomer in the second rule's seat", before: State{Capacity: 20, Rules: two},
-			o:      fuzzOp{kind: "register", id: 1, qualifies: []string{"rural", "disability"}},
+			o:      fuzzOp{kind: "register", id: 1, qualifies: []quota.Attribute{"rural", "disability"}},
 			after:  State{Capacity: 20, Rules: two, Regs: []Reg{conf(1, "disability", "rural", "disability")}},
 			placed: conf(1, "disability", "rural", "disability"), want: "placed",
 		},

@@ -3,10 +3,12 @@ package registration
 import (
 	"errors"
 	"fmt"
-	"github.com/gotong/gotong/app/activities"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/quota"
 )
 
 // op is one step of a scenario; it fails the test on an unexpected error.
@@ -15,7 +17,7 @@ type op struct {
 	do   func(State) (State, []int64, error)
 }
 
-func register(id int64, qualifies ...string) op {
+func register(id int64, qualifies ...quota.Attribute) op {
 	return op{fmt.Sprintf("register %d %v", id, qualifies), func(s State) (State, []int64, error) {
 		s, _, err := Register(s, Reg{ID: id, Qualifies: qualifies})
 		return s, nil, err
@@ -30,8 +32,8 @@ func setCapacity(n int) op {
 	return op{fmt.Sprintf("capacity %d", n), func(s State) (State, []int64, error) { return SetCapacity(s, n) }}
 }
 
-func release(attribute string) op {
-	return op{"release " + attribute, func(s State) (State, []int64, error) {
+func release(attribute quota.Attribute) op {
+	return op{"release " + string(attribute), func(s State) (State, []int64, error) {
 		s, changed := Release(s, attribute)
 		return s, changed, nil
 	}}
@@ -226,12 +228,12 @@ func build(t *testing.T, capacity int, rs []Rule, ops ...op) State {
 
 func TestRegisterReturnsThePlacedRegistration(t *testing.T) {
 	s := build(t, 2, rules(Rule{Attribute: "rural", Share: 0.5}), register(1, "rural"))
-	q := []string{"rural"}
+	q := []quota.Attribute{"rural"}
 	s, got, err := Register(s, Reg{ID: 2, Qualifies: q, Status: Confirmed, Pool: "rural"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Reg{ID: 2, Qualifies: []string{"rural"}, Status: Confirmed, Pool: GeneralPool}
+	want := Reg{ID: 2, Qualifies: []quota.Attribute{"rural"}, Status: Confirmed, Pool: GeneralPool}
 	if got.ID != want.ID || got.Status != want.Status || got.Pool != want.Pool || !slices.Equal(got.Qualifies, q) {
 		t.Errorf("placed = %+v, want %+v", got, want)
 	}
@@ -320,7 +322,7 @@ func TestSetCapacityAcceptsADecreaseThatFits(t *testing.T) {
 
 func TestReleaseOfAnUnknownOrReleasedRuleOnlySettles(t *testing.T) {
 	s := build(t, 2, rules(Rule{Attribute: "rural", Share: 0.5}), register(1), register(2))
-	for _, attr := range []string{"minority", "nonsense"} {
+	for _, attr := range []quota.Attribute{"minority", "nonsense"} {
 		got, changed := Release(s, attr)
 		if !sameState(got, s) || changed != nil {
 			t.Errorf("Release(%q) changed the state to %q, %v", attr, layout(got), changed)
@@ -337,10 +339,10 @@ func TestSettleFixesAnUnsettledState(t *testing.T) {
 	// As after a coordinator raised a share: 1 may now move, and the seat
 	// it frees goes to 4; 3 then takes the last rural seat.
 	s := State{Capacity: 4, Rules: rules(Rule{Attribute: "rural", Share: 0.75}), Regs: []Reg{
-		{ID: 1, Qualifies: []string{"rural"}, Status: Confirmed, Pool: GeneralPool},
+		{ID: 1, Qualifies: []quota.Attribute{"rural"}, Status: Confirmed, Pool: GeneralPool},
 		{ID: 2, Status: Confirmed, Pool: GeneralPool},
 		{ID: 4, Status: Waitlisted},
-		{ID: 3, Qualifies: []string{"rural"}, Status: Waitlisted},
+		{ID: 3, Qualifies: []quota.Attribute{"rural"}, Status: Waitlisted},
 	}}
 	before := deepCopy(s)
 	got, changed := Settle(s)
@@ -365,7 +367,7 @@ func TestSettleFixesAnUnsettledState(t *testing.T) {
 func TestOperationsDoNotMutateTheirInput(t *testing.T) {
 	s := build(t, 3, rules(Rule{Attribute: "rural", Share: 0.34}), register(1, "rural"), register(2), register(3), register(4, "rural"))
 	before := deepCopy(s)
-	Register(s, Reg{ID: 5, Qualifies: []string{"rural"}})
+	Register(s, Reg{ID: 5, Qualifies: []quota.Attribute{"rural"}})
 	Cancel(s, 1)
 	SetCapacity(s, 8)
 	SetCapacity(s, 1)
@@ -493,10 +495,10 @@ func sameSummary(a, b Summary) bool {
 // each of Check's tests is seen to fail.
 func TestCheckCatchesBrokenStates(t *testing.T) {
 	rural := rules(Rule{Attribute: "rural", Share: 0.5})
-	conf := func(id int64, pool string, q ...string) Reg {
+	conf := func(id int64, pool string, q ...quota.Attribute) Reg {
 		return Reg{ID: id, Qualifies: q, Status: Confirmed, Pool: pool}
 	}
-	wait := func(id int64, q ...string) Reg { return Reg{ID: id, Qualifies: q, Status: Waitlisted} }
+	wait := func(id int64, q ...quota.Attribute) Reg { return Reg{ID: id, Qualifies: q, Status: Waitlisted} }
 	tests := []struct {
 		invariant string
 		state     State

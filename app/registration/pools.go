@@ -3,15 +3,15 @@ package registration
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"gorm.io/gorm"
 )
 
-// A seat of a sensitive quota (disability, minority) would tell, beside the
+// A seat of a sensitive quota (quota.Sensitive) would tell, beside the
 // person's registration, what they declared about themselves. So the pool
 // the core works with is never stored nor served as it is: such a seat is
 // ReservedPool in the registrations table and in every answer, and which
@@ -22,20 +22,10 @@ import (
 // ReservedPool is the pool a seat of a sensitive quota is stored and shown as.
 const ReservedPool = "reserved"
 
-// sensitiveAttributes are the quota attributes a person declares about
-// themselves in confidence; the rest (rural) are not sensitive.
-var sensitiveAttributes = slices.DeleteFunc(slices.Clone(Attributes), func(a string) bool { return a == people.Rural })
-
-// SensitiveAttribute reports whether a quota's attribute is one a person
-// declares in confidence, whose seats are reserved and sealed.
-func SensitiveAttribute(attribute string) bool {
-	return slices.Contains(sensitiveAttributes, attribute)
-}
-
 // PublicPool is what a pool of the core is stored and shown as: general and
 // rural as they are, a sensitive quota's as ReservedPool.
 func PublicPool(pool string) string {
-	if SensitiveAttribute(pool) {
+	if quota.Sensitive(quota.Attribute(pool)) {
 		return ReservedPool
 	}
 	return pool
@@ -89,7 +79,7 @@ func SealClearPools(ctx context.Context, db *gorm.DB, sealer *people.Sealer) (in
 	err := database.Tx(ctx, db, func(tx *gorm.DB) error {
 		var rows []Registration
 		if err := tx.Select("id, activity_id, waitlist_order, pool").
-			Where("pool IN ?", sensitiveAttributes).Find(&rows).Error; err != nil {
+			Where("pool IN ?", quota.AllSensitive()).Find(&rows).Error; err != nil {
 			return fmt.Errorf("registration: unable to find pools to seal: %w", err)
 		}
 		for _, r := range rows {

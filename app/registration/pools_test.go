@@ -51,7 +51,7 @@ func (f *fixture) filled(activityID int64) map[string]int {
 	}
 	out := map[string]int{"general": sum.GeneralFilled}
 	for _, p := range sum.Pools {
-		out[p.Attribute] = p.Filled
+		out[string(p.Attribute)] = p.Filled
 	}
 	return out
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"gorm.io/gorm"
 )
 
@@ -44,7 +45,7 @@ type combiner struct {
 type pending struct {
 	a         *activities.Activity
 	in        Request
-	qualifies []string
+	qualifies []quota.Attribute
 	out       *Placed
 	err       error
 	done      chan struct{} // closed by finish once out or err is set
@@ -98,7 +99,7 @@ func (s *Service) prepare(a *activities.Activity, in Request) (*pending, error) 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return &pending{a: a, in: in, qualifies: declaredQualifies(in.Person.Locality, in.Person.Sensitive),
+	return &pending{a: a, in: in, qualifies: quota.Qualifying(people.QuotaPerson(in.Person.Locality, in.Person.Sensitive)),
 		done: make(chan struct{}), lead: make(chan struct{}, 1)}, nil
 }
 

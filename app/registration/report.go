@@ -2,7 +2,6 @@ package registration
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/gotong/gotong/app/activities"
@@ -41,9 +40,9 @@ func SeatCounts(ctx context.Context, db *gorm.DB, list []activities.Activity, no
 	}
 	rows := map[int64]SeatRow{}
 	if len(ids) > 0 {
-		var found []SeatRow
-		if err := db.WithContext(ctx).Where("activity_id IN ?", ids).Find(&found).Error; err != nil {
-			return nil, fmt.Errorf("registration: unable to read seats: %w", err)
+		found, err := ReadSeats(db.WithContext(ctx), ids)
+		if err != nil {
+			return nil, err
 		}
 		for _, r := range found {
 			rows[r.ActivityID] = r

@@ -13,6 +13,7 @@ import (
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"gorm.io/gorm"
 )
 
@@ -88,21 +89,6 @@ func rulesAt(a *activities.Activity, now time.Time) []Rule {
 	return rules
 }
 
-// declaredQualifies lists the quota attributes a declaration qualifies for.
-func declaredQualifies(locality string, d people.Sensitive) []string {
-	var q []string
-	if locality == people.Rural {
-		q = append(q, "rural")
-	}
-	if d.Disability != nil && *d.Disability {
-		q = append(q, "disability")
-	}
-	if d.Minority != nil && *d.Minority {
-		q = append(q, "minority")
-	}
-	return q
-}
-
 func declarationContext(activityID, personID int64) string {
 	return "registration:" + strconv.FormatInt(activityID, 10) + ":" + strconv.FormatInt(personID, 10)
 }
@@ -118,7 +104,7 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 	st := State{Capacity: a.Capacity, Rules: rulesAt(a, now)}
 	sensitiveRules := false
 	for _, q := range a.Quotas {
-		sensitiveRules = sensitiveRules || SensitiveAttribute(q.Attribute)
+		sensitiveRules = sensitiveRules || quota.Sensitive(q.Attribute)
 	}
 	var rows []Registration
 	if err := tx.Where("activity_id = ? AND status <> ?", a.ID, string(Cancelled)).
@@ -140,11 +126,11 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 				return nil, fmt.Errorf("registration: unable to open declaration of %d: %w", r.ID, err)
 			}
 		}
-		reg.Qualifies = declaredQualifies(r.DeclaredLocality, d)
-		if r.PersonID == nil && ruleIndex(st.Rules, pool) >= 0 && !reg.QualifiesFor(pool) {
+		reg.Qualifies = quota.Qualifying(people.QuotaPerson(r.DeclaredLocality, d))
+		if r.PersonID == nil && ruleIndex(st.Rules, pool) >= 0 && !reg.QualifiesFor(quota.Attribute(pool)) {
 			// An erased person's declaration went with them, but their
 			// anonymous seat keeps the pool it was given for it.
-			reg.Qualifies = append(reg.Qualifies, pool)
+			reg.Qualifies = append(reg.Qualifies, quota.Attribute(pool))
 		}
 		st.Regs = append(st.Regs, reg)
 		l.rows[r.ID] = r

@@ -10,6 +10,7 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -203,7 +204,7 @@ func TestQuotasFromTheDatabase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got.Rows) != 1 || got.Rows[0].Activity.ID != a.ID || !slices.Equal(got.Attributes, []string{"rural", "disability"}) {
+		if len(got.Rows) != 1 || got.Rows[0].Activity.ID != a.ID || !slices.Equal(got.Attributes, []quota.Attribute{quota.Rural, quota.Disability}) {
 			t.Fatalf("rows %+v, attributes %v", got.Rows, got.Attributes)
 		}
 		// 7 urban in general seats; 5 rural in the rural pool and one more
@@ -229,7 +230,7 @@ func TestQuotasFromTheDatabase(t *testing.T) {
 // and 8. Every other figure, totals included, is 0 or 1 more than a
 // multiple of 5, so that no two of them differ by 2 or 3.
 func twoActivities() ([]activities.Activity, []registration.Summary) {
-	pool := func(a string, seats, filled int) registration.PoolSummary {
+	pool := func(a quota.Attribute, seats, filled int) registration.PoolSummary {
 		return registration.PoolSummary{Attribute: a, Share: 0.25, Seats: seats, Filled: filled}
 	}
 	return []activities.Activity{{ID: 1}, {ID: 2}}, []registration.Summary{

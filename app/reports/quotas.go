@@ -3,18 +3,13 @@ package reports
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/registration"
 )
-
-// SensitiveAttributes are the quota attributes that are sensitive in
-// DESIGN.md's sense (a disability, belonging to a minority): every count of
-// their pools goes through Suppress. Locality (rural) is not sensitive.
-var SensitiveAttributes = []string{"disability", "minority"}
 
 // Count is a figure as a report may publish it: its value when Mark is
 // Shown, else nothing of it but the mark.
@@ -43,7 +38,7 @@ func (c Count) Text(minCell int) string {
 // seats the pool takes up: its reserved seats, or its people when it has
 // been released or holds more than its seats (after a capacity decrease).
 type QuotaPool struct {
-	Attribute string
+	Attribute quota.Attribute
 	Seats     Count
 	Filled    Count
 	Released  bool // the total row leaves it false
@@ -57,13 +52,14 @@ type QuotaRow struct {
 	GeneralSeats  Count
 	GeneralFilled Count
 	// Pools are the activity's rules in their order; for the total, every
-	// attribute some activity has a rule for, in registration.Attributes
-	// order.
+	// attribute some activity has a rule for, in quota.All order. Every
+	// count of a sensitive attribute's pool (quota.Sensitive) goes through
+	// Suppress.
 	Pools []QuotaPool
 }
 
 // Pool returns the row's pool of attribute and whether it has one.
-func (r *QuotaRow) Pool(attribute string) (QuotaPool, bool) {
+func (r *QuotaRow) Pool(attribute quota.Attribute) (QuotaPool, bool) {
 	for _, p := range r.Pools {
 		if p.Attribute == attribute {
 			return p, true
@@ -81,7 +77,7 @@ type Quotas struct {
 	MinCell    int
 	Rows       []QuotaRow
 	Total      QuotaRow
-	Attributes []string // the attributes of the total's pools
+	Attributes []quota.Attribute // the attributes of the total's pools
 }
 
 // Quotas computes the quota attainment report at now.
@@ -113,7 +109,7 @@ func quotaReport(list []activities.Activity, sums []registration.Summary, minCel
 
 // quotaPoolAt and quotaRowAt place a row's counts among the grid's cells.
 type quotaPoolAt struct {
-	attribute     string
+	attribute     quota.Attribute
 	seats, filled int
 	released      bool
 }
@@ -129,7 +125,7 @@ type quotaGrid struct {
 	groups     []Group
 	rows       []quotaRowAt
 	total      quotaRowAt
-	attributes []string
+	attributes []quota.Attribute
 }
 
 // newQuotaGrid lays the activities' seats out as cells and groups: each
@@ -153,12 +149,12 @@ func newQuotaGrid(sums []registration.Summary) *quotaGrid {
 	}
 
 	g.rows = make([]quotaRowAt, len(sums))
-	present := map[string]bool{}
+	present := map[quota.Attribute]bool{}
 	for i, sum := range sums {
 		allPublic := true
 		var pools []quotaPoolAt
 		for _, p := range sum.Pools {
-			sensitive := slices.Contains(SensitiveAttributes, p.Attribute)
+			sensitive := quota.Sensitive(p.Attribute)
 			// Unreleased and within its seats, a pool's seats follow from
 			// the capacity and the share, which the public page shows.
 			public := !p.Released && p.Filled <= p.Seats
@@ -201,12 +197,12 @@ func newQuotaGrid(sums []registration.Summary) *quotaGrid {
 		genSeats:  column(func(r quotaRowAt) (int, bool) { return r.genSeats, true }, no),
 		genFilled: column(func(r quotaRowAt) (int, bool) { return r.genFilled, true }, no),
 	}
-	for _, a := range registration.Attributes {
+	for _, a := range quota.All() {
 		if !present[a] {
 			continue
 		}
 		g.attributes = append(g.attributes, a)
-		sensitive := slices.Contains(SensitiveAttributes, a)
+		sensitive := quota.Sensitive(a)
 		find := func(r quotaRowAt) (quotaPoolAt, bool) {
 			for _, p := range r.pools {
 				if p.attribute == a {

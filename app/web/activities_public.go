@@ -12,6 +12,7 @@ import (
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/registration"
 )
@@ -20,7 +21,6 @@ import (
 var (
 	kindLabels     = map[string]string{activities.KindTraining: "kind_training", activities.KindWellbeing: "kind_wellbeing", activities.KindCamp: "kind_camp"}
 	modeLabels     = map[string]string{activities.ModeInPerson: "mode_in_person", activities.ModeOnline: "mode_online", activities.ModeHybrid: "mode_hybrid"}
-	quotaLabels    = map[string]string{"rural": "quota_rural", "disability": "quota_disability", "minority": "quota_minority"}
 	localityLabels = map[string]string{people.Urban: "locality_urban", people.Rural: "locality_rural"}
 )
 
@@ -86,7 +86,7 @@ func (s *Server) card(c *fiber.Ctx, p *Page, a *activities.Activity, withSeats b
 	}
 	for _, q := range a.Quotas {
 		if !a.Released(q, now) {
-			card.Quotas = append(card.Quotas, p.L.T("activity_quota", "Share", p.L.Number(int(q.Share*100+0.5)), "Group", p.L.T(quotaLabels[q.Attribute])))
+			card.Quotas = append(card.Quotas, p.L.T("activity_quota", "Share", p.L.Number(int(q.Share*100+0.5)), "Group", p.L.T(quota.Label(q.Attribute))))
 		}
 	}
 	switch {

@@ -9,6 +9,7 @@ import (
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/registration"
 )
@@ -90,7 +91,7 @@ func toAPIActivity(a *activities.Activity) apiActivity {
 		}
 	}
 	for _, q := range a.Quotas {
-		out.Quotas = append(out.Quotas, apiQuota{Attribute: q.Attribute, Share: q.Share, ReleaseAt: utcPtr(q.ReleaseAt)})
+		out.Quotas = append(out.Quotas, apiQuota{Attribute: string(q.Attribute), Share: q.Share, ReleaseAt: utcPtr(q.ReleaseAt)})
 	}
 	return out
 }
@@ -143,7 +144,7 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 	if b.Quotas != nil {
 		qs := make([]activities.QuotaInput, len(*b.Quotas))
 		for i, q := range *b.Quotas {
-			qs[i] = activities.QuotaInput{Attribute: q.Attribute, Share: q.Share, ReleaseAt: q.ReleaseAt}
+			qs[i] = activities.QuotaInput{Attribute: quota.Attribute(q.Attribute), Share: q.Share, ReleaseAt: q.ReleaseAt}
 		}
 		in.Quotas = &qs
 	}
@@ -313,7 +314,7 @@ func (s *Server) apiActivityQuota(c *fiber.Ctx) error {
 	out := apiQuotaSummary{Capacity: sum.Capacity, Confirmed: sum.Confirmed, Waitlisted: sum.Waitlisted,
 		General: apiSeats{Seats: sum.GeneralSeats, Filled: sum.GeneralFilled}, Pools: make([]apiPool, len(sum.Pools))}
 	for i, p := range sum.Pools {
-		out.Pools[i] = apiPool{Attribute: p.Attribute, Share: p.Share, Seats: p.Seats, Filled: p.Filled, Released: p.Released}
+		out.Pools[i] = apiPool{Attribute: string(p.Attribute), Share: p.Share, Seats: p.Seats, Filled: p.Filled, Released: p.Released}
 	}
 	return c.JSON(out)
 }

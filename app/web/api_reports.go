@@ -71,7 +71,7 @@ func (s *Server) apiReportQuotas(c *fiber.Ctx) error {
 			out.ActivityID, out.Title, out.StartsAt = &id, a.TextIn(lang, s.catalog.Default()).Title, &starts
 		}
 		for _, p := range r.Pools {
-			pool := apiQuotaPool{Attribute: p.Attribute, Seats: count(p.Seats), Filled: count(p.Filled)}
+			pool := apiQuotaPool{Attribute: string(p.Attribute), Seats: count(p.Seats), Filled: count(p.Filled)}
 			if r.Activity != nil {
 				released := p.Released
 				pool.Released = &released

@@ -12,7 +12,7 @@ import (
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/i18n"
-	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/registration"
 )
 
@@ -154,7 +154,7 @@ func activityFormOf(a *activities.Activity) map[string]string {
 			break
 		}
 		row := i + 1
-		form[quotaField("attribute", row)] = q.Attribute
+		form[quotaField("attribute", row)] = string(q.Attribute)
 		form[quotaField("share", row)] = strconv.FormatFloat(math.Round(q.Share*10000)/100, 'f', -1, 64)
 		form[quotaField("release", row)] = formatFormTime(q.ReleaseAt)
 	}
@@ -239,7 +239,7 @@ func parseActivityForm(form map[string]string, current *activities.Activity) (ac
 		if attr == "" && share == "" && release == "" {
 			continue
 		}
-		q := activities.QuotaInput{Attribute: attr}
+		q := activities.QuotaInput{Attribute: quota.Attribute(attr)}
 		ok := true
 		if attr == "" {
 			f.Add(quotaField("attribute", row), "error_quota_attribute")
@@ -290,6 +290,15 @@ type activityFormData struct {
 	Quotas    []quotaRow
 }
 
+// quotaOptions are the quota attributes as the choices of a rule's row.
+func quotaOptions(p *Page, selected string) []option {
+	var out []option
+	for _, a := range quota.All() {
+		out = append(out, option{Value: string(a), Label: p.L.T(quota.Label(a)), Selected: string(a) == selected})
+	}
+	return out
+}
+
 // activityFormPage renders the activity form with the values and messages given.
 func (s *Server) activityFormPage(c *fiber.Ctx, status int, a *activities.Activity, form, errs map[string]string) error {
 	p := s.page(c, "manage_activity_new_title", nil)
@@ -307,7 +316,7 @@ func (s *Server) activityFormPage(c *fiber.Ctx, status int, a *activities.Activi
 	}
 	for row := 1; row <= quotaRows; row++ {
 		data.Quotas = append(data.Quotas, quotaRow{N: row,
-			Attributes: options(activities.QuotaAttributes, quotaLabels, p, form[quotaField("attribute", row)])})
+			Attributes: quotaOptions(p, form[quotaField("attribute", row)])})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
 	return s.render(c, status, tplActivityForm, p)
@@ -496,12 +505,12 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 	if s.can(c, access.QuotasRead) {
 		data.Bars = append(data.Bars, quotaBar{Key: "general", Label: p.L.T("manage_quota_general"), Seats: sum.GeneralSeats, Filled: sum.GeneralFilled})
 		for _, pool := range sum.Pools {
-			data.Bars = append(data.Bars, quotaBar{Key: pool.Attribute, Seats: pool.Seats, Filled: pool.Filled, Released: pool.Released,
-				Label: p.L.T("manage_quota_pool", "Group", p.L.T(quotaLabels[pool.Attribute]), "Share", p.L.Number(math.Round(pool.Share*1000)/10))})
+			data.Bars = append(data.Bars, quotaBar{Key: string(pool.Attribute), Seats: pool.Seats, Filled: pool.Filled, Released: pool.Released,
+				Label: p.L.T("manage_quota_pool", "Group", p.L.T(quota.Label(pool.Attribute)), "Share", p.L.Number(math.Round(pool.Share*1000)/10))})
 		}
 	}
 	for _, pool := range sum.Pools {
-		data.Confidential = data.Confidential || registration.SensitiveAttribute(pool.Attribute)
+		data.Confidential = data.Confidential || quota.Sensitive(pool.Attribute)
 	}
 	if data.CanList {
 		roster, err := s.registrations.Roster(c.UserContext(), a.ID)
@@ -523,8 +532,8 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 			// A seat of a sensitive quota would tell who declared a
 			// disability or a minority: it reads as a general one.
 			switch {
-			case r.Pool != nil && *r.Pool == people.Rural:
-				row.Seat = p.L.T(quotaLabels[people.Rural])
+			case r.Pool != nil && quota.Valid(*r.Pool) && !quota.Sensitive(quota.Attribute(*r.Pool)):
+				row.Seat = p.L.T(quota.Label(quota.Attribute(*r.Pool)))
 			case data.Confidential:
 				row.Seat = p.L.T("pool_confidential")
 			default:

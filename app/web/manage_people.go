@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/segments"
 )
 
@@ -557,8 +558,8 @@ func (s *Server) personPageView(c *fiber.Ctx, cur *people.Profile, sens *people.
 			// A seat of a sensitive quota would tell what the person
 			// declared: it reads as on the activity's page.
 			switch {
-			case r.Pool != nil && *r.Pool == people.Rural:
-				row.Seat = l.T(quotaLabels[people.Rural])
+			case r.Pool != nil && quota.Valid(*r.Pool) && !quota.Sensitive(quota.Attribute(*r.Pool)):
+				row.Seat = l.T(quota.Label(quota.Attribute(*r.Pool)))
 			case r.Confidential:
 				row.Seat = l.T("pool_confidential")
 			default:

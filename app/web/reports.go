@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/reports"
 	"github.com/gotong/gotong/app/reports/chart"
 )
@@ -242,7 +243,7 @@ func yearFigures(sum *reports.Summary) (years []int, established, strengthened m
 
 // quotaView lays a quota row out for the page, its pools in the table's
 // attribute order.
-func quotaView(p *Page, r *reports.QuotaRow, attributes []string, minCell int, def string) quotaRowView {
+func quotaView(p *Page, r *reports.QuotaRow, attributes []quota.Attribute, minCell int, def string) quotaRowView {
 	v := quotaRowView{Capacity: countText(p, r.Capacity, minCell), Confirmed: countText(p, r.Confirmed, minCell),
 		GeneralFilled: countText(p, r.GeneralFilled, minCell), GeneralSeats: countText(p, r.GeneralSeats, minCell)}
 	if r.Activity != nil {
@@ -260,9 +261,6 @@ func quotaView(p *Page, r *reports.QuotaRow, attributes []string, minCell int, d
 	}
 	return v
 }
-
-// poolLabels are the message ids of the quota pools as table heads.
-var poolLabels = map[string]string{"rural": "reports_pool_rural", "disability": "reports_pool_disability", "minority": "reports_pool_minority"}
 
 // reportsPage is the dashboard: every figure as a chart and a table, with
 // a CSV of each.
@@ -321,7 +319,7 @@ func (s *Server) reportsPage(c *fiber.Ctx) error {
 
 	// Quota attainment.
 	for _, a := range quotas.Attributes {
-		d.PoolHeads = append(d.PoolHeads, p.L.T(poolLabels[a]))
+		d.PoolHeads = append(d.PoolHeads, p.L.T(quota.PoolLabel(a)))
 	}
 	d.QuotaAll = len(quotas.Rows)
 	for i := range quotas.Rows[:min(len(quotas.Rows), quotaPageRows)] {

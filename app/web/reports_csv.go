@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/csvout"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/reports"
 )
 
@@ -101,7 +102,7 @@ func quotasCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
 	t := csvTable{header: []string{p.L.T("reports_activity_id"), p.L.T("reports_activity"), p.L.T("reports_starts"),
 		p.L.T("reports_capacity"), p.L.T("reports_confirmed"), p.L.T("reports_general"), p.L.T("reports_general_filled")}}
 	for _, a := range q.Attributes {
-		pool := p.L.T(poolLabels[a])
+		pool := p.L.T(quota.PoolLabel(a))
 		t.header = append(t.header, p.L.T("reports_pool_seats", "Pool", pool), p.L.T("reports_pool_filled", "Pool", pool),
 			p.L.T("reports_pool_released", "Pool", pool))
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/registration"
 )
@@ -30,7 +31,7 @@ func (e *env) quotaActivity(slug, title string, capacity int, rules ...any) *act
 	e.t.Helper()
 	var quotas []activities.QuotaInput
 	for i := 0; i+1 < len(rules); i += 2 {
-		quotas = append(quotas, activities.QuotaInput{Attribute: rules[i].(string), Share: rules[i+1].(float64)})
+		quotas = append(quotas, activities.QuotaInput{Attribute: quota.Attribute(rules[i].(string)), Share: rules[i+1].(float64)})
 	}
 	a := e.publishedCamp(slug, capacity, quotas...)
 	if _, err := e.srv.activities.Update(context.Background(), 0, a.ID, activities.Input{

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/registration"
 	"gorm.io/gorm"
 )
@@ -31,7 +32,7 @@ func CheckSeatRows(t testing.TB, db *gorm.DB, sealer *people.Sealer) {
 	want := map[int64]*registration.SeatRow{}
 	row := func(id int64) *registration.SeatRow {
 		if want[id] == nil {
-			want[id] = &registration.SeatRow{ActivityID: id}
+			want[id] = &registration.SeatRow{ActivityID: id, Pools: map[quota.Attribute]int{}}
 		}
 		return want[id]
 	}
@@ -45,7 +46,7 @@ func CheckSeatRows(t testing.TB, db *gorm.DB, sealer *people.Sealer) {
 			w.Waitlisted++
 			continue
 		}
-		if r.Pool != nil && registration.SensitiveAttribute(*r.Pool) {
+		if r.Pool != nil && quota.Sensitive(quota.Attribute(*r.Pool)) {
 			t.Errorf("registration %d keeps its pool %q in clear", r.ID, *r.Pool)
 		}
 		pool, err := registration.OpenPool(sealer, r)
@@ -53,24 +54,19 @@ func CheckSeatRows(t testing.TB, db *gorm.DB, sealer *people.Sealer) {
 			t.Errorf("registration %d: %v", r.ID, err)
 			continue
 		}
-		switch pool {
-		case "rural":
-			w.Rural++
-		case "disability":
-			w.Disability++
-		case "minority":
-			w.Minority++
-		default:
+		if quota.Valid(pool) {
+			w.Pools[quota.Attribute(pool)]++
+		} else {
 			w.General++
 		}
 	}
-	var got []registration.SeatRow
-	if err := db.Find(&got).Error; err != nil {
+	got, err := registration.ReadSeats(db, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	for _, g := range got {
 		w := row(g.ActivityID)
-		if g != *w {
+		if !g.Equal(*w) {
 			t.Errorf("activity %d: seat row %+v, registrations say %+v", g.ActivityID, g, *w)
 		}
 		delete(want, g.ActivityID)
