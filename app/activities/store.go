@@ -421,16 +421,34 @@ func (s *Store) GetBySlug(ctx context.Context, slug string) (*Activity, error) {
 	return s.get(s.db.WithContext(ctx), "slug = ?", slug)
 }
 
-// reached narrows q to the activities v reaches on the staff's pages and
-// API: staff every one, anyone else (a facilitator) only those they lead.
-// (A partner member sees what its organisation co-hosts in its own space,
-// through the partners store, not here.)
-func reached(q *gorm.DB, v access.Viewer) *gorm.DB {
-	if v.Staff {
-		return q
+// Reached narrows a query whose column col holds an activity id to the
+// activities v reaches on the staff's pages and API: staff every one, anyone
+// else (a facilitator) only those they lead. Rosters, attendance and
+// registrations go through it too, so one rule decides a facilitator's reach.
+// (A partner member sees what its organisation co-hosts in its own space:
+// see Counted.)
+func Reached(v access.Viewer, col string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if v.Staff {
+			return q
+		}
+		return q.Where(col+" IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?)", v.UserID)
 	}
-	return q.Where("id IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?)", v.UserID)
 }
+
+// Counted is Reached widened, for a partner member, to the activities its
+// organisation co-hosts: whose counts its space shows, never whose people.
+func Counted(v access.Viewer, col string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if v.Staff {
+			return q
+		}
+		return q.Where("("+col+" IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?) OR "+
+			col+" IN (SELECT activity_id FROM activity_partners WHERE partner_id = ?))", v.UserID, v.PartnerID)
+	}
+}
+
+func reached(q *gorm.DB, v access.Viewer) *gorm.DB { return q.Scopes(Reached(v, "id")) }
 
 // GetAs returns one activity if v reaches it; any other is not found, so
 // ids do not leak.

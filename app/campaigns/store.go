@@ -39,6 +39,9 @@ var (
 	errStageMoved = apperr.New(apperr.Conflict, "error_stage_change")
 )
 
+// LeadRoles are the roles of the users who may lead a campaign.
+var LeadRoles = []string{access.Coordinator, access.Admin}
+
 // RoleChecker tells which users hold a role (auth.Store does).
 type RoleChecker interface {
 	Holding(ctx context.Context, role string, ids []int64) (map[int64]bool, error)
@@ -177,7 +180,7 @@ func (s *Store) isStaff(ctx context.Context, id int64) (bool, error) {
 	if id <= 0 {
 		return false, nil
 	}
-	for _, role := range []string{access.Coordinator, access.Admin} {
+	for _, role := range LeadRoles {
 		held, err := s.roles.Holding(ctx, role, []int64{id})
 		if err != nil {
 			return false, err

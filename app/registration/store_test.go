@@ -239,7 +239,7 @@ func TestSensitiveSealed(t *testing.T) {
 		if err != nil || *r.Pool != registration.ReservedPool {
 			t.Fatalf("a seat of the disability quota: %+v %v, want pool %q", r, err, registration.ReservedPool)
 		}
-		if sum, err := f.svc.Summary(context.Background(), a.ID); err != nil || sum.Pools[0].Filled != 1 {
+		if sum, err := f.svc.Summary(context.Background(), staff, a.ID); err != nil || sum.Pools[0].Filled != 1 {
 			t.Fatalf("the disability pool %+v %v, want 1 filled", sum.Pools, err)
 		}
 		var raw []struct {
@@ -350,7 +350,7 @@ func TestConcurrentRush(t *testing.T) {
 		if len(rows) != n+1 || confirmed != 50 || rural < 13 || others > 37 {
 			t.Fatalf("%d registrations, %d confirmed (%d rural, %d others); want %d, 50, ≥13, ≤37", len(rows), confirmed, rural, others, n+1)
 		}
-		list, err := f.svc.List(ctx, a.ID)
+		list, err := f.svc.List(ctx, staff, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -369,7 +369,7 @@ func TestConcurrentRush(t *testing.T) {
 		if pos != n+1-50 {
 			t.Fatalf("%d waiting, want %d", pos, n+1-50)
 		}
-		sum, err := f.svc.Summary(ctx, a.ID)
+		sum, err := f.svc.Summary(ctx, staff, a.ID)
 		if err != nil || sum.Confirmed != 50 || sum.Pools[0].Seats != 13 || sum.Pools[0].Filled != 13 {
 			t.Fatalf("summary %+v %v", sum, err)
 		}
@@ -396,7 +396,7 @@ func TestReleaseMovesWaitlist(t *testing.T) {
 			t.Fatalf("before release: %+v", r2)
 		}
 		f.svc.Now = func() time.Time { return release.Add(time.Minute) }
-		sum, _ := f.svc.Summary(ctx, a.ID)
+		sum, _ := f.svc.Summary(ctx, staff, a.ID)
 		if !sum.Pools[0].Released || sum.Confirmed != 2 {
 			t.Fatalf("summary after release time: %+v", sum)
 		}
