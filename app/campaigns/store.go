@@ -473,14 +473,21 @@ func insertStages(tx *gorm.DB, campaignID, partnerID int64, stages []string) err
 // --- Reading ---
 
 // scoped narrows a query of campaigns to those v may reach.
-func scoped(q *gorm.DB, v access.Viewer) *gorm.DB {
-	switch {
-	case v.Staff:
-		return q
-	case v.PartnerID > 0:
-		return q.Where("campaigns.id IN (SELECT campaign_id FROM campaign_partners WHERE partner_id = ?)", v.PartnerID)
+func scoped(q *gorm.DB, v access.Viewer) *gorm.DB { return q.Scopes(Reached(v, "campaigns.id")) }
+
+// Reached narrows a query whose column col holds a campaign id to the
+// campaigns v reaches: staff every one, a partner member those its
+// organisation takes part in, anyone else none. Petitions go through it too.
+func Reached(v access.Viewer, col string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		switch {
+		case v.Staff:
+			return q
+		case v.PartnerID > 0:
+			return q.Where(col+" IN (SELECT campaign_id FROM campaign_partners WHERE partner_id = ?)", v.PartnerID)
+		}
+		return q.Where("1 = 0")
 	}
-	return q.Where("1 = 0")
 }
 
 // visible answers ErrNotFound for a campaign v may not reach.

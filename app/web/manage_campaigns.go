@@ -476,7 +476,7 @@ func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs m
 		}
 		d.Stages = append(d.Stages, sec)
 	}
-	pets, err := s.petitions.ForCampaigns(ctx, []int64{id})
+	pets, err := s.petitions.ForCampaigns(ctx, v, []int64{id})
 	if err != nil {
 		return err
 	}
