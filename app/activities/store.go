@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gotong/gotong/app/clock"
+
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
@@ -77,6 +79,7 @@ type CapacityHook func(tx *gorm.DB, activityID int64, capacity int) error
 type Store struct {
 	db         *gorm.DB
 	onCapacity CapacityHook
+	now        clock.Clock
 	// Changed, when set, is told after a commit that changed a published
 	// activity's page or seats, so that caches drop what they showed.
 	Changed func(activityID int64)
@@ -85,9 +88,10 @@ type Store struct {
 	OnCancel func(tx *gorm.DB, activityID int64) error
 }
 
-// NewStore returns a store; onCapacity runs when a saved activity's capacity changes.
-func NewStore(db *gorm.DB, onCapacity CapacityHook) *Store {
-	return &Store{db: db, onCapacity: onCapacity}
+// NewStore returns a store; onCapacity runs when a saved activity's
+// capacity changes, now dates status changes.
+func NewStore(db *gorm.DB, onCapacity CapacityHook, now clock.Clock) *Store {
+	return &Store{db: db, onCapacity: onCapacity, now: now}
 }
 
 func oneOf(v string, allowed []string) bool {
@@ -607,7 +611,7 @@ func (s *Store) SetStatus(ctx context.Context, actorID, id int64, status string)
 			return apperr.New(apperr.Conflict, "error_status_change")
 		}
 		a.Status = status
-		if err := tx.Model(a).Updates(map[string]any{"status": status, "updated_at": time.Now().UTC()}).Error; err != nil {
+		if err := tx.Model(a).Updates(map[string]any{"status": status, "updated_at": s.now()}).Error; err != nil {
 			return err
 		}
 		if status == StatusCancelled && s.OnCancel != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
+
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
@@ -72,7 +74,7 @@ func TestCreateUser(t *testing.T) {
 			t.Fatalf("duplicate email: %v", err)
 		}
 		name, kind := "Youth council", partners.KindYouthCouncil
-		org, err := partners.NewStore(db).Create(ctx, access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+		org, err := partners.NewStore(db, clock.System).Create(ctx, access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
 		if err != nil {
 			t.Fatal(err)
 		}

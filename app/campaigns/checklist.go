@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
@@ -57,7 +56,7 @@ func (s *Store) item(ctx context.Context, id int64) (*ChecklistEntry, error) {
 
 // AddItem puts an item at the end of a stage's checklist (staff only).
 func (s *Store) AddItem(ctx context.Context, v access.Viewer, campaignID int64, stage, text string) (*ChecklistEntry, error) {
-	it := ChecklistItem{CampaignID: campaignID, Stage: stage, Text: strings.TrimSpace(text), CreatedAt: time.Now().UTC()}
+	it := ChecklistItem{CampaignID: campaignID, Stage: stage, Text: strings.TrimSpace(text), CreatedAt: s.now()}
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := visible(tx, v, campaignID); err != nil {
 			return err
@@ -113,7 +112,7 @@ func (s *Store) Tick(ctx context.Context, v access.Viewer, campaignID, itemID in
 		}
 		set := map[string]any{"done_at": nil, "done_by": nil}
 		if done {
-			set["done_at"] = time.Now().UTC()
+			set["done_at"] = s.now()
 			if v.UserID != 0 {
 				set["done_by"] = v.UserID
 			}

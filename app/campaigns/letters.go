@@ -44,7 +44,7 @@ func (s *Store) Letters(ctx context.Context, v access.Viewer, campaignID int64) 
 // AddLetter logs letters written for a campaign (staff only).
 func (s *Store) AddLetter(ctx context.Context, v access.Viewer, campaignID int64, in LetterInput) (*Letter, error) {
 	l := Letter{CampaignID: campaignID, Count: in.Count, DeliveredOn: in.DeliveredOn, Note: strings.TrimSpace(in.Note),
-		CreatedAt: time.Now().UTC()}
+		CreatedAt: s.now()}
 	if v.UserID != 0 {
 		l.CreatedBy = &v.UserID
 	}
@@ -59,7 +59,7 @@ func (s *Store) AddLetter(ctx context.Context, v access.Viewer, campaignID int64
 		if l.Count < 1 || l.Count > MaxLetters {
 			f.Add("count", "error_letter_count", "Max", MaxLetters)
 		}
-		if !l.DeliveredOn.IsZero() && l.DeliveredOn.After(latestToday(time.Now())) {
+		if !l.DeliveredOn.IsZero() && l.DeliveredOn.After(latestToday(s.now())) {
 			f.Add("delivered_on", "error_delivered_future")
 		}
 		usertext.Check(f, "note", l.Note, usertext.Lines)

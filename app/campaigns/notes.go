@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
@@ -61,7 +60,7 @@ func namePartners[E any](db *gorm.DB, list []E, of func(*E) (*int64, *string)) e
 // AddNote writes a note at a stage of a campaign: staff at any stage, a
 // partner member at its organisation's stages only.
 func (s *Store) AddNote(ctx context.Context, v access.Viewer, campaignID int64, stage, text string) (*NoteEntry, error) {
-	n := Note{CampaignID: campaignID, Stage: stage, Text: strings.TrimSpace(text), CreatedAt: time.Now().UTC()}
+	n := Note{CampaignID: campaignID, Stage: stage, Text: strings.TrimSpace(text), CreatedAt: s.now()}
 	if v.UserID != 0 {
 		n.AuthorID = &v.UserID
 	}

@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
+
+	"github.com/gotong/gotong/app/clock"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
@@ -34,11 +35,13 @@ type RoleChecker interface {
 type Store struct {
 	db    *gorm.DB
 	roles RoleChecker
+	now   clock.Clock
 }
 
-// NewStore returns a store over db; roles vouches for lead coordinators.
-func NewStore(db *gorm.DB, roles RoleChecker) *Store {
-	return &Store{db: db, roles: roles}
+// NewStore returns a store over db; roles vouches for lead coordinators,
+// now dates notes, ticks, letters and changes.
+func NewStore(db *gorm.DB, roles RoleChecker, now clock.Clock) *Store {
+	return &Store{db: db, roles: roles, now: now}
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
@@ -128,12 +131,12 @@ func (s *Store) Update(ctx context.Context, v access.Viewer, id int64, in Input)
 			if next, ok := NextStage(c.Stage); !ok || next != *in.Stage {
 				return errStageMoved
 			}
-			if err := advance(tx, v, c); err != nil {
+			if err := s.advance(tx, v, c); err != nil {
 				return err
 			}
 		}
 		err = tx.Model(&Campaign{}).Where("id = ?", id).Updates(map[string]any{
-			"starts_on": c.StartsOn, "ends_on": c.EndsOn, "lead_id": c.LeadID, "updated_at": time.Now().UTC()}).Error
+			"starts_on": c.StartsOn, "ends_on": c.EndsOn, "lead_id": c.LeadID, "updated_at": s.now()}).Error
 		if err != nil {
 			return fmt.Errorf("campaigns: unable to save: %w", err)
 		}
@@ -174,7 +177,7 @@ func (s *Store) Advance(ctx context.Context, v access.Viewer, id int64) (*Campai
 		if _, ok := NextStage(c.Stage); !ok {
 			return apperr.New(apperr.Conflict, "error_stage_last")
 		}
-		return advance(tx, v, c)
+		return s.advance(tx, v, c)
 	})
 	if err != nil {
 		return nil, err
@@ -183,10 +186,10 @@ func (s *Store) Advance(ctx context.Context, v access.Viewer, id int64) (*Campai
 }
 
 // advance moves c one stage on, unless someone moved it meanwhile.
-func advance(tx *gorm.DB, v access.Viewer, c *Campaign) error {
+func (s *Store) advance(tx *gorm.DB, v access.Viewer, c *Campaign) error {
 	next, _ := NextStage(c.Stage)
 	res := tx.Model(&Campaign{}).Where("id = ? AND stage = ?", c.ID, c.Stage).
-		Updates(map[string]any{"stage": next, "updated_at": time.Now().UTC()})
+		Updates(map[string]any{"stage": next, "updated_at": s.now()})
 	if res.Error != nil {
 		return fmt.Errorf("campaigns: unable to advance: %w", res.Error)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
+
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
@@ -33,7 +35,7 @@ type world struct {
 func newWorld(t *testing.T, db *gorm.DB) *world {
 	t.Helper()
 	users := auth.NewStore(db)
-	w := &world{t: t, db: db, store: campaigns.NewStore(db, users)}
+	w := &world{t: t, db: db, store: campaigns.NewStore(db, users, clock.System)}
 	w.pa, w.pb = w.partner("Youth council"), w.partner("Student union")
 	w.staff = access.Viewer{UserID: w.user("coord@example.org", access.Coordinator, 0), Staff: true}
 	w.a = access.Viewer{UserID: w.user("a@example.org", access.Partner, w.pa), PartnerID: w.pa}

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
+
+	"github.com/gotong/gotong/app/clock"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
@@ -54,13 +55,13 @@ type Signer struct {
 type Store struct {
 	db     *gorm.DB
 	people *people.Store
-	// Now is the clock; tests move it.
-	Now func() time.Time
+	now    clock.Clock
 }
 
-// NewStore returns a store over db; signers become people through ps.
-func NewStore(db *gorm.DB, ps *people.Store) *Store {
-	return &Store{db: db, people: ps, Now: func() time.Time { return time.Now().UTC() }}
+// NewStore returns a store over db; signers become people through ps; now
+// dates signatures and changes.
+func NewStore(db *gorm.DB, ps *people.Store, now clock.Clock) *Store {
+	return &Store{db: db, people: ps, now: now}
 }
 
 // apply merges in into p and checks the result, reporting every problem.
@@ -183,7 +184,7 @@ func (s *Store) Create(ctx context.Context, actorID int64, in Input) (*Petition,
 		if err := f.Err(); err != nil {
 			return err
 		}
-		now := s.Now()
+		now := s.now()
 		p.CreatedAt, p.UpdatedAt = now, now
 		if err := tx.Create(p).Error; err != nil {
 			return saveErr(err)
@@ -212,7 +213,7 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Petit
 		if err := f.Err(); err != nil {
 			return err
 		}
-		p.UpdatedAt = s.Now()
+		p.UpdatedAt = s.now()
 		if err := tx.Omit("Translations").Save(p).Error; err != nil {
 			return saveErr(err)
 		}
@@ -373,7 +374,7 @@ func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale
 	if err := f.Err(); err != nil {
 		return 0, err
 	}
-	now := s.Now()
+	now := s.now()
 	var n int
 	var refused error
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {

@@ -3,10 +3,11 @@ package registration
 import (
 	"errors"
 	"fmt"
-	"github.com/gotong/gotong/app/activities"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gotong/gotong/app/activities"
 )
 
 // op is one step of a scenario; it fails the test on an unexpected error.

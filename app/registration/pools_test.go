@@ -3,10 +3,11 @@ package registration_test
 import (
 	"context"
 	"fmt"
-	"github.com/gotong/gotong/app/access"
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/gotong/gotong/app/access"
 
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/people"

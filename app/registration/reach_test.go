@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/gotong/gotong/app/clock"
+
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
@@ -33,7 +35,7 @@ func TestReadsAreNarrowedToTheViewer(t *testing.T) {
 		if err := db.Create(&activities.Facilitator{ActivityID: led.ID, UserID: u.ID}).Error; err != nil {
 			t.Fatal(err)
 		}
-		org, err := partners.NewStore(db).Create(ctx, staff, partners.Input{Name: ptr("Youth council"), Kind: ptr("youth_council"), Region: ptr("MN-1")})
+		org, err := partners.NewStore(db, clock.System).Create(ctx, staff, partners.Input{Name: ptr("Youth council"), Kind: ptr("youth_council"), Region: ptr("MN-1")})
 		if err != nil {
 			t.Fatal(err)
 		}

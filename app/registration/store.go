@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
+
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
@@ -54,8 +56,7 @@ type Service struct {
 	people  *people.Store
 	catalog *i18n.Catalog
 	baseURL string
-	// Now is the clock; tests move it.
-	Now func() time.Time
+	now     clock.Clock
 	// Changed, when set, is told after a commit that moved the seats of an
 	// activity, so that caches of public pages drop what they showed.
 	Changed func(activityID int64)
@@ -69,9 +70,10 @@ func (s *Service) changed(activityID int64) {
 	}
 }
 
-// NewService returns a registration service.
-func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string) *Service {
-	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, Now: func() time.Time { return time.Now().UTC() }}
+// NewService returns a registration service; now decides open windows,
+// ages, releases of reserved seats and the dates of changes.
+func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string, now clock.Clock) *Service {
+	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, now: now}
 }
 
 // Request is a registration form.
@@ -216,7 +218,7 @@ type changeOp func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time
 
 // changeIn locks the activity within tx, runs op and writes what it changed.
 func (s *Service) changeIn(tx *gorm.DB, activityID int64, op changeOp) error {
-	now := s.Now()
+	now := s.now()
 	a, err := lockActivity(tx, activityID)
 	if err != nil {
 		return err
@@ -340,7 +342,7 @@ func (s *Service) SetCapacity(tx *gorm.DB, activityID int64, capacity int) error
 // live registration is cancelled with it, and each person is told in their
 // language.
 func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
-	now := s.Now()
+	now := s.now()
 	a, err := lockActivity(tx, activityID)
 	if err != nil {
 		return err
@@ -400,7 +402,7 @@ func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
 func (s *Service) Settle(ctx context.Context, activityID int64) error {
 	moved := false
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		now := s.Now()
+		now := s.now()
 		a, err := lockActivity(tx, activityID)
 		if err != nil {
 			return err
@@ -435,7 +437,7 @@ func (s *Service) Summary(ctx context.Context, v access.Viewer, activityID int64
 			}
 			return err
 		}
-		l, err := s.load(tx, &a, s.Now())
+		l, err := s.load(tx, &a, s.now())
 		if err != nil {
 			return err
 		}
@@ -477,7 +479,7 @@ func (s *Service) SetAttendance(ctx context.Context, v access.Viewer, id int64, 
 		return nil, apperr.New(apperr.Conflict, "error_attendance_not_confirmed")
 	}
 	if err := s.db.WithContext(ctx).Model(&Registration{}).Where("id = ?", id).
-		Updates(map[string]any{"attended": attended, "updated_at": s.Now()}).Error; err != nil {
+		Updates(map[string]any{"attended": attended, "updated_at": s.now()}).Error; err != nil {
 		return nil, err
 	}
 	return s.Get(ctx, id)

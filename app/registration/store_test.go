@@ -29,6 +29,14 @@ type fixture struct {
 	svc    *registration.Service
 	act    *activities.Store
 	sealer *people.Sealer
+	at     time.Time // the service's clock when set, the machine's otherwise
+}
+
+func (f *fixture) now() time.Time {
+	if !f.at.IsZero() {
+		return f.at
+	}
+	return time.Now().UTC()
 }
 
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
@@ -40,8 +48,10 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test")
-	f := &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc.SetCapacity), sealer: sealer}
+	f := &fixture{t: t, db: db, sealer: sealer}
+	f.svc = registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test", f.now)
+	svc := f.svc
+	f.act = activities.NewStore(db, svc.SetCapacity, f.now)
 	f.act.OnCancel = svc.CancelAll
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
@@ -395,7 +405,7 @@ func TestReleaseMovesWaitlist(t *testing.T) {
 		if r2.Status != "waitlisted" {
 			t.Fatalf("before release: %+v", r2)
 		}
-		f.svc.Now = func() time.Time { return release.Add(time.Minute) }
+		f.at = release.Add(time.Minute)
 		sum, _ := f.svc.Summary(ctx, staff, a.ID)
 		if !sum.Pools[0].Released || sum.Confirmed != 2 {
 			t.Fatalf("summary after release time: %+v", sum)

@@ -2,10 +2,12 @@ package reports
 
 import (
 	"context"
-	"github.com/gotong/gotong/app/access"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/clock"
 
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/database"
@@ -86,8 +88,8 @@ func newFiguresFixture(t *testing.T, db *gorm.DB) *figuresFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := registration.NewService(db, people.NewStore(db, sealer), nil, "http://gotong.test")
-	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg.SetCapacity)}
+	reg := registration.NewService(db, people.NewStore(db, sealer), nil, "http://gotong.test", clock.System)
+	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg.SetCapacity, clock.System)}
 }
 
 // activity creates an activity open for registration in region, published

@@ -37,6 +37,7 @@ type fixture struct {
 	pets   *petitions.Store
 	users  *auth.Store
 	rights *rights.Service
+	ahead  time.Duration // how far the stores' clock runs ahead of the machine's
 }
 
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
@@ -50,9 +51,11 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 		t.Fatal(err)
 	}
 	ps := people.NewStore(db, sealer)
-	regs := registration.NewService(db, ps, cat, "http://gotong.test")
-	f := &fixture{t: t, db: db, people: ps, regs: regs, acts: activities.NewStore(db, regs.SetCapacity),
-		pets: petitions.NewStore(db, ps), users: auth.NewStore(db), rights: rights.New(db, ps, regs)}
+	f := &fixture{t: t, db: db, people: ps}
+	now := func() time.Time { return time.Now().UTC().Add(f.ahead) }
+	regs := registration.NewService(db, ps, cat, "http://gotong.test", now)
+	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs.SetCapacity, now), petitions.NewStore(db, ps, now)
+	f.users, f.rights = auth.NewStore(db), rights.New(db, ps, regs)
 	f.acts.OnCancel = regs.CancelAll
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
@@ -324,7 +327,7 @@ func newErasure(t *testing.T, db *gorm.DB) *erasureFixture {
 		t.Fatal(err)
 	}
 	// The past camp has ended by the time of the erasure.
-	f.regs.Now = func() time.Time { return time.Now().UTC().Add(20 * 24 * time.Hour) }
+	f.ahead = 20 * 24 * time.Hour
 	return f
 }
 

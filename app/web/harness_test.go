@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
@@ -97,7 +99,7 @@ func (e *env) firstPartner() int64 {
 		return ids[0]
 	}
 	name, kind := "First youth council", partners.KindYouthCouncil
-	p, err := partners.NewStore(e.db).Create(context.Background(), access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+	p, err := partners.NewStore(e.db, clock.System).Create(context.Background(), access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
 	if err != nil {
 		e.t.Fatal(err)
 	}

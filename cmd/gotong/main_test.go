@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
+
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/database"
@@ -284,7 +286,7 @@ func TestUserCreatePartner(t *testing.T) {
 			t.Fatalf("%d users written by a refused command", n)
 		}
 		name, kind := "Youth council", partners.KindYouthCouncil
-		org, err := partners.NewStore(db).Create(context.Background(), access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+		org, err := partners.NewStore(db, clock.System).Create(context.Background(), access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
+
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
 	"gorm.io/gorm"
@@ -40,7 +42,7 @@ var demoActivities = []demoActivity{
 
 // seedActivities creates the demo activities that are missing, published.
 func (c *cli) seedActivities(db *gorm.DB) error {
-	store := activities.NewStore(db, nil)
+	store := activities.NewStore(db, nil, clock.System)
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	for _, d := range demoActivities {
 		if _, err := store.GetBySlug(c.ctx, d.slug); err == nil {

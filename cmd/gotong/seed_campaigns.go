@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
+
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
@@ -28,7 +30,7 @@ func (c *cli) seedCampaigns(cfg config.Config, db *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	pets := petitions.NewStore(db, people.NewStore(db, sealer))
+	pets := petitions.NewStore(db, people.NewStore(db, sealer), clock.System)
 	if _, err := pets.GetBySlug(c.ctx, demoPetitionSlug); err == nil {
 		fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", "campaign", demoPetitionSlug, "exists")
 		return nil
@@ -45,7 +47,7 @@ func (c *cli) seedCampaigns(cfg config.Config, db *gorm.DB) error {
 		return err
 	}
 	staff := access.Viewer{UserID: lead.ID, Staff: true}
-	store := campaigns.NewStore(db, users)
+	store := campaigns.NewStore(db, users, clock.System)
 	today := civil.Of(time.Now().UTC())
 	camp, err := store.Create(c.ctx, staff, campaigns.Input{
 		Title: map[string]string{"en": "Free to speak", "mn": "Үг хэлэх эрх чөлөө", "fr": "Libres de parler", "id": "Bebas bersuara"},
