@@ -5,12 +5,11 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/gotong/gotong/app/clock"
-
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"

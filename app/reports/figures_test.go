@@ -7,9 +7,8 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/access"
-	"github.com/gotong/gotong/app/clock"
-
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"

@@ -13,11 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gotong/gotong/app/clock"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"

@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gotong/gotong/app/clock"
-
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/partners"

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gotong/gotong/app/clock"
-
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/clock"
 	"gorm.io/gorm"
 )
 

@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gotong/gotong/app/clock"
-
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
