@@ -13,6 +13,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/partners"
@@ -75,6 +76,7 @@ type CapacityHook func(tx *gorm.DB, activityID int64, capacity int) error
 type Store struct {
 	db         *gorm.DB
 	onCapacity CapacityHook
+	now        clock.Clock
 	// Changed, when set, is told after a commit that changed a published
 	// activity's page or seats, so that caches drop what they showed.
 	Changed func(activityID int64)
@@ -83,9 +85,10 @@ type Store struct {
 	OnCancel func(tx *gorm.DB, activityID int64) error
 }
 
-// NewStore returns a store; onCapacity runs when a saved activity's capacity changes.
-func NewStore(db *gorm.DB, onCapacity CapacityHook) *Store {
-	return &Store{db: db, onCapacity: onCapacity}
+// NewStore returns a store; onCapacity runs when a saved activity's
+// capacity changes, now dates status changes.
+func NewStore(db *gorm.DB, onCapacity CapacityHook, now clock.Clock) *Store {
+	return &Store{db: db, onCapacity: onCapacity, now: now}
 }
 
 func oneOf(v string, allowed []string) bool {
@@ -419,16 +422,34 @@ func (s *Store) GetBySlug(ctx context.Context, slug string) (*Activity, error) {
 	return s.get(s.db.WithContext(ctx), "slug = ?", slug)
 }
 
-// reached narrows q to the activities v reaches on the staff's pages and
-// API: staff every one, anyone else (a facilitator) only those they lead.
-// (A partner member sees what its organisation co-hosts in its own space,
-// through the partners store, not here.)
-func reached(q *gorm.DB, v access.Viewer) *gorm.DB {
-	if v.Staff {
-		return q
+// Reached narrows a query whose column col holds an activity id to the
+// activities v reaches on the staff's pages and API: staff every one, anyone
+// else (a facilitator) only those they lead. Rosters, attendance and
+// registrations go through it too, so one rule decides a facilitator's reach.
+// (A partner member sees what its organisation co-hosts in its own space:
+// see Counted.)
+func Reached(v access.Viewer, col string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if v.Staff {
+			return q
+		}
+		return q.Where(col+" IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?)", v.UserID)
 	}
-	return q.Where("id IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?)", v.UserID)
 }
+
+// Counted is Reached widened, for a partner member, to the activities its
+// organisation co-hosts: whose counts its space shows, never whose people.
+func Counted(v access.Viewer, col string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if v.Staff {
+			return q
+		}
+		return q.Where("("+col+" IN (SELECT activity_id FROM activity_facilitators WHERE user_id = ?) OR "+
+			col+" IN (SELECT activity_id FROM activity_partners WHERE partner_id = ?))", v.UserID, v.PartnerID)
+	}
+}
+
+func reached(q *gorm.DB, v access.Viewer) *gorm.DB { return q.Scopes(Reached(v, "id")) }
 
 // GetAs returns one activity if v reaches it; any other is not found, so
 // ids do not leak.
@@ -587,7 +608,7 @@ func (s *Store) SetStatus(ctx context.Context, actorID, id int64, status string)
 			return apperr.New(apperr.Conflict, "error_status_change")
 		}
 		a.Status = status
-		if err := tx.Model(a).Updates(map[string]any{"status": status, "updated_at": time.Now().UTC()}).Error; err != nil {
+		if err := tx.Model(a).Updates(map[string]any{"status": status, "updated_at": s.now()}).Error; err != nil {
 			return err
 		}
 		if status == StatusCancelled && s.OnCancel != nil {

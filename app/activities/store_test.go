@@ -9,6 +9,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
@@ -41,7 +42,7 @@ func TestCheck(t *testing.T) {
 func TestUnsetAndReach(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := NewStore(db, nil)
+		s := NewStore(db, nil, clock.System)
 		a, err := s.Create(ctx, 0, validInput())
 		if err != nil {
 			t.Fatal(err)

@@ -266,6 +266,19 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	return users, nil
 }
 
+// ListByRole returns the enabled users holding any of roles (in any scope),
+// by email: who may be chosen where a role qualifies someone (to lead an
+// activity or a campaign), so no handler compares role names.
+func (s *Store) ListByRole(ctx context.Context, roles ...string) ([]User, error) {
+	var users []User
+	err := s.db.WithContext(ctx).Where("disabled_at IS NULL AND id IN (SELECT user_id FROM role_assignments WHERE role IN ?)", roles).
+		Order("email").Find(&users).Error
+	if err != nil {
+		return nil, fmt.Errorf("auth: unable to list users by role: %w", err)
+	}
+	return users, nil
+}
+
 // Holding reports which of the users ids hold role (in any scope) and are
 // not disabled.
 func (s *Store) Holding(ctx context.Context, role string, ids []int64) (map[int64]bool, error) {

@@ -3,13 +3,16 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -70,7 +73,7 @@ func TestCreateUser(t *testing.T) {
 			t.Fatalf("duplicate email: %v", err)
 		}
 		name, kind := "Youth council", partners.KindYouthCouncil
-		org, err := partners.NewStore(db).Create(ctx, access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+		org, err := partners.NewStore(db, clock.System).Create(ctx, access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,6 +184,46 @@ func TestTokens(t *testing.T) {
 		}
 		if _, _, err := s.CreateToken(ctx, "nobody@example.org", "x"); !errors.Is(err, apperr.ErrNotFound) {
 			t.Fatalf("token for nobody: %v", err)
+		}
+	})
+}
+
+// ListByRole gives the enabled holders of the roles asked for, and nobody else.
+func TestListByRole(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := auth.NewStore(db)
+		ids := map[string]int64{}
+		for _, u := range []struct{ email, role string }{{"lead@example.org", access.Facilitator},
+			{"coord@example.org", access.Coordinator}, {"admin@example.org", access.Admin}, {"gone@example.org", access.Facilitator}} {
+			made, err := s.CreateUser(ctx, 0, auth.NewUser{Email: u.email, DisplayName: u.email, Password: "long-enough-pw", Role: u.role})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[u.email] = made.ID
+		}
+		if err := db.Model(&auth.User{}).Where("id = ?", ids["gone@example.org"]).Update("disabled_at", time.Now()).Error; err != nil {
+			t.Fatal(err)
+		}
+		emails := func(roles ...string) []string {
+			users, err := s.ListByRole(ctx, roles...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, u := range users {
+				out = append(out, u.Email)
+			}
+			return out
+		}
+		if got := emails(access.Facilitator); !slices.Equal(got, []string{"lead@example.org"}) {
+			t.Errorf("facilitators %v, want the enabled one only", got)
+		}
+		if got := emails(access.Coordinator, access.Admin); !slices.Equal(got, []string{"admin@example.org", "coord@example.org"}) {
+			t.Errorf("coordinators and admins %v", got)
+		}
+		if got := emails(access.Partner); len(got) != 0 {
+			t.Errorf("partners %v, want none", got)
 		}
 	})
 }

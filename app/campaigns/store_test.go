@@ -13,6 +13,7 @@ import (
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
@@ -33,7 +34,7 @@ type world struct {
 func newWorld(t *testing.T, db *gorm.DB) *world {
 	t.Helper()
 	users := auth.NewStore(db)
-	w := &world{t: t, db: db, store: campaigns.NewStore(db, users)}
+	w := &world{t: t, db: db, store: campaigns.NewStore(db, users, clock.System)}
 	w.pa, w.pb = w.partner("Youth council"), w.partner("Student union")
 	w.staff = access.Viewer{UserID: w.user("coord@example.org", access.Coordinator, 0), Staff: true}
 	w.a = access.Viewer{UserID: w.user("a@example.org", access.Partner, w.pa), PartnerID: w.pa}

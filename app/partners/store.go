@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
@@ -64,15 +65,14 @@ type Filter struct {
 
 // Store reads and writes organisations and partnerships.
 type Store struct {
-	db *gorm.DB
-	// Now is the clock that dates changes (UTC days); tests set it.
-	Now func() time.Time
+	db  *gorm.DB
+	now clock.Clock
 }
 
-// NewStore returns a store over db.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db, Now: time.Now} }
+// NewStore returns a store over db; now dates changes (UTC days).
+func NewStore(db *gorm.DB, now clock.Clock) *Store { return &Store{db: db, now: now} }
 
-func (s *Store) today() civil.Date { return civil.Of(s.Now().UTC()) }
+func (s *Store) today() civil.Date { return civil.Of(s.now().UTC()) }
 
 // errStaffOnly refuses a partner member what only the staff may do.
 var errStaffOnly = apperr.New(apperr.Forbidden, "error_forbidden")
@@ -186,7 +186,7 @@ func (s *Store) Create(ctx context.Context, v access.Viewer, in Input) (*Partner
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	now := stamp()
+	now := s.stamp()
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := checkNameFree(tx, p.Name, 0); err != nil {
 			return err
@@ -224,7 +224,7 @@ func (s *Store) Create(ctx context.Context, v access.Viewer, in Input) (*Partner
 
 // stamp is the time of a write, to the microsecond that PostgreSQL keeps,
 // so that what a write returns is what a read finds.
-func stamp() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 func actor(v access.Viewer) *int64 {
 	if v.UserID == 0 {
@@ -321,7 +321,7 @@ func (s *Store) Update(ctx context.Context, v access.Viewer, id int64, in Input)
 				return err
 			}
 		}
-		p.UpdatedAt = stamp()
+		p.UpdatedAt = s.stamp()
 		err = tx.Model(&Partner{}).Where("id = ?", id).Updates(map[string]any{"name": p.Name, "kind": p.Kind,
 			"region": p.Region, "contact_email": p.ContactEmail, "website": p.Website, "updated_at": p.UpdatedAt}).Error
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -404,7 +404,7 @@ func (s *Store) SetPartnership(ctx context.Context, v access.Viewer, id int64, i
 		if err := f.Err(); err != nil {
 			return err
 		}
-		now := stamp()
+		now := s.stamp()
 		details := map[string]any{}
 		if in.Status != "" {
 			ps.Status = in.Status

@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -28,9 +29,7 @@ func ptr[T any](v T) *T { return &v }
 var today = civil.Date{Year: 2026, Month: time.May, Day: 20}
 
 func newStore(db *gorm.DB) *partners.Store {
-	s := partners.NewStore(db)
-	s.Now = func() time.Time { return today.Time().Add(15 * time.Hour) }
-	return s
+	return partners.NewStore(db, clock.At(today.Time().Add(15*time.Hour)))
 }
 
 // staffViewer is a coordinator, so that history and audit name someone.
@@ -438,7 +437,7 @@ func TestCoHosted(t *testing.T) {
 		staff := access.Viewer{Staff: true}
 		p := create(t, s, staff, "Host", partners.KindNGO, "")
 		q := create(t, s, staff, "Other host", partners.KindNGO, "")
-		acts := activities.NewStore(db, nil)
+		acts := activities.NewStore(db, nil, clock.System)
 		start := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
 		var ids []int64
 		for i, hosts := range [][]int64{{p.ID}, {q.ID}, {p.ID, q.ID}} {

@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/campaigns"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/people"
@@ -53,13 +54,13 @@ type Signer struct {
 type Store struct {
 	db     *gorm.DB
 	people *people.Store
-	// Now is the clock; tests move it.
-	Now func() time.Time
+	now    clock.Clock
 }
 
-// NewStore returns a store over db; signers become people through ps.
-func NewStore(db *gorm.DB, ps *people.Store) *Store {
-	return &Store{db: db, people: ps, Now: func() time.Time { return time.Now().UTC() }}
+// NewStore returns a store over db; signers become people through ps; now
+// dates signatures and changes.
+func NewStore(db *gorm.DB, ps *people.Store, now clock.Clock) *Store {
+	return &Store{db: db, people: ps, now: now}
 }
 
 // apply merges in into p and checks the result, reporting every problem.
@@ -182,7 +183,7 @@ func (s *Store) Create(ctx context.Context, actorID int64, in Input) (*Petition,
 		if err := f.Err(); err != nil {
 			return err
 		}
-		now := s.Now()
+		now := s.now()
 		p.CreatedAt, p.UpdatedAt = now, now
 		if err := tx.Create(p).Error; err != nil {
 			return saveErr(err)
@@ -211,7 +212,7 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Petit
 		if err := f.Err(); err != nil {
 			return err
 		}
-		p.UpdatedAt = s.Now()
+		p.UpdatedAt = s.now()
 		if err := tx.Omit("Translations").Save(p).Error; err != nil {
 			return saveErr(err)
 		}
@@ -245,8 +246,8 @@ func get(db *gorm.DB, query string, arg any) (*Petition, error) {
 }
 
 // getCounted is get with the petition's count of signatures.
-func getCounted(db *gorm.DB, query string, arg any) (*Petition, error) {
-	p, err := get(db, query, arg)
+func getCounted(db *gorm.DB, scope func(*gorm.DB) *gorm.DB, query string, arg any) (*Petition, error) {
+	p, err := get(db.Scopes(scope), query, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -256,33 +257,33 @@ func getCounted(db *gorm.DB, query string, arg any) (*Petition, error) {
 	return p, nil
 }
 
-// Get returns one petition with its texts and count.
-func (s *Store) Get(ctx context.Context, id int64) (*Petition, error) {
-	return getCounted(s.db.WithContext(ctx), "id = ?", id)
+// Get returns one petition with its texts and count, if v reaches its
+// campaign (campaigns.Reached); any other is not found.
+func (s *Store) Get(ctx context.Context, v access.Viewer, id int64) (*Petition, error) {
+	return getCounted(s.db.WithContext(ctx), campaigns.Reached(v, "campaign_id"), "id = ?", id)
 }
+
+// anyone narrows nothing: a petition's public page is everyone's.
+func anyone(q *gorm.DB) *gorm.DB { return q }
 
 // GetBySlug returns one petition by slug with its texts and count.
 func (s *Store) GetBySlug(ctx context.Context, slug string) (*Petition, error) {
-	return getCounted(s.db.WithContext(ctx), "slug = ?", slug)
+	return getCounted(s.db.WithContext(ctx), anyone, "slug = ?", slug)
 }
 
 // List returns the petitions v may see, newest first, with their counts.
 func (s *Store) List(ctx context.Context, v access.Viewer) ([]Petition, error) {
-	q := s.db.WithContext(ctx)
-	if !v.Staff {
-		q = q.Where("campaign_id IN (SELECT campaign_id FROM campaign_partners WHERE partner_id = ?)", v.PartnerID)
-	}
-	return s.list(ctx, q)
+	return s.list(ctx, s.db.WithContext(ctx).Scopes(campaigns.Reached(v, "campaign_id")))
 }
 
 // ForCampaigns returns the petitions of campaigns ids by campaign, newest
-// first, with their counts.
-func (s *Store) ForCampaigns(ctx context.Context, ids []int64) (map[int64][]Petition, error) {
+// first, with their counts; those of campaigns v does not reach are absent.
+func (s *Store) ForCampaigns(ctx context.Context, v access.Viewer, ids []int64) (map[int64][]Petition, error) {
 	out := map[int64][]Petition{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	list, err := s.list(ctx, s.db.WithContext(ctx).Where("campaign_id IN ?", ids))
+	list, err := s.list(ctx, s.db.WithContext(ctx).Scopes(campaigns.Reached(v, "campaign_id")).Where("campaign_id IN ?", ids))
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +373,7 @@ func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale
 	if err := f.Err(); err != nil {
 		return 0, err
 	}
-	now := s.Now()
+	now := s.now()
 	var n int
 	var refused error
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {

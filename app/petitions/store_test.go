@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/campaigns"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/keys"
@@ -30,14 +31,14 @@ func newStore(t *testing.T, db *gorm.DB) *petitions.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return petitions.NewStore(db, people.NewStore(db, sealer))
+	return petitions.NewStore(db, people.NewStore(db, sealer), clock.System)
 }
 
 // newCampaign creates a campaign with an English title and its themes and
 // returns its id.
 func newCampaign(t *testing.T, db *gorm.DB, title string, themes ...string) int64 {
 	t.Helper()
-	c, err := campaigns.NewStore(db, auth.NewStore(db)).Create(context.Background(), access.Viewer{Staff: true},
+	c, err := campaigns.NewStore(db, auth.NewStore(db), clock.System).Create(context.Background(), access.Viewer{Staff: true},
 		campaigns.Input{Title: map[string]string{"en": title}, Tags: &themes})
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +185,7 @@ func TestCreateAndUpdate(t *testing.T) {
 		if _, err := s.Update(ctx, 7, 99999, petitions.Input{Goal: ptr(5)}); !errors.Is(err, apperr.ErrNotFound) {
 			t.Errorf("update of an unknown petition: %v", err)
 		}
-		got, err := s.Get(ctx, p.ID)
+		got, err := s.Get(ctx, access.Viewer{Staff: true}, p.ID)
 		if err != nil || got.Goal != 50 || got.Slug != "free-them" {
 			t.Fatalf("after refused updates: %v, %+v", err, got)
 		}
@@ -423,9 +424,27 @@ func TestListAndCounts(t *testing.T) {
 				t.Errorf("viewer %+v sees %d petitions, want none", v, len(list))
 			}
 		}
-		of, err := s.ForCampaigns(ctx, []int64{shared, staffOnly})
+		of, err := s.ForCampaigns(ctx, access.Viewer{Staff: true}, []int64{shared, staffOnly})
 		if err != nil || !slices.Equal(ids(of[shared]), []int64{a.ID}) || of[shared][0].Signatures != 3 || !slices.Equal(ids(of[staffOnly]), []int64{b.ID}) {
 			t.Fatalf("ForCampaigns: %v, %+v", err, of)
+		}
+		// A partner member reaches the petitions of the campaigns its
+		// organisation takes part in, and no other.
+		if of, err := s.ForCampaigns(ctx, access.Viewer{PartnerID: 41}, []int64{shared, staffOnly}); err != nil || len(of) != 1 || !slices.Equal(ids(of[shared]), []int64{a.ID}) {
+			t.Fatalf("ForCampaigns as partner 41: %v, %+v", err, of)
+		}
+		for _, v := range []access.Viewer{{PartnerID: 42}, {}} {
+			if of, err := s.ForCampaigns(ctx, v, []int64{shared, staffOnly}); err != nil || len(of) != 0 {
+				t.Errorf("ForCampaigns as %+v: %v, %+v, want none", v, err, of)
+			}
+		}
+		if got, err := s.Get(ctx, access.Viewer{PartnerID: 41}, a.ID); err != nil || got.ID != a.ID {
+			t.Fatalf("partner 41 reads the shared campaign's petition: %v", err)
+		}
+		for _, v := range []access.Viewer{{PartnerID: 41}, {PartnerID: 42}, {}} {
+			if _, err := s.Get(ctx, v, b.ID); !errors.Is(err, apperr.ErrNotFound) {
+				t.Errorf("%+v reads the staff-only petition: %v, want not found", v, err)
+			}
 		}
 		counts, err := s.Counts(ctx, []int64{a.ID, b.ID})
 		if err != nil || counts[a.ID] != 3 || counts[b.ID] != 0 {

@@ -68,7 +68,7 @@ func (s *Service) WithdrawPerson(tx *gorm.DB, personID int64) (Withdrawal, error
 			return w, ErrRaced
 		}
 	}
-	now := s.Now()
+	now := s.now()
 	for _, id := range again {
 		if !acts[id].EndsAt.After(now) {
 			continue // ended: the registration stays, as a count

@@ -37,7 +37,7 @@ func (s *Service) CheckStored(ctx context.Context, activityID int64) error {
 		if err != nil {
 			return err
 		}
-		l, err := s.load(tx, a, s.Now())
+		l, err := s.load(tx, a, s.now())
 		if err != nil {
 			return err
 		}

@@ -92,7 +92,7 @@ func (s *Service) Register(ctx context.Context, a *activities.Activity, in Reque
 // it a pending registration.
 func (s *Service) prepare(a *activities.Activity, in Request) (*pending, error) {
 	f := apperr.Fields{}
-	in.Person.Validate(f, s.Now())
+	in.Person.Validate(f, s.now())
 	if !in.Consent {
 		f.Add("consent", "error_consent_required")
 	}
@@ -142,12 +142,12 @@ func (s *Service) registerBatch(ctx context.Context, batch []*pending) {
 			panic(r)
 		}
 	}()
-	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.Now()) })
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.now()) })
 	if errors.Is(err, gorm.ErrForeignKeyViolated) {
 		// A person of the batch was erased while it was placed (the
 		// erasure held their row, then deleted it): placed again, they
 		// are created anew, as if they had come a moment later.
-		err = database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.Now()) })
+		err = database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.now()) })
 	}
 	if err != nil && len(batch) > 1 {
 		for _, p := range batch {

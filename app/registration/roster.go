@@ -3,6 +3,9 @@ package registration
 import (
 	"context"
 	"fmt"
+
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/activities"
 )
 
 // Tally is how many live registrations an activity has.
@@ -12,8 +15,10 @@ type Tally struct {
 }
 
 // Tallies counts the confirmed and waitlisted registrations of the given
-// activities in one query; an activity without any is absent from the map.
-func (s *Service) Tallies(ctx context.Context, activityIDs []int64) (map[int64]Tally, error) {
+// activities in one query, among those whose counts v may see (Counted: a
+// partner member's space counts what its organisation co-hosts); an activity
+// without any, or out of v's reach, is absent from the map.
+func (s *Service) Tallies(ctx context.Context, v access.Viewer, activityIDs []int64) (map[int64]Tally, error) {
 	out := make(map[int64]Tally, len(activityIDs))
 	if len(activityIDs) == 0 {
 		return out, nil
@@ -23,7 +28,7 @@ func (s *Service) Tallies(ctx context.Context, activityIDs []int64) (map[int64]T
 		Status     string
 		N          int
 	}
-	err := s.db.WithContext(ctx).Model(&Registration{}).
+	err := s.db.WithContext(ctx).Model(&Registration{}).Scopes(activities.Counted(v, "activity_id")).
 		Select("activity_id, status, COUNT(*) AS n").
 		Where("activity_id IN ? AND status IN ?", activityIDs, []string{string(Confirmed), string(Waitlisted)}).
 		Group("activity_id, status").Scan(&rows).Error
@@ -60,10 +65,11 @@ type RosterEntry struct {
 
 // Roster returns the live registrations of an activity in arrival order,
 // joined to their people in one query, with waitlist positions. The
-// registrations of erased people stay in it, as anonymous seats.
-func (s *Service) Roster(ctx context.Context, activityID int64) ([]RosterEntry, error) {
+// registrations of erased people stay in it, as anonymous seats. It is
+// empty for an activity v does not reach (activities.Reached).
+func (s *Service) Roster(ctx context.Context, v access.Viewer, activityID int64) ([]RosterEntry, error) {
 	var rows []RosterEntry
-	err := s.db.WithContext(ctx).Table("registrations AS r").
+	err := s.db.WithContext(ctx).Table("registrations AS r").Scopes(activities.Reached(v, "r.activity_id")).
 		Select("r.id, r.status, r.pool, r.attended, COALESCE(p.given_name, '') AS given_name, "+
 			"COALESCE(p.family_name, '') AS family_name, p.email, r.person_id IS NULL AS erased").
 		Joins("LEFT JOIN people AS p ON p.id = r.person_id").

@@ -7,8 +7,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/outbox"
@@ -54,8 +56,7 @@ type Service struct {
 	people  *people.Store
 	catalog *i18n.Catalog
 	baseURL string
-	// Now is the clock; tests move it.
-	Now func() time.Time
+	now     clock.Clock
 	// Changed, when set, is told after a commit that moved the seats of an
 	// activity, so that caches of public pages drop what they showed.
 	Changed func(activityID int64)
@@ -69,9 +70,10 @@ func (s *Service) changed(activityID int64) {
 	}
 }
 
-// NewService returns a registration service.
-func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string) *Service {
-	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, Now: func() time.Time { return time.Now().UTC() }}
+// NewService returns a registration service; now decides open windows,
+// ages, releases of reserved seats and the dates of changes.
+func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string, now clock.Clock) *Service {
+	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, now: now}
 }
 
 // Request is a registration form.
@@ -201,7 +203,7 @@ type changeOp func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time
 
 // changeIn locks the activity within tx, runs op and writes what it changed.
 func (s *Service) changeIn(tx *gorm.DB, activityID int64, op changeOp) error {
-	now := s.Now()
+	now := s.now()
 	a, err := lockActivity(tx, activityID)
 	if err != nil {
 		return err
@@ -217,15 +219,27 @@ func (s *Service) changeIn(tx *gorm.DB, activityID int64, op changeOp) error {
 	return s.persist(tx, a, l, next, changed, now)
 }
 
-// Get returns one registration with its waitlist position.
+// Get returns one registration with its waitlist position, whoever asks:
+// for the person it belongs to, whose ownership the caller has proved (their
+// account, their signed confirmation link). Staff pages use GetAs.
 func (s *Service) Get(ctx context.Context, id int64) (*Placed, error) {
+	return s.get(ctx, s.db.WithContext(ctx), id)
+}
+
+// GetAs returns one registration if v reaches its activity
+// (activities.Reached); any other is not found, so ids do not leak.
+func (s *Service) GetAs(ctx context.Context, v access.Viewer, id int64) (*Placed, error) {
+	return s.get(ctx, s.db.WithContext(ctx).Scopes(activities.Reached(v, "activity_id")), id)
+}
+
+func (s *Service) get(ctx context.Context, q *gorm.DB, id int64) (*Placed, error) {
 	var r Registration
-	err := s.db.WithContext(ctx).Take(&r, id).Error
+	err := q.Take(&r, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registration: unable to fetch: %w", err)
 	}
 	p := &Placed{Registration: r}
 	if r.Status == string(Waitlisted) {
@@ -248,16 +262,32 @@ func (s *Service) position(ctx context.Context, r *Registration) (int, error) {
 	return int(ahead), nil
 }
 
-// Cancel gives up a registration; its seat moves to the waitlist at once.
+// Cancel gives up a registration for the person it belongs to (see Get);
+// its seat moves to the waitlist at once.
 func (s *Service) Cancel(ctx context.Context, id int64) (*Placed, error) {
 	r, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	return s.cancel(ctx, r)
+}
+
+// CancelAs is Cancel by staff: the registration must be of an activity v
+// reaches, or it is not found.
+func (s *Service) CancelAs(ctx context.Context, v access.Viewer, id int64) (*Placed, error) {
+	r, err := s.GetAs(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.cancel(ctx, r)
+}
+
+func (s *Service) cancel(ctx context.Context, r *Placed) (*Placed, error) {
+	id := r.ID
 	if r.Status == string(Cancelled) {
 		return nil, apperr.New(apperr.Conflict, "error_already_cancelled")
 	}
-	err = s.change(ctx, r.ActivityID, func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error) {
+	err := s.change(ctx, r.ActivityID, func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error) {
 		next, changed, err := Cancel(l.state, id)
 		if errors.Is(err, ErrUnknownRegistration) {
 			return next, nil, apperr.New(apperr.Conflict, "error_already_cancelled")
@@ -297,7 +327,7 @@ func (s *Service) SetCapacity(tx *gorm.DB, activityID int64, capacity int) error
 // live registration is cancelled with it, and each person is told in their
 // language.
 func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
-	now := s.Now()
+	now := s.now()
 	a, err := lockActivity(tx, activityID)
 	if err != nil {
 		return err
@@ -357,7 +387,7 @@ func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
 func (s *Service) Settle(ctx context.Context, activityID int64) error {
 	moved := false
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		now := s.Now()
+		now := s.now()
 		a, err := lockActivity(tx, activityID)
 		if err != nil {
 			return err
@@ -380,18 +410,19 @@ func (s *Service) Settle(ctx context.Context, activityID int64) error {
 }
 
 // Summary returns the seats of an activity as they stand now (releases due
-// by now are applied in the figures even before the scheduler runs).
-func (s *Service) Summary(ctx context.Context, activityID int64) (Summary, error) {
+// by now are applied in the figures even before the scheduler runs), if v
+// reaches it (activities.Reached); any other is not found.
+func (s *Service) Summary(ctx context.Context, v access.Viewer, activityID int64) (Summary, error) {
 	var sum Summary
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		var a activities.Activity
-		if err := activities.WithRules(tx).Take(&a, activityID).Error; err != nil {
+		if err := activities.WithRules(tx).Scopes(activities.Reached(v, "id")).Take(&a, activityID).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return apperr.ErrNotFound
 			}
 			return err
 		}
-		l, err := s.load(tx, &a, s.Now())
+		l, err := s.load(tx, &a, s.now())
 		if err != nil {
 			return err
 		}
@@ -403,10 +434,11 @@ func (s *Service) Summary(ctx context.Context, activityID int64) (Summary, error
 }
 
 // List returns the live and cancelled registrations of an activity, in
-// arrival order, with waitlist positions.
-func (s *Service) List(ctx context.Context, activityID int64) ([]Placed, error) {
+// arrival order, with waitlist positions; none for an activity v does not
+// reach (activities.Reached).
+func (s *Service) List(ctx context.Context, v access.Viewer, activityID int64) ([]Placed, error) {
 	var rows []Registration
-	if err := s.db.WithContext(ctx).Where("activity_id = ?", activityID).Order("waitlist_order, id").Find(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Scopes(activities.Reached(v, "activity_id")).Where("activity_id = ?", activityID).Order("waitlist_order, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("registration: unable to list: %w", err)
 	}
 	out := make([]Placed, len(rows))
@@ -421,9 +453,10 @@ func (s *Service) List(ctx context.Context, activityID int64) ([]Placed, error) 
 	return out, nil
 }
 
-// SetAttendance records whether a confirmed participant came.
-func (s *Service) SetAttendance(ctx context.Context, id int64, attended bool) (*Placed, error) {
-	r, err := s.Get(ctx, id)
+// SetAttendance records whether a confirmed participant came, on an
+// activity v reaches (a registration of any other is not found).
+func (s *Service) SetAttendance(ctx context.Context, v access.Viewer, id int64, attended bool) (*Placed, error) {
+	r, err := s.GetAs(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
@@ -431,7 +464,7 @@ func (s *Service) SetAttendance(ctx context.Context, id int64, attended bool) (*
 		return nil, apperr.New(apperr.Conflict, "error_attendance_not_confirmed")
 	}
 	if err := s.db.WithContext(ctx).Model(&Registration{}).Where("id = ?", id).
-		Updates(map[string]any{"attended": attended, "updated_at": s.Now()}).Error; err != nil {
+		Updates(map[string]any{"attended": attended, "updated_at": s.now()}).Error; err != nil {
 		return nil, err
 	}
 	return s.Get(ctx, id)

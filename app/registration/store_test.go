@@ -30,6 +30,14 @@ type fixture struct {
 	svc    *registration.Service
 	act    *activities.Store
 	sealer *people.Sealer
+	at     time.Time // the service's clock when set, the machine's otherwise
+}
+
+func (f *fixture) now() time.Time {
+	if !f.at.IsZero() {
+		return f.at
+	}
+	return time.Now().UTC()
 }
 
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
@@ -41,8 +49,10 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test")
-	f := &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc.SetCapacity), sealer: sealer}
+	f := &fixture{t: t, db: db, sealer: sealer}
+	f.svc = registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test", f.now)
+	svc := f.svc
+	f.act = activities.NewStore(db, svc.SetCapacity, f.now)
 	f.act.OnCancel = svc.CancelAll
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
@@ -240,7 +250,7 @@ func TestSensitiveSealed(t *testing.T) {
 		if err != nil || *r.Pool != registration.ReservedPool {
 			t.Fatalf("a seat of the disability quota: %+v %v, want pool %q", r, err, registration.ReservedPool)
 		}
-		if sum, err := f.svc.Summary(context.Background(), a.ID); err != nil || sum.Pools[0].Filled != 1 {
+		if sum, err := f.svc.Summary(context.Background(), staff, a.ID); err != nil || sum.Pools[0].Filled != 1 {
 			t.Fatalf("the disability pool %+v %v, want 1 filled", sum.Pools, err)
 		}
 		var raw []struct {
@@ -351,7 +361,7 @@ func TestConcurrentRush(t *testing.T) {
 		if len(rows) != n+1 || confirmed != 50 || rural < 13 || others > 37 {
 			t.Fatalf("%d registrations, %d confirmed (%d rural, %d others); want %d, 50, ≥13, ≤37", len(rows), confirmed, rural, others, n+1)
 		}
-		list, err := f.svc.List(ctx, a.ID)
+		list, err := f.svc.List(ctx, staff, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -370,7 +380,7 @@ func TestConcurrentRush(t *testing.T) {
 		if pos != n+1-50 {
 			t.Fatalf("%d waiting, want %d", pos, n+1-50)
 		}
-		sum, err := f.svc.Summary(ctx, a.ID)
+		sum, err := f.svc.Summary(ctx, staff, a.ID)
 		if err != nil || sum.Confirmed != 50 || sum.Pools[0].Seats != 13 || sum.Pools[0].Filled != 13 {
 			t.Fatalf("summary %+v %v", sum, err)
 		}
@@ -396,8 +406,8 @@ func TestReleaseMovesWaitlist(t *testing.T) {
 		if r2.Status != "waitlisted" {
 			t.Fatalf("before release: %+v", r2)
 		}
-		f.svc.Now = func() time.Time { return release.Add(time.Minute) }
-		sum, _ := f.svc.Summary(ctx, a.ID)
+		f.at = release.Add(time.Minute)
+		sum, _ := f.svc.Summary(ctx, staff, a.ID)
 		if !sum.Pools[0].Released || sum.Confirmed != 2 {
 			t.Fatalf("summary after release time: %+v", sum)
 		}

@@ -61,7 +61,7 @@ func (s *Service) Summary(ctx context.Context, v access.Viewer) (*Summary, error
 	for i := range list {
 		ids[i] = list[i].ID
 	}
-	pets, err := s.Petitions.ForCampaigns(ctx, ids)
+	pets, err := s.Petitions.ForCampaigns(ctx, v, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -307,7 +307,7 @@ func (s *Server) apiActivityQuota(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sum, err := s.registrations.Summary(c.UserContext(), id)
+	sum, err := s.registrations.Summary(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -414,7 +414,7 @@ func (s *Server) apiActivityRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.registrations.List(c.UserContext(), a.ID)
+	list, err := s.registrations.List(c.UserContext(), viewer(c), a.ID)
 	if err != nil {
 		return err
 	}
@@ -427,7 +427,7 @@ func (s *Server) apiRegistrationCancel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	placed, err := s.registrations.Cancel(c.UserContext(), r.ID)
+	placed, err := s.registrations.CancelAs(c.UserContext(), viewer(c), r.ID)
 	if err != nil {
 		return err
 	}
@@ -451,7 +451,7 @@ func (s *Server) apiRegistrationAttendance(c *fiber.Ctx) error {
 	if body.Attended == nil {
 		return apperr.Fields{"attended": {ID: "error_required"}}.Err()
 	}
-	placed, err := s.registrations.SetAttendance(c.UserContext(), r.ID, *body.Attended)
+	placed, err := s.registrations.SetAttendance(c.UserContext(), viewer(c), r.ID, *body.Attended)
 	if err != nil {
 		return err
 	}

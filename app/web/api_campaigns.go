@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/civil"
@@ -155,7 +156,7 @@ func (s *Server) apiCampaigns(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.campaignsJSON(c.UserContext(), list...)
+	out, err := s.campaignsJSON(c.UserContext(), viewer(c), list...)
 	if err != nil {
 		return err
 	}
@@ -164,12 +165,12 @@ func (s *Server) apiCampaigns(c *fiber.Ctx) error {
 
 // campaignsJSON is campaigns as the API shows them, with their petitions and
 // signatures, read for all of them at once.
-func (s *Server) campaignsJSON(ctx context.Context, list ...campaigns.Campaign) ([]apiCampaign, error) {
+func (s *Server) campaignsJSON(ctx context.Context, v access.Viewer, list ...campaigns.Campaign) ([]apiCampaign, error) {
 	ids := make([]int64, len(list))
 	for i := range list {
 		ids[i] = list[i].ID
 	}
-	pets, err := s.petitions.ForCampaigns(ctx, ids)
+	pets, err := s.petitions.ForCampaigns(ctx, v, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +189,7 @@ func (s *Server) campaignsJSON(ctx context.Context, list ...campaigns.Campaign) 
 
 // sendCampaign answers with one campaign.
 func (s *Server) sendCampaign(c *fiber.Ctx, status int, camp *campaigns.Campaign) error {
-	out, err := s.campaignsJSON(c.UserContext(), *camp)
+	out, err := s.campaignsJSON(c.UserContext(), viewer(c), *camp)
 	if err != nil {
 		return err
 	}

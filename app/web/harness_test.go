@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
@@ -97,7 +98,7 @@ func (e *env) firstPartner() int64 {
 		return ids[0]
 	}
 	name, kind := "First youth council", partners.KindYouthCouncil
-	p, err := partners.NewStore(e.db).Create(context.Background(), access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+	p, err := partners.NewStore(e.db, clock.System).Create(context.Background(), access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
 	if err != nil {
 		e.t.Fatal(err)
 	}

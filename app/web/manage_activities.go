@@ -61,7 +61,7 @@ func (s *Server) manageActivities(c *fiber.Ctx) error {
 	for i := range list {
 		ids[i] = list[i].ID
 	}
-	tallies, err := s.registrations.Tallies(c.UserContext(), ids)
+	tallies, err := s.registrations.Tallies(c.UserContext(), viewer(c), ids)
 	if err != nil {
 		return err
 	}
@@ -482,7 +482,7 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sum, err := s.registrations.Summary(c.UserContext(), a.ID)
+	sum, err := s.registrations.Summary(c.UserContext(), viewer(c), a.ID)
 	if err != nil {
 		return err
 	}
@@ -513,7 +513,7 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 		data.Confidential = data.Confidential || quota.Sensitive(pool.Attribute)
 	}
 	if data.CanList {
-		roster, err := s.registrations.Roster(c.UserContext(), a.ID)
+		roster, err := s.registrations.Roster(c.UserContext(), viewer(c), a.ID)
 		if err != nil {
 			return err
 		}
@@ -574,7 +574,7 @@ func (s *Server) activitySetStatus(c *fiber.Ctx) error {
 // leadChoices lists the users holding the facilitator role, and whether
 // each leads activity a.
 func (s *Server) leadChoices(c *fiber.Ctx, a *activities.Activity) ([]leadChoice, error) {
-	users, err := s.users.ListUsers(c.UserContext())
+	users, err := s.users.ListByRole(c.UserContext(), access.Facilitator)
 	if err != nil {
 		return nil, err
 	}
@@ -584,9 +584,7 @@ func (s *Server) leadChoices(c *fiber.Ctx, a *activities.Activity) ([]leadChoice
 	}
 	var out []leadChoice
 	for _, u := range users {
-		if u.DisabledAt == nil && u.HasRole(access.Facilitator) {
-			out = append(out, leadChoice{ID: u.ID, Name: u.DisplayName, Leading: leading[u.ID]})
-		}
+		out = append(out, leadChoice{ID: u.ID, Name: u.DisplayName, Leading: leading[u.ID]})
 	}
 	return out, nil
 }
@@ -622,14 +620,7 @@ func (s *Server) reachableRegistration(c *fiber.Ctx) (*registration.Placed, erro
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.registrations.Get(c.UserContext(), id)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.activities.GetAs(c.UserContext(), viewer(c), r.ActivityID); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return s.registrations.GetAs(c.UserContext(), viewer(c), id)
 }
 
 // registrationAttendance marks whether a confirmed participant came.
@@ -646,7 +637,7 @@ func (s *Server) registrationAttendance(c *fiber.Ctx) error {
 	default:
 		return apperr.Fields{"attended": {ID: "error_required"}}.Err()
 	}
-	if _, err := s.registrations.SetAttendance(c.UserContext(), r.ID, attended); err != nil {
+	if _, err := s.registrations.SetAttendance(c.UserContext(), viewer(c), r.ID, attended); err != nil {
 		return err
 	}
 	return c.Redirect(manageActivityPath(r.ActivityID), fiber.StatusSeeOther)
@@ -658,7 +649,7 @@ func (s *Server) registrationCancel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.registrations.Cancel(c.UserContext(), r.ID); err != nil {
+	if _, err := s.registrations.CancelAs(c.UserContext(), viewer(c), r.ID); err != nil {
 		return err
 	}
 	return c.Redirect(manageActivityPath(r.ActivityID), fiber.StatusSeeOther)

@@ -197,19 +197,17 @@ type campaignFormData struct {
 	Langs  []formLang
 }
 
-// leadOptions are the users who may lead a campaign: enabled coordinators
-// and admins.
+// leadOptions are the users who may lead a campaign: enabled holders of
+// campaigns.LeadRoles.
 func (s *Server) leadOptions(c *fiber.Ctx, selected string) ([]option, error) {
-	users, err := s.users.ListUsers(c.UserContext())
+	users, err := s.users.ListByRole(c.UserContext(), campaigns.LeadRoles...)
 	if err != nil {
 		return nil, err
 	}
 	var out []option
 	for _, u := range users {
-		if u.DisabledAt == nil && (u.HasRole(access.Coordinator) || u.HasRole(access.Admin)) {
-			id := strconv.FormatInt(u.ID, 10)
-			out = append(out, option{Value: id, Label: u.DisplayName, Selected: id == selected})
-		}
+		id := strconv.FormatInt(u.ID, 10)
+		out = append(out, option{Value: id, Label: u.DisplayName, Selected: id == selected})
 	}
 	return out, nil
 }
@@ -478,7 +476,7 @@ func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs m
 		}
 		d.Stages = append(d.Stages, sec)
 	}
-	pets, err := s.petitions.ForCampaigns(ctx, []int64{id})
+	pets, err := s.petitions.ForCampaigns(ctx, v, []int64{id})
 	if err != nil {
 		return err
 	}

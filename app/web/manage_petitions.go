@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/petitions"
@@ -47,7 +46,7 @@ func (s *Server) campaignTitles(c *fiber.Ctx, p *Page) ([]petitions.Campaign, er
 
 // managePetitions lists every petition with its count and goal.
 func (s *Server) managePetitions(c *fiber.Ctx) error {
-	list, err := s.petitions.List(c.UserContext(), access.Viewer{Staff: true})
+	list, err := s.petitions.List(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}
@@ -217,7 +216,7 @@ func (s *Server) editedPetition(c *fiber.Ctx) (*petitions.Petition, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.petitions.Get(c.UserContext(), id)
+	return s.petitions.Get(c.UserContext(), viewer(c), id)
 }
 
 // petitionEdit shows the form of a petition, filled in.

@@ -84,7 +84,7 @@ func (s *Server) partnerHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tallies, err := s.registrations.Tallies(ctx, ids)
+	tallies, err := s.registrations.Tallies(ctx, v, ids)
 	if err != nil {
 		return err
 	}

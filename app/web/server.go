@@ -19,6 +19,7 @@ import (
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/campaigns"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
@@ -123,12 +124,12 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		requestTimeout: RequestTimeout,
 	}
 	s.people = people.NewStore(db, sealer)
-	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL)
-	s.activities = activities.NewStore(db, s.registrations.SetCapacity)
-	s.petitions = petitions.NewStore(db, s.people)
+	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL, clock.System)
+	s.activities = activities.NewStore(db, s.registrations.SetCapacity, clock.System)
+	s.petitions = petitions.NewStore(db, s.people, clock.System)
 	s.activities.OnCancel = s.registrations.CancelAll
-	s.campaigns = campaigns.NewStore(db, s.users)
-	s.partners = partners.NewStore(db)
+	s.campaigns = campaigns.NewStore(db, s.users, clock.System)
+	s.partners = partners.NewStore(db, clock.System)
 	s.segments = segments.NewStore(db, log)
 	s.reports = &reports.Service{Partners: s.partners, Campaigns: s.campaigns, Petitions: s.petitions, DB: db, MinCell: cfg.MinCell}
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)

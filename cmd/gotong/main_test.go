@@ -13,6 +13,7 @@ import (
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/outbox"
@@ -285,7 +286,7 @@ func TestUserCreatePartner(t *testing.T) {
 			t.Fatalf("%d users written by a refused command", n)
 		}
 		name, kind := "Youth council", partners.KindYouthCouncil
-		org, err := partners.NewStore(db).Create(context.Background(), access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
+		org, err := partners.NewStore(db, clock.System).Create(context.Background(), access.Viewer{Staff: true}, partners.Input{Name: &name, Kind: &kind})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/clock"
 	"gorm.io/gorm"
 )
 
@@ -40,7 +41,7 @@ var demoActivities = []demoActivity{
 
 // seedActivities creates the demo activities that are missing, published.
 func (c *cli) seedActivities(db *gorm.DB) error {
-	store := activities.NewStore(db, nil)
+	store := activities.NewStore(db, nil, clock.System)
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	for _, d := range demoActivities {
 		if _, err := store.GetBySlug(c.ctx, d.slug); err == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
@@ -28,7 +29,7 @@ func (c *cli) seedCampaigns(cfg config.Config, db *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	pets := petitions.NewStore(db, people.NewStore(db, sealer))
+	pets := petitions.NewStore(db, people.NewStore(db, sealer), clock.System)
 	if _, err := pets.GetBySlug(c.ctx, demoPetitionSlug); err == nil {
 		fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", "campaign", demoPetitionSlug, "exists")
 		return nil
@@ -45,7 +46,7 @@ func (c *cli) seedCampaigns(cfg config.Config, db *gorm.DB) error {
 		return err
 	}
 	staff := access.Viewer{UserID: lead.ID, Staff: true}
-	store := campaigns.NewStore(db, users)
+	store := campaigns.NewStore(db, users, clock.System)
 	today := civil.Of(time.Now().UTC())
 	camp, err := store.Create(c.ctx, staff, campaigns.Input{
 		Title: map[string]string{"en": "Free to speak", "mn": "Үг хэлэх эрх чөлөө", "fr": "Libres de parler", "id": "Bebas bersuara"},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/partners"
 	"gorm.io/gorm"
 )
@@ -12,7 +13,7 @@ const demoPartnerName = "Ulaanbaatar Youth Council"
 // demoPartner finds or creates the demo partner account's organisation and
 // returns its id: a partner account needs one that exists.
 func (c *cli) demoPartner(db *gorm.DB) (int64, error) {
-	store := partners.NewStore(db)
+	store := partners.NewStore(db, clock.System)
 	staff := access.Viewer{Staff: true}
 	list, err := store.List(c.ctx, staff, partners.Filter{Kind: partners.KindYouthCouncil})
 	if err != nil {
