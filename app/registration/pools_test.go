@@ -305,5 +305,6 @@ func TestPoolsSealedBeforeKeys(t *testing.T) {
 		}
 	})
 }
+
 // staff is a viewer who reaches every activity.
 var staff = access.Viewer{Staff: true}
