@@ -70,11 +70,15 @@ func TestCheck(t *testing.T) {
 		{"a status the document lacks", "POST", "/api/v1/segments", "t", `{"name":"R"}`, 200, seg, false},
 		{"an error without a message", "GET", "/api/v1/people/7", "t", "", 404, `{"error":{"code":"not_found"}}`, false},
 		{"no token refused", "GET", "/api/v1/people/7", "", "", 401, `{"error":{"code":"unauthorized","message":"Sign in"}}`, true},
-		{"no token accepted", "GET", "/api/v1/people/7", "", "", 404, notFound, false},
+		{"no token accepted", "GET", "/api/v1/people/7", "", "", 200, `{"id":7}`, false},
+		{"no token, refused for its id", "GET", "/api/v1/people/x", "", "", 404, notFound, true},
+		{"no token, refused for something else", "GET", "/api/v1/people/7", "", "", 422, notFound, false},
+		{"routed whatever the case and a trailing slash", "POST", "/api/v1/Segments/", "t", `{"name":"R"}`, 201, seg, true},
 		{"a body the document refuses, refused", "POST", "/api/v1/segments", "t", `{"name":3}`, 400, `{"error":{"code":"bad_request","message":"Bad"}}`, true},
 		{"a body the document refuses, taken", "POST", "/api/v1/segments", "t", `{"name":3}`, 201, seg, false},
 		{"a path the document lacks, not found", "GET", "/api/v1/nothing", "t", "", 404, notFound, true},
 		{"a path the document lacks, answered", "GET", "/api/v1/nothing", "t", "", 200, `{}`, false},
+		{"a path the document lacks, not an error", "GET", "/api/v1/nothing", "t", "", 500, `{"error":"boom"}`, false},
 		{"public without a token", "POST", "/api/v1/petitions/free/signatures", "", `{"email":"a@b.org"}`, 201, `{"signatures":3}`, true},
 	}
 	for _, c := range cases {
