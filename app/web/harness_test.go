@@ -157,12 +157,14 @@ func (c *client) do(req *http.Request) *response {
 	for k, v := range c.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}
+	sent := requestBody(req)
 	res, err := c.e.app.Test(req, -1)
 	if err != nil {
 		c.e.t.Fatal(err)
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
+	c.e.checkContract(req, sent, res, b)
 	for _, ck := range res.Cookies() {
 		if ck.MaxAge < 0 || ck.Value == "" || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) {
 			delete(c.cookies, ck.Name)

@@ -162,6 +162,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// JSON API.
+	s.handle(app, get, "/api/v1/openapi.json", access.Public, s.apiOpenAPI) // docs/openapi.yaml
 	s.handle(app, get, "/api/v1/me", access.AccountRead, s.apiMe)
 	s.handle(app, patch, "/api/v1/me", access.AccountWrite, s.apiMeUpdate)
 	s.handle(app, get, "/api/v1/users", access.UsersRead, s.apiUsers)
