@@ -54,23 +54,25 @@ type Service struct {
 	catalog *i18n.Catalog
 	baseURL string
 	// Now is the clock; tests move it.
-	Now func() time.Time
-	// Changed, when set, is told after a commit that moved the seats of an
-	// activity, so that caches of public pages drop what they showed.
-	Changed func(activityID int64)
+	Now     func() time.Time
+	changes Changes
 
 	comb combiner
 }
 
-func (s *Service) changed(activityID int64) {
-	if s.Changed != nil {
-		s.Changed(activityID)
-	}
+// Changes is told after a commit that moved the seats of an activity, so
+// that caches of public pages drop what they showed.
+type Changes interface {
+	SeatsMoved(activityID int64)
 }
 
-// NewService returns a registration service.
-func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string) *Service {
-	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, Now: func() time.Time { return time.Now().UTC() }}
+func (s *Service) changed(activityID int64) { s.changes.SeatsMoved(activityID) }
+
+// NewService returns a registration service; changes hears of every commit
+// that moved seats.
+func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string, changes Changes) *Service {
+	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, changes: changes,
+		Now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Request is a registration form.

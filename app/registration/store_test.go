@@ -12,6 +12,7 @@ import (
 
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/outbox"
@@ -40,9 +41,9 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test")
-	f := &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc.SetCapacity), sealer: sealer}
-	f.act.OnCancel = svc.CancelAll
+	gens := new(changes.Generations)
+	svc := registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test", gens)
+	f := &fixture{t: t, db: db, svc: svc, act: activities.NewStore(db, svc, gens), sealer: sealer}
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
 }

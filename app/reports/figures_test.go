@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
@@ -85,8 +86,9 @@ func newFiguresFixture(t *testing.T, db *gorm.DB) *figuresFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := registration.NewService(db, people.NewStore(db, sealer), nil, "http://gotong.test")
-	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg.SetCapacity)}
+	gens := new(changes.Generations)
+	reg := registration.NewService(db, people.NewStore(db, sealer), nil, "http://gotong.test", gens)
+	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg, gens)}
 }
 
 // activity creates an activity open for registration in region, published

@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
@@ -50,10 +51,10 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 		t.Fatal(err)
 	}
 	ps := people.NewStore(db, sealer)
-	regs := registration.NewService(db, ps, cat, "http://gotong.test")
-	f := &fixture{t: t, db: db, people: ps, regs: regs, acts: activities.NewStore(db, regs.SetCapacity),
+	gens := new(changes.Generations)
+	regs := registration.NewService(db, ps, cat, "http://gotong.test", gens)
+	f := &fixture{t: t, db: db, people: ps, regs: regs, acts: activities.NewStore(db, regs, gens),
 		pets: petitions.NewStore(db, ps), users: auth.NewStore(db), rights: rights.New(db, ps, regs)}
-	f.acts.OnCancel = regs.CancelAll
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
 }

@@ -5,11 +5,11 @@ import (
 	"context"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/changes"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -25,18 +25,11 @@ const (
 	cacheEntries  = 4096
 )
 
-// generation counts the writes this node has seen; entries made in an
-// earlier generation are stale.
-type generation struct{ n atomic.Uint64 }
-
-func (g *generation) current() uint64 { return g.n.Load() }
-func (g *generation) bump()           { g.n.Add(1) }
-
 // ttlCache keeps values by key for at most cacheLifetime and only within the
 // generation they were made in. Concurrent misses of one key make the value
 // once (singleflight), so an expiry under load costs one rendering, not fifty.
 type ttlCache[V any] struct {
-	gen   *generation
+	gen   *changes.Generation
 	now   func() time.Time
 	mu    sync.RWMutex
 	items map[string]ttlEntry[V]
@@ -49,7 +42,7 @@ type ttlEntry[V any] struct {
 	until time.Time
 }
 
-func newTTLCache[V any](gen *generation) *ttlCache[V] {
+func newTTLCache[V any](gen *changes.Generation) *ttlCache[V] {
 	return &ttlCache[V]{gen: gen, now: time.Now, items: map[string]ttlEntry[V]{}}
 }
 
@@ -57,7 +50,7 @@ func (c *ttlCache[V]) get(key string) (V, bool) {
 	c.mu.RLock()
 	e, ok := c.items[key]
 	c.mu.RUnlock()
-	if !ok || e.gen != c.gen.current() || !c.now().Before(e.until) {
+	if !ok || e.gen != c.gen.Current() || !c.now().Before(e.until) {
 		var zero V
 		return zero, false
 	}
@@ -72,7 +65,7 @@ func (c *ttlCache[V]) put(key string, v V, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.items) >= cacheEntries {
-		cur := c.gen.current()
+		cur := c.gen.Current()
 		for k, e := range c.items {
 			if e.gen != cur || !now.Before(e.until) {
 				delete(c.items, k)
@@ -96,7 +89,7 @@ func (c *ttlCache[V]) load(key string, fill func() (V, bool, error)) (V, error) 
 		keep bool
 	}
 	r, err, _ := c.group.Do(key, func() (any, error) {
-		gen := c.gen.current()
+		gen := c.gen.Current()
 		v, keep, err := fill()
 		if err == nil && keep {
 			c.put(key, v, gen)

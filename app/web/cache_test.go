@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
 )
 
 func TestTTLCache(t *testing.T) {
-	var gen generation
+	var gen changes.Generation
 	c := newTTLCache[string](&gen)
 	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	c.now = func() time.Time { return now }
@@ -26,7 +27,7 @@ func TestTTLCache(t *testing.T) {
 	if v, _ := c.load("k", fill("b", true)); v != "a" || fills != 1 {
 		t.Fatalf("a fresh entry was made again: %q after %d fills", v, fills)
 	}
-	gen.bump()
+	gen.Bump()
 	if v, _ := c.load("k", fill("c", true)); v != "c" {
 		t.Fatalf("a new generation still served %q", v)
 	}
@@ -38,7 +39,7 @@ func TestTTLCache(t *testing.T) {
 		t.Fatalf("a value its maker would not keep was kept: %q", v)
 	}
 	for i := range cacheEntries + 10 {
-		c.put(itoa(int64(i)), "x", gen.current())
+		c.put(itoa(int64(i)), "x", gen.Current())
 	}
 	if n := len(c.items); n > cacheEntries {
 		t.Fatalf("the cache grew to %d entries", n)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/config"
@@ -58,11 +59,15 @@ func newEnvConfig(t *testing.T, db *gorm.DB, cfg config.Config) *env {
 // newEnvLog builds the portal with log as the server's logger.
 func newEnvLog(t *testing.T, db *gorm.DB, cfg config.Config, log *slog.Logger) *env {
 	t.Helper()
-	app, srv, err := New(cfg, db, log)
+	a, err := app.New(cfg, db, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, db: db, app: app, srv: srv}
+	fapp, srv, err := New(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, db: db, app: fapp, srv: srv}
 }
 
 // eachEnv runs fn against a portal on every test database.

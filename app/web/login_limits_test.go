@@ -27,11 +27,7 @@ func behindProxy(t *testing.T, db *gorm.DB, trusted bool, log *bytes.Buffer) *en
 	if trusted {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, netip.MustParsePrefix("0.0.0.0/32"))
 	}
-	app, srv, err := New(cfg, db, slog.New(slog.NewJSONHandler(log, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, db: db, app: app, srv: srv}
+	return newEnvLog(t, db, cfg, slog.New(slog.NewJSONHandler(log, nil)))
 }
 
 // clientAt is a client whose requests the load balancer forwards for addr;

@@ -284,13 +284,10 @@ func TestServerErrorHidesInternals(t *testing.T) {
 	db := testdb.New(t, testdb.Dialects()[0])
 	var logs bytes.Buffer
 	var mu sync.Mutex
-	app, _, err := New(testConfig(), db, slog.New(slog.NewTextHandler(lockedWriter{&logs, &mu}, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := newEnvLog(t, db, testConfig(), slog.New(slog.NewTextHandler(lockedWriter{&logs, &mu}, nil)))
+	app := e.app
 	app.Get("/boom", func(c *fiber.Ctx) error { return errors.New("pq: secret table exploded") })
 	app.Get("/api/v1/boom", func(c *fiber.Ctx) error { panic("secret panic detail") })
-	e := &env{t: t, db: db, app: app}
 	c := e.client()
 	res := c.get("/boom?lang=fr")
 	if res.StatusCode != 500 || strings.Contains(res.Body, "secret") || pageLang(res.Body) != "fr" {

@@ -19,11 +19,8 @@ import (
 // confirmValue is what the confirmation checkbox of an erasure form sends.
 const confirmValue = "yes"
 
-// rightsService is the service of exports and erasures; it holds nothing of
-// its own, so one per request costs an allocation.
-func (s *Server) rightsService() *rights.Service {
-	return rights.New(s.db, s.people, s.registrations)
-}
+// rightsService is the service of exports and erasures.
+func (s *Server) rightsService() *rights.Service { return s.rights }
 
 // bindSession notes the user of a session just saved, so that deleting the
 // account ends every session it has (sessions.user_id, ON DELETE CASCADE).

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/auth"
@@ -29,8 +30,8 @@ import (
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/reports"
+	"github.com/gotong/gotong/app/rights"
 	"github.com/gotong/gotong/app/segments"
-	"github.com/gotong/gotong/locales"
 	"github.com/gotong/gotong/views"
 	"gorm.io/gorm"
 )
@@ -75,8 +76,8 @@ type Server struct {
 	segments      *segments.Store
 	partners      *partners.Store
 
-	pagesGen      generation // moved by every write that a public page shows
-	activitiesGen generation // moved by edits of activities
+	rights *rights.Service
+
 	pageCache     *ttlCache[renderedPage]
 	activityCache *ttlCache[*activities.Activity]
 	resultLinks   signer  // signs the links to registration results
@@ -85,27 +86,16 @@ type Server struct {
 	requestTimeout time.Duration // RequestTimeout, shorter in tests
 }
 
-// New builds the Fiber app over db.
-func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server, error) {
-	catalog, err := i18n.Load(locales.FS, cfg.DefaultLang, log)
-	if err != nil {
-		return nil, nil, err
-	}
-	enforcer, err := access.New()
-	if err != nil {
-		return nil, nil, err
-	}
-	sealer, err := people.NewSealer(cfg.SecretKey)
-	if err != nil {
-		return nil, nil, err
-	}
+// New builds the Fiber app over the wired application a.
+func New(a *app.App) (*fiber.App, *Server, error) {
+	cfg, db := a.Config, a.DB
 	s := &Server{
 		cfg:     cfg,
 		db:      db,
-		log:     log,
-		catalog: catalog,
-		access:  enforcer,
-		users:   auth.NewStore(db),
+		log:     a.Log,
+		catalog: a.Catalog,
+		access:  a.Access,
+		users:   a.Users,
 		sessions: session.New(session.Config{
 			Storage:        database.NewKV(db, "sessions"),
 			Expiration:     SessionLifetime,
@@ -120,24 +110,23 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		resultLinks:    signer{key: cfg.SecretKey, purpose: "registration-result", lifetime: resultLinkLifetime},
 		devices:        newDevices(cfg.SecretKey),
 		requestTimeout: RequestTimeout,
+
+		people:        a.People,
+		registrations: a.Registrations,
+		activities:    a.Activities,
+		petitions:     a.Petitions,
+		campaigns:     a.Campaigns,
+		partners:      a.Partners,
+		segments:      a.Segments,
+		reports:       a.Reports,
+		rights:        a.Rights,
 	}
-	s.people = people.NewStore(db, sealer)
-	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL)
-	s.activities = activities.NewStore(db, s.registrations.SetCapacity)
-	s.petitions = petitions.NewStore(db, s.people)
-	s.activities.OnCancel = s.registrations.CancelAll
-	s.campaigns = campaigns.NewStore(db, s.users)
-	s.partners = partners.NewStore(db)
-	s.segments = segments.NewStore(db, log)
-	s.reports = &reports.Service{Partners: s.partners, Campaigns: s.campaigns, Petitions: s.petitions, DB: db, MinCell: cfg.MinCell}
-	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
-	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
-	s.activities.Changed = func(int64) { s.activitiesGen.bump(); s.pagesGen.bump() }
+	s.pageCache, s.activityCache = newTTLCache[renderedPage](&a.Changes.Pages), newTTLCache[*activities.Activity](&a.Changes.Activities)
 	engine := newViews(views.FS)
 	if err := engine.Load(); err != nil {
 		return nil, nil, err
 	}
-	app := fiber.New(fiber.Config{
+	fapp := fiber.New(fiber.Config{
 		AppName:               "gotong",
 		Views:                 engine,
 		BodyLimit:             BodyLimit,
@@ -147,23 +136,23 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		WriteTimeout:          RequestTimeout,
 		IdleTimeout:           120 * time.Second,
 	})
-	app.Server().HeaderReceived = s.bodyLimitFor(app) // a larger body for the import, see body_limits.go
-	app.Use(recover.New())
-	app.Use(requestid.New())
-	app.Use(s.deadline)
-	app.Use(s.accessLog)
-	app.Use(refuseEncodedBody) // before anything reads the body
-	app.Use(helmet.New(helmet.Config{
+	fapp.Server().HeaderReceived = s.bodyLimitFor(fapp) // a larger body for the import, see body_limits.go
+	fapp.Use(recover.New())
+	fapp.Use(requestid.New())
+	fapp.Use(s.deadline)
+	fapp.Use(s.accessLog)
+	fapp.Use(refuseEncodedBody) // before anything reads the body
+	fapp.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: contentSecurityPolicy,
 		ReferrerPolicy:        "same-origin",
 		// No cross-origin isolation headers: nothing here needs them, and
 		// they break links opened from partners' sites.
 		CrossOriginEmbedderPolicy: "unsafe-none",
 	}))
-	app.Use(compress.New())
-	app.Use(etag.New())
-	s.routesSetup(app)
-	return app, s, nil
+	fapp.Use(compress.New())
+	fapp.Use(etag.New())
+	s.routesSetup(fapp)
+	return fapp, s, nil
 }
 
 // Registrations is the registration service, for the scheduler that
