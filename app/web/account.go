@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/i18n"
@@ -22,7 +24,7 @@ type accountData struct {
 }
 
 func (s *Server) accountPage(c *fiber.Ctx, status int, form map[string]string, errs map[string]string) error {
-	u := currentUser(c)
+	u := request.CurrentUser(c)
 	locale := u.Locale
 	if form != nil {
 		locale = form["locale"]
@@ -30,9 +32,9 @@ func (s *Server) accountPage(c *fiber.Ctx, status int, form map[string]string, e
 	data := accountData{Saved: c.Query("saved") == "1", Cancelled: c.Query("cancelled") == "1"}
 	for _, code := range i18n.Supported {
 		data.Languages = append(data.Languages, languageOption{Code: code,
-			Name: s.catalog.Localizer(code).T("lang_name"), Selected: code == locale})
+			Name: s.Catalog.Localizer(code).T("lang_name"), Selected: code == locale})
 	}
-	p := s.page(c, "account_title", nil)
+	p := s.Page(c, "account_title", nil)
 	regs, err := s.myRegistrations(c, p)
 	if err != nil {
 		return err
@@ -43,7 +45,7 @@ func (s *Server) accountPage(c *fiber.Ctx, status int, form map[string]string, e
 		form = map[string]string{"display_name": u.DisplayName}
 	}
 	p.Form, p.Errors = form, errs
-	return s.render(c, status, tplAccount, p)
+	return s.Render(c, status, tplAccount, p)
 }
 
 func (s *Server) account(c *fiber.Ctx) error {
@@ -52,12 +54,12 @@ func (s *Server) account(c *fiber.Ctx) error {
 
 // accountSave updates the user's own name and preferred language.
 func (s *Server) accountSave(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := request.CurrentUser(c)
 	name, locale := c.FormValue("display_name"), c.FormValue("locale")
-	err := s.users.UpdateProfile(c.UserContext(), u.ID, name, locale)
+	err := s.Users.UpdateProfile(c.UserContext(), u.ID, name, locale)
 	var ae *apperr.Error
 	if errors.As(err, &ae) && ae.Kind == apperr.Invalid {
-		l := s.localizer(c)
+		l := s.Localizer(c)
 		errs := map[string]string{}
 		for field, m := range ae.Fields {
 			errs[field] = l.T(m.ID, m.Args...)

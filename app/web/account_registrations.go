@@ -3,6 +3,8 @@ package web
 import (
 	"strconv"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
@@ -26,29 +28,29 @@ func (s *Server) ownPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
 		return *u.PersonID, true
 	}
 	var p people.Person
-	if err := s.db.WithContext(c.UserContext()).Select("id").Where("email = ?", u.Email).Take(&p).Error; err != nil {
+	if err := s.DB.WithContext(c.UserContext()).Select("id").Where("email = ?", u.Email).Take(&p).Error; err != nil {
 		return 0, false
 	}
 	return p.ID, true
 }
 
 // myRegistrations lists the live registrations of the signed-in user.
-func (s *Server) myRegistrations(c *fiber.Ctx, p *Page) ([]myRegistration, error) {
+func (s *Server) myRegistrations(c *fiber.Ctx, p *request.Page) ([]myRegistration, error) {
 	personID, ok := s.ownPersonID(c, p.User)
 	if !ok {
 		return nil, nil
 	}
-	regs, err := s.registrations.ForPerson(c.UserContext(), personID)
+	regs, err := s.Registrations.ForPerson(c.UserContext(), personID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]myRegistration, 0, len(regs))
 	for _, r := range regs {
-		a, err := s.activities.Get(c.UserContext(), r.ActivityID)
+		a, err := s.Activities.Get(c.UserContext(), r.ActivityID)
 		if err != nil {
 			return nil, err
 		}
-		m := myRegistration{Reg: r, Title: a.TextIn(p.L.Lang, s.catalog.Default()).Title, Slug: a.Slug, StartsAt: p.L.DateTime(a.StartsAt)}
+		m := myRegistration{Reg: r, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title, Slug: a.Slug, StartsAt: p.L.DateTime(a.StartsAt)}
 		if r.Status == string(registration.Confirmed) {
 			m.OnlineURL = a.OnlineURL // only confirmed participants see the link
 		}
@@ -64,18 +66,18 @@ func (s *Server) cancelMyRegistration(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return apperr.ErrNotFound
 	}
-	personID, ok := s.ownPersonID(c, currentUser(c))
+	personID, ok := s.ownPersonID(c, request.CurrentUser(c))
 	if !ok {
 		return apperr.ErrNotFound
 	}
-	r, err := s.registrations.Get(c.UserContext(), id)
+	r, err := s.Registrations.Get(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
 	if r.PersonID == nil || *r.PersonID != personID {
 		return apperr.ErrNotFound
 	}
-	if _, err := s.registrations.Cancel(c.UserContext(), id); err != nil {
+	if _, err := s.Registrations.Cancel(c.UserContext(), id); err != nil {
 		return err
 	}
 	return c.Redirect("/account?cancelled=1", fiber.StatusSeeOther)

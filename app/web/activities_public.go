@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
@@ -30,7 +32,7 @@ type option struct {
 	Selected     bool
 }
 
-func options(values []string, labels map[string]string, p *Page, selected string) []option {
+func options(values []string, labels map[string]string, p *request.Page, selected string) []option {
 	out := make([]option, len(values))
 	for i, v := range values {
 		out[i] = option{Value: v, Label: p.L.T(labels[v]), Selected: v == selected}
@@ -46,7 +48,7 @@ type regionGroup struct {
 
 var countryLabels = map[string]string{"MN": "country_mn", "ID": "country_id", "FR": "country_fr"}
 
-func regionGroups(p *Page, selected string) []regionGroup {
+func regionGroups(p *request.Page, selected string) []regionGroup {
 	var out []regionGroup
 	for _, c := range regions.Countries() {
 		g := regionGroup{Label: p.L.T(countryLabels[c])}
@@ -72,9 +74,9 @@ type activityCard struct {
 	AgeRange string
 }
 
-func (s *Server) card(c *fiber.Ctx, p *Page, a *activities.Activity, withSeats bool) (activityCard, error) {
+func (s *Server) card(c *fiber.Ctx, p *request.Page, a *activities.Activity, withSeats bool) (activityCard, error) {
 	now := time.Now().UTC()
-	card := activityCard{A: a, Text: a.TextIn(p.L.Lang, s.catalog.Default()),
+	card := activityCard{A: a, Text: a.TextIn(p.L.Lang, s.Catalog.Default()),
 		Kind: p.L.T(kindLabels[a.Kind]), Mode: p.L.T(modeLabels[a.Mode])}
 	if r, ok := regions.Lookup(a.Region); ok {
 		card.Region = r.Name(p.L.Lang)
@@ -98,7 +100,7 @@ func (s *Server) card(c *fiber.Ctx, p *Page, a *activities.Activity, withSeats b
 		card.AgeRange = p.L.T("activity_ages_to", "Max", *a.AgeMax)
 	}
 	if withSeats {
-		confirmed, err := s.registrations.ConfirmedCount(c.UserContext(), a.ID)
+		confirmed, err := s.Registrations.ConfirmedCount(c.UserContext(), a.ID)
 		if err != nil {
 			return card, err
 		}
@@ -118,11 +120,11 @@ type activitiesData struct {
 // activitiesList is the public list of upcoming published activities.
 func (s *Server) activitiesList(c *fiber.Ctx) error {
 	f := activities.Filter{Status: activities.StatusPublished, Kind: c.Query("kind"), Region: c.Query("region"), Mode: c.Query("mode")}
-	list, err := s.activities.List(c.UserContext(), f)
+	list, err := s.Activities.List(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "activities_title", nil)
+	p := s.Page(c, "activities_title", nil)
 	data := activitiesData{Kinds: options(activities.Kinds, kindLabels, p, f.Kind),
 		Modes: options(activities.Modes, modeLabels, p, f.Mode), Regions: regionGroups(p, f.Region), Region: f.Region}
 	now := time.Now()
@@ -137,14 +139,14 @@ func (s *Server) activitiesList(c *fiber.Ctx) error {
 		data.Cards = append(data.Cards, card)
 	}
 	p.Data = data
-	return s.render(c, fiber.StatusOK, tplActivities, p)
+	return s.Render(c, fiber.StatusOK, tplActivities, p)
 }
 
 // publicActivity finds a published (or cancelled or completed) activity by
 // slug; drafts are not public.
 func (s *Server) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
 	slug := strings.TrimSuffix(c.Params("slug"), ".ics")
-	a, err := s.activityBySlug(c.UserContext(), slug)
+	a, err := s.ActivityBySlug(c.UserContext(), slug)
 	if err != nil {
 		return nil, err
 	}
@@ -163,14 +165,14 @@ func (s *Server) activityPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "activities_title", nil)
+	p := s.Page(c, "activities_title", nil)
 	card, err := s.card(c, p, a, true)
 	if err != nil {
 		return err
 	}
 	p.Title = card.Text.Title
 	p.Data = card
-	return s.render(c, fiber.StatusOK, tplActivity, p)
+	return s.Render(c, fiber.StatusOK, tplActivity, p)
 }
 
 // activityICS serves the activity as a calendar file.
@@ -180,7 +182,7 @@ func (s *Server) activityICS(c *fiber.Ctx) error {
 		return err
 	}
 	var b bytes.Buffer
-	if err := a.WriteICS(&b, s.localizer(c).Lang, s.catalog.Default(), s.cfg.BaseURL); err != nil {
+	if err := a.WriteICS(&b, s.Localizer(c).Lang, s.Catalog.Default(), s.Config.BaseURL); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
@@ -198,7 +200,7 @@ type registerData struct {
 }
 
 func (s *Server) registerPage(c *fiber.Ctx, status int, a *activities.Activity, form map[string]string, errs map[string]string, result *registration.Placed) error {
-	p := s.page(c, "register_title", nil)
+	p := s.Page(c, "register_title", nil)
 	card, err := s.card(c, p, a, true)
 	if err != nil {
 		return err
@@ -218,7 +220,7 @@ func (s *Server) registerPage(c *fiber.Ctx, status int, a *activities.Activity, 
 	if result != nil {
 		tpl = tplRegistered
 	}
-	return s.render(c, status, tpl, p)
+	return s.Render(c, status, tpl, p)
 }
 
 // registerForm shows the registration form of an activity.
@@ -244,7 +246,7 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 	year, _ := strconv.Atoi(form["birth_year"])
 	req := registration.Request{Consent: form["consent"] == "yes", Person: people.Declared{
 		GivenName: form["given_name"], FamilyName: form["family_name"], Email: form["email"], BirthYear: year,
-		Region: form["region"], Locality: form["locality"], Locale: s.localizer(c).Lang}}
+		Region: form["region"], Locality: form["locality"], Locale: s.Localizer(c).Lang}}
 	yes := true
 	if form["disability"] == "yes" {
 		req.Person.Sensitive.Disability = &yes
@@ -255,10 +257,10 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 	if n := form["accessibility_needs"]; n != "" {
 		req.Person.Sensitive.AccessibilityNeeds = &n
 	}
-	placed, err := s.registrations.Register(c.UserContext(), a, req)
+	placed, err := s.Registrations.Register(c.UserContext(), a, req)
 	var ae *apperr.Error
 	if errors.As(err, &ae) && ae.Kind != apperr.NotFound {
-		l := s.localizer(c)
+		l := s.Localizer(c)
 		errs := map[string]string{}
 		for field, m := range ae.Fields {
 			errs[field] = l.T(m.ID, m.Args...)
@@ -275,17 +277,11 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 	return c.Redirect(s.resultLink(a.Slug, placed.ID), fiber.StatusSeeOther)
 }
 
-// resultLinkLifetime is how long the link to a registration's result works.
-// It shows only the place held (and the online link when confirmed), yet on
-// a shared phone even that says who registered for what, so it is short:
-// enough to reload or come back to the page, while the email keeps the rest.
-const resultLinkLifetime = time.Hour
-
 // resultLink is the result page of registration id, signed so that no one
 // can read another's result by changing the number.
 func (s *Server) resultLink(slug string, id int64) string {
 	return "/activities/" + url.PathEscape(slug) + "/registered?r=" +
-		url.QueryEscape(s.resultLinks.seal(strconv.FormatInt(id, 10), time.Now()))
+		url.QueryEscape(s.ResultLinks.Seal(strconv.FormatInt(id, 10), time.Now()))
 }
 
 // registrationResult shows where a registration stands, at the link the form
@@ -298,7 +294,7 @@ func (s *Server) registrationResult(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	expired := apperr.New(apperr.NotFound, "error_result_link")
-	value, ok := s.resultLinks.open(c.Query("r"), time.Now())
+	value, ok := s.ResultLinks.Open(c.Query("r"), time.Now())
 	if !ok {
 		return expired
 	}
@@ -306,7 +302,7 @@ func (s *Server) registrationResult(c *fiber.Ctx) error {
 	if err != nil {
 		return expired
 	}
-	placed, err := s.registrations.Get(c.UserContext(), id)
+	placed, err := s.Registrations.Get(c.UserContext(), id)
 	if errors.Is(err, apperr.ErrNotFound) || (err == nil && placed.ActivityID != a.ID) {
 		return expired
 	}

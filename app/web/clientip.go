@@ -18,7 +18,7 @@ func (s *Server) client(c *fiber.Ctx) netip.Addr {
 	for _, v := range c.Request().Header.PeekAll(fiber.HeaderXForwardedFor) {
 		forwarded = append(forwarded, string(v))
 	}
-	return clientAddr(peer, forwarded, s.cfg.TrustedProxies)
+	return clientAddr(peer, forwarded, s.Config.TrustedProxies)
 }
 
 // limitAddr is what the limits count a client by: an IPv4 address as it

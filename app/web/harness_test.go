@@ -20,6 +20,7 @@ import (
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
+	"github.com/gotong/gotong/app/web/request"
 	"gorm.io/gorm"
 )
 
@@ -239,9 +240,9 @@ func (c *client) login(email string) {
 }
 
 // apiErr decodes an API error body and checks its shape.
-func apiErr(t *testing.T, r *response) apiErrorBody {
+func apiErr(t *testing.T, r *response) request.APIErrorBody {
 	t.Helper()
-	var body apiError
+	var body request.APIError
 	dec := json.NewDecoder(strings.NewReader(r.Body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil {

@@ -5,9 +5,9 @@ import "github.com/gofiber/fiber/v2"
 // home is the public start page.
 // After an erasure (?erased=1) it says that the data is gone.
 func (s *Server) home(c *fiber.Ctx) error {
-	p := s.page(c, "home_title", nil)
+	p := s.Page(c, "home_title", nil)
 	if c.Query("erased") == "1" {
 		p.Flash = p.L.T("rights_erased_done")
 	}
-	return s.render(c, fiber.StatusOK, tplHome, p)
+	return s.Render(c, fiber.StatusOK, tplHome, p)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gotong/gotong/app/audit"
@@ -54,7 +56,7 @@ func (s *Server) loginLimits() []fiber.Handler {
 		s.loginLimiter(LoginMaxPerAddress, func(c *fiber.Ctx) string { return "login:ip:" + limitAddr(s.client(c)) }, nil),
 		s.loginLimiter(LoginMaxPerPair, func(c *fiber.Ctx) string { return auth.LoginPairKey(email(c), limitAddr(s.client(c))) }, nil),
 		s.loginLimiter(LoginMaxPerEmail, func(c *fiber.Ctx) string { return auth.LoginLimitKey(email(c)) },
-			func(c *fiber.Ctx) bool { return s.knownDevice(c, email(c)) }),
+			func(c *fiber.Ctx) bool { return s.KnownDevice(c, email(c)) }),
 	}
 }
 
@@ -63,31 +65,31 @@ type loginData struct {
 }
 
 func (s *Server) loginForm(c *fiber.Ctx) error {
-	if currentUser(c) != nil {
+	if request.CurrentUser(c) != nil {
 		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 	}
-	p := s.page(c, "login_title", loginData{Next: c.Query("next")})
-	return s.render(c, fiber.StatusOK, tplLogin, p)
+	p := s.Page(c, "login_title", loginData{Next: c.Query("next")})
+	return s.Render(c, fiber.StatusOK, tplLogin, p)
 }
 
 // login checks the credentials, then starts a new session: the session id is
 // always rotated at sign-in, so one planted before cannot be reused.
 func (s *Server) login(c *fiber.Ctx) error {
 	email, password, next := c.FormValue("email"), c.FormValue("password"), c.FormValue("next")
-	u, err := s.users.Authenticate(c.UserContext(), email, password)
+	u, err := s.Users.Authenticate(c.UserContext(), email, password)
 	if errors.Is(err, auth.ErrBadCredentials) {
-		if err := audit.Record(s.db, 0, "login.failed", "", "", map[string]any{"ip": s.clientIP(c)}); err != nil {
+		if err := audit.Record(s.DB, 0, "login.failed", "", "", map[string]any{"ip": s.clientIP(c)}); err != nil {
 			return err
 		}
-		p := s.page(c, "login_title", loginData{Next: next})
+		p := s.Page(c, "login_title", loginData{Next: next})
 		p.Form = map[string]string{"email": email}
 		p.ErrorMsg = p.L.T("error_login_failed")
-		return s.render(c, fiber.StatusUnauthorized, tplLogin, p)
+		return s.Render(c, fiber.StatusUnauthorized, tplLogin, p)
 	}
 	if err != nil {
 		return err
 	}
-	sess, err := s.sessions.Get(c)
+	sess, err := s.Sessions.Get(c)
 	if err != nil {
 		return err
 	}
@@ -102,21 +104,21 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := s.bindSession(c, sid, u.ID); err != nil {
 		return err
 	}
-	if err := audit.Record(s.db, u.ID, "login", "user", fmt.Sprint(u.ID), nil); err != nil {
+	if err := audit.Record(s.DB, u.ID, "login", "user", fmt.Sprint(u.ID), nil); err != nil {
 		return err
 	}
-	s.rememberDevice(c, u.Email)
+	s.RememberDevice(c, u.Email)
 	return c.Redirect(safeNext(next), fiber.StatusSeeOther)
 }
 
 // logout deletes the session from the store and the cookie.
 func (s *Server) logout(c *fiber.Ctx) error {
-	sess, err := s.sessions.Get(c)
+	sess, err := s.Sessions.Get(c)
 	if err != nil {
 		return err
 	}
-	if u := currentUser(c); u != nil {
-		if err := audit.Record(s.db, u.ID, "logout", "user", fmt.Sprint(u.ID), nil); err != nil {
+	if u := request.CurrentUser(c); u != nil {
+		if err := audit.Record(s.DB, u.ID, "logout", "user", fmt.Sprint(u.ID), nil); err != nil {
 			return err
 		}
 	}

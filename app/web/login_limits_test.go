@@ -14,6 +14,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/testdb"
+	"github.com/gotong/gotong/app/web/request"
 	"gorm.io/gorm"
 )
 
@@ -154,12 +155,12 @@ func TestLoginCeilingAndDeviceCookie(t *testing.T) {
 		if first.StatusCode != http.StatusSeeOther {
 			t.Fatalf("first sign-in: %d", first.StatusCode)
 		}
-		device := owner.cookies[deviceCookie]
+		device := owner.cookies[request.DeviceCookie]
 		if device == "" {
 			t.Fatal("no device cookie after signing in")
 		}
 		for _, ck := range first.Cookies() {
-			if ck.Name == deviceCookie && (!ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.MaxAge < 30*24*3600) {
+			if ck.Name == request.DeviceCookie && (!ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.MaxAge < 30*24*3600) {
 				t.Errorf("device cookie %+v: want HttpOnly, SameSite=Strict, long-lived", ck)
 			}
 		}
@@ -188,7 +189,7 @@ func TestLoginCeilingAndDeviceCookie(t *testing.T) {
 		other.postForm("/logout", url.Values{})
 		tooMany(t, other.signIn("target@example.org", testPassword), "with another account's device cookie")
 		forged := e.clientAt("203.0.113.7")
-		forged.cookies[deviceCookie] = strings.Replace(device, device[:4], "AAAA", 1)
+		forged.cookies[request.DeviceCookie] = strings.Replace(device, device[:4], "AAAA", 1)
 		tooMany(t, forged.signIn("target@example.org", testPassword), "with a forged device cookie")
 		// The owner's device signs in, from home or from a new address.
 		if res := owner.signIn("target@example.org", testPassword); res.StatusCode != http.StatusSeeOther {

@@ -6,14 +6,14 @@ import (
 
 // manage is the staff start page: the areas the user may reach.
 func (s *Server) manage(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, tplManage, s.page(c, "manage_title", nil))
+	return s.Render(c, fiber.StatusOK, tplManage, s.Page(c, "manage_title", nil))
 }
 
 // usersList shows every account with its roles (admin).
 func (s *Server) usersList(c *fiber.Ctx) error {
-	users, err := s.users.ListUsers(c.UserContext())
+	users, err := s.Users.ListUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, tplUsers, s.page(c, "users_title", users))
+	return s.Render(c, fiber.StatusOK, tplUsers, s.Page(c, "users_title", users))
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
@@ -53,7 +55,7 @@ type manageListData struct {
 // manageActivities lists every activity, whatever its status, with its
 // seat counts; a facilitator sees only the activities they lead.
 func (s *Server) manageActivities(c *fiber.Ctx) error {
-	list, err := s.activities.ListAs(c.UserContext(), viewer(c), activities.Filter{})
+	list, err := s.Activities.ListAs(c.UserContext(), request.Viewer(c), activities.Filter{})
 	if err != nil {
 		return err
 	}
@@ -61,20 +63,20 @@ func (s *Server) manageActivities(c *fiber.Ctx) error {
 	for i := range list {
 		ids[i] = list[i].ID
 	}
-	tallies, err := s.registrations.Tallies(c.UserContext(), ids)
+	tallies, err := s.Registrations.Tallies(c.UserContext(), ids)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "manage_activities_title", nil)
-	data := manageListData{CanWrite: s.can(c, access.ActivitiesWrite)}
+	p := s.Page(c, "manage_activities_title", nil)
+	data := manageListData{CanWrite: s.Can(c, access.ActivitiesWrite)}
 	for i := range list {
 		a := &list[i]
-		data.Rows = append(data.Rows, manageRow{ID: a.ID, Title: a.TextIn(p.L.Lang, s.catalog.Default()).Title,
+		data.Rows = append(data.Rows, manageRow{ID: a.ID, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title,
 			Kind: p.L.T(kindLabels[a.Kind]), Status: p.L.T(statusLabels[a.Status]), StatusCode: a.Status,
 			Starts: a.StartsAt, Capacity: a.Capacity, Tally: tallies[a.ID]})
 	}
 	p.Data = data
-	return s.render(c, fiber.StatusOK, tplManageActivities, p)
+	return s.Render(c, fiber.StatusOK, tplManageActivities, p)
 }
 
 // --- The activity form ---
@@ -292,25 +294,25 @@ type activityFormData struct {
 
 // activityFormPage renders the activity form with the values and messages given.
 func (s *Server) activityFormPage(c *fiber.Ctx, status int, a *activities.Activity, form, errs map[string]string) error {
-	p := s.page(c, "manage_activity_new_title", nil)
+	p := s.Page(c, "manage_activity_new_title", nil)
 	data := activityFormData{Action: "/manage/activities"}
 	if a != nil {
 		data.ID, data.Action = a.ID, manageActivityPath(a.ID)
-		p.Title = p.L.T("manage_activity_edit_title", "Title", a.TextIn(p.L.Lang, s.catalog.Default()).Title)
+		p.Title = p.L.T("manage_activity_edit_title", "Title", a.TextIn(p.L.Lang, s.Catalog.Default()).Title)
 	}
 	data.Kinds = options(activities.Kinds, kindLabels, p, form["kind"])
 	data.Audiences = options(activities.Audiences, audienceLabels, p, form["audience"])
 	data.Modes = options(activities.Modes, modeLabels, p, form["mode"])
 	data.Regions = regionGroups(p, form["region"])
 	for i, code := range i18n.Supported {
-		data.Langs = append(data.Langs, formLang{Code: code, Name: s.catalog.Localizer(code).T("lang_name"), First: i == 0})
+		data.Langs = append(data.Langs, formLang{Code: code, Name: s.Catalog.Localizer(code).T("lang_name"), First: i == 0})
 	}
 	for row := 1; row <= quotaRows; row++ {
 		data.Quotas = append(data.Quotas, quotaRow{N: row,
 			Attributes: options(activities.QuotaAttributes, quotaLabels, p, form[quotaField("attribute", row)])})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
-	return s.render(c, status, tplActivityForm, p)
+	return s.Render(c, status, tplActivityForm, p)
 }
 
 // activityFormErrors puts the messages of a refused save beside their
@@ -321,7 +323,7 @@ func (s *Server) activityFormErrors(c *fiber.Ctx, err error, errs map[string]str
 	if !errors.As(err, &ae) {
 		return 0, false
 	}
-	l := s.localizer(c)
+	l := s.Localizer(c)
 	switch ae.Kind {
 	case apperr.Invalid:
 		for field, m := range ae.Fields {
@@ -346,7 +348,7 @@ func (s *Server) activityFormErrors(c *fiber.Ctx, err error, errs map[string]str
 func (s *Server) saveActivityForm(c *fiber.Ctx, current *activities.Activity, save func(activities.Input) (*activities.Activity, error)) error {
 	form := readActivityForm(c)
 	in, parseErrs := parseActivityForm(form, current)
-	l := s.localizer(c)
+	l := s.Localizer(c)
 	errs := map[string]string{}
 	for field, m := range parseErrs {
 		errs[field] = l.T(m.ID, m.Args...)
@@ -377,24 +379,13 @@ func (s *Server) activityNew(c *fiber.Ctx) error {
 // activityCreate stores a new draft activity from the form.
 func (s *Server) activityCreate(c *fiber.Ctx) error {
 	return s.saveActivityForm(c, nil, func(in activities.Input) (*activities.Activity, error) {
-		return s.activities.Create(c.UserContext(), actorID(c), in)
+		return s.Activities.Create(c.UserContext(), request.ActorID(c), in)
 	})
-}
-
-// reachableActivity reads the :id activity, if the user may reach it (the
-// activities store decides: staff every one, a facilitator those they
-// lead); the API and the manage pages both use it.
-func (s *Server) reachableActivity(c *fiber.Ctx) (*activities.Activity, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.activities.GetAs(c.UserContext(), viewer(c), id)
 }
 
 // activityEdit shows the form of an activity, filled in.
 func (s *Server) activityEdit(c *fiber.Ctx) error {
-	a, err := s.reachableActivity(c)
+	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
 	}
@@ -404,12 +395,12 @@ func (s *Server) activityEdit(c *fiber.Ctx) error {
 // activitySave saves the form over an activity; a capacity change moves the
 // waitlist in the same transaction, or is refused and changes nothing.
 func (s *Server) activitySave(c *fiber.Ctx) error {
-	a, err := s.reachableActivity(c)
+	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
 	}
 	return s.saveActivityForm(c, a, func(in activities.Input) (*activities.Activity, error) {
-		return s.activities.Update(c.UserContext(), actorID(c), a.ID, in)
+		return s.Activities.Update(c.UserContext(), request.ActorID(c), a.ID, in)
 	})
 }
 
@@ -464,24 +455,24 @@ type leadChoice struct {
 // manageActivity is an activity's page for the staff: its facts, status,
 // seats per quota, and its confirmed participants and waitlist.
 func (s *Server) manageActivity(c *fiber.Ctx) error {
-	a, err := s.reachableActivity(c)
+	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "manage_activities_title", nil)
+	p := s.Page(c, "manage_activities_title", nil)
 	card, err := s.card(c, p, a, false)
 	if err != nil {
 		return err
 	}
-	sum, err := s.registrations.Summary(c.UserContext(), a.ID)
+	sum, err := s.Registrations.Summary(c.UserContext(), a.ID)
 	if err != nil {
 		return err
 	}
 	data := manageActivityData{A: a, Card: card, Sum: sum, Status: p.L.T(statusLabels[a.Status]),
 		Audience: p.L.T(audienceLabels[a.Audience]), Saved: c.Query("saved") == "1",
-		CanWrite: s.can(c, access.ActivitiesWrite), CanList: s.can(c, access.RegistrationsRead),
-		CanAttend: s.can(c, access.AttendanceWrite), CanCancel: s.can(c, access.RegistrationsWrite),
-		Emails: s.can(c, access.PeopleRead)}
+		CanWrite: s.Can(c, access.ActivitiesWrite), CanList: s.Can(c, access.RegistrationsRead),
+		CanAttend: s.Can(c, access.AttendanceWrite), CanCancel: s.Can(c, access.RegistrationsWrite),
+		Emails: s.Can(c, access.PeopleRead)}
 	if data.CanWrite {
 		data.Transitions = transitions[a.Status]
 		if data.Leads, err = s.leadChoices(c, a); err != nil {
@@ -493,7 +484,7 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 	}
 	// The seats per quota are the staff's: small pools of sensitive quotas
 	// would single people out to a facilitator who knows the room.
-	if s.can(c, access.QuotasRead) {
+	if s.Can(c, access.QuotasRead) {
 		data.Bars = append(data.Bars, quotaBar{Key: "general", Label: p.L.T("manage_quota_general"), Seats: sum.GeneralSeats, Filled: sum.GeneralFilled})
 		for _, pool := range sum.Pools {
 			data.Bars = append(data.Bars, quotaBar{Key: pool.Attribute, Seats: pool.Seats, Filled: pool.Filled, Released: pool.Released,
@@ -504,7 +495,7 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 		data.Confidential = data.Confidential || registration.SensitiveAttribute(pool.Attribute)
 	}
 	if data.CanList {
-		roster, err := s.registrations.Roster(c.UserContext(), a.ID)
+		roster, err := s.Registrations.Roster(c.UserContext(), a.ID)
 		if err != nil {
 			return err
 		}
@@ -543,20 +534,20 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 	}
 	p.Title = card.Text.Title
 	p.Data = data
-	return s.render(c, fiber.StatusOK, tplManageActivity, p)
+	return s.Render(c, fiber.StatusOK, tplManageActivity, p)
 }
 
 // activitySetStatus publishes, cancels or completes an activity.
 func (s *Server) activitySetStatus(c *fiber.Ctx) error {
-	a, err := s.reachableActivity(c)
+	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
 	}
 	status := c.FormValue("status")
-	if status == activities.StatusDraft || !oneOf(status, activities.Statuses) {
+	if status == activities.StatusDraft || !request.OneOf(status, activities.Statuses) {
 		return apperr.Fields{"status": {ID: "error_status_unknown"}}.Err()
 	}
-	if _, err := s.activities.SetStatus(c.UserContext(), actorID(c), a.ID, status); err != nil {
+	if _, err := s.Activities.SetStatus(c.UserContext(), request.ActorID(c), a.ID, status); err != nil {
 		return err
 	}
 	return c.Redirect(manageActivityPath(a.ID), fiber.StatusSeeOther)
@@ -565,7 +556,7 @@ func (s *Server) activitySetStatus(c *fiber.Ctx) error {
 // leadChoices lists the users holding the facilitator role, and whether
 // each leads activity a.
 func (s *Server) leadChoices(c *fiber.Ctx, a *activities.Activity) ([]leadChoice, error) {
-	users, err := s.users.ListUsers(c.UserContext())
+	users, err := s.Users.ListUsers(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
@@ -585,7 +576,7 @@ func (s *Server) leadChoices(c *fiber.Ctx, a *activities.Activity) ([]leadChoice
 // activitySetFacilitators saves who leads an activity, from the manage
 // page's checkboxes.
 func (s *Server) activitySetFacilitators(c *fiber.Ctx) error {
-	a, err := s.reachableActivity(c)
+	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
 	}
@@ -597,35 +588,18 @@ func (s *Server) activitySetFacilitators(c *fiber.Ctx) error {
 		}
 		ids = append(ids, id)
 	}
-	if err := s.checkFacilitators(c, &ids); err != nil {
+	if err := s.CheckFacilitators(c, &ids); err != nil {
 		return err
 	}
-	if _, err := s.activities.Update(c.UserContext(), actorID(c), a.ID, activities.Input{Facilitators: &ids}); err != nil {
+	if _, err := s.Activities.Update(c.UserContext(), request.ActorID(c), a.ID, activities.Input{Facilitators: &ids}); err != nil {
 		return err
 	}
 	return c.Redirect(manageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)
 }
 
-// reachableRegistration reads the :id registration, if the user may reach
-// its activity; the API and the manage pages both use it.
-func (s *Server) reachableRegistration(c *fiber.Ctx) (*registration.Placed, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.registrations.Get(c.UserContext(), id)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.activities.GetAs(c.UserContext(), viewer(c), r.ActivityID); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
 // registrationAttendance marks whether a confirmed participant came.
 func (s *Server) registrationAttendance(c *fiber.Ctx) error {
-	r, err := s.reachableRegistration(c)
+	r, err := s.ReachableRegistration(c)
 	if err != nil {
 		return err
 	}
@@ -637,7 +611,7 @@ func (s *Server) registrationAttendance(c *fiber.Ctx) error {
 	default:
 		return apperr.Fields{"attended": {ID: "error_required"}}.Err()
 	}
-	if _, err := s.registrations.SetAttendance(c.UserContext(), r.ID, attended); err != nil {
+	if _, err := s.Registrations.SetAttendance(c.UserContext(), r.ID, attended); err != nil {
 		return err
 	}
 	return c.Redirect(manageActivityPath(r.ActivityID), fiber.StatusSeeOther)
@@ -645,11 +619,11 @@ func (s *Server) registrationAttendance(c *fiber.Ctx) error {
 
 // registrationCancel cancels a registration; its seat goes to the waitlist.
 func (s *Server) registrationCancel(c *fiber.Ctx) error {
-	r, err := s.reachableRegistration(c)
+	r, err := s.ReachableRegistration(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.registrations.Cancel(c.UserContext(), r.ID); err != nil {
+	if _, err := s.Registrations.Cancel(c.UserContext(), r.ID); err != nil {
 		return err
 	}
 	return c.Redirect(manageActivityPath(r.ActivityID), fiber.StatusSeeOther)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
@@ -84,20 +86,20 @@ type campaignsListData struct {
 // manageCampaigns lists every campaign with its stage, dates and partners,
 // marking those whose partners only carry them out.
 func (s *Server) manageCampaigns(c *fiber.Ctx) error {
-	rows, err := s.campaigns.InvolvementReport(c.UserContext(), viewer(c))
+	rows, err := s.Campaigns.InvolvementReport(c.UserContext(), request.Viewer(c))
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "campaigns_title", nil)
-	data := campaignsListData{CanReport: s.can(c, access.ReportsRead)}
+	p := s.Page(c, "campaigns_title", nil)
+	data := campaignsListData{CanReport: s.Can(c, access.ReportsRead)}
 	for _, r := range rows {
-		t := r.Campaign.TextIn(p.L.Lang, s.catalog.Default())
+		t := r.Campaign.TextIn(p.L.Lang, s.Catalog.Default())
 		data.Rows = append(data.Rows, campaignRow{ID: r.Campaign.ID, Title: t.Title, Fallback: t.Fallback,
 			Stage: p.L.T(stageLabels[r.Campaign.Stage]), StageCode: r.Campaign.Stage, Dates: campaignDates(p.L, r.Campaign),
 			Partners: len(r.Partners), ImplementationOnly: r.ImplementationOnly})
 	}
 	p.Data = data
-	return s.render(c, fiber.StatusOK, tplManageCampaigns, p)
+	return s.Render(c, fiber.StatusOK, tplManageCampaigns, p)
 }
 
 // --- The campaign form ---
@@ -200,7 +202,7 @@ type campaignFormData struct {
 // leadOptions are the users who may lead a campaign: enabled coordinators
 // and admins.
 func (s *Server) leadOptions(c *fiber.Ctx, selected string) ([]option, error) {
-	users, err := s.users.ListUsers(c.UserContext())
+	users, err := s.Users.ListUsers(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
@@ -216,11 +218,11 @@ func (s *Server) leadOptions(c *fiber.Ctx, selected string) ([]option, error) {
 
 // campaignFormPage renders the campaign form with the values and messages given.
 func (s *Server) campaignFormPage(c *fiber.Ctx, status int, current *campaigns.Campaign, form, errs map[string]string) error {
-	p := s.page(c, "campaign_new_title", nil)
+	p := s.Page(c, "campaign_new_title", nil)
 	data := campaignFormData{Action: "/manage/campaigns"}
 	if current != nil {
 		data.ID, data.Action = current.ID, campaignBase(true, current.ID)
-		p.Title = p.L.T("campaign_edit_title", "Title", current.TextIn(p.L.Lang, s.catalog.Default()).Title)
+		p.Title = p.L.T("campaign_edit_title", "Title", current.TextIn(p.L.Lang, s.Catalog.Default()).Title)
 	} else {
 		data.Stages = options(campaigns.Stages, stageLabels, p, form["stage"])
 	}
@@ -230,10 +232,10 @@ func (s *Server) campaignFormPage(c *fiber.Ctx, status int, current *campaigns.C
 	}
 	data.Leads = leads
 	for i, code := range i18n.Supported {
-		data.Langs = append(data.Langs, formLang{Code: code, Name: s.catalog.Localizer(code).T("lang_name"), First: i == 0})
+		data.Langs = append(data.Langs, formLang{Code: code, Name: s.Catalog.Localizer(code).T("lang_name"), First: i == 0})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
-	return s.render(c, status, tplCampaignForm, p)
+	return s.Render(c, status, tplCampaignForm, p)
 }
 
 // saveCampaignForm parses the posted form and saves it with save; a refusal
@@ -241,7 +243,7 @@ func (s *Server) campaignFormPage(c *fiber.Ctx, status int, current *campaigns.C
 func (s *Server) saveCampaignForm(c *fiber.Ctx, current *campaigns.Campaign, save func(campaigns.Input) (*campaigns.Campaign, error)) error {
 	form := readCampaignForm(c)
 	in, parseErrs := parseCampaignForm(form, current)
-	l := s.localizer(c)
+	l := s.Localizer(c)
 	errs := map[string]string{}
 	for field, m := range parseErrs {
 		errs[field] = l.T(m.ID, m.Args...)
@@ -265,24 +267,24 @@ func (s *Server) saveCampaignForm(c *fiber.Ctx, current *campaigns.Campaign, sav
 
 // campaignNew shows an empty campaign form, led by the user.
 func (s *Server) campaignNew(c *fiber.Ctx) error {
-	form := map[string]string{"stage": campaigns.StagePlanning, "lead_id": strconv.FormatInt(actorID(c), 10)}
+	form := map[string]string{"stage": campaigns.StagePlanning, "lead_id": strconv.FormatInt(request.ActorID(c), 10)}
 	return s.campaignFormPage(c, fiber.StatusOK, nil, form, nil)
 }
 
 // campaignCreate stores a new campaign from the form.
 func (s *Server) campaignCreate(c *fiber.Ctx) error {
 	return s.saveCampaignForm(c, nil, func(in campaigns.Input) (*campaigns.Campaign, error) {
-		return s.campaigns.Create(c.UserContext(), viewer(c), in)
+		return s.Campaigns.Create(c.UserContext(), request.Viewer(c), in)
 	})
 }
 
 // campaignEdit shows the form of a campaign, filled in.
 func (s *Server) campaignEdit(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	camp, err := s.campaigns.Get(c.UserContext(), viewer(c), id)
+	camp, err := s.Campaigns.Get(c.UserContext(), request.Viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -292,17 +294,17 @@ func (s *Server) campaignEdit(c *fiber.Ctx) error {
 // campaignSave saves the form over a campaign; its stage moves only with
 // the advance button.
 func (s *Server) campaignSave(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	camp, err := s.campaigns.Get(c.UserContext(), v, id)
+	v := request.Viewer(c)
+	camp, err := s.Campaigns.Get(c.UserContext(), v, id)
 	if err != nil {
 		return err
 	}
 	return s.saveCampaignForm(c, camp, func(in campaigns.Input) (*campaigns.Campaign, error) {
-		return s.campaigns.Update(c.UserContext(), v, id, in)
+		return s.Campaigns.Update(c.UserContext(), v, id, in)
 	})
 }
 
@@ -390,31 +392,31 @@ func personName(l *i18n.Localizer, name, partner string) string {
 // campaignView renders the :id campaign's page for the viewer, the staff's
 // version or a partner member's, with the form values and messages given.
 func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs map[string]string) error {
-	id, err := pathID(c, "id")
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	ctx, v := c.UserContext(), viewer(c)
-	camp, err := s.campaigns.Get(ctx, v, id)
+	ctx, v := c.UserContext(), request.Viewer(c)
+	camp, err := s.Campaigns.Get(ctx, v, id)
 	if err != nil {
 		return err
 	}
-	notes, err := s.campaigns.Notes(ctx, v, id)
+	notes, err := s.Campaigns.Notes(ctx, v, id)
 	if err != nil {
 		return err
 	}
-	items, err := s.campaigns.Checklist(ctx, v, id)
+	items, err := s.Campaigns.Checklist(ctx, v, id)
 	if err != nil {
 		return err
 	}
-	letters, err := s.campaigns.Letters(ctx, v, id)
+	letters, err := s.Campaigns.Letters(ctx, v, id)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "campaigns_title", nil)
+	p := s.Page(c, "campaigns_title", nil)
 	l := p.L
 	staff = staff && v.Staff
-	d := campaignPageData{C: camp, Text: camp.TextIn(l.Lang, s.catalog.Default()), Base: campaignBase(staff, id),
+	d := campaignPageData{C: camp, Text: camp.TextIn(l.Lang, s.Catalog.Default()), Base: campaignBase(staff, id),
 		Back: "/partner", Staff: staff, Stage: l.T(stageLabels[camp.Stage]), Dates: campaignDates(l, camp),
 		Tags: strings.Join(camp.Tags, ", "), Saved: c.Query("saved") == "1"}
 	if staff {
@@ -438,7 +440,7 @@ func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs m
 		d.Partners = append(d.Partners, row)
 	}
 	if staff {
-		choices, err := s.campaigns.PartnerChoices(ctx)
+		choices, err := s.Campaigns.PartnerChoices(ctx)
 		if err != nil {
 			return err
 		}
@@ -478,12 +480,12 @@ func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs m
 		}
 		d.Stages = append(d.Stages, sec)
 	}
-	pets, err := s.petitions.ForCampaigns(ctx, []int64{id})
+	pets, err := s.Petitions.ForCampaigns(ctx, []int64{id})
 	if err != nil {
 		return err
 	}
 	for _, pt := range pets[id] {
-		d.Petitions = append(d.Petitions, petitionRow{ID: pt.ID, Title: pt.TextIn(l.Lang, s.catalog.Default()).Title, Slug: pt.Slug,
+		d.Petitions = append(d.Petitions, petitionRow{ID: pt.ID, Title: pt.TextIn(l.Lang, s.Catalog.Default()).Title, Slug: pt.Slug,
 			Signatures: pt.Signatures, Goal: pt.Goal})
 		d.Signatures += pt.Signatures
 	}
@@ -496,7 +498,7 @@ func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs m
 	}
 	p.Title = d.Text.Title
 	p.Data, p.Form, p.Errors = d, form, errs
-	return s.render(c, status, tplCampaign, p)
+	return s.Render(c, status, tplCampaign, p)
 }
 
 // leadName is the display name of a campaign's lead, "" for none.
@@ -504,7 +506,7 @@ func (s *Server) leadName(ctx context.Context, id *int64) (string, error) {
 	if id == nil {
 		return "", nil
 	}
-	u, err := s.users.UserByID(ctx, *id)
+	u, err := s.Users.UserByID(ctx, *id)
 	if errors.Is(err, apperr.ErrNotFound) { // disabled since
 		return "", nil
 	}
@@ -532,16 +534,16 @@ func (s *Server) partnerCampaign(c *fiber.Ctx) error {
 // the top). Other refusals (403, 404, 409) are the error page.
 func (s *Server) campaignWrite(c *fiber.Ctx, staff bool, anchor string, form, fields map[string]string,
 	write func(ctx context.Context, v access.Viewer, id int64) error) error {
-	id, err := pathID(c, "id")
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := write(c.UserContext(), viewer(c), id); err != nil {
+	if err := write(c.UserContext(), request.Viewer(c), id); err != nil {
 		var ae *apperr.Error
 		if !errors.As(err, &ae) || ae.Kind != apperr.Invalid {
 			return err
 		}
-		l := s.localizer(c)
+		l := s.Localizer(c)
 		errs := map[string]string{}
 		for field, m := range ae.Fields {
 			key, ok := fields[field]
@@ -577,7 +579,7 @@ func (s *Server) campaignNote(staff bool) fiber.Handler {
 		key := "text_" + stage
 		return s.campaignWrite(c, staff, stageAnchor(stage), map[string]string{key: text}, map[string]string{"text": key},
 			func(ctx context.Context, v access.Viewer, id int64) error {
-				_, err := s.campaigns.AddNote(ctx, v, id, stage, text)
+				_, err := s.Campaigns.AddNote(ctx, v, id, stage, text)
 				return err
 			})
 	}
@@ -587,14 +589,14 @@ func (s *Server) campaignNote(staff bool) fiber.Handler {
 // a partner member's; an unticked box sends nothing, so it means not done.
 func (s *Server) campaignTick(staff bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		itemID, err := pathID(c, "item_id")
+		itemID, err := request.PathID(c, "item_id")
 		if err != nil {
 			return err
 		}
 		done := c.FormValue("done") == "true"
 		return s.campaignWrite(c, staff, "item-"+strconv.FormatInt(itemID, 10), nil, nil,
 			func(ctx context.Context, v access.Viewer, id int64) error {
-				_, err := s.campaigns.Tick(ctx, v, id, itemID, done)
+				_, err := s.Campaigns.Tick(ctx, v, id, itemID, done)
 				return err
 			})
 	}
@@ -606,7 +608,7 @@ func (s *Server) campaignItemAdd(c *fiber.Ctx) error {
 	key := "item_" + stage
 	return s.campaignWrite(c, true, stageAnchor(stage), map[string]string{key: text}, map[string]string{"text": key},
 		func(ctx context.Context, v access.Viewer, id int64) error {
-			_, err := s.campaigns.AddItem(ctx, v, id, stage, text)
+			_, err := s.Campaigns.AddItem(ctx, v, id, stage, text)
 			return err
 		})
 }
@@ -632,7 +634,7 @@ func (s *Server) campaignLetterAdd(c *fiber.Ctx) error {
 		if err := f.Err(); err != nil {
 			return err
 		}
-		_, err = s.campaigns.AddLetter(ctx, v, id, in)
+		_, err = s.Campaigns.AddLetter(ctx, v, id, in)
 		return err
 	})
 }
@@ -651,7 +653,7 @@ func (s *Server) campaignInvolve(c *fiber.Ctx) error {
 	}
 	return s.campaignWrite(c, true, "partners", nil, map[string]string{"stages": "partners"},
 		func(ctx context.Context, v access.Viewer, id int64) error {
-			_, err := s.campaigns.SetInvolvement(ctx, v, id, partnerID, stages)
+			_, err := s.Campaigns.SetInvolvement(ctx, v, id, partnerID, stages)
 			return err
 		})
 }
@@ -659,7 +661,7 @@ func (s *Server) campaignInvolve(c *fiber.Ctx) error {
 // campaignAdvance moves the campaign to its next stage.
 func (s *Server) campaignAdvance(c *fiber.Ctx) error {
 	return s.campaignWrite(c, true, "", nil, nil, func(ctx context.Context, v access.Viewer, id int64) error {
-		_, err := s.campaigns.Advance(ctx, v, id)
+		_, err := s.Campaigns.Advance(ctx, v, id)
 		return err
 	})
 }
@@ -683,17 +685,17 @@ type involvementData struct {
 // involvementReport is a table of campaigns by stages: which partners take
 // part where, the implementation-only campaigns said in words.
 func (s *Server) involvementReport(c *fiber.Ctx) error {
-	rows, err := s.campaigns.InvolvementReport(c.UserContext(), viewer(c))
+	rows, err := s.Campaigns.InvolvementReport(c.UserContext(), request.Viewer(c))
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "report_involvement_title", nil)
+	p := s.Page(c, "report_involvement_title", nil)
 	data := involvementData{}
 	for _, st := range campaigns.Stages {
 		data.Stages = append(data.Stages, p.L.T(stageLabels[st]))
 	}
 	for _, r := range rows {
-		row := involvementRow{ID: r.Campaign.ID, Title: r.Campaign.TextIn(p.L.Lang, s.catalog.Default()).Title,
+		row := involvementRow{ID: r.Campaign.ID, Title: r.Campaign.TextIn(p.L.Lang, s.Catalog.Default()).Title,
 			Stage: p.L.T(stageLabels[r.Campaign.Stage]), Partners: len(r.Partners), ImplementationOnly: r.ImplementationOnly}
 		for _, st := range campaigns.Stages {
 			var names []string
@@ -707,5 +709,5 @@ func (s *Server) involvementReport(c *fiber.Ctx) error {
 		data.Rows = append(data.Rows, row)
 	}
 	p.Data = data
-	return s.render(c, fiber.StatusOK, tplInvolvementReport, p)
+	return s.Render(c, fiber.StatusOK, tplInvolvementReport, p)
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/csvout"
@@ -66,7 +68,7 @@ func errorStatus(err error) int {
 
 // errorText is a domain error in the page's language: the message of its
 // one field when it names one (a mapping), else its own.
-func errorText(p *Page, err error) string {
+func errorText(p *request.Page, err error) string {
 	var ae *apperr.Error
 	if !errors.As(err, &ae) {
 		return p.L.T("error_bad_request")
@@ -82,9 +84,9 @@ func errorText(p *Page, err error) string {
 
 // importForm shows the upload form; errs are its messages, by field.
 func (s *Server) importForm(c *fiber.Ctx, status int, form, errs map[string]string) error {
-	p := s.page(c, "import_title", map[string]any{"MaxMB": people.MaxImportBytes >> 20})
+	p := s.Page(c, "import_title", map[string]any{"MaxMB": people.MaxImportBytes >> 20})
 	p.Form, p.Errors = form, errs
-	return s.render(c, status, tplImportUpload, p)
+	return s.Render(c, status, tplImportUpload, p)
 }
 
 // importPage is the first step of an import: choose a file and the options.
@@ -97,8 +99,8 @@ func (s *Server) importPage(c *fiber.Ctx) error {
 // not is refused on the form, with the reason.
 func (s *Server) importUpload(c *fiber.Ctx) error {
 	form := map[string]string{"on_duplicate": c.FormValue("on_duplicate"), "all_or_nothing": c.FormValue("all_or_nothing")}
-	p := s.page(c, "import_title", nil)
-	opts, f := importOptions(form["on_duplicate"], form["all_or_nothing"])
+	p := s.Page(c, "import_title", nil)
+	opts, f := request.ImportOptions(form["on_duplicate"], form["all_or_nothing"])
 	errs := map[string]string{}
 	for k, m := range f {
 		errs[k] = p.L.T(m.ID, m.Args...)
@@ -115,9 +117,9 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 		}
 		return s.importForm(c, status, form, errs)
 	}
-	up := &people.ImportUpload{UserID: actorID(c), Filename: name, Data: data, UpdateKnown: opts.Update,
+	up := &people.ImportUpload{UserID: request.ActorID(c), Filename: name, Data: data, UpdateKnown: opts.Update,
 		AllOrNothing: opts.AllOrNothing, CreatedAt: time.Now().UTC()}
-	if err := s.people.SaveUpload(c.UserContext(), up); err != nil {
+	if err := s.People.SaveUpload(c.UserContext(), up); err != nil {
 		return err
 	}
 	return c.Redirect(importUploadPath(up.ID), fiber.StatusSeeOther)
@@ -127,7 +129,7 @@ func importUploadPath(id int64) string { return manageImportPath + "/" + strconv
 
 // uploadedFile reads the form's file field, at most limit bytes. When there
 // is none or it is too large, msg says so, with the status to answer.
-func (s *Server) uploadedFile(c *fiber.Ctx, p *Page, limit int) (data []byte, name string, status int, msg string) {
+func (s *Server) uploadedFile(c *fiber.Ctx, p *request.Page, limit int) (data []byte, name string, status int, msg string) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return nil, "", fiber.StatusUnprocessableEntity, p.L.T("import_error_no_file")
@@ -181,7 +183,7 @@ func (s *Server) importMapForm(c *fiber.Ctx, status int, up *people.ImportUpload
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "import_map_title", nil)
+	p := s.Page(c, "import_map_title", nil)
 	data := importMapData{Action: importUploadPath(up.ID), Filename: up.Filename,
 		Rows: p.L.Plural("import_rows_in_file", preview.Count), Preview: preview.Rows}
 	choices := append([]string{people.FieldIgnore}, people.ImportFields...)
@@ -196,16 +198,16 @@ func (s *Server) importMapForm(c *fiber.Ctx, status int, up *people.ImportUpload
 		}
 	}
 	p.Data, p.Form, p.ErrorMsg = data, form, alert
-	return s.render(c, status, tplImportMap, p)
+	return s.Render(c, status, tplImportMap, p)
 }
 
 // ownUpload reads the :id upload of the signed-in user.
 func (s *Server) ownUpload(c *fiber.Ctx) (*people.ImportUpload, error) {
-	id, err := pathID(c, "id")
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.people.Upload(c.UserContext(), id, actorID(c), time.Now().UTC())
+	return s.People.Upload(c.UserContext(), id, request.ActorID(c), time.Now().UTC())
 }
 
 // importMapping is the second step: each column pre-set to the field of its
@@ -240,7 +242,7 @@ func (s *Server) importMapping(c *fiber.Ctx) error {
 
 type importReportData struct {
 	Counts   []string // created, updated, skipped, rejected, in words
-	Rejected []apiRejection
+	Rejected []request.Rejection
 	More     string // the rejected rows not listed, in words
 	Nothing  bool   // all or nothing was asked and rows were rejected
 	Back     string // the mapping step, while its upload lasts
@@ -266,23 +268,23 @@ func (s *Server) importRun(c *fiber.Ctx) error {
 		form[k] = c.FormValue(k, people.FieldIgnore)
 		m[name] = form[k]
 	}
-	opts, f := importOptions(form["on_duplicate"], form["all_or_nothing"])
+	opts, f := request.ImportOptions(form["on_duplicate"], form["all_or_nothing"])
 	if err := f.Err(); err != nil {
-		return s.importMapForm(c, fiber.StatusUnprocessableEntity, up, form, errorText(s.page(c, "import_map_title", nil), err))
+		return s.importMapForm(c, fiber.StatusUnprocessableEntity, up, form, errorText(s.Page(c, "import_map_title", nil), err))
 	}
-	opts.Mapping, opts.ActorID, opts.UploadID = m, actorID(c), up.ID
-	rep, err := s.people.Import(c.UserContext(), up.Data, opts, time.Now().UTC())
+	opts.Mapping, opts.ActorID, opts.UploadID = m, request.ActorID(c), up.ID
+	rep, err := s.People.Import(c.UserContext(), up.Data, opts, time.Now().UTC())
 	rejected := errors.Is(err, people.ErrImportRejected)
 	var ae *apperr.Error
 	if err != nil && !rejected && errors.As(err, &ae) && (ae.Kind == apperr.Invalid || ae.Kind == apperr.Malformed) {
-		return s.importMapForm(c, errorStatus(err), up, form, errorText(s.page(c, "import_map_title", nil), err))
+		return s.importMapForm(c, errorStatus(err), up, form, errorText(s.Page(c, "import_map_title", nil), err))
 	}
 	if err != nil && !rejected {
 		return err
 	}
-	p := s.page(c, "import_report_title", nil)
+	p := s.Page(c, "import_report_title", nil)
 	l := p.L
-	report := toAPIImportReport(l, &rep)
+	report := request.ToImportReport(l, &rep)
 	data := importReportData{Nothing: rejected,
 		Counts: []string{l.Plural("import_created", rep.Created), l.Plural("import_updated", rep.Updated),
 			l.Plural("import_skipped", rep.Skipped), l.Plural("import_rejected", len(rep.Rejected))}}
@@ -298,7 +300,7 @@ func (s *Server) importRun(c *fiber.Ctx) error {
 	if rejected {
 		status = fiber.StatusUnprocessableEntity
 	}
-	return s.render(c, status, tplImportReport, p)
+	return s.Render(c, status, tplImportReport, p)
 }
 
 // --- List matching ---
@@ -313,7 +315,7 @@ type matchData struct {
 
 // matchPage shows the list matching form.
 func (s *Server) matchPage(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, tplMatch, s.page(c, "match_title", matchData{}))
+	return s.Render(c, fiber.StatusOK, tplMatch, s.Page(c, "match_title", matchData{}))
 }
 
 // matchList matches the pasted list (field list) and the uploaded file
@@ -321,7 +323,7 @@ func (s *Server) matchPage(c *fiber.Ctx) error {
 // or, with format=csv, sends the unmatched values as CSV: the download
 // posts the same form again, so nothing is kept on the server.
 func (s *Server) matchList(c *fiber.Ctx) error {
-	p := s.page(c, "match_title", matchData{})
+	p := s.Page(c, "match_title", matchData{})
 	form := map[string]string{"list": c.FormValue("list")}
 	errs := map[string]string{}
 	status := fiber.StatusUnprocessableEntity
@@ -354,9 +356,9 @@ func (s *Server) matchList(c *fiber.Ctx) error {
 	}
 	if len(errs) > 0 {
 		p.Form, p.Errors = form, errs
-		return s.render(c, status, tplMatch, p)
+		return s.Render(c, status, tplMatch, p)
 	}
-	res, err := s.people.Match(c.UserContext(), emails, handles)
+	res, err := s.People.Match(c.UserContext(), emails, handles)
 	if err != nil {
 		return err
 	}
@@ -369,7 +371,7 @@ func (s *Server) matchList(c *fiber.Ctx) error {
 		data.Values, data.Shown = data.Values[:shownUnmatched], p.L.Plural("match_unmatched_first", shownUnmatched)
 	}
 	p.Data, p.Form = data, form
-	return s.render(c, fiber.StatusOK, tplMatch, p)
+	return s.Render(c, fiber.StatusOK, tplMatch, p)
 }
 
 // sendUnmatched sends values as a CSV file of one column.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
@@ -32,7 +34,7 @@ var (
 func managePartnerPath(id int64) string { return "/manage/partners/" + strconv.FormatInt(id, 10) }
 
 // regionLabel is a region's name in the page's language, or "" for none.
-func regionLabel(p *Page, code string) string {
+func regionLabel(p *request.Page, code string) string {
 	if r, ok := regions.Lookup(code); ok {
 		return r.Name(p.L.Lang)
 	}
@@ -82,17 +84,17 @@ func yearRows(in []partners.YearCount) []figureRow {
 // managePartners lists the organisations, filtered by kind, region and
 // status, with the key figures of the partnerships.
 func (s *Server) managePartners(c *fiber.Ctx) error {
-	v := viewer(c)
+	v := request.Viewer(c)
 	f := partners.Filter{Kind: c.Query("kind"), Region: c.Query("region"), Status: c.Query("status")}
-	list, err := s.partners.List(c.UserContext(), v, f)
+	list, err := s.Partners.List(c.UserContext(), v, f)
 	if err != nil {
 		return err
 	}
-	fig, err := s.partners.KeyFigures(c.UserContext(), v)
+	fig, err := s.Partners.KeyFigures(c.UserContext(), v)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "manage_partners_title", nil)
+	p := s.Page(c, "manage_partners_title", nil)
 	data := partnersListData{Filtered: f != (partners.Filter{}),
 		Kinds: options(partners.Kinds, partnerKindLabels, p, f.Kind), Statuses: options(partners.Statuses, partnershipLabels, p, f.Status),
 		Regions: regionGroups(p, f.Region), Established: yearRows(fig.EstablishedPerYear), Strengthened: yearRows(fig.StrengthenedPerYear)}
@@ -116,7 +118,7 @@ func (s *Server) managePartners(c *fiber.Ctx) error {
 		data.ByStatus = append(data.ByStatus, figureRow{Label: p.L.T(partnershipLabels[st.Value]), Count: st.Count})
 	}
 	p.Data = data
-	return s.render(c, fiber.StatusOK, tplManagePartners, p)
+	return s.Render(c, fiber.StatusOK, tplManagePartners, p)
 }
 
 // --- The organisation form ---
@@ -171,7 +173,7 @@ type partnerFormData struct {
 // messages given; o is the organisation edited, nil for a new one; own is a
 // partner member's form of its own profile, under /partner.
 func (s *Server) partnerFormPage(c *fiber.Ctx, status int, o *partners.Partner, own bool, form, errs map[string]string) error {
-	p := s.page(c, "manage_partner_new_title", nil)
+	p := s.Page(c, "manage_partner_new_title", nil)
 	data := partnerFormData{Action: "/manage/partners", Back: "/manage/partners"}
 	switch {
 	case own:
@@ -186,10 +188,10 @@ func (s *Server) partnerFormPage(c *fiber.Ctx, status int, o *partners.Partner, 
 	}
 	data.Regions = regionGroups(p, form["region"])
 	for i, code := range i18n.Supported {
-		data.Langs = append(data.Langs, formLang{Code: code, Name: s.catalog.Localizer(code).T("lang_name"), First: i == 0})
+		data.Langs = append(data.Langs, formLang{Code: code, Name: s.Catalog.Localizer(code).T("lang_name"), First: i == 0})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
-	return s.render(c, status, tplPartnerForm, p)
+	return s.Render(c, status, tplPartnerForm, p)
 }
 
 // fieldErrors puts the field messages of a refused save, in the user's
@@ -199,7 +201,7 @@ func (s *Server) fieldErrors(c *fiber.Ctx, err error, errs map[string]string) bo
 	if !errors.As(err, &ae) || ae.Kind != apperr.Invalid {
 		return false
 	}
-	l := s.localizer(c)
+	l := s.Localizer(c)
 	for field, m := range ae.Fields {
 		errs[field] = l.T(m.ID, m.Args...)
 	}
@@ -236,17 +238,17 @@ func (s *Server) partnerNew(c *fiber.Ctx) error {
 // partnerCreate stores a new organisation from the form.
 func (s *Server) partnerCreate(c *fiber.Ctx) error {
 	return s.savePartnerForm(c, nil, false, func(in partners.Input) (*partners.Partner, error) {
-		return s.partners.Create(c.UserContext(), viewer(c), in)
+		return s.Partners.Create(c.UserContext(), request.Viewer(c), in)
 	})
 }
 
 // reachablePartner reads the :id organisation as the user may see it.
 func (s *Server) reachablePartner(c *fiber.Ctx) (*partners.Partner, error) {
-	id, err := pathID(c, "id")
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.partners.Get(c.UserContext(), viewer(c), id)
+	return s.Partners.Get(c.UserContext(), request.Viewer(c), id)
 }
 
 // partnerEdit shows the form of an organisation, filled in.
@@ -265,7 +267,7 @@ func (s *Server) partnerSave(c *fiber.Ctx) error {
 		return err
 	}
 	return s.savePartnerForm(c, o, false, func(in partners.Input) (*partners.Partner, error) {
-		return s.partners.Update(c.UserContext(), viewer(c), o.ID, in)
+		return s.Partners.Update(c.UserContext(), request.Viewer(c), o.ID, in)
 	})
 }
 
@@ -308,14 +310,14 @@ type managePartnerData struct {
 // managePartnerPage renders an organisation's page; form and errs are the
 // partnership form's values and messages (nil to show it as stored).
 func (s *Server) managePartnerPage(c *fiber.Ctx, status int, o *partners.Partner, form, errs map[string]string) error {
-	p := s.page(c, "manage_partners_title", nil)
+	p := s.Page(c, "manage_partners_title", nil)
 	p.Title = o.Name
 	ps := o.Partnership
 	data := managePartnerData{O: o, Kind: p.L.T(partnerKindLabels[o.Kind]), Region: regionLabel(p, o.Region),
 		Status: p.L.T(partnershipLabels[ps.Status]), Saved: c.Query("saved") == "1"}
 	for _, code := range i18n.Supported {
 		if text := o.DescriptionIn(code); text != "" {
-			data.Texts = append(data.Texts, partnerText{Lang: code, Name: s.catalog.Localizer(code).T("lang_name"), Text: text})
+			data.Texts = append(data.Texts, partnerText{Lang: code, Name: s.Catalog.Localizer(code).T("lang_name"), Text: text})
 		}
 	}
 	for _, h := range o.History {
@@ -330,24 +332,24 @@ func (s *Server) managePartnerPage(c *fiber.Ctx, status int, o *partners.Partner
 		}
 	}
 	var err error
-	if data.Members, err = s.users.PartnerMembers(c.UserContext(), o.ID); err != nil {
+	if data.Members, err = s.Users.PartnerMembers(c.UserContext(), o.ID); err != nil {
 		return err
 	}
-	ids, err := s.partners.CoHosted(c.UserContext(), viewer(c), o.ID)
+	ids, err := s.Partners.CoHosted(c.UserContext(), request.Viewer(c), o.ID)
 	if err != nil {
 		return err
 	}
-	hosted, err := s.activities.List(c.UserContext(), activities.Filter{IDs: ids})
+	hosted, err := s.Activities.List(c.UserContext(), activities.Filter{IDs: ids})
 	if err != nil {
 		return err
 	}
 	for i := range hosted {
 		a := &hosted[i]
-		data.Activities = append(data.Activities, coHostedRow{ID: a.ID, Title: a.TextIn(p.L.Lang, s.catalog.Default()).Title,
+		data.Activities = append(data.Activities, coHostedRow{ID: a.ID, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title,
 			Starts: a.StartsAt, Status: p.L.T(statusLabels[a.Status]), StatusCode: a.Status})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
-	return s.render(c, status, tplManagePartner, p)
+	return s.Render(c, status, tplManagePartner, p)
 }
 
 // managePartner is an organisation's page for the staff: its profile,
@@ -376,11 +378,11 @@ func (s *Server) partnershipSave(c *fiber.Ctx) error {
 	errs := map[string]string{}
 	if v := form["changed_on"]; v != "" {
 		if in.ChangedOn, err = civil.Parse(v); err != nil {
-			errs["changed_on"] = s.localizer(c).T("error_date")
+			errs["changed_on"] = s.Localizer(c).T("error_date")
 			return s.managePartnerPage(c, fiber.StatusUnprocessableEntity, o, form, errs)
 		}
 	}
-	if _, err := s.partners.SetPartnership(c.UserContext(), viewer(c), o.ID, in); err != nil {
+	if _, err := s.Partners.SetPartnership(c.UserContext(), request.Viewer(c), o.ID, in); err != nil {
 		if s.fieldErrors(c, err, errs) {
 			return s.managePartnerPage(c, fiber.StatusUnprocessableEntity, o, form, errs)
 		}
@@ -400,7 +402,7 @@ type hostChoice struct {
 
 // hostChoices lists the organisations, and whether each co-hosts activity a.
 func (s *Server) hostChoices(c *fiber.Ctx, a *activities.Activity) ([]hostChoice, error) {
-	list, err := s.partners.List(c.UserContext(), viewer(c), partners.Filter{})
+	list, err := s.Partners.List(c.UserContext(), request.Viewer(c), partners.Filter{})
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +420,7 @@ func (s *Server) hostChoices(c *fiber.Ctx, a *activities.Activity) ([]hostChoice
 // activitySetPartners saves which organisations co-host an activity, from
 // the checkboxes of its page.
 func (s *Server) activitySetPartners(c *fiber.Ctx) error {
-	a, err := s.reachableActivity(c)
+	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
 	}
@@ -430,7 +432,7 @@ func (s *Server) activitySetPartners(c *fiber.Ctx) error {
 		}
 		ids = append(ids, id)
 	}
-	if _, err := s.activities.Update(c.UserContext(), actorID(c), a.ID, activities.Input{Partners: &ids}); err != nil {
+	if _, err := s.Activities.Update(c.UserContext(), request.ActorID(c), a.ID, activities.Input{Partners: &ids}); err != nil {
 		return err
 	}
 	return c.Redirect(manageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
@@ -106,10 +108,10 @@ func (s *Server) managePeople(c *fiber.Ctx) error {
 // values and messages of a refused "save this segment" form. Filters that
 // do not read show the form with their messages, and a 422.
 func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveErrs map[string]string) error {
-	p := s.page(c, "people_list_title", nil)
+	p := s.Page(c, "people_list_title", nil)
 	ctx := c.UserContext()
 	today := civil.Of(time.Now().UTC())
-	data := peopleListData{CanWrite: s.can(c, access.PeopleWrite), SavedNote: v.Get("saved_segment") == "1"}
+	data := peopleListData{CanWrite: s.Can(c, access.PeopleWrite), SavedNote: v.Get("saved_segment") == "1"}
 	v.Del("saved_segment")
 	form, errs := map[string]string{}, map[string]string{}
 	for _, k := range peopleFilterFields {
@@ -137,12 +139,12 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 		}
 	} else {
 		data.Valid = true
-		n, err := s.segments.Count(ctx, filter, today)
+		n, err := s.Segments.Count(ctx, filter, today)
 		if err != nil {
 			return err
 		}
 		data.Count = p.L.Plural("people_count", int(n))
-		page, err := s.segments.List(ctx, filter, today, after, peoplePageSize)
+		page, err := s.Segments.List(ctx, filter, today, after, peoplePageSize)
 		if err != nil {
 			return err
 		}
@@ -157,7 +159,7 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 			data.Next = withQuery(managePeoplePath, next)
 		}
 		data.Export = withQuery(managePeoplePath+"/export", canonical)
-		if s.can(c, access.PeopleAdmin) {
+		if s.Can(c, access.PeopleAdmin) {
 			sens := filter.Values()
 			sens.Set("sensitive", "true")
 			data.Sensitive = withQuery(managePeoplePath+"/export", sens)
@@ -165,7 +167,7 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 	}
 
 	// The form: every filter as typed.
-	tags, err := s.people.TagNames(ctx)
+	tags, err := s.People.TagNames(ctx)
 	if err != nil {
 		return err
 	}
@@ -183,8 +185,8 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 	data.TagsOpen = len(all)+len(anyOf) > 0 || errs["tag"] != "" || errs["any_tag"] != ""
 	data.Regions = regionGroups(p, form["region"])
 	data.Localities = options([]string{people.Urban, people.Rural}, localityLabels, p, form["locality"])
-	data.Volunteer = []option{{Value: "true", Label: p.L.T("people_volunteer_yes"), Selected: oneOf(form["volunteer"], []string{"true", "yes", "1"})},
-		{Value: "false", Label: p.L.T("people_volunteer_no"), Selected: oneOf(form["volunteer"], []string{"false", "no", "0"})}}
+	data.Volunteer = []option{{Value: "true", Label: p.L.T("people_volunteer_yes"), Selected: request.OneOf(form["volunteer"], []string{"true", "yes", "1"})},
+		{Value: "false", Label: p.L.T("people_volunteer_no"), Selected: request.OneOf(form["volunteer"], []string{"false", "no", "0"})}}
 	data.Kinds = options(activities.Kinds, kindLabels, p, form["attended"])
 	camps, err := s.campaignTitles(c, p)
 	if err != nil {
@@ -195,7 +197,7 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 		data.Campaigns = append(data.Campaigns, option{Value: id, Label: k.Title, Selected: id == form["signed"]})
 	}
 
-	saved, err := s.segments.ListSaved(ctx, today)
+	saved, err := s.Segments.ListSaved(ctx, today)
 	if err != nil {
 		return err
 	}
@@ -224,7 +226,7 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 		form[k] = val
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
-	return s.render(c, status, tplManagePeople, p)
+	return s.Render(c, status, tplManagePeople, p)
 }
 
 // tagSet is the tags of a filter parameter in stored form.
@@ -244,7 +246,7 @@ func fullName(p *people.Person) string {
 }
 
 // personRow is a person as the list shows them, in the page's language.
-func (s *Server) personRow(p *Page, x *people.Person, tags []string) personRow {
+func (s *Server) personRow(p *request.Page, x *people.Person, tags []string) personRow {
 	row := personRow{ID: x.ID, Name: fullName(x), Region: regionLabel(p, x.Region), Volunteer: x.Volunteer, Tags: tags}
 	if x.Email != nil {
 		row.Email = *x.Email
@@ -255,21 +257,18 @@ func (s *Server) personRow(p *Page, x *people.Person, tags []string) personRow {
 	return row
 }
 
-// peopleExport sends the segment of the list as CSV: the API's export.
-func (s *Server) peopleExport(c *fiber.Ctx) error { return s.exportPeople(c) }
-
 // segmentSave keeps the list's segment under a name; a refusal shows the
 // list again with the message beside the name.
 func (s *Server) segmentSave(c *fiber.Ctx) error {
 	name, query := c.FormValue("name"), c.FormValue("query")
-	saved, err := s.segments.Save(c.UserContext(), actorID(c), name, query)
+	saved, err := s.Segments.Save(c.UserContext(), request.ActorID(c), name, query)
 	if err != nil {
 		var ae *apperr.Error
 		if !errors.As(err, &ae) || len(ae.Fields) == 0 {
 			return err
 		}
 		errs := map[string]string{}
-		l := s.localizer(c)
+		l := s.Localizer(c)
 		for k, m := range ae.Fields {
 			errs[k] = l.T(m.ID, m.Args...)
 		}
@@ -289,11 +288,11 @@ func (s *Server) segmentSave(c *fiber.Ctx) error {
 
 // segmentDelete forgets a saved segment and goes back to the list.
 func (s *Server) segmentDelete(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.segments.DeleteSaved(c.UserContext(), actorID(c), id); err != nil {
+	if err := s.Segments.DeleteSaved(c.UserContext(), request.ActorID(c), id); err != nil {
 		return err
 	}
 	return c.Redirect(managePeoplePath, fiber.StatusSeeOther)
@@ -367,7 +366,7 @@ type personFormData struct {
 // personFormPage renders the person form; cur is the person edited, nil
 // for a new one.
 func (s *Server) personFormPage(c *fiber.Ctx, status int, cur *people.Profile, form, errs map[string]string) error {
-	p := s.page(c, "person_new_title", nil)
+	p := s.Page(c, "person_new_title", nil)
 	data := personFormData{Action: managePeoplePath, Back: managePeoplePath, New: cur == nil}
 	if cur != nil {
 		data.Action, data.Back = managePersonPath(cur.ID), managePersonPath(cur.ID)
@@ -376,10 +375,10 @@ func (s *Server) personFormPage(c *fiber.Ctx, status int, cur *people.Profile, f
 	data.Regions = regionGroups(p, form["region"])
 	data.Localities = options([]string{people.Urban, people.Rural}, localityLabels, p, form["locality"])
 	for _, code := range i18n.Supported {
-		data.Locales = append(data.Locales, option{Value: code, Label: s.catalog.Localizer(code).T("lang_name"), Selected: code == form["locale"]})
+		data.Locales = append(data.Locales, option{Value: code, Label: s.Catalog.Localizer(code).T("lang_name"), Selected: code == form["locale"]})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
-	return s.render(c, status, tplPersonForm, p)
+	return s.Render(c, status, tplPersonForm, p)
 }
 
 // personNew shows an empty person form.
@@ -398,7 +397,7 @@ func (s *Server) savePersonForm(c *fiber.Ctx, cur *people.Profile, save func(peo
 			return err
 		}
 		errs := map[string]string{}
-		l := s.localizer(c)
+		l := s.Localizer(c)
 		for k, m := range ae.Fields {
 			errs[k] = l.T(m.ID, m.Args...)
 		}
@@ -410,17 +409,17 @@ func (s *Server) savePersonForm(c *fiber.Ctx, cur *people.Profile, save func(peo
 // personCreate stores a new person from the form.
 func (s *Server) personCreate(c *fiber.Ctx) error {
 	return s.savePersonForm(c, nil, func(in people.Input, consent bool) (*people.Profile, error) {
-		return s.people.Create(c.UserContext(), actorID(c), in, consent)
+		return s.People.Create(c.UserContext(), request.ActorID(c), in, consent)
 	})
 }
 
 // reachablePerson reads the :id person.
 func (s *Server) reachablePerson(c *fiber.Ctx) (*people.Profile, error) {
-	id, err := pathID(c, "id")
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.people.Get(c.UserContext(), id)
+	return s.People.Get(c.UserContext(), id)
 }
 
 // personEdit shows the form of a person, filled in.
@@ -439,7 +438,7 @@ func (s *Server) personSave(c *fiber.Ctx) error {
 		return err
 	}
 	return s.savePersonForm(c, cur, func(in people.Input, _ bool) (*people.Profile, error) {
-		return s.people.Update(c.UserContext(), actorID(c), cur.ID, in)
+		return s.People.Update(c.UserContext(), request.ActorID(c), cur.ID, in)
 	})
 }
 
@@ -519,17 +518,17 @@ var (
 // personPageView renders a person's page; sens, when not nil, shows the
 // sensitive attributes just opened.
 func (s *Server) personPageView(c *fiber.Ctx, cur *people.Profile, sens *people.Sensitive) error {
-	p := s.page(c, "people_list_title", nil)
-	l, def := p.L, s.catalog.Default()
+	p := s.Page(c, "people_list_title", nil)
+	l, def := p.L, s.Catalog.Default()
 	data := personPageData{P: cur, Name: fullName(&cur.Person), Region: regionLabel(p, cur.Region), Consenting: cur.Consenting(),
-		CanWrite: s.can(c, access.PeopleWrite), CanSensitive: s.can(c, access.PeopleRead),
+		CanWrite: s.Can(c, access.PeopleWrite), CanSensitive: s.Can(c, access.PeopleRead),
 		Saved: c.Query("saved") == "1", ConsentSaved: c.Query("consent") == "1"}
 	p.Title = data.Name
 	if id, ok := localityLabels[cur.Locality]; ok {
 		data.Locality = l.T(id)
 	}
 	if i18n.IsSupported(cur.Locale) {
-		data.Locale = s.catalog.Localizer(cur.Locale).T("lang_name")
+		data.Locale = s.Catalog.Localizer(cur.Locale).T("lang_name")
 	}
 	version := cur.ConsentVersion
 	if len(cur.Consents) > 0 {
@@ -546,7 +545,7 @@ func (s *Server) personPageView(c *fiber.Ctx, cur *people.Profile, sens *people.
 		}
 		data.Consents = append(data.Consents, row)
 	}
-	inv, err := s.people.Involvement(c.UserContext(), cur.ID)
+	inv, err := s.People.Involvement(c.UserContext(), cur.ID)
 	if err != nil {
 		return err
 	}
@@ -601,7 +600,7 @@ func (s *Server) personPageView(c *fiber.Ctx, cur *people.Profile, sens *people.
 		data.Sensitive = v
 	}
 	p.Data = data
-	return s.render(c, fiber.StatusOK, tplPerson, p)
+	return s.Render(c, fiber.StatusOK, tplPerson, p)
 }
 
 // personPage is a person's page for the staff: details, tags, consent
@@ -621,7 +620,7 @@ func (s *Server) personSensitive(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sens, err := s.people.ReadSensitive(c.UserContext(), actorID(c), cur.ID)
+	sens, err := s.People.ReadSensitive(c.UserContext(), request.ActorID(c), cur.ID)
 	if err != nil {
 		return err
 	}
@@ -643,7 +642,7 @@ func (s *Server) personConsent(c *fiber.Ctx) error {
 	default:
 		return apperr.Fields{"given": {ID: "error_filter_boolean"}}.Err()
 	}
-	if _, err := s.people.SetConsent(c.UserContext(), actorID(c), cur.ID, given); err != nil {
+	if _, err := s.People.SetConsent(c.UserContext(), request.ActorID(c), cur.ID, given); err != nil {
 		return err
 	}
 	return c.Redirect(managePersonPath(cur.ID)+"?consent=1", fiber.StatusSeeOther)

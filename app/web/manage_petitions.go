@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
@@ -32,8 +34,8 @@ type managePetitionsData struct {
 
 // campaignTitles names each campaign in the page's language; a campaign
 // without a title in any language is named by its number.
-func (s *Server) campaignTitles(c *fiber.Ctx, p *Page) ([]petitions.Campaign, error) {
-	list, err := s.petitions.Campaigns(c.UserContext(), p.L.Lang, s.catalog.Default())
+func (s *Server) campaignTitles(c *fiber.Ctx, p *request.Page) ([]petitions.Campaign, error) {
+	list, err := s.Petitions.Campaigns(c.UserContext(), p.L.Lang, s.Catalog.Default())
 	if err != nil {
 		return nil, err
 	}
@@ -47,11 +49,11 @@ func (s *Server) campaignTitles(c *fiber.Ctx, p *Page) ([]petitions.Campaign, er
 
 // managePetitions lists every petition with its count and goal.
 func (s *Server) managePetitions(c *fiber.Ctx) error {
-	list, err := s.petitions.List(c.UserContext(), access.Viewer{Staff: true})
+	list, err := s.Petitions.List(c.UserContext(), access.Viewer{Staff: true})
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "manage_petitions_title", nil)
+	p := s.Page(c, "manage_petitions_title", nil)
 	camps, err := s.campaignTitles(c, p)
 	if err != nil {
 		return err
@@ -63,11 +65,11 @@ func (s *Server) managePetitions(c *fiber.Ctx) error {
 	data := managePetitionsData{Saved: c.Query("saved") == "1"}
 	for i := range list {
 		pt := &list[i]
-		data.Rows = append(data.Rows, petitionRow{ID: pt.ID, Slug: pt.Slug, Title: pt.TextIn(p.L.Lang, s.catalog.Default()).Title,
+		data.Rows = append(data.Rows, petitionRow{ID: pt.ID, Slug: pt.Slug, Title: pt.TextIn(p.L.Lang, s.Catalog.Default()).Title,
 			Campaign: names[pt.CampaignID], Signatures: pt.Signatures, Goal: pt.Goal})
 	}
 	p.Data = data
-	return s.render(c, fiber.StatusOK, tplManagePetitions, p)
+	return s.Render(c, fiber.StatusOK, tplManagePetitions, p)
 }
 
 // --- The petition form ---
@@ -144,11 +146,11 @@ type petitionFormData struct {
 
 // petitionFormPage renders the petition form with the values and messages given.
 func (s *Server) petitionFormPage(c *fiber.Ctx, status int, current *petitions.Petition, form, errs map[string]string) error {
-	p := s.page(c, "manage_petition_new_title", nil)
+	p := s.Page(c, "manage_petition_new_title", nil)
 	data := petitionFormData{Action: managePetitionsPath}
 	if current != nil {
 		data.ID, data.Action = current.ID, managePetitionsPath+"/"+strconv.FormatInt(current.ID, 10)
-		p.Title = p.L.T("manage_petition_edit_title", "Title", current.TextIn(p.L.Lang, s.catalog.Default()).Title)
+		p.Title = p.L.T("manage_petition_edit_title", "Title", current.TextIn(p.L.Lang, s.Catalog.Default()).Title)
 		data.Progress = p.L.Plural("petition_progress", current.Signatures, "Goal", p.L.Number(current.Goal))
 	}
 	camps, err := s.campaignTitles(c, p)
@@ -160,10 +162,10 @@ func (s *Server) petitionFormPage(c *fiber.Ctx, status int, current *petitions.P
 		data.Campaigns = append(data.Campaigns, option{Value: id, Label: k.Title, Selected: id == form["campaign_id"]})
 	}
 	for i, code := range i18n.Supported {
-		data.Langs = append(data.Langs, formLang{Code: code, Name: s.catalog.Localizer(code).T("lang_name"), First: i == 0})
+		data.Langs = append(data.Langs, formLang{Code: code, Name: s.Catalog.Localizer(code).T("lang_name"), First: i == 0})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
-	return s.render(c, status, tplManagePetitionForm, p)
+	return s.Render(c, status, tplManagePetitionForm, p)
 }
 
 // savePetitionForm parses the posted form and saves it with save; a refusal
@@ -190,7 +192,7 @@ func (s *Server) savePetitionForm(c *fiber.Ctx, current *petitions.Petition, sav
 			fields.Add(field, m.ID, m.Args...)
 		}
 	}
-	l := s.localizer(c)
+	l := s.Localizer(c)
 	errs := make(map[string]string, len(fields))
 	for field, m := range fields {
 		errs[field] = l.T(m.ID, m.Args...)
@@ -206,18 +208,18 @@ func (s *Server) petitionNew(c *fiber.Ctx) error {
 // petitionCreate stores a new petition from the form.
 func (s *Server) petitionCreate(c *fiber.Ctx) error {
 	return s.savePetitionForm(c, nil, func(in petitions.Input) error {
-		_, err := s.petitions.Create(c.UserContext(), actorID(c), in)
+		_, err := s.Petitions.Create(c.UserContext(), request.ActorID(c), in)
 		return err
 	})
 }
 
 // editedPetition reads the :id petition.
 func (s *Server) editedPetition(c *fiber.Ctx) (*petitions.Petition, error) {
-	id, err := pathID(c, "id")
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.petitions.Get(c.UserContext(), id)
+	return s.Petitions.Get(c.UserContext(), id)
 }
 
 // petitionEdit shows the form of a petition, filled in.
@@ -236,7 +238,7 @@ func (s *Server) petitionSave(c *fiber.Ctx) error {
 		return err
 	}
 	return s.savePetitionForm(c, p, func(in petitions.Input) error {
-		_, err := s.petitions.Update(c.UserContext(), actorID(c), p.ID, in)
+		_, err := s.Petitions.Update(c.UserContext(), request.ActorID(c), p.ID, in)
 		return err
 	})
 }

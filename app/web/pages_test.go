@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
@@ -256,7 +258,7 @@ func TestStatic(t *testing.T) {
 	db := testdb.New(t, testdb.Dialects()[0])
 	e := newEnv(t, db)
 	c := e.client()
-	res := c.get("/static/app.css?v=" + assetVersion)
+	res := c.get("/static/app.css?v=" + request.AssetVersion)
 	if !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
 		t.Errorf("versioned asset cache: %q", res.Header.Get("Cache-Control"))
 	}

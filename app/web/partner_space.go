@@ -5,6 +5,7 @@ import (
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/partners"
+	"github.com/gotong/gotong/app/web/request"
 )
 
 // A partner member's own space: its organisation, the campaigns it takes
@@ -18,11 +19,11 @@ const (
 // memberOrganisation is the current partner member's organisation; anyone
 // else has none here.
 func (s *Server) memberOrganisation(c *fiber.Ctx) (*partners.Partner, error) {
-	v := viewer(c)
+	v := request.Viewer(c)
 	if v.PartnerID == 0 {
 		return nil, apperr.ErrNotFound
 	}
-	return s.partners.Get(c.UserContext(), v, v.PartnerID)
+	return s.Partners.Get(c.UserContext(), v, v.PartnerID)
 }
 
 type memberCampaign struct {
@@ -59,14 +60,14 @@ func (s *Server) partnerHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, v := c.UserContext(), viewer(c)
-	p := s.page(c, "nav_partner_space", nil)
-	def := s.catalog.Default()
+	ctx, v := c.UserContext(), request.Viewer(c)
+	p := s.Page(c, "nav_partner_space", nil)
+	def := s.Catalog.Default()
 	data := partnerHomeData{O: o, Kind: p.L.T(partnerKindLabels[o.Kind]), Region: regionLabel(p, o.Region),
 		Description: o.DescriptionIn(p.L.Lang), Saved: c.Query("saved") == "1"}
 	p.Title = o.Name
 
-	involved, err := s.campaigns.ForPartner(ctx, v, o.ID)
+	involved, err := s.Campaigns.ForPartner(ctx, v, o.ID)
 	if err != nil {
 		return err
 	}
@@ -76,15 +77,15 @@ func (s *Server) partnerHome(c *fiber.Ctx) error {
 			OurStages: stageNames(p.L, pc.Stages)})
 	}
 
-	ids, err := s.partners.CoHosted(ctx, v, o.ID)
+	ids, err := s.Partners.CoHosted(ctx, v, o.ID)
 	if err != nil {
 		return err
 	}
-	hosted, err := s.activities.List(ctx, activities.Filter{IDs: ids})
+	hosted, err := s.Activities.List(ctx, activities.Filter{IDs: ids})
 	if err != nil {
 		return err
 	}
-	tallies, err := s.registrations.Tallies(ctx, ids)
+	tallies, err := s.Registrations.Tallies(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func (s *Server) partnerHome(c *fiber.Ctx) error {
 			Capacity: a.Capacity, Confirmed: t.Confirmed, Waitlisted: t.Waitlisted})
 	}
 	p.Data = data
-	return s.render(c, fiber.StatusOK, tplPartnerHome, p)
+	return s.Render(c, fiber.StatusOK, tplPartnerHome, p)
 }
 
 // partnerProfileForm shows the member's organisation profile as a form.
@@ -115,6 +116,6 @@ func (s *Server) partnerProfileSave(c *fiber.Ctx) error {
 		return err
 	}
 	return s.savePartnerForm(c, o, true, func(in partners.Input) (*partners.Partner, error) {
-		return s.partners.Update(c.UserContext(), viewer(c), o.ID, in)
+		return s.Partners.Update(c.UserContext(), request.Viewer(c), o.ID, in)
 	})
 }

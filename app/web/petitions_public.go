@@ -44,9 +44,9 @@ func petitionPath(slug string) string { return "/p/" + url.PathEscape(slug) }
 // petitionView renders the public page of p: its text, its count against
 // the goal, and the signing form with the values and messages given.
 func (s *Server) petitionView(c *fiber.Ctx, status int, p *petitions.Petition, form, errs map[string]string, signed bool) error {
-	page := s.page(c, "petition_page_title", nil)
+	page := s.Page(c, "petition_page_title", nil)
 	l := page.L
-	data := petitionPageData{P: p, Text: p.TextIn(l.Lang, s.catalog.Default()), Regions: regionGroups(page, form["region"]),
+	data := petitionPageData{P: p, Text: p.TextIn(l.Lang, s.Catalog.Default()), Regions: regionGroups(page, form["region"]),
 		Progress: l.Plural("petition_progress", p.Signatures, "Goal", l.Number(p.Goal)), Consent: form["consent"] == "yes"}
 	data.Paragraphs = paragraphs(data.Text.Text)
 	if signed {
@@ -56,13 +56,13 @@ func (s *Server) petitionView(c *fiber.Ctx, status int, p *petitions.Petition, f
 		page.Title = data.Text.Title
 	}
 	page.Data, page.Form, page.Errors = data, form, errs
-	return s.render(c, status, tplPetition, page)
+	return s.Render(c, status, tplPetition, page)
 }
 
 // petitionPage shows a petition and its signing form; after a signature
 // (?signed=1) it thanks the visitor and shows the new count instead.
 func (s *Server) petitionPage(c *fiber.Ctx) error {
-	p, err := s.petitions.GetBySlug(c.UserContext(), c.Params("slug"))
+	p, err := s.Petitions.GetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -78,9 +78,9 @@ func (s *Server) petitionSign(c *fiber.Ctx) error {
 	for _, k := range []string{"given_name", "family_name", "email", "region", "consent"} {
 		form[k] = strings.TrimSpace(c.FormValue(k))
 	}
-	_, err := s.petitions.Sign(c.UserContext(), slug, petitions.Signer{GivenName: form["given_name"],
+	_, err := s.Petitions.Sign(c.UserContext(), slug, petitions.Signer{GivenName: form["given_name"],
 		FamilyName: form["family_name"], Email: form["email"], Region: form["region"], Consent: form["consent"] == "yes"},
-		s.localizer(c).Lang)
+		s.Localizer(c).Lang)
 	if err == nil {
 		return c.Redirect(petitionPath(slug)+"?signed=1", fiber.StatusSeeOther)
 	}
@@ -88,7 +88,7 @@ func (s *Server) petitionSign(c *fiber.Ctx) error {
 	if !errors.As(err, &ae) || ae.Kind == apperr.NotFound {
 		return err
 	}
-	l := s.localizer(c)
+	l := s.Localizer(c)
 	errs := map[string]string{}
 	for field, m := range ae.Fields {
 		errs[field] = l.T(m.ID, m.Args...)
@@ -100,7 +100,7 @@ func (s *Server) petitionSign(c *fiber.Ctx) error {
 	default:
 		errs["_form"] = l.T(ae.Message.ID, ae.Message.Args...)
 	}
-	p, perr := s.petitions.GetBySlug(c.UserContext(), slug)
+	p, perr := s.Petitions.GetBySlug(c.UserContext(), slug)
 	if perr != nil {
 		return perr
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/reports"
 	"github.com/gotong/gotong/app/reports/chart"
@@ -16,92 +18,6 @@ import (
 // shares, participants trained by region, quota attainment, partnerships,
 // campaigns; as SVG charts and tables on /manage/reports, as CSV, and in
 // the API.
-
-type apiStageCount struct {
-	Stage string `json:"stage"`
-	Count int    `json:"count"`
-}
-
-type apiCampaignFigures struct {
-	CampaignID int64           `json:"campaign_id"`
-	Title      string          `json:"title"`
-	Stage      string          `json:"stage"`
-	Signatures int             `json:"signatures"`
-	Letters    apiLetterTotals `json:"letters"`
-}
-
-type apiShare struct {
-	Count int `json:"count"`
-	Of    int `json:"of"`
-}
-
-type apiMonth struct {
-	Month string `json:"month"` // YYYY-MM
-	New   int    `json:"new"`
-	Total int    `json:"total"`
-}
-
-type apiPeopleFigures struct {
-	Total       int        `json:"total"`
-	Months      []apiMonth `json:"months"`
-	YouthMaxAge int        `json:"youth_max_age"`
-	Youth       apiShare   `json:"youth"`
-	Rural       apiShare   `json:"rural"`
-	Volunteers  apiShare   `json:"volunteers"`
-}
-
-type apiSummary struct {
-	Partnerships     apiPartnerFigures    `json:"partnerships"`
-	CampaignsByStage []apiStageCount      `json:"campaigns_by_stage"`
-	Campaigns        []apiCampaignFigures `json:"campaigns"`
-	Signatures       int                  `json:"signatures"`
-	Letters          apiLetterTotals      `json:"letters"`
-	People           apiPeopleFigures     `json:"people"`
-	TrainedByRegion  []apiRegionCount     `json:"trained_by_region"`
-}
-
-// summary computes the key figures for the current user.
-func (s *Server) summary(c *fiber.Ctx) (*reports.Summary, error) {
-	return s.reports.Summary(c.UserContext(), viewer(c))
-}
-
-// apiReportSummary answers GET /api/v1/reports/summary.
-func (s *Server) apiReportSummary(c *fiber.Ctx) error {
-	sum, err := s.summary(c)
-	if err != nil {
-		return err
-	}
-	ppl, err := s.reports.People(c.UserContext(), time.Now())
-	if err != nil {
-		return err
-	}
-	trained, err := s.reports.TrainedByRegion(c.UserContext())
-	if err != nil {
-		return err
-	}
-	lang := s.localizer(c).Lang
-	out := apiSummary{Partnerships: toAPIPartnerFigures(sum.Partners), CampaignsByStage: []apiStageCount{},
-		Campaigns: []apiCampaignFigures{}, Signatures: sum.Signatures,
-		Letters: apiLetterTotals{Written: sum.Letters.Written, Delivered: sum.Letters.Delivered},
-		People: apiPeopleFigures{Total: ppl.Total, Months: []apiMonth{}, YouthMaxAge: reports.YouthMaxAge,
-			Youth: apiShare(ppl.Youth), Rural: apiShare(ppl.Rural), Volunteers: apiShare(ppl.Volunteers)},
-		TrainedByRegion: []apiRegionCount{}}
-	for _, st := range sum.ByStage {
-		out.CampaignsByStage = append(out.CampaignsByStage, apiStageCount{Stage: st.Stage, Count: st.Count})
-	}
-	for _, cf := range sum.Campaigns {
-		out.Campaigns = append(out.Campaigns, apiCampaignFigures{CampaignID: cf.Campaign.ID,
-			Title: cf.Campaign.TextIn(lang, s.catalog.Default()).Title, Stage: cf.Campaign.Stage, Signatures: cf.Signatures,
-			Letters: apiLetterTotals{Written: cf.Letters.Written, Delivered: cf.Letters.Delivered}})
-	}
-	for _, m := range ppl.Months {
-		out.People.Months = append(out.People.Months, apiMonth{Month: m.Start.Format("2006-01"), New: m.New, Total: m.Total})
-	}
-	for _, r := range trained {
-		out.TrainedByRegion = append(out.TrainedByRegion, apiRegionCount{Region: r.Region, Count: r.Count})
-	}
-	return c.JSON(out)
-}
 
 // quotaPageRows is how many activities the page's quota table shows, the
 // most recent; the CSV and the API have them all. The page shows a part of
@@ -167,13 +83,13 @@ type reportsData struct {
 }
 
 // monthLabel is a month as the page's language writes it.
-func monthLabel(p *Page, t time.Time) string {
+func monthLabel(p *request.Page, t time.Time) string {
 	month := "month_" + strconv.Itoa(int(t.Month())) // the names Localizer.Date uses
 	return p.L.T("reports_month", "Month", p.L.T(month), "Year", strconv.Itoa(t.Year()))
 }
 
 // percentText is part of whole as a whole percentage, or "–" of nothing.
-func percentText(p *Page, part, whole int) string {
+func percentText(p *request.Page, part, whole int) string {
 	if whole == 0 {
 		return "–"
 	}
@@ -182,7 +98,7 @@ func percentText(p *Page, part, whole int) string {
 
 // trainedRegion is a region's name in the page's language, or what an
 // activity without one is.
-func trainedRegion(p *Page, code string) string {
+func trainedRegion(p *request.Page, code string) string {
 	if code == "" {
 		return p.L.T("reports_region_none")
 	}
@@ -193,7 +109,7 @@ func trainedRegion(p *Page, code string) string {
 }
 
 // countText is a quota count as the page shows it.
-func countText(p *Page, c reports.Count, minCell int) string {
+func countText(p *request.Page, c reports.Count, minCell int) string {
 	switch c.Mark {
 	case reports.Small:
 		return "<" + p.L.Number(minCell)
@@ -204,7 +120,7 @@ func countText(p *Page, c reports.Count, minCell int) string {
 }
 
 // shareFigures are the three shares in order, with their labels.
-func shareFigures(p *Page, ppl *reports.People) []struct {
+func shareFigures(p *request.Page, ppl *reports.People) []struct {
 	ID, Label string
 	Share     reports.Share
 } {
@@ -242,7 +158,7 @@ func yearFigures(sum *reports.Summary) (years []int, established, strengthened m
 
 // quotaView lays a quota row out for the page, its pools in the table's
 // attribute order.
-func quotaView(p *Page, r *reports.QuotaRow, attributes []string, minCell int, def string) quotaRowView {
+func quotaView(p *request.Page, r *reports.QuotaRow, attributes []string, minCell int, def string) quotaRowView {
 	v := quotaRowView{Capacity: countText(p, r.Capacity, minCell), Confirmed: countText(p, r.Confirmed, minCell),
 		GeneralFilled: countText(p, r.GeneralFilled, minCell), GeneralSeats: countText(p, r.GeneralSeats, minCell)}
 	if r.Activity != nil {
@@ -268,23 +184,23 @@ var poolLabels = map[string]string{"rural": "reports_pool_rural", "disability": 
 // a CSV of each.
 func (s *Server) reportsPage(c *fiber.Ctx) error {
 	ctx, now := c.UserContext(), time.Now()
-	sum, err := s.summary(c)
+	sum, err := s.Summary(c)
 	if err != nil {
 		return err
 	}
-	ppl, err := s.reports.People(ctx, now)
+	ppl, err := s.Reports.People(ctx, now)
 	if err != nil {
 		return err
 	}
-	trained, err := s.reports.TrainedByRegion(ctx)
+	trained, err := s.Reports.TrainedByRegion(ctx)
 	if err != nil {
 		return err
 	}
-	quotas, err := s.reports.Quotas(ctx, now)
+	quotas, err := s.Reports.Quotas(ctx, now)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "reports_title", nil)
+	p := s.Page(c, "reports_title", nil)
 	n := p.L.Number
 	d := reportsData{PeopleTotal: n(ppl.Total), YouthMaxAge: reports.YouthMaxAge, MinCell: n(quotas.MinCell),
 		Signatures: sum.Signatures, Written: sum.Letters.Written, Delivered: sum.Letters.Delivered}
@@ -325,10 +241,10 @@ func (s *Server) reportsPage(c *fiber.Ctx) error {
 	}
 	d.QuotaAll = len(quotas.Rows)
 	for i := range quotas.Rows[:min(len(quotas.Rows), quotaPageRows)] {
-		d.Quotas = append(d.Quotas, quotaView(p, &quotas.Rows[i], quotas.Attributes, quotas.MinCell, s.catalog.Default()))
+		d.Quotas = append(d.Quotas, quotaView(p, &quotas.Rows[i], quotas.Attributes, quotas.MinCell, s.Catalog.Default()))
 	}
 	if len(quotas.Rows) > 0 {
-		total := quotaView(p, &quotas.Total, quotas.Attributes, quotas.MinCell, s.catalog.Default())
+		total := quotaView(p, &quotas.Total, quotas.Attributes, quotas.MinCell, s.Catalog.Default())
 		d.QuotaTotal = &total
 	}
 
@@ -351,7 +267,7 @@ func (s *Server) reportsPage(c *fiber.Ctx) error {
 	}
 	cb := chart.Bars{ID: "chart-campaigns", Title: p.L.T("reports_signatures_chart"), Lead: p.L.T("reports_signatures_lead")}
 	for _, cf := range sum.Campaigns {
-		title := cf.Campaign.TextIn(p.L.Lang, s.catalog.Default()).Title
+		title := cf.Campaign.TextIn(p.L.Lang, s.Catalog.Default()).Title
 		d.Campaigns = append(d.Campaigns, summaryCampaign{ID: cf.Campaign.ID, Title: title,
 			Stage: p.L.T(stageLabels[cf.Campaign.Stage]), Signatures: cf.Signatures, Written: cf.Letters.Written, Delivered: cf.Letters.Delivered})
 		cb.Rows = append(cb.Rows, chart.Row{Label: title, Values: []int{cf.Signatures}, Texts: []string{n(cf.Signatures)}})
@@ -361,5 +277,5 @@ func (s *Server) reportsPage(c *fiber.Ctx) error {
 	}
 
 	p.Data = d
-	return s.render(c, fiber.StatusOK, tplReports, p)
+	return s.Render(c, fiber.StatusOK, tplReports, p)
 }

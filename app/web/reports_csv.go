@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/csvout"
 	"github.com/gotong/gotong/app/reports"
@@ -23,9 +25,9 @@ type csvTable struct {
 
 // reportCSV answers GET /manage/reports/{name}.csv with the table build
 // makes for the request.
-func (s *Server) reportCSV(name string, build func(s *Server, c *fiber.Ctx, p *Page) (csvTable, error)) fiber.Handler {
+func (s *Server) reportCSV(name string, build func(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		t, err := build(s, c, &Page{L: s.localizer(c)})
+		t, err := build(s, c, &request.Page{L: s.Localizer(c)})
 		if err != nil {
 			return err
 		}
@@ -49,8 +51,8 @@ func (s *Server) reportCSV(name string, build func(s *Server, c *fiber.Ctx, p *P
 func itoaInt(n int) string { return strconv.Itoa(n) }
 
 // peopleCSV: new people and people in all per month.
-func peopleCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
-	ppl, err := s.reports.People(c.UserContext(), time.Now())
+func peopleCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+	ppl, err := s.Reports.People(c.UserContext(), time.Now())
 	if err != nil {
 		return csvTable{}, err
 	}
@@ -62,8 +64,8 @@ func peopleCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
 }
 
 // sharesCSV: the youth, rural and volunteer shares.
-func sharesCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
-	ppl, err := s.reports.People(c.UserContext(), time.Now())
+func sharesCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+	ppl, err := s.Reports.People(c.UserContext(), time.Now())
 	if err != nil {
 		return csvTable{}, err
 	}
@@ -79,8 +81,8 @@ func sharesCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
 }
 
 // trainedCSV: participants trained by region.
-func trainedCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
-	trained, err := s.reports.TrainedByRegion(c.UserContext())
+func trainedCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+	trained, err := s.Reports.TrainedByRegion(c.UserContext())
 	if err != nil {
 		return csvTable{}, err
 	}
@@ -93,8 +95,8 @@ func trainedCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
 
 // quotasCSV: every activity of the quota report and the total, suppressed
 // as on the page.
-func quotasCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
-	q, err := s.reports.Quotas(c.UserContext(), time.Now())
+func quotasCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+	q, err := s.Reports.Quotas(c.UserContext(), time.Now())
 	if err != nil {
 		return csvTable{}, err
 	}
@@ -108,7 +110,7 @@ func quotasCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
 	row := func(r *reports.QuotaRow) []string {
 		var out []string
 		if r.Activity != nil {
-			out = []string{strconv.FormatInt(r.Activity.ID, 10), r.Activity.TextIn(p.L.Lang, s.catalog.Default()).Title,
+			out = []string{strconv.FormatInt(r.Activity.ID, 10), r.Activity.TextIn(p.L.Lang, s.Catalog.Default()).Title,
 				r.Activity.StartsAt.UTC().Format(time.DateOnly)}
 		} else {
 			out = []string{"", p.L.T("reports_all_activities"), ""}
@@ -143,8 +145,8 @@ func quotasCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
 }
 
 // partnershipsCSV: partnerships established and strengthened per year.
-func partnershipsCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
-	sum, err := s.summary(c)
+func partnershipsCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+	sum, err := s.Summary(c)
 	if err != nil {
 		return csvTable{}, err
 	}
@@ -157,15 +159,15 @@ func partnershipsCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
 }
 
 // campaignsCSV: signatures and letters per campaign.
-func campaignsCSV(s *Server, c *fiber.Ctx, p *Page) (csvTable, error) {
-	sum, err := s.summary(c)
+func campaignsCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+	sum, err := s.Summary(c)
 	if err != nil {
 		return csvTable{}, err
 	}
 	t := csvTable{header: []string{p.L.T("reports_campaign_id"), p.L.T("field_title"), p.L.T("campaign_stage_current"),
 		p.L.T("campaign_signatures"), p.L.T("campaign_letters_written"), p.L.T("campaign_letters_delivered")}}
 	for _, cf := range sum.Campaigns {
-		t.rows = append(t.rows, []string{strconv.FormatInt(cf.Campaign.ID, 10), cf.Campaign.TextIn(p.L.Lang, s.catalog.Default()).Title,
+		t.rows = append(t.rows, []string{strconv.FormatInt(cf.Campaign.ID, 10), cf.Campaign.TextIn(p.L.Lang, s.Catalog.Default()).Title,
 			p.L.T(stageLabels[cf.Campaign.Stage]), itoaInt(cf.Signatures), strconv.FormatInt(cf.Letters.Written, 10),
 			strconv.FormatInt(cf.Letters.Delivered, 10)})
 	}

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"net/url"
 	"strconv"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/rights"
 )
@@ -20,53 +20,22 @@ import (
 const confirmValue = "yes"
 
 // rightsService is the service of exports and erasures.
-func (s *Server) rightsService() *rights.Service { return s.rights }
+func (s *Server) rightsService() *rights.Service { return s.Rights }
 
 // bindSession notes the user of a session just saved, so that deleting the
 // account ends every session it has (sessions.user_id, ON DELETE CASCADE).
 func (s *Server) bindSession(c *fiber.Ctx, sessionID string, userID int64) error {
-	return s.db.WithContext(c.UserContext()).Table("sessions").Where("id = ?", sessionID).
+	return s.DB.WithContext(c.UserContext()).Table("sessions").Where("id = ?", sessionID).
 		Update("user_id", userID).Error
-}
-
-// MayAdminPeople reports whether the page's user may download and erase
-// anyone's data; the person_rights partial shows itself only then.
-func (p *Page) MayAdminPeople() bool {
-	return p.may != nil && p.may(access.PeopleAdmin)
-}
-
-// sendExport answers an export as JSON that no cache keeps; download makes
-// it a file named name.
-func sendExport(c *fiber.Ctx, x *rights.Export, download bool, name string) error {
-	b, err := json.MarshalIndent(x, "", "  ")
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	if download {
-		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	}
-	return c.Send(b)
-}
-
-// personParam reads the :id of a person; anything but a positive number is
-// a person that does not exist.
-func personParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.ErrNotFound
-	}
-	return id, nil
 }
 
 // myData is the signed-in user's download of everything held about them.
 func (s *Server) myData(c *fiber.Ctx) error {
-	x, err := s.rightsService().ExportUser(c.UserContext(), currentUser(c).ID)
+	x, err := s.Rights.ExportUser(c.UserContext(), request.CurrentUser(c).ID)
 	if err != nil {
 		return err
 	}
-	return sendExport(c, x, true, "gotong-my-data.json")
+	return request.SendExport(c, x, true, "gotong-my-data.json")
 }
 
 // eraseMe erases the signed-in user's data and account. Without the
@@ -74,12 +43,12 @@ func (s *Server) myData(c *fiber.Ctx) error {
 // refused (409). Then the session ends and the home page says it is done,
 // in the language the user was reading.
 func (s *Server) eraseMe(c *fiber.Ctx) error {
-	l := s.localizer(c)
+	l := s.Localizer(c)
 	if c.FormValue("confirm") != confirmValue {
 		return s.accountPage(c, fiber.StatusUnprocessableEntity, nil,
 			map[string]string{"confirm": l.T("rights_erase_confirm_required")})
 	}
-	_, err := s.rightsService().EraseUser(c.UserContext(), currentUser(c).ID)
+	_, err := s.Rights.EraseUser(c.UserContext(), request.CurrentUser(c).ID)
 	if errors.Is(err, rights.ErrLastAdmin) {
 		return s.accountPage(c, fiber.StatusConflict, nil, map[string]string{"erase": l.T("error_erase_last_admin")})
 	}
@@ -92,7 +61,7 @@ func (s *Server) eraseMe(c *fiber.Ctx) error {
 // endErasedSession ends the session of a user whose account was just
 // erased and sends them home, where a notice says so in lang.
 func (s *Server) endErasedSession(c *fiber.Ctx, lang string) error {
-	sess, err := s.sessions.Get(c)
+	sess, err := s.Sessions.Get(c)
 	if err != nil {
 		return err
 	}
@@ -105,15 +74,15 @@ func (s *Server) endErasedSession(c *fiber.Ctx, lang string) error {
 // personData is the national office's download of everything held about
 // a person, written to the audit log.
 func (s *Server) personData(c *fiber.Ctx) error {
-	id, err := personParam(c)
+	id, err := request.PersonParam(c)
 	if err != nil {
 		return err
 	}
-	x, err := s.rightsService().ExportAudited(c.UserContext(), actorID(c), id)
+	x, err := s.Rights.ExportAudited(c.UserContext(), request.ActorID(c), id)
 	if err != nil {
 		return err
 	}
-	return sendExport(c, x, true, "gotong-person-"+strconv.FormatInt(id, 10)+".json")
+	return request.SendExport(c, x, true, "gotong-person-"+strconv.FormatInt(id, 10)+".json")
 }
 
 // personErase erases a person on the national office's decision, once the
@@ -121,64 +90,20 @@ func (s *Server) personData(c *fiber.Ctx) error {
 // who erases their own person record loses their account with it, and
 // their session.
 func (s *Server) personErase(c *fiber.Ctx) error {
-	id, err := personParam(c)
+	id, err := request.PersonParam(c)
 	if err != nil {
 		return err
 	}
 	if c.FormValue("confirm") != confirmValue {
 		return apperr.New(apperr.Invalid, "rights_erase_confirm_required")
 	}
-	done, err := s.rightsService().Erase(c.UserContext(), actorID(c), id)
+	done, err := s.Rights.Erase(c.UserContext(), request.ActorID(c), id)
 	if err != nil {
 		return err
 	}
 	if done.Self {
-		return s.endErasedSession(c, s.localizer(c).Lang)
+		return s.endErasedSession(c, s.Localizer(c).Lang)
 	}
 	q := url.Values{"object_type": {"person"}, "object_id": {strconv.FormatInt(id, 10)}, "erased": {"1"}}
 	return c.Redirect("/manage/audit?"+q.Encode(), fiber.StatusSeeOther)
-}
-
-// apiPersonData is GET /api/v1/people/{id}/data: everything held about a
-// person (people:admin), audited.
-func (s *Server) apiPersonData(c *fiber.Ctx) error {
-	id, err := personParam(c)
-	if err != nil {
-		return err
-	}
-	x, err := s.rightsService().ExportAudited(c.UserContext(), actorID(c), id)
-	if err != nil {
-		return err
-	}
-	return sendExport(c, x, false, "")
-}
-
-// apiPersonErase is DELETE /api/v1/people/{id}: the person is erased, 204.
-func (s *Server) apiPersonErase(c *fiber.Ctx) error {
-	id, err := personParam(c)
-	if err != nil {
-		return err
-	}
-	if _, err := s.rightsService().Erase(c.UserContext(), actorID(c), id); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// apiMyData is GET /api/v1/me/data: everything held about the token's user.
-func (s *Server) apiMyData(c *fiber.Ctx) error {
-	x, err := s.rightsService().ExportUser(c.UserContext(), currentUser(c).ID)
-	if err != nil {
-		return err
-	}
-	return sendExport(c, x, false, "")
-}
-
-// apiEraseMe is DELETE /api/v1/me: the token's user erases their data and
-// account (its tokens go with it), 204.
-func (s *Server) apiEraseMe(c *fiber.Ctx) error {
-	if _, err := s.rightsService().EraseUser(c.UserContext(), currentUser(c).ID); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/web/api"
 )
 
 // routeTable records the permission of every route, keyed "METHOD /path".
@@ -31,6 +32,7 @@ func (s *Server) Permissions() map[string]access.Permission {
 // routesSetup lists every route of Gotong: the whole surface at a glance.
 func (s *Server) routesSetup(app *fiber.App) {
 	get, post, patch := fiber.MethodGet, fiber.MethodPost, fiber.MethodPatch
+	apiH := api.New(s.Kit)
 
 	s.handle(app, get, "/static/*", access.Public, s.static)
 	s.handle(app, get, "/healthz", access.Public, s.healthz)
@@ -120,7 +122,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// People: staff pages, saved segments. Person ids are numbers, so that
 	// the import and match pages below are not taken for people.
 	s.handle(app, get, managePeoplePath, access.PeopleRead, s.managePeople)
-	s.handle(app, get, "/manage/people/export", access.PeopleRead, s.peopleExport)
+	s.handle(app, get, "/manage/people/export", access.PeopleRead, apiH.PeopleExport) // the page's download is the API's export
 	s.handle(app, get, "/manage/people/new", access.PeopleWrite, s.personNew)
 	s.handle(app, post, managePeoplePath, access.PeopleWrite, s.personCreate)
 	s.handle(app, get, "/manage/people/:id<int>", access.PeopleRead, s.personPage)
@@ -162,93 +164,93 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// -
 
 	// JSON API.
-	s.handle(app, get, "/api/v1/me", access.AccountRead, s.apiMe)
-	s.handle(app, patch, "/api/v1/me", access.AccountWrite, s.apiMeUpdate)
-	s.handle(app, get, "/api/v1/users", access.UsersRead, s.apiUsers)
-	s.handle(app, get, "/api/v1/audit", access.AuditRead, s.apiAudit)
+	s.handle(app, get, "/api/v1/me", access.AccountRead, apiH.Me)
+	s.handle(app, patch, "/api/v1/me", access.AccountWrite, apiH.MeUpdate)
+	s.handle(app, get, "/api/v1/users", access.UsersRead, apiH.ListUsers)
+	s.handle(app, get, "/api/v1/audit", access.AuditRead, apiH.Audit)
 
 	// JSON API: activities and registrations.
-	s.handle(app, get, "/api/v1/activities", access.ActivitiesRead, s.apiActivities)
-	s.handle(app, post, "/api/v1/activities", access.ActivitiesWrite, s.apiActivityCreate)
-	s.handle(app, get, "/api/v1/activities/:id", access.ActivitiesRead, s.apiActivity)
-	s.handle(app, patch, "/api/v1/activities/:id", access.ActivitiesWrite, s.apiActivityUpdate)
-	s.handle(app, post, "/api/v1/activities/:id/publish", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusPublished))
-	s.handle(app, post, "/api/v1/activities/:id/cancel", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusCancelled))
-	s.handle(app, post, "/api/v1/activities/:id/complete", access.ActivitiesWrite, s.apiActivityStatus(activities.StatusCompleted))
-	s.handle(app, get, "/api/v1/activities/:id/quota", access.QuotasRead, s.apiActivityQuota)
-	s.handle(app, post, "/api/v1/activities/:id/registrations", access.Public, s.apiRegister)
-	s.handle(app, get, "/api/v1/activities/:id/registrations", access.RegistrationsRead, s.apiActivityRegistrations)
-	s.handle(app, post, "/api/v1/registrations/:id/cancel", access.RegistrationsWrite, s.apiRegistrationCancel)
-	s.handle(app, post, "/api/v1/registrations/:id/attendance", access.AttendanceWrite, s.apiRegistrationAttendance)
+	s.handle(app, get, "/api/v1/activities", access.ActivitiesRead, apiH.ListActivities)
+	s.handle(app, post, "/api/v1/activities", access.ActivitiesWrite, apiH.ActivityCreate)
+	s.handle(app, get, "/api/v1/activities/:id", access.ActivitiesRead, apiH.Activity)
+	s.handle(app, patch, "/api/v1/activities/:id", access.ActivitiesWrite, apiH.ActivityUpdate)
+	s.handle(app, post, "/api/v1/activities/:id/publish", access.ActivitiesWrite, apiH.ActivityStatus(activities.StatusPublished))
+	s.handle(app, post, "/api/v1/activities/:id/cancel", access.ActivitiesWrite, apiH.ActivityStatus(activities.StatusCancelled))
+	s.handle(app, post, "/api/v1/activities/:id/complete", access.ActivitiesWrite, apiH.ActivityStatus(activities.StatusCompleted))
+	s.handle(app, get, "/api/v1/activities/:id/quota", access.QuotasRead, apiH.ActivityQuota)
+	s.handle(app, post, "/api/v1/activities/:id/registrations", access.Public, apiH.Register)
+	s.handle(app, get, "/api/v1/activities/:id/registrations", access.RegistrationsRead, apiH.ActivityRegistrations)
+	s.handle(app, post, "/api/v1/registrations/:id/cancel", access.RegistrationsWrite, apiH.RegistrationCancel)
+	s.handle(app, post, "/api/v1/registrations/:id/attendance", access.AttendanceWrite, apiH.RegistrationAttendance)
 
 	// JSON API: partner organisations.
-	s.handle(app, get, "/api/v1/partners", access.PartnersRead, s.apiPartners)
-	s.handle(app, post, "/api/v1/partners", access.PartnersManage, s.apiPartnerCreate)
-	s.handle(app, get, "/api/v1/partners/:id", access.PartnersRead, s.apiPartner)
-	s.handle(app, patch, "/api/v1/partners/:id", access.PartnersWrite, s.apiPartnerUpdate)
-	s.handle(app, fiber.MethodPut, "/api/v1/partners/:id/partnership", access.PartnersManage, s.apiPartnershipSet)
-	s.handle(app, get, "/api/v1/reports/partners", access.ReportsRead, s.apiPartnerReport)
+	s.handle(app, get, "/api/v1/partners", access.PartnersRead, apiH.ListPartners)
+	s.handle(app, post, "/api/v1/partners", access.PartnersManage, apiH.PartnerCreate)
+	s.handle(app, get, "/api/v1/partners/:id", access.PartnersRead, apiH.Partner)
+	s.handle(app, patch, "/api/v1/partners/:id", access.PartnersWrite, apiH.PartnerUpdate)
+	s.handle(app, fiber.MethodPut, "/api/v1/partners/:id/partnership", access.PartnersManage, apiH.PartnershipSet)
+	s.handle(app, get, "/api/v1/reports/partners", access.ReportsRead, apiH.PartnerReport)
 
 	// -
 
 	// JSON API: campaigns, notes, letters and reports.
-	s.handle(app, get, "/api/v1/reports/summary", access.ReportsRead, s.apiReportSummary)
-	s.handle(app, get, "/api/v1/campaigns", access.CampaignsRead, s.apiCampaigns)
-	s.handle(app, post, "/api/v1/campaigns", access.CampaignsManage, s.apiCampaignCreate)
-	s.handle(app, get, "/api/v1/campaigns/:id", access.CampaignsRead, s.apiCampaign)
-	s.handle(app, patch, "/api/v1/campaigns/:id", access.CampaignsManage, s.apiCampaignUpdate)
-	s.handle(app, post, "/api/v1/campaigns/:id/advance", access.CampaignsManage, s.apiCampaignAdvance)
-	s.handle(app, fiber.MethodPut, "/api/v1/campaigns/:id/partners/:partner_id", access.CampaignsManage, s.apiCampaignInvolvement)
-	s.handle(app, get, "/api/v1/campaigns/:id/notes", access.CampaignsRead, s.apiCampaignNotes)
-	s.handle(app, post, "/api/v1/campaigns/:id/notes", access.CampaignsContribute, s.apiCampaignNoteCreate)
-	s.handle(app, get, "/api/v1/campaigns/:id/checklist", access.CampaignsRead, s.apiCampaignChecklist)
-	s.handle(app, post, "/api/v1/campaigns/:id/checklist", access.CampaignsManage, s.apiCampaignChecklistAdd)
-	s.handle(app, post, "/api/v1/campaigns/:id/checklist/:item_id", access.CampaignsContribute, s.apiCampaignTick)
-	s.handle(app, get, "/api/v1/campaigns/:id/letters", access.CampaignsRead, s.apiCampaignLetters)
-	s.handle(app, post, "/api/v1/campaigns/:id/letters", access.CampaignsManage, s.apiCampaignLetterCreate)
-	s.handle(app, get, "/api/v1/reports/involvement", access.ReportsRead, s.apiInvolvementReport)
+	s.handle(app, get, "/api/v1/reports/summary", access.ReportsRead, apiH.ReportSummary)
+	s.handle(app, get, "/api/v1/campaigns", access.CampaignsRead, apiH.ListCampaigns)
+	s.handle(app, post, "/api/v1/campaigns", access.CampaignsManage, apiH.CampaignCreate)
+	s.handle(app, get, "/api/v1/campaigns/:id", access.CampaignsRead, apiH.Campaign)
+	s.handle(app, patch, "/api/v1/campaigns/:id", access.CampaignsManage, apiH.CampaignUpdate)
+	s.handle(app, post, "/api/v1/campaigns/:id/advance", access.CampaignsManage, apiH.CampaignAdvance)
+	s.handle(app, fiber.MethodPut, "/api/v1/campaigns/:id/partners/:partner_id", access.CampaignsManage, apiH.CampaignInvolvement)
+	s.handle(app, get, "/api/v1/campaigns/:id/notes", access.CampaignsRead, apiH.CampaignNotes)
+	s.handle(app, post, "/api/v1/campaigns/:id/notes", access.CampaignsContribute, apiH.CampaignNoteCreate)
+	s.handle(app, get, "/api/v1/campaigns/:id/checklist", access.CampaignsRead, apiH.CampaignChecklist)
+	s.handle(app, post, "/api/v1/campaigns/:id/checklist", access.CampaignsManage, apiH.CampaignChecklistAdd)
+	s.handle(app, post, "/api/v1/campaigns/:id/checklist/:item_id", access.CampaignsContribute, apiH.CampaignTick)
+	s.handle(app, get, "/api/v1/campaigns/:id/letters", access.CampaignsRead, apiH.CampaignLetters)
+	s.handle(app, post, "/api/v1/campaigns/:id/letters", access.CampaignsManage, apiH.CampaignLetterCreate)
+	s.handle(app, get, "/api/v1/reports/involvement", access.ReportsRead, apiH.InvolvementReport)
 
 	// -
 
 	// JSON API: people.
-	s.handle(app, get, "/api/v1/people", access.PeopleRead, s.apiPeople)
-	s.handle(app, get, "/api/v1/people/export", access.PeopleRead, s.apiPeopleExport)
-	s.handle(app, post, "/api/v1/people/match", access.PeopleRead, s.apiPeopleMatch)
+	s.handle(app, get, "/api/v1/people", access.PeopleRead, apiH.ListPeople)
+	s.handle(app, get, "/api/v1/people/export", access.PeopleRead, apiH.PeopleExport)
+	s.handle(app, post, "/api/v1/people/match", access.PeopleRead, apiH.PeopleMatch)
 
 	// -
 
 	// JSON API: people, one at a time; saved segments.
-	s.handle(app, get, "/api/v1/people/count", access.PeopleRead, s.apiPeopleCount)
-	s.handle(app, post, "/api/v1/people", access.PeopleWrite, s.apiPersonCreate)
-	s.handle(app, get, "/api/v1/people/:id<int>", access.PeopleRead, s.apiPersonGet)
-	s.handle(app, patch, "/api/v1/people/:id<int>", access.PeopleWrite, s.apiPersonUpdate)
-	s.handle(app, get, "/api/v1/segments", access.PeopleRead, s.apiSegments)
-	s.handle(app, post, "/api/v1/segments", access.PeopleWrite, s.apiSegmentCreate)
-	s.handle(app, fiber.MethodDelete, "/api/v1/segments/:id<int>", access.PeopleWrite, s.apiSegmentDelete)
+	s.handle(app, get, "/api/v1/people/count", access.PeopleRead, apiH.PeopleCount)
+	s.handle(app, post, "/api/v1/people", access.PeopleWrite, apiH.PersonCreate)
+	s.handle(app, get, "/api/v1/people/:id<int>", access.PeopleRead, apiH.PersonGet)
+	s.handle(app, patch, "/api/v1/people/:id<int>", access.PeopleWrite, apiH.PersonUpdate)
+	s.handle(app, get, "/api/v1/segments", access.PeopleRead, apiH.ListSegments)
+	s.handle(app, post, "/api/v1/segments", access.PeopleWrite, apiH.SegmentCreate)
+	s.handle(app, fiber.MethodDelete, "/api/v1/segments/:id<int>", access.PeopleWrite, apiH.SegmentDelete)
 
 	// -
 
 	// JSON API: import.
-	s.handle(app, post, apiImportPath, access.PeopleWrite, s.apiPeopleImport)
+	s.handle(app, post, api.ImportPath, access.PeopleWrite, apiH.PeopleImport)
 
 	// -
 
 	// JSON API: reports.
-	s.handle(app, get, "/api/v1/reports/quotas", access.ReportsRead, s.apiReportQuotas)
+	s.handle(app, get, "/api/v1/reports/quotas", access.ReportsRead, apiH.ReportQuotas)
 
 	// -
 
 	// JSON API: a person's rights.
-	s.handle(app, get, "/api/v1/me/data", access.AccountRead, s.apiMyData)
-	s.handle(app, fiber.MethodDelete, "/api/v1/me", access.AccountWrite, s.apiEraseMe)
-	s.handle(app, get, "/api/v1/people/:id<int>/data", access.PeopleAdmin, s.apiPersonData)
-	s.handle(app, fiber.MethodDelete, "/api/v1/people/:id<int>", access.PeopleAdmin, s.apiPersonErase)
+	s.handle(app, get, "/api/v1/me/data", access.AccountRead, apiH.MyData)
+	s.handle(app, fiber.MethodDelete, "/api/v1/me", access.AccountWrite, apiH.EraseMe)
+	s.handle(app, get, "/api/v1/people/:id<int>/data", access.PeopleAdmin, apiH.PersonData)
+	s.handle(app, fiber.MethodDelete, "/api/v1/people/:id<int>", access.PeopleAdmin, apiH.PersonErase)
 
 	// -
 
 	// JSON API: petitions and signatures.
-	s.handle(app, get, "/api/v1/petitions", access.CampaignsRead, s.apiPetitions)
-	s.handle(app, post, "/api/v1/petitions", access.CampaignsManage, s.apiPetitionCreate)
-	s.handle(app, patch, "/api/v1/petitions/:id", access.CampaignsManage, s.apiPetitionUpdate)
-	s.handle(app, post, "/api/v1/petitions/:slug/signatures", access.Public, s.apiSign)
+	s.handle(app, get, "/api/v1/petitions", access.CampaignsRead, apiH.ListPetitions)
+	s.handle(app, post, "/api/v1/petitions", access.CampaignsManage, apiH.PetitionCreate)
+	s.handle(app, patch, "/api/v1/petitions/:id", access.CampaignsManage, apiH.PetitionUpdate)
+	s.handle(app, post, "/api/v1/petitions/:slug/signatures", access.Public, apiH.Sign)
 }

@@ -5,8 +5,9 @@ package web
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"time"
+
+	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
@@ -16,24 +17,11 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gotong/gotong/app"
-	"github.com/gotong/gotong/app/access"
-	"github.com/gotong/gotong/app/activities"
-	"github.com/gotong/gotong/app/auth"
-	"github.com/gotong/gotong/app/campaigns"
-	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
-	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/outbox"
-	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
-	"github.com/gotong/gotong/app/petitions"
-	"github.com/gotong/gotong/app/registration"
-	"github.com/gotong/gotong/app/reports"
-	"github.com/gotong/gotong/app/rights"
-	"github.com/gotong/gotong/app/segments"
 	"github.com/gotong/gotong/views"
-	"gorm.io/gorm"
 )
 
 // BodyLimit is the largest request body accepted, in bytes.
@@ -55,73 +43,36 @@ const SessionLifetime = 12 * time.Hour
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
-// Server holds what the handlers need.
+// Server is the web layer of one node: the kit its handlers share, and
+// what only the server keeps (the login limits, the route table, the cache
+// of rendered pages).
 type Server struct {
-	cfg      config.Config
-	db       *gorm.DB
-	log      *slog.Logger
-	catalog  *i18n.Catalog
-	access   *access.Enforcer
-	users    *auth.Store
-	sessions *session.Store
-	limits   *database.KV
-	routes   routeTable
-
-	people        *people.Store
-	registrations *registration.Service
-	activities    *activities.Store
-	petitions     *petitions.Store
-	campaigns     *campaigns.Store
-	reports       *reports.Service
-	segments      *segments.Store
-	partners      *partners.Store
-
-	rights *rights.Service
-
-	pageCache     *ttlCache[renderedPage]
-	activityCache *ttlCache[*activities.Activity]
-	resultLinks   signer  // signs the links to registration results
-	devices       devices // signs the device cookies of sign-ins
+	*request.Kit
+	limits    *database.KV
+	routes    routeTable
+	pageCache *request.TTLCache[renderedPage]
 
 	requestTimeout time.Duration // RequestTimeout, shorter in tests
 }
 
 // New builds the Fiber app over the wired application a.
 func New(a *app.App) (*fiber.App, *Server, error) {
-	cfg, db := a.Config, a.DB
+	sessions := session.New(session.Config{
+		Storage:        database.NewKV(a.DB, "sessions"),
+		Expiration:     SessionLifetime,
+		KeyLookup:      "cookie:gotong_session",
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		CookieSecure:   a.Config.SecureCookies,
+		CookiePath:     "/",
+	})
 	s := &Server{
-		cfg:     cfg,
-		db:      db,
-		log:     a.Log,
-		catalog: a.Catalog,
-		access:  a.Access,
-		users:   a.Users,
-		sessions: session.New(session.Config{
-			Storage:        database.NewKV(db, "sessions"),
-			Expiration:     SessionLifetime,
-			KeyLookup:      "cookie:gotong_session",
-			CookieHTTPOnly: true,
-			CookieSameSite: "Lax",
-			CookieSecure:   cfg.SecureCookies,
-			CookiePath:     "/",
-		}),
-		limits:         database.NewKV(db, "rate_limits"),
+		Kit:            request.NewKit(a, sessions),
+		limits:         database.NewKV(a.DB, "rate_limits"),
 		routes:         routeTable{},
-		resultLinks:    signer{key: cfg.SecretKey, purpose: "registration-result", lifetime: resultLinkLifetime},
-		devices:        newDevices(cfg.SecretKey),
+		pageCache:      request.NewTTLCache[renderedPage](&a.Changes.Pages),
 		requestTimeout: RequestTimeout,
-
-		people:        a.People,
-		registrations: a.Registrations,
-		activities:    a.Activities,
-		petitions:     a.Petitions,
-		campaigns:     a.Campaigns,
-		partners:      a.Partners,
-		segments:      a.Segments,
-		reports:       a.Reports,
-		rights:        a.Rights,
 	}
-	s.pageCache, s.activityCache = newTTLCache[renderedPage](&a.Changes.Pages), newTTLCache[*activities.Activity](&a.Changes.Activities)
 	engine := newViews(views.FS)
 	if err := engine.Load(); err != nil {
 		return nil, nil, err
@@ -154,10 +105,6 @@ func New(a *app.App) (*fiber.App, *Server, error) {
 	s.routesSetup(fapp)
 	return fapp, s, nil
 }
-
-// Registrations is the registration service, for the scheduler that
-// releases reserved seats.
-func (s *Server) Registrations() *registration.Service { return s.registrations }
 
 // deadline gives the request a context that ends after its timeout; the
 // access log and the error handler run within it.
@@ -192,7 +139,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	s.log.Log(c.UserContext(), level, "request",
+	s.Log.Log(c.UserContext(), level, "request",
 		"method", c.Method(), "route", c.Route().Path, "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
 		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "ip", s.clientIP(c))
@@ -202,23 +149,21 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 // Sweep removes expired sessions, rate-limit counters and uploads, and mail
 // sent longer ago than GOTONG_OUTBOX_KEEP_DAYS; serve calls it periodically.
 func (s *Server) Sweep(ctx context.Context) {
-	for _, kv := range []*database.KV{database.NewKV(s.db.WithContext(ctx), "sessions"), s.limits} {
+	for _, kv := range []*database.KV{database.NewKV(s.DB.WithContext(ctx), "sessions"), s.limits} {
 		if err := kv.Sweep(); err != nil {
-			s.log.Warn("sweep failed", "err", err)
+			s.Log.Warn("sweep failed", "err", err)
 		}
 	}
-	if err := formlimit.Sweep(s.db.WithContext(ctx), time.Now()); err != nil {
-		s.log.Warn("sweep failed", "err", err)
+	if err := formlimit.Sweep(s.DB.WithContext(ctx), time.Now()); err != nil {
+		s.Log.Warn("sweep failed", "err", err)
 	}
-	if err := people.SweepUploads(s.db.WithContext(ctx), time.Now()); err != nil {
-		s.log.Warn("sweep failed", "err", err)
+	if err := people.SweepUploads(s.DB.WithContext(ctx), time.Now()); err != nil {
+		s.Log.Warn("sweep failed", "err", err)
 	}
-	keep := time.Duration(s.cfg.OutboxKeepDays) * 24 * time.Hour
-	if n, err := outbox.Purge(ctx, s.db, time.Now().Add(-keep)); err != nil {
-		s.log.Warn("sweep failed", "err", err)
+	keep := time.Duration(s.Config.OutboxKeepDays) * 24 * time.Hour
+	if n, err := outbox.Purge(ctx, s.DB, time.Now().Add(-keep)); err != nil {
+		s.Log.Warn("sweep failed", "err", err)
 	} else if n > 0 {
-		s.log.Info("outbox: sent mail purged", "count", n)
+		s.Log.Info("outbox: sent mail purged", "count", n)
 	}
 }
-
-func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -55,20 +55,20 @@ type apiQuotaReport struct {
 	Total   apiQuotaRow   `json:"total"`
 }
 
-// apiReportQuotas answers GET /api/v1/reports/quotas.
-func (s *Server) apiReportQuotas(c *fiber.Ctx) error {
-	q, err := s.reports.Quotas(c.UserContext(), time.Now())
+// ReportQuotas answers GET /api/v1/reports/quotas.
+func (s *Handlers) ReportQuotas(c *fiber.Ctx) error {
+	q, err := s.Reports.Quotas(c.UserContext(), time.Now())
 	if err != nil {
 		return err
 	}
-	lang := s.localizer(c).Lang
+	lang := s.Localizer(c).Lang
 	count := func(n reports.Count) apiCount { return apiCount{c: n, minCell: q.MinCell} }
 	row := func(r *reports.QuotaRow) apiQuotaRow {
 		out := apiQuotaRow{Capacity: count(r.Capacity), Confirmed: count(r.Confirmed),
 			General: apiQuotaSeats{Seats: count(r.GeneralSeats), Filled: count(r.GeneralFilled)}, Pools: []apiQuotaPool{}}
 		if a := r.Activity; a != nil {
 			id, starts := a.ID, a.StartsAt.UTC()
-			out.ActivityID, out.Title, out.StartsAt = &id, a.TextIn(lang, s.catalog.Default()).Title, &starts
+			out.ActivityID, out.Title, out.StartsAt = &id, a.TextIn(lang, s.Catalog.Default()).Title, &starts
 		}
 		for _, p := range r.Pools {
 			pool := apiQuotaPool{Attribute: p.Attribute, Seats: count(p.Seats), Filled: count(p.Filled)}

@@ -1,4 +1,4 @@
-package web
+package request
 
 import (
 	"crypto/hmac"
@@ -9,32 +9,38 @@ import (
 	"time"
 )
 
-// signer makes short tamper-proof tokens, "value.issued.mac": the MAC covers
-// the value, its issue time and the signer's purpose under the secret key, so
+// Signer makes short tamper-proof tokens, "value.issued.mac": the MAC covers
+// the value, its issue time and the Signer's purpose under the secret key, so
 // a token made for one use is worthless for another, and any node can check
 // a token another node made without storing anything.
-type signer struct {
+type Signer struct {
 	key      []byte
 	purpose  string
 	lifetime time.Duration
 }
 
-func (s signer) mac(payload string) string {
+// NewSigner returns a signer of tokens for purpose, valid for lifetime.
+func NewSigner(key []byte, purpose string, lifetime time.Duration) Signer {
+	return Signer{key: key, purpose: purpose, lifetime: lifetime}
+}
+
+// MAC is the signature of payload.
+func (s Signer) MAC(payload string) string {
 	m := hmac.New(sha256.New, s.key)
 	m.Write([]byte(s.purpose + ":" + payload))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// seal signs value, which must not contain a dot, as issued at now.
-func (s signer) seal(value string, now time.Time) string {
+// Seal signs value, which must not contain a dot, as issued at now.
+func (s Signer) Seal(value string, now time.Time) string {
 	payload := value + "." + strconv.FormatInt(now.Unix(), 36)
-	return payload + "." + s.mac(payload)
+	return payload + "." + s.MAC(payload)
 }
 
-// open returns the value of a token this signer sealed within its lifetime.
-func (s signer) open(token string, now time.Time) (string, bool) {
+// Open returns the value of a token this Signer sealed within its lifetime.
+func (s Signer) Open(token string, now time.Time) (string, bool) {
 	payload, sig, ok := cutLast(token)
-	if !ok || !hmac.Equal([]byte(sig), []byte(s.mac(payload))) {
+	if !ok || !hmac.Equal([]byte(sig), []byte(s.MAC(payload))) {
 		return "", false
 	}
 	value, stamp, ok := cutLast(payload)

@@ -1,8 +1,10 @@
-package web
+package api
 
 import (
 	"reflect"
 	"strings"
+
+	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
@@ -10,8 +12,8 @@ import (
 	"github.com/gotong/gotong/app/partners"
 )
 
-// apiPartner is a Partner as API.md shows it.
-type apiPartner struct {
+// Partner is a Partner as API.md shows it.
+type Partner struct {
 	ID           int64             `json:"id"`
 	Name         string            `json:"name"`
 	Kind         string            `json:"kind"`
@@ -38,8 +40,8 @@ type apiPartnershipChange struct {
 }
 
 // toAPIPartner converts an organisation for a viewer; only staff get the notes.
-func toAPIPartner(p *partners.Partner, staff bool) apiPartner {
-	out := apiPartner{ID: p.ID, Name: p.Name, Kind: p.Kind, Region: p.Region, ContactEmail: p.ContactEmail,
+func toAPIPartner(p *partners.Partner, staff bool) Partner {
+	out := Partner{ID: p.ID, Name: p.Name, Kind: p.Kind, Region: p.Region, ContactEmail: p.ContactEmail,
 		Website: p.Website, Description: map[string]string{},
 		Partnership: apiPartnership{Status: p.Partnership.Status, StartedOn: p.Partnership.StartedOn,
 			SharedGoals: p.Partnership.SharedGoals, History: []apiPartnershipChange{}}}
@@ -73,7 +75,7 @@ type partnerBody struct {
 
 // input checks the portal's fields against the organisation as the viewer
 // sees it (nil for a new one) and maps the rest to the store's input.
-func (b *partnerBody) input(current *apiPartner) (partners.Input, error) {
+func (b *partnerBody) input(current *Partner) (partners.Input, error) {
 	f := apperr.Fields{}
 	var id int64
 	var ps *apiPartnership
@@ -93,71 +95,71 @@ func (b *partnerBody) input(current *apiPartner) (partners.Input, error) {
 		Website: b.Website, Description: b.Description}, nil
 }
 
-// apiPartners lists the organisations the user reaches (a partner member:
+// ListPartners lists the organisations the user reaches (a partner member:
 // its own); ?kind=, ?region= and ?status= filter, and an unknown filter or
 // value is refused rather than ignored.
-func (s *Server) apiPartners(c *fiber.Ctx) error {
+func (s *Handlers) ListPartners(c *fiber.Ctx) error {
 	f := apperr.Fields{}
 	f.RefuseUnknown(queryNames(c), "kind", "region", "status", "lang")
 	if err := f.Err(); err != nil {
 		return err
 	}
-	v := viewer(c)
-	list, err := s.partners.List(c.UserContext(), v,
+	v := request.Viewer(c)
+	list, err := s.Partners.List(c.UserContext(), v,
 		partners.Filter{Kind: c.Query("kind"), Region: c.Query("region"), Status: c.Query("status")})
 	if err != nil {
 		return err
 	}
-	return sendItems(c, list, func(p *partners.Partner) apiPartner { return toAPIPartner(p, v.Staff) })
+	return sendItems(c, list, func(p *partners.Partner) Partner { return toAPIPartner(p, v.Staff) })
 }
 
-// apiPartnerCreate stores a new organisation, its partnership prospective.
-func (s *Server) apiPartnerCreate(c *fiber.Ctx) error {
+// PartnerCreate stores a new organisation, its partnership prospective.
+func (s *Handlers) PartnerCreate(c *fiber.Ctx) error {
 	var body partnerBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in, err := body.input(nil)
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	p, err := s.partners.Create(c.UserContext(), v, in)
+	v := request.Viewer(c)
+	p, err := s.Partners.Create(c.UserContext(), v, in)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(toAPIPartner(p, v.Staff))
 }
 
-// apiPartner returns one organisation, if the user reaches it.
-func (s *Server) apiPartner(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// Partner returns one organisation, if the user reaches it.
+func (s *Handlers) Partner(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	p, err := s.partners.Get(c.UserContext(), v, id)
+	v := request.Viewer(c)
+	p, err := s.Partners.Get(c.UserContext(), v, id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(toAPIPartner(p, v.Staff))
 }
 
-// apiPartnerUpdate changes the fields given; a partner member may edit its
+// PartnerUpdate changes the fields given; a partner member may edit its
 // own profile but not its kind.
-func (s *Server) apiPartnerUpdate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+func (s *Handlers) PartnerUpdate(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
+	v := request.Viewer(c)
 	// Another organisation is not found whatever the body says.
-	p, err := s.partners.Get(c.UserContext(), v, id)
+	p, err := s.Partners.Get(c.UserContext(), v, id)
 	if err != nil {
 		return err
 	}
 	var body partnerBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	current := toAPIPartner(p, v.Staff)
@@ -165,7 +167,7 @@ func (s *Server) apiPartnerUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if p, err = s.partners.Update(c.UserContext(), v, id, in); err != nil {
+	if p, err = s.Partners.Update(c.UserContext(), v, id, in); err != nil {
 		return err
 	}
 	return c.JSON(toAPIPartner(p, v.Staff))
@@ -193,26 +195,26 @@ func (b *partnershipBody) input() (partners.PartnershipInput, error) {
 	return in, nil
 }
 
-// apiPartnershipSet changes a partnership's status, goals or notes (staff)
+// PartnershipSet changes a partnership's status, goals or notes (staff)
 // and returns the organisation.
-func (s *Server) apiPartnershipSet(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+func (s *Handlers) PartnershipSet(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	if _, err := s.partners.Get(c.UserContext(), v, id); err != nil {
+	v := request.Viewer(c)
+	if _, err := s.Partners.Get(c.UserContext(), v, id); err != nil {
 		return err
 	}
 	var body partnershipBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in, err := body.input()
 	if err != nil {
 		return err
 	}
-	p, err := s.partners.SetPartnership(c.UserContext(), v, id, in)
+	p, err := s.Partners.SetPartnership(c.UserContext(), v, id, in)
 	if err != nil {
 		return err
 	}
@@ -229,7 +231,7 @@ type apiKindCount struct {
 	Count int    `json:"count"`
 }
 
-type apiRegionCount struct {
+type RegionCount struct {
 	Region string `json:"region"`
 	Count  int    `json:"count"`
 }
@@ -244,7 +246,7 @@ type apiPartnerFigures struct {
 	EstablishedPerYear  []apiYearCount   `json:"established_per_year"`
 	StrengthenedPerYear []apiYearCount   `json:"strengthened_per_year"`
 	ByKind              []apiKindCount   `json:"by_kind"`
-	ByRegion            []apiRegionCount `json:"by_region"`
+	ByRegion            []RegionCount    `json:"by_region"`
 	ByStatus            []apiStatusCount `json:"by_status"`
 }
 
@@ -256,10 +258,10 @@ func yearCounts(in []partners.YearCount) []apiYearCount {
 	return out
 }
 
-// apiPartnerReport returns the partnerships established and strengthened
+// PartnerReport returns the partnerships established and strengthened
 // per year, and the organisations by kind, region and status.
-func (s *Server) apiPartnerReport(c *fiber.Ctx) error {
-	fig, err := s.partners.KeyFigures(c.UserContext(), viewer(c))
+func (s *Handlers) PartnerReport(c *fiber.Ctx) error {
+	fig, err := s.Partners.KeyFigures(c.UserContext(), request.Viewer(c))
 	if err != nil {
 		return err
 	}
@@ -269,12 +271,12 @@ func (s *Server) apiPartnerReport(c *fiber.Ctx) error {
 func toAPIPartnerFigures(fig *partners.Figures) apiPartnerFigures {
 	out := apiPartnerFigures{EstablishedPerYear: yearCounts(fig.EstablishedPerYear),
 		StrengthenedPerYear: yearCounts(fig.StrengthenedPerYear), ByKind: make([]apiKindCount, len(fig.ByKind)),
-		ByRegion: make([]apiRegionCount, len(fig.ByRegion)), ByStatus: make([]apiStatusCount, len(fig.ByStatus))}
+		ByRegion: make([]RegionCount, len(fig.ByRegion)), ByStatus: make([]apiStatusCount, len(fig.ByStatus))}
 	for i, k := range fig.ByKind {
 		out.ByKind[i] = apiKindCount{Kind: k.Value, Count: k.Count}
 	}
 	for i, r := range fig.ByRegion {
-		out.ByRegion[i] = apiRegionCount{Region: r.Value, Count: r.Count}
+		out.ByRegion[i] = RegionCount{Region: r.Value, Count: r.Count}
 	}
 	for i, st := range fig.ByStatus {
 		out.ByStatus[i] = apiStatusCount{Status: st.Value, Count: st.Count}

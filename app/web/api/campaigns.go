@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -7,14 +7,16 @@ import (
 	"errors"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/civil"
 )
 
-// apiCampaign is a Campaign as API.md shows it.
-type apiCampaign struct {
+// Campaign is a Campaign as API.md shows it.
+type Campaign struct {
 	ID       int64             `json:"id"`
 	Title    map[string]string `json:"title"`
 	Summary  map[string]string `json:"summary"`
@@ -23,27 +25,27 @@ type apiCampaign struct {
 	StartsOn civil.Date        `json:"starts_on"`
 	EndsOn   civil.Date        `json:"ends_on"`
 	LeadID   *int64            `json:"lead_id"`
-	Partners []apiInvolvement  `json:"partners"`
-	Letters  apiLetterTotals   `json:"letters"`
+	Partners []Involvement     `json:"partners"`
+	Letters  LetterTotals      `json:"letters"`
 	// Its petitions, and their signatures together.
-	Petitions  []apiPetition `json:"petitions"`
-	Signatures int           `json:"signatures"`
+	Petitions  []Petition `json:"petitions"`
+	Signatures int        `json:"signatures"`
 }
 
-type apiInvolvement struct {
+type Involvement struct {
 	PartnerID int64    `json:"partner_id"`
 	Stages    []string `json:"stages"`
 }
 
-type apiLetterTotals struct {
+type LetterTotals struct {
 	Written   int64 `json:"written"`
 	Delivered int64 `json:"delivered"`
 }
 
-func toAPICampaign(c *campaigns.Campaign) apiCampaign {
-	out := apiCampaign{ID: c.ID, Title: map[string]string{}, Summary: map[string]string{}, Tags: c.Tags, Stage: c.Stage,
-		StartsOn: c.StartsOn, EndsOn: c.EndsOn, LeadID: c.LeadID, Partners: []apiInvolvement{},
-		Letters: apiLetterTotals{Written: c.Letters.Written, Delivered: c.Letters.Delivered}}
+func toAPICampaign(c *campaigns.Campaign) Campaign {
+	out := Campaign{ID: c.ID, Title: map[string]string{}, Summary: map[string]string{}, Tags: c.Tags, Stage: c.Stage,
+		StartsOn: c.StartsOn, EndsOn: c.EndsOn, LeadID: c.LeadID, Partners: []Involvement{},
+		Letters: LetterTotals{Written: c.Letters.Written, Delivered: c.Letters.Delivered}}
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
@@ -56,7 +58,7 @@ func toAPICampaign(c *campaigns.Campaign) apiCampaign {
 		}
 	}
 	for _, p := range c.Partners {
-		out.Partners = append(out.Partners, apiInvolvement{PartnerID: p.PartnerID, Stages: p.Stages})
+		out.Partners = append(out.Partners, Involvement{PartnerID: p.PartnerID, Stages: p.Stages})
 	}
 	return out
 }
@@ -108,8 +110,8 @@ type campaignBody struct {
 	StartsOn optionalDate      `json:"starts_on"`
 	EndsOn   optionalDate      `json:"ends_on"`
 	LeadID   *int64            `json:"lead_id"`
-	Partners *[]apiInvolvement `json:"partners"`
-	Letters  *apiLetterTotals  `json:"letters"`
+	Partners *[]Involvement    `json:"partners"`
+	Letters  *LetterTotals     `json:"letters"`
 	// Petitions are written through their own routes and signatures by the
 	// public; a body may carry them, as a GET gave them, and they are ignored.
 	Petitions  json.RawMessage `json:"petitions"`
@@ -149,9 +151,9 @@ func (b *campaignBody) input(id int64, letters campaigns.LetterTotals) (campaign
 	return in, nil
 }
 
-// apiCampaigns lists the campaigns the user reaches.
-func (s *Server) apiCampaigns(c *fiber.Ctx) error {
-	list, err := s.campaigns.List(c.UserContext(), viewer(c))
+// ListCampaigns lists the campaigns the user reaches.
+func (s *Handlers) ListCampaigns(c *fiber.Ctx) error {
+	list, err := s.Campaigns.List(c.UserContext(), request.Viewer(c))
 	if err != nil {
 		return err
 	}
@@ -164,19 +166,19 @@ func (s *Server) apiCampaigns(c *fiber.Ctx) error {
 
 // campaignsJSON is campaigns as the API shows them, with their petitions and
 // signatures, read for all of them at once.
-func (s *Server) campaignsJSON(ctx context.Context, list ...campaigns.Campaign) ([]apiCampaign, error) {
+func (s *Handlers) campaignsJSON(ctx context.Context, list ...campaigns.Campaign) ([]Campaign, error) {
 	ids := make([]int64, len(list))
 	for i := range list {
 		ids[i] = list[i].ID
 	}
-	pets, err := s.petitions.ForCampaigns(ctx, ids)
+	pets, err := s.Petitions.ForCampaigns(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]apiCampaign, len(list))
+	out := make([]Campaign, len(list))
 	for i := range list {
 		out[i] = toAPICampaign(&list[i])
-		out[i].Petitions = []apiPetition{}
+		out[i].Petitions = []Petition{}
 		for j := range pets[list[i].ID] {
 			p := &pets[list[i].ID][j]
 			out[i].Petitions = append(out[i].Petitions, toAPIPetition(p))
@@ -187,7 +189,7 @@ func (s *Server) campaignsJSON(ctx context.Context, list ...campaigns.Campaign) 
 }
 
 // sendCampaign answers with one campaign.
-func (s *Server) sendCampaign(c *fiber.Ctx, status int, camp *campaigns.Campaign) error {
+func (s *Handlers) sendCampaign(c *fiber.Ctx, status int, camp *campaigns.Campaign) error {
 	out, err := s.campaignsJSON(c.UserContext(), *camp)
 	if err != nil {
 		return err
@@ -195,70 +197,70 @@ func (s *Server) sendCampaign(c *fiber.Ctx, status int, camp *campaigns.Campaign
 	return c.Status(status).JSON(out[0])
 }
 
-// apiCampaignCreate stores a new campaign.
-func (s *Server) apiCampaignCreate(c *fiber.Ctx) error {
+// CampaignCreate stores a new campaign.
+func (s *Handlers) CampaignCreate(c *fiber.Ctx) error {
 	var body campaignBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in, err := body.input(0, campaigns.LetterTotals{})
 	if err != nil {
 		return err
 	}
-	camp, err := s.campaigns.Create(c.UserContext(), viewer(c), in)
+	camp, err := s.Campaigns.Create(c.UserContext(), request.Viewer(c), in)
 	if err != nil {
 		return err
 	}
 	return s.sendCampaign(c, fiber.StatusCreated, camp)
 }
 
-// apiCampaign returns one campaign.
-func (s *Server) apiCampaign(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// Campaign returns one campaign.
+func (s *Handlers) Campaign(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	camp, err := s.campaigns.Get(c.UserContext(), viewer(c), id)
+	camp, err := s.Campaigns.Get(c.UserContext(), request.Viewer(c), id)
 	if err != nil {
 		return err
 	}
 	return s.sendCampaign(c, fiber.StatusOK, camp)
 }
 
-// apiCampaignUpdate changes the fields given. A stage given must be the
+// CampaignUpdate changes the fields given. A stage given must be the
 // current one or the next; any other is a 409 and changes nothing.
-func (s *Server) apiCampaignUpdate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+func (s *Handlers) CampaignUpdate(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	current, err := s.campaigns.Get(c.UserContext(), v, id)
+	v := request.Viewer(c)
+	current, err := s.Campaigns.Get(c.UserContext(), v, id)
 	if err != nil {
 		return err
 	}
 	var body campaignBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in, err := body.input(id, current.Letters)
 	if err != nil {
 		return err
 	}
-	camp, err := s.campaigns.Update(c.UserContext(), v, id, in)
+	camp, err := s.Campaigns.Update(c.UserContext(), v, id, in)
 	if err != nil {
 		return err
 	}
 	return s.sendCampaign(c, fiber.StatusOK, camp)
 }
 
-// apiCampaignAdvance moves a campaign to its next stage.
-func (s *Server) apiCampaignAdvance(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// CampaignAdvance moves a campaign to its next stage.
+func (s *Handlers) CampaignAdvance(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	camp, err := s.campaigns.Advance(c.UserContext(), viewer(c), id)
+	camp, err := s.Campaigns.Advance(c.UserContext(), request.Viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -269,29 +271,29 @@ type involvementBody struct {
 	Stages *[]string `json:"stages"`
 }
 
-// apiCampaignInvolvement replaces the stages a partner takes part in; an
+// CampaignInvolvement replaces the stages a partner takes part in; an
 // empty list removes the partner.
-func (s *Server) apiCampaignInvolvement(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+func (s *Handlers) CampaignInvolvement(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	partnerID, err := pathID(c, "partner_id")
+	partnerID, err := request.PathID(c, "partner_id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
+	v := request.Viewer(c)
+	if err := s.Campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
 	var body involvementBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	if body.Stages == nil {
 		return apperr.Fields{"stages": {ID: "error_required"}}.Err()
 	}
-	camp, err := s.campaigns.SetInvolvement(c.UserContext(), v, id, partnerID, *body.Stages)
+	camp, err := s.Campaigns.SetInvolvement(c.UserContext(), v, id, partnerID, *body.Stages)
 	if err != nil {
 		return err
 	}
@@ -315,8 +317,8 @@ func personRef(userID *int64, name string, partnerID *int64, partnerName string)
 	return r
 }
 
-// apiNote is a Note as API.md shows it.
-type apiNote struct {
+// Note is a Note as API.md shows it.
+type Note struct {
 	ID        int64        `json:"id"`
 	Stage     string       `json:"stage"`
 	Text      string       `json:"text"`
@@ -324,18 +326,18 @@ type apiNote struct {
 	CreatedAt time.Time    `json:"created_at"`
 }
 
-func toAPINote(n *campaigns.NoteEntry) apiNote {
-	return apiNote{ID: n.ID, Stage: n.Stage, Text: n.Text, CreatedAt: n.CreatedAt.UTC(),
+func toAPINote(n *campaigns.NoteEntry) Note {
+	return Note{ID: n.ID, Stage: n.Stage, Text: n.Text, CreatedAt: n.CreatedAt.UTC(),
 		Author: personRef(n.AuthorID, n.AuthorName, n.PartnerID, n.PartnerName)}
 }
 
-// apiCampaignNotes lists a campaign's notes, every stage's, oldest first.
-func (s *Server) apiCampaignNotes(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// CampaignNotes lists a campaign's notes, every stage's, oldest first.
+func (s *Handlers) CampaignNotes(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	list, err := s.campaigns.Notes(c.UserContext(), viewer(c), id)
+	list, err := s.Campaigns.Notes(c.UserContext(), request.Viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -347,29 +349,29 @@ type noteBody struct {
 	Text  string `json:"text"`
 }
 
-// apiCampaignNoteCreate writes a note; a partner member only at its stages.
-func (s *Server) apiCampaignNoteCreate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// CampaignNoteCreate writes a note; a partner member only at its stages.
+func (s *Handlers) CampaignNoteCreate(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
+	v := request.Viewer(c)
+	if err := s.Campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
 	var body noteBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	n, err := s.campaigns.AddNote(c.UserContext(), v, id, body.Stage, body.Text)
+	n, err := s.Campaigns.AddNote(c.UserContext(), v, id, body.Stage, body.Text)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(toAPINote(n))
 }
 
-// apiChecklistItem is a checklist item: done_by is null while not done.
-type apiChecklistItem struct {
+// ChecklistItem is a checklist item: done_by is null while not done.
+type ChecklistItem struct {
 	ID        int64         `json:"id"`
 	Stage     string        `json:"stage"`
 	Text      string        `json:"text"`
@@ -379,8 +381,8 @@ type apiChecklistItem struct {
 	CreatedAt time.Time     `json:"created_at"`
 }
 
-func toAPIChecklistItem(e *campaigns.ChecklistEntry) apiChecklistItem {
-	out := apiChecklistItem{ID: e.ID, Stage: e.Stage, Text: e.Text, Done: e.DoneAt != nil, DoneAt: utcPtr(e.DoneAt),
+func toAPIChecklistItem(e *campaigns.ChecklistEntry) ChecklistItem {
+	out := ChecklistItem{ID: e.ID, Stage: e.Stage, Text: e.Text, Done: e.DoneAt != nil, DoneAt: utcPtr(e.DoneAt),
 		CreatedAt: e.CreatedAt.UTC()}
 	if e.DoneAt != nil {
 		r := personRef(e.DoneBy, e.DoneByName, e.DoneByPartnerID, e.DoneByPartner)
@@ -389,34 +391,34 @@ func toAPIChecklistItem(e *campaigns.ChecklistEntry) apiChecklistItem {
 	return out
 }
 
-// apiCampaignChecklist lists a campaign's checklist, stage by stage.
-func (s *Server) apiCampaignChecklist(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// CampaignChecklist lists a campaign's checklist, stage by stage.
+func (s *Handlers) CampaignChecklist(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	list, err := s.campaigns.Checklist(c.UserContext(), viewer(c), id)
+	list, err := s.Campaigns.Checklist(c.UserContext(), request.Viewer(c), id)
 	if err != nil {
 		return err
 	}
 	return sendItems(c, list, toAPIChecklistItem)
 }
 
-// apiCampaignChecklistAdd puts an item on a stage's checklist.
-func (s *Server) apiCampaignChecklistAdd(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// CampaignChecklistAdd puts an item on a stage's checklist.
+func (s *Handlers) CampaignChecklistAdd(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
+	v := request.Viewer(c)
+	if err := s.Campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
 	var body noteBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	it, err := s.campaigns.AddItem(c.UserContext(), v, id, body.Stage, body.Text)
+	it, err := s.Campaigns.AddItem(c.UserContext(), v, id, body.Stage, body.Text)
 	if err != nil {
 		return err
 	}
@@ -427,36 +429,36 @@ type tickBody struct {
 	Done *bool `json:"done"`
 }
 
-// apiCampaignTick marks an item done or not done.
-func (s *Server) apiCampaignTick(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// CampaignTick marks an item done or not done.
+func (s *Handlers) CampaignTick(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	itemID, err := pathID(c, "item_id")
+	itemID, err := request.PathID(c, "item_id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
+	v := request.Viewer(c)
+	if err := s.Campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
 	var body tickBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	if body.Done == nil {
 		return apperr.Fields{"done": {ID: "error_required"}}.Err()
 	}
-	it, err := s.campaigns.Tick(c.UserContext(), v, id, itemID, *body.Done)
+	it, err := s.Campaigns.Tick(c.UserContext(), v, id, itemID, *body.Done)
 	if err != nil {
 		return err
 	}
 	return c.JSON(toAPIChecklistItem(it))
 }
 
-// apiLetter is a batch of letters logged for a campaign.
-type apiLetter struct {
+// Letter is a batch of letters logged for a campaign.
+type Letter struct {
 	ID          int64      `json:"id"`
 	Count       int        `json:"count"`
 	DeliveredOn civil.Date `json:"delivered_on"`
@@ -464,17 +466,17 @@ type apiLetter struct {
 	CreatedAt   time.Time  `json:"created_at"`
 }
 
-func toAPILetter(l *campaigns.Letter) apiLetter {
-	return apiLetter{ID: l.ID, Count: l.Count, DeliveredOn: l.DeliveredOn, Note: l.Note, CreatedAt: l.CreatedAt.UTC()}
+func toAPILetter(l *campaigns.Letter) Letter {
+	return Letter{ID: l.ID, Count: l.Count, DeliveredOn: l.DeliveredOn, Note: l.Note, CreatedAt: l.CreatedAt.UTC()}
 }
 
-// apiCampaignLetters lists the letters logged for a campaign, oldest first.
-func (s *Server) apiCampaignLetters(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// CampaignLetters lists the letters logged for a campaign, oldest first.
+func (s *Handlers) CampaignLetters(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	list, err := s.campaigns.Letters(c.UserContext(), viewer(c), id)
+	list, err := s.Campaigns.Letters(c.UserContext(), request.Viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -487,18 +489,18 @@ type letterBody struct {
 	Note        string       `json:"note"`
 }
 
-// apiCampaignLetterCreate logs letters written for a campaign.
-func (s *Server) apiCampaignLetterCreate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// CampaignLetterCreate logs letters written for a campaign.
+func (s *Handlers) CampaignLetterCreate(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v := viewer(c)
-	if err := s.campaigns.Visible(c.UserContext(), v, id); err != nil {
+	v := request.Viewer(c)
+	if err := s.Campaigns.Visible(c.UserContext(), v, id); err != nil {
 		return err
 	}
 	var body letterBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	f := apperr.Fields{}
@@ -509,7 +511,7 @@ func (s *Server) apiCampaignLetterCreate(c *fiber.Ctx) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	l, err := s.campaigns.AddLetter(c.UserContext(), v, id, in)
+	l, err := s.Campaigns.AddLetter(c.UserContext(), v, id, in)
 	if err != nil {
 		return err
 	}
@@ -530,17 +532,17 @@ type apiReportRow struct {
 	ImplementationOnly bool               `json:"implementation_only"`
 }
 
-// apiInvolvementReport is, for every campaign, its partners with their
+// InvolvementReport is, for every campaign, its partners with their
 // stages, and whether they were brought in for implementation only; the
 // title is in the request's language, or falls back.
-func (s *Server) apiInvolvementReport(c *fiber.Ctx) error {
-	rows, err := s.campaigns.InvolvementReport(c.UserContext(), viewer(c))
+func (s *Handlers) InvolvementReport(c *fiber.Ctx) error {
+	rows, err := s.Campaigns.InvolvementReport(c.UserContext(), request.Viewer(c))
 	if err != nil {
 		return err
 	}
-	lang := s.localizer(c).Lang
+	lang := s.Localizer(c).Lang
 	return sendItems(c, rows, func(r *campaigns.ReportRow) apiReportRow {
-		out := apiReportRow{CampaignID: r.Campaign.ID, Title: r.Campaign.TextIn(lang, s.catalog.Default()).Title,
+		out := apiReportRow{CampaignID: r.Campaign.ID, Title: r.Campaign.TextIn(lang, s.Catalog.Default()).Title,
 			Stage: r.Campaign.Stage, Partners: []apiReportPartner{}, ImplementationOnly: r.ImplementationOnly}
 		for _, p := range r.Partners {
 			out.Partners = append(out.Partners, apiReportPartner{PartnerID: p.PartnerID, Name: p.Name, Stages: p.Stages})

@@ -1,10 +1,12 @@
-package web
+package api
 
 import (
 	"encoding/json"
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
@@ -21,16 +23,16 @@ type apiConsent struct {
 	At      time.Time `json:"at"`
 }
 
-// apiPersonFull is a Person as the API answers it one at a time: API.md's
+// PersonFull is a Person as the API answers it one at a time: API.md's
 // Person, whether their consent stands, and its history, newest first.
-type apiPersonFull struct {
-	apiPerson
+type PersonFull struct {
+	Person
 	Consent  bool         `json:"consent"`
 	Consents []apiConsent `json:"consents"`
 }
 
-func toAPIPersonFull(p *people.Profile) apiPersonFull {
-	out := apiPersonFull{apiPerson: toAPIPerson(&p.Person, p.Tags), Consent: p.Consenting(), Consents: []apiConsent{}}
+func toAPIPersonFull(p *people.Profile) PersonFull {
+	out := PersonFull{Person: toAPIPerson(&p.Person, p.Tags), Consent: p.Consenting(), Consents: []apiConsent{}}
 	for _, c := range p.Consents {
 		out.Consents = append(out.Consents, apiConsent{Given: c.Given, Version: c.Version, Source: c.Source, At: c.At})
 	}
@@ -48,48 +50,49 @@ type personBody struct {
 	Consents json.RawMessage `json:"consents"`
 }
 
-func personPath(id int64) string { return "/api/v1/people/" + strconv.FormatInt(id, 10) }
+// PersonPath is the API path of a person.
+func PersonPath(id int64) string { return "/api/v1/people/" + strconv.FormatInt(id, 10) }
 
-// apiPersonCreate stores a person written by staff: 201 and the Person; an
+// PersonCreate stores a person written by staff: 201 and the Person; an
 // email already known is a 409 on the field email.
-func (s *Server) apiPersonCreate(c *fiber.Ctx) error {
+func (s *Handlers) PersonCreate(c *fiber.Ctx) error {
 	var body personBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	p, err := s.people.Create(c.UserContext(), actorID(c), body.Input, body.Consent != nil && *body.Consent)
+	p, err := s.People.Create(c.UserContext(), request.ActorID(c), body.Input, body.Consent != nil && *body.Consent)
 	if err != nil {
 		return err
 	}
-	c.Location(personPath(p.ID))
+	c.Location(PersonPath(p.ID))
 	return c.Status(fiber.StatusCreated).JSON(toAPIPersonFull(p))
 }
 
-// apiPersonGet returns one person, with tags and consent history.
-func (s *Server) apiPersonGet(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// PersonGet returns one person, with tags and consent history.
+func (s *Handlers) PersonGet(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.people.Get(c.UserContext(), id)
+	p, err := s.People.Get(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(toAPIPersonFull(p))
 }
 
-// apiPersonUpdate changes the fields of a person the body names; the body
+// PersonUpdate changes the fields of a person the body names; the body
 // is read over the person as stored (in the same transaction as the save),
 // so a field it leaves out keeps its value. consent, when given, records
 // consent given or withdrawn with the change.
-func (s *Server) apiPersonUpdate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+func (s *Handlers) PersonUpdate(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.people.Change(c.UserContext(), actorID(c), id, func(in *people.Input) (*bool, error) {
+	p, err := s.People.Change(c.UserContext(), request.ActorID(c), id, func(in *people.Input) (*bool, error) {
 		body := personBody{Input: *in}
-		if err := decodeJSON(c, &body); err != nil {
+		if err := request.DecodeJSON(c, &body); err != nil {
 			return nil, err
 		}
 		*in = body.Input
@@ -101,8 +104,8 @@ func (s *Server) apiPersonUpdate(c *fiber.Ctx) error {
 	return c.JSON(toAPIPersonFull(p))
 }
 
-// apiPeopleCount counts a segment: the filters of apiPeople, {"count": n}.
-func (s *Server) apiPeopleCount(c *fiber.Ctx) error {
+// PeopleCount counts a segment: the filters of apiPeople, {"count": n}.
+func (s *Handlers) PeopleCount(c *fiber.Ctx) error {
 	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		return apperr.New(apperr.Malformed, "error_bad_request")
@@ -111,62 +114,62 @@ func (s *Server) apiPeopleCount(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.segments.Count(c.UserContext(), filter, civil.Of(time.Now().UTC()))
+	n, err := s.Segments.Count(c.UserContext(), filter, civil.Of(time.Now().UTC()))
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"count": n})
 }
 
-// apiSegment is a saved segment as the API shows it; count is null when
+// Segment is a saved segment as the API shows it; count is null when
 // it is unknown (see segments.Counted).
-type apiSegment struct {
+type Segment struct {
 	ID    int64  `json:"id"`
 	Name  string `json:"name"`
 	Query string `json:"query"`
 	Count *int64 `json:"count"`
 }
 
-func toAPISegment(x *segments.Counted) apiSegment {
-	return apiSegment{ID: x.ID, Name: x.Name, Query: x.Query, Count: x.Count}
+func toAPISegment(x *segments.Counted) Segment {
+	return Segment{ID: x.ID, Name: x.Name, Query: x.Query, Count: x.Count}
 }
 
-// apiSegments lists the saved segments by name, each with its count.
-func (s *Server) apiSegments(c *fiber.Ctx) error {
-	list, err := s.segments.ListSaved(c.UserContext(), civil.Of(time.Now().UTC()))
+// ListSegments lists the saved segments by name, each with its count.
+func (s *Handlers) ListSegments(c *fiber.Ctx) error {
+	list, err := s.Segments.ListSaved(c.UserContext(), civil.Of(time.Now().UTC()))
 	if err != nil {
 		return err
 	}
 	return sendItems(c, list, toAPISegment)
 }
 
-type segmentBody struct {
+type SegmentBody struct {
 	Name  string `json:"name"`
 	Query string `json:"query"`
 }
 
-// apiSegmentCreate saves a segment: 201 with its count; a name taken in any
+// SegmentCreate saves a segment: 201 with its count; a name taken in any
 // letter case is a 409, a query Parse refuses a 422 on the field query.
-func (s *Server) apiSegmentCreate(c *fiber.Ctx) error {
-	var body segmentBody
-	if err := decodeJSON(c, &body); err != nil {
+func (s *Handlers) SegmentCreate(c *fiber.Ctx) error {
+	var body SegmentBody
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	saved, err := s.segments.Save(c.UserContext(), actorID(c), body.Name, body.Query)
+	saved, err := s.Segments.Save(c.UserContext(), request.ActorID(c), body.Name, body.Query)
 	if err != nil {
 		return err
 	}
-	counted := s.segments.CountSaved(c.UserContext(), []segments.Saved{*saved}, civil.Of(time.Now().UTC()))
+	counted := s.Segments.CountSaved(c.UserContext(), []segments.Saved{*saved}, civil.Of(time.Now().UTC()))
 	return c.Status(fiber.StatusCreated).JSON(toAPISegment(&counted[0]))
 }
 
-// apiSegmentDelete forgets a saved segment: 204.
-func (s *Server) apiSegmentDelete(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// SegmentDelete forgets a saved segment: 204.
+func (s *Handlers) SegmentDelete(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.segments.DeleteSaved(c.UserContext(), actorID(c), id); err != nil {
+	if err := s.Segments.DeleteSaved(c.UserContext(), request.ActorID(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

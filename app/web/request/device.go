@@ -1,4 +1,4 @@
-package web
+package request
 
 import (
 	"crypto/hmac"
@@ -8,13 +8,13 @@ import (
 	"github.com/gotong/gotong/app/mailaddr"
 )
 
-// deviceCookie is OWASP's "device cookie": a successful sign-in leaves in
+// DeviceCookie is OWASP's "device cookie": a successful sign-in leaves in
 // the browser a signed note of the account and the time, and a later
 // sign-in to that account that presents it is not held back by the
 // ceiling per email, which is there for guesses from everywhere else. So a
 // distributed guess cannot lock the owner out of a device they used before;
 // the limits per address and per email and address still apply to it.
-const deviceCookie = "gotong_device"
+const DeviceCookie = "gotong_device"
 
 // deviceLifetime is long: young people may sign in once a year, for a camp.
 const deviceLifetime = 365 * 24 * time.Hour
@@ -22,24 +22,24 @@ const deviceLifetime = 365 * 24 * time.Hour
 // devices signs and checks device cookies. A cookie names the account by a
 // keyed hash of its case-folded email, so it tells whoever reads it
 // nothing, and only this site can make one.
-type devices struct{ signer }
+type devices struct{ Signer }
 
 func newDevices(key []byte) devices {
-	return devices{signer{key: key, purpose: "login-device", lifetime: deviceLifetime}}
+	return devices{NewSigner(key, "login-device", deviceLifetime)}
 }
 
 // account is how a cookie names the account of email.
-func (d devices) account(email string) string { return d.mac("account:" + mailaddr.Normalize(email)) }
+func (d devices) account(email string) string { return d.MAC("account:" + mailaddr.Normalize(email)) }
 
-// rememberDevice gives the browser of c a device cookie for email.
-func (s *Server) rememberDevice(c *fiber.Ctx, email string) {
-	c.Cookie(&fiber.Cookie{Name: deviceCookie, Value: s.devices.seal(s.devices.account(email), time.Now()),
+// RememberDevice gives the browser of c a device cookie for email.
+func (s *Kit) RememberDevice(c *fiber.Ctx, email string) {
+	c.Cookie(&fiber.Cookie{Name: DeviceCookie, Value: s.devices.Seal(s.devices.account(email), time.Now()),
 		Path: "/login", MaxAge: int(deviceLifetime.Seconds()), HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode,
-		Secure: s.cfg.SecureCookies})
+		Secure: s.Config.SecureCookies})
 }
 
-// knownDevice reports whether c presents a valid device cookie for email.
-func (s *Server) knownDevice(c *fiber.Ctx, email string) bool {
-	got, ok := s.devices.open(c.Cookies(deviceCookie), time.Now())
+// KnownDevice reports whether c presents a valid device cookie for email.
+func (s *Kit) KnownDevice(c *fiber.Ctx, email string) bool {
+	got, ok := s.devices.Open(c.Cookies(DeviceCookie), time.Now())
 	return ok && hmac.Equal([]byte(got), []byte(s.devices.account(email)))
 }

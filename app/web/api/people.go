@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
@@ -17,24 +19,24 @@ import (
 	"github.com/gotong/gotong/app/segments"
 )
 
-// apiPerson is a Person as API.md shows it: its id, then the fields staff
+// Person is a Person as API.md shows it: its id, then the fields staff
 // write. Sensitive attributes never are part of it.
-type apiPerson struct {
+type Person struct {
 	ID int64 `json:"id"`
 	people.Input
 }
 
-func toAPIPerson(p *people.Person, tags []string) apiPerson {
-	return apiPerson{ID: p.ID, Input: people.InputOf(p, tags)}
+func toAPIPerson(p *people.Person, tags []string) Person {
+	return Person{ID: p.ID, Input: people.InputOf(p, tags)}
 }
 
 // DefaultPage is the people of a page when limit is not given.
 const DefaultPage = 50
 
-// apiPeople lists a segment of people, a page at a time: the filters of
+// ListPeople lists a segment of people, a page at a time: the filters of
 // segments.Params, limit (1–500) and cursor (the next_cursor of the page
 // before). An unknown filter or an upside-down range is a 422.
-func (s *Server) apiPeople(c *fiber.Ctx) error {
+func (s *Handlers) ListPeople(c *fiber.Ctx) error {
 	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		return apperr.New(apperr.Malformed, "error_bad_request")
@@ -58,11 +60,11 @@ func (s *Server) apiPeople(c *fiber.Ctx) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	page, err := s.segments.List(c.UserContext(), filter, civil.Of(time.Now().UTC()), after, limit)
+	page, err := s.Segments.List(c.UserContext(), filter, civil.Of(time.Now().UTC()), after, limit)
 	if err != nil {
 		return err
 	}
-	items := make([]apiPerson, len(page.People))
+	items := make([]Person, len(page.People))
 	for i := range page.People {
 		items[i] = toAPIPerson(&page.People[i], page.Tags[page.People[i].ID])
 	}
@@ -77,8 +79,8 @@ func (s *Server) apiPeople(c *fiber.Ctx) error {
 // sensitiveHeader names the columns a sensitive export adds.
 var sensitiveHeader = []string{"disability", "minority", "lgbti", "accessibility_needs"}
 
-// apiPeopleExport sends a segment as CSV; see exportPeople.
-func (s *Server) apiPeopleExport(c *fiber.Ctx) error { return s.exportPeople(c) }
+// PeopleExport sends a segment as CSV; see exportPeople.
+func (s *Handlers) PeopleExport(c *fiber.Ctx) error { return s.exportPeople(c) }
 
 // exportPeople sends a segment as CSV (the filters of apiPeople), every
 // person of it, never a sensitive attribute; with sensitive=true, and only
@@ -86,7 +88,7 @@ func (s *Server) apiPeopleExport(c *fiber.Ctx) error { return s.exportPeople(c) 
 // self-declared sensitive attributes. The export is audited with its count
 // and the names of its filters, not their values. The API and the people
 // page both answer with it.
-func (s *Server) exportPeople(c *fiber.Ctx) error {
+func (s *Handlers) exportPeople(c *fiber.Ctx) error {
 	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		return apperr.New(apperr.Malformed, "error_bad_request")
@@ -99,7 +101,7 @@ func (s *Server) exportPeople(c *fiber.Ctx) error {
 	default:
 		return apperr.Fields{"sensitive": {ID: "error_filter_boolean"}}.Err()
 	}
-	if sensitive && !s.can(c, access.PeopleAdmin) {
+	if sensitive && !s.Can(c, access.PeopleAdmin) {
 		return apperr.New(apperr.Forbidden, "error_forbidden")
 	}
 	filter, err := segments.Parse(v, "lang", "sensitive")
@@ -113,7 +115,7 @@ func (s *Server) exportPeople(c *fiber.Ctx) error {
 		extra = &segments.Columns{Header: sensitiveHeader, Cells: s.sensitiveCells}
 	}
 	var buf bytes.Buffer
-	n, err := s.segments.ExportWith(c.UserContext(), filter, civil.Of(time.Now().UTC()), &buf, extra)
+	n, err := s.Segments.ExportWith(c.UserContext(), filter, civil.Of(time.Now().UTC()), &buf, extra)
 	if err != nil {
 		return err
 	}
@@ -122,7 +124,7 @@ func (s *Server) exportPeople(c *fiber.Ctx) error {
 		names = append(names, k)
 	}
 	slices.Sort(names)
-	if err := audit.Record(s.db.WithContext(c.UserContext()), actorID(c), action, "people", "",
+	if err := audit.Record(s.DB.WithContext(c.UserContext()), request.ActorID(c), action, "people", "",
 		map[string]any{"count": n, "filters": names}); err != nil {
 		return err
 	}
@@ -134,8 +136,8 @@ func (s *Server) exportPeople(c *fiber.Ctx) error {
 
 // sensitiveCells opens the sensitive attributes of a page of people for an
 // export: true or false, the needs as written, empty when not declared.
-func (s *Server) sensitiveCells(ctx context.Context, ids []int64) (map[int64][]string, error) {
-	open, err := s.people.OpenSensitiveOf(ctx, ids)
+func (s *Handlers) sensitiveCells(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	open, err := s.People.OpenSensitiveOf(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -161,17 +163,17 @@ type matchBody struct {
 	Handles []string `json:"handles"`
 }
 
-// apiPeopleMatch tells how many of a list of emails and social handles are
+// PeopleMatch tells how many of a list of emails and social handles are
 // already supporters, and which are not.
-func (s *Server) apiPeopleMatch(c *fiber.Ctx) error {
+func (s *Handlers) PeopleMatch(c *fiber.Ctx) error {
 	var body matchBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	if len(body.Emails)+len(body.Handles) > people.MaxMatchValues {
 		return apperr.Fields{"emails": {ID: "error_match_too_many", Args: []any{"Max", people.MaxMatchValues}}}.Err()
 	}
-	res, err := s.people.Match(c.UserContext(), body.Emails, body.Handles)
+	res, err := s.People.Match(c.UserContext(), body.Emails, body.Handles)
 	if err != nil {
 		return err
 	}

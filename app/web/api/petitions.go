@@ -1,13 +1,14 @@
-package web
+package api
 
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/web/request"
 )
 
-// apiPetition is a Petition as API.md shows it.
-type apiPetition struct {
+// Petition is a Petition as API.md shows it.
+type Petition struct {
 	ID         int64             `json:"id"`
 	CampaignID int64             `json:"campaign_id"`
 	Slug       string            `json:"slug"`
@@ -17,8 +18,8 @@ type apiPetition struct {
 	Signatures int               `json:"signatures"`
 }
 
-func toAPIPetition(p *petitions.Petition) apiPetition {
-	out := apiPetition{ID: p.ID, CampaignID: p.CampaignID, Slug: p.Slug, Goal: p.Goal, Signatures: p.Signatures,
+func toAPIPetition(p *petitions.Petition) Petition {
+	out := Petition{ID: p.ID, CampaignID: p.CampaignID, Slug: p.Slug, Goal: p.Goal, Signatures: p.Signatures,
 		Title: map[string]string{}, Text: map[string]string{}}
 	for _, t := range p.Translations {
 		if t.Title != "" {
@@ -53,52 +54,52 @@ func (b *petitionBody) input(id int64) (petitions.Input, error) {
 	return petitions.Input{CampaignID: b.CampaignID, Slug: b.Slug, Goal: b.Goal, Title: b.Title, Text: b.Text}, nil
 }
 
-// apiPetitions lists the petitions the caller may see, with their counts.
-func (s *Server) apiPetitions(c *fiber.Ctx) error {
+// ListPetitions lists the petitions the caller may see, with their counts.
+func (s *Handlers) ListPetitions(c *fiber.Ctx) error {
 	f := apperr.Fields{}
 	f.RefuseUnknown(queryNames(c), "lang")
 	if err := f.Err(); err != nil {
 		return err
 	}
-	list, err := s.petitions.List(c.UserContext(), viewer(c))
+	list, err := s.Petitions.List(c.UserContext(), request.Viewer(c))
 	if err != nil {
 		return err
 	}
 	return sendItems(c, list, toAPIPetition)
 }
 
-// apiPetitionCreate stores a new petition.
-func (s *Server) apiPetitionCreate(c *fiber.Ctx) error {
+// PetitionCreate stores a new petition.
+func (s *Handlers) PetitionCreate(c *fiber.Ctx) error {
 	var body petitionBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in, err := body.input(0)
 	if err != nil {
 		return err
 	}
-	p, err := s.petitions.Create(c.UserContext(), actorID(c), in)
+	p, err := s.Petitions.Create(c.UserContext(), request.ActorID(c), in)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(toAPIPetition(p))
 }
 
-// apiPetitionUpdate changes the fields given.
-func (s *Server) apiPetitionUpdate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// PetitionUpdate changes the fields given.
+func (s *Handlers) PetitionUpdate(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var body petitionBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in, err := body.input(id)
 	if err != nil {
 		return err
 	}
-	p, err := s.petitions.Update(c.UserContext(), actorID(c), id, in)
+	p, err := s.Petitions.Update(c.UserContext(), request.ActorID(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -114,15 +115,15 @@ type signatureBody struct {
 	Consent    bool   `json:"consent"`
 }
 
-// apiSign signs a petition; anyone may, as with the public form. It
+// Sign signs a petition; anyone may, as with the public form. It
 // answers the petition's new count.
-func (s *Server) apiSign(c *fiber.Ctx) error {
+func (s *Handlers) Sign(c *fiber.Ctx) error {
 	var body signatureBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	n, err := s.petitions.Sign(c.UserContext(), c.Params("slug"), petitions.Signer{GivenName: body.GivenName,
-		FamilyName: body.FamilyName, Email: body.Email, Region: body.Region, Consent: body.Consent}, s.localizer(c).Lang)
+	n, err := s.Petitions.Sign(c.UserContext(), c.Params("slug"), petitions.Signer{GivenName: body.GivenName,
+		FamilyName: body.FamilyName, Email: body.Email, Region: body.Region, Consent: body.Consent}, s.Localizer(c).Lang)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,9 @@
-package web
+package api
 
 import (
-	"strconv"
 	"time"
+
+	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
@@ -13,26 +14,8 @@ import (
 	"github.com/gotong/gotong/app/registration"
 )
 
-// pathID reads a positive integer id from the path; anything else names
-// nothing, so it is a 404.
-func pathID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.ErrNotFound
-	}
-	return id, nil
-}
-
-// actorID is the current user's id, or 0 for nobody.
-func actorID(c *fiber.Ctx) int64 {
-	if u := currentUser(c); u != nil {
-		return u.ID
-	}
-	return 0
-}
-
-// apiActivity is an Activity as API.md shows it.
-type apiActivity struct {
+// Activity is an Activity as API.md shows it.
+type Activity struct {
 	ID                   int64             `json:"id"`
 	Slug                 string            `json:"slug"`
 	Kind                 string            `json:"kind"`
@@ -71,8 +54,8 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-func toAPIActivity(a *activities.Activity) apiActivity {
-	out := apiActivity{ID: a.ID, Slug: a.Slug, Kind: a.Kind, Audience: a.Audience,
+func toAPIActivity(a *activities.Activity) Activity {
+	out := Activity{ID: a.ID, Slug: a.Slug, Kind: a.Kind, Audience: a.Audience,
 		Title: map[string]string{}, Summary: map[string]string{}, Description: map[string]string{},
 		Mode: a.Mode, Region: a.Region, Venue: a.Venue, OnlineURL: a.OnlineURL,
 		StartsAt: a.StartsAt.UTC(), EndsAt: a.EndsAt.UTC(),
@@ -150,43 +133,16 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 	return in, nil
 }
 
-// checkFacilitators refuses, before anything is written, facilitators who
-// are not users holding the facilitator role.
-func (s *Server) checkFacilitators(c *fiber.Ctx, ids *[]int64) error {
-	if ids == nil {
-		return nil
-	}
-	holding, err := s.users.Holding(c.UserContext(), access.Facilitator, *ids)
-	if err != nil {
-		return err
-	}
-	for _, id := range *ids {
-		if !holding[id] {
-			return apperr.Fields{"facilitator_ids": {ID: "error_facilitator_unknown"}}.Err()
-		}
-	}
-	return nil
-}
-
-func oneOf(v string, allowed []string) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
-	}
-	return false
-}
-
-// apiActivities lists activities; ?kind=, ?status= and ?region= filter, and
+// ListActivities lists activities; ?kind=, ?status= and ?region= filter, and
 // an unknown filter or value is refused rather than ignored.
-func (s *Server) apiActivities(c *fiber.Ctx) error {
+func (s *Handlers) ListActivities(c *fiber.Ctx) error {
 	f := apperr.Fields{}
 	f.RefuseUnknown(queryNames(c), "kind", "status", "region", "lang")
 	filter := activities.Filter{Kind: c.Query("kind"), Status: c.Query("status"), Region: c.Query("region")}
-	if filter.Kind != "" && !oneOf(filter.Kind, activities.Kinds) {
+	if filter.Kind != "" && !request.OneOf(filter.Kind, activities.Kinds) {
 		f.Add("kind", "error_kind_unknown")
 	}
-	if filter.Status != "" && !oneOf(filter.Status, activities.Statuses) {
+	if filter.Status != "" && !request.OneOf(filter.Status, activities.Statuses) {
 		f.Add("status", "error_status_unknown")
 	}
 	if filter.Region != "" && !regions.Valid(filter.Region) {
@@ -195,83 +151,83 @@ func (s *Server) apiActivities(c *fiber.Ctx) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	list, err := s.activities.ListAs(c.UserContext(), viewer(c), filter)
+	list, err := s.Activities.ListAs(c.UserContext(), request.Viewer(c), filter)
 	if err != nil {
 		return err
 	}
 	return sendItems(c, list, toAPIActivity)
 }
 
-// apiActivityCreate stores a new draft activity.
-func (s *Server) apiActivityCreate(c *fiber.Ctx) error {
+// ActivityCreate stores a new draft activity.
+func (s *Handlers) ActivityCreate(c *fiber.Ctx) error {
 	var body activityBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in, err := body.input(0, activities.StatusDraft)
 	if err != nil {
 		return err
 	}
-	if err := s.checkFacilitators(c, in.Facilitators); err != nil {
+	if err := s.CheckFacilitators(c, in.Facilitators); err != nil {
 		return err
 	}
-	a, err := s.activities.Create(c.UserContext(), actorID(c), in)
+	a, err := s.Activities.Create(c.UserContext(), request.ActorID(c), in)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(toAPIActivity(a))
 }
 
-// apiActivity returns one activity.
-func (s *Server) apiActivity(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// Activity returns one activity.
+func (s *Handlers) Activity(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	a, err := s.activities.GetAs(c.UserContext(), viewer(c), id)
+	a, err := s.Activities.GetAs(c.UserContext(), request.Viewer(c), id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(toAPIActivity(a))
 }
 
-// apiActivityUpdate changes the fields given; a capacity change moves the
+// ActivityUpdate changes the fields given; a capacity change moves the
 // waitlist in the same transaction (or is refused with 409).
-func (s *Server) apiActivityUpdate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+func (s *Handlers) ActivityUpdate(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	current, err := s.activities.GetAs(c.UserContext(), viewer(c), id)
+	current, err := s.Activities.GetAs(c.UserContext(), request.Viewer(c), id)
 	if err != nil {
 		return err
 	}
 	var body activityBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in, err := body.input(id, current.Status)
 	if err != nil {
 		return err
 	}
-	if err := s.checkFacilitators(c, in.Facilitators); err != nil {
+	if err := s.CheckFacilitators(c, in.Facilitators); err != nil {
 		return err
 	}
-	a, err := s.activities.Update(c.UserContext(), actorID(c), id, in)
+	a, err := s.Activities.Update(c.UserContext(), request.ActorID(c), id, in)
 	if err != nil {
 		return err
 	}
 	return c.JSON(toAPIActivity(a))
 }
 
-// apiActivityStatus moves an activity to status (publish, cancel, complete).
-func (s *Server) apiActivityStatus(status string) fiber.Handler {
+// ActivityStatus moves an activity to status (publish, cancel, complete).
+func (s *Handlers) ActivityStatus(status string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c, "id")
+		id, err := request.PathID(c, "id")
 		if err != nil {
 			return err
 		}
-		a, err := s.activities.SetStatus(c.UserContext(), actorID(c), id, status)
+		a, err := s.Activities.SetStatus(c.UserContext(), request.ActorID(c), id, status)
 		if err != nil {
 			return err
 		}
@@ -292,7 +248,7 @@ type apiPool struct {
 	Released  bool    `json:"released"`
 }
 
-type apiQuotaSummary struct {
+type QuotaSummary struct {
 	Capacity   int       `json:"capacity"`
 	Confirmed  int       `json:"confirmed"`
 	Waitlisted int       `json:"waitlisted"`
@@ -300,17 +256,17 @@ type apiQuotaSummary struct {
 	Pools      []apiPool `json:"pools"`
 }
 
-// apiActivityQuota returns the seats of an activity as they stand.
-func (s *Server) apiActivityQuota(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+// ActivityQuota returns the seats of an activity as they stand.
+func (s *Handlers) ActivityQuota(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	sum, err := s.registrations.Summary(c.UserContext(), id)
+	sum, err := s.Registrations.Summary(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	out := apiQuotaSummary{Capacity: sum.Capacity, Confirmed: sum.Confirmed, Waitlisted: sum.Waitlisted,
+	out := QuotaSummary{Capacity: sum.Capacity, Confirmed: sum.Confirmed, Waitlisted: sum.Waitlisted,
 		General: apiSeats{Seats: sum.GeneralSeats, Filled: sum.GeneralFilled}, Pools: make([]apiPool, len(sum.Pools))}
 	for i, p := range sum.Pools {
 		out.Pools[i] = apiPool{Attribute: p.Attribute, Share: p.Share, Seats: p.Seats, Filled: p.Filled, Released: p.Released}
@@ -318,8 +274,8 @@ func (s *Server) apiActivityQuota(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// apiRegistration is a Registration as API.md shows it.
-type apiRegistration struct {
+// Registration is a Registration as API.md shows it.
+type Registration struct {
 	ID               int64     `json:"id"`
 	ActivityID       int64     `json:"activity_id"`
 	PersonID         *int64    `json:"person_id"` // null once the person was erased
@@ -354,9 +310,9 @@ func poolAndPosition(p *registration.Placed) (*string, *int) {
 	return pool, pos
 }
 
-func toAPIRegistration(p *registration.Placed) apiRegistration {
+func toAPIRegistration(p *registration.Placed) Registration {
 	pool, pos := poolAndPosition(p)
-	return apiRegistration{ID: p.ID, ActivityID: p.ActivityID, PersonID: p.PersonID, Status: p.Status,
+	return Registration{ID: p.ID, ActivityID: p.ActivityID, PersonID: p.PersonID, Status: p.Status,
 		Pool: pool, WaitlistPosition: pos, Attended: p.Attended, CreatedAt: p.CreatedAt.UTC()}
 }
 
@@ -375,58 +331,58 @@ type registrationBody struct {
 	Consent bool `json:"consent"`
 }
 
-// apiRegister places a person on an activity; anyone may, as with the
+// Register places a person on an activity; anyone may, as with the
 // public form, and the service refuses an activity not open for it.
-func (s *Server) apiRegister(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+func (s *Handlers) Register(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	// An activity that does not exist is a 404 whatever the body says.
-	a, err := s.activityByID(c.UserContext(), id)
+	a, err := s.ActivityByID(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
 	var body registrationBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	p := body.Person
 	req := registration.Request{Consent: body.Consent, Person: people.Declared{
 		GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, BirthYear: p.BirthYear,
-		Region: p.Region, Locality: p.Locality, Locale: s.localizer(c).Lang,
+		Region: p.Region, Locality: p.Locality, Locale: s.Localizer(c).Lang,
 		Sensitive: people.Sensitive{Disability: p.Disability, Minority: p.Minority}}}
-	placed, err := s.registrations.Register(c.UserContext(), a, req)
+	placed, err := s.Registrations.Register(c.UserContext(), a, req)
 	if err != nil {
 		return err
 	}
-	if s.can(c, access.RegistrationsRead) {
+	if s.Can(c, access.RegistrationsRead) {
 		return c.Status(fiber.StatusCreated).JSON(toAPIRegistration(placed))
 	}
 	_, pos := poolAndPosition(placed)
 	return c.Status(fiber.StatusCreated).JSON(placement{ID: placed.ID, Status: placed.Status, WaitlistPosition: pos})
 }
 
-// apiActivityRegistrations lists an activity's registrations (staff).
-func (s *Server) apiActivityRegistrations(c *fiber.Ctx) error {
-	a, err := s.reachableActivity(c)
+// ActivityRegistrations lists an activity's registrations (staff).
+func (s *Handlers) ActivityRegistrations(c *fiber.Ctx) error {
+	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.registrations.List(c.UserContext(), a.ID)
+	list, err := s.Registrations.List(c.UserContext(), a.ID)
 	if err != nil {
 		return err
 	}
 	return sendItems(c, list, toAPIRegistration)
 }
 
-// apiRegistrationCancel cancels a registration; its seat goes to the waitlist.
-func (s *Server) apiRegistrationCancel(c *fiber.Ctx) error {
-	r, err := s.reachableRegistration(c)
+// RegistrationCancel cancels a registration; its seat goes to the waitlist.
+func (s *Handlers) RegistrationCancel(c *fiber.Ctx) error {
+	r, err := s.ReachableRegistration(c)
 	if err != nil {
 		return err
 	}
-	placed, err := s.registrations.Cancel(c.UserContext(), r.ID)
+	placed, err := s.Registrations.Cancel(c.UserContext(), r.ID)
 	if err != nil {
 		return err
 	}
@@ -437,20 +393,20 @@ type attendanceBody struct {
 	Attended *bool `json:"attended"`
 }
 
-// apiRegistrationAttendance records whether a confirmed participant came.
-func (s *Server) apiRegistrationAttendance(c *fiber.Ctx) error {
-	r, err := s.reachableRegistration(c)
+// RegistrationAttendance records whether a confirmed participant came.
+func (s *Handlers) RegistrationAttendance(c *fiber.Ctx) error {
+	r, err := s.ReachableRegistration(c)
 	if err != nil {
 		return err
 	}
 	var body attendanceBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	if body.Attended == nil {
 		return apperr.Fields{"attended": {ID: "error_required"}}.Err()
 	}
-	placed, err := s.registrations.SetAttendance(c.UserContext(), r.ID, *body.Attended)
+	placed, err := s.Registrations.SetAttendance(c.UserContext(), r.ID, *body.Attended)
 	if err != nil {
 		return err
 	}

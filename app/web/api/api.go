@@ -1,15 +1,22 @@
-package web
+// Package api holds the JSON API's handlers under /api/v1 and their
+// request and response types, a file per area. The server's route table
+// (package web) names each handler with its permission.
+package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"strings"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
 )
+
+// Handlers are the API's handlers over the shared kit.
+type Handlers struct{ *request.Kit }
+
+// New returns the API's handlers over k.
+func New(k *request.Kit) *Handlers { return &Handlers{Kit: k} }
 
 // sendItems answers a list in the API's {"items": […]} shape, each element
 // converted by conv.
@@ -28,23 +35,6 @@ func queryNames(c *fiber.Ctx) []string {
 		names = append(names, string(k))
 	}
 	return names
-}
-
-// decodeJSON reads a JSON body strictly: a body that is not JSON, has
-// unknown fields or trailing data is a 400.
-func decodeJSON(c *fiber.Ctx, v any) error {
-	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return apperr.New(apperr.Malformed, "error_json_content_type")
-	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return apperr.New(apperr.Malformed, "error_json_malformed")
-	}
-	if dec.More() {
-		return apperr.New(apperr.Malformed, "error_json_malformed")
-	}
-	return nil
 }
 
 type apiRole struct {
@@ -72,9 +62,9 @@ func toAPIUser(u *auth.User) apiUser {
 	return a
 }
 
-// apiMe returns the token's user.
-func (s *Server) apiMe(c *fiber.Ctx) error {
-	return c.JSON(toAPIUser(currentUser(c)))
+// Me returns the token's user.
+func (s *Handlers) Me(c *fiber.Ctx) error {
+	return c.JSON(toAPIUser(request.CurrentUser(c)))
 }
 
 type meUpdate struct {
@@ -82,11 +72,11 @@ type meUpdate struct {
 	Locale      *string `json:"locale"`
 }
 
-// apiMeUpdate changes the token user's name or preferred language.
-func (s *Server) apiMeUpdate(c *fiber.Ctx) error {
-	u := currentUser(c)
+// MeUpdate changes the token user's name or preferred language.
+func (s *Handlers) MeUpdate(c *fiber.Ctx) error {
+	u := request.CurrentUser(c)
 	var in meUpdate
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	name, locale := u.DisplayName, u.Locale
@@ -96,19 +86,19 @@ func (s *Server) apiMeUpdate(c *fiber.Ctx) error {
 	if in.Locale != nil {
 		locale = *in.Locale
 	}
-	if err := s.users.UpdateProfile(c.UserContext(), u.ID, name, locale); err != nil {
+	if err := s.Users.UpdateProfile(c.UserContext(), u.ID, name, locale); err != nil {
 		return err
 	}
-	updated, err := s.users.UserByID(c.UserContext(), u.ID)
+	updated, err := s.Users.UserByID(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
 	return c.JSON(toAPIUser(updated))
 }
 
-// apiUsers lists every account (admin).
-func (s *Server) apiUsers(c *fiber.Ctx) error {
-	users, err := s.users.ListUsers(c.UserContext())
+// ListUsers lists every account (admin).
+func (s *Handlers) ListUsers(c *fiber.Ctx) error {
+	users, err := s.Users.ListUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
