@@ -9,6 +9,7 @@ import (
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/web/api"
+	"github.com/gotong/gotong/app/web/ui"
 	"github.com/valyala/fasthttp"
 )
 
@@ -20,9 +21,9 @@ const largeBodyTimeout = 5 * time.Minute
 // "METHOD /path" as routes.go writes them, with their own limit. Every
 // other request keeps BodyLimit.
 var largeBodies = map[string]int{
-	"POST " + api.ImportPath:   people.MaxImportBytes,
-	"POST " + manageImportPath: people.MaxImportBytes + multipartSlack,
-	"POST " + manageMatchPath:  matchBodyLimit,
+	"POST " + api.ImportPath:      people.MaxImportBytes,
+	"POST " + ui.ManageImportPath: people.MaxImportBytes + multipartSlack,
+	"POST " + ui.ManageMatchPath:  ui.MatchBodyLimit,
 }
 
 // multipartSlack is room for a form's other fields and multipart framing

@@ -4,22 +4,12 @@ import (
 	"errors"
 
 	"github.com/gotong/gotong/app/web/request"
+	"github.com/gotong/gotong/app/web/ui"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/database"
 )
-
-// statusOf maps a domain error kind to its HTTP status.
-var statusOf = map[apperr.Kind]int{
-	apperr.Malformed:    fiber.StatusBadRequest,
-	apperr.Invalid:      fiber.StatusUnprocessableEntity,
-	apperr.NotFound:     fiber.StatusNotFound,
-	apperr.Conflict:     fiber.StatusConflict,
-	apperr.Forbidden:    fiber.StatusForbidden,
-	apperr.Unauthorized: fiber.StatusUnauthorized,
-	apperr.Unavailable:  fiber.StatusServiceUnavailable,
-}
 
 // handleError is the one place where errors become responses: domain errors
 // by kind, Fiber's by status, a statement stopped at the request's deadline
@@ -38,7 +28,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	switch {
 	case errors.As(err, &ae):
-		status, msg, fields = statusOf[ae.Kind], ae.Message, ae.Fields
+		status, msg, fields = request.StatusOf[ae.Kind], ae.Message, ae.Fields
 	case errors.As(err, &fe):
 		status = fe.Code
 	default:
@@ -70,7 +60,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	p := s.Page(c, "error_title", map[string]any{"Status": status})
 	p.ErrorMsg = text
-	if rerr := c.Render(tplError, p); rerr != nil {
+	if rerr := c.Render(ui.ErrorPage, p); rerr != nil {
 		s.Log.Error("error page failed", "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.SendString(text)

@@ -414,7 +414,7 @@ func TestPersonRightsPartial(t *testing.T) {
 	render := func(may bool) string {
 		p := &request.Page{L: cat.Localizer("mn"), CSRF: "token-123", May: func(access.Permission) bool { return may }}
 		var buf bytes.Buffer
-		if err := v.pages[tplHome].ExecuteTemplate(&buf, "person_rights", map[string]any{"P": p, "ID": int64(42)}); err != nil {
+		if err := v.pages["home"].ExecuteTemplate(&buf, "person_rights", map[string]any{"P": p, "ID": int64(42)}); err != nil {
 			t.Fatal(err)
 		}
 		return buf.String()

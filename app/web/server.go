@@ -142,7 +142,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	s.Log.Log(c.UserContext(), level, "request",
 		"method", c.Method(), "route", c.Route().Path, "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
-		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "ip", s.clientIP(c))
+		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "ip", s.ClientIP(c))
 	return nil
 }
 

@@ -1,6 +1,9 @@
 package request
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/apperr"
+)
 
 // ErrorCodes are the API's error codes and the generic message of each status.
 var ErrorCodes = map[int]struct{ Code, Msg string }{
@@ -28,4 +31,15 @@ type APIErrorBody struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// StatusOf maps a domain error kind to its HTTP status.
+var StatusOf = map[apperr.Kind]int{
+	apperr.Malformed:    fiber.StatusBadRequest,
+	apperr.Invalid:      fiber.StatusUnprocessableEntity,
+	apperr.NotFound:     fiber.StatusNotFound,
+	apperr.Conflict:     fiber.StatusConflict,
+	apperr.Forbidden:    fiber.StatusForbidden,
+	apperr.Unauthorized: fiber.StatusUnauthorized,
+	apperr.Unavailable:  fiber.StatusServiceUnavailable,
 }

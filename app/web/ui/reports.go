@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"html/template"
@@ -180,9 +180,9 @@ func quotaView(p *request.Page, r *reports.QuotaRow, attributes []string, minCel
 // poolLabels are the message ids of the quota pools as table heads.
 var poolLabels = map[string]string{"rural": "reports_pool_rural", "disability": "reports_pool_disability", "minority": "reports_pool_minority"}
 
-// reportsPage is the dashboard: every figure as a chart and a table, with
+// ReportsPage is the dashboard: every figure as a chart and a table, with
 // a CSV of each.
-func (s *Server) reportsPage(c *fiber.Ctx) error {
+func (s *Handlers) ReportsPage(c *fiber.Ctx) error {
 	ctx, now := c.UserContext(), time.Now()
 	sum, err := s.Summary(c)
 	if err != nil {

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"errors"
@@ -33,10 +33,10 @@ type auditData struct {
 	Erased  bool   // a person was just erased
 }
 
-// auditList shows the log, newest first, a page at a time (admin). Bad
+// AuditList shows the log, newest first, a page at a time (admin). Bad
 // filter values show the form again with their messages (422), and no
 // entries.
-func (s *Server) auditList(c *fiber.Ctx) error {
+func (s *Handlers) AuditList(c *fiber.Ctx) error {
 	p := s.Page(c, "audit_title", nil)
 	data := auditData{Erased: c.Query("erased") == "1"}
 	p.Form = map[string]string{}

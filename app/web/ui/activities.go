@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"bytes"
@@ -74,7 +74,7 @@ type activityCard struct {
 	AgeRange string
 }
 
-func (s *Server) card(c *fiber.Ctx, p *request.Page, a *activities.Activity, withSeats bool) (activityCard, error) {
+func (s *Handlers) card(c *fiber.Ctx, p *request.Page, a *activities.Activity, withSeats bool) (activityCard, error) {
 	now := time.Now().UTC()
 	card := activityCard{A: a, Text: a.TextIn(p.L.Lang, s.Catalog.Default()),
 		Kind: p.L.T(kindLabels[a.Kind]), Mode: p.L.T(modeLabels[a.Mode])}
@@ -117,8 +117,8 @@ type activitiesData struct {
 	Region  string
 }
 
-// activitiesList is the public list of upcoming published activities.
-func (s *Server) activitiesList(c *fiber.Ctx) error {
+// ActivitiesList is the public list of upcoming published activities.
+func (s *Handlers) ActivitiesList(c *fiber.Ctx) error {
 	f := activities.Filter{Status: activities.StatusPublished, Kind: c.Query("kind"), Region: c.Query("region"), Mode: c.Query("mode")}
 	list, err := s.Activities.List(c.UserContext(), f)
 	if err != nil {
@@ -144,7 +144,7 @@ func (s *Server) activitiesList(c *fiber.Ctx) error {
 
 // publicActivity finds a published (or cancelled or completed) activity by
 // slug; drafts are not public.
-func (s *Server) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
+func (s *Handlers) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
 	slug := strings.TrimSuffix(c.Params("slug"), ".ics")
 	a, err := s.ActivityBySlug(c.UserContext(), slug)
 	if err != nil {
@@ -156,8 +156,8 @@ func (s *Server) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
 	return a, nil
 }
 
-// activityPage shows one activity with its free seats.
-func (s *Server) activityPage(c *fiber.Ctx) error {
+// ActivityPage shows one activity with its free seats.
+func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
 	if strings.HasSuffix(c.Params("slug"), ".ics") {
 		return s.activityICS(c)
 	}
@@ -176,7 +176,7 @@ func (s *Server) activityPage(c *fiber.Ctx) error {
 }
 
 // activityICS serves the activity as a calendar file.
-func (s *Server) activityICS(c *fiber.Ctx) error {
+func (s *Handlers) activityICS(c *fiber.Ctx) error {
 	a, err := s.publicActivity(c)
 	if err != nil {
 		return err
@@ -199,7 +199,7 @@ type registerData struct {
 	Consent    bool
 }
 
-func (s *Server) registerPage(c *fiber.Ctx, status int, a *activities.Activity, form map[string]string, errs map[string]string, result *registration.Placed) error {
+func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity, form map[string]string, errs map[string]string, result *registration.Placed) error {
 	p := s.Page(c, "register_title", nil)
 	card, err := s.card(c, p, a, true)
 	if err != nil {
@@ -223,8 +223,8 @@ func (s *Server) registerPage(c *fiber.Ctx, status int, a *activities.Activity, 
 	return s.Render(c, status, tpl, p)
 }
 
-// registerForm shows the registration form of an activity.
-func (s *Server) registerForm(c *fiber.Ctx) error {
+// RegisterForm shows the registration form of an activity.
+func (s *Handlers) RegisterForm(c *fiber.Ctx) error {
 	a, err := s.publicActivity(c)
 	if err != nil {
 		return err
@@ -232,9 +232,9 @@ func (s *Server) registerForm(c *fiber.Ctx) error {
 	return s.registerPage(c, fiber.StatusOK, a, nil, nil, nil)
 }
 
-// registerSubmit registers the person of the form. A second submit of the
+// RegisterSubmit registers the person of the form. A second submit of the
 // same form finds the registration already there and says so.
-func (s *Server) registerSubmit(c *fiber.Ctx) error {
+func (s *Handlers) RegisterSubmit(c *fiber.Ctx) error {
 	a, err := s.publicActivity(c)
 	if err != nil {
 		return err
@@ -268,7 +268,7 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 		if len(errs) == 0 {
 			errs["_form"] = l.T(ae.Message.ID, ae.Message.Args...)
 		}
-		return s.registerPage(c, statusOf[ae.Kind], a, form, errs, nil)
+		return s.registerPage(c, request.StatusOf[ae.Kind], a, form, errs, nil)
 	}
 	if err != nil {
 		return err
@@ -279,15 +279,15 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 
 // resultLink is the result page of registration id, signed so that no one
 // can read another's result by changing the number.
-func (s *Server) resultLink(slug string, id int64) string {
+func (s *Handlers) resultLink(slug string, id int64) string {
 	return "/activities/" + url.PathEscape(slug) + "/registered?r=" +
 		url.QueryEscape(s.ResultLinks.Seal(strconv.FormatInt(id, 10), time.Now()))
 }
 
-// registrationResult shows where a registration stands, at the link the form
+// RegistrationResult shows where a registration stands, at the link the form
 // redirected to. It reads the registration afresh, so a waitlisted person who
 // comes back after a promotion sees the confirmed seat.
-func (s *Server) registrationResult(c *fiber.Ctx) error {
+func (s *Handlers) RegistrationResult(c *fiber.Ctx) error {
 	a, err := s.publicActivity(c)
 	if err != nil {
 		return err

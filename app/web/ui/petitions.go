@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/web/request"
 )
 
 // Template names of the petition pages.
@@ -43,7 +44,7 @@ func petitionPath(slug string) string { return "/p/" + url.PathEscape(slug) }
 
 // petitionView renders the public page of p: its text, its count against
 // the goal, and the signing form with the values and messages given.
-func (s *Server) petitionView(c *fiber.Ctx, status int, p *petitions.Petition, form, errs map[string]string, signed bool) error {
+func (s *Handlers) petitionView(c *fiber.Ctx, status int, p *petitions.Petition, form, errs map[string]string, signed bool) error {
 	page := s.Page(c, "petition_page_title", nil)
 	l := page.L
 	data := petitionPageData{P: p, Text: p.TextIn(l.Lang, s.Catalog.Default()), Regions: regionGroups(page, form["region"]),
@@ -59,9 +60,9 @@ func (s *Server) petitionView(c *fiber.Ctx, status int, p *petitions.Petition, f
 	return s.Render(c, status, tplPetition, page)
 }
 
-// petitionPage shows a petition and its signing form; after a signature
+// PetitionPage shows a petition and its signing form; after a signature
 // (?signed=1) it thanks the visitor and shows the new count instead.
-func (s *Server) petitionPage(c *fiber.Ctx) error {
+func (s *Handlers) PetitionPage(c *fiber.Ctx) error {
 	p, err := s.Petitions.GetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
@@ -69,10 +70,10 @@ func (s *Server) petitionPage(c *fiber.Ctx) error {
 	return s.petitionView(c, fiber.StatusOK, p, map[string]string{}, nil, c.Query("signed") == "1")
 }
 
-// petitionSign signs the petition with the form's person and redirects to
+// PetitionSign signs the petition with the form's person and redirects to
 // the thank-you, so that a reload signs nothing again. A refusal shows the
 // form again as typed, each message beside its field.
-func (s *Server) petitionSign(c *fiber.Ctx) error {
+func (s *Handlers) PetitionSign(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	form := map[string]string{}
 	for _, k := range []string{"given_name", "family_name", "email", "region", "consent"} {
@@ -104,5 +105,5 @@ func (s *Server) petitionSign(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	return s.petitionView(c, statusOf[ae.Kind], p, form, errs, false)
+	return s.petitionView(c, request.StatusOf[ae.Kind], p, form, errs, false)
 }

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"errors"
@@ -20,17 +20,17 @@ import (
 const confirmValue = "yes"
 
 // rightsService is the service of exports and erasures.
-func (s *Server) rightsService() *rights.Service { return s.Rights }
+func (s *Handlers) rightsService() *rights.Service { return s.Rights }
 
 // bindSession notes the user of a session just saved, so that deleting the
-// account ends every session it has (sessions.user_id, ON DELETE CASCADE).
-func (s *Server) bindSession(c *fiber.Ctx, sessionID string, userID int64) error {
+// Account ends every session it has (sessions.user_id, ON DELETE CASCADE).
+func (s *Handlers) bindSession(c *fiber.Ctx, sessionID string, userID int64) error {
 	return s.DB.WithContext(c.UserContext()).Table("sessions").Where("id = ?", sessionID).
 		Update("user_id", userID).Error
 }
 
-// myData is the signed-in user's download of everything held about them.
-func (s *Server) myData(c *fiber.Ctx) error {
+// MyData is the signed-in user's download of everything held about them.
+func (s *Handlers) MyData(c *fiber.Ctx) error {
 	x, err := s.Rights.ExportUser(c.UserContext(), request.CurrentUser(c).ID)
 	if err != nil {
 		return err
@@ -38,11 +38,11 @@ func (s *Server) myData(c *fiber.Ctx) error {
 	return request.SendExport(c, x, true, "gotong-my-data.json")
 }
 
-// eraseMe erases the signed-in user's data and account. Without the
+// EraseMe erases the signed-in user's data and account. Without the
 // confirmation ticked nothing is erased (422); the last administrator is
 // refused (409). Then the session ends and the home page says it is done,
 // in the language the user was reading.
-func (s *Server) eraseMe(c *fiber.Ctx) error {
+func (s *Handlers) EraseMe(c *fiber.Ctx) error {
 	l := s.Localizer(c)
 	if c.FormValue("confirm") != confirmValue {
 		return s.accountPage(c, fiber.StatusUnprocessableEntity, nil,
@@ -60,7 +60,7 @@ func (s *Server) eraseMe(c *fiber.Ctx) error {
 
 // endErasedSession ends the session of a user whose account was just
 // erased and sends them home, where a notice says so in lang.
-func (s *Server) endErasedSession(c *fiber.Ctx, lang string) error {
+func (s *Handlers) endErasedSession(c *fiber.Ctx, lang string) error {
 	sess, err := s.Sessions.Get(c)
 	if err != nil {
 		return err
@@ -71,9 +71,9 @@ func (s *Server) endErasedSession(c *fiber.Ctx, lang string) error {
 	return c.Redirect("/?"+url.Values{"erased": {"1"}, "lang": {lang}}.Encode(), fiber.StatusSeeOther)
 }
 
-// personData is the national office's download of everything held about
+// PersonData is the national office's download of everything held about
 // a person, written to the audit log.
-func (s *Server) personData(c *fiber.Ctx) error {
+func (s *Handlers) PersonData(c *fiber.Ctx) error {
 	id, err := request.PersonParam(c)
 	if err != nil {
 		return err
@@ -85,11 +85,11 @@ func (s *Server) personData(c *fiber.Ctx) error {
 	return request.SendExport(c, x, true, "gotong-person-"+strconv.FormatInt(id, 10)+".json")
 }
 
-// personErase erases a person on the national office's decision, once the
+// PersonErase erases a person on the national office's decision, once the
 // confirmation is ticked, and shows the erasure in the audit log. An admin
 // who erases their own person record loses their account with it, and
 // their session.
-func (s *Server) personErase(c *fiber.Ctx) error {
+func (s *Handlers) PersonErase(c *fiber.Ctx) error {
 	id, err := request.PersonParam(c)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"bytes"
@@ -30,13 +30,13 @@ const (
 
 // Paths of the import and list matching pages.
 const (
-	manageImportPath = "/manage/people/import"
-	manageMatchPath  = "/manage/people/match"
+	ManageImportPath = "/manage/people/import"
+	ManageMatchPath  = "/manage/people/match"
 )
 
-// matchBodyLimit bounds the form of the matching page: people.MaxMatchValues
+// MatchBodyLimit bounds the form of the matching page: people.MaxMatchValues
 // emails of a usual length, with room to spare.
-const matchBodyLimit = 8 << 20
+const MatchBodyLimit = 8 << 20
 
 // Bounds of what the pages show.
 const (
@@ -59,7 +59,7 @@ var importFieldLabels = map[string]string{
 func errorStatus(err error) int {
 	var ae *apperr.Error
 	if errors.As(err, &ae) {
-		if st, ok := statusOf[ae.Kind]; ok {
+		if st, ok := request.StatusOf[ae.Kind]; ok {
 			return st
 		}
 	}
@@ -83,21 +83,21 @@ func errorText(p *request.Page, err error) string {
 // --- Step 1: the upload ---
 
 // importForm shows the upload form; errs are its messages, by field.
-func (s *Server) importForm(c *fiber.Ctx, status int, form, errs map[string]string) error {
+func (s *Handlers) importForm(c *fiber.Ctx, status int, form, errs map[string]string) error {
 	p := s.Page(c, "import_title", map[string]any{"MaxMB": people.MaxImportBytes >> 20})
 	p.Form, p.Errors = form, errs
 	return s.Render(c, status, tplImportUpload, p)
 }
 
-// importPage is the first step of an import: choose a file and the options.
-func (s *Server) importPage(c *fiber.Ctx) error {
+// ImportPage is the first step of an import: choose a file and the options.
+func (s *Handlers) ImportPage(c *fiber.Ctx) error {
 	return s.importForm(c, fiber.StatusOK, map[string]string{"on_duplicate": "skip"}, nil)
 }
 
-// importUpload keeps the posted file for the mapping step, once it reads as
+// ImportUpload keeps the posted file for the mapping step, once it reads as
 // a CSV file with people under a header, and sends there. A file that does
 // not is refused on the form, with the reason.
-func (s *Server) importUpload(c *fiber.Ctx) error {
+func (s *Handlers) ImportUpload(c *fiber.Ctx) error {
 	form := map[string]string{"on_duplicate": c.FormValue("on_duplicate"), "all_or_nothing": c.FormValue("all_or_nothing")}
 	p := s.Page(c, "import_title", nil)
 	opts, f := request.ImportOptions(form["on_duplicate"], form["all_or_nothing"])
@@ -125,11 +125,11 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 	return c.Redirect(importUploadPath(up.ID), fiber.StatusSeeOther)
 }
 
-func importUploadPath(id int64) string { return manageImportPath + "/" + strconv.FormatInt(id, 10) }
+func importUploadPath(id int64) string { return ManageImportPath + "/" + strconv.FormatInt(id, 10) }
 
 // uploadedFile reads the form's file field, at most limit bytes. When there
 // is none or it is too large, msg says so, with the status to answer.
-func (s *Server) uploadedFile(c *fiber.Ctx, p *request.Page, limit int) (data []byte, name string, status int, msg string) {
+func (s *Handlers) uploadedFile(c *fiber.Ctx, p *request.Page, limit int) (data []byte, name string, status int, msg string) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return nil, "", fiber.StatusUnprocessableEntity, p.L.T("import_error_no_file")
@@ -178,7 +178,7 @@ type importMapData struct {
 
 // importMapForm shows the columns of upload up, each with its field as
 // form says (map_<index>), the first records, and the options.
-func (s *Server) importMapForm(c *fiber.Ctx, status int, up *people.ImportUpload, form map[string]string, alert string) error {
+func (s *Handlers) importMapForm(c *fiber.Ctx, status int, up *people.ImportUpload, form map[string]string, alert string) error {
 	preview, err := people.PreviewImport(up.Data, previewRows)
 	if err != nil {
 		return err
@@ -202,7 +202,7 @@ func (s *Server) importMapForm(c *fiber.Ctx, status int, up *people.ImportUpload
 }
 
 // ownUpload reads the :id upload of the signed-in user.
-func (s *Server) ownUpload(c *fiber.Ctx) (*people.ImportUpload, error) {
+func (s *Handlers) ownUpload(c *fiber.Ctx) (*people.ImportUpload, error) {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -210,9 +210,9 @@ func (s *Server) ownUpload(c *fiber.Ctx) (*people.ImportUpload, error) {
 	return s.People.Upload(c.UserContext(), id, request.ActorID(c), time.Now().UTC())
 }
 
-// importMapping is the second step: each column pre-set to the field of its
+// ImportMapping is the second step: each column pre-set to the field of its
 // name, or to ignore.
-func (s *Server) importMapping(c *fiber.Ctx) error {
+func (s *Handlers) ImportMapping(c *fiber.Ctx) error {
 	up, err := s.ownUpload(c)
 	if err != nil {
 		return err
@@ -248,11 +248,11 @@ type importReportData struct {
 	Back     string // the mapping step, while its upload lasts
 }
 
-// importRun imports the upload with the posted columns and options, and
+// ImportRun imports the upload with the posted columns and options, and
 // shows the report. A mapping that does not fit the file shows the columns
 // again with the reason; rejected rows under all or nothing show the report
 // (422) with a way back to the columns, the upload being kept.
-func (s *Server) importRun(c *fiber.Ctx) error {
+func (s *Handlers) ImportRun(c *fiber.Ctx) error {
 	up, err := s.ownUpload(c)
 	if err != nil {
 		return err
@@ -313,16 +313,16 @@ type matchData struct {
 	Shown     string   // how many are listed, in words, when not all are
 }
 
-// matchPage shows the list matching form.
-func (s *Server) matchPage(c *fiber.Ctx) error {
+// MatchPage shows the list matching form.
+func (s *Handlers) MatchPage(c *fiber.Ctx) error {
 	return s.Render(c, fiber.StatusOK, tplMatch, s.Page(c, "match_title", matchData{}))
 }
 
-// matchList matches the pasted list (field list) and the uploaded file
+// MatchList matches the pasted list (field list) and the uploaded file
 // (field file) against the people database, and shows how many are known,
 // or, with format=csv, sends the unmatched values as CSV: the download
 // posts the same form again, so nothing is kept on the server.
-func (s *Server) matchList(c *fiber.Ctx) error {
+func (s *Handlers) MatchList(c *fiber.Ctx) error {
 	p := s.Page(c, "match_title", matchData{})
 	form := map[string]string{"list": c.FormValue("list")}
 	errs := map[string]string{}
@@ -340,7 +340,7 @@ func (s *Server) matchList(c *fiber.Ctx) error {
 		add("list", []byte(form["list"]))
 	}
 	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
-		data, _, st, msg := s.uploadedFile(c, p, matchBodyLimit)
+		data, _, st, msg := s.uploadedFile(c, p, MatchBodyLimit)
 		if msg != "" {
 			status, errs["file"] = st, msg
 		} else {

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"net/url"
@@ -6,9 +6,9 @@ import (
 	"unicode"
 )
 
-// defaultNext is where a sign-in goes when it was given nowhere, or
+// DefaultNext is where a sign-in goes when it was given nowhere, or
 // somewhere it may not go.
-const defaultNext = "/account"
+const DefaultNext = "/account"
 
 // maxNextDecodes bounds how many layers of percent-encoding safeNext looks
 // through.
@@ -21,20 +21,20 @@ const maxNextDecodes = 4
 // slashes), and net/url reads it with neither scheme nor host. The same
 // holds once its percent-encoding is undone, layer after layer, so that no
 // decoding further on (a proxy, a browser's "fixing up") can make it
-// "//host" or break a header. Anything else goes to defaultNext.
+// "//host" or break a header. Anything else goes to DefaultNext.
 func safeNext(next string) string {
 	for _, r := range next {
 		if r <= ' ' || r >= 0x7f {
-			return defaultNext
+			return DefaultNext
 		}
 	}
 	u, err := url.Parse(next)
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
-		return defaultNext
+		return DefaultNext
 	}
 	for s, i := next, 0; i < maxNextDecodes; i++ {
 		if !sitePath(s) {
-			return defaultNext
+			return DefaultNext
 		}
 		d, err := url.PathUnescape(s)
 		if err != nil || d == s {
@@ -42,7 +42,7 @@ func safeNext(next string) string {
 		}
 		s = d
 	}
-	return defaultNext // still encoded after so many layers: not a link anyone wrote
+	return DefaultNext // still encoded after so many layers: not a link anyone wrote
 }
 
 // sitePath reports whether s starts with a single "/" and holds no

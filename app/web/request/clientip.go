@@ -1,4 +1,4 @@
-package web
+package request
 
 import (
 	"net/netip"
@@ -7,12 +7,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// clientIP is the address of the client of c: what the audit and the
+// ClientIP is the address of the client of c: what the audit and the
 // access log record, and what the login limits count by (limitAddr). Use
 // it, never c.IP().
-func (s *Server) clientIP(c *fiber.Ctx) string { return s.client(c).String() }
+func (s *Kit) ClientIP(c *fiber.Ctx) string { return s.Client(c).String() }
 
-func (s *Server) client(c *fiber.Ctx) netip.Addr {
+func (s *Kit) Client(c *fiber.Ctx) netip.Addr {
 	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
 	var forwarded []string
 	for _, v := range c.Request().Header.PeekAll(fiber.HeaderXForwardedFor) {
@@ -21,10 +21,10 @@ func (s *Server) client(c *fiber.Ctx) netip.Addr {
 	return clientAddr(peer, forwarded, s.Config.TrustedProxies)
 }
 
-// limitAddr is what the limits count a client by: an IPv4 address as it
+// LimitAddr is what the limits count a client by: an IPv4 address as it
 // is, an IPv6 address by its /64, which one subscriber or one network
 // usually holds whole, so that walking through it escapes no limit.
-func limitAddr(a netip.Addr) string {
+func LimitAddr(a netip.Addr) string {
 	if a.Is4() || !a.IsValid() {
 		return a.String()
 	}
@@ -36,7 +36,7 @@ func limitAddr(a netip.Addr) string {
 // trusted is that peer's own, whatever its headers say. From a trusted
 // proxy, X-Forwarded-For (every header line, in order, as one list) is
 // read from the right, where each proxy appended whom it heard from: the
-// client is the first address that is not itself a trusted proxy. The
+// Client is the first address that is not itself a trusted proxy. The
 // leftmost entries are the client's own to write, so they are never
 // believed; an unreadable entry ends the reading at the last address
 // known, and when every hop is trusted the furthest is the client.

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"errors"
@@ -34,7 +34,7 @@ type managePetitionsData struct {
 
 // campaignTitles names each campaign in the page's language; a campaign
 // without a title in any language is named by its number.
-func (s *Server) campaignTitles(c *fiber.Ctx, p *request.Page) ([]petitions.Campaign, error) {
+func (s *Handlers) campaignTitles(c *fiber.Ctx, p *request.Page) ([]petitions.Campaign, error) {
 	list, err := s.Petitions.Campaigns(c.UserContext(), p.L.Lang, s.Catalog.Default())
 	if err != nil {
 		return nil, err
@@ -47,8 +47,8 @@ func (s *Server) campaignTitles(c *fiber.Ctx, p *request.Page) ([]petitions.Camp
 	return list, nil
 }
 
-// managePetitions lists every petition with its count and goal.
-func (s *Server) managePetitions(c *fiber.Ctx) error {
+// ManagePetitions lists every petition with its count and goal.
+func (s *Handlers) ManagePetitions(c *fiber.Ctx) error {
 	list, err := s.Petitions.List(c.UserContext(), access.Viewer{Staff: true})
 	if err != nil {
 		return err
@@ -88,8 +88,8 @@ func readPetitionForm(c *fiber.Ctx) map[string]string {
 	return form
 }
 
-// petitionFormOf fills the form from a petition as stored.
-func petitionFormOf(p *petitions.Petition) map[string]string {
+// PetitionFormOf fills the form from a petition as stored.
+func PetitionFormOf(p *petitions.Petition) map[string]string {
 	form := map[string]string{"campaign_id": strconv.FormatInt(p.CampaignID, 10), "slug": p.Slug, "goal": strconv.Itoa(p.Goal)}
 	for _, t := range p.Translations {
 		form[textField("title", t.Locale)] = t.Title
@@ -145,7 +145,7 @@ type petitionFormData struct {
 }
 
 // petitionFormPage renders the petition form with the values and messages given.
-func (s *Server) petitionFormPage(c *fiber.Ctx, status int, current *petitions.Petition, form, errs map[string]string) error {
+func (s *Handlers) petitionFormPage(c *fiber.Ctx, status int, current *petitions.Petition, form, errs map[string]string) error {
 	p := s.Page(c, "manage_petition_new_title", nil)
 	data := petitionFormData{Action: managePetitionsPath}
 	if current != nil {
@@ -171,7 +171,7 @@ func (s *Server) petitionFormPage(c *fiber.Ctx, status int, current *petitions.P
 // savePetitionForm parses the posted form and saves it with save; a refusal
 // shows the form again with the values as typed and every message beside
 // its field.
-func (s *Server) savePetitionForm(c *fiber.Ctx, current *petitions.Petition, save func(petitions.Input) error) error {
+func (s *Handlers) savePetitionForm(c *fiber.Ctx, current *petitions.Petition, save func(petitions.Input) error) error {
 	form := readPetitionForm(c)
 	in, fields := parsePetitionForm(form, current)
 	var err error
@@ -200,13 +200,13 @@ func (s *Server) savePetitionForm(c *fiber.Ctx, current *petitions.Petition, sav
 	return s.petitionFormPage(c, fiber.StatusUnprocessableEntity, current, form, errs)
 }
 
-// petitionNew shows an empty petition form.
-func (s *Server) petitionNew(c *fiber.Ctx) error {
+// PetitionNew shows an empty petition form.
+func (s *Handlers) PetitionNew(c *fiber.Ctx) error {
 	return s.petitionFormPage(c, fiber.StatusOK, nil, map[string]string{}, nil)
 }
 
-// petitionCreate stores a new petition from the form.
-func (s *Server) petitionCreate(c *fiber.Ctx) error {
+// PetitionCreate stores a new petition from the form.
+func (s *Handlers) PetitionCreate(c *fiber.Ctx) error {
 	return s.savePetitionForm(c, nil, func(in petitions.Input) error {
 		_, err := s.Petitions.Create(c.UserContext(), request.ActorID(c), in)
 		return err
@@ -214,7 +214,7 @@ func (s *Server) petitionCreate(c *fiber.Ctx) error {
 }
 
 // editedPetition reads the :id petition.
-func (s *Server) editedPetition(c *fiber.Ctx) (*petitions.Petition, error) {
+func (s *Handlers) editedPetition(c *fiber.Ctx) (*petitions.Petition, error) {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -222,17 +222,17 @@ func (s *Server) editedPetition(c *fiber.Ctx) (*petitions.Petition, error) {
 	return s.Petitions.Get(c.UserContext(), id)
 }
 
-// petitionEdit shows the form of a petition, filled in.
-func (s *Server) petitionEdit(c *fiber.Ctx) error {
+// PetitionEdit shows the form of a petition, filled in.
+func (s *Handlers) PetitionEdit(c *fiber.Ctx) error {
 	p, err := s.editedPetition(c)
 	if err != nil {
 		return err
 	}
-	return s.petitionFormPage(c, fiber.StatusOK, p, petitionFormOf(p), nil)
+	return s.petitionFormPage(c, fiber.StatusOK, p, PetitionFormOf(p), nil)
 }
 
-// petitionSave saves the form over a petition.
-func (s *Server) petitionSave(c *fiber.Ctx) error {
+// PetitionSave saves the form over a petition.
+func (s *Handlers) PetitionSave(c *fiber.Ctx) error {
 	p, err := s.editedPetition(c)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"errors"
@@ -23,7 +23,7 @@ type accountData struct {
 	Registrations []myRegistration
 }
 
-func (s *Server) accountPage(c *fiber.Ctx, status int, form map[string]string, errs map[string]string) error {
+func (s *Handlers) accountPage(c *fiber.Ctx, status int, form map[string]string, errs map[string]string) error {
 	u := request.CurrentUser(c)
 	locale := u.Locale
 	if form != nil {
@@ -48,12 +48,12 @@ func (s *Server) accountPage(c *fiber.Ctx, status int, form map[string]string, e
 	return s.Render(c, status, tplAccount, p)
 }
 
-func (s *Server) account(c *fiber.Ctx) error {
+func (s *Handlers) Account(c *fiber.Ctx) error {
 	return s.accountPage(c, fiber.StatusOK, nil, nil)
 }
 
-// accountSave updates the user's own name and preferred language.
-func (s *Server) accountSave(c *fiber.Ctx) error {
+// AccountSave updates the user's own name and preferred language.
+func (s *Handlers) AccountSave(c *fiber.Ctx) error {
 	u := request.CurrentUser(c)
 	name, locale := c.FormValue("display_name"), c.FormValue("locale")
 	err := s.Users.UpdateProfile(c.UserContext(), u.ID, name, locale)

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"errors"
@@ -27,14 +27,14 @@ const (
 	tplPerson       = "manage_person"
 )
 
-// managePeoplePath is the staff list of people.
-const managePeoplePath = "/manage/people"
+// ManagePeoplePath is the staff list of people.
+const ManagePeoplePath = "/manage/people"
 
-// peoplePageSize is the people of one page of the list.
-const peoplePageSize = 50
+// PeoplePageSize is the people of one page of the list.
+const PeoplePageSize = 50
 
-// managePersonPath is the staff page of a person.
-func managePersonPath(id int64) string { return managePeoplePath + "/" + strconv.FormatInt(id, 10) }
+// ManagePersonPath is the staff page of a person.
+func ManagePersonPath(id int64) string { return ManagePeoplePath + "/" + strconv.FormatInt(id, 10) }
 
 // withQuery is path with the query v, if any.
 func withQuery(path string, v url.Values) string {
@@ -94,9 +94,9 @@ type peopleListData struct {
 	SavedNote  bool
 }
 
-// managePeople is the people list: the filter form, the count of the
+// ManagePeople is the people list: the filter form, the count of the
 // segment, a page of it, and the saved segments with their counts.
-func (s *Server) managePeople(c *fiber.Ctx) error {
+func (s *Handlers) ManagePeople(c *fiber.Ctx) error {
 	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		return apperr.New(apperr.Malformed, "error_bad_request")
@@ -107,7 +107,7 @@ func (s *Server) managePeople(c *fiber.Ctx) error {
 // peoplePage renders the list for the query v; save and saveErrs are the
 // values and messages of a refused "save this segment" form. Filters that
 // do not read show the form with their messages, and a 422.
-func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveErrs map[string]string) error {
+func (s *Handlers) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveErrs map[string]string) error {
 	p := s.Page(c, "people_list_title", nil)
 	ctx := c.UserContext()
 	today := civil.Of(time.Now().UTC())
@@ -144,7 +144,7 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 			return err
 		}
 		data.Count = p.L.Plural("people_count", int(n))
-		page, err := s.Segments.List(ctx, filter, today, after, peoplePageSize)
+		page, err := s.Segments.List(ctx, filter, today, after, PeoplePageSize)
 		if err != nil {
 			return err
 		}
@@ -156,13 +156,13 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 		if page.Next != 0 {
 			next := filter.Values()
 			next.Set("cursor", strconv.FormatInt(page.Next, 10))
-			data.Next = withQuery(managePeoplePath, next)
+			data.Next = withQuery(ManagePeoplePath, next)
 		}
-		data.Export = withQuery(managePeoplePath+"/export", canonical)
+		data.Export = withQuery(ManagePeoplePath+"/export", canonical)
 		if s.Can(c, access.PeopleAdmin) {
 			sens := filter.Values()
 			sens.Set("sensitive", "true")
-			data.Sensitive = withQuery(managePeoplePath+"/export", sens)
+			data.Sensitive = withQuery(ManagePeoplePath+"/export", sens)
 		}
 	}
 
@@ -202,7 +202,7 @@ func (s *Server) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveEr
 		return err
 	}
 	for _, x := range saved {
-		row := savedRow{ID: x.ID, Name: x.Name, Href: managePeoplePath, Count: p.L.T("segment_count_unknown")}
+		row := savedRow{ID: x.ID, Name: x.Name, Href: ManagePeoplePath, Count: p.L.T("segment_count_unknown")}
 		switch {
 		case x.Unreadable:
 			// No link: the page would only refuse the query.
@@ -246,7 +246,7 @@ func fullName(p *people.Person) string {
 }
 
 // personRow is a person as the list shows them, in the page's language.
-func (s *Server) personRow(p *request.Page, x *people.Person, tags []string) personRow {
+func (s *Handlers) personRow(p *request.Page, x *people.Person, tags []string) personRow {
 	row := personRow{ID: x.ID, Name: fullName(x), Region: regionLabel(p, x.Region), Volunteer: x.Volunteer, Tags: tags}
 	if x.Email != nil {
 		row.Email = *x.Email
@@ -257,9 +257,9 @@ func (s *Server) personRow(p *request.Page, x *people.Person, tags []string) per
 	return row
 }
 
-// segmentSave keeps the list's segment under a name; a refusal shows the
+// SegmentSave keeps the list's segment under a name; a refusal shows the
 // list again with the message beside the name.
-func (s *Server) segmentSave(c *fiber.Ctx) error {
+func (s *Handlers) SegmentSave(c *fiber.Ctx) error {
 	name, query := c.FormValue("name"), c.FormValue("query")
 	saved, err := s.Segments.Save(c.UserContext(), request.ActorID(c), name, query)
 	if err != nil {
@@ -276,18 +276,18 @@ func (s *Server) segmentSave(c *fiber.Ctx) error {
 		if perr != nil {
 			v = url.Values{}
 		}
-		return s.peoplePage(c, statusOf[ae.Kind], v, map[string]string{"name": name}, errs)
+		return s.peoplePage(c, request.StatusOf[ae.Kind], v, map[string]string{"name": name}, errs)
 	}
 	v := url.Values{}
 	if saved.Query != "" {
 		v, _ = url.ParseQuery(saved.Query)
 	}
 	v.Set("saved_segment", "1")
-	return c.Redirect(withQuery(managePeoplePath, v), fiber.StatusSeeOther)
+	return c.Redirect(withQuery(ManagePeoplePath, v), fiber.StatusSeeOther)
 }
 
-// segmentDelete forgets a saved segment and goes back to the list.
-func (s *Server) segmentDelete(c *fiber.Ctx) error {
+// SegmentDelete forgets a saved segment and goes back to the list.
+func (s *Handlers) SegmentDelete(c *fiber.Ctx) error {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
@@ -295,7 +295,7 @@ func (s *Server) segmentDelete(c *fiber.Ctx) error {
 	if err := s.Segments.DeleteSaved(c.UserContext(), request.ActorID(c), id); err != nil {
 		return err
 	}
-	return c.Redirect(managePeoplePath, fiber.StatusSeeOther)
+	return c.Redirect(ManagePeoplePath, fiber.StatusSeeOther)
 }
 
 // --- The person form ---
@@ -365,11 +365,11 @@ type personFormData struct {
 
 // personFormPage renders the person form; cur is the person edited, nil
 // for a new one.
-func (s *Server) personFormPage(c *fiber.Ctx, status int, cur *people.Profile, form, errs map[string]string) error {
+func (s *Handlers) personFormPage(c *fiber.Ctx, status int, cur *people.Profile, form, errs map[string]string) error {
 	p := s.Page(c, "person_new_title", nil)
-	data := personFormData{Action: managePeoplePath, Back: managePeoplePath, New: cur == nil}
+	data := personFormData{Action: ManagePeoplePath, Back: ManagePeoplePath, New: cur == nil}
 	if cur != nil {
-		data.Action, data.Back = managePersonPath(cur.ID), managePersonPath(cur.ID)
+		data.Action, data.Back = ManagePersonPath(cur.ID), ManagePersonPath(cur.ID)
 		p.Title = p.L.T("person_edit_title", "Name", fullName(&cur.Person))
 	}
 	data.Regions = regionGroups(p, form["region"])
@@ -381,14 +381,14 @@ func (s *Server) personFormPage(c *fiber.Ctx, status int, cur *people.Profile, f
 	return s.Render(c, status, tplPersonForm, p)
 }
 
-// personNew shows an empty person form.
-func (s *Server) personNew(c *fiber.Ctx) error {
+// PersonNew shows an empty person form.
+func (s *Handlers) PersonNew(c *fiber.Ctx) error {
 	return s.personFormPage(c, fiber.StatusOK, nil, map[string]string{}, nil)
 }
 
 // savePersonForm saves the posted form with save; a refusal shows the form
 // again with the values as typed and the messages beside their fields.
-func (s *Server) savePersonForm(c *fiber.Ctx, cur *people.Profile, save func(people.Input, bool) (*people.Profile, error)) error {
+func (s *Handlers) savePersonForm(c *fiber.Ctx, cur *people.Profile, save func(people.Input, bool) (*people.Profile, error)) error {
 	form := readPersonForm(c)
 	p, err := save(personFormInput(form), form["consent"] == "yes")
 	if err != nil {
@@ -401,20 +401,20 @@ func (s *Server) savePersonForm(c *fiber.Ctx, cur *people.Profile, save func(peo
 		for k, m := range ae.Fields {
 			errs[k] = l.T(m.ID, m.Args...)
 		}
-		return s.personFormPage(c, statusOf[ae.Kind], cur, form, errs)
+		return s.personFormPage(c, request.StatusOf[ae.Kind], cur, form, errs)
 	}
-	return c.Redirect(managePersonPath(p.ID)+"?saved=1", fiber.StatusSeeOther)
+	return c.Redirect(ManagePersonPath(p.ID)+"?saved=1", fiber.StatusSeeOther)
 }
 
-// personCreate stores a new person from the form.
-func (s *Server) personCreate(c *fiber.Ctx) error {
+// PersonCreate stores a new person from the form.
+func (s *Handlers) PersonCreate(c *fiber.Ctx) error {
 	return s.savePersonForm(c, nil, func(in people.Input, consent bool) (*people.Profile, error) {
 		return s.People.Create(c.UserContext(), request.ActorID(c), in, consent)
 	})
 }
 
 // reachablePerson reads the :id person.
-func (s *Server) reachablePerson(c *fiber.Ctx) (*people.Profile, error) {
+func (s *Handlers) reachablePerson(c *fiber.Ctx) (*people.Profile, error) {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -422,8 +422,8 @@ func (s *Server) reachablePerson(c *fiber.Ctx) (*people.Profile, error) {
 	return s.People.Get(c.UserContext(), id)
 }
 
-// personEdit shows the form of a person, filled in.
-func (s *Server) personEdit(c *fiber.Ctx) error {
+// PersonEdit shows the form of a person, filled in.
+func (s *Handlers) PersonEdit(c *fiber.Ctx) error {
 	cur, err := s.reachablePerson(c)
 	if err != nil {
 		return err
@@ -431,8 +431,8 @@ func (s *Server) personEdit(c *fiber.Ctx) error {
 	return s.personFormPage(c, fiber.StatusOK, cur, personFormOf(cur), nil)
 }
 
-// personSave saves the form over a person.
-func (s *Server) personSave(c *fiber.Ctx) error {
+// PersonSave saves the form over a person.
+func (s *Handlers) PersonSave(c *fiber.Ctx) error {
 	cur, err := s.reachablePerson(c)
 	if err != nil {
 		return err
@@ -517,7 +517,7 @@ var (
 
 // personPageView renders a person's page; sens, when not nil, shows the
 // sensitive attributes just opened.
-func (s *Server) personPageView(c *fiber.Ctx, cur *people.Profile, sens *people.Sensitive) error {
+func (s *Handlers) personPageView(c *fiber.Ctx, cur *people.Profile, sens *people.Sensitive) error {
 	p := s.Page(c, "people_list_title", nil)
 	l, def := p.L, s.Catalog.Default()
 	data := personPageData{P: cur, Name: fullName(&cur.Person), Region: regionLabel(p, cur.Region), Consenting: cur.Consenting(),
@@ -603,9 +603,9 @@ func (s *Server) personPageView(c *fiber.Ctx, cur *people.Profile, sens *people.
 	return s.Render(c, fiber.StatusOK, tplPerson, p)
 }
 
-// personPage is a person's page for the staff: details, tags, consent
+// PersonPage is a person's page for the staff: details, tags, consent
 // history, registrations, signatures and the partners' activities joined.
-func (s *Server) personPage(c *fiber.Ctx) error {
+func (s *Handlers) PersonPage(c *fiber.Ctx) error {
 	cur, err := s.reachablePerson(c)
 	if err != nil {
 		return err
@@ -613,9 +613,9 @@ func (s *Server) personPage(c *fiber.Ctx) error {
 	return s.personPageView(c, cur, nil)
 }
 
-// personSensitive shows the person's page with their sensitive attributes
+// PersonSensitive shows the person's page with their sensitive attributes
 // opened; the opening is audited.
-func (s *Server) personSensitive(c *fiber.Ctx) error {
+func (s *Handlers) PersonSensitive(c *fiber.Ctx) error {
 	cur, err := s.reachablePerson(c)
 	if err != nil {
 		return err
@@ -627,9 +627,9 @@ func (s *Server) personSensitive(c *fiber.Ctx) error {
 	return s.personPageView(c, cur, &sens)
 }
 
-// personConsent records, from the person's page, consent given (given=yes)
+// PersonConsent records, from the person's page, consent given (given=yes)
 // or withdrawn (given=no) as staff heard it.
-func (s *Server) personConsent(c *fiber.Ctx) error {
+func (s *Handlers) PersonConsent(c *fiber.Ctx) error {
 	cur, err := s.reachablePerson(c)
 	if err != nil {
 		return err
@@ -645,5 +645,5 @@ func (s *Server) personConsent(c *fiber.Ctx) error {
 	if _, err := s.People.SetConsent(c.UserContext(), request.ActorID(c), cur.ID, given); err != nil {
 		return err
 	}
-	return c.Redirect(managePersonPath(cur.ID)+"?consent=1", fiber.StatusSeeOther)
+	return c.Redirect(ManagePersonPath(cur.ID)+"?consent=1", fiber.StatusSeeOther)
 }

@@ -1,4 +1,4 @@
-package web
+package request
 
 import (
 	"net/netip"
@@ -58,11 +58,11 @@ func TestLimitAddr(t *testing.T) {
 		{"2001:db8:1:3::1", "2001:db8:1:3::/64"},
 		{"::1", "::/64"},
 	} {
-		if got := limitAddr(netip.MustParseAddr(tc.in)); got != tc.want {
-			t.Errorf("limitAddr(%s) = %s, want %s", tc.in, got, tc.want)
+		if got := LimitAddr(netip.MustParseAddr(tc.in)); got != tc.want {
+			t.Errorf("LimitAddr(%s) = %s, want %s", tc.in, got, tc.want)
 		}
 	}
-	if got := limitAddr(netip.Addr{}); got != "invalid IP" {
+	if got := LimitAddr(netip.Addr{}); got != "invalid IP" {
 		t.Errorf("limitAddr of no address = %q", got)
 	}
 }

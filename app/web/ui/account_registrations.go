@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"strconv"
@@ -22,8 +22,8 @@ type myRegistration struct {
 }
 
 // ownPersonID is the person record of a user: the one linked to the
-// account, else the one with the account's email.
-func (s *Server) ownPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
+// Account, else the one with the account's email.
+func (s *Handlers) ownPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
 	if u.PersonID != nil {
 		return *u.PersonID, true
 	}
@@ -35,7 +35,7 @@ func (s *Server) ownPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
 }
 
 // myRegistrations lists the live registrations of the signed-in user.
-func (s *Server) myRegistrations(c *fiber.Ctx, p *request.Page) ([]myRegistration, error) {
+func (s *Handlers) myRegistrations(c *fiber.Ctx, p *request.Page) ([]myRegistration, error) {
 	personID, ok := s.ownPersonID(c, p.User)
 	if !ok {
 		return nil, nil
@@ -59,9 +59,9 @@ func (s *Server) myRegistrations(c *fiber.Ctx, p *request.Page) ([]myRegistratio
 	return out, nil
 }
 
-// cancelMyRegistration cancels one of the user's own registrations; anyone
+// CancelMyRegistration cancels one of the user's own registrations; anyone
 // else's answers 404, so ids do not leak.
-func (s *Server) cancelMyRegistration(c *fiber.Ctx) error {
+func (s *Handlers) CancelMyRegistration(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return apperr.ErrNotFound

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"bytes"
@@ -23,9 +23,9 @@ type csvTable struct {
 	rows   [][]string
 }
 
-// reportCSV answers GET /manage/reports/{name}.csv with the table build
+// ReportCSV answers GET /manage/reports/{name}.csv with the table build
 // makes for the request.
-func (s *Server) reportCSV(name string, build func(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error)) fiber.Handler {
+func (s *Handlers) ReportCSV(name string, build func(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		t, err := build(s, c, &request.Page{L: s.Localizer(c)})
 		if err != nil {
@@ -50,8 +50,8 @@ func (s *Server) reportCSV(name string, build func(s *Server, c *fiber.Ctx, p *r
 
 func itoaInt(n int) string { return strconv.Itoa(n) }
 
-// peopleCSV: new people and people in all per month.
-func peopleCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+// PeopleCSV: new people and people in all per month.
+func PeopleCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	ppl, err := s.Reports.People(c.UserContext(), time.Now())
 	if err != nil {
 		return csvTable{}, err
@@ -63,8 +63,8 @@ func peopleCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	return t, nil
 }
 
-// sharesCSV: the youth, rural and volunteer shares.
-func sharesCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+// SharesCSV: the youth, rural and volunteer shares.
+func SharesCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	ppl, err := s.Reports.People(c.UserContext(), time.Now())
 	if err != nil {
 		return csvTable{}, err
@@ -80,8 +80,8 @@ func sharesCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	return t, nil
 }
 
-// trainedCSV: participants trained by region.
-func trainedCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+// TrainedCSV: participants trained by region.
+func TrainedCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	trained, err := s.Reports.TrainedByRegion(c.UserContext())
 	if err != nil {
 		return csvTable{}, err
@@ -93,9 +93,9 @@ func trainedCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	return t, nil
 }
 
-// quotasCSV: every activity of the quota report and the total, suppressed
+// QuotasCSV: every activity of the quota report and the total, suppressed
 // as on the page.
-func quotasCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+func QuotasCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	q, err := s.Reports.Quotas(c.UserContext(), time.Now())
 	if err != nil {
 		return csvTable{}, err
@@ -144,8 +144,8 @@ func quotasCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	return t, nil
 }
 
-// partnershipsCSV: partnerships established and strengthened per year.
-func partnershipsCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+// PartnershipsCSV: partnerships established and strengthened per year.
+func PartnershipsCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	sum, err := s.Summary(c)
 	if err != nil {
 		return csvTable{}, err
@@ -158,8 +158,8 @@ func partnershipsCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error)
 	return t, nil
 }
 
-// campaignsCSV: signatures and letters per campaign.
-func campaignsCSV(s *Server, c *fiber.Ctx, p *request.Page) (csvTable, error) {
+// CampaignsCSV: signatures and letters per campaign.
+func CampaignsCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 	sum, err := s.Summary(c)
 	if err != nil {
 		return csvTable{}, err

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"context"
@@ -83,9 +83,9 @@ type campaignsListData struct {
 	CanReport bool
 }
 
-// manageCampaigns lists every campaign with its stage, dates and partners,
+// ManageCampaigns lists every campaign with its stage, dates and partners,
 // marking those whose partners only carry them out.
-func (s *Server) manageCampaigns(c *fiber.Ctx) error {
+func (s *Handlers) ManageCampaigns(c *fiber.Ctx) error {
 	rows, err := s.Campaigns.InvolvementReport(c.UserContext(), request.Viewer(c))
 	if err != nil {
 		return err
@@ -201,7 +201,7 @@ type campaignFormData struct {
 
 // leadOptions are the users who may lead a campaign: enabled coordinators
 // and admins.
-func (s *Server) leadOptions(c *fiber.Ctx, selected string) ([]option, error) {
+func (s *Handlers) leadOptions(c *fiber.Ctx, selected string) ([]option, error) {
 	users, err := s.Users.ListUsers(c.UserContext())
 	if err != nil {
 		return nil, err
@@ -217,7 +217,7 @@ func (s *Server) leadOptions(c *fiber.Ctx, selected string) ([]option, error) {
 }
 
 // campaignFormPage renders the campaign form with the values and messages given.
-func (s *Server) campaignFormPage(c *fiber.Ctx, status int, current *campaigns.Campaign, form, errs map[string]string) error {
+func (s *Handlers) campaignFormPage(c *fiber.Ctx, status int, current *campaigns.Campaign, form, errs map[string]string) error {
 	p := s.Page(c, "campaign_new_title", nil)
 	data := campaignFormData{Action: "/manage/campaigns"}
 	if current != nil {
@@ -240,7 +240,7 @@ func (s *Server) campaignFormPage(c *fiber.Ctx, status int, current *campaigns.C
 
 // saveCampaignForm parses the posted form and saves it with save; a refusal
 // shows the form again with the values as typed.
-func (s *Server) saveCampaignForm(c *fiber.Ctx, current *campaigns.Campaign, save func(campaigns.Input) (*campaigns.Campaign, error)) error {
+func (s *Handlers) saveCampaignForm(c *fiber.Ctx, current *campaigns.Campaign, save func(campaigns.Input) (*campaigns.Campaign, error)) error {
 	form := readCampaignForm(c)
 	in, parseErrs := parseCampaignForm(form, current)
 	l := s.Localizer(c)
@@ -265,21 +265,21 @@ func (s *Server) saveCampaignForm(c *fiber.Ctx, current *campaigns.Campaign, sav
 	return c.Redirect(campaignBase(true, camp.ID)+"?saved=1", fiber.StatusSeeOther)
 }
 
-// campaignNew shows an empty campaign form, led by the user.
-func (s *Server) campaignNew(c *fiber.Ctx) error {
+// CampaignNew shows an empty campaign form, led by the user.
+func (s *Handlers) CampaignNew(c *fiber.Ctx) error {
 	form := map[string]string{"stage": campaigns.StagePlanning, "lead_id": strconv.FormatInt(request.ActorID(c), 10)}
 	return s.campaignFormPage(c, fiber.StatusOK, nil, form, nil)
 }
 
-// campaignCreate stores a new campaign from the form.
-func (s *Server) campaignCreate(c *fiber.Ctx) error {
+// CampaignCreate stores a new campaign from the form.
+func (s *Handlers) CampaignCreate(c *fiber.Ctx) error {
 	return s.saveCampaignForm(c, nil, func(in campaigns.Input) (*campaigns.Campaign, error) {
 		return s.Campaigns.Create(c.UserContext(), request.Viewer(c), in)
 	})
 }
 
-// campaignEdit shows the form of a campaign, filled in.
-func (s *Server) campaignEdit(c *fiber.Ctx) error {
+// CampaignEdit shows the form of a campaign, filled in.
+func (s *Handlers) CampaignEdit(c *fiber.Ctx) error {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
@@ -291,9 +291,9 @@ func (s *Server) campaignEdit(c *fiber.Ctx) error {
 	return s.campaignFormPage(c, fiber.StatusOK, camp, campaignFormOf(camp), nil)
 }
 
-// campaignSave saves the form over a campaign; its stage moves only with
+// CampaignSave saves the form over a campaign; its stage moves only with
 // the advance button.
-func (s *Server) campaignSave(c *fiber.Ctx) error {
+func (s *Handlers) CampaignSave(c *fiber.Ctx) error {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
@@ -391,7 +391,7 @@ func personName(l *i18n.Localizer, name, partner string) string {
 
 // campaignView renders the :id campaign's page for the viewer, the staff's
 // version or a partner member's, with the form values and messages given.
-func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs map[string]string) error {
+func (s *Handlers) campaignView(c *fiber.Ctx, staff bool, status int, form, errs map[string]string) error {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
@@ -502,7 +502,7 @@ func (s *Server) campaignView(c *fiber.Ctx, staff bool, status int, form, errs m
 }
 
 // leadName is the display name of a campaign's lead, "" for none.
-func (s *Server) leadName(ctx context.Context, id *int64) (string, error) {
+func (s *Handlers) leadName(ctx context.Context, id *int64) (string, error) {
 	if id == nil {
 		return "", nil
 	}
@@ -516,14 +516,14 @@ func (s *Server) leadName(ctx context.Context, id *int64) (string, error) {
 	return u.DisplayName, nil
 }
 
-// manageCampaign is a campaign's page for the staff.
-func (s *Server) manageCampaign(c *fiber.Ctx) error {
+// ManageCampaign is a campaign's page for the staff.
+func (s *Handlers) ManageCampaign(c *fiber.Ctx) error {
 	return s.campaignView(c, true, fiber.StatusOK, nil, nil)
 }
 
-// partnerCampaign is a campaign's page for a member of a partner taking
+// PartnerCampaign is a campaign's page for a member of a partner taking
 // part in it; any other campaign is not found.
-func (s *Server) partnerCampaign(c *fiber.Ctx) error {
+func (s *Handlers) PartnerCampaign(c *fiber.Ctx) error {
 	return s.campaignView(c, false, fiber.StatusOK, nil, nil)
 }
 
@@ -532,7 +532,7 @@ func (s *Server) partnerCampaign(c *fiber.Ctx) error {
 // beside the form (422) when a value is refused, form holding what was
 // typed and fields naming the form key of each store field (others show at
 // the top). Other refusals (403, 404, 409) are the error page.
-func (s *Server) campaignWrite(c *fiber.Ctx, staff bool, anchor string, form, fields map[string]string,
+func (s *Handlers) campaignWrite(c *fiber.Ctx, staff bool, anchor string, form, fields map[string]string,
 	write func(ctx context.Context, v access.Viewer, id int64) error) error {
 	id, err := request.PathID(c, "id")
 	if err != nil {
@@ -571,9 +571,9 @@ func stageAnchor(stage string) string {
 	return ""
 }
 
-// campaignNote adds a note at a stage, from the staff's page or a partner
+// CampaignNote adds a note at a stage, from the staff's page or a partner
 // member's.
-func (s *Server) campaignNote(staff bool) fiber.Handler {
+func (s *Handlers) CampaignNote(staff bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		stage, text := c.FormValue("stage"), c.FormValue("text")
 		key := "text_" + stage
@@ -585,9 +585,9 @@ func (s *Server) campaignNote(staff bool) fiber.Handler {
 	}
 }
 
-// campaignTick ticks or unticks a checklist item, from the staff's page or
+// CampaignTick ticks or unticks a checklist item, from the staff's page or
 // a partner member's; an unticked box sends nothing, so it means not done.
-func (s *Server) campaignTick(staff bool) fiber.Handler {
+func (s *Handlers) CampaignTick(staff bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		itemID, err := request.PathID(c, "item_id")
 		if err != nil {
@@ -602,8 +602,8 @@ func (s *Server) campaignTick(staff bool) fiber.Handler {
 	}
 }
 
-// campaignItemAdd puts an item on a stage's checklist.
-func (s *Server) campaignItemAdd(c *fiber.Ctx) error {
+// CampaignItemAdd puts an item on a stage's checklist.
+func (s *Handlers) CampaignItemAdd(c *fiber.Ctx) error {
 	stage, text := c.FormValue("stage"), c.FormValue("text")
 	key := "item_" + stage
 	return s.campaignWrite(c, true, stageAnchor(stage), map[string]string{key: text}, map[string]string{"text": key},
@@ -613,8 +613,8 @@ func (s *Server) campaignItemAdd(c *fiber.Ctx) error {
 		})
 }
 
-// campaignLetterAdd logs letters written for the campaign.
-func (s *Server) campaignLetterAdd(c *fiber.Ctx) error {
+// CampaignLetterAdd logs letters written for the campaign.
+func (s *Handlers) CampaignLetterAdd(c *fiber.Ctx) error {
 	form := map[string]string{"count": strings.TrimSpace(c.FormValue("count")),
 		"delivered_on": strings.TrimSpace(c.FormValue("delivered_on")), "note": c.FormValue("note")}
 	fields := map[string]string{"count": "count", "delivered_on": "delivered_on", "note": "note"}
@@ -639,10 +639,10 @@ func (s *Server) campaignLetterAdd(c *fiber.Ctx) error {
 	})
 }
 
-// campaignInvolve sets the stages a partner takes part in, from the
+// CampaignInvolve sets the stages a partner takes part in, from the
 // checkboxes of its row (or of the form that adds a partner); none left
 // ticked removes it.
-func (s *Server) campaignInvolve(c *fiber.Ctx) error {
+func (s *Handlers) CampaignInvolve(c *fiber.Ctx) error {
 	partnerID, err := strconv.ParseInt(c.FormValue("partner_id"), 10, 64)
 	if err != nil || partnerID <= 0 {
 		return apperr.New(apperr.NotFound, "error_partner_unknown")
@@ -658,8 +658,8 @@ func (s *Server) campaignInvolve(c *fiber.Ctx) error {
 		})
 }
 
-// campaignAdvance moves the campaign to its next stage.
-func (s *Server) campaignAdvance(c *fiber.Ctx) error {
+// CampaignAdvance moves the campaign to its next stage.
+func (s *Handlers) CampaignAdvance(c *fiber.Ctx) error {
 	return s.campaignWrite(c, true, "", nil, nil, func(ctx context.Context, v access.Viewer, id int64) error {
 		_, err := s.Campaigns.Advance(ctx, v, id)
 		return err
@@ -682,9 +682,9 @@ type involvementData struct {
 	Rows   []involvementRow
 }
 
-// involvementReport is a table of campaigns by stages: which partners take
+// InvolvementReport is a table of campaigns by stages: which partners take
 // part where, the implementation-only campaigns said in words.
-func (s *Server) involvementReport(c *fiber.Ctx) error {
+func (s *Handlers) InvolvementReport(c *fiber.Ctx) error {
 	rows, err := s.Campaigns.InvolvementReport(c.UserContext(), request.Viewer(c))
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"errors"
@@ -32,8 +32,8 @@ var (
 
 type transition struct{ Status, Label string }
 
-// manageActivityPath is the manage page of an activity.
-func manageActivityPath(id int64) string { return "/manage/activities/" + strconv.FormatInt(id, 10) }
+// ManageActivityPath is the manage page of an activity.
+func ManageActivityPath(id int64) string { return "/manage/activities/" + strconv.FormatInt(id, 10) }
 
 // manageRow is an activity as the staff list shows it.
 type manageRow struct {
@@ -52,9 +52,9 @@ type manageListData struct {
 	CanWrite bool
 }
 
-// manageActivities lists every activity, whatever its status, with its
+// ManageActivities lists every activity, whatever its status, with its
 // seat counts; a facilitator sees only the activities they lead.
-func (s *Server) manageActivities(c *fiber.Ctx) error {
+func (s *Handlers) ManageActivities(c *fiber.Ctx) error {
 	list, err := s.Activities.ListAs(c.UserContext(), request.Viewer(c), activities.Filter{})
 	if err != nil {
 		return err
@@ -84,22 +84,22 @@ func (s *Server) manageActivities(c *fiber.Ctx) error {
 // quotaRows is how many quota rules the form offers.
 const quotaRows = 3
 
-// formTime is how an <input type="datetime-local"> writes a time; the form
+// FormTime is how an <input type="datetime-local"> writes a time; the form
 // reads and writes it in UTC.
-const formTime = "2006-01-02T15:04"
+const FormTime = "2006-01-02T15:04"
 
 func formatFormTime(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(formTime)
+	return t.UTC().Format(FormTime)
 }
 
-// parseFormTime reads a datetime-local value (with or without seconds) as UTC.
-func parseFormTime(v string) (time.Time, error) {
-	t, err := time.ParseInLocation(formTime, v, time.UTC)
+// ParseFormTime reads a datetime-local value (with or without seconds) as UTC.
+func ParseFormTime(v string) (time.Time, error) {
+	t, err := time.ParseInLocation(FormTime, v, time.UTC)
 	if err != nil {
-		t, err = time.ParseInLocation(formTime+":05", v, time.UTC)
+		t, err = time.ParseInLocation(FormTime+":05", v, time.UTC)
 	}
 	return t, err
 }
@@ -139,8 +139,8 @@ func readActivityForm(c *fiber.Ctx) map[string]string {
 	return form
 }
 
-// activityFormOf fills the form from an activity as stored.
-func activityFormOf(a *activities.Activity) map[string]string {
+// ActivityFormOf fills the form from an activity as stored.
+func ActivityFormOf(a *activities.Activity) map[string]string {
 	form := map[string]string{"kind": a.Kind, "audience": a.Audience, "mode": a.Mode, "region": a.Region,
 		"venue": a.Venue, "online_url": a.OnlineURL, "slug": a.Slug,
 		"starts_at": formatFormTime(&a.StartsAt), "ends_at": formatFormTime(&a.EndsAt),
@@ -190,7 +190,7 @@ func parseActivityForm(form map[string]string, current *activities.Activity) (ac
 			}
 			continue
 		}
-		parsed, err := parseFormTime(v)
+		parsed, err := ParseFormTime(v)
 		if err != nil {
 			f.Add(t.field, "error_datetime")
 			continue
@@ -254,7 +254,7 @@ func parseActivityForm(form map[string]string, current *activities.Activity) (ac
 		}
 		q.Share = pct / 100
 		if release != "" {
-			t, err := parseFormTime(release)
+			t, err := ParseFormTime(release)
 			if err != nil {
 				f.Add(quotaField("release", row), "error_datetime")
 				ok = false
@@ -293,11 +293,11 @@ type activityFormData struct {
 }
 
 // activityFormPage renders the activity form with the values and messages given.
-func (s *Server) activityFormPage(c *fiber.Ctx, status int, a *activities.Activity, form, errs map[string]string) error {
+func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Activity, form, errs map[string]string) error {
 	p := s.Page(c, "manage_activity_new_title", nil)
 	data := activityFormData{Action: "/manage/activities"}
 	if a != nil {
-		data.ID, data.Action = a.ID, manageActivityPath(a.ID)
+		data.ID, data.Action = a.ID, ManageActivityPath(a.ID)
 		p.Title = p.L.T("manage_activity_edit_title", "Title", a.TextIn(p.L.Lang, s.Catalog.Default()).Title)
 	}
 	data.Kinds = options(activities.Kinds, kindLabels, p, form["kind"])
@@ -318,7 +318,7 @@ func (s *Server) activityFormPage(c *fiber.Ctx, status int, a *activities.Activi
 // activityFormErrors puts the messages of a refused save beside their
 // fields and returns the status to answer with; ok is false when err is not
 // the form's to show.
-func (s *Server) activityFormErrors(c *fiber.Ctx, err error, errs map[string]string) (int, bool) {
+func (s *Handlers) activityFormErrors(c *fiber.Ctx, err error, errs map[string]string) (int, bool) {
 	var ae *apperr.Error
 	if !errors.As(err, &ae) {
 		return 0, false
@@ -345,7 +345,7 @@ func (s *Server) activityFormErrors(c *fiber.Ctx, err error, errs map[string]str
 
 // saveActivityForm parses the posted form and saves it with save; a refusal
 // shows the form again with the values as typed.
-func (s *Server) saveActivityForm(c *fiber.Ctx, current *activities.Activity, save func(activities.Input) (*activities.Activity, error)) error {
+func (s *Handlers) saveActivityForm(c *fiber.Ctx, current *activities.Activity, save func(activities.Input) (*activities.Activity, error)) error {
 	form := readActivityForm(c)
 	in, parseErrs := parseActivityForm(form, current)
 	l := s.Localizer(c)
@@ -367,34 +367,34 @@ func (s *Server) saveActivityForm(c *fiber.Ctx, current *activities.Activity, sa
 		}
 		return err
 	}
-	return c.Redirect(manageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)
+	return c.Redirect(ManageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)
 }
 
-// activityNew shows an empty activity form.
-func (s *Server) activityNew(c *fiber.Ctx) error {
+// ActivityNew shows an empty activity form.
+func (s *Handlers) ActivityNew(c *fiber.Ctx) error {
 	form := map[string]string{"kind": activities.KindTraining, "audience": activities.AudienceYouth, "mode": activities.ModeInPerson}
 	return s.activityFormPage(c, fiber.StatusOK, nil, form, nil)
 }
 
-// activityCreate stores a new draft activity from the form.
-func (s *Server) activityCreate(c *fiber.Ctx) error {
+// ActivityCreate stores a new draft activity from the form.
+func (s *Handlers) ActivityCreate(c *fiber.Ctx) error {
 	return s.saveActivityForm(c, nil, func(in activities.Input) (*activities.Activity, error) {
 		return s.Activities.Create(c.UserContext(), request.ActorID(c), in)
 	})
 }
 
-// activityEdit shows the form of an activity, filled in.
-func (s *Server) activityEdit(c *fiber.Ctx) error {
+// ActivityEdit shows the form of an activity, filled in.
+func (s *Handlers) ActivityEdit(c *fiber.Ctx) error {
 	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
 	}
-	return s.activityFormPage(c, fiber.StatusOK, a, activityFormOf(a), nil)
+	return s.activityFormPage(c, fiber.StatusOK, a, ActivityFormOf(a), nil)
 }
 
-// activitySave saves the form over an activity; a capacity change moves the
+// ActivitySave saves the form over an activity; a capacity change moves the
 // waitlist in the same transaction, or is refused and changes nothing.
-func (s *Server) activitySave(c *fiber.Ctx) error {
+func (s *Handlers) ActivitySave(c *fiber.Ctx) error {
 	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
@@ -452,9 +452,9 @@ type leadChoice struct {
 	Leading bool
 }
 
-// manageActivity is an activity's page for the staff: its facts, status,
+// ManageActivity is an activity's page for the staff: its facts, status,
 // seats per quota, and its confirmed participants and waitlist.
-func (s *Server) manageActivity(c *fiber.Ctx) error {
+func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
@@ -537,8 +537,8 @@ func (s *Server) manageActivity(c *fiber.Ctx) error {
 	return s.Render(c, fiber.StatusOK, tplManageActivity, p)
 }
 
-// activitySetStatus publishes, cancels or completes an activity.
-func (s *Server) activitySetStatus(c *fiber.Ctx) error {
+// ActivitySetStatus publishes, cancels or completes an activity.
+func (s *Handlers) ActivitySetStatus(c *fiber.Ctx) error {
 	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
@@ -550,12 +550,12 @@ func (s *Server) activitySetStatus(c *fiber.Ctx) error {
 	if _, err := s.Activities.SetStatus(c.UserContext(), request.ActorID(c), a.ID, status); err != nil {
 		return err
 	}
-	return c.Redirect(manageActivityPath(a.ID), fiber.StatusSeeOther)
+	return c.Redirect(ManageActivityPath(a.ID), fiber.StatusSeeOther)
 }
 
 // leadChoices lists the users holding the facilitator role, and whether
 // each leads activity a.
-func (s *Server) leadChoices(c *fiber.Ctx, a *activities.Activity) ([]leadChoice, error) {
+func (s *Handlers) leadChoices(c *fiber.Ctx, a *activities.Activity) ([]leadChoice, error) {
 	users, err := s.Users.ListUsers(c.UserContext())
 	if err != nil {
 		return nil, err
@@ -573,9 +573,9 @@ func (s *Server) leadChoices(c *fiber.Ctx, a *activities.Activity) ([]leadChoice
 	return out, nil
 }
 
-// activitySetFacilitators saves who leads an activity, from the manage
+// ActivitySetFacilitators saves who leads an activity, from the manage
 // page's checkboxes.
-func (s *Server) activitySetFacilitators(c *fiber.Ctx) error {
+func (s *Handlers) ActivitySetFacilitators(c *fiber.Ctx) error {
 	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
@@ -594,11 +594,11 @@ func (s *Server) activitySetFacilitators(c *fiber.Ctx) error {
 	if _, err := s.Activities.Update(c.UserContext(), request.ActorID(c), a.ID, activities.Input{Facilitators: &ids}); err != nil {
 		return err
 	}
-	return c.Redirect(manageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)
+	return c.Redirect(ManageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)
 }
 
-// registrationAttendance marks whether a confirmed participant came.
-func (s *Server) registrationAttendance(c *fiber.Ctx) error {
+// RegistrationAttendance marks whether a confirmed participant came.
+func (s *Handlers) RegistrationAttendance(c *fiber.Ctx) error {
 	r, err := s.ReachableRegistration(c)
 	if err != nil {
 		return err
@@ -614,11 +614,11 @@ func (s *Server) registrationAttendance(c *fiber.Ctx) error {
 	if _, err := s.Registrations.SetAttendance(c.UserContext(), r.ID, attended); err != nil {
 		return err
 	}
-	return c.Redirect(manageActivityPath(r.ActivityID), fiber.StatusSeeOther)
+	return c.Redirect(ManageActivityPath(r.ActivityID), fiber.StatusSeeOther)
 }
 
-// registrationCancel cancels a registration; its seat goes to the waitlist.
-func (s *Server) registrationCancel(c *fiber.Ctx) error {
+// RegistrationCancel cancels a registration; its seat goes to the waitlist.
+func (s *Handlers) RegistrationCancel(c *fiber.Ctx) error {
 	r, err := s.ReachableRegistration(c)
 	if err != nil {
 		return err
@@ -626,5 +626,5 @@ func (s *Server) registrationCancel(c *fiber.Ctx) error {
 	if _, err := s.Registrations.Cancel(c.UserContext(), r.ID); err != nil {
 		return err
 	}
-	return c.Redirect(manageActivityPath(r.ActivityID), fiber.StatusSeeOther)
+	return c.Redirect(ManageActivityPath(r.ActivityID), fiber.StatusSeeOther)
 }

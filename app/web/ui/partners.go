@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"errors"
@@ -30,8 +30,8 @@ var (
 		partners.StatusStrengthened: "partnership_strengthened", partners.StatusEnded: "partnership_ended"}
 )
 
-// managePartnerPath is the staff page of an organisation.
-func managePartnerPath(id int64) string { return "/manage/partners/" + strconv.FormatInt(id, 10) }
+// ManagePartnerPath is the staff page of an organisation.
+func ManagePartnerPath(id int64) string { return "/manage/partners/" + strconv.FormatInt(id, 10) }
 
 // regionLabel is a region's name in the page's language, or "" for none.
 func regionLabel(p *request.Page, code string) string {
@@ -81,9 +81,9 @@ func yearRows(in []partners.YearCount) []figureRow {
 	return out
 }
 
-// managePartners lists the organisations, filtered by kind, region and
+// ManagePartners lists the organisations, filtered by kind, region and
 // status, with the key figures of the partnerships.
-func (s *Server) managePartners(c *fiber.Ctx) error {
+func (s *Handlers) ManagePartners(c *fiber.Ctx) error {
 	v := request.Viewer(c)
 	f := partners.Filter{Kind: c.Query("kind"), Region: c.Query("region"), Status: c.Query("status")}
 	list, err := s.Partners.List(c.UserContext(), v, f)
@@ -172,15 +172,15 @@ type partnerFormData struct {
 // partnerFormPage renders the organisation form with the values and
 // messages given; o is the organisation edited, nil for a new one; own is a
 // partner member's form of its own profile, under /partner.
-func (s *Server) partnerFormPage(c *fiber.Ctx, status int, o *partners.Partner, own bool, form, errs map[string]string) error {
+func (s *Handlers) partnerFormPage(c *fiber.Ctx, status int, o *partners.Partner, own bool, form, errs map[string]string) error {
 	p := s.Page(c, "manage_partner_new_title", nil)
 	data := partnerFormData{Action: "/manage/partners", Back: "/manage/partners"}
 	switch {
 	case own:
-		data.Action, data.Back = partnerProfilePath, partnerHomePath
+		data.Action, data.Back = PartnerProfilePath, PartnerHomePath
 		p.Title = p.L.T("partner_profile_edit_title", "Name", o.Name)
 	case o != nil:
-		data.Action, data.Back = managePartnerPath(o.ID), managePartnerPath(o.ID)
+		data.Action, data.Back = ManagePartnerPath(o.ID), ManagePartnerPath(o.ID)
 		p.Title = p.L.T("manage_partner_edit_title", "Name", o.Name)
 	}
 	if !own {
@@ -196,7 +196,7 @@ func (s *Server) partnerFormPage(c *fiber.Ctx, status int, o *partners.Partner, 
 
 // fieldErrors puts the field messages of a refused save, in the user's
 // language, into errs; ok is false when err is not a validation error.
-func (s *Server) fieldErrors(c *fiber.Ctx, err error, errs map[string]string) bool {
+func (s *Handlers) fieldErrors(c *fiber.Ctx, err error, errs map[string]string) bool {
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || ae.Kind != apperr.Invalid {
 		return false
@@ -211,13 +211,13 @@ func (s *Server) fieldErrors(c *fiber.Ctx, err error, errs map[string]string) bo
 // savePartnerForm saves the posted form with save; a refusal shows the
 // form again with the values as typed. On a member's own profile (own) the
 // kind is not the member's to give.
-func (s *Server) savePartnerForm(c *fiber.Ctx, current *partners.Partner, own bool, save func(partners.Input) (*partners.Partner, error)) error {
+func (s *Handlers) savePartnerForm(c *fiber.Ctx, current *partners.Partner, own bool, save func(partners.Input) (*partners.Partner, error)) error {
 	form := readPartnerForm(c)
 	in := partnerFormInput(form)
-	done := func(o *partners.Partner) string { return managePartnerPath(o.ID) }
+	done := func(o *partners.Partner) string { return ManagePartnerPath(o.ID) }
 	if own {
 		in.Kind = nil
-		done = func(*partners.Partner) string { return partnerHomePath }
+		done = func(*partners.Partner) string { return PartnerHomePath }
 	}
 	o, err := save(in)
 	if err != nil {
@@ -230,20 +230,20 @@ func (s *Server) savePartnerForm(c *fiber.Ctx, current *partners.Partner, own bo
 	return c.Redirect(done(o)+"?saved=1", fiber.StatusSeeOther)
 }
 
-// partnerNew shows an empty organisation form.
-func (s *Server) partnerNew(c *fiber.Ctx) error {
+// PartnerNew shows an empty organisation form.
+func (s *Handlers) PartnerNew(c *fiber.Ctx) error {
 	return s.partnerFormPage(c, fiber.StatusOK, nil, false, map[string]string{"kind": partners.KindYouthLed}, nil)
 }
 
-// partnerCreate stores a new organisation from the form.
-func (s *Server) partnerCreate(c *fiber.Ctx) error {
+// PartnerCreate stores a new organisation from the form.
+func (s *Handlers) PartnerCreate(c *fiber.Ctx) error {
 	return s.savePartnerForm(c, nil, false, func(in partners.Input) (*partners.Partner, error) {
 		return s.Partners.Create(c.UserContext(), request.Viewer(c), in)
 	})
 }
 
 // reachablePartner reads the :id organisation as the user may see it.
-func (s *Server) reachablePartner(c *fiber.Ctx) (*partners.Partner, error) {
+func (s *Handlers) reachablePartner(c *fiber.Ctx) (*partners.Partner, error) {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -251,8 +251,8 @@ func (s *Server) reachablePartner(c *fiber.Ctx) (*partners.Partner, error) {
 	return s.Partners.Get(c.UserContext(), request.Viewer(c), id)
 }
 
-// partnerEdit shows the form of an organisation, filled in.
-func (s *Server) partnerEdit(c *fiber.Ctx) error {
+// PartnerEdit shows the form of an organisation, filled in.
+func (s *Handlers) PartnerEdit(c *fiber.Ctx) error {
 	o, err := s.reachablePartner(c)
 	if err != nil {
 		return err
@@ -260,8 +260,8 @@ func (s *Server) partnerEdit(c *fiber.Ctx) error {
 	return s.partnerFormPage(c, fiber.StatusOK, o, false, partnerFormOf(o), nil)
 }
 
-// partnerSave saves the form over an organisation.
-func (s *Server) partnerSave(c *fiber.Ctx) error {
+// PartnerSave saves the form over an organisation.
+func (s *Handlers) PartnerSave(c *fiber.Ctx) error {
 	o, err := s.reachablePartner(c)
 	if err != nil {
 		return err
@@ -309,7 +309,7 @@ type managePartnerData struct {
 
 // managePartnerPage renders an organisation's page; form and errs are the
 // partnership form's values and messages (nil to show it as stored).
-func (s *Server) managePartnerPage(c *fiber.Ctx, status int, o *partners.Partner, form, errs map[string]string) error {
+func (s *Handlers) managePartnerPage(c *fiber.Ctx, status int, o *partners.Partner, form, errs map[string]string) error {
 	p := s.Page(c, "manage_partners_title", nil)
 	p.Title = o.Name
 	ps := o.Partnership
@@ -352,9 +352,9 @@ func (s *Server) managePartnerPage(c *fiber.Ctx, status int, o *partners.Partner
 	return s.Render(c, status, tplManagePartner, p)
 }
 
-// managePartner is an organisation's page for the staff: its profile,
+// ManagePartner is an organisation's page for the staff: its profile,
 // descriptions, partnership and history, members and co-hosted activities.
-func (s *Server) managePartner(c *fiber.Ctx) error {
+func (s *Handlers) ManagePartner(c *fiber.Ctx) error {
 	o, err := s.reachablePartner(c)
 	if err != nil {
 		return err
@@ -362,9 +362,9 @@ func (s *Server) managePartner(c *fiber.Ctx) error {
 	return s.managePartnerPage(c, fiber.StatusOK, o, nil, nil)
 }
 
-// partnershipSave changes the partnership from the organisation's page; a
+// PartnershipSave changes the partnership from the organisation's page; a
 // refusal shows the page again with the values as typed.
-func (s *Server) partnershipSave(c *fiber.Ctx) error {
+func (s *Handlers) PartnershipSave(c *fiber.Ctx) error {
 	o, err := s.reachablePartner(c)
 	if err != nil {
 		return err
@@ -388,7 +388,7 @@ func (s *Server) partnershipSave(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.Redirect(managePartnerPath(o.ID)+"?saved=1", fiber.StatusSeeOther)
+	return c.Redirect(ManagePartnerPath(o.ID)+"?saved=1", fiber.StatusSeeOther)
 }
 
 // --- Co-hosts on an activity's page ---
@@ -401,7 +401,7 @@ type hostChoice struct {
 }
 
 // hostChoices lists the organisations, and whether each co-hosts activity a.
-func (s *Server) hostChoices(c *fiber.Ctx, a *activities.Activity) ([]hostChoice, error) {
+func (s *Handlers) hostChoices(c *fiber.Ctx, a *activities.Activity) ([]hostChoice, error) {
 	list, err := s.Partners.List(c.UserContext(), request.Viewer(c), partners.Filter{})
 	if err != nil {
 		return nil, err
@@ -417,9 +417,9 @@ func (s *Server) hostChoices(c *fiber.Ctx, a *activities.Activity) ([]hostChoice
 	return out, nil
 }
 
-// activitySetPartners saves which organisations co-host an activity, from
+// ActivitySetPartners saves which organisations co-host an activity, from
 // the checkboxes of its page.
-func (s *Server) activitySetPartners(c *fiber.Ctx) error {
+func (s *Handlers) ActivitySetPartners(c *fiber.Ctx) error {
 	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
@@ -435,5 +435,5 @@ func (s *Server) activitySetPartners(c *fiber.Ctx) error {
 	if _, err := s.Activities.Update(c.UserContext(), request.ActorID(c), a.ID, activities.Input{Partners: &ids}); err != nil {
 		return err
 	}
-	return c.Redirect(manageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)
+	return c.Redirect(ManageActivityPath(a.ID)+"?saved=1", fiber.StatusSeeOther)
 }

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -12,13 +12,13 @@ import (
 // part in and the activities it co-hosts. It shows counts of registrations,
 // never who registered.
 const (
-	partnerHomePath    = "/partner"
-	partnerProfilePath = "/partner/profile"
+	PartnerHomePath    = "/partner"
+	PartnerProfilePath = "/partner/profile"
 )
 
 // memberOrganisation is the current partner member's organisation; anyone
 // else has none here.
-func (s *Server) memberOrganisation(c *fiber.Ctx) (*partners.Partner, error) {
+func (s *Handlers) memberOrganisation(c *fiber.Ctx) (*partners.Partner, error) {
 	v := request.Viewer(c)
 	if v.PartnerID == 0 {
 		return nil, apperr.ErrNotFound
@@ -54,8 +54,8 @@ type partnerHomeData struct {
 	Activities  []memberActivity
 }
 
-// partnerHome is a partner member's home page.
-func (s *Server) partnerHome(c *fiber.Ctx) error {
+// PartnerHome is a partner member's home page.
+func (s *Handlers) PartnerHome(c *fiber.Ctx) error {
 	o, err := s.memberOrganisation(c)
 	if err != nil {
 		return err
@@ -100,8 +100,8 @@ func (s *Server) partnerHome(c *fiber.Ctx) error {
 	return s.Render(c, fiber.StatusOK, tplPartnerHome, p)
 }
 
-// partnerProfileForm shows the member's organisation profile as a form.
-func (s *Server) partnerProfileForm(c *fiber.Ctx) error {
+// PartnerProfileForm shows the member's organisation profile as a form.
+func (s *Handlers) PartnerProfileForm(c *fiber.Ctx) error {
 	o, err := s.memberOrganisation(c)
 	if err != nil {
 		return err
@@ -109,8 +109,8 @@ func (s *Server) partnerProfileForm(c *fiber.Ctx) error {
 	return s.partnerFormPage(c, fiber.StatusOK, o, true, partnerFormOf(o), nil)
 }
 
-// partnerProfileSave saves the member's organisation profile.
-func (s *Server) partnerProfileSave(c *fiber.Ctx) error {
+// PartnerProfileSave saves the member's organisation profile.
+func (s *Handlers) PartnerProfileSave(c *fiber.Ctx) error {
 	o, err := s.memberOrganisation(c)
 	if err != nil {
 		return err
