@@ -1,5 +1,8 @@
-// Package web is the thin HTTP layer: Fiber, middleware, routes and handlers.
-// It knows HTTP and calls the domain packages; they never import it.
+// Package web is the server: Fiber, its middleware, the error handler, the
+// views engine, the page cache and the route table, which names every
+// handler of the pages (ui) and the API (api) beside its permission. It
+// knows HTTP and calls the domain packages through app.App; they never
+// import it.
 package web
 
 import (

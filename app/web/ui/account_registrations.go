@@ -22,7 +22,7 @@ type myRegistration struct {
 }
 
 // ownPersonID is the person record of a user: the one linked to the
-// Account, else the one with the account's email.
+// account, else the one with the account's email.
 func (s *Handlers) ownPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
 	if u.PersonID != nil {
 		return *u.PersonID, true

@@ -19,11 +19,8 @@ import (
 // confirmValue is what the confirmation checkbox of an erasure form sends.
 const confirmValue = "yes"
 
-// rightsService is the service of exports and erasures.
-func (s *Handlers) rightsService() *rights.Service { return s.Rights }
-
 // bindSession notes the user of a session just saved, so that deleting the
-// Account ends every session it has (sessions.user_id, ON DELETE CASCADE).
+// account ends every session it has (sessions.user_id, ON DELETE CASCADE).
 func (s *Handlers) bindSession(c *fiber.Ctx, sessionID string, userID int64) error {
 	return s.DB.WithContext(c.UserContext()).Table("sessions").Where("id = ?", sessionID).
 		Update("user_id", userID).Error
