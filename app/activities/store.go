@@ -67,28 +67,38 @@ type QuotaInput struct {
 	ReleaseAt *time.Time
 }
 
-// CapacityHook applies a capacity change to the registrations inside the
-// transaction that changes the activity (the registration service does it;
-// it is a hook so this package need not know seat allocation).
-type CapacityHook func(tx *gorm.DB, activityID int64, capacity int) error
+// Registrations is what the activities need of the registrations, inside
+// the transaction that changes an activity (the registration service does
+// it; an interface, so that this package need not know seat allocation).
+type Registrations interface {
+	// SetCapacity applies a changed capacity, or changed quotas, to the
+	// seats of the activity.
+	SetCapacity(tx *gorm.DB, activityID int64, capacity int) error
+	// CancelAll cancels every registration of the activity, which is being
+	// cancelled.
+	CancelAll(tx *gorm.DB, activityID int64) error
+}
+
+// Changes is told after a commit that changed a published activity's page
+// or seats, so that caches drop what they showed.
+type Changes interface {
+	ActivityChanged(activityID int64)
+}
 
 // Store reads and writes activities.
 type Store struct {
-	db         *gorm.DB
-	onCapacity CapacityHook
-	now        clock.Clock
-	// Changed, when set, is told after a commit that changed a published
-	// activity's page or seats, so that caches drop what they showed.
-	Changed func(activityID int64)
-	// OnCancel, when set, runs inside the transaction that cancels an
-	// activity (the registration service cancels its registrations).
-	OnCancel func(tx *gorm.DB, activityID int64) error
+	db            *gorm.DB
+	registrations Registrations
+	changes       Changes
+	now           clock.Clock
 }
 
-// NewStore returns a store; onCapacity runs when a saved activity's
-// capacity changes, now dates status changes.
-func NewStore(db *gorm.DB, onCapacity CapacityHook, now clock.Clock) *Store {
-	return &Store{db: db, onCapacity: onCapacity, now: now}
+// NewStore returns a store over db. Saving an activity applies its capacity
+// to its registrations, cancelling it cancels them (both through
+// registrations), changes hears of every committed change, and now dates
+// status changes.
+func NewStore(db *gorm.DB, registrations Registrations, changes Changes, now clock.Clock) *Store {
+	return &Store{db: db, registrations: registrations, changes: changes, now: now}
 }
 
 func oneOf(v string, allowed []string) bool {
@@ -572,8 +582,8 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 				}
 			}
 		}
-		if (a.Capacity != oldCapacity || in.Quotas != nil) && s.onCapacity != nil {
-			if err := s.onCapacity(tx, id, a.Capacity); err != nil {
+		if a.Capacity != oldCapacity || in.Quotas != nil {
+			if err := s.registrations.SetCapacity(tx, id, a.Capacity); err != nil {
 				return err
 			}
 		}
@@ -585,8 +595,8 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 }
 
 func (s *Store) changed(id int64, err error) {
-	if err == nil && s.Changed != nil {
-		s.Changed(id)
+	if err == nil {
+		s.changes.ActivityChanged(id)
 	}
 }
 
@@ -611,8 +621,8 @@ func (s *Store) SetStatus(ctx context.Context, actorID, id int64, status string)
 		if err := tx.Model(a).Updates(map[string]any{"status": status, "updated_at": s.now()}).Error; err != nil {
 			return err
 		}
-		if status == StatusCancelled && s.OnCancel != nil {
-			if err := s.OnCancel(tx, id); err != nil {
+		if status == StatusCancelled {
+			if err := s.registrations.CancelAll(tx, id); err != nil {
 				return err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -42,7 +43,9 @@ func TestCheck(t *testing.T) {
 func TestUnsetAndReach(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := NewStore(db, nil, clock.System)
+		// Nothing here changes a capacity or cancels: no registration is
+		// touched (the registration package, which imports this one, tests that).
+		s := NewStore(db, nil, new(changes.Generations), clock.System)
 		a, err := s.Create(ctx, 0, validInput())
 		if err != nil {
 			t.Fatal(err)

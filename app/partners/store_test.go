@@ -14,9 +14,12 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	pagechanges "github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/partners"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
@@ -437,7 +440,8 @@ func TestCoHosted(t *testing.T) {
 		staff := access.Viewer{Staff: true}
 		p := create(t, s, staff, "Host", partners.KindNGO, "")
 		q := create(t, s, staff, "Other host", partners.KindNGO, "")
-		acts := activities.NewStore(db, nil, clock.System)
+		gens := new(pagechanges.Generations)
+		acts := activities.NewStore(db, registration.NewService(db, people.NewStore(db, nil), nil, "", gens, clock.System), gens, clock.System)
 		start := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
 		var ids []int64
 		for i, hosts := range [][]int64{{p.ID}, {q.ID}, {p.ID, q.ID}} {

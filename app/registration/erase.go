@@ -27,7 +27,7 @@ type Withdrawal struct {
 // live registration of personID at an activity that has not ended by now is
 // cancelled as Cancel cancels one (its seat goes to the waitlist, and whoever
 // is promoted is told). Registrations at activities that have ended stay as
-// they are, to be counted. The caller tells Changed about the activities
+// they are, to be counted. The caller tells the service's Changes about the activities
 // once its transaction has committed (see Moved).
 //
 // Locks are taken in the order a registration takes them: the activities
@@ -111,7 +111,7 @@ func (s *Service) WithdrawPerson(tx *gorm.DB, personID int64) (Withdrawal, error
 	return w, nil
 }
 
-// Moved tells Changed that the seats of these activities moved in a
+// Moved tells the service's Changes that the seats of these activities moved in a
 // transaction that has now committed.
 func (s *Service) Moved(activityIDs ...int64) {
 	for _, id := range activityIDs {

@@ -57,23 +57,24 @@ type Service struct {
 	catalog *i18n.Catalog
 	baseURL string
 	now     clock.Clock
-	// Changed, when set, is told after a commit that moved the seats of an
-	// activity, so that caches of public pages drop what they showed.
-	Changed func(activityID int64)
+	changes Changes
 
 	comb combiner
 }
 
-func (s *Service) changed(activityID int64) {
-	if s.Changed != nil {
-		s.Changed(activityID)
-	}
+// Changes is told after a commit that moved the seats of an activity, so
+// that caches of public pages drop what they showed.
+type Changes interface {
+	SeatsMoved(activityID int64)
 }
 
+func (s *Service) changed(activityID int64) { s.changes.SeatsMoved(activityID) }
+
 // NewService returns a registration service; now decides open windows,
-// ages, releases of reserved seats and the dates of changes.
-func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string, now clock.Clock) *Service {
-	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, now: now}
+// ages, releases of reserved seats and the dates of changes; changes hears
+// of every commit that moved seats.
+func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string, changes Changes, now clock.Clock) *Service {
+	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, changes: changes, now: now}
 }
 
 // Request is a registration form.

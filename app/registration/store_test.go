@@ -12,6 +12,7 @@ import (
 
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/keys"
@@ -49,11 +50,10 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	gens := new(changes.Generations)
 	f := &fixture{t: t, db: db, sealer: sealer}
-	f.svc = registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test", f.now)
-	svc := f.svc
-	f.act = activities.NewStore(db, svc.SetCapacity, f.now)
-	f.act.OnCancel = svc.CancelAll
+	f.svc = registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test", gens, f.now)
+	f.act = activities.NewStore(db, f.svc, gens, f.now)
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
 }

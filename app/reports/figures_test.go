@@ -8,6 +8,7 @@ import (
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/keys"
@@ -89,8 +90,9 @@ func newFiguresFixture(t *testing.T, db *gorm.DB) *figuresFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := registration.NewService(db, people.NewStore(db, sealer), nil, "http://gotong.test", clock.System)
-	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg.SetCapacity, clock.System)}
+	gens := new(changes.Generations)
+	reg := registration.NewService(db, people.NewStore(db, sealer), nil, "http://gotong.test", gens, clock.System)
+	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg, gens, clock.System)}
 }
 
 // activity creates an activity open for registration in region, published

@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
@@ -54,10 +55,10 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	ps := people.NewStore(db, sealer)
 	f := &fixture{t: t, db: db, people: ps}
 	now := func() time.Time { return time.Now().UTC().Add(f.ahead) }
-	regs := registration.NewService(db, ps, cat, "http://gotong.test", now)
-	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs.SetCapacity, now), petitions.NewStore(db, ps, now)
+	gens := new(changes.Generations)
+	regs := registration.NewService(db, ps, cat, "http://gotong.test", gens, now)
+	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs, gens, now), petitions.NewStore(db, ps, now)
 	f.users, f.rights = auth.NewStore(db), rights.New(db, ps, regs)
-	f.acts.OnCancel = regs.CancelAll
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
 }

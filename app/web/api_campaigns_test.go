@@ -326,7 +326,7 @@ func TestAPICampaignBadInput(t *testing.T) {
 		for i, row := range rows {
 			t.Run(row.name, func(t *testing.T) {
 				lang := []string{"fr", "mn"}[i%2]
-				l := e.srv.catalog.Localizer(lang)
+				l := e.srv.Catalog.Localizer(lang)
 				// Paths and bodies name the ids they need by position.
 				fill := func(s string) string {
 					if !strings.Contains(s, "%[") {
@@ -389,7 +389,7 @@ func TestCampaignRoutesByRole(t *testing.T) {
 			clients[role].login(email)
 			tokens[role] = e.token(email)
 		}
-		camp, err := e.srv.campaigns.Create(context.Background(), access.Viewer{UserID: e.userID("coordinator@example.org"), Staff: true},
+		camp, err := e.srv.Campaigns.Create(context.Background(), access.Viewer{UserID: e.userID("coordinator@example.org"), Staff: true},
 			campaigns.Input{Title: map[string]string{"en": "Rights"}, Partners: &[]campaigns.Involvement{{PartnerID: pa, Stages: []string{"planning"}}}})
 		if err != nil {
 			t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/web/api"
+	"github.com/gotong/gotong/app/web/request"
 )
 
 // importState is what an import may change: the people and their tags and
@@ -36,7 +38,7 @@ func (e *env) importState() string {
 
 // importCSV posts a CSV body to the import API with the query and headers.
 func (c *client) importCSV(query, token, body string, header ...string) *response {
-	req := httpRequest(http.MethodPost, apiImportPath+query, body, "text/csv; charset=utf-8")
+	req := httpRequest(http.MethodPost, api.ImportPath+query, body, "text/csv; charset=utf-8")
 	req.Header.Set("Authorization", "Bearer "+token)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
@@ -49,10 +51,10 @@ type importReportBody struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 	} `json:"error"`
-	Created  int            `json:"created"`
-	Updated  int            `json:"updated"`
-	Skipped  int            `json:"skipped"`
-	Rejected []apiRejection `json:"rejected"`
+	Created  int                 `json:"created"`
+	Updated  int                 `json:"updated"`
+	Skipped  int                 `json:"skipped"`
+	Rejected []request.Rejection `json:"rejected"`
 }
 
 func decodeReport(t *testing.T, r *response) importReportBody {
@@ -74,7 +76,7 @@ func TestAPIImportBadFiles(t *testing.T) {
 		e.user("coord@example.org", access.Coordinator)
 		tok := e.token("coord@example.org")
 		c := e.client()
-		en, fr := e.srv.catalog.Localizer("en"), e.srv.catalog.Localizer("fr")
+		en, fr := e.srv.Catalog.Localizer("en"), e.srv.Catalog.Localizer("fr")
 		// A file whose CSV breaks after more rows than a batch: the first
 		// batches are written, then undone.
 		var long strings.Builder
@@ -160,7 +162,7 @@ func TestAPIImport(t *testing.T) {
 		e.user("coord@example.org", access.Coordinator)
 		tok := e.token("coord@example.org")
 		c := e.client()
-		fr := e.srv.catalog.Localizer("fr")
+		fr := e.srv.Catalog.Localizer("fr")
 		file := "\uFEFFCourriel,given_name,family_name,tags,Notes\r\n" +
 			"saraa@example.org,Сараа,Болд,privacy;camps,\r\n" + // 2
 			"bat@example.org,Бат,Дорж,,\"long, note\r\non two lines\"\r\n" + // 3-4
@@ -172,10 +174,10 @@ func TestAPIImport(t *testing.T) {
 			t.Fatalf("import: %d %s", res.StatusCode, res.Body)
 		}
 		rep := decodeReport(t, res)
-		want := []apiRejection{
-			{5, "email: " + fr.T("error_email_invalid")},
-			{6, fr.T("import_error_same_email", "Line", 2)},
-			{7, "given_name: " + fr.T("error_required")},
+		want := []request.Rejection{
+			{Line: 5, Reason: "email: " + fr.T("error_email_invalid")},
+			{Line: 6, Reason: fr.T("import_error_same_email", "Line", 2)},
+			{Line: 7, Reason: "given_name: " + fr.T("error_required")},
 		}
 		if rep.Created != 2 || rep.Updated != 0 || rep.Skipped != 0 || !reflect.DeepEqual(rep.Rejected, want) || rep.Error != nil {
 			t.Fatalf("report %+v, want 2 created and %v", rep, want)
@@ -250,7 +252,7 @@ func TestImportBodyLimit(t *testing.T) {
 			size int
 		}{
 			{"/api/v1/people/match", b.Len()}, {"/api/v1/people/import/x", b.Len()}, {"/api/v1/people/importer", b.Len()},
-			{"/api/v1/me", b.Len()}, {apiImportPath, people.MaxImportBytes + 1}, {"/api/v1/People/Import/", people.MaxImportBytes + 1},
+			{"/api/v1/me", b.Len()}, {api.ImportPath, people.MaxImportBytes + 1}, {"/api/v1/People/Import/", people.MaxImportBytes + 1},
 		} {
 			conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 			if err != nil {

@@ -482,7 +482,7 @@ func TestAPIActivityPartnerIDs(t *testing.T) {
 		if !reflect.DeepEqual(published.PartnerIDs, []int64{b.ID}) {
 			t.Fatalf("publish answers partner_ids %v", published.PartnerIDs)
 		}
-		ids, err := e.srv.partners.CoHosted(context.Background(), access.Viewer{Staff: true}, b.ID)
+		ids, err := e.srv.Partners.CoHosted(context.Background(), access.Viewer{Staff: true}, b.ID)
 		if err != nil || !reflect.DeepEqual(ids, []int64{act.ID}) {
 			t.Fatalf("co-hosted by b: %v, %v", ids, err)
 		}

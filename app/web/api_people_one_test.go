@@ -41,8 +41,8 @@ func (e *env) peopleTally() string {
 // English one when lang is not English, so a test proves the translation.
 func (e *env) msg(lang, id string, args ...any) string {
 	e.t.Helper()
-	s := e.srv.catalog.Localizer(lang).T(id, args...)
-	if s == id || (lang != "en" && s == e.srv.catalog.Localizer("en").T(id, args...)) {
+	s := e.srv.Catalog.Localizer(lang).T(id, args...)
+	if s == id || (lang != "en" && s == e.srv.Catalog.Localizer("en").T(id, args...)) {
 		e.t.Fatalf("%s has no %s translation", id, lang)
 	}
 	return s
@@ -72,8 +72,8 @@ func TestAPIPersonRoundTrip(t *testing.T) {
 		apiJSON(t, c.api("PATCH", path, tok, `{"family_name": "Bold", "tags": ["privacy", "climate"]}`), http.StatusOK, &patched)
 		want := p
 		want.FamilyName, want.Tags = "Bold", []string{"climate", "privacy"}
-		if !samePerson(patched.apiPerson, want.apiPerson) || !patched.Consent {
-			t.Fatalf("patched %+v, want %+v", patched.apiPerson, want.apiPerson)
+		if !samePerson(patched.Person, want.Person) || !patched.Consent {
+			t.Fatalf("patched %+v, want %+v", patched.Person, want.Person)
 		}
 		// A GET body sent back changes nothing, and is audited as nothing.
 		get := c.api("GET", path, tok, "")
@@ -85,7 +85,7 @@ func TestAPIPersonRoundTrip(t *testing.T) {
 		// Clearing a field takes null or "".
 		apiJSON(t, c.api("PATCH", path, tok, `{"birth_year": null, "phone": ""}`), http.StatusOK, &patched)
 		if patched.BirthYear != nil || patched.Phone != "" || patched.Region != "MN-057" {
-			t.Fatalf("cleared %+v", patched.apiPerson)
+			t.Fatalf("cleared %+v", patched.Person)
 		}
 		// Consent withdrawn, then given again.
 		apiJSON(t, c.api("PATCH", path, tok, `{"consent": false}`), http.StatusOK, &patched)
@@ -186,7 +186,7 @@ func TestAPIPeopleBadInput(t *testing.T) {
 				got = body.Fields[tc.field]
 			}
 			if want := e.msg(tc.lang, tc.id, tc.args...); tc.id == "error_birth_year" {
-				if !strings.Contains(got, fmt.Sprint(people.MinBirthYear)) || got == e.srv.catalog.Localizer("en").T(tc.id, tc.args...) {
+				if !strings.Contains(got, fmt.Sprint(people.MinBirthYear)) || got == e.srv.Catalog.Localizer("en").T(tc.id, tc.args...) {
 					t.Errorf("%s: %q", tc.name, got)
 				}
 			} else if got != want {

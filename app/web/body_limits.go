@@ -8,6 +8,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/web/api"
+	"github.com/gotong/gotong/app/web/ui"
 	"github.com/valyala/fasthttp"
 )
 
@@ -19,9 +21,9 @@ const largeBodyTimeout = 5 * time.Minute
 // "METHOD /path" as routes.go writes them, with their own limit. Every
 // other request keeps BodyLimit.
 var largeBodies = map[string]int{
-	"POST " + apiImportPath:    people.MaxImportBytes,
-	"POST " + manageImportPath: people.MaxImportBytes + multipartSlack,
-	"POST " + manageMatchPath:  matchBodyLimit,
+	"POST " + api.ImportPath:      people.MaxImportBytes,
+	"POST " + ui.ManageImportPath: people.MaxImportBytes + multipartSlack,
+	"POST " + ui.ManageMatchPath:  ui.MatchBodyLimit,
 }
 
 // multipartSlack is room for a form's other fields and multipart framing
@@ -44,7 +46,7 @@ func (s *Server) bodyLimitFor(app *fiber.App) func(*fasthttp.RequestHeader) fast
 			path = path[:i]
 		}
 		route, limit, ok := largeBody(string(h.Method()), string(path))
-		if !ok || !s.access.Allowed(s.headerUser(app, h).Grants(), s.routes[route]) {
+		if !ok || !s.Access.Allowed(s.headerUser(app, h).Grants(), s.routes[route]) {
 			return fasthttp.RequestConfig{}
 		}
 		return fasthttp.RequestConfig{MaxRequestBodySize: limit, ReadTimeout: largeBodyTimeout}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/web/api"
 	brotli "github.com/molecule-man/go-brrr"
 )
 
@@ -234,7 +235,7 @@ func TestLargeBodiesOnlyForStaff(t *testing.T) {
 		for i := 0; csv.Len() <= 2*BodyLimit; i++ {
 			fmt.Fprintf(&csv, "person%d@example.org,A given name long enough to fill the file faster %d\n", i, i)
 		}
-		req, _ := http.NewRequest(http.MethodPost, base+apiImportPath, strings.NewReader(csv.String()))
+		req, _ := http.NewRequest(http.MethodPost, base+api.ImportPath, strings.NewReader(csv.String()))
 		req.Header.Set("Content-Type", "text/csv")
 		req.Header.Set("Authorization", "Bearer "+e.token("coord@example.org"))
 		res, err := http.DefaultClient.Do(req)

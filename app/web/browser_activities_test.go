@@ -157,7 +157,7 @@ func TestBrowserWaitlistPromotion(t *testing.T) {
 		if len(regs) != 2 || regs[0].Status != string(registration.Confirmed) || regs[1].Status != string(registration.Waitlisted) {
 			t.Fatalf("registrations before cancelling: %+v", regs)
 		}
-		if _, err := e.srv.registrations.Cancel(context.Background(), regs[0].ID); err != nil {
+		if _, err := e.srv.Registrations.Cancel(context.Background(), regs[0].ID); err != nil {
 			t.Fatal(err)
 		}
 

@@ -29,7 +29,7 @@ func TestBrowserImport(t *testing.T) {
 		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		en := e.srv.catalog.Localizer("en")
+		en := e.srv.Catalog.Localizer("en")
 		base := e.listen()
 		ctx := newBrowser(t)
 		browserLogin(ctx, t, base, email)

@@ -19,12 +19,12 @@ func TestBrowserSignPetition(t *testing.T) {
 		camp := e.petitionCampaign("Free expression", "expression")
 		e.newPetition(camp, "free-them", 1000)
 		for _, email := range []string{"a@example.org", "b@example.org"} {
-			if _, err := e.srv.petitions.Sign(context.Background(), "free-them",
+			if _, err := e.srv.Petitions.Sign(context.Background(), "free-them",
 				petitions.Signer{GivenName: "A", Email: email, Consent: true}, "en"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		en := e.srv.catalog.Localizer("en")
+		en := e.srv.Catalog.Localizer("en")
 		before := en.Plural("petition_progress", 2, "Goal", en.Number(1000))
 		after := en.Plural("petition_progress", 3, "Goal", en.Number(1000))
 		base := e.listen()
@@ -58,7 +58,7 @@ func TestBrowserSignPetition(t *testing.T) {
 		}
 		waitFor(ctx, t, fmt.Sprintf("the count %q", after), chromedp.Text(chromedp.CSS("#petition-count")),
 			func(s string) bool { return s == after })
-		if p, err := e.srv.petitions.GetBySlug(context.Background(), "free-them"); err != nil || p.Signatures != 3 {
+		if p, err := e.srv.Petitions.GetBySlug(context.Background(), "free-them"); err != nil || p.Signatures != 3 {
 			t.Fatalf("count in the database %d (%v), want 3", p.Signatures, err)
 		}
 	})

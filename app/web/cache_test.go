@@ -9,41 +9,8 @@ import (
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/web/request"
 )
-
-func TestTTLCache(t *testing.T) {
-	var gen generation
-	c := newTTLCache[string](&gen)
-	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
-	c.now = func() time.Time { return now }
-	fills := 0
-	fill := func(v string, keep bool) func() (string, bool, error) {
-		return func() (string, bool, error) { fills++; return v, keep, nil }
-	}
-	if v, _ := c.load("k", fill("a", true)); v != "a" || fills != 1 {
-		t.Fatalf("first load: %q after %d fills", v, fills)
-	}
-	if v, _ := c.load("k", fill("b", true)); v != "a" || fills != 1 {
-		t.Fatalf("a fresh entry was made again: %q after %d fills", v, fills)
-	}
-	gen.bump()
-	if v, _ := c.load("k", fill("c", true)); v != "c" {
-		t.Fatalf("a new generation still served %q", v)
-	}
-	now = now.Add(cacheLifetime)
-	if v, _ := c.load("k", fill("d", false)); v != "d" {
-		t.Fatalf("an expired entry was served: %q", v)
-	}
-	if v, _ := c.load("k", fill("e", true)); v != "e" {
-		t.Fatalf("a value its maker would not keep was kept: %q", v)
-	}
-	for i := range cacheEntries + 10 {
-		c.put(itoa(int64(i)), "x", gen.current())
-	}
-	if n := len(c.items); n > cacheEntries {
-		t.Fatalf("the cache grew to %d entries", n)
-	}
-}
 
 // TestPageCache: anonymous visitors get cached public pages that still show
 // a write made on the same node at once, and a write made on another node
@@ -53,7 +20,7 @@ func TestPageCache(t *testing.T) {
 		a := e.publishedCamp("cached", 20)
 		other := newEnv(t, e.db) // a second node over the same database
 		now := time.Now()
-		other.srv.pageCache.now = func() time.Time { return now }
+		other.srv.pageCache.Now = func() time.Time { return now }
 		anon, anonOther := e.client(), other.client()
 		seats := func(c *client, want string) {
 			t.Helper()
@@ -70,11 +37,11 @@ func TestPageCache(t *testing.T) {
 		}
 		seats(anon, "19 free seats of 20")
 		seats(anonOther, "20 free seats of 20") // the other node's entry is still fresh
-		now = now.Add(cacheLifetime)
+		now = now.Add(request.CacheLifetime)
 		seats(anonOther, "19 free seats of 20")
 
 		title := map[string]string{"en": "Renamed camp"}
-		if _, err := e.srv.activities.Update(context.Background(), 0, a.ID, activities.Input{Title: title}); err != nil {
+		if _, err := e.srv.Activities.Update(context.Background(), 0, a.ID, activities.Input{Title: title}); err != nil {
 			t.Fatal(err)
 		}
 		if res := anon.get("/activities/cached"); !strings.Contains(res.Body, "Renamed camp") {
@@ -104,7 +71,7 @@ func TestPageCache(t *testing.T) {
 func TestRegistrationReadsSeatsNotCache(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("one-seat", 1)
-		stale, err := e.srv.activityByID(context.Background(), a.ID)
+		stale, err := e.srv.ActivityByID(context.Background(), a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,16 +79,16 @@ func TestRegistrationReadsSeatsNotCache(t *testing.T) {
 			return registration.Request{Consent: true, Person: people.Declared{GivenName: "A", Email: email,
 				BirthYear: 2006, Region: "MN-057", Locality: people.Urban}}
 		}
-		if r, err := e.srv.registrations.Register(context.Background(), stale, req("first@example.org")); err != nil || r.Status != "confirmed" {
+		if r, err := e.srv.Registrations.Register(context.Background(), stale, req("first@example.org")); err != nil || r.Status != "confirmed" {
 			t.Fatalf("first: %+v %v", r, err)
 		}
-		if r, err := e.srv.registrations.Register(context.Background(), stale, req("second@example.org")); err != nil || r.Status != "waitlisted" || r.Position != 1 {
+		if r, err := e.srv.Registrations.Register(context.Background(), stale, req("second@example.org")); err != nil || r.Status != "waitlisted" || r.Position != 1 {
 			t.Fatalf("second: %+v %v", r, err)
 		}
-		if _, err := e.srv.activities.SetStatus(context.Background(), 0, a.ID, activities.StatusCancelled); err != nil {
+		if _, err := e.srv.Activities.SetStatus(context.Background(), 0, a.ID, activities.StatusCancelled); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.srv.registrations.Register(context.Background(), stale, req("third@example.org")); err == nil {
+		if _, err := e.srv.Registrations.Register(context.Background(), stale, req("third@example.org")); err == nil {
 			t.Fatal("a stale copy of a cancelled activity took a registration")
 		}
 	})

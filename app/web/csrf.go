@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gotong/gotong/app/apperr"
@@ -16,26 +18,26 @@ import (
 const csrfLifetime = 12 * time.Hour
 
 // signedTokens makes CSRF tokens stateless: a token is random bytes signed
-// with their issue time (see signer). Fiber's csrf middleware checks that the
+// with their issue time (see request.Signer). Fiber's csrf middleware checks that the
 // form field equals the cookie (double submit) and asks this storage whether
 // the token is known: it is when its signature is ours and it has not
 // expired. Nothing is stored, so any node can check a token that another node
 // issued, and an anonymous page view writes nothing.
-type signedTokens struct{ signer }
+type signedTokens struct{ request.Signer }
 
 func newSignedTokens(key keys.CSRFKey) signedTokens {
-	return signedTokens{signer{key: key[:], purpose: "csrf", lifetime: csrfLifetime}}
+	return signedTokens{request.NewSigner(key[:], "csrf", csrfLifetime)}
 }
 
 // generate returns a new signed token.
 func (s signedTokens) generate() string {
 	b := make([]byte, 18)
 	_, _ = rand.Read(b)
-	return s.seal(base64.RawURLEncoding.EncodeToString(b), time.Now())
+	return s.Seal(base64.RawURLEncoding.EncodeToString(b), time.Now())
 }
 
 func (s signedTokens) valid(token string) bool {
-	_, ok := s.open(token, time.Now())
+	_, ok := s.Open(token, time.Now())
 	return ok
 }
 
@@ -51,26 +53,24 @@ func (signedTokens) Delete(string) error                     { return nil }
 func (signedTokens) Reset() error                            { return nil }
 func (signedTokens) Close() error                            { return nil }
 
-const csrfLocal = "csrf"
-
 // csrfProtect refuses a state-changing request to the HTML side whose _csrf
 // field does not match a valid token. The JSON API authenticates by bearer
 // token, never by cookie, so cross-site requests cannot ride on it.
 func (s *Server) csrfProtect() fiber.Handler {
-	tokens := newSignedTokens(s.cfg.Keys().CSRF)
+	tokens := newSignedTokens(s.Config.Keys().CSRF)
 	return csrf.New(csrf.Config{
 		Next: func(c *fiber.Ctx) bool {
-			return isAPI(c) || strings.HasPrefix(c.Path(), "/static/")
+			return request.IsAPI(c) || strings.HasPrefix(c.Path(), "/static/")
 		},
 		KeyLookup:      "form:_csrf",
 		CookieName:     "gotong_csrf",
 		CookieSameSite: "Lax",
 		CookieHTTPOnly: true,
-		CookieSecure:   s.cfg.SecureCookies,
+		CookieSecure:   s.Config.SecureCookies,
 		Expiration:     csrfLifetime,
 		KeyGenerator:   tokens.generate,
 		Storage:        tokens,
-		ContextKey:     csrfLocal,
+		ContextKey:     request.CSRFLocal,
 		ErrorHandler: func(c *fiber.Ctx, _ error) error {
 			return apperr.New(apperr.Forbidden, "error_csrf")
 		},

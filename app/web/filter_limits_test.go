@@ -90,7 +90,7 @@ func TestSavedSegmentUnknownCount(t *testing.T) {
 		if err := e.db.Create(&old).Error; err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.srv.segments.Save(context.Background(), 0, "Everyone", ""); err != nil {
+		if _, err := e.srv.Segments.Save(context.Background(), 0, "Everyone", ""); err != nil {
 			t.Fatal(err)
 		}
 		api, tok := apiStaff(e)

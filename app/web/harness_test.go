@@ -14,12 +14,14 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
+	"github.com/gotong/gotong/app/web/request"
 	"gorm.io/gorm"
 )
 
@@ -59,11 +61,15 @@ func newEnvConfig(t *testing.T, db *gorm.DB, cfg config.Config) *env {
 // newEnvLog builds the portal with log as the server's logger.
 func newEnvLog(t *testing.T, db *gorm.DB, cfg config.Config, log *slog.Logger) *env {
 	t.Helper()
-	app, srv, err := New(cfg, db, log)
+	a, err := app.New(cfg, db, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, db: db, app: app, srv: srv}
+	fapp, srv, err := New(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, db: db, app: fapp, srv: srv}
 }
 
 // eachEnv runs fn against a portal on every test database.
@@ -237,9 +243,9 @@ func (c *client) login(email string) {
 }
 
 // apiErr decodes an API error body and checks its shape.
-func apiErr(t *testing.T, r *response) apiErrorBody {
+func apiErr(t *testing.T, r *response) request.APIErrorBody {
 	t.Helper()
-	var body apiError
+	var body request.APIError
 	dec := json.NewDecoder(strings.NewReader(r.Body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil {

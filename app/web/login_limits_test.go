@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/gotong/gotong/app/mailaddr"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -15,6 +16,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/testdb"
+	"github.com/gotong/gotong/app/web/request"
 	"gorm.io/gorm"
 )
 
@@ -28,11 +30,7 @@ func behindProxy(t *testing.T, db *gorm.DB, trusted bool, log *bytes.Buffer) *en
 	if trusted {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, netip.MustParsePrefix("0.0.0.0/32"))
 	}
-	app, srv, err := New(cfg, db, slog.New(slog.NewJSONHandler(log, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, db: db, app: app, srv: srv}
+	return newEnvLog(t, db, cfg, slog.New(slog.NewJSONHandler(log, nil)))
 }
 
 // clientAt is a client whose requests the load balancer forwards for addr;
@@ -159,12 +157,12 @@ func TestLoginCeilingAndDeviceCookie(t *testing.T) {
 		if first.StatusCode != http.StatusSeeOther {
 			t.Fatalf("first sign-in: %d", first.StatusCode)
 		}
-		device := owner.cookies[deviceCookie]
+		device := owner.cookies[request.DeviceCookie]
 		if device == "" {
 			t.Fatal("no device cookie after signing in")
 		}
 		for _, ck := range first.Cookies() {
-			if ck.Name == deviceCookie && (!ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.MaxAge < 30*24*3600) {
+			if ck.Name == request.DeviceCookie && (!ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.MaxAge < 30*24*3600) {
 				t.Errorf("device cookie %+v: want HttpOnly, SameSite=Strict, long-lived", ck)
 			}
 		}
@@ -193,13 +191,13 @@ func TestLoginCeilingAndDeviceCookie(t *testing.T) {
 		other.postForm("/logout", url.Values{})
 		tooMany(t, other.signIn("target@example.org", testPassword), "with another account's device cookie")
 		forged := e.clientAt("203.0.113.7")
-		forged.cookies[deviceCookie] = strings.Replace(device, device[:4], "AAAA", 1)
+		forged.cookies[request.DeviceCookie] = strings.Replace(device, device[:4], "AAAA", 1)
 		tooMany(t, forged.signIn("target@example.org", testPassword), "with a forged device cookie")
 		// A cookie signed by the secret itself, before keys were derived, no
 		// longer counts: it only ever relaxed a limit.
-		before := devices{signer{key: testConfig().SecretKey, purpose: "login-device", lifetime: deviceLifetime}}
+		before := request.NewSigner(testConfig().SecretKey, "login-device", 365*24*time.Hour)
 		stale := e.clientAt("203.0.113.8")
-		stale.cookies[deviceCookie] = before.seal(before.account("target@example.org"), time.Now())
+		stale.cookies[request.DeviceCookie] = before.Seal(before.MAC("account:"+mailaddr.Normalize("target@example.org")), time.Now())
 		tooMany(t, stale.signIn("target@example.org", testPassword), "with a device cookie signed by the secret")
 		// The owner's device signs in, from home or from a new address.
 		if res := owner.signIn("target@example.org", testPassword); res.StatusCode != http.StatusSeeOther {

@@ -27,7 +27,7 @@ func (e *env) staffClient(email, role string) *client {
 // userID is the id of the user with email.
 func (e *env) userID(email string) int64 {
 	e.t.Helper()
-	u, err := e.srv.users.UserByEmail(context.Background(), email)
+	u, err := e.srv.Users.UserByEmail(context.Background(), email)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestManageActivityEdit(t *testing.T) {
 			!strings.Contains(res.Body, `value="Renamed camp"`) {
 			t.Fatalf("capacity below confirmed: %d", res.StatusCode)
 		}
-		got, err := e.srv.activities.Get(context.Background(), a.ID)
+		got, err := e.srv.Activities.Get(context.Background(), a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,7 +253,7 @@ func TestManageActivityEdit(t *testing.T) {
 		if res := c.postForm(path, vals); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("edit: %d", res.StatusCode)
 		}
-		got, _ = e.srv.activities.Get(context.Background(), a.ID)
+		got, _ = e.srv.Activities.Get(context.Background(), a.ID)
 		if got.Capacity != 3 || got.TextIn("en", "en").Title != "Renamed camp" || got.AgeMax != nil || got.AgeMin == nil || got.Slug != "edit" {
 			t.Fatalf("edit not saved: %+v", got)
 		}
@@ -483,7 +483,7 @@ func TestManageActivitiesCounts(t *testing.T) {
 		b := e.publishedCamp("two", 5)
 		e.register("one", [2]string{"a@example.org", "urban"}, [2]string{"b@example.org", "urban"})
 		e.register("two", [2]string{"c@example.org", "urban"})
-		got, err := e.srv.registrations.Tallies(context.Background(), access.Viewer{Staff: true}, []int64{a.ID, b.ID, 999})
+		got, err := e.srv.Registrations.Tallies(context.Background(), access.Viewer{Staff: true}, []int64{a.ID, b.ID, 999})
 		if err != nil {
 			t.Fatal(err)
 		}

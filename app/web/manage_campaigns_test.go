@@ -53,7 +53,7 @@ func TestCampaignPagesCoordinatorAndPartner(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("create: %d\n%s", res.StatusCode, res.Body)
 		}
-		list, err := e.srv.campaigns.List(context.Background(), e.campStaff("coord@example.org"))
+		list, err := e.srv.Campaigns.List(context.Background(), e.campStaff("coord@example.org"))
 		if err != nil || len(list) != 1 {
 			t.Fatalf("stored: %v %v", list, err)
 		}
@@ -90,11 +90,11 @@ func TestCampaignPagesCoordinatorAndPartner(t *testing.T) {
 			strings.Contains(page.Body, fmt.Sprintf(`<option value="%d">`, pa)) {
 			t.Fatal("the partners' form does not show A at planning")
 		}
-		item, err := e.srv.campaigns.AddItem(context.Background(), e.campStaff("coord@example.org"), camp.ID, "planning", "Book a room")
+		item, err := e.srv.Campaigns.AddItem(context.Background(), e.campStaff("coord@example.org"), camp.ID, "planning", "Book a room")
 		if err != nil {
 			t.Fatal(err)
 		}
-		other, err := e.srv.campaigns.Create(context.Background(), e.campStaff("coord@example.org"), campaigns.Input{
+		other, err := e.srv.Campaigns.Create(context.Background(), e.campStaff("coord@example.org"), campaigns.Input{
 			Title: map[string]string{"en": "B's own"}, Partners: &[]campaigns.Involvement{{PartnerID: pb, Stages: []string{"implementation"}}}})
 		if err != nil {
 			t.Fatal(err)
@@ -125,7 +125,7 @@ func TestCampaignPagesCoordinatorAndPartner(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != ppath+"?saved=1#stage-planning" {
 			t.Fatalf("partner note: %d %q", res.StatusCode, res.Header.Get("Location"))
 		}
-		notes, _ := e.srv.campaigns.Notes(context.Background(), e.campStaff("coord@example.org"), camp.ID)
+		notes, _ := e.srv.Campaigns.Notes(context.Background(), e.campStaff("coord@example.org"), camp.ID)
 		if len(notes) != 1 || notes[0].PartnerID == nil || *notes[0].PartnerID != pa || notes[0].Stage != "planning" {
 			t.Fatalf("notes: %+v", notes)
 		}
@@ -190,7 +190,7 @@ func TestCampaignPagesCoordinatorAndPartner(t *testing.T) {
 		if res := pc.postForm(tick, url.Values{}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("untick: %d", res.StatusCode)
 		}
-		items, _ := e.srv.campaigns.Checklist(context.Background(), e.campStaff("coord@example.org"), camp.ID)
+		items, _ := e.srv.Campaigns.Checklist(context.Background(), e.campStaff("coord@example.org"), camp.ID)
 		if len(items) != 1 || items[0].DoneAt != nil {
 			t.Fatalf("untick: %+v", items)
 		}
@@ -278,7 +278,7 @@ func TestCampaignFormRefusals(t *testing.T) {
 
 		// The forms of the campaign page keep what was typed beside the message.
 		pa := e.campPartner("Youth council")
-		camp, err := e.srv.campaigns.Create(context.Background(), e.campStaff("coord@example.org"), campaigns.Input{
+		camp, err := e.srv.Campaigns.Create(context.Background(), e.campStaff("coord@example.org"), campaigns.Input{
 			Title: map[string]string{"en": "Rights"}, StartsOn: &civil.Date{Year: 2027, Month: 3, Day: 1},
 			Partners: &[]campaigns.Involvement{{PartnerID: pa, Stages: []string{"planning"}}}})
 		if err != nil {
@@ -335,12 +335,12 @@ func TestCampaignFormRefusals(t *testing.T) {
 		if res := coord.postForm(base, vals); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d %s", res.StatusCode, res.Body)
 		}
-		got, _ := e.srv.campaigns.Get(context.Background(), e.campStaff("coord@example.org"), camp.ID)
+		got, _ := e.srv.Campaigns.Get(context.Background(), e.campStaff("coord@example.org"), camp.ID)
 		if got.TextIn("en", "en").Title != "Rights now" || got.Stage != "planning" || len(got.Partners) != 1 {
 			t.Fatalf("saved: %+v", got)
 		}
 		// A campaign without an English title says so on an English page.
-		if _, err := e.srv.campaigns.Update(context.Background(), e.campStaff("coord@example.org"), camp.ID,
+		if _, err := e.srv.Campaigns.Update(context.Background(), e.campStaff("coord@example.org"), camp.ID,
 			campaigns.Input{Title: map[string]string{"en": "", "fr": "Des droits"}}); err != nil {
 			t.Fatal(err)
 		}

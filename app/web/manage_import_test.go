@@ -79,7 +79,7 @@ func TestImportPages(t *testing.T) {
 		e.user("facil@example.org", access.Facilitator)
 		c := e.client()
 		c.login("coord@example.org")
-		fr := e.srv.catalog.Localizer("fr")
+		fr := e.srv.Catalog.Localizer("fr")
 
 		// Step 1 refuses, on the form and in French, what cannot be imported.
 		page := c.get(manageImportPath + "?lang=fr")
@@ -142,7 +142,7 @@ func TestImportPages(t *testing.T) {
 		// A mapping without email shows the columns again, with the reason.
 		before := e.importState()
 		res := c.postForm(mapping, url.Values{"map_0": {"ignore"}, "map_1": {"given_name"}, "map_2": {"ignore"}, "map_3": {"ignore"}})
-		if res.StatusCode != 422 || !strings.Contains(html.UnescapeString(res.Body), e.srv.catalog.Localizer("en").T("import_error_no_email")) {
+		if res.StatusCode != 422 || !strings.Contains(html.UnescapeString(res.Body), e.srv.Catalog.Localizer("en").T("import_error_no_email")) {
 			t.Fatalf("no email: %d", res.StatusCode)
 		}
 		// All or nothing with a bad row: the report, nothing written, and the
@@ -158,7 +158,7 @@ func TestImportPages(t *testing.T) {
 		// Step 3: the import and its report.
 		res = c.postForm(mapping, url.Values{"map_0": {"email"}, "map_1": {"ignore"}, "map_2": {"given_name"}, "map_3": {"ignore"},
 			"on_duplicate": {"skip"}})
-		en := e.srv.catalog.Localizer("en")
+		en := e.srv.Catalog.Localizer("en")
 		body := html.UnescapeString(res.Body)
 		if res.StatusCode != 200 || !strings.Contains(body, en.Plural("import_created", 1)) ||
 			!strings.Contains(body, en.Plural("import_rejected", 3)) ||
@@ -198,13 +198,13 @@ func TestMatchPage(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("coord@example.org", access.Coordinator)
 		e.user("partner@example.org", access.Partner)
-		if _, err := e.srv.people.Import(t.Context(), []byte("email,given_name,handle\nsaraa@example.org,Saraa,@saraa\nbat@example.org,Bat,\n"),
+		if _, err := e.srv.People.Import(t.Context(), []byte("email,given_name,handle\nsaraa@example.org,Saraa,@saraa\nbat@example.org,Bat,\n"),
 			people.ImportOptions{}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		c := e.client()
 		c.login("coord@example.org")
-		en := e.srv.catalog.Localizer("en")
+		en := e.srv.Catalog.Localizer("en")
 		c.get(manageMatchPath)
 		list := "SARAA@example.org\n@new_one\n=HYPERLINK(\"http://evil\")\n"
 		file := "email,name\nbat@example.org,Bat\n+nobody@example.org,N\nsaraa,Saraa\n"

@@ -27,7 +27,7 @@ func partnerFormValues() url.Values {
 // partnerByName returns the organisation named name, with everything.
 func (e *env) partnerByName(name string) *partners.Partner {
 	e.t.Helper()
-	list, err := e.srv.partners.List(context.Background(), access.Viewer{Staff: true}, partners.Filter{})
+	list, err := e.srv.Partners.List(context.Background(), access.Viewer{Staff: true}, partners.Filter{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestManageActivityCoHosts(t *testing.T) {
 			t.Fatal("the page does not say that there is no partner to choose")
 		}
 		first := e.firstPartner()
-		second, err := e.srv.partners.Create(context.Background(), access.Viewer{Staff: true},
+		second, err := e.srv.Partners.Create(context.Background(), access.Viewer{Staff: true},
 			partners.Input{Name: ptrTo("Student union"), Kind: ptrTo(partners.KindUniversity)})
 		if err != nil {
 			t.Fatal(err)
@@ -372,7 +372,7 @@ func TestManageActivityCoHosts(t *testing.T) {
 		if res := c.postForm(path+"/partners", url.Values{"partner": {itoa(first), itoa(second.ID)}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d", res.StatusCode)
 		}
-		got, _ := e.srv.activities.Get(context.Background(), a.ID)
+		got, _ := e.srv.Activities.Get(context.Background(), a.ID)
 		if fmt.Sprint(got.PartnerIDs()) != fmt.Sprint([]int64{first, second.ID}) {
 			t.Fatalf("co-hosts %v", got.PartnerIDs())
 		}
@@ -401,7 +401,7 @@ func TestManageActivityCoHosts(t *testing.T) {
 		if res := c.postForm(path+"/partners", url.Values{}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("clear: %d", res.StatusCode)
 		}
-		if got, _ := e.srv.activities.Get(context.Background(), a.ID); len(got.PartnerIDs()) != 0 {
+		if got, _ := e.srv.Activities.Get(context.Background(), a.ID); len(got.PartnerIDs()) != 0 {
 			t.Fatalf("co-hosts after clearing: %v", got.PartnerIDs())
 		}
 	})

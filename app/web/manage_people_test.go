@@ -28,7 +28,7 @@ func (e *env) personByEmail(email string) *people.Profile {
 	if err := e.db.Where("email = ?", email).Take(&p).Error; err != nil {
 		e.t.Fatalf("no person %s: %v", email, err)
 	}
-	prof, err := e.srv.people.Get(context.Background(), p.ID)
+	prof, err := e.srv.People.Get(context.Background(), p.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func (e *env) personByEmail(email string) *people.Profile {
 // addPerson stores a person as staff would.
 func (e *env) addPerson(in people.Input) *people.Profile {
 	e.t.Helper()
-	p, err := e.srv.people.Create(context.Background(), 0, in, true)
+	p, err := e.srv.People.Create(context.Background(), 0, in, true)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestManagePeopleAccess(t *testing.T) {
 		}
 		// A partner member's token and form posts on every route of a
 		// person or a segment: 404, nothing written.
-		seg, err := e.srv.segments.Save(context.Background(), 0, "Everyone", "")
+		seg, err := e.srv.Segments.Save(context.Background(), 0, "Everyone", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -350,7 +350,7 @@ func TestManagePersonPage(t *testing.T) {
 		register("steppe-camp", "bat@example.org", "Bat")
 		saraa, bat := e.personByEmail("saraa@example.org"), e.personByEmail("bat@example.org")
 		for _, r := range e.registrations(hosted.ID) {
-			if _, err := e.srv.registrations.SetAttendance(ctx, access.Viewer{Staff: true}, r.ID, r.PersonID != nil && *r.PersonID == saraa.ID); err != nil {
+			if _, err := e.srv.Registrations.SetAttendance(ctx, access.Viewer{Staff: true}, r.ID, r.PersonID != nil && *r.PersonID == saraa.ID); err != nil {
 				t.Fatal(err)
 			}
 		}

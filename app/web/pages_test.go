@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
@@ -256,7 +258,7 @@ func TestStatic(t *testing.T) {
 	db := testdb.New(t, testdb.Dialects()[0])
 	e := newEnv(t, db)
 	c := e.client()
-	res := c.get("/static/app.css?v=" + assetVersion)
+	res := c.get("/static/app.css?v=" + request.AssetVersion)
 	if !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
 		t.Errorf("versioned asset cache: %q", res.Header.Get("Cache-Control"))
 	}
@@ -284,13 +286,10 @@ func TestServerErrorHidesInternals(t *testing.T) {
 	db := testdb.New(t, testdb.Dialects()[0])
 	var logs bytes.Buffer
 	var mu sync.Mutex
-	app, _, err := New(testConfig(), db, slog.New(slog.NewTextHandler(lockedWriter{&logs, &mu}, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := newEnvLog(t, db, testConfig(), slog.New(slog.NewTextHandler(lockedWriter{&logs, &mu}, nil)))
+	app := e.app
 	app.Get("/boom", func(c *fiber.Ctx) error { return errors.New("pq: secret table exploded") })
 	app.Get("/api/v1/boom", func(c *fiber.Ctx) error { panic("secret panic detail") })
-	e := &env{t: t, db: db, app: app}
 	c := e.client()
 	res := c.get("/boom?lang=fr")
 	if res.StatusCode != 500 || strings.Contains(res.Body, "secret") || pageLang(res.Body) != "fr" {

@@ -25,7 +25,7 @@ import (
 // and returns its id.
 func (e *env) petitionCampaign(title string, themes ...string) int64 {
 	e.t.Helper()
-	c, err := e.srv.campaigns.Create(context.Background(), access.Viewer{Staff: true},
+	c, err := e.srv.Campaigns.Create(context.Background(), access.Viewer{Staff: true},
 		campaigns.Input{Title: map[string]string{"en": title}, Tags: &themes})
 	if err != nil {
 		e.t.Fatal(err)
@@ -57,7 +57,7 @@ func (e *env) petitionPartnerUser(email string, partnerID int64, campaigns ...in
 // newPetition stores a petition with an English text only.
 func (e *env) newPetition(campaign int64, slug string, goal int) *petitions.Petition {
 	e.t.Helper()
-	p, err := e.srv.petitions.Create(context.Background(), 0, petitions.Input{CampaignID: &campaign, Slug: &slug, Goal: &goal,
+	p, err := e.srv.Petitions.Create(context.Background(), 0, petitions.Input{CampaignID: &campaign, Slug: &slug, Goal: &goal,
 		Title: map[string]string{"en": "Free the students"}, Text: map[string]string{"en": "They protested in peace.\n\nRelease them now."}})
 	if err != nil {
 		e.t.Fatal(err)
@@ -182,7 +182,7 @@ func TestAPIPetitions(t *testing.T) {
 				t.Errorf("PATCH %s: %+v names no %s", tc.name, body, tc.field)
 			}
 		}
-		stored, _ := e.srv.petitions.Get(context.Background(), access.Viewer{Staff: true}, p.ID)
+		stored, _ := e.srv.Petitions.Get(context.Background(), access.Viewer{Staff: true}, p.ID)
 		if stored.Goal != 2000 || stored.Slug != "free-them" || stored.CampaignID != shared {
 			t.Fatalf("refused patches changed the petition: %+v", stored)
 		}
@@ -297,7 +297,7 @@ func TestAPISign(t *testing.T) {
 		if after := e.petitionTally(); after != before {
 			t.Fatalf("refused signatures wrote: people, signatures, tags %v, then %v", before, after)
 		}
-		if p, _ := e.srv.petitions.GetBySlug(context.Background(), "free-them"); p.Signatures != 2 {
+		if p, _ := e.srv.Petitions.GetBySlug(context.Background(), "free-them"); p.Signatures != 2 {
 			t.Fatalf("count %d after refusals, want 2", p.Signatures)
 		}
 		// Accept-Language chooses the language too.
@@ -345,7 +345,7 @@ func TestPetitionPage(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		camp := e.petitionCampaign("Free expression", "expression")
 		e.newPetition(camp, "free-them", 1000)
-		fr := e.srv.catalog.Localizer("fr")
+		fr := e.srv.Catalog.Localizer("fr")
 		c := e.client()
 
 		page := c.get("/p/free-them?lang=fr")
@@ -517,11 +517,11 @@ func TestManagePetitions(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/manage/petitions?saved=1" {
 			t.Fatalf("create: %d to %q", res.StatusCode, res.Header.Get("Location"))
 		}
-		p, err := e.srv.petitions.GetBySlug(context.Background(), "free-them")
+		p, err := e.srv.Petitions.GetBySlug(context.Background(), "free-them")
 		if err != nil || p.Goal != 1000 || p.CampaignID != camp {
 			t.Fatalf("stored %+v, %v", p, err)
 		}
-		if _, err := e.srv.petitions.Sign(context.Background(), "free-them", petitions.Signer{GivenName: "A", Email: "a@example.org", Consent: true}, "en"); err != nil {
+		if _, err := e.srv.Petitions.Sign(context.Background(), "free-them", petitions.Signer{GivenName: "A", Email: "a@example.org", Consent: true}, "en"); err != nil {
 			t.Fatal(err)
 		}
 		list := c.get("/manage/petitions?saved=1")
@@ -544,7 +544,7 @@ func TestManagePetitions(t *testing.T) {
 		if res := c.postForm(fmt.Sprintf("/manage/petitions/%d", p.ID), vals); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d", res.StatusCode)
 		}
-		p, _ = e.srv.petitions.Get(context.Background(), access.Viewer{Staff: true}, p.ID)
+		p, _ = e.srv.Petitions.Get(context.Background(), access.Viewer{Staff: true}, p.ID)
 		if p.Goal != 50 || p.TextIn("fr", "en").Title != "Libérez les étudiants" {
 			t.Fatalf("saved %+v", p)
 		}

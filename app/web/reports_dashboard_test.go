@@ -34,11 +34,11 @@ func (e *env) quotaActivity(slug, title string, capacity int, rules ...any) *act
 		quotas = append(quotas, activities.QuotaInput{Attribute: quota.Attribute(rules[i].(string)), Share: rules[i+1].(float64)})
 	}
 	a := e.publishedCamp(slug, capacity, quotas...)
-	if _, err := e.srv.activities.Update(context.Background(), 0, a.ID, activities.Input{
+	if _, err := e.srv.Activities.Update(context.Background(), 0, a.ID, activities.Input{
 		Title: map[string]string{"en": title, "fr": title + " (fr)"}}); err != nil {
 		e.t.Fatal(err)
 	}
-	a, err := e.srv.activities.Get(context.Background(), a.ID)
+	a, err := e.srv.Activities.Get(context.Background(), a.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func (e *env) registerMany(a *activities.Activity, prefix string, n int, localit
 		case "minority":
 			s.Minority = ptrTo(true)
 		}
-		r, err := e.srv.registrations.Register(context.Background(), a, registration.Request{Consent: true, Person: people.Declared{
+		r, err := e.srv.Registrations.Register(context.Background(), a, registration.Request{Consent: true, Person: people.Declared{
 			GivenName: "Saraa", FamilyName: "Bold", Email: fmt.Sprintf("%s%d@example.org", prefix, i),
 			BirthYear: time.Now().Year() - 20, Region: "MN-057", Locality: locality, Locale: "en", Sensitive: s}})
 		if err != nil {
@@ -87,7 +87,7 @@ func (e *env) smallPoolsFixture() (a, b *activities.Activity) {
 	a = e.quotaActivity("camp-a", "Camp A", 20, "rural", 0.25, "disability", 0.25, "minority", 0.25)
 	b = e.quotaActivity("camp-b", "Camp B", 40, "rural", 0.125, "disability", 0.25, "minority", 0.25)
 	for _, r := range e.registerMany(a, "general", 5, people.Urban, "") {
-		if _, err := e.srv.registrations.SetAttendance(context.Background(), access.Viewer{Staff: true}, r.ID, true); err != nil {
+		if _, err := e.srv.Registrations.SetAttendance(context.Background(), access.Viewer{Staff: true}, r.ID, true); err != nil {
 			e.t.Fatal(err)
 		}
 	}
@@ -246,10 +246,10 @@ func TestReportsAPI(t *testing.T) {
 		p := sum.People
 		last := p.Months[len(p.Months)-1]
 		if p.Total != 31 || len(p.Months) != 24 || last.Month != time.Now().UTC().Format("2006-01") || last.New != 31 || last.Total != 31 ||
-			p.Months[0].Total != 0 || p.YouthMaxAge != 30 || p.Youth != (apiShare{31, 31}) || p.Rural != (apiShare{5, 31}) || p.Volunteers != (apiShare{0, 31}) {
+			p.Months[0].Total != 0 || p.YouthMaxAge != 30 || p.Youth != (apiShare{Count: 31, Of: 31}) || p.Rural != (apiShare{Count: 5, Of: 31}) || p.Volunteers != (apiShare{Count: 0, Of: 31}) {
 			t.Fatalf("people %+v", p)
 		}
-		if len(sum.TrainedByRegion) != 1 || sum.TrainedByRegion[0] != (apiRegionCount{"MN-057", 5}) {
+		if len(sum.TrainedByRegion) != 1 || sum.TrainedByRegion[0] != (apiRegionCount{Region: "MN-057", Count: 5}) {
 			t.Fatalf("trained %+v", sum.TrainedByRegion)
 		}
 
@@ -440,7 +440,7 @@ func TestReportsPageAndCSV(t *testing.T) {
 
 		// The downloads, with titles that a spreadsheet would take for
 		// formulas.
-		if _, err := e.srv.activities.Update(context.Background(), 0, a.ID, activities.Input{
+		if _, err := e.srv.Activities.Update(context.Background(), 0, a.ID, activities.Input{
 			Title: map[string]string{"en": "=HYPERLINK(\"http://evil.example\")", "fr": "@SUM(A1:A9)"}}); err != nil {
 			t.Fatal(err)
 		}

@@ -26,7 +26,7 @@ func TestReportSummary(t *testing.T) {
 		if sum.Signatures != 3 || sum.Letters.Written != 7 || sum.Letters.Delivered != 0 {
 			t.Fatalf("totals: %+v", sum)
 		}
-		if len(sum.CampaignsByStage) != 4 || sum.CampaignsByStage[0] != (apiStageCount{"planning", 2}) {
+		if len(sum.CampaignsByStage) != 4 || sum.CampaignsByStage[0] != (apiStageCount{Stage: "planning", Count: 2}) {
 			t.Fatalf("by stage: %+v", sum.CampaignsByStage)
 		}
 		per := map[int64]apiCampaignFigures{}

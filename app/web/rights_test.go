@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/web/request"
+
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/rights"
 	"github.com/gotong/gotong/app/testdb"
@@ -129,7 +131,7 @@ func TestAccountErase(t *testing.T) {
 		e.publishedCamp("summer", 1)
 		e.register("summer", [2]string{"saraa@example.org", "rural"}, [2]string{"bataa@example.org", "urban"})
 		u := e.user("saraa@example.org", access.Participant)
-		if err := e.srv.users.UpdateProfile(context.Background(), u.ID, "Saraa", "fr"); err != nil {
+		if err := e.srv.Users.UpdateProfile(context.Background(), u.ID, "Saraa", "fr"); err != nil {
 			t.Fatal(err)
 		}
 		tok := e.token("saraa@example.org")
@@ -410,9 +412,9 @@ func TestPersonRightsPartial(t *testing.T) {
 	}
 	cat := catalog(t)
 	render := func(may bool) string {
-		p := &Page{L: cat.Localizer("mn"), CSRF: "token-123", may: func(access.Permission) bool { return may }}
+		p := &request.Page{L: cat.Localizer("mn"), CSRF: "token-123", May: func(access.Permission) bool { return may }}
 		var buf bytes.Buffer
-		if err := v.pages[tplHome].ExecuteTemplate(&buf, "person_rights", map[string]any{"P": p, "ID": int64(42)}); err != nil {
+		if err := v.pages["home"].ExecuteTemplate(&buf, "person_rights", map[string]any{"P": p, "ID": int64(42)}); err != nil {
 			t.Fatal(err)
 		}
 		return buf.String()
@@ -431,12 +433,12 @@ func TestPersonRightsPartial(t *testing.T) {
 	e := newEnv(t, testdb.New(t, testdb.Dialects()[0]))
 	for role, want := range map[string]bool{access.Admin: true, access.Coordinator: false, access.Participant: false} {
 		u := e.user(role+"@example.org", role)
-		p := &Page{User: u, may: func(perm access.Permission) bool { return e.srv.access.Allowed(u.Grants(), perm) }}
+		p := &request.Page{User: u, May: func(perm access.Permission) bool { return e.srv.Access.Allowed(u.Grants(), perm) }}
 		if p.MayAdminPeople() != want {
 			t.Errorf("%s: MayAdminPeople = %v", role, !want)
 		}
 	}
-	if (&Page{}).MayAdminPeople() {
+	if (&request.Page{}).MayAdminPeople() {
 		t.Error("a page without permissions may erase")
 	}
 }
@@ -449,7 +451,7 @@ func TestAuditLogPage(t *testing.T) {
 		coordID := e.user("coord@example.org", access.Coordinator).ID
 		ctx := context.Background()
 		for i := range 3 {
-			if err := e.srv.users.UpdateProfile(ctx, coordID, fmt.Sprintf("Coord %d", i), ""); err != nil {
+			if err := e.srv.Users.UpdateProfile(ctx, coordID, fmt.Sprintf("Coord %d", i), ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -512,7 +514,7 @@ func TestAuditLogAPI(t *testing.T) {
 		tok := e.token("office@example.org")
 		coord := e.user("coord@example.org", access.Coordinator)
 		for i := range 3 {
-			if err := e.srv.users.UpdateProfile(context.Background(), coord.ID, fmt.Sprintf("Coord %d", i), ""); err != nil {
+			if err := e.srv.Users.UpdateProfile(context.Background(), coord.ID, fmt.Sprintf("Coord %d", i), ""); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -208,7 +208,7 @@ func TestPartnerScopeOnEveryRoute(t *testing.T) {
 			if perm != access.Public && res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s %s as partner A: %d, want 404", method, filled, res.StatusCode)
 			}
-			if perm != access.Public && e.srv.access.Allowed(grants, perm) {
+			if perm != access.Public && e.srv.Access.Allowed(grants, perm) {
 				reachable++
 			}
 			f.checkLeaks(t, perm, method+" "+filled, res)

@@ -1,12 +1,16 @@
-// Package web is the thin HTTP layer: Fiber, middleware, routes and handlers.
-// It knows HTTP and calls the domain packages; they never import it.
+// Package web is the server: Fiber, its middleware, the error handler, the
+// views engine, the page cache and the route table, which names every
+// handler of the pages (ui) and the API (api) beside its permission. It
+// knows HTTP and calls the domain packages through app.App; they never
+// import it.
 package web
 
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"time"
+
+	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
@@ -15,25 +19,12 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
-	"github.com/gotong/gotong/app/access"
-	"github.com/gotong/gotong/app/activities"
-	"github.com/gotong/gotong/app/auth"
-	"github.com/gotong/gotong/app/campaigns"
-	"github.com/gotong/gotong/app/clock"
-	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
-	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/outbox"
-	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
-	"github.com/gotong/gotong/app/petitions"
-	"github.com/gotong/gotong/app/registration"
-	"github.com/gotong/gotong/app/reports"
-	"github.com/gotong/gotong/app/segments"
-	"github.com/gotong/gotong/locales"
 	"github.com/gotong/gotong/views"
-	"gorm.io/gorm"
 )
 
 // BodyLimit is the largest request body accepted, in bytes.
@@ -55,91 +46,41 @@ const SessionLifetime = 12 * time.Hour
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
-// Server holds what the handlers need.
+// Server is the web layer of one node: the kit its handlers share, and
+// what only the server keeps (the login limits, the route table, the cache
+// of rendered pages).
 type Server struct {
-	cfg      config.Config
-	db       *gorm.DB
-	log      *slog.Logger
-	catalog  *i18n.Catalog
-	access   *access.Enforcer
-	users    *auth.Store
-	sessions *session.Store
-	limits   *database.KV
-	routes   routeTable
-
-	people        *people.Store
-	registrations *registration.Service
-	activities    *activities.Store
-	petitions     *petitions.Store
-	campaigns     *campaigns.Store
-	reports       *reports.Service
-	segments      *segments.Store
-	partners      *partners.Store
-
-	pagesGen      generation // moved by every write that a public page shows
-	activitiesGen generation // moved by edits of activities
-	pageCache     *ttlCache[renderedPage]
-	activityCache *ttlCache[*activities.Activity]
-	resultLinks   signer  // signs the links to registration results
-	devices       devices // signs the device cookies of sign-ins
+	*request.Kit
+	limits    *database.KV
+	routes    routeTable
+	pageCache *request.TTLCache[renderedPage]
 
 	requestTimeout time.Duration // RequestTimeout, shorter in tests
 }
 
-// New builds the Fiber app over db.
-func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server, error) {
-	catalog, err := i18n.Load(locales.FS, cfg.DefaultLang, log)
-	if err != nil {
-		return nil, nil, err
-	}
-	enforcer, err := access.New()
-	if err != nil {
-		return nil, nil, err
-	}
-	k := cfg.Keys()
-	sealer, err := people.NewSealer(k.Seal)
-	if err != nil {
-		return nil, nil, err
-	}
+// New builds the Fiber app over the wired application a.
+func New(a *app.App) (*fiber.App, *Server, error) {
+	sessions := session.New(session.Config{
+		Storage:        database.NewKV(a.DB, "sessions"),
+		Expiration:     SessionLifetime,
+		KeyLookup:      "cookie:gotong_session",
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		CookieSecure:   a.Config.SecureCookies,
+		CookiePath:     "/",
+	})
 	s := &Server{
-		cfg:     cfg,
-		db:      db,
-		log:     log,
-		catalog: catalog,
-		access:  enforcer,
-		users:   auth.NewStore(db),
-		sessions: session.New(session.Config{
-			Storage:        database.NewKV(db, "sessions"),
-			Expiration:     SessionLifetime,
-			KeyLookup:      "cookie:gotong_session",
-			CookieHTTPOnly: true,
-			CookieSameSite: "Lax",
-			CookieSecure:   cfg.SecureCookies,
-			CookiePath:     "/",
-		}),
-		limits:         database.NewKV(db, "rate_limits"),
+		Kit:            request.NewKit(a, sessions),
+		limits:         database.NewKV(a.DB, "rate_limits"),
 		routes:         routeTable{},
-		resultLinks:    signer{key: k.Links[:], purpose: "registration-result", lifetime: resultLinkLifetime},
-		devices:        newDevices(k.Devices),
+		pageCache:      request.NewTTLCache[renderedPage](&a.Changes.Pages),
 		requestTimeout: RequestTimeout,
 	}
-	s.people = people.NewStore(db, sealer)
-	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL, clock.System)
-	s.activities = activities.NewStore(db, s.registrations.SetCapacity, clock.System)
-	s.petitions = petitions.NewStore(db, s.people, clock.System)
-	s.activities.OnCancel = s.registrations.CancelAll
-	s.campaigns = campaigns.NewStore(db, s.users, clock.System)
-	s.partners = partners.NewStore(db, clock.System)
-	s.segments = segments.NewStore(db, log)
-	s.reports = &reports.Service{Partners: s.partners, Campaigns: s.campaigns, Petitions: s.petitions, DB: db, MinCell: cfg.MinCell}
-	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
-	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
-	s.activities.Changed = func(int64) { s.activitiesGen.bump(); s.pagesGen.bump() }
 	engine := newViews(views.FS)
 	if err := engine.Load(); err != nil {
 		return nil, nil, err
 	}
-	app := fiber.New(fiber.Config{
+	fapp := fiber.New(fiber.Config{
 		AppName:               "gotong",
 		Views:                 engine,
 		BodyLimit:             BodyLimit,
@@ -149,28 +90,24 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		WriteTimeout:          RequestTimeout,
 		IdleTimeout:           120 * time.Second,
 	})
-	app.Server().HeaderReceived = s.bodyLimitFor(app) // a larger body for the import, see body_limits.go
-	app.Use(recover.New())
-	app.Use(requestid.New())
-	app.Use(s.deadline)
-	app.Use(s.accessLog)
-	app.Use(refuseEncodedBody) // before anything reads the body
-	app.Use(helmet.New(helmet.Config{
+	fapp.Server().HeaderReceived = s.bodyLimitFor(fapp) // a larger body for the import, see body_limits.go
+	fapp.Use(recover.New())
+	fapp.Use(requestid.New())
+	fapp.Use(s.deadline)
+	fapp.Use(s.accessLog)
+	fapp.Use(refuseEncodedBody) // before anything reads the body
+	fapp.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: contentSecurityPolicy,
 		ReferrerPolicy:        "same-origin",
 		// No cross-origin isolation headers: nothing here needs them, and
 		// they break links opened from partners' sites.
 		CrossOriginEmbedderPolicy: "unsafe-none",
 	}))
-	app.Use(compress.New())
-	app.Use(etag.New())
-	s.routesSetup(app)
-	return app, s, nil
+	fapp.Use(compress.New())
+	fapp.Use(etag.New())
+	s.routesSetup(fapp)
+	return fapp, s, nil
 }
-
-// Registrations is the registration service, for the scheduler that
-// releases reserved seats.
-func (s *Server) Registrations() *registration.Service { return s.registrations }
 
 // deadline gives the request a context that ends after its timeout; the
 // access log and the error handler run within it.
@@ -205,33 +142,31 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	s.log.Log(c.UserContext(), level, "request",
+	s.Log.Log(c.UserContext(), level, "request",
 		"method", c.Method(), "route", c.Route().Path, "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
-		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "ip", s.clientIP(c))
+		"request_id", c.GetRespHeader(fiber.HeaderXRequestID), "ip", s.ClientIP(c))
 	return nil
 }
 
 // Sweep removes expired sessions, rate-limit counters and uploads, and mail
 // sent longer ago than GOTONG_OUTBOX_KEEP_DAYS; serve calls it periodically.
 func (s *Server) Sweep(ctx context.Context) {
-	for _, kv := range []*database.KV{database.NewKV(s.db.WithContext(ctx), "sessions"), s.limits} {
+	for _, kv := range []*database.KV{database.NewKV(s.DB.WithContext(ctx), "sessions"), s.limits} {
 		if err := kv.Sweep(); err != nil {
-			s.log.Warn("sweep failed", "err", err)
+			s.Log.Warn("sweep failed", "err", err)
 		}
 	}
-	if err := formlimit.Sweep(s.db.WithContext(ctx), time.Now()); err != nil {
-		s.log.Warn("sweep failed", "err", err)
+	if err := formlimit.Sweep(s.DB.WithContext(ctx), time.Now()); err != nil {
+		s.Log.Warn("sweep failed", "err", err)
 	}
-	if err := people.SweepUploads(s.db.WithContext(ctx), time.Now()); err != nil {
-		s.log.Warn("sweep failed", "err", err)
+	if err := people.SweepUploads(s.DB.WithContext(ctx), time.Now()); err != nil {
+		s.Log.Warn("sweep failed", "err", err)
 	}
-	keep := time.Duration(s.cfg.OutboxKeepDays) * 24 * time.Hour
-	if n, err := outbox.Purge(ctx, s.db, time.Now().Add(-keep)); err != nil {
-		s.log.Warn("sweep failed", "err", err)
+	keep := time.Duration(s.Config.OutboxKeepDays) * 24 * time.Hour
+	if n, err := outbox.Purge(ctx, s.DB, time.Now().Add(-keep)); err != nil {
+		s.Log.Warn("sweep failed", "err", err)
 	} else if n > 0 {
-		s.log.Info("outbox: sent mail purged", "count", n)
+		s.Log.Info("outbox: sent mail purged", "count", n)
 	}
 }
-
-func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }

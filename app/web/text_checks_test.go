@@ -22,7 +22,7 @@ const injectedTitle = "Camp\rORGANIZER;CN=Boss:mailto:evil@example.org"
 func TestControlCharactersRefused(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
-		fr := e.srv.catalog.Localizer("fr")
+		fr := e.srv.Catalog.Localizer("fr")
 		for _, tc := range []struct {
 			name, path, body, field string
 		}{
@@ -137,7 +137,7 @@ func TestPublicFormsRefuseNULAndInvalidUTF8(t *testing.T) {
 		}
 		before := tally()
 		c := e.client()
-		fr := e.srv.catalog.Localizer("fr")
+		fr := e.srv.Catalog.Localizer("fr")
 		for what, bad := range badTexts {
 			for _, field := range []string{"given_name", "family_name"} {
 				c.get("/activities/open-camp/register?lang=fr")

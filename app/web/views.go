@@ -8,46 +8,9 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/gotong/gotong/app/web/ui"
 )
-
-// Template names, one per file in views/pages.
-const (
-	tplHome       = "home"
-	tplLogin      = "login"
-	tplAccount    = "account"
-	tplError      = "error"
-	tplManage     = "manage"
-	tplUsers      = "users"
-	tplAuditLog   = "audit_log"
-	tplActivities = "activities"
-	tplActivity   = "activity"
-	tplRegister   = "register"
-	tplRegistered = "registered"
-
-	tplManageActivities = "manage_activities"
-	tplManageActivity   = "manage_activity"
-	tplActivityForm     = "manage_activity_form"
-
-	tplManageCampaigns   = "manage_campaigns"
-	tplCampaignForm      = "campaign_form"
-	tplCampaign          = "campaign" // the staff's and the partner members' version
-	tplInvolvementReport = "report_involvement"
-	tplManagePartners    = "manage_partners"
-	tplManagePartner     = "manage_partner"
-	tplPartnerForm       = "manage_partner_form"
-	tplPartnerHome       = "partner_home"
-	tplReports           = "reports"
-)
-
-// pageTemplates lists every page; Load fails when views/pages holds a file
-// that is not listed here, or lacks one that is.
-var pageTemplates = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
-	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
-	tplPetition, tplManagePetitions, tplManagePetitionForm,
-	tplManagePeople, tplPersonForm, tplPerson,
-	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
-	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
-	tplImportUpload, tplImportMap, tplImportReport, tplMatch}
 
 // pageViews is a fiber.Views with one template set per page: the layout, the
 // partials and that page, so two pages' {{define "title"}} never collide.
@@ -77,12 +40,12 @@ func (v *pageViews) Load() error {
 		return err
 	}
 	declared := map[string]bool{}
-	for _, name := range pageTemplates {
+	for _, name := range ui.Pages {
 		declared[name] = true
 	}
 	for _, f := range files {
 		if name := strings.TrimSuffix(path.Base(f), ".html"); !declared[name] {
-			return fmt.Errorf("views: %s is not declared in pageTemplates", f)
+			return fmt.Errorf("views: %s is not declared in ui.Pages", f)
 		}
 	}
 	base, err := template.New("layout").Funcs(templateFuncs).ParseFS(v.fsys, "layouts/*.html", "partials/*.html")
@@ -90,7 +53,7 @@ func (v *pageViews) Load() error {
 		return fmt.Errorf("views: %w", err)
 	}
 	v.pages = map[string]*template.Template{}
-	for _, name := range pageTemplates {
+	for _, name := range ui.Pages {
 		t, err := base.Clone()
 		if err != nil {
 			return err

@@ -8,7 +8,7 @@ import (
 	"github.com/gotong/gotong/views"
 )
 
-// A page file that is not declared in pageTemplates stops the start.
+// A page file that is not declared in ui.Pages stops the start.
 func TestViewsRefuseUndeclaredPage(t *testing.T) {
 	m := fstest.MapFS{}
 	_ = fs.WalkDir(views.FS, ".", func(p string, d fs.DirEntry, err error) error {

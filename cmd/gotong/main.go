@@ -29,14 +29,13 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/outbox"
-	"github.com/gotong/gotong/app/people"
-	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/web"
 	"github.com/gotong/gotong/locales"
 	"gorm.io/gorm"
@@ -186,55 +185,49 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// open loads the configuration and opens the database, migrated when up is true.
-func (c *cli) open(up bool) (config.Config, *gorm.DB, error) {
+// config loads the configuration; a wrong setting is a usage error.
+func (c *cli) config() (config.Config, error) {
 	cfg, err := config.Load(c.getenv)
 	if err != nil {
-		return cfg, nil, usageError{err.Error()}
+		return cfg, usageError{err.Error()}
 	}
-	db, err := database.Open(cfg.DatabaseURL)
+	return cfg, nil
+}
+
+// open builds the application over the database, migrated: what every
+// command but migrate and backup works with.
+func (c *cli) open() (*app.App, error) {
+	cfg, err := c.config()
+	if err != nil {
+		return nil, err
+	}
+	return app.Open(c.ctx, cfg, c.log)
+}
+
+// openDB opens the database as it is, for migrate and backup.
+func (c *cli) openDB() (config.Config, *gorm.DB, error) {
+	cfg, err := c.config()
 	if err != nil {
 		return cfg, nil, err
 	}
-	if up {
-		if err := c.migrateUp(cfg, db); err != nil {
-			_ = database.Close(db)
-			return cfg, nil, err
-		}
-	}
-	return cfg, db, nil
-}
-
-// migrateUp applies the pending migrations, then seals what an earlier
-// version kept in clear and a migration, which has no key, cannot seal.
-func (c *cli) migrateUp(cfg config.Config, db *gorm.DB) error {
-	if err := database.MigrateUp(c.ctx, db, c.log); err != nil {
-		return err
-	}
-	sealer, err := people.NewSealer(cfg.Keys().Seal)
-	if err != nil {
-		return err
-	}
-	n, err := registration.SealClearPools(c.ctx, db, sealer)
-	if n > 0 {
-		c.log.Info("sealed the pools of sensitive quotas", "registrations", n)
-	}
-	return err
+	db, err := database.Open(cfg.DatabaseURL)
+	return cfg, db, err
 }
 
 func (c *cli) serve(args []string) error {
 	if err := parse(flags("serve"), args); err != nil {
 		return err
 	}
-	cfg, db, err := c.open(true)
+	a, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer database.Close(db)
-	app, srv, err := web.New(cfg, db, c.log)
+	defer a.Close()
+	fapp, srv, err := web.New(a)
 	if err != nil {
 		return err
 	}
+	cfg := a.Config
 	sender, err := c.sender(cfg)
 	if err != nil {
 		return err
@@ -243,9 +236,9 @@ func (c *cli) serve(args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
-	c.startWorkers(c.ctx, db, srv, sender)
-	c.log.Info("gotong listening", "addr", "http://"+ln.Addr().String(), "database", database.Dialect(db))
-	err = web.Serve(c.ctx, app, ln, 20*time.Second)
+	c.startWorkers(c.ctx, a, srv, sender)
+	c.log.Info("gotong listening", "addr", "http://"+ln.Addr().String(), "database", database.Dialect(a.DB))
+	err = web.Serve(c.ctx, fapp, ln, 20*time.Second)
 	c.log.Info("gotong stopped")
 	return err
 }
@@ -257,14 +250,14 @@ func (c *cli) migrate(sub string, args []string) error {
 	if sub != "up" && sub != "down" && sub != "status" {
 		return usagef("migrate: unknown subcommand %q (want up, down or status)", sub)
 	}
-	cfg, db, err := c.open(false)
+	cfg, db, err := c.openDB()
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
 	switch sub {
 	case "up":
-		return c.migrateUp(cfg, db)
+		return app.Migrate(c.ctx, cfg, db, c.log)
 	case "down":
 		v, err := database.MigrateDown(c.ctx, db)
 		if err == nil {
@@ -305,12 +298,12 @@ func (c *cli) userCreate(args []string) error {
 			return usagef("user create: --%s is required", f.name)
 		}
 	}
-	_, db, err := c.open(true)
+	a, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer database.Close(db)
-	u, err := auth.NewStore(db).CreateUser(c.ctx, 0, auth.NewUser{Email: *email, DisplayName: *name,
+	defer a.Close()
+	u, err := a.Users.CreateUser(c.ctx, 0, auth.NewUser{Email: *email, DisplayName: *name,
 		Password: *password, Role: *role, PartnerID: *partner, Locale: *locale})
 	if err != nil {
 		return err
@@ -331,12 +324,12 @@ func (c *cli) token(sub string, args []string) error {
 		if *email == "" || *name == "" {
 			return usagef("token create: --email and --name are required")
 		}
-		_, db, err := c.open(true)
+		a, err := c.open()
 		if err != nil {
 			return err
 		}
-		defer database.Close(db)
-		token, t, err := auth.NewStore(db).CreateToken(c.ctx, *email, *name)
+		defer a.Close()
+		token, t, err := a.Users.CreateToken(c.ctx, *email, *name)
 		if err != nil {
 			return tokenUserError(err, *email)
 		}
@@ -350,12 +343,12 @@ func (c *cli) token(sub string, args []string) error {
 		if *email == "" {
 			return usagef("token list: --email is required")
 		}
-		_, db, err := c.open(true)
+		a, err := c.open()
 		if err != nil {
 			return err
 		}
-		defer database.Close(db)
-		ts, err := auth.NewStore(db).ListTokens(c.ctx, *email)
+		defer a.Close()
+		ts, err := a.Users.ListTokens(c.ctx, *email)
 		if err != nil {
 			return tokenUserError(err, *email)
 		}
@@ -375,12 +368,12 @@ func (c *cli) token(sub string, args []string) error {
 		if *id <= 0 {
 			return usagef("token revoke: --id must be a positive token id")
 		}
-		_, db, err := c.open(true)
+		a, err := c.open()
 		if err != nil {
 			return err
 		}
-		defer database.Close(db)
-		if err := auth.NewStore(db).RevokeToken(c.ctx, *id); err != nil {
+		defer a.Close()
+		if err := a.Users.RevokeToken(c.ctx, *id); err != nil {
 			if errors.Is(err, apperr.ErrNotFound) {
 				return fmt.Errorf("token revoke: no active token %d", *id)
 			}
@@ -409,7 +402,7 @@ func (c *cli) backup(args []string) error {
 	if *out == "" {
 		return usagef("backup: --out is required")
 	}
-	_, db, err := c.open(false)
+	_, db, err := c.openDB()
 	if err != nil {
 		return err
 	}
@@ -450,12 +443,12 @@ func (c *cli) outboxShow(args []string) error {
 	if *id <= 0 {
 		return usagef("outbox show: --id must be a positive message id")
 	}
-	_, db, err := c.open(true)
+	a, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer database.Close(db)
-	m, err := outbox.Get(c.ctx, db, *id)
+	defer a.Close()
+	m, err := outbox.Get(c.ctx, a.DB, *id)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return fmt.Errorf("outbox show: no message %d (sent mail is purged after GOTONG_OUTBOX_KEEP_DAYS)", *id)
 	}

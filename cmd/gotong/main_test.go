@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
@@ -363,6 +366,40 @@ func TestMigrateUpSealsClearPools(t *testing.T) {
 		db.Table("registrations").Where("pool = 'general'").Count(&general)
 		if seats.General != 3 || seats.Rural != 1 || seats.Disability != 0 || seats.Minority != 0 || general != 3 {
 			t.Fatalf("after down: %d general registrations, counters %+v", general, seats)
+		}
+	})
+}
+
+// TestCLICancelCancelsRegistrations: the CLI wires the stores as the server
+// does (app.Open), so cancelling a seeded activity through them cancels its
+// registrations; the seed once built an activity store without that rule.
+func TestCLICancelCancelsRegistrations(t *testing.T) {
+	eachCmd(t, func(t *testing.T, c *cmdEnv) {
+		if code, out, stderr := c.run("seed", "demo"); code != 0 {
+			t.Fatalf("seed: %d %q %q", code, out, stderr)
+		}
+		cl := &cli{ctx: context.Background(), stdout: io.Discard, stderr: io.Discard,
+			getenv: func(k string) string { return c.env[k] }, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		a, err := cl.open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		ctx := context.Background()
+		camp, err := a.Activities.GetBySlug(ctx, "summer-camp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := a.Registrations.Register(ctx, camp, registration.Request{Consent: true, Person: people.Declared{
+			GivenName: "Saraa", Email: "saraa@example.org", BirthYear: time.Now().Year() - 20, Region: "MN-057", Locality: people.Urban}})
+		if err != nil || r.Status != string(registration.Confirmed) {
+			t.Fatalf("register: %+v %v", r, err)
+		}
+		if _, err := a.Activities.SetStatus(ctx, 0, camp.ID, activities.StatusCancelled); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := a.Registrations.Get(ctx, r.ID); err != nil || got.Status != string(registration.Cancelled) {
+			t.Fatalf("after the activity was cancelled, its registration is %+v %v", got, err)
 		}
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
-	"github.com/gotong/gotong/app/database"
 )
 
 // DemoPassword is the password of every demo account. Demo data is for a
@@ -29,19 +28,19 @@ func (c *cli) seedDemo(args []string) error {
 	if err := parse(flags("seed demo"), args); err != nil {
 		return err
 	}
-	cfg, db, err := c.open(true)
+	a, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer database.Close(db)
-	users := auth.NewStore(db)
+	defer a.Close()
+	users := a.Users
 	fmt.Fprintf(c.stdout, "demo accounts (password %q):\n", DemoPassword)
 	for _, n := range demoUsers {
 		state := "exists"
 		if _, err := users.UserByEmail(c.ctx, n.Email); errors.Is(err, apperr.ErrNotFound) {
 			n.Password = DemoPassword
 			if n.Role == access.Partner {
-				if n.PartnerID, err = c.demoPartner(db); err != nil {
+				if n.PartnerID, err = c.demoPartner(a); err != nil {
 					return err
 				}
 			}
@@ -54,11 +53,11 @@ func (c *cli) seedDemo(args []string) error {
 		}
 		fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", n.Role, n.Email, state)
 	}
-	if err := c.seedActivities(db); err != nil {
+	if err := c.seedActivities(a); err != nil {
 		return err
 	}
-	if err := c.seedDemoPeople(cfg, db); err != nil {
+	if err := c.seedDemoPeople(a); err != nil {
 		return err
 	}
-	return c.seedCampaigns(cfg, db)
+	return c.seedCampaigns(a)
 }

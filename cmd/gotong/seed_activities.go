@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
-	"github.com/gotong/gotong/app/clock"
-	"gorm.io/gorm"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -40,8 +39,8 @@ var demoActivities = []demoActivity{
 }
 
 // seedActivities creates the demo activities that are missing, published.
-func (c *cli) seedActivities(db *gorm.DB) error {
-	store := activities.NewStore(db, nil, clock.System)
+func (c *cli) seedActivities(a *app.App) error {
+	store := a.Activities
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	for _, d := range demoActivities {
 		if _, err := store.GetBySlug(c.ctx, d.slug); err == nil {

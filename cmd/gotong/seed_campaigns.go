@@ -5,16 +5,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
-	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/civil"
-	"github.com/gotong/gotong/app/clock"
-	"github.com/gotong/gotong/app/config"
-	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
-	"gorm.io/gorm"
 )
 
 // demoPetitionSlug names the demo petition; when it exists, the demo
@@ -24,29 +20,25 @@ const demoPetitionSlug = "free-to-speak"
 // seedCampaigns creates the demo campaign, co-planned with the demo partner
 // organisation at planning and monitoring, with a note, a checklist, letters
 // and a petition.
-func (c *cli) seedCampaigns(cfg config.Config, db *gorm.DB) error {
-	sealer, err := people.NewSealer(cfg.Keys().Seal)
-	if err != nil {
-		return err
-	}
-	pets := petitions.NewStore(db, people.NewStore(db, sealer), clock.System)
+func (c *cli) seedCampaigns(a *app.App) error {
+	pets := a.Petitions
 	if _, err := pets.GetBySlug(c.ctx, demoPetitionSlug); err == nil {
 		fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", "campaign", demoPetitionSlug, "exists")
 		return nil
 	} else if !errors.Is(err, apperr.ErrNotFound) {
 		return err
 	}
-	users := auth.NewStore(db)
+	users := a.Users
 	lead, err := users.UserByEmail(c.ctx, "coordinator@demo.gotong.org")
 	if err != nil {
 		return err
 	}
-	partnerID, err := c.demoPartner(db)
+	partnerID, err := c.demoPartner(a)
 	if err != nil {
 		return err
 	}
 	staff := access.Viewer{UserID: lead.ID, Staff: true}
-	store := campaigns.NewStore(db, users, clock.System)
+	store := a.Campaigns
 	today := civil.Of(time.Now().UTC())
 	camp, err := store.Create(c.ctx, staff, campaigns.Input{
 		Title: map[string]string{"en": "Free to speak", "mn": "Үг хэлэх эрх чөлөө", "fr": "Libres de parler", "id": "Bebas bersuara"},

@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/apperr"
-	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/people"
-	"github.com/gotong/gotong/app/segments"
-	"gorm.io/gorm"
 )
 
 // demoPeople are supporters for the people pages: names in the four
@@ -34,12 +32,8 @@ var demoPeople = []people.Input{
 const demoSegment, demoSegmentQuery = "Rural privacy volunteers", "locality=rural&tag=privacy&volunteer=true"
 
 // seedDemoPeople adds the demo people who are missing, and the demo segment.
-func (c *cli) seedDemoPeople(cfg config.Config, db *gorm.DB) error {
-	sealer, err := people.NewSealer(cfg.Keys().Seal)
-	if err != nil {
-		return err
-	}
-	store := people.NewStore(db, sealer)
+func (c *cli) seedDemoPeople(a *app.App) error {
+	store := a.People
 	added := 0
 	for _, in := range demoPeople {
 		in.Tags = append([]string(nil), in.Tags...)
@@ -57,7 +51,7 @@ func (c *cli) seedDemoPeople(cfg config.Config, db *gorm.DB) error {
 		state = fmt.Sprintf("%d added", added)
 	}
 	fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", "people", fmt.Sprintf("%d demo people", len(demoPeople)), state)
-	if _, err := segments.NewStore(db, c.log).Save(c.ctx, 0, demoSegment, demoSegmentQuery); err != nil {
+	if _, err := a.Segments.Save(c.ctx, 0, demoSegment, demoSegmentQuery); err != nil {
 		var ae *apperr.Error
 		if !errors.As(err, &ae) || ae.Kind != apperr.Conflict {
 			return err

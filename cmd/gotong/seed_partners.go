@@ -1,10 +1,9 @@
 package main
 
 import (
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/access"
-	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/partners"
-	"gorm.io/gorm"
 )
 
 // demoPartnerName names the organisation of the demo partner account.
@@ -12,8 +11,8 @@ const demoPartnerName = "Ulaanbaatar Youth Council"
 
 // demoPartner finds or creates the demo partner account's organisation and
 // returns its id: a partner account needs one that exists.
-func (c *cli) demoPartner(db *gorm.DB) (int64, error) {
-	store := partners.NewStore(db, clock.System)
+func (c *cli) demoPartner(a *app.App) (int64, error) {
+	store := a.Partners
 	staff := access.Viewer{Staff: true}
 	list, err := store.List(c.ctx, staff, partners.Filter{Kind: partners.KindYouthCouncil})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/peopleseed"
 )
 
@@ -24,12 +23,12 @@ func (c *cli) seedPeople(args []string) error {
 	if *seed < 0 {
 		return usagef("seed people: --seed must not be negative")
 	}
-	_, db, err := c.open(true)
+	a, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer database.Close(db)
-	res, err := peopleseed.Seed(c.ctx, db, *seed, *count)
+	defer a.Close()
+	res, err := peopleseed.Seed(c.ctx, a.DB, *seed, *count)
 	if errors.Is(err, peopleseed.ErrSeeded) {
 		return fmt.Errorf("seed people: the people of seed %d are already there; choose another --seed", *seed)
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/web"
-	"gorm.io/gorm"
 )
 
 // sender returns the SMTP sender of GOTONG_SMTP_URL, or one that writes
@@ -26,11 +26,11 @@ func (c *cli) sender(cfg config.Config) (outbox.Sender, error) {
 // startWorkers runs the background work of a node until ctx ends: sending
 // the outbox, moving waitlists when reserved seats are released, and
 // sweeping expired sessions. Each job is safe with several nodes running it.
-func (c *cli) startWorkers(ctx context.Context, db *gorm.DB, srv *web.Server, sender outbox.Sender) {
-	w := &outbox.Worker{DB: db, Sender: sender, Log: c.log}
+func (c *cli) startWorkers(ctx context.Context, a *app.App, srv *web.Server, sender outbox.Sender) {
+	w := &outbox.Worker{DB: a.DB, Sender: sender, Log: c.log}
 	go w.Run(ctx, 10*time.Second)
 	go every(ctx, time.Minute, func() {
-		if _, err := srv.Registrations().SettleDue(ctx); err != nil && ctx.Err() == nil {
+		if _, err := a.Registrations.SettleDue(ctx); err != nil && ctx.Err() == nil {
 			c.log.Error("settling released seats failed", "err", err)
 		}
 	})

@@ -1,0 +1,131 @@
+// Package app wires Gotong once: the configuration, the database, the
+// stores and services and what each needs of the others. The server and
+// every command of the CLI build their App here, so a dependency added once
+// reaches both. The domain packages never import it.
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/campaigns"
+	"github.com/gotong/gotong/app/changes"
+	"github.com/gotong/gotong/app/clock"
+	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/keys"
+	"github.com/gotong/gotong/app/partners"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/reports"
+	"github.com/gotong/gotong/app/rights"
+	"github.com/gotong/gotong/app/segments"
+	"github.com/gotong/gotong/locales"
+	"gorm.io/gorm"
+)
+
+// App is Gotong wired: what the server's handlers and the CLI's commands
+// call.
+type App struct {
+	Config  config.Config
+	DB      *gorm.DB
+	Log     *slog.Logger
+	Catalog *i18n.Catalog
+	Access  *access.Enforcer
+	Sealer  *people.Sealer
+	Keys    keys.Set    // one key per use, derived from Config.SecretKey
+	Clock   clock.Clock // the one clock every store reads the time from
+
+	Users         *auth.Store
+	People        *people.Store
+	Registrations *registration.Service
+	Activities    *activities.Store
+	Petitions     *petitions.Store
+	Campaigns     *campaigns.Store
+	Partners      *partners.Store
+	Segments      *segments.Store
+	Reports       *reports.Service
+	Rights        *rights.Service
+
+	// Changes counts the committed writes that public pages show; the
+	// server's caches of this node read it, the CLI lets it count unread.
+	Changes *changes.Generations
+}
+
+// New builds the stores and services over db, each given what it needs of
+// the others: an activity's capacity and cancellation reach its
+// registrations (activities.Registrations), and the writes that pages show
+// reach Changes.
+func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*App, error) {
+	catalog, err := i18n.Load(locales.FS, cfg.DefaultLang, log)
+	if err != nil {
+		return nil, err
+	}
+	enforcer, err := access.New()
+	if err != nil {
+		return nil, err
+	}
+	k := cfg.Keys()
+	sealer, err := people.NewSealer(k.Seal)
+	if err != nil {
+		return nil, err
+	}
+	now := clock.System
+	a := &App{Config: cfg, DB: db, Log: log, Keys: k, Clock: now, Catalog: catalog, Access: enforcer, Sealer: sealer,
+		Changes: new(changes.Generations)}
+	a.Users = auth.NewStore(db)
+	a.People = people.NewStore(db, sealer)
+	a.Registrations = registration.NewService(db, a.People, catalog, cfg.BaseURL, a.Changes, now)
+	a.Activities = activities.NewStore(db, a.Registrations, a.Changes, now)
+	a.Petitions = petitions.NewStore(db, a.People, now)
+	a.Campaigns = campaigns.NewStore(db, a.Users, now)
+	a.Partners = partners.NewStore(db, now)
+	a.Segments = segments.NewStore(db, log)
+	a.Reports = &reports.Service{Partners: a.Partners, Campaigns: a.Campaigns, Petitions: a.Petitions, DB: db, MinCell: cfg.MinCell}
+	a.Rights = rights.New(db, a.People, a.Registrations)
+	return a, nil
+}
+
+// Open opens the database of cfg, brings it up to date (Migrate) and
+// builds the App over it. Close releases it.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	db, err := database.Open(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := Migrate(ctx, cfg, db, log); err != nil {
+		_ = database.Close(db)
+		return nil, err
+	}
+	a, err := New(cfg, db, log)
+	if err != nil {
+		_ = database.Close(db)
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return database.Close(a.DB) }
+
+// Migrate applies the pending migrations, then seals what an earlier
+// version kept in clear and a migration, which has no key, cannot seal.
+func Migrate(ctx context.Context, cfg config.Config, db *gorm.DB, log *slog.Logger) error {
+	if err := database.MigrateUp(ctx, db, log); err != nil {
+		return err
+	}
+	sealer, err := people.NewSealer(cfg.Keys().Seal)
+	if err != nil {
+		return err
+	}
+	n, err := registration.SealClearPools(ctx, db, sealer)
+	if n > 0 {
+		log.Info("sealed the pools of sensitive quotas", "registrations", n)
+	}
+	return err
+}

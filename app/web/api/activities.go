@@ -1,0 +1,415 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gotong/gotong/app/web/request"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
+	"github.com/gotong/gotong/app/regions"
+	"github.com/gotong/gotong/app/registration"
+)
+
+// Activity is an Activity as API.md shows it.
+type Activity struct {
+	ID                   int64             `json:"id"`
+	Slug                 string            `json:"slug"`
+	Kind                 string            `json:"kind"`
+	Audience             string            `json:"audience"`
+	Title                map[string]string `json:"title"`
+	Summary              map[string]string `json:"summary"`
+	Description          map[string]string `json:"description"`
+	Mode                 string            `json:"mode"`
+	Region               string            `json:"region"`
+	Venue                string            `json:"venue"`
+	OnlineURL            string            `json:"online_url"`
+	StartsAt             time.Time         `json:"starts_at"`
+	EndsAt               time.Time         `json:"ends_at"`
+	RegistrationOpensAt  *time.Time        `json:"registration_opens_at"`
+	RegistrationClosesAt *time.Time        `json:"registration_closes_at"`
+	Capacity             int               `json:"capacity"`
+	AgeMin               *int              `json:"age_min"`
+	AgeMax               *int              `json:"age_max"`
+	Status               string            `json:"status"`
+	Quotas               []apiQuota        `json:"quotas"`
+	PartnerIDs           []int64           `json:"partner_ids"`
+	FacilitatorIDs       []int64           `json:"facilitator_ids"`
+}
+
+type apiQuota struct {
+	Attribute string     `json:"attribute"`
+	Share     float64    `json:"share"`
+	ReleaseAt *time.Time `json:"release_at"`
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func toAPIActivity(a *activities.Activity) Activity {
+	out := Activity{ID: a.ID, Slug: a.Slug, Kind: a.Kind, Audience: a.Audience,
+		Title: map[string]string{}, Summary: map[string]string{}, Description: map[string]string{},
+		Mode: a.Mode, Region: a.Region, Venue: a.Venue, OnlineURL: a.OnlineURL,
+		StartsAt: a.StartsAt.UTC(), EndsAt: a.EndsAt.UTC(),
+		RegistrationOpensAt: utcPtr(a.RegistrationOpensAt), RegistrationClosesAt: utcPtr(a.RegistrationClosesAt),
+		Capacity: a.Capacity, AgeMin: a.AgeMin, AgeMax: a.AgeMax, Status: a.Status,
+		Quotas: []apiQuota{}, PartnerIDs: a.PartnerIDs(), FacilitatorIDs: a.FacilitatorIDs()}
+	for _, t := range a.Translations {
+		for _, f := range []struct {
+			m map[string]string
+			v string
+		}{{out.Title, t.Title}, {out.Summary, t.Summary}, {out.Description, t.Description}} {
+			if f.v != "" {
+				f.m[t.Locale] = f.v
+			}
+		}
+	}
+	for _, q := range a.Quotas {
+		out.Quotas = append(out.Quotas, apiQuota{Attribute: string(q.Attribute), Share: q.Share, ReleaseAt: utcPtr(q.ReleaseAt)})
+	}
+	return out
+}
+
+// activityBody is an Activity as a client sends it. Pointers tell a field
+// left out (kept as it is) from one given; id and status are the portal's
+// and may only be repeated as they are, so a GET body can be sent back.
+type activityBody struct {
+	ID                   *int64            `json:"id"`
+	Slug                 *string           `json:"slug"`
+	Kind                 *string           `json:"kind"`
+	Audience             *string           `json:"audience"`
+	Title                map[string]string `json:"title"`
+	Summary              map[string]string `json:"summary"`
+	Description          map[string]string `json:"description"`
+	Mode                 *string           `json:"mode"`
+	Region               *string           `json:"region"`
+	Venue                *string           `json:"venue"`
+	OnlineURL            *string           `json:"online_url"`
+	StartsAt             *time.Time        `json:"starts_at"`
+	EndsAt               *time.Time        `json:"ends_at"`
+	RegistrationOpensAt  *time.Time        `json:"registration_opens_at"`
+	RegistrationClosesAt *time.Time        `json:"registration_closes_at"`
+	Capacity             *int              `json:"capacity"`
+	AgeMin               *int              `json:"age_min"`
+	AgeMax               *int              `json:"age_max"`
+	Status               *string           `json:"status"`
+	Quotas               *[]apiQuota       `json:"quotas"`
+	PartnerIDs           *[]int64          `json:"partner_ids"`
+	FacilitatorIDs       *[]int64          `json:"facilitator_ids"`
+}
+
+// input checks the fields the portal owns against the activity as it is
+// (id 0 and status draft for a new one) and maps the rest to the store's input.
+func (b *activityBody) input(id int64, status string) (activities.Input, error) {
+	f := apperr.Fields{}
+	if b.ID != nil && *b.ID != id {
+		f.Add("id", "error_read_only")
+	}
+	if b.Status != nil && *b.Status != status {
+		f.Add("status", "error_read_only")
+	}
+	if err := f.Err(); err != nil {
+		return activities.Input{}, err
+	}
+	in := activities.Input{Slug: b.Slug, Kind: b.Kind, Audience: b.Audience, AgeMin: b.AgeMin, AgeMax: b.AgeMax,
+		Mode: b.Mode, Region: b.Region, Venue: b.Venue, OnlineURL: b.OnlineURL, StartsAt: b.StartsAt, EndsAt: b.EndsAt,
+		RegistrationOpensAt: b.RegistrationOpensAt, RegistrationClosesAt: b.RegistrationClosesAt, Capacity: b.Capacity,
+		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs, Partners: b.PartnerIDs}
+	if b.Quotas != nil {
+		qs := make([]activities.QuotaInput, len(*b.Quotas))
+		for i, q := range *b.Quotas {
+			qs[i] = activities.QuotaInput{Attribute: quota.Attribute(q.Attribute), Share: q.Share, ReleaseAt: q.ReleaseAt}
+		}
+		in.Quotas = &qs
+	}
+	return in, nil
+}
+
+// ListActivities lists activities; ?kind=, ?status= and ?region= filter, and
+// an unknown filter or value is refused rather than ignored.
+func (s *Handlers) ListActivities(c *fiber.Ctx) error {
+	f := apperr.Fields{}
+	f.RefuseUnknown(queryNames(c), "kind", "status", "region", "lang")
+	filter := activities.Filter{Kind: c.Query("kind"), Status: c.Query("status"), Region: c.Query("region")}
+	if filter.Kind != "" && !request.OneOf(filter.Kind, activities.Kinds) {
+		f.Add("kind", "error_kind_unknown")
+	}
+	if filter.Status != "" && !request.OneOf(filter.Status, activities.Statuses) {
+		f.Add("status", "error_status_unknown")
+	}
+	if filter.Region != "" && !regions.Valid(filter.Region) {
+		f.Add("region", "error_region_unknown")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	list, err := s.Activities.ListAs(c.UserContext(), request.Viewer(c), filter)
+	if err != nil {
+		return err
+	}
+	return sendItems(c, list, toAPIActivity)
+}
+
+// ActivityCreate stores a new draft activity.
+func (s *Handlers) ActivityCreate(c *fiber.Ctx) error {
+	var body activityBody
+	if err := request.DecodeJSON(c, &body); err != nil {
+		return err
+	}
+	in, err := body.input(0, activities.StatusDraft)
+	if err != nil {
+		return err
+	}
+	if err := s.CheckFacilitators(c, in.Facilitators); err != nil {
+		return err
+	}
+	a, err := s.Activities.Create(c.UserContext(), request.ActorID(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toAPIActivity(a))
+}
+
+// Activity returns one activity.
+func (s *Handlers) Activity(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.Activities.GetAs(c.UserContext(), request.Viewer(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIActivity(a))
+}
+
+// ActivityUpdate changes the fields given; a capacity change moves the
+// waitlist in the same transaction (or is refused with 409).
+func (s *Handlers) ActivityUpdate(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	current, err := s.Activities.GetAs(c.UserContext(), request.Viewer(c), id)
+	if err != nil {
+		return err
+	}
+	var body activityBody
+	if err := request.DecodeJSON(c, &body); err != nil {
+		return err
+	}
+	in, err := body.input(id, current.Status)
+	if err != nil {
+		return err
+	}
+	if err := s.CheckFacilitators(c, in.Facilitators); err != nil {
+		return err
+	}
+	a, err := s.Activities.Update(c.UserContext(), request.ActorID(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIActivity(a))
+}
+
+// ActivityStatus moves an activity to status (publish, cancel, complete).
+func (s *Handlers) ActivityStatus(status string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := request.PathID(c, "id")
+		if err != nil {
+			return err
+		}
+		a, err := s.Activities.SetStatus(c.UserContext(), request.ActorID(c), id, status)
+		if err != nil {
+			return err
+		}
+		return c.JSON(toAPIActivity(a))
+	}
+}
+
+type apiSeats struct {
+	Seats  int `json:"seats"`
+	Filled int `json:"filled"`
+}
+
+type apiPool struct {
+	Attribute string  `json:"attribute"`
+	Share     float64 `json:"share"`
+	Seats     int     `json:"seats"`
+	Filled    int     `json:"filled"`
+	Released  bool    `json:"released"`
+}
+
+type QuotaSummary struct {
+	Capacity   int       `json:"capacity"`
+	Confirmed  int       `json:"confirmed"`
+	Waitlisted int       `json:"waitlisted"`
+	General    apiSeats  `json:"general"`
+	Pools      []apiPool `json:"pools"`
+}
+
+// ActivityQuota returns the seats of an activity as they stand.
+func (s *Handlers) ActivityQuota(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	sum, err := s.Registrations.Summary(c.UserContext(), request.Viewer(c), id)
+	if err != nil {
+		return err
+	}
+	out := QuotaSummary{Capacity: sum.Capacity, Confirmed: sum.Confirmed, Waitlisted: sum.Waitlisted,
+		General: apiSeats{Seats: sum.GeneralSeats, Filled: sum.GeneralFilled}, Pools: make([]apiPool, len(sum.Pools))}
+	for i, p := range sum.Pools {
+		out.Pools[i] = apiPool{Attribute: string(p.Attribute), Share: p.Share, Seats: p.Seats, Filled: p.Filled, Released: p.Released}
+	}
+	return c.JSON(out)
+}
+
+// Registration is a Registration as API.md shows it.
+type Registration struct {
+	ID               int64     `json:"id"`
+	ActivityID       int64     `json:"activity_id"`
+	PersonID         *int64    `json:"person_id"` // null once the person was erased
+	Status           string    `json:"status"`
+	Pool             *string   `json:"pool"`
+	WaitlistPosition *int      `json:"waitlist_position"`
+	Attended         *bool     `json:"attended"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+// placement is what registering answers anyone who may not list
+// registrations: where the person landed, but never in which pool, since
+// two probes would tell how many seats of a sensitive quota are taken.
+type placement struct {
+	ID               int64  `json:"id"`
+	Status           string `json:"status"`
+	WaitlistPosition *int   `json:"waitlist_position"`
+}
+
+// poolAndPosition gives the pool only while confirmed and the position only
+// while waitlisted.
+func poolAndPosition(p *registration.Placed) (*string, *int) {
+	var pool *string
+	var pos *int
+	switch registration.Status(p.Status) {
+	case registration.Confirmed:
+		pool = p.Pool
+	case registration.Waitlisted:
+		n := p.Position
+		pos = &n
+	}
+	return pool, pos
+}
+
+func toAPIRegistration(p *registration.Placed) Registration {
+	pool, pos := poolAndPosition(p)
+	return Registration{ID: p.ID, ActivityID: p.ActivityID, PersonID: p.PersonID, Status: p.Status,
+		Pool: pool, WaitlistPosition: pos, Attended: p.Attended, CreatedAt: p.CreatedAt.UTC()}
+}
+
+// registrationBody is the registration form as JSON.
+type registrationBody struct {
+	Person struct {
+		GivenName  string `json:"given_name"`
+		FamilyName string `json:"family_name"`
+		Email      string `json:"email"`
+		BirthYear  int    `json:"birth_year"`
+		Region     string `json:"region"`
+		Locality   string `json:"locality"`
+		Disability *bool  `json:"disability"`
+		Minority   *bool  `json:"minority"`
+	} `json:"person"`
+	Consent bool `json:"consent"`
+}
+
+// Register places a person on an activity; anyone may, as with the
+// public form, and the service refuses an activity not open for it.
+func (s *Handlers) Register(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	// An activity that does not exist is a 404 whatever the body says.
+	a, err := s.ActivityByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	var body registrationBody
+	if err := request.DecodeJSON(c, &body); err != nil {
+		return err
+	}
+	p := body.Person
+	req := registration.Request{Consent: body.Consent, Person: people.Declared{
+		GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, BirthYear: p.BirthYear,
+		Region: p.Region, Locality: p.Locality, Locale: s.Localizer(c).Lang,
+		Sensitive: people.Sensitive{Disability: p.Disability, Minority: p.Minority}}}
+	placed, err := s.Registrations.Register(c.UserContext(), a, req)
+	if err != nil {
+		return err
+	}
+	if s.Can(c, access.RegistrationsRead) {
+		return c.Status(fiber.StatusCreated).JSON(toAPIRegistration(placed))
+	}
+	_, pos := poolAndPosition(placed)
+	return c.Status(fiber.StatusCreated).JSON(placement{ID: placed.ID, Status: placed.Status, WaitlistPosition: pos})
+}
+
+// ActivityRegistrations lists an activity's registrations (staff).
+func (s *Handlers) ActivityRegistrations(c *fiber.Ctx) error {
+	a, err := s.ReachableActivity(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.Registrations.List(c.UserContext(), request.Viewer(c), a.ID)
+	if err != nil {
+		return err
+	}
+	return sendItems(c, list, toAPIRegistration)
+}
+
+// RegistrationCancel cancels a registration; its seat goes to the waitlist.
+func (s *Handlers) RegistrationCancel(c *fiber.Ctx) error {
+	r, err := s.ReachableRegistration(c)
+	if err != nil {
+		return err
+	}
+	placed, err := s.Registrations.CancelAs(c.UserContext(), request.Viewer(c), r.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIRegistration(placed))
+}
+
+type attendanceBody struct {
+	Attended *bool `json:"attended"`
+}
+
+// RegistrationAttendance records whether a confirmed participant came.
+func (s *Handlers) RegistrationAttendance(c *fiber.Ctx) error {
+	r, err := s.ReachableRegistration(c)
+	if err != nil {
+		return err
+	}
+	var body attendanceBody
+	if err := request.DecodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Attended == nil {
+		return apperr.Fields{"attended": {ID: "error_required"}}.Err()
+	}
+	placed, err := s.Registrations.SetAttendance(c.UserContext(), request.Viewer(c), r.ID, *body.Attended)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIRegistration(placed))
+}

@@ -1,0 +1,52 @@
+package request
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"time"
+
+	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/gotong/gotong/app"
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/views"
+)
+
+// Kit is what every handler holds: the wired application and the parts of
+// the web layer that pages, the API and the server's middleware share.
+type Kit struct {
+	*app.App
+	Sessions    *session.Store
+	ResultLinks Signer // signs the links to registration results
+
+	devices       devices // signs the device cookies of sign-ins
+	activityCache *TTLCache[*activities.Activity]
+}
+
+// ResultLinkLifetime is how long the link to a registration's result works.
+// It shows only the place held (and the online link when confirmed), yet on
+// a shared phone even that says who registered for what, so it is short:
+// enough to reload or come back to the page, while the email keeps the rest.
+const ResultLinkLifetime = time.Hour
+
+// NewKit builds the kit over a; sessions is the server's session store.
+func NewKit(a *app.App, sessions *session.Store) *Kit {
+	return &Kit{App: a, Sessions: sessions,
+		ResultLinks:   NewSigner(a.Keys.Links[:], "registration-result", ResultLinkLifetime),
+		devices:       newDevices(a.Keys.Devices),
+		activityCache: NewTTLCache[*activities.Activity](&a.Changes.Activities)}
+}
+
+// AssetVersion changes whenever a static file changes, so links to
+// /static/… can be cached for a year.
+var AssetVersion = func() string {
+	h := sha256.New()
+	_ = fs.WalkDir(views.FS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(views.FS, p)
+			h.Write(b)
+		}
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:10]
+}()

@@ -1,0 +1,183 @@
+// Package request is what the server, the HTML pages (ui) and the JSON API
+// (api) share about a request: who sends it and in which language (set by
+// the server's middleware), the page a template gets, and the small readers
+// of paths and bodies. It imports neither the server nor the handlers.
+package request
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/i18n"
+)
+
+// Keys of the request's locals: the server's identify middleware sets the
+// user, the viewer and the localizer, its CSRF middleware the form token.
+const (
+	UserLocal      = "user"
+	ViewerLocal    = "viewer"
+	LocalizerLocal = "localizer"
+	CSRFLocal      = "csrf"
+)
+
+const langCookie = "gotong_lang"
+
+// LocalizerFor negotiates the language and remembers an explicit ?lang=.
+func (s *Kit) LocalizerFor(c *fiber.Ctx, user *auth.User) *i18n.Localizer {
+	query := c.Query("lang")
+	pref := ""
+	if user != nil {
+		pref = user.Locale
+	}
+	lang := i18n.Negotiate(query, c.Cookies(langCookie), pref, c.Get(fiber.HeaderAcceptLanguage), s.Catalog.Default())
+	if query != "" && lang == strings.ToLower(query) && !IsAPI(c) {
+		c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+			HTTPOnly: true, SameSite: "Lax", Secure: s.Config.SecureCookies})
+	}
+	c.Vary(fiber.HeaderAcceptLanguage)
+	return s.Catalog.Localizer(lang)
+}
+
+// IsAPI reports whether c is a request to the JSON API.
+func IsAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
+
+// CurrentUser is the signed-in user, or nil.
+func CurrentUser(c *fiber.Ctx) *auth.User {
+	u, _ := c.Locals(UserLocal).(*auth.User)
+	return u
+}
+
+// Localizer is the request's localizer; it is always set by identify, or by
+// the error handler when identify never ran.
+func (s *Kit) Localizer(c *fiber.Ctx) *i18n.Localizer {
+	if l, ok := c.Locals(LocalizerLocal).(*i18n.Localizer); ok {
+		return l
+	}
+	l := s.LocalizerFor(c, nil)
+	c.Locals(LocalizerLocal, l)
+	return l
+}
+
+// Can reports whether the current user holds permission p.
+func (s *Kit) Can(c *fiber.Ctx, p access.Permission) bool {
+	return s.Access.Allowed(CurrentUser(c).Grants(), p)
+}
+
+// navItem is a link of the main navigation.
+type navItem struct {
+	Label  string
+	Href   string
+	Active bool
+}
+
+// langLink is an entry of the language switcher.
+type langLink struct {
+	Code    string
+	Name    string
+	Href    string
+	Current bool
+}
+
+// Page is what every template receives.
+type Page struct {
+	L        *i18n.Localizer
+	User     *auth.User
+	CSRF     string
+	Title    string
+	Nav      []navItem
+	Langs    []langLink
+	AssetV   string
+	Year     int
+	Data     any
+	Form     map[string]string
+	Errors   map[string]string
+	Flash    string
+	ErrorMsg string
+
+	May func(access.Permission) bool // whether the user holds a permission
+}
+
+// Page builds the data of a page titled by message id title.
+func (s *Kit) Page(c *fiber.Ctx, title string, data any) *Page {
+	l := s.Localizer(c)
+	csrfToken, _ := c.Locals(CSRFLocal).(string)
+	p := &Page{L: l, User: CurrentUser(c), CSRF: csrfToken, Title: l.T(title), Data: data,
+		AssetV: AssetVersion, Year: time.Now().Year(), May: func(perm access.Permission) bool { return s.Can(c, perm) }}
+	path := c.Path()
+	for _, n := range []struct {
+		label, href string
+		perm        access.Permission
+		signedIn    bool
+	}{
+		{"nav_home", "/", access.Public, false},
+		{"nav_activities", "/activities", access.Public, false},
+		{"nav_manage", "/manage", access.ManageRead, true},
+		{"nav_manage_activities", "/manage/activities", access.ActivitiesRead, true},
+		{"nav_people", "/manage/people", access.PeopleRead, true},
+		{"nav_partners", "/manage/partners", access.PartnersManage, true},
+		{"nav_campaigns", "/manage/campaigns", access.CampaignsManage, true},
+		{"nav_reports", "/manage/reports", access.ReportsRead, true},
+		{"nav_partner_space", "/partner", access.PartnerSpace, true},
+		{"nav_users", "/manage/users", access.UsersRead, true},
+		{"nav_audit", "/manage/audit", access.AuditRead, true},
+		{"nav_account", "/account", access.AccountRead, true},
+	} {
+		if (n.signedIn && p.User == nil) || !s.Can(c, n.perm) {
+			continue
+		}
+		p.Nav = append(p.Nav, navItem{Label: l.T(n.label), Href: n.href, Active: path == n.href})
+	}
+	q := c.Request().URI().QueryArgs()
+	for _, code := range i18n.Supported {
+		args := url.Values{}
+		for k, v := range q.All() {
+			if string(k) != "lang" {
+				args.Add(string(k), string(v))
+			}
+		}
+		args.Set("lang", code)
+		p.Langs = append(p.Langs, langLink{Code: code, Name: s.Catalog.Localizer(code).T("lang_name"),
+			Href: path + "?" + args.Encode(), Current: code == l.Lang})
+	}
+	return p
+}
+
+// Render writes page tpl with status.
+func (s *Kit) Render(c *fiber.Ctx, status int, tpl string, p *Page) error {
+	c.Status(status)
+	return c.Render(tpl, p)
+}
+
+// roleLabels are the message ids of the role names.
+var roleLabels = map[string]string{
+	access.Admin:       "role_admin",
+	access.Coordinator: "role_coordinator",
+	access.Facilitator: "role_facilitator",
+	access.Partner:     "role_partner",
+	access.Participant: "role_participant",
+}
+
+// RoleName is a role's name in the page's language.
+func (p *Page) RoleName(role string) string {
+	if id, ok := roleLabels[role]; ok {
+		return p.L.T(id)
+	}
+	return role
+}
+
+// Viewer is the current user as the stores see them (access.Viewer):
+// staff, a facilitator, a partner member; nobody when not signed in.
+func Viewer(c *fiber.Ctx) access.Viewer {
+	v, _ := c.Locals(ViewerLocal).(access.Viewer)
+	return v
+}
+
+// MayAdminPeople reports whether the page's user may download and erase
+// anyone's data; the person_rights partial shows itself only then.
+func (p *Page) MayAdminPeople() bool {
+	return p.May != nil && p.May(access.PeopleAdmin)
+}

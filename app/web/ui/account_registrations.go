@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"strconv"
+
+	"github.com/gotong/gotong/app/web/request"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
+)
+
+// myRegistration is one of the signed-in person's registrations as /account shows it.
+type myRegistration struct {
+	Reg       registration.Placed
+	Title     string
+	Slug      string
+	StartsAt  string
+	OnlineURL string
+}
+
+// ownPersonID is the person record of a user: the one linked to the
+// account, else the one with the account's email.
+func (s *Handlers) ownPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
+	if u.PersonID != nil {
+		return *u.PersonID, true
+	}
+	var p people.Person
+	if err := s.DB.WithContext(c.UserContext()).Select("id").Where("email = ?", u.Email).Take(&p).Error; err != nil {
+		return 0, false
+	}
+	return p.ID, true
+}
+
+// myRegistrations lists the live registrations of the signed-in user.
+func (s *Handlers) myRegistrations(c *fiber.Ctx, p *request.Page) ([]myRegistration, error) {
+	personID, ok := s.ownPersonID(c, p.User)
+	if !ok {
+		return nil, nil
+	}
+	regs, err := s.Registrations.ForPerson(c.UserContext(), personID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]myRegistration, 0, len(regs))
+	for _, r := range regs {
+		a, err := s.Activities.Get(c.UserContext(), r.ActivityID)
+		if err != nil {
+			return nil, err
+		}
+		m := myRegistration{Reg: r, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title, Slug: a.Slug, StartsAt: p.L.DateTime(a.StartsAt)}
+		if r.Status == string(registration.Confirmed) {
+			m.OnlineURL = a.OnlineURL // only confirmed participants see the link
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// CancelMyRegistration cancels one of the user's own registrations; anyone
+// else's answers 404, so ids do not leak.
+func (s *Handlers) CancelMyRegistration(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return apperr.ErrNotFound
+	}
+	personID, ok := s.ownPersonID(c, request.CurrentUser(c))
+	if !ok {
+		return apperr.ErrNotFound
+	}
+	r, err := s.Registrations.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if r.PersonID == nil || *r.PersonID != personID {
+		return apperr.ErrNotFound
+	}
+	if _, err := s.Registrations.Cancel(c.UserContext(), id); err != nil {
+		return err
+	}
+	return c.Redirect("/account?cancelled=1", fiber.StatusSeeOther)
+}

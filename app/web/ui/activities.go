@@ -1,0 +1,313 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gotong/gotong/app/web/request"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/quota"
+	"github.com/gotong/gotong/app/regions"
+	"github.com/gotong/gotong/app/registration"
+)
+
+// Labels of the activity vocabularies, by value.
+var (
+	kindLabels     = map[string]string{activities.KindTraining: "kind_training", activities.KindWellbeing: "kind_wellbeing", activities.KindCamp: "kind_camp"}
+	modeLabels     = map[string]string{activities.ModeInPerson: "mode_in_person", activities.ModeOnline: "mode_online", activities.ModeHybrid: "mode_hybrid"}
+	localityLabels = map[string]string{people.Urban: "locality_urban", people.Rural: "locality_rural"}
+)
+
+// option is a choice of a select or radio group.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func options(values []string, labels map[string]string, p *request.Page, selected string) []option {
+	out := make([]option, len(values))
+	for i, v := range values {
+		out[i] = option{Value: v, Label: p.L.T(labels[v]), Selected: v == selected}
+	}
+	return out
+}
+
+// regionGroup is a country's regions for a grouped select.
+type regionGroup struct {
+	Label   string
+	Regions []option
+}
+
+var countryLabels = map[string]string{"MN": "country_mn", "ID": "country_id", "FR": "country_fr"}
+
+func regionGroups(p *request.Page, selected string) []regionGroup {
+	var out []regionGroup
+	for _, c := range regions.Countries() {
+		g := regionGroup{Label: p.L.T(countryLabels[c])}
+		for _, r := range regions.ByCountry(c) {
+			g.Regions = append(g.Regions, option{Value: r.Code, Label: r.Name(p.L.Lang), Selected: r.Code == selected})
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// activityCard is an activity as the public pages show it.
+type activityCard struct {
+	A        *activities.Activity
+	Text     activities.Text
+	Kind     string
+	Mode     string
+	Region   string
+	Free     int
+	Open     bool
+	Closed   string // why registration is not open
+	Quotas   []string
+	AgeRange string
+}
+
+func (s *Handlers) card(c *fiber.Ctx, p *request.Page, a *activities.Activity, withSeats bool) (activityCard, error) {
+	now := time.Now().UTC()
+	card := activityCard{A: a, Text: a.TextIn(p.L.Lang, s.Catalog.Default()),
+		Kind: p.L.T(kindLabels[a.Kind]), Mode: p.L.T(modeLabels[a.Mode])}
+	if r, ok := regions.Lookup(a.Region); ok {
+		card.Region = r.Name(p.L.Lang)
+	}
+	open, reason := a.RegistrationOpen(now)
+	card.Open = open
+	if !open {
+		card.Closed = p.L.T(reason)
+	}
+	for _, q := range a.Quotas {
+		if !a.Released(q, now) {
+			card.Quotas = append(card.Quotas, p.L.T("activity_quota", "Share", p.L.Number(int(q.Share*100+0.5)), "Group", p.L.T(quota.Label(q.Attribute))))
+		}
+	}
+	switch {
+	case a.AgeMin != nil && a.AgeMax != nil:
+		card.AgeRange = p.L.T("activity_ages", "Min", *a.AgeMin, "Max", *a.AgeMax)
+	case a.AgeMin != nil:
+		card.AgeRange = p.L.T("activity_ages_from", "Min", *a.AgeMin)
+	case a.AgeMax != nil:
+		card.AgeRange = p.L.T("activity_ages_to", "Max", *a.AgeMax)
+	}
+	if withSeats {
+		confirmed, err := s.Registrations.ConfirmedCount(c.UserContext(), a.ID)
+		if err != nil {
+			return card, err
+		}
+		card.Free = max(0, a.Capacity-confirmed)
+	}
+	return card, nil
+}
+
+type activitiesData struct {
+	Cards   []activityCard
+	Kinds   []option
+	Modes   []option
+	Regions []regionGroup
+	Region  string
+}
+
+// ActivitiesList is the public list of upcoming published activities.
+func (s *Handlers) ActivitiesList(c *fiber.Ctx) error {
+	f := activities.Filter{Status: activities.StatusPublished, Kind: c.Query("kind"), Region: c.Query("region"), Mode: c.Query("mode")}
+	list, err := s.Activities.List(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	p := s.Page(c, "activities_title", nil)
+	data := activitiesData{Kinds: options(activities.Kinds, kindLabels, p, f.Kind),
+		Modes: options(activities.Modes, modeLabels, p, f.Mode), Regions: regionGroups(p, f.Region), Region: f.Region}
+	now := time.Now()
+	for i := range list {
+		if list[i].EndsAt.Before(now) {
+			continue
+		}
+		card, err := s.card(c, p, &list[i], false)
+		if err != nil {
+			return err
+		}
+		data.Cards = append(data.Cards, card)
+	}
+	p.Data = data
+	return s.Render(c, fiber.StatusOK, tplActivities, p)
+}
+
+// publicActivity finds a published (or cancelled or completed) activity by
+// slug; drafts are not public.
+func (s *Handlers) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
+	slug := strings.TrimSuffix(c.Params("slug"), ".ics")
+	a, err := s.ActivityBySlug(c.UserContext(), slug)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status == activities.StatusDraft {
+		return nil, apperr.ErrNotFound
+	}
+	return a, nil
+}
+
+// ActivityPage shows one activity with its free seats.
+func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
+	if strings.HasSuffix(c.Params("slug"), ".ics") {
+		return s.activityICS(c)
+	}
+	a, err := s.publicActivity(c)
+	if err != nil {
+		return err
+	}
+	p := s.Page(c, "activities_title", nil)
+	card, err := s.card(c, p, a, true)
+	if err != nil {
+		return err
+	}
+	p.Title = card.Text.Title
+	p.Data = card
+	return s.Render(c, fiber.StatusOK, tplActivity, p)
+}
+
+// activityICS serves the activity as a calendar file.
+func (s *Handlers) activityICS(c *fiber.Ctx) error {
+	a, err := s.publicActivity(c)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := a.WriteICS(&b, s.Localizer(c).Lang, s.Catalog.Default(), s.Config.BaseURL); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+a.Slug+`.ics"`)
+	return c.Send(b.Bytes())
+}
+
+type registerData struct {
+	Card       activityCard
+	Regions    []regionGroup
+	Localities []option
+	Result     *registration.Placed
+	OnlineURL  string
+	Consent    bool
+}
+
+func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity, form map[string]string, errs map[string]string, result *registration.Placed) error {
+	p := s.Page(c, "register_title", nil)
+	card, err := s.card(c, p, a, true)
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		form = map[string]string{}
+	}
+	data := registerData{Card: card, Regions: regionGroups(p, form["region"]),
+		Localities: options([]string{people.Urban, people.Rural}, localityLabels, p, form["locality"]),
+		Result:     result, Consent: form["consent"] == "yes"}
+	if result != nil && result.Status == string(registration.Confirmed) {
+		data.OnlineURL = a.OnlineURL
+	}
+	p.Title = p.L.T("register_title_of", "Title", card.Text.Title)
+	p.Data, p.Form, p.Errors = data, form, errs
+	tpl := tplRegister
+	if result != nil {
+		tpl = tplRegistered
+	}
+	return s.Render(c, status, tpl, p)
+}
+
+// RegisterForm shows the registration form of an activity.
+func (s *Handlers) RegisterForm(c *fiber.Ctx) error {
+	a, err := s.publicActivity(c)
+	if err != nil {
+		return err
+	}
+	return s.registerPage(c, fiber.StatusOK, a, nil, nil, nil)
+}
+
+// RegisterSubmit registers the person of the form. A second submit of the
+// same form finds the registration already there and says so.
+func (s *Handlers) RegisterSubmit(c *fiber.Ctx) error {
+	a, err := s.publicActivity(c)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{}
+	for _, k := range []string{"given_name", "family_name", "email", "birth_year", "region", "locality", "disability", "minority", "accessibility_needs", "consent"} {
+		form[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	year, _ := strconv.Atoi(form["birth_year"])
+	req := registration.Request{Consent: form["consent"] == "yes", Person: people.Declared{
+		GivenName: form["given_name"], FamilyName: form["family_name"], Email: form["email"], BirthYear: year,
+		Region: form["region"], Locality: form["locality"], Locale: s.Localizer(c).Lang}}
+	yes := true
+	if form["disability"] == "yes" {
+		req.Person.Sensitive.Disability = &yes
+	}
+	if form["minority"] == "yes" {
+		req.Person.Sensitive.Minority = &yes
+	}
+	if n := form["accessibility_needs"]; n != "" {
+		req.Person.Sensitive.AccessibilityNeeds = &n
+	}
+	placed, err := s.Registrations.Register(c.UserContext(), a, req)
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Kind != apperr.NotFound {
+		l := s.Localizer(c)
+		errs := map[string]string{}
+		for field, m := range ae.Fields {
+			errs[field] = l.T(m.ID, m.Args...)
+		}
+		if len(errs) == 0 {
+			errs["_form"] = l.T(ae.Message.ID, ae.Message.Args...)
+		}
+		return s.registerPage(c, request.StatusOf[ae.Kind], a, form, errs, nil)
+	}
+	if err != nil {
+		return err
+	}
+	// Redirect after the POST, so that reloading the result asks nothing again.
+	return c.Redirect(s.resultLink(a.Slug, placed.ID), fiber.StatusSeeOther)
+}
+
+// resultLink is the result page of registration id, signed so that no one
+// can read another's result by changing the number.
+func (s *Handlers) resultLink(slug string, id int64) string {
+	return "/activities/" + url.PathEscape(slug) + "/registered?r=" +
+		url.QueryEscape(s.ResultLinks.Seal(strconv.FormatInt(id, 10), time.Now()))
+}
+
+// RegistrationResult shows where a registration stands, at the link the form
+// redirected to. It reads the registration afresh, so a waitlisted person who
+// comes back after a promotion sees the confirmed seat.
+func (s *Handlers) RegistrationResult(c *fiber.Ctx) error {
+	a, err := s.publicActivity(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	expired := apperr.New(apperr.NotFound, "error_result_link")
+	value, ok := s.ResultLinks.Open(c.Query("r"), time.Now())
+	if !ok {
+		return expired
+	}
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return expired
+	}
+	placed, err := s.Registrations.Get(c.UserContext(), id)
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && placed.ActivityID != a.ID) {
+		return expired
+	}
+	if err != nil {
+		return err
+	}
+	return s.registerPage(c, fiber.StatusOK, a, nil, nil, placed)
+}

@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/web/request"
+)
+
+// Template names of the petition pages.
+const (
+	tplPetition           = "petition"
+	tplManagePetitions    = "manage_petitions"
+	tplManagePetitionForm = "manage_petition_form"
+)
+
+// petitionPageData is what the public page of a petition shows.
+type petitionPageData struct {
+	P          *petitions.Petition
+	Text       petitions.Text
+	Paragraphs []string
+	Progress   string // the count of the goal, in words, for the meter and beside it
+	Thanks     string // set once the visitor has signed
+	Regions    []regionGroup
+	Consent    bool
+}
+
+// paragraphs splits a text at its blank lines.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func petitionPath(slug string) string { return "/p/" + url.PathEscape(slug) }
+
+// petitionView renders the public page of p: its text, its count against
+// the goal, and the signing form with the values and messages given.
+func (s *Handlers) petitionView(c *fiber.Ctx, status int, p *petitions.Petition, form, errs map[string]string, signed bool) error {
+	page := s.Page(c, "petition_page_title", nil)
+	l := page.L
+	data := petitionPageData{P: p, Text: p.TextIn(l.Lang, s.Catalog.Default()), Regions: regionGroups(page, form["region"]),
+		Progress: l.Plural("petition_progress", p.Signatures, "Goal", l.Number(p.Goal)), Consent: form["consent"] == "yes"}
+	data.Paragraphs = paragraphs(data.Text.Text)
+	if signed {
+		data.Thanks = l.Plural("petition_thanks", p.Signatures)
+	}
+	if data.Text.Title != "" {
+		page.Title = data.Text.Title
+	}
+	page.Data, page.Form, page.Errors = data, form, errs
+	return s.Render(c, status, tplPetition, page)
+}
+
+// PetitionPage shows a petition and its signing form; after a signature
+// (?signed=1) it thanks the visitor and shows the new count instead.
+func (s *Handlers) PetitionPage(c *fiber.Ctx) error {
+	p, err := s.Petitions.GetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return s.petitionView(c, fiber.StatusOK, p, map[string]string{}, nil, c.Query("signed") == "1")
+}
+
+// PetitionSign signs the petition with the form's person and redirects to
+// the thank-you, so that a reload signs nothing again. A refusal shows the
+// form again as typed, each message beside its field.
+func (s *Handlers) PetitionSign(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	form := map[string]string{}
+	for _, k := range []string{"given_name", "family_name", "email", "region", "consent"} {
+		form[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	_, err := s.Petitions.Sign(c.UserContext(), slug, petitions.Signer{GivenName: form["given_name"],
+		FamilyName: form["family_name"], Email: form["email"], Region: form["region"], Consent: form["consent"] == "yes"},
+		s.Localizer(c).Lang)
+	if err == nil {
+		return c.Redirect(petitionPath(slug)+"?signed=1", fiber.StatusSeeOther)
+	}
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Kind == apperr.NotFound {
+		return err
+	}
+	l := s.Localizer(c)
+	errs := map[string]string{}
+	for field, m := range ae.Fields {
+		errs[field] = l.T(m.ID, m.Args...)
+	}
+	switch {
+	case len(errs) > 0:
+	case ae.Kind == apperr.Conflict: // signed before with this email
+		errs["email"] = l.T(ae.Message.ID, ae.Message.Args...)
+	default:
+		errs["_form"] = l.T(ae.Message.ID, ae.Message.Args...)
+	}
+	p, perr := s.Petitions.GetBySlug(c.UserContext(), slug)
+	if perr != nil {
+		return perr
+	}
+	return s.petitionView(c, request.StatusOf[ae.Kind], p, form, errs, false)
+}

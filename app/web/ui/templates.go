@@ -1,0 +1,54 @@
+// Package ui holds the HTML pages' handlers and their forms, a file per
+// area. The server's route table (package web) names each handler with its
+// permission; the views engine (web) parses the pages listed in Pages.
+package ui
+
+import "github.com/gotong/gotong/app/web/request"
+
+// Handlers are the pages' handlers over the shared kit.
+type Handlers struct{ *request.Kit }
+
+// New returns the pages' handlers over k.
+func New(k *request.Kit) *Handlers { return &Handlers{Kit: k} }
+
+// ErrorPage is the page that shows an error.
+const ErrorPage = tplError
+
+// Template names, one per file in views/pages.
+const (
+	tplHome       = "home"
+	tplLogin      = "login"
+	tplAccount    = "account"
+	tplError      = "error"
+	tplManage     = "manage"
+	tplUsers      = "users"
+	tplAuditLog   = "audit_log"
+	tplActivities = "activities"
+	tplActivity   = "activity"
+	tplRegister   = "register"
+	tplRegistered = "registered"
+
+	tplManageActivities = "manage_activities"
+	tplManageActivity   = "manage_activity"
+	tplActivityForm     = "manage_activity_form"
+
+	tplManageCampaigns   = "manage_campaigns"
+	tplCampaignForm      = "campaign_form"
+	tplCampaign          = "campaign" // the staff's and the partner members' version
+	tplInvolvementReport = "report_involvement"
+	tplManagePartners    = "manage_partners"
+	tplManagePartner     = "manage_partner"
+	tplPartnerForm       = "manage_partner_form"
+	tplPartnerHome       = "partner_home"
+	tplReports           = "reports"
+)
+
+// Pages lists every page; Load fails when views/pages holds a file
+// that is not listed here, or lacks one that is.
+var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
+	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
+	tplPetition, tplManagePetitions, tplManagePetitionForm,
+	tplManagePeople, tplPersonForm, tplPerson,
+	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
+	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
+	tplImportUpload, tplImportMap, tplImportReport, tplMatch}
