@@ -86,7 +86,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*App, error) {
 	a.Campaigns = campaigns.NewStore(db, a.Users, now)
 	a.Partners = partners.NewStore(db, now)
 	a.Segments = segments.NewStore(db, log)
-	a.Reports = &reports.Service{Partners: a.Partners, Campaigns: a.Campaigns, Petitions: a.Petitions, DB: db, MinCell: cfg.MinCell}
+	a.Reports = reports.NewService(db, a.Partners, a.Campaigns, a.Petitions, cfg.MinCell)
 	a.Rights = rights.New(db, a.People, a.Registrations)
 	return a, nil
 }

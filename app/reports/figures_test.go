@@ -51,7 +51,7 @@ func TestPeopleFigures(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s := &Service{DB: db}
+		s := NewService(db, nil, nil, nil, 0)
 		got, err := s.People(context.Background(), figuresNow)
 		if err != nil {
 			t.Fatal(err)
@@ -70,7 +70,7 @@ func TestPeopleFigures(t *testing.T) {
 			}
 		}
 
-		empty := &Service{DB: testdb.New(t, database.SQLite)}
+		empty := NewService(testdb.New(t, database.SQLite), nil, nil, nil, 0)
 		if e, err := empty.People(context.Background(), figuresNow); err != nil || e.Total != 0 || e.Months[23].Total != 0 {
 			t.Fatalf("no people: %+v %v", e, err)
 		}
@@ -178,7 +178,7 @@ func TestTrainedByRegion(t *testing.T) {
 		f.attend(true, ra[0], ra[1], ra[2], rb[0], rc[0])
 		f.attend(false, ra[3], rb[1])
 		eraseRegistrationPerson(t, db, ra[0])
-		got, err := (&Service{DB: db}).TrainedByRegion(context.Background())
+		got, err := NewService(db, nil, nil, nil, 0).TrainedByRegion(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +204,7 @@ func TestQuotasFromTheDatabase(t *testing.T) {
 		plain := f.activity("MN-057", 20, activities.StatusPublished)
 		f.register(plain, "p", 1, people.Urban, "")
 
-		got, err := (&Service{DB: db, MinCell: 5}).Quotas(context.Background(), time.Now())
+		got, err := NewService(db, nil, nil, nil, 5).Quotas(context.Background(), time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,7 +83,7 @@ func (s *Service) People(ctx context.Context, now time.Time) (*People, error) {
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	if err := s.DB.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ", ")+" FROM people", args...).Row().Scan(ptrs...); err != nil {
+	if err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ", ")+" FROM people", args...).Row().Scan(ptrs...); err != nil {
 		return nil, fmt.Errorf("reports: unable to count people: %w", err)
 	}
 	p := &People{Total: int(vals[0]), Youth: Share{Count: int(vals[2]), Of: int(vals[1])},
@@ -111,7 +111,7 @@ type RegionCount struct {
 // but still counts.
 func (s *Service) TrainedByRegion(ctx context.Context) ([]RegionCount, error) {
 	var out []RegionCount
-	err := s.DB.WithContext(ctx).Raw(`SELECT a.region AS region, COUNT(*) AS count
+	err := s.db.WithContext(ctx).Raw(`SELECT a.region AS region, COUNT(*) AS count
 		FROM registrations r JOIN activities a ON a.id = r.activity_id
 		WHERE r.attended = ? GROUP BY a.region`, true).Scan(&out).Error
 	if err != nil {

@@ -83,14 +83,14 @@ type Quotas struct {
 // Quotas computes the quota attainment report at now.
 func (s *Service) Quotas(ctx context.Context, now time.Time) (*Quotas, error) {
 	var list []activities.Activity
-	err := activities.WithRules(activities.WithTexts(s.DB.WithContext(ctx))).
+	err := activities.WithRules(activities.WithTexts(s.db.WithContext(ctx))).
 		Where("status IN ?", []string{activities.StatusPublished, activities.StatusCompleted}).
 		Where("EXISTS (SELECT 1 FROM quota_rules q WHERE q.activity_id = activities.id)").
 		Order("starts_at DESC, id DESC").Find(&list).Error
 	if err != nil {
 		return nil, fmt.Errorf("reports: unable to read activities: %w", err)
 	}
-	counts, err := registration.SeatCounts(ctx, s.DB, list, now)
+	counts, err := registration.SeatCounts(ctx, s.db, list, now)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Service) Quotas(ctx context.Context, now time.Time) (*Quotas, error) {
 	for i := range list {
 		sums[i] = registration.SummarizeCounts(counts[list[i].ID])
 	}
-	return quotaReport(list, sums, s.MinCell), nil
+	return quotaReport(list, sums, s.minCell), nil
 }
 
 // quotaReport suppresses the quota grid of the activities and lays it out.

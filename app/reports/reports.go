@@ -40,20 +40,26 @@ type CampaignFigures struct {
 
 // Service reads the figures from the areas' stores and the database.
 type Service struct {
-	Partners  *partners.Store
-	Campaigns *campaigns.Store
-	Petitions *petitions.Store
-	DB        *gorm.DB
-	MinCell   int // the small-count threshold (GOTONG_MIN_CELL)
+	partners  *partners.Store
+	campaigns *campaigns.Store
+	petitions *petitions.Store
+	db        *gorm.DB
+	minCell   int // the small-count threshold (GOTONG_MIN_CELL)
+}
+
+// NewService gathers the key figures from partners, campaigns and
+// petitions and counts the rest in db, suppressing counts under minCell.
+func NewService(db *gorm.DB, partners *partners.Store, campaigns *campaigns.Store, petitions *petitions.Store, minCell int) *Service {
+	return &Service{db: db, partners: partners, campaigns: campaigns, petitions: petitions, minCell: minCell}
 }
 
 // Summary computes the key figures over what v reaches.
 func (s *Service) Summary(ctx context.Context, v access.Viewer) (*Summary, error) {
-	fig, err := s.Partners.KeyFigures(ctx, v)
+	fig, err := s.partners.KeyFigures(ctx, v)
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.Campaigns.List(ctx, v)
+	list, err := s.campaigns.List(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +67,7 @@ func (s *Service) Summary(ctx context.Context, v access.Viewer) (*Summary, error
 	for i := range list {
 		ids[i] = list[i].ID
 	}
-	pets, err := s.Petitions.ForCampaigns(ctx, v, ids)
+	pets, err := s.petitions.ForCampaigns(ctx, v, ids)
 	if err != nil {
 		return nil, err
 	}
