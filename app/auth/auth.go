@@ -18,6 +18,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
@@ -115,11 +116,13 @@ const MinPasswordLen = 10
 
 // Store reads and writes accounts.
 type Store struct {
-	db *gorm.DB
+	db  *gorm.DB
+	now clock.Clock
 }
 
-// NewStore returns a store over db.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+// NewStore returns a store over db; now dates accounts, roles and tokens and
+// their use.
+func NewStore(db *gorm.DB, now clock.Clock) *Store { return &Store{db: db, now: now} }
 
 // NewUser is what creating a user needs.
 type NewUser struct {
@@ -174,7 +177,8 @@ func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser) (*User
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Email: n.Email, DisplayName: n.DisplayName, PasswordHash: hash, Locale: n.Locale}
+	now := s.now()
+	u := &User{Email: n.Email, DisplayName: n.DisplayName, PasswordHash: hash, Locale: n.Locale, CreatedAt: now, UpdatedAt: now}
 	scope := access.AllScope
 	if n.Role == access.Partner {
 		u.PartnerID = &n.PartnerID
@@ -192,7 +196,7 @@ func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser) (*User
 			}
 			return fmt.Errorf("auth: unable to create user: %w", err)
 		}
-		ra := RoleAssignment{UserID: u.ID, Role: n.Role, Scope: scope}
+		ra := RoleAssignment{UserID: u.ID, Role: n.Role, Scope: scope, CreatedAt: now}
 		if err := tx.Create(&ra).Error; err != nil {
 			return fmt.Errorf("auth: unable to assign role: %w", err)
 		}
@@ -337,7 +341,7 @@ func (s *Store) UpdateProfile(ctx context.Context, userID int64, displayName, lo
 	}
 	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		res := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
-			"display_name": displayName, "locale": locale, "updated_at": time.Now().UTC()})
+			"display_name": displayName, "locale": locale, "updated_at": s.now()})
 		if res.Error != nil {
 			return fmt.Errorf("auth: unable to update profile: %w", res.Error)
 		}
@@ -377,7 +381,7 @@ func (s *Store) CreateToken(ctx context.Context, email, name string) (string, *A
 		return "", nil, err
 	}
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	t := &APIToken{UserID: u.ID, Name: name, TokenHash: hashToken(token)}
+	t := &APIToken{UserID: u.ID, Name: name, TokenHash: hashToken(token), CreatedAt: s.now()}
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(t).Error; err != nil {
 			return fmt.Errorf("auth: unable to create token: %w", err)
@@ -393,7 +397,7 @@ func (s *Store) CreateToken(ctx context.Context, email, name string) (string, *A
 // RevokeToken revokes a token by id; a revoked token authenticates no more.
 func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		res := tx.Model(&APIToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", time.Now().UTC())
+		res := tx.Model(&APIToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", s.now())
 		if res.Error != nil {
 			return fmt.Errorf("auth: unable to revoke token: %w", res.Error)
 		}
@@ -438,7 +442,7 @@ func (s *Store) UserByToken(ctx context.Context, token string) (*User, error) {
 		return nil, err
 	}
 	// Note the last use at most once a minute, to keep reads cheap.
-	if now := time.Now().UTC(); t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+	if now := s.now(); t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now)
 	}
 	return u, nil

@@ -62,7 +62,8 @@ var errUploadGone = apperr.New(apperr.NotFound, "import_error_expired")
 // with no record under its header is an error, and nothing is written; so
 // is a single rejected row under AllOrNothing (ErrImportRejected, with the
 // report). The import is audited with its counts.
-func (s *Store) Import(ctx context.Context, data []byte, opts ImportOptions, now time.Time) (ImportReport, error) {
+func (s *Store) Import(ctx context.Context, data []byte, opts ImportOptions) (ImportReport, error) {
+	now := s.now()
 	r, err := NewImportReader(data, opts.Mapping, now)
 	if err != nil {
 		return ImportReport{}, err
@@ -472,11 +473,12 @@ type ImportUpload struct {
 // TableName is the migrated table.
 func (ImportUpload) TableName() string { return "import_uploads" }
 
-// SaveUpload keeps a file for the mapping step (u's ID is set), and deletes
-// the uploads that have expired by u's CreatedAt.
+// SaveUpload keeps a file for the mapping step (u's ID and times are set),
+// and deletes the uploads that have expired by now.
 func (s *Store) SaveUpload(ctx context.Context, u *ImportUpload) error {
+	u.CreatedAt = s.now()
 	u.ExpiresAt = u.CreatedAt.Add(ImportUploadLifetime)
-	if err := SweepUploads(s.db.WithContext(ctx), u.CreatedAt); err != nil {
+	if err := s.sweepUploads(ctx, u.CreatedAt); err != nil {
 		return err
 	}
 	if err := s.db.WithContext(ctx).Create(u).Error; err != nil {
@@ -487,9 +489,9 @@ func (s *Store) SaveUpload(ctx context.Context, u *ImportUpload) error {
 
 // Upload returns upload id of userID while it lasts. Anyone else's, and
 // one expired or imported, is not found.
-func (s *Store) Upload(ctx context.Context, id, userID int64, now time.Time) (*ImportUpload, error) {
+func (s *Store) Upload(ctx context.Context, id, userID int64) (*ImportUpload, error) {
 	var u ImportUpload
-	err := s.db.WithContext(ctx).Where("id = ? AND user_id = ? AND expires_at > ?", id, userID, now).Take(&u).Error
+	err := s.db.WithContext(ctx).Where("id = ? AND user_id = ? AND expires_at > ?", id, userID, s.now()).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, errUploadGone
 	}
@@ -499,9 +501,11 @@ func (s *Store) Upload(ctx context.Context, id, userID int64, now time.Time) (*I
 	return &u, nil
 }
 
-// SweepUploads deletes the uploads expired at now.
-func SweepUploads(db *gorm.DB, now time.Time) error {
-	if err := db.Where("expires_at <= ?", now).Delete(&ImportUpload{}).Error; err != nil {
+// SweepUploads deletes the uploads that have expired.
+func (s *Store) SweepUploads(ctx context.Context) error { return s.sweepUploads(ctx, s.now()) }
+
+func (s *Store) sweepUploads(ctx context.Context, now time.Time) error {
+	if err := s.db.WithContext(ctx).Where("expires_at <= ?", now).Delete(&ImportUpload{}).Error; err != nil {
 		return fmt.Errorf("people: unable to sweep uploads: %w", err)
 	}
 	return nil

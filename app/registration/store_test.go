@@ -50,7 +50,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, db: db, sealer: sealer}
-	f.svc = registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test", f.now)
+	f.svc = registration.NewService(db, people.NewStore(db, sealer, f.now), cat, "http://gotong.test", f.now)
 	svc := f.svc
 	f.act = activities.NewStore(db, svc.SetCapacity, f.now)
 	f.act.OnCancel = svc.CancelAll

@@ -89,7 +89,7 @@ func newFiguresFixture(t *testing.T, db *gorm.DB) *figuresFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := registration.NewService(db, people.NewStore(db, sealer), nil, "http://gotong.test", clock.System)
+	reg := registration.NewService(db, people.NewStore(db, sealer, clock.System), nil, "http://gotong.test", clock.System)
 	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg.SetCapacity, clock.System)}
 }
 

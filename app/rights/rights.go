@@ -20,6 +20,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/mailaddr"
@@ -35,14 +36,13 @@ type Service struct {
 	db            *gorm.DB
 	people        *people.Store
 	registrations *registration.Service
-	// Now is the clock of the export's date; tests move it.
-	Now func() time.Time
+	now           clock.Clock
 }
 
 // New returns the service over db, opening sealed values with ps and
-// cancelling registrations through rs.
-func New(db *gorm.DB, ps *people.Store, rs *registration.Service) *Service {
-	return &Service{db: db, people: ps, registrations: rs, Now: func() time.Time { return time.Now().UTC() }}
+// cancelling registrations through rs; now dates exports and erasures.
+func New(db *gorm.DB, ps *people.Store, rs *registration.Service, now clock.Clock) *Service {
+	return &Service{db: db, people: ps, registrations: rs, now: now}
 }
 
 // ErrLastAdmin refuses to delete the account of the last administrator:
@@ -207,7 +207,7 @@ func (s *Service) ExportUser(ctx context.Context, userID int64) (*Export, error)
 // export gathers the data of person p (nil for none) and account u (nil for
 // none).
 func (s *Service) export(db *gorm.DB, p *people.Person, u *auth.User) (*Export, error) {
-	out := &Export{ExportedAt: s.Now(), Tags: []string{}, Consents: []Consent{}, Registrations: []Registration{},
+	out := &Export{ExportedAt: s.now(), Tags: []string{}, Consents: []Consent{}, Registrations: []Registration{},
 		Signatures: []Signature{}, Audit: []AuditEntry{}}
 	type object struct{ kind, id string }
 	var objects []object
@@ -476,7 +476,7 @@ func (s *Service) Erase(ctx context.Context, actorID, personID int64) (Erasure, 
 			}
 			if u.PersonID != nil && *u.PersonID == personID {
 				if err := tx.Model(&auth.User{}).Where("id = ?", u.ID).
-					Updates(map[string]any{"person_id": nil, "updated_at": time.Now().UTC()}).Error; err != nil {
+					Updates(map[string]any{"person_id": nil, "updated_at": s.now()}).Error; err != nil {
 					return fmt.Errorf("rights: unable to unlink account %d: %w", u.ID, err)
 				}
 				out.AccountsUnlinked++

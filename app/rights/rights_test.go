@@ -51,12 +51,13 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := people.NewStore(db, sealer)
-	f := &fixture{t: t, db: db, people: ps}
+	f := &fixture{t: t, db: db}
 	now := func() time.Time { return time.Now().UTC().Add(f.ahead) }
+	ps := people.NewStore(db, sealer, now)
+	f.people = ps
 	regs := registration.NewService(db, ps, cat, "http://gotong.test", now)
 	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs.SetCapacity, now), petitions.NewStore(db, ps, now)
-	f.users, f.rights = auth.NewStore(db), rights.New(db, ps, regs)
+	f.users, f.rights = auth.NewStore(db, now), rights.New(db, ps, regs, now)
 	f.acts.OnCancel = regs.CancelAll
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f

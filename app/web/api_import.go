@@ -4,7 +4,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
@@ -100,7 +99,7 @@ func (s *Server) apiPeopleImport(c *fiber.Ctx) error {
 		return err
 	}
 	opts.Mapping, opts.ActorID = m, actorID(c)
-	rep, err := s.people.Import(c.UserContext(), c.Request().Body(), opts, time.Now().UTC())
+	rep, err := s.people.Import(c.UserContext(), c.Request().Body(), opts)
 	l := s.localizer(c)
 	if errors.Is(err, people.ErrImportRejected) {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(struct {

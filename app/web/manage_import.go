@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -116,7 +115,7 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 		return s.importForm(c, status, form, errs)
 	}
 	up := &people.ImportUpload{UserID: actorID(c), Filename: name, Data: data, UpdateKnown: opts.Update,
-		AllOrNothing: opts.AllOrNothing, CreatedAt: time.Now().UTC()}
+		AllOrNothing: opts.AllOrNothing}
 	if err := s.people.SaveUpload(c.UserContext(), up); err != nil {
 		return err
 	}
@@ -205,7 +204,7 @@ func (s *Server) ownUpload(c *fiber.Ctx) (*people.ImportUpload, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.people.Upload(c.UserContext(), id, actorID(c), time.Now().UTC())
+	return s.people.Upload(c.UserContext(), id, actorID(c))
 }
 
 // importMapping is the second step: each column pre-set to the field of its
@@ -271,7 +270,7 @@ func (s *Server) importRun(c *fiber.Ctx) error {
 		return s.importMapForm(c, fiber.StatusUnprocessableEntity, up, form, errorText(s.page(c, "import_map_title", nil), err))
 	}
 	opts.Mapping, opts.ActorID, opts.UploadID = m, actorID(c), up.ID
-	rep, err := s.people.Import(c.UserContext(), up.Data, opts, time.Now().UTC())
+	rep, err := s.people.Import(c.UserContext(), up.Data, opts)
 	rejected := errors.Is(err, people.ErrImportRejected)
 	var ae *apperr.Error
 	if err != nil && !rejected && errors.As(err, &ae) && (ae.Kind == apperr.Invalid || ae.Kind == apperr.Malformed) {

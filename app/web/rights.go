@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/rights"
 )
 
@@ -22,7 +23,7 @@ const confirmValue = "yes"
 // rightsService is the service of exports and erasures; it holds nothing of
 // its own, so one per request costs an allocation.
 func (s *Server) rightsService() *rights.Service {
-	return rights.New(s.db, s.people, s.registrations)
+	return rights.New(s.db, s.people, s.registrations, clock.System)
 }
 
 // bindSession notes the user of a session just saved, so that deleting the

@@ -107,7 +107,7 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		log:     log,
 		catalog: catalog,
 		access:  enforcer,
-		users:   auth.NewStore(db),
+		users:   auth.NewStore(db, clock.System),
 		sessions: session.New(session.Config{
 			Storage:        database.NewKV(db, "sessions"),
 			Expiration:     SessionLifetime,
@@ -123,14 +123,14 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 		devices:        newDevices(k.Devices),
 		requestTimeout: RequestTimeout,
 	}
-	s.people = people.NewStore(db, sealer)
+	s.people = people.NewStore(db, sealer, clock.System)
 	s.registrations = registration.NewService(db, s.people, catalog, cfg.BaseURL, clock.System)
 	s.activities = activities.NewStore(db, s.registrations.SetCapacity, clock.System)
 	s.petitions = petitions.NewStore(db, s.people, clock.System)
 	s.activities.OnCancel = s.registrations.CancelAll
 	s.campaigns = campaigns.NewStore(db, s.users, clock.System)
 	s.partners = partners.NewStore(db, clock.System)
-	s.segments = segments.NewStore(db, log)
+	s.segments = segments.NewStore(db, log, clock.System)
 	s.reports = &reports.Service{Partners: s.partners, Campaigns: s.campaigns, Petitions: s.petitions, DB: db, MinCell: cfg.MinCell}
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
@@ -223,7 +223,7 @@ func (s *Server) Sweep(ctx context.Context) {
 	if err := formlimit.Sweep(s.db.WithContext(ctx), time.Now()); err != nil {
 		s.log.Warn("sweep failed", "err", err)
 	}
-	if err := people.SweepUploads(s.db.WithContext(ctx), time.Now()); err != nil {
+	if err := s.people.SweepUploads(ctx); err != nil {
 		s.log.Warn("sweep failed", "err", err)
 	}
 	keep := time.Duration(s.cfg.OutboxKeepDays) * 24 * time.Hour

@@ -31,6 +31,7 @@ import (
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
@@ -310,7 +311,7 @@ func (c *cli) userCreate(args []string) error {
 		return err
 	}
 	defer database.Close(db)
-	u, err := auth.NewStore(db).CreateUser(c.ctx, 0, auth.NewUser{Email: *email, DisplayName: *name,
+	u, err := auth.NewStore(db, clock.System).CreateUser(c.ctx, 0, auth.NewUser{Email: *email, DisplayName: *name,
 		Password: *password, Role: *role, PartnerID: *partner, Locale: *locale})
 	if err != nil {
 		return err
@@ -336,7 +337,7 @@ func (c *cli) token(sub string, args []string) error {
 			return err
 		}
 		defer database.Close(db)
-		token, t, err := auth.NewStore(db).CreateToken(c.ctx, *email, *name)
+		token, t, err := auth.NewStore(db, clock.System).CreateToken(c.ctx, *email, *name)
 		if err != nil {
 			return tokenUserError(err, *email)
 		}
@@ -355,7 +356,7 @@ func (c *cli) token(sub string, args []string) error {
 			return err
 		}
 		defer database.Close(db)
-		ts, err := auth.NewStore(db).ListTokens(c.ctx, *email)
+		ts, err := auth.NewStore(db, clock.System).ListTokens(c.ctx, *email)
 		if err != nil {
 			return tokenUserError(err, *email)
 		}
@@ -380,7 +381,7 @@ func (c *cli) token(sub string, args []string) error {
 			return err
 		}
 		defer database.Close(db)
-		if err := auth.NewStore(db).RevokeToken(c.ctx, *id); err != nil {
+		if err := auth.NewStore(db, clock.System).RevokeToken(c.ctx, *id); err != nil {
 			if errors.Is(err, apperr.ErrNotFound) {
 				return fmt.Errorf("token revoke: no active token %d", *id)
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 )
 
@@ -34,7 +35,7 @@ func (c *cli) seedDemo(args []string) error {
 		return err
 	}
 	defer database.Close(db)
-	users := auth.NewStore(db)
+	users := auth.NewStore(db, clock.System)
 	fmt.Fprintf(c.stdout, "demo accounts (password %q):\n", DemoPassword)
 	for _, n := range demoUsers {
 		state := "exists"

@@ -29,14 +29,14 @@ func (c *cli) seedCampaigns(cfg config.Config, db *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	pets := petitions.NewStore(db, people.NewStore(db, sealer), clock.System)
+	pets := petitions.NewStore(db, people.NewStore(db, sealer, clock.System), clock.System)
 	if _, err := pets.GetBySlug(c.ctx, demoPetitionSlug); err == nil {
 		fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", "campaign", demoPetitionSlug, "exists")
 		return nil
 	} else if !errors.Is(err, apperr.ErrNotFound) {
 		return err
 	}
-	users := auth.NewStore(db)
+	users := auth.NewStore(db, clock.System)
 	lead, err := users.UserByEmail(c.ctx, "coordinator@demo.gotong.org")
 	if err != nil {
 		return err

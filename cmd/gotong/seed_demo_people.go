@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/segments"
@@ -39,7 +40,7 @@ func (c *cli) seedDemoPeople(cfg config.Config, db *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	store := people.NewStore(db, sealer)
+	store := people.NewStore(db, sealer, clock.System)
 	added := 0
 	for _, in := range demoPeople {
 		in.Tags = append([]string(nil), in.Tags...)
@@ -57,7 +58,7 @@ func (c *cli) seedDemoPeople(cfg config.Config, db *gorm.DB) error {
 		state = fmt.Sprintf("%d added", added)
 	}
 	fmt.Fprintf(c.stdout, "  %-12s %-30s %s\n", "people", fmt.Sprintf("%d demo people", len(demoPeople)), state)
-	if _, err := segments.NewStore(db, c.log).Save(c.ctx, 0, demoSegment, demoSegmentQuery); err != nil {
+	if _, err := segments.NewStore(db, c.log, clock.System).Save(c.ctx, 0, demoSegment, demoSegmentQuery); err != nil {
 		var ae *apperr.Error
 		if !errors.As(err, &ae) || ae.Kind != apperr.Conflict {
 			return err
