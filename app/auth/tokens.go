@@ -54,7 +54,7 @@ func (s *Store) CreateToken(ctx context.Context, email, name string) (string, *A
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", nil, err
+		return "", nil, fmt.Errorf("auth: unable to make a token: %w", err)
 	}
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 	t := &APIToken{UserID: u.ID, Name: name, TokenHash: hashToken(token), CreatedAt: s.now()}

@@ -50,7 +50,7 @@ func (s *Service) cancel(ctx context.Context, r *Placed) (*Placed, error) {
 		}
 		if err := tx.Model(&Registration{}).Where("id = ?", id).Updates(map[string]any{
 			"status": string(Cancelled), "pool": nil, "sealed_pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
-			return next, nil, err
+			return next, nil, fmt.Errorf("registration: unable to cancel %d: %w", id, err)
 		}
 		return next, changed, nil
 	})
@@ -174,7 +174,7 @@ func (s *Service) SetAttendance(ctx context.Context, v access.Viewer, id int64, 
 	}
 	if err := s.db.WithContext(ctx).Model(&Registration{}).Where("id = ?", id).
 		Updates(map[string]any{"attended": attended, "updated_at": s.now()}).Error; err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registration: unable to record the attendance of %d: %w", id, err)
 	}
 	return s.Get(ctx, id)
 }

@@ -66,7 +66,7 @@ func (s *Service) Summary(ctx context.Context, v access.Viewer, activityID int64
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return apperr.ErrNotFound
 			}
-			return err
+			return fmt.Errorf("registration: unable to read activity %d: %w", activityID, err)
 		}
 		l, err := s.load(tx, &a, s.now())
 		if err != nil {
