@@ -78,16 +78,16 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*App, error) {
 	now := clock.System
 	a := &App{Config: cfg, DB: db, Log: log, Keys: k, Clock: now, Catalog: catalog, Access: enforcer, Sealer: sealer,
 		Changes: new(changes.Generations)}
-	a.Users = auth.NewStore(db)
-	a.People = people.NewStore(db, sealer)
+	a.Users = auth.NewStore(db, now)
+	a.People = people.NewStore(db, sealer, now)
 	a.Registrations = registration.NewService(db, a.People, catalog, cfg.BaseURL, a.Changes, now)
 	a.Activities = activities.NewStore(db, a.Registrations, a.Changes, now)
 	a.Petitions = petitions.NewStore(db, a.People, now)
 	a.Campaigns = campaigns.NewStore(db, a.Users, now)
 	a.Partners = partners.NewStore(db, now)
-	a.Segments = segments.NewStore(db, log)
+	a.Segments = segments.NewStore(db, log, now)
 	a.Reports = reports.NewService(db, a.Partners, a.Campaigns, a.Petitions, cfg.MinCell)
-	a.Rights = rights.New(db, a.People, a.Registrations)
+	a.Rights = rights.New(db, a.People, a.Registrations, now)
 	return a, nil
 }
 

@@ -55,7 +55,7 @@ func fieldsOf(t *testing.T, err error) map[string]apperr.Msg {
 func TestCreateUser(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := auth.NewStore(db)
+		s := auth.NewStore(db, clock.System)
 		u, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "  Saraa@Example.ORG ", DisplayName: "Saraa", Password: "long-enough-pw", Role: access.Coordinator})
 		if err != nil {
 			t.Fatal(err)
@@ -130,7 +130,7 @@ func TestCreateUser(t *testing.T) {
 func TestAuthenticate(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := auth.NewStore(db)
+		s := auth.NewStore(db, clock.System)
 		u, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "a@example.org", DisplayName: "A", Password: "long-enough-pw", Role: access.Participant})
 		if err != nil {
 			t.Fatal(err)
@@ -153,7 +153,7 @@ func TestAuthenticate(t *testing.T) {
 func TestTokens(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := auth.NewStore(db)
+		s := auth.NewStore(db, clock.System)
 		u, _ := s.CreateUser(ctx, 0, auth.NewUser{Email: "a@example.org", DisplayName: "A", Password: "long-enough-pw", Role: access.Coordinator})
 		tok, rec, err := s.CreateToken(ctx, "a@example.org", "sync")
 		if err != nil {
@@ -192,7 +192,7 @@ func TestTokens(t *testing.T) {
 func TestListByRole(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := auth.NewStore(db)
+		s := auth.NewStore(db, clock.System)
 		ids := map[string]int64{}
 		for _, u := range []struct{ email, role string }{{"lead@example.org", access.Facilitator},
 			{"coord@example.org", access.Coordinator}, {"admin@example.org", access.Admin}, {"gone@example.org", access.Facilitator}} {
@@ -224,6 +224,51 @@ func TestListByRole(t *testing.T) {
 		}
 		if got := emails(access.Partner); len(got) != 0 {
 			t.Errorf("partners %v, want none", got)
+		}
+	})
+}
+
+// TestDatedByTheClock: accounts, roles, profiles and tokens, and a token's
+// use and revocation, are dated by the store's clock, not the machine's.
+func TestDatedByTheClock(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		at := time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC)
+		s := auth.NewStore(db, func() time.Time { return at })
+		u, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "a@example.org", DisplayName: "A", Password: "long-enough-pw", Role: access.Coordinator})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, rec, err := s.CreateToken(ctx, "a@example.org", "sync")
+		if err != nil {
+			t.Fatal(err)
+		}
+		at = at.Add(time.Hour)
+		if err := s.UpdateProfile(ctx, u.ID, "B", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UserByToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		at = at.Add(time.Hour)
+		if err := s.RevokeToken(ctx, rec.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.UserByEmail(ctx, "a@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := at.Add(-2 * time.Hour)
+		if !got.CreatedAt.Equal(start) || !got.Roles[0].CreatedAt.Equal(start) || !got.UpdatedAt.Equal(start.Add(time.Hour)) {
+			t.Errorf("user created %v, role %v, updated %v; want %v and an hour later", got.CreatedAt, got.Roles[0].CreatedAt, got.UpdatedAt, start)
+		}
+		ts, err := s.ListTokens(ctx, "a@example.org")
+		if err != nil || len(ts) != 1 {
+			t.Fatalf("tokens %v, %v", ts, err)
+		}
+		if tk := ts[0]; !tk.CreatedAt.Equal(start) || tk.LastUsedAt == nil || !tk.LastUsedAt.Equal(start.Add(time.Hour)) ||
+			tk.RevokedAt == nil || !tk.RevokedAt.Equal(at) {
+			t.Errorf("token created %v, used %v, revoked %v", tk.CreatedAt, tk.LastUsedAt, tk.RevokedAt)
 		}
 	})
 }

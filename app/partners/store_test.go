@@ -38,7 +38,7 @@ func newStore(db *gorm.DB) *partners.Store {
 // staffViewer is a coordinator, so that history and audit name someone.
 func staffViewer(t *testing.T, db *gorm.DB) access.Viewer {
 	t.Helper()
-	u, err := auth.NewStore(db).CreateUser(ctx, 0, auth.NewUser{Email: "coord@example.org", DisplayName: "Coord",
+	u, err := auth.NewStore(db, clock.System).CreateUser(ctx, 0, auth.NewUser{Email: "coord@example.org", DisplayName: "Coord",
 		Password: "long-enough-pw", Role: "coordinator"})
 	if err != nil {
 		t.Fatal(err)
@@ -441,7 +441,7 @@ func TestCoHosted(t *testing.T) {
 		p := create(t, s, staff, "Host", partners.KindNGO, "")
 		q := create(t, s, staff, "Other host", partners.KindNGO, "")
 		gens := new(pagechanges.Generations)
-		acts := activities.NewStore(db, registration.NewService(db, people.NewStore(db, nil), nil, "", gens, clock.System), gens, clock.System)
+		acts := activities.NewStore(db, registration.NewService(db, people.NewStore(db, nil, clock.System), nil, "", gens, clock.System), gens, clock.System)
 		start := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
 		var ids []int64
 		for i, hosts := range [][]int64{{p.ID}, {q.ID}, {p.ID, q.ID}} {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/testdb"
 )
@@ -39,7 +40,7 @@ func BenchmarkImport(b *testing.B) {
 	for _, dialect := range testdb.Dialects() {
 		b.Run(dialect, func(b *testing.B) {
 			db := testdb.New(b, dialect)
-			s := people.NewStore(db, nil)
+			s := people.NewStore(db, nil, clock.System)
 			files := make([][]byte, b.N)
 			for i := range files {
 				files[i] = importBenchFile(fmt.Sprintf("r%d-", i), rows)
@@ -48,7 +49,7 @@ func BenchmarkImport(b *testing.B) {
 			b.ResetTimer()
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
-				rep, err := s.Import(context.Background(), files[i], people.ImportOptions{}, time.Now())
+				rep, err := s.Import(context.Background(), files[i], people.ImportOptions{})
 				if err != nil || rep.Created != rows-rows/10 {
 					b.Fatalf("import: %+v %v", rep.Created, err)
 				}

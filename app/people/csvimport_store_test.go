@@ -11,6 +11,7 @@ import (
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -64,14 +65,15 @@ func importPerson(t *testing.T, db *gorm.DB, email string) (people.Person, []str
 func TestImportStore(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := people.NewStore(db, nil)
 		now := time.Now().UTC().Truncate(time.Second)
+		at := now
+		s := people.NewStore(db, nil, func() time.Time { return at })
 		first := "given_name,family_name,email,phone,birth_year,region,locality,handle,volunteer,tags,consent\n" +
 			"Сараа,Болд,Saraa@Example.org,+976 99 11 22 33,2004,MN-057,rural,@saraa,yes,Privacy;LGBTI rights,yes\n" +
 			"Bat,Dorj,bat@example.org,,,,,,,privacy,\n" +
 			"Dewi,,dewi@,,,,,,,,\n" +
 			"Ayu,,SARAA@EXAMPLE.ORG,,,,,,,,\n"
-		rep, err := s.Import(ctx, []byte(first), people.ImportOptions{ActorID: 0}, now)
+		rep, err := s.Import(ctx, []byte(first), people.ImportOptions{ActorID: 0})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +103,8 @@ func TestImportStore(t *testing.T) {
 			"saraa@example.org,Saraa,,no,camps,no,\n" +
 			"new@example.org,Nomin,,,,,\n"
 		before := importFingerprint(t, db)
-		rep, err = s.Import(ctx, []byte(second), people.ImportOptions{}, now.Add(time.Minute))
+		at = now.Add(time.Minute)
+		rep, err = s.Import(ctx, []byte(second), people.ImportOptions{})
 		if err != nil || rep.Created != 1 || rep.Skipped != 1 || rep.Updated != 0 {
 			t.Fatalf("skip: %+v %v", rep, err)
 		}
@@ -113,7 +116,8 @@ func TestImportStore(t *testing.T) {
 		}
 		// …and updated when asked: only the cells the row gives; tags are
 		// added; consent "no" withdraws.
-		rep, err = s.Import(ctx, []byte(second), people.ImportOptions{Update: true}, now.Add(2*time.Minute))
+		at = now.Add(2 * time.Minute)
+		rep, err = s.Import(ctx, []byte(second), people.ImportOptions{Update: true})
 		if err != nil || rep.Created != 0 || rep.Updated != 2 || rep.Skipped != 0 {
 			t.Fatalf("update: %+v %v", rep, err)
 		}
@@ -127,8 +131,9 @@ func TestImportStore(t *testing.T) {
 			t.Fatalf("%d withdrawals of Saraa", n)
 		}
 		// Consent again, by update.
+		at = now.Add(3 * time.Minute)
 		if _, err := s.Import(ctx, []byte("email,given_name,consent\nsaraa@example.org,Saraa,oui\n"),
-			people.ImportOptions{Update: true}, now.Add(3*time.Minute)); err != nil {
+			people.ImportOptions{Update: true}); err != nil {
 			t.Fatal(err)
 		}
 		if again, _ := importPerson(t, db, "saraa@example.org"); again.ConsentAt == nil || again.ConsentVersion != people.ConsentVersion {
@@ -138,7 +143,7 @@ func TestImportStore(t *testing.T) {
 		// All or nothing: a bad row, and nothing is written.
 		before = importFingerprint(t, db)
 		rep, err = s.Import(ctx, []byte("email,given_name\nfresh@example.org,Fresh\nbad,Bad\n"),
-			people.ImportOptions{AllOrNothing: true}, now)
+			people.ImportOptions{AllOrNothing: true})
 		if !errors.Is(err, people.ErrImportRejected) || len(rep.Rejected) != 1 || rep.Rejected[0].Line != 3 || rep.Created != 0 {
 			t.Fatalf("all or nothing: %+v %v", rep, err)
 		}
@@ -146,7 +151,7 @@ func TestImportStore(t *testing.T) {
 			t.Fatal("a refused all-or-nothing import wrote")
 		}
 		// Without a bad row it writes.
-		rep, err = s.Import(ctx, []byte("email,given_name\nfresh@example.org,Fresh\n"), people.ImportOptions{AllOrNothing: true}, now)
+		rep, err = s.Import(ctx, []byte("email,given_name\nfresh@example.org,Fresh\n"), people.ImportOptions{AllOrNothing: true})
 		if err != nil || rep.Created != 1 {
 			t.Fatalf("all or nothing, all good: %+v %v", rep, err)
 		}
@@ -158,7 +163,7 @@ func TestImportStore(t *testing.T) {
 func TestImportBatches(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := people.NewStore(db, nil)
+		s := people.NewStore(db, nil, clock.System)
 		n := 2*people.ImportBatch + 500
 		var b strings.Builder
 		b.WriteString("email,given_name,tags\n")
@@ -168,7 +173,7 @@ func TestImportBatches(t *testing.T) {
 		// A file whose last record is not CSV.
 		broken := b.String() + "late@example.org,\"Late\n"
 		before := importFingerprint(t, db)
-		if _, err := s.Import(ctx, []byte(broken), people.ImportOptions{}, time.Now()); err == nil {
+		if _, err := s.Import(ctx, []byte(broken), people.ImportOptions{}); err == nil {
 			t.Fatal("a broken file imports")
 		} else if _, id := importErrID(t, err); id != "import_error_csv" {
 			t.Fatalf("broken file: %v", err)
@@ -176,7 +181,7 @@ func TestImportBatches(t *testing.T) {
 		if importFingerprint(t, db) != before {
 			t.Fatal("a broken file left batches behind")
 		}
-		rep, err := s.Import(ctx, []byte(b.String()), people.ImportOptions{}, time.Now())
+		rep, err := s.Import(ctx, []byte(b.String()), people.ImportOptions{})
 		if err != nil || rep.Created != n || len(rep.Rejected) != 0 {
 			t.Fatalf("%d rows: %+v %v", n, rep, err)
 		}
@@ -190,7 +195,7 @@ func TestImportBatches(t *testing.T) {
 			t.Fatalf("%d tags", got)
 		}
 		// Again, updating: every person is known.
-		rep, err = s.Import(ctx, []byte(b.String()), people.ImportOptions{Update: true}, time.Now())
+		rep, err = s.Import(ctx, []byte(b.String()), people.ImportOptions{Update: true})
 		if err != nil || rep.Updated != n || rep.Created != 0 {
 			t.Fatalf("again: %+v %v", rep, err)
 		}
@@ -202,7 +207,7 @@ func TestImportBatches(t *testing.T) {
 func TestImportUploads(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		users := auth.NewStore(db)
+		users := auth.NewStore(db, clock.System)
 		var ids []int64
 		for _, email := range []string{"a@example.org", "b@example.org"} {
 			u, err := users.CreateUser(ctx, 0, auth.NewUser{Email: email, DisplayName: "x", Password: "correct-horse-battery", Role: "coordinator"})
@@ -211,28 +216,33 @@ func TestImportUploads(t *testing.T) {
 			}
 			ids = append(ids, u.ID)
 		}
-		s := people.NewStore(db, nil)
 		now := time.Now().UTC()
-		up := &people.ImportUpload{UserID: ids[0], Filename: "list.csv", Data: []byte("email,given_name\nx@example.org,X\n"), CreatedAt: now}
+		at := now
+		s := people.NewStore(db, nil, func() time.Time { return at })
+		up := &people.ImportUpload{UserID: ids[0], Filename: "list.csv", Data: []byte("email,given_name\nx@example.org,X\n")}
 		if err := s.SaveUpload(ctx, up); err != nil {
 			t.Fatal(err)
 		}
-		gone := func(id, user int64, at time.Time) bool {
-			_, err := s.Upload(ctx, id, user, at)
+		gone := func(id, user int64, when time.Time) bool {
+			at = when
+			defer func() { at = now }()
+			_, err := s.Upload(ctx, id, user)
 			var ae *apperr.Error
 			return errors.As(err, &ae) && ae.Kind == apperr.NotFound
 		}
-		if got, err := s.Upload(ctx, up.ID, ids[0], now); err != nil || string(got.Data) != string(up.Data) {
+		if got, err := s.Upload(ctx, up.ID, ids[0]); err != nil || string(got.Data) != string(up.Data) {
 			t.Fatalf("own upload: %v", err)
 		}
 		if !gone(up.ID, ids[1], now) || !gone(up.ID, ids[0], now.Add(people.ImportUploadLifetime)) {
 			t.Fatal("an upload reaches another user, or outlives its hour")
 		}
-		if err := people.SweepUploads(db, now.Add(time.Minute)); err != nil || importCount(t, db, "import_uploads", "") != 1 {
+		at = now.Add(time.Minute)
+		if err := s.SweepUploads(ctx); err != nil || importCount(t, db, "import_uploads", "") != 1 {
 			t.Fatalf("a live upload was swept: %v", err)
 		}
+		at = now
 		opts := people.ImportOptions{UploadID: up.ID, ActorID: ids[0]}
-		if rep, err := s.Import(ctx, up.Data, opts, now); err != nil || rep.Created != 1 {
+		if rep, err := s.Import(ctx, up.Data, opts); err != nil || rep.Created != 1 {
 			t.Fatalf("import: %+v %v", rep, err)
 		}
 		if !gone(up.ID, ids[0], now) {
@@ -240,18 +250,20 @@ func TestImportUploads(t *testing.T) {
 		}
 		// A second click imports nothing.
 		before := importFingerprint(t, db)
-		if _, err := s.Import(ctx, []byte("email,given_name\ny@example.org,Y\n"), opts, now); err == nil {
+		if _, err := s.Import(ctx, []byte("email,given_name\ny@example.org,Y\n"), opts); err == nil {
 			t.Fatal("an upload imports twice")
 		}
 		if importFingerprint(t, db) != before {
 			t.Fatal("the second import wrote")
 		}
 		// Expired uploads are swept.
-		old := &people.ImportUpload{UserID: ids[1], Data: []byte("x"), CreatedAt: now.Add(-2 * time.Hour)}
+		at = now.Add(-2 * time.Hour)
+		old := &people.ImportUpload{UserID: ids[1], Data: []byte("x")}
 		if err := s.SaveUpload(ctx, old); err != nil {
 			t.Fatal(err)
 		}
-		if err := people.SweepUploads(db, now); err != nil || importCount(t, db, "import_uploads", "") != 0 {
+		at = now
+		if err := s.SweepUploads(ctx); err != nil || importCount(t, db, "import_uploads", "") != 0 {
 			t.Fatalf("an expired upload stays: %v", err)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -79,7 +80,7 @@ func TestInvolvement(t *testing.T) {
 		}
 
 		c := &statements{Interface: logger.Discard}
-		counted := people.NewStore(db.Session(&gorm.Session{Logger: c}), nil)
+		counted := people.NewStore(db.Session(&gorm.Session{Logger: c}), nil, clock.System)
 		inv, err := counted.Involvement(ctx, one)
 		if err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -31,7 +32,7 @@ func TestMatch(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s := people.NewStore(db, nil)
+		s := people.NewStore(db, nil, clock.System)
 		got, err := s.Match(context.Background(),
 			[]string{"SARAA@example.org", " bat@example.org", "saraa@example.org", "new@example.org", "", "New@Example.org"},
 			[]string{"saraa", "@DEWI_ID", "@nobody", "nobody", "@"})

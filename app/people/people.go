@@ -16,6 +16,7 @@ import (
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
 	"github.com/gotong/gotong/app/quota"
@@ -186,10 +187,15 @@ func (c Contact) person(source string, now time.Time) Person {
 type Store struct {
 	db     *gorm.DB
 	sealer *Sealer
+	now    clock.Clock
 }
 
-// NewStore returns a store over db sealing with sealer.
-func NewStore(db *gorm.DB, sealer *Sealer) *Store { return &Store{db: db, sealer: sealer} }
+// NewStore returns a store over db sealing with sealer; now dates the
+// changes it makes on its own (staff's writes, imports, uploads). Methods
+// that join a caller's transaction take the caller's instant instead.
+func NewStore(db *gorm.DB, sealer *Sealer, now clock.Clock) *Store {
+	return &Store{db: db, sealer: sealer, now: now}
+}
 
 // Sealer is the store's sealer, for callers that seal their own columns.
 func (s *Store) Sealer() *Sealer { return s.sealer }

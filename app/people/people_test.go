@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
@@ -42,7 +43,7 @@ func TestFindOrCreateContact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := people.NewStore(db, sealer)
+		s := people.NewStore(db, sealer, clock.System)
 		now := time.Now().UTC()
 		find := func(c people.Contact) *people.Person {
 			t.Helper()

@@ -36,7 +36,7 @@ var errEmailTaken = &apperr.Error{Kind: apperr.Conflict, Message: apperr.Msg{ID:
 	Fields: map[string]apperr.Msg{"email": {ID: "error_person_email_taken"}}}
 
 // stamp is the time of a write, to the microsecond both databases keep.
-func stamp() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // Get returns a person with their tags and consent history.
 func (s *Store) Get(ctx context.Context, id int64) (*Profile, error) {
@@ -89,7 +89,7 @@ func checkEmailFree(tx *gorm.DB, email string, exceptID int64) error {
 // as staff heard it. The audit log gets the names of the fields given,
 // never their values.
 func (s *Store) Create(ctx context.Context, actorID int64, in Input, consent bool) (*Profile, error) {
-	now := stamp()
+	now := s.stamp()
 	f := apperr.Fields{}
 	in.Validate(f, now)
 	if err := f.Err(); err != nil {
@@ -153,7 +153,7 @@ func (s *Store) UpdateAndConsent(ctx context.Context, actorID, id int64, in Inpu
 // The audit log gets the names of the fields changed, never their values;
 // nothing changed writes nothing.
 func (s *Store) Change(ctx context.Context, actorID, id int64, edit func(in *Input) (consent *bool, err error)) (*Profile, error) {
-	now := stamp()
+	now := s.stamp()
 	var out *Profile
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		cur, err := profile(tx, id, true)
@@ -280,7 +280,7 @@ func setTags(tx *gorm.DB, personID int64, names []string) error {
 // A given consent becomes the person's latest; a withdrawal leaves the
 // latest given consent on the person and stands in the history.
 func (s *Store) SetConsent(ctx context.Context, actorID, personID int64, given bool) (changed bool, err error) {
-	now := stamp()
+	now := s.stamp()
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		cur, err := profile(tx, personID, true)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
@@ -25,7 +26,7 @@ func newStore(t *testing.T, db *gorm.DB) *people.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return people.NewStore(db, sealer)
+	return people.NewStore(db, sealer, clock.System)
 }
 
 // count is the rows of a table.

@@ -19,7 +19,6 @@ import (
 	"github.com/gotong/gotong/app/slug"
 	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Bounds of a petition.
@@ -39,15 +38,6 @@ type Input struct {
 	Goal       *int
 	Title      map[string]string
 	Text       map[string]string
-}
-
-// Signer is what the signing form says: who signs, and that they consent.
-type Signer struct {
-	GivenName  string
-	FamilyName string
-	Email      string
-	Region     string
-	Consent    bool
 }
 
 // Store reads and writes petitions and signatures.
@@ -310,118 +300,6 @@ func (s *Store) list(ctx context.Context, q *gorm.DB) ([]Petition, error) {
 		out[i].Signatures = counts[out[i].ID]
 	}
 	return out, nil
-}
-
-// count is the number of signatures of one petition, read from the index
-// on signatures (petition_id, …).
-func count(db *gorm.DB, petitionID int64) (int, error) {
-	var n int64
-	if err := db.Model(&Signature{}).Where("petition_id = ?", petitionID).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("petitions: unable to count signatures: %w", err)
-	}
-	return int(n), nil
-}
-
-// Counts returns the number of signatures of each of the petitions, in one
-// query over the index on signatures (petition_id, …); a petition without
-// signatures is absent, which reads as 0.
-func (s *Store) Counts(ctx context.Context, petitionIDs []int64) (map[int64]int, error) {
-	out := make(map[int64]int, len(petitionIDs))
-	if len(petitionIDs) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		PetitionID int64
-		N          int
-	}
-	if err := s.db.WithContext(ctx).Model(&Signature{}).Select("petition_id, COUNT(*) AS n").
-		Where("petition_id IN ?", petitionIDs).Group("petition_id").Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("petitions: unable to count signatures: %w", err)
-	}
-	for _, r := range rows {
-		out[r.PetitionID] = r.N
-	}
-	return out, nil
-}
-
-// Sign records the signature of the petition with slug by the person of
-// the form, found by email or created, and tags them with the campaign's
-// themes; it returns the petition's new count. locale is the language the
-// form was shown in.
-//
-// All of it is one transaction. A person who signed already is refused
-// (409); two tries at once with one email give one signature, since the
-// second waits for the first at the signature's unique index. A signature
-// sends no email, so the limit of public forms per email (formlimit) has
-// nothing to hold back here.
-func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale string) (int, error) {
-	// An unknown petition is a 404 whatever the form says.
-	var p Petition
-	err := s.db.WithContext(ctx).Select("id", "campaign_id").Where("slug = ?", petitionSlug).Take(&p).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return 0, apperr.ErrNotFound
-	}
-	if err != nil {
-		return 0, fmt.Errorf("petitions: unable to fetch: %w", err)
-	}
-	c := people.Contact{GivenName: in.GivenName, FamilyName: in.FamilyName, Email: in.Email, Region: in.Region, Locale: locale}
-	f := apperr.Fields{}
-	c.Validate(f)
-	if !in.Consent {
-		f.Add("consent", "error_petition_consent_required")
-	}
-	if err := f.Err(); err != nil {
-		return 0, err
-	}
-	now := s.now()
-	var n int
-	var refused error
-	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		person, err := s.people.FindOrCreateContact(tx, c, "petition", now)
-		if err != nil {
-			return err
-		}
-		sig := Signature{PetitionID: p.ID, PersonID: &person.ID, Region: c.Region,
-			ConsentVersion: people.ConsentVersion, SignedAt: now}
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sig)
-		if res.Error != nil {
-			return fmt.Errorf("petitions: unable to sign: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			// Signed before: the person was known, so nothing else was written.
-			refused = apperr.New(apperr.Conflict, "error_petition_already_signed")
-			return nil
-		}
-		if err := s.people.RecordConsents(tx, []*people.Person{person}, people.ConsentPetition, now); err != nil {
-			return err
-		}
-		themes, err := campaignTags(tx, p.CampaignID)
-		if err != nil {
-			return err
-		}
-		if err := people.TagPeople(tx, []int64{person.ID}, themes); err != nil {
-			return err
-		}
-		n, err = count(tx, p.ID)
-		return err
-	})
-	if err == nil {
-		err = refused
-	}
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
-}
-
-// campaignTags are the ids of a campaign's themes.
-func campaignTags(tx *gorm.DB, campaignID int64) ([]int64, error) {
-	var ids []int64
-	if err := tx.Table("campaign_tags").Where("campaign_id = ?", campaignID).Order("tag_id").
-		Pluck("tag_id", &ids).Error; err != nil {
-		return nil, fmt.Errorf("petitions: unable to read the campaign's themes: %w", err)
-	}
-	return ids, nil
 }
 
 // Campaign is a campaign as petitions name it: its id and its title in a

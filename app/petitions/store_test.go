@@ -31,14 +31,14 @@ func newStore(t *testing.T, db *gorm.DB) *petitions.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return petitions.NewStore(db, people.NewStore(db, sealer), clock.System)
+	return petitions.NewStore(db, people.NewStore(db, sealer, clock.System), clock.System)
 }
 
 // newCampaign creates a campaign with an English title and its themes and
 // returns its id.
 func newCampaign(t *testing.T, db *gorm.DB, title string, themes ...string) int64 {
 	t.Helper()
-	c, err := campaigns.NewStore(db, auth.NewStore(db), clock.System).Create(context.Background(), access.Viewer{Staff: true},
+	c, err := campaigns.NewStore(db, auth.NewStore(db, clock.System), clock.System).Create(context.Background(), access.Viewer{Staff: true},
 		campaigns.Input{Title: map[string]string{"en": title}, Tags: &themes})
 	if err != nil {
 		t.Fatal(err)

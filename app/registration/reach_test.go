@@ -26,7 +26,7 @@ func TestReadsAreNarrowedToTheViewer(t *testing.T) {
 		f := newFixture(t, db)
 		ctx := context.Background()
 		led, other := f.camp(2), f.camp(2)
-		u, err := auth.NewStore(db).CreateUser(ctx, 0, auth.NewUser{Email: "lead@example.org", DisplayName: "Lead",
+		u, err := auth.NewStore(db, clock.System).CreateUser(ctx, 0, auth.NewUser{Email: "lead@example.org", DisplayName: "Lead",
 			Password: "correct-horse-battery", Role: access.Facilitator})
 		if err != nil {
 			t.Fatal(err)

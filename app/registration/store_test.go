@@ -52,7 +52,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	}
 	gens := new(changes.Generations)
 	f := &fixture{t: t, db: db, sealer: sealer}
-	f.svc = registration.NewService(db, people.NewStore(db, sealer), cat, "http://gotong.test", gens, f.now)
+	f.svc = registration.NewService(db, people.NewStore(db, sealer, f.now), cat, "http://gotong.test", gens, f.now)
 	f.act = activities.NewStore(db, f.svc, gens, f.now)
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f

@@ -52,13 +52,14 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := people.NewStore(db, sealer)
-	f := &fixture{t: t, db: db, people: ps}
+	f := &fixture{t: t, db: db}
 	now := func() time.Time { return time.Now().UTC().Add(f.ahead) }
+	ps := people.NewStore(db, sealer, now)
+	f.people = ps
 	gens := new(changes.Generations)
 	regs := registration.NewService(db, ps, cat, "http://gotong.test", gens, now)
 	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs, gens, now), petitions.NewStore(db, ps, now)
-	f.users, f.rights = auth.NewStore(db), rights.New(db, ps, regs)
+	f.users, f.rights = auth.NewStore(db, now), rights.New(db, ps, regs, now)
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
 }

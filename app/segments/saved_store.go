@@ -59,7 +59,7 @@ func (f Filter) Values() url.Values {
 }
 
 // stamp is the time of a write, to the microsecond both databases keep.
-func stamp() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // MaxNameRunes bounds the name of a saved segment.
 const MaxNameRunes = 100
@@ -119,7 +119,7 @@ func (s *Store) Save(ctx context.Context, actorID int64, name, query string) (*S
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	now := stamp()
+	now := s.stamp()
 	row := &Saved{Name: name, NameKey: nameKey(name), Query: filter.Values().Encode(), CreatedAt: now, UpdatedAt: now}
 	if actorID != 0 {
 		row.CreatedBy = &actorID

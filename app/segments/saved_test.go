@@ -16,6 +16,7 @@ import (
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -102,7 +103,7 @@ func TestSavedSegments(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s := NewStore(db, discard)
+		s := NewStore(db, discard, clock.System)
 		rural, err := s.Save(ctx, 0, " Rural volunteers ", "volunteer=yes&locality=rural")
 		if err != nil {
 			t.Fatal(err)
@@ -147,7 +148,7 @@ func TestSavedSegments(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := &counter{Interface: logger.Discard}
-		list, err := NewStore(db.Session(&gorm.Session{Logger: c}), discard).ListSaved(ctx, civil.Of(now))
+		list, err := NewStore(db.Session(&gorm.Session{Logger: c}), discard, clock.System).ListSaved(ctx, civil.Of(now))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,7 +210,7 @@ func TestSavedCountsUnknown(t *testing.T) {
 		now := time.Now().UTC()
 		today := civil.Of(now)
 		var logs bytes.Buffer
-		s := NewStore(db, slog.New(slog.NewTextHandler(&logs, nil)))
+		s := NewStore(db, slog.New(slog.NewTextHandler(&logs, nil)), clock.System)
 		old := Saved{Name: "Old", NameKey: "old", Query: manyTags(2000).Encode(), CreatedAt: now, UpdatedAt: now}
 		if err := db.Create(&old).Error; err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/people"
 	"gorm.io/gorm"
 )
@@ -19,12 +20,13 @@ type Store struct {
 	db           *gorm.DB
 	log          *slog.Logger
 	countTimeout time.Duration // CountTimeout, shorter in tests
+	now          clock.Clock
 }
 
 // NewStore reads people from db; log tells of saved segments it could not
-// count.
-func NewStore(db *gorm.DB, log *slog.Logger) *Store {
-	return &Store{db: db, log: log, countTimeout: CountTimeout}
+// count; now dates saved segments.
+func NewStore(db *gorm.DB, log *slog.Logger, now clock.Clock) *Store {
+	return &Store{db: db, log: log, countTimeout: CountTimeout, now: now}
 }
 
 // Page is one page of a segment: its people in id order, their tags, and

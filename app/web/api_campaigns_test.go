@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 )
 
 // campPartner enters a partner organisation as the partners directory
@@ -35,7 +36,7 @@ func (e *env) campPartner(name string) int64 {
 // campMember creates a member of partner organisation partnerID.
 func (e *env) campMember(email string, partnerID int64) *auth.User {
 	e.t.Helper()
-	u, err := auth.NewStore(e.db).CreateUser(context.Background(), 0, auth.NewUser{Email: email,
+	u, err := auth.NewStore(e.db, clock.System).CreateUser(context.Background(), 0, auth.NewUser{Email: email,
 		DisplayName: strings.Split(email, "@")[0], Password: testPassword, Role: access.Partner, PartnerID: partnerID})
 	if err != nil {
 		e.t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/partners"
 )
 
@@ -49,7 +50,7 @@ func apiCreatePartner(t *testing.T, c *client, tok string, mod func(m map[string
 // member creates a user of organisation partnerID and returns their token.
 func (e *env) member(email string, partnerID int64) string {
 	e.t.Helper()
-	_, err := auth.NewStore(e.db).CreateUser(context.Background(), 0, auth.NewUser{Email: email,
+	_, err := auth.NewStore(e.db, clock.System).CreateUser(context.Background(), 0, auth.NewUser{Email: email,
 		DisplayName: strings.Split(email, "@")[0], Password: testPassword, Role: access.Partner, PartnerID: partnerID})
 	if err != nil {
 		e.t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
@@ -239,8 +240,8 @@ func TestBearerTokens(t *testing.T) {
 			t.Errorf("session cookie on the API: %d", res.StatusCode)
 		}
 		// Revoked.
-		ts, _ := auth.NewStore(e.db).ListTokens(context.Background(), "a@example.org")
-		if err := auth.NewStore(e.db).RevokeToken(context.Background(), ts[0].ID); err != nil {
+		ts, _ := auth.NewStore(e.db, clock.System).ListTokens(context.Background(), "a@example.org")
+		if err := auth.NewStore(e.db, clock.System).RevokeToken(context.Background(), ts[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		if res := c.api("GET", "/api/v1/me", tok, ""); res.StatusCode != http.StatusUnauthorized {

@@ -85,7 +85,7 @@ func (e *env) user(email, role string) *auth.User {
 	if role == access.Partner {
 		n.PartnerID = e.firstPartner()
 	}
-	u, err := auth.NewStore(e.db).CreateUser(context.Background(), 0, n)
+	u, err := auth.NewStore(e.db, clock.System).CreateUser(context.Background(), 0, n)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func (e *env) firstPartner() int64 {
 // token creates an API token for the user with email.
 func (e *env) token(email string) string {
 	e.t.Helper()
-	tok, _, err := auth.NewStore(e.db).CreateToken(context.Background(), email, "test")
+	tok, _, err := auth.NewStore(e.db, clock.System).CreateToken(context.Background(), email, "test")
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/people"
@@ -199,7 +198,7 @@ func TestMatchPage(t *testing.T) {
 		e.user("coord@example.org", access.Coordinator)
 		e.user("partner@example.org", access.Partner)
 		if _, err := e.srv.People.Import(t.Context(), []byte("email,given_name,handle\nsaraa@example.org,Saraa,@saraa\nbat@example.org,Bat,\n"),
-			people.ImportOptions{}, time.Now()); err != nil {
+			people.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		c := e.client()

@@ -23,6 +23,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/locales"
@@ -64,7 +65,7 @@ func TestLanguageNegotiation(t *testing.T) {
 		}
 		// A user's preference beats Accept-Language but not a remembered choice.
 		u := e.user("a@example.org", access.Participant)
-		if err := auth.NewStore(e.db).UpdateProfile(context.Background(), u.ID, "A", "id"); err != nil {
+		if err := auth.NewStore(e.db, clock.System).UpdateProfile(context.Background(), u.ID, "A", "id"); err != nil {
 			t.Fatal(err)
 		}
 		d := e.client()

@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/campaigns"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
@@ -48,7 +49,7 @@ func (e *env) petitionPartnerUser(email string, partnerID int64, campaigns ...in
 			e.t.Fatal(err)
 		}
 	}
-	if _, err := auth.NewStore(e.db).CreateUser(context.Background(), 0, auth.NewUser{Email: email, DisplayName: "Partner",
+	if _, err := auth.NewStore(e.db, clock.System).CreateUser(context.Background(), 0, auth.NewUser{Email: email, DisplayName: "Partner",
 		Password: testPassword, Role: access.Partner, PartnerID: partnerID}); err != nil {
 		e.t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/clock"
 )
 
 // scopeFixture is two partner organisations, A and B, each with its own
@@ -93,7 +94,7 @@ func newScopeFixture(t *testing.T, e *env) *scopeFixture {
 	}
 	f.regB = e.registrations(f.actB)[0].ID
 
-	if _, err := auth.NewStore(e.db).CreateUser(context.Background(), 0, auth.NewUser{Email: "member@org-a.example",
+	if _, err := auth.NewStore(e.db, clock.System).CreateUser(context.Background(), 0, auth.NewUser{Email: "member@org-a.example",
 		DisplayName: "Member A", Password: testPassword, Role: access.Partner, PartnerID: f.a}); err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,6 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/outbox"
-	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/views"
 )
 
@@ -160,7 +159,7 @@ func (s *Server) Sweep(ctx context.Context) {
 	if err := formlimit.Sweep(s.DB.WithContext(ctx), time.Now()); err != nil {
 		s.Log.Warn("sweep failed", "err", err)
 	}
-	if err := people.SweepUploads(s.DB.WithContext(ctx), time.Now()); err != nil {
+	if err := s.People.SweepUploads(ctx); err != nil {
 		s.Log.Warn("sweep failed", "err", err)
 	}
 	keep := time.Duration(s.Config.OutboxKeepDays) * 24 * time.Hour

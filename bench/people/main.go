@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
@@ -271,15 +272,15 @@ func explain(w io.Writer, query, handlesFile string) (string, error) {
 		fn          func(db *gorm.DB) error
 	}{
 		{"count", "the count (segments.Store.Count)", func(db *gorm.DB) error {
-			_, err := segments.NewStore(db, slog.Default()).Count(ctx, f, today)
+			_, err := segments.NewStore(db, slog.Default(), clock.System).Count(ctx, f, today)
 			return err
 		}},
 		{"page", "the first page (segments.Store.List, limit 50: 51 rows asked)", func(db *gorm.DB) error {
-			_, err := segments.NewStore(db, slog.Default()).List(ctx, f, today, 0, 50)
+			_, err := segments.NewStore(db, slog.Default(), clock.System).List(ctx, f, today, 0, 50)
 			return err
 		}},
 		{"match", "the match, its first chunk of handles (people.Store.Match)", func(db *gorm.DB) error {
-			_, err := people.NewStore(db, sealer).Match(ctx, nil, body.Handles)
+			_, err := people.NewStore(db, sealer, clock.System).Match(ctx, nil, body.Handles)
 			return err
 		}},
 	} {

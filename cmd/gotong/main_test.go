@@ -130,7 +130,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer database.Close(db)
-		store := auth.NewStore(db)
+		store := auth.NewStore(db, clock.System)
 		if u, err := store.UserByToken(context.Background(), token); err != nil || u.Email != "ana@example.org" {
 			t.Fatalf("printed token does not authenticate: %v", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gotong/gotong/app/web/request"
 
@@ -41,7 +40,7 @@ func (s *Handlers) PeopleImport(c *fiber.Ctx) error {
 		return err
 	}
 	opts.Mapping, opts.ActorID = m, request.ActorID(c)
-	rep, err := s.People.Import(c.UserContext(), c.Request().Body(), opts, time.Now().UTC())
+	rep, err := s.People.Import(c.UserContext(), c.Request().Body(), opts)
 	l := s.Localizer(c)
 	if errors.Is(err, people.ErrImportRejected) {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(struct {

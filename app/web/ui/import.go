@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gotong/gotong/app/web/request"
@@ -118,7 +117,7 @@ func (s *Handlers) ImportUpload(c *fiber.Ctx) error {
 		return s.importForm(c, status, form, errs)
 	}
 	up := &people.ImportUpload{UserID: request.ActorID(c), Filename: name, Data: data, UpdateKnown: opts.Update,
-		AllOrNothing: opts.AllOrNothing, CreatedAt: time.Now().UTC()}
+		AllOrNothing: opts.AllOrNothing}
 	if err := s.People.SaveUpload(c.UserContext(), up); err != nil {
 		return err
 	}
@@ -207,7 +206,7 @@ func (s *Handlers) ownUpload(c *fiber.Ctx) (*people.ImportUpload, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.People.Upload(c.UserContext(), id, request.ActorID(c), time.Now().UTC())
+	return s.People.Upload(c.UserContext(), id, request.ActorID(c))
 }
 
 // ImportMapping is the second step: each column pre-set to the field of its
@@ -273,7 +272,7 @@ func (s *Handlers) ImportRun(c *fiber.Ctx) error {
 		return s.importMapForm(c, fiber.StatusUnprocessableEntity, up, form, errorText(s.Page(c, "import_map_title", nil), err))
 	}
 	opts.Mapping, opts.ActorID, opts.UploadID = m, request.ActorID(c), up.ID
-	rep, err := s.People.Import(c.UserContext(), up.Data, opts, time.Now().UTC())
+	rep, err := s.People.Import(c.UserContext(), up.Data, opts)
 	rejected := errors.Is(err, people.ErrImportRejected)
 	var ae *apperr.Error
 	if err != nil && !rejected && errors.As(err, &ae) && (ae.Kind == apperr.Invalid || ae.Kind == apperr.Malformed) {

@@ -1,0 +1,56 @@
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"sync"
+
+	"github.com/gotong/gotong/app/apperr"
+)
+
+// LoginLimitKey is the key of the counter of failed sign-ins with one
+// (normalised) email from any address, in the rate_limits table the web
+// layer's limiter keeps.
+func LoginLimitKey(email string) string { return "login:email:" + email }
+
+// LoginPairKey is the key of the counter of failed sign-ins with one
+// (normalised) email from one client address. The email is named by a
+// digest, a fixed-length prefix that LoginPairPattern matches in a LIKE
+// without escaping, so an erasure finds the counters of every address.
+func LoginPairKey(email, addr string) string { return loginPairPrefix(email) + addr }
+
+// LoginPairPattern is a LIKE pattern that matches LoginPairKey(email, addr)
+// for every addr.
+func LoginPairPattern(email string) string { return loginPairPrefix(email) + "%" }
+
+func loginPairPrefix(email string) string {
+	sum := sha256.Sum256([]byte(email))
+	return "login:pair:" + hex.EncodeToString(sum[:16]) + ":"
+}
+
+var (
+	dummyOnce sync.Once
+	dummyHash string
+)
+
+// Authenticate checks an email and password. Whatever is wrong (no such user,
+// disabled, wrong password) the error is ErrBadCredentials, and the time taken
+// is the same, so the answer does not tell which accounts exist.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return nil, err
+	}
+	if u == nil {
+		dummyOnce.Do(func() { dummyHash, _ = HashPassword("gotong-dummy-password") })
+		_, _ = CheckPassword(dummyHash, password)
+		return nil, ErrBadCredentials
+	}
+	ok, err := CheckPassword(u.PasswordHash, password)
+	if err != nil || !ok || u.DisabledAt != nil {
+		return nil, ErrBadCredentials
+	}
+	return u, nil
+}

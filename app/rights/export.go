@@ -1,0 +1,299 @@
+package rights
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/audit"
+	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/registration"
+	"gorm.io/gorm"
+)
+
+// Export is everything Gotong holds about one person, ready for JSON. Person
+// is nil for an account without a person record. Secrets (password hashes,
+// API tokens, sessions) are never part of it.
+type Export struct {
+	ExportedAt    time.Time         `json:"exported_at"`
+	Person        *Person           `json:"person"`
+	Sensitive     *people.Sensitive `json:"sensitive"`
+	Tags          []string          `json:"tags"`
+	Consents      []Consent         `json:"consents"`
+	Registrations []Registration    `json:"registrations"`
+	Signatures    []Signature       `json:"signatures"`
+	Account       *Account          `json:"account"`
+	Audit         []AuditEntry      `json:"audit"`
+}
+
+// Person is the person record.
+type Person struct {
+	ID             int64      `json:"id"`
+	GivenName      string     `json:"given_name"`
+	FamilyName     string     `json:"family_name"`
+	Email          *string    `json:"email"`
+	Phone          string     `json:"phone"`
+	BirthYear      *int       `json:"birth_year"`
+	Region         string     `json:"region"`
+	Locality       string     `json:"locality"`
+	Locale         string     `json:"locale"`
+	Handle         string     `json:"handle"`
+	Volunteer      bool       `json:"volunteer"`
+	ConsentVersion string     `json:"consent_version"`
+	ConsentAt      *time.Time `json:"consent_at"`
+	Source         string     `json:"source"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+// Consent is a line of the consent history.
+type Consent struct {
+	Given   bool      `json:"given"`
+	Version string    `json:"version"`
+	Source  string    `json:"source"`
+	At      time.Time `json:"at"`
+}
+
+// Registration is one registration with its activity.
+type Registration struct {
+	ID               int64             `json:"id"`
+	ActivityID       int64             `json:"activity_id"`
+	ActivitySlug     string            `json:"activity_slug"`
+	ActivityTitle    map[string]string `json:"activity_title"` // by language
+	ActivityStartsAt time.Time         `json:"activity_starts_at"`
+	ActivityEndsAt   time.Time         `json:"activity_ends_at"`
+	Status           string            `json:"status"`
+	Pool             *string           `json:"pool"`
+	Attended         *bool             `json:"attended"`
+	DeclaredLocality string            `json:"declared_locality"`
+	Declared         people.Sensitive  `json:"declared"` // what the form declared in confidence
+	Locale           string            `json:"locale"`
+	ConsentVersion   string            `json:"consent_version"`
+	ConsentAt        time.Time         `json:"consent_at"`
+	RegisteredAt     time.Time         `json:"registered_at"`
+	CancelledAt      *time.Time        `json:"cancelled_at"`
+	UpdatedAt        time.Time         `json:"updated_at"`
+}
+
+// Signature is one signed petition.
+type Signature struct {
+	PetitionID     int64     `json:"petition_id"`
+	PetitionSlug   string    `json:"petition_slug"`
+	Region         string    `json:"region"`
+	ConsentVersion string    `json:"consent_version"`
+	SignedAt       time.Time `json:"signed_at"`
+}
+
+// Account is the user account, without its password hash or tokens.
+type Account struct {
+	ID          int64     `json:"id"`
+	Email       string    `json:"email"`
+	DisplayName string    `json:"display_name"`
+	Locale      string    `json:"locale"`
+	PartnerID   *int64    `json:"partner_id"`
+	Disabled    bool      `json:"disabled"`
+	Roles       []Role    `json:"roles"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Role is a role held in a scope.
+type Role struct {
+	Role  string `json:"role"`
+	Scope string `json:"scope"`
+}
+
+// AuditEntry is a line of the audit log about the person or the account.
+// Who wrote it is left out: the staff's accounts are not the person's data.
+type AuditEntry struct {
+	At         time.Time       `json:"at"`
+	Action     string          `json:"action"`
+	ObjectType string          `json:"object_type"`
+	ObjectID   string          `json:"object_id"`
+	Details    json.RawMessage `json:"details"`
+}
+
+// Export gathers everything held about person personID, the sensitive
+// attributes opened, without writing anything. Unknown people are
+// apperr.ErrNotFound.
+func (s *Service) Export(ctx context.Context, personID int64) (*Export, error) {
+	db := s.db.WithContext(ctx)
+	var p people.Person
+	if err := db.Take(&p, personID).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, apperr.ErrNotFound
+		}
+		return nil, fmt.Errorf("rights: unable to read person %d: %w", personID, err)
+	}
+	accounts, err := accountsOf(db, &p)
+	if err != nil {
+		return nil, err
+	}
+	var account *auth.User
+	if len(accounts) > 0 {
+		account = &accounts[0]
+	}
+	return s.export(db, &p, account)
+}
+
+// ExportAudited is Export for a member of the staff, written to the audit
+// log as person.export with actorID.
+func (s *Service) ExportAudited(ctx context.Context, actorID, personID int64) (*Export, error) {
+	out, err := s.Export(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	if err := audit.Record(s.db.WithContext(ctx), actorID, "person.export", "person", strconv.FormatInt(personID, 10),
+		map[string]any{"registrations": len(out.Registrations), "signatures": len(out.Signatures)}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportUser is a user's download of their own data: their account and,
+// when they have one, their person record (the one linked to the account,
+// else the one with the account's email).
+func (s *Service) ExportUser(ctx context.Context, userID int64) (*Export, error) {
+	db := s.db.WithContext(ctx)
+	u, p, err := userAndPerson(db, userID)
+	if err != nil {
+		return nil, err
+	}
+	return s.export(db, p, u)
+}
+
+// export gathers the data of person p (nil for none) and account u (nil for
+// none).
+func (s *Service) export(db *gorm.DB, p *people.Person, u *auth.User) (*Export, error) {
+	out := &Export{ExportedAt: s.now(), Tags: []string{}, Consents: []Consent{}, Registrations: []Registration{},
+		Signatures: []Signature{}, Audit: []AuditEntry{}}
+	type object struct{ kind, id string }
+	var objects []object
+	if p != nil {
+		out.Person = &Person{ID: p.ID, GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, Phone: p.Phone,
+			BirthYear: p.BirthYear, Region: p.Region, Locality: p.Locality, Locale: p.Locale, Handle: p.Handle,
+			Volunteer: p.Volunteer, ConsentVersion: p.ConsentVersion, ConsentAt: p.ConsentAt, Source: p.Source,
+			CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		sens, err := s.people.OpenSensitive(db, p.ID)
+		if err != nil {
+			return nil, fmt.Errorf("rights: unable to open the sensitive attributes of %d: %w", p.ID, err)
+		}
+		out.Sensitive = &sens
+		tags, err := people.TagsOf(db, []int64{p.ID})
+		if err != nil {
+			return nil, err
+		}
+		if t := tags[p.ID]; t != nil {
+			out.Tags = t
+		}
+		var consents []people.Consent
+		if err := db.Where("person_id = ?", p.ID).Order("at, id").Find(&consents).Error; err != nil {
+			return nil, fmt.Errorf("rights: unable to read consents: %w", err)
+		}
+		for _, c := range consents {
+			out.Consents = append(out.Consents, Consent{Given: c.Given, Version: c.Version, Source: c.Source, At: c.At})
+		}
+		if out.Registrations, err = s.registrationsOf(db, p.ID); err != nil {
+			return nil, err
+		}
+		if out.Signatures, err = signaturesOf(db, p.ID); err != nil {
+			return nil, err
+		}
+		objects = append(objects, object{"person", strconv.FormatInt(p.ID, 10)})
+	}
+	if u != nil {
+		a := &Account{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Locale: u.Locale, PartnerID: u.PartnerID,
+			Disabled: u.DisabledAt != nil, Roles: []Role{}, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		for _, r := range u.Roles {
+			a.Roles = append(a.Roles, Role{Role: r.Role, Scope: r.Scope})
+		}
+		out.Account = a
+		objects = append(objects, object{"user", strconv.FormatInt(u.ID, 10)})
+	}
+	for _, o := range objects {
+		var entries []audit.Entry
+		if err := db.Where("object_type = ? AND object_id = ?", o.kind, o.id).Order("id").Find(&entries).Error; err != nil {
+			return nil, fmt.Errorf("rights: unable to read the audit log: %w", err)
+		}
+		for _, e := range entries {
+			out.Audit = append(out.Audit, AuditEntry{At: e.At, Action: e.Action, ObjectType: e.ObjectType,
+				ObjectID: e.ObjectID, Details: json.RawMessage(e.Details)})
+		}
+	}
+	slices.SortStableFunc(out.Audit, func(a, b AuditEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}
+
+// registrationsOf lists a person's registrations, newest first, with their
+// activities read in one query.
+func (s *Service) registrationsOf(db *gorm.DB, personID int64) ([]Registration, error) {
+	var rows []registration.Registration
+	if err := db.Where("person_id = ?", personID).Order("id DESC").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("rights: unable to read registrations: %w", err)
+	}
+	out := make([]Registration, 0, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ActivityID
+	}
+	var acts []activities.Activity
+	if err := db.Preload("Translations").Where("id IN ?", ids).Find(&acts).Error; err != nil {
+		return nil, fmt.Errorf("rights: unable to read activities: %w", err)
+	}
+	byID := make(map[int64]*activities.Activity, len(acts))
+	for i := range acts {
+		byID[acts[i].ID] = &acts[i]
+	}
+	for i := range rows {
+		r := &rows[i]
+		declared, err := s.registrations.Declaration(r)
+		if err != nil {
+			return nil, fmt.Errorf("rights: unable to open the declaration of registration %d: %w", r.ID, err)
+		}
+		e := Registration{ID: r.ID, ActivityID: r.ActivityID, ActivityTitle: map[string]string{}, Status: r.Status,
+			Pool: r.Pool, Attended: r.Attended, DeclaredLocality: r.DeclaredLocality, Declared: declared,
+			Locale: r.Locale, ConsentVersion: r.ConsentVersion, ConsentAt: r.ConsentAt, RegisteredAt: r.CreatedAt,
+			CancelledAt: r.CancelledAt, UpdatedAt: r.UpdatedAt}
+		if a := byID[r.ActivityID]; a != nil {
+			e.ActivitySlug, e.ActivityStartsAt, e.ActivityEndsAt = a.Slug, a.StartsAt, a.EndsAt
+			for _, t := range a.Translations {
+				if t.Title != "" {
+					e.ActivityTitle[t.Locale] = t.Title
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// signaturesOf lists a person's signatures, newest first.
+func signaturesOf(db *gorm.DB, personID int64) ([]Signature, error) {
+	var rows []struct {
+		petitions.Signature
+		Slug string
+	}
+	err := db.Table("signatures").Select("signatures.*, petitions.slug").
+		Joins("JOIN petitions ON petitions.id = signatures.petition_id").
+		Where("signatures.person_id = ?", personID).Order("signatures.signed_at DESC, signatures.id DESC").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("rights: unable to read signatures: %w", err)
+	}
+	out := make([]Signature, len(rows))
+	for i, r := range rows {
+		out[i] = Signature{PetitionID: r.PetitionID, PetitionSlug: r.Slug, Region: r.Region,
+			ConsentVersion: r.ConsentVersion, SignedAt: r.SignedAt}
+	}
+	return out, nil
+}
