@@ -22,6 +22,9 @@ import (
 	"gorm.io/gorm"
 )
 
+// TestMain drops the template database the tests copy theirs from.
+func TestMain(m *testing.M) { testdb.Main(m) }
+
 // testPassword is the password of every user the tests create.
 const testPassword = "correct-horse-battery"
 
