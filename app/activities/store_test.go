@@ -61,7 +61,7 @@ func TestUnsetAndReach(t *testing.T) {
 		if got.AgeMax != nil || got.RegistrationOpensAt != nil {
 			t.Fatal("unset not stored")
 		}
-		u, err := auth.NewStore(db).CreateUser(ctx, 0, auth.NewUser{Email: "lead@example.org", DisplayName: "Lead",
+		u, err := auth.NewStoreWithParams(db, auth.TestParams()).CreateUser(ctx, 0, auth.NewUser{Email: "lead@example.org", DisplayName: "Lead",
 			Password: "correct-horse-battery", Role: access.Facilitator})
 		if err != nil {
 			t.Fatal(err)

@@ -115,11 +115,24 @@ const MinPasswordLen = 10
 
 // Store reads and writes accounts.
 type Store struct {
-	db *gorm.DB
+	db     *gorm.DB
+	params Params
+	// dummy is a hash with params that a sign-in with an unknown email
+	// checks, so that it takes as long as one with a known email.
+	dummy func() string
 }
 
-// NewStore returns a store over db.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+// NewStore returns a store over db that hashes passwords with DefaultParams.
+func NewStore(db *gorm.DB) *Store { return NewStoreWithParams(db, DefaultParams()) }
+
+// NewStoreWithParams returns a store over db that hashes new passwords with
+// the costs of p (tests choose TestParams).
+func NewStoreWithParams(db *gorm.DB, p Params) *Store {
+	return &Store{db: db, params: p, dummy: sync.OnceValue(func() string {
+		h, _ := p.Hash("gotong-dummy-password")
+		return h
+	})}
+}
 
 // NewUser is what creating a user needs.
 type NewUser struct {
@@ -170,7 +183,7 @@ func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser) (*User
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(n.Password)
+	hash, err := s.params.Hash(n.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -286,11 +299,6 @@ func (s *Store) Holding(ctx context.Context, role string, ids []int64) (map[int6
 	return out, nil
 }
 
-var (
-	dummyOnce sync.Once
-	dummyHash string
-)
-
 // Authenticate checks an email and password. Whatever is wrong (no such user,
 // disabled, wrong password) the error is ErrBadCredentials, and the time taken
 // is the same, so the answer does not tell which accounts exist.
@@ -300,8 +308,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 		return nil, err
 	}
 	if u == nil {
-		dummyOnce.Do(func() { dummyHash, _ = HashPassword("gotong-dummy-password") })
-		_, _ = CheckPassword(dummyHash, password)
+		_, _ = CheckPassword(s.dummy(), password)
 		return nil, ErrBadCredentials
 	}
 	ok, err := CheckPassword(u.PasswordHash, password)

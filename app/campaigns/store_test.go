@@ -32,7 +32,7 @@ type world struct {
 
 func newWorld(t *testing.T, db *gorm.DB) *world {
 	t.Helper()
-	users := auth.NewStore(db)
+	users := auth.NewStoreWithParams(db, auth.TestParams())
 	w := &world{t: t, db: db, store: campaigns.NewStore(db, users)}
 	w.pa, w.pb = w.partner("Youth council"), w.partner("Student union")
 	w.staff = access.Viewer{UserID: w.user("coord@example.org", access.Coordinator, 0), Staff: true}
@@ -56,7 +56,7 @@ func (w *world) partner(name string) int64 {
 
 func (w *world) user(email, role string, partnerID int64) int64 {
 	w.t.Helper()
-	u, err := auth.NewStore(w.db).CreateUser(ctx, 0, auth.NewUser{Email: email, DisplayName: strings.Split(email, "@")[0],
+	u, err := auth.NewStoreWithParams(w.db, auth.TestParams()).CreateUser(ctx, 0, auth.NewUser{Email: email, DisplayName: strings.Split(email, "@")[0],
 		Password: "correct-horse-battery", Role: role, PartnerID: partnerID})
 	if err != nil {
 		w.t.Fatal(err)

@@ -36,7 +36,7 @@ func newStore(db *gorm.DB) *partners.Store {
 // staffViewer is a coordinator, so that history and audit name someone.
 func staffViewer(t *testing.T, db *gorm.DB) access.Viewer {
 	t.Helper()
-	u, err := auth.NewStore(db).CreateUser(ctx, 0, auth.NewUser{Email: "coord@example.org", DisplayName: "Coord",
+	u, err := auth.NewStoreWithParams(db, auth.TestParams()).CreateUser(ctx, 0, auth.NewUser{Email: "coord@example.org", DisplayName: "Coord",
 		Password: "long-enough-pw", Role: "coordinator"})
 	if err != nil {
 		t.Fatal(err)

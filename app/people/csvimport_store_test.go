@@ -202,7 +202,7 @@ func TestImportBatches(t *testing.T) {
 func TestImportUploads(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		users := auth.NewStore(db)
+		users := auth.NewStoreWithParams(db, auth.TestParams())
 		var ids []int64
 		for _, email := range []string{"a@example.org", "b@example.org"} {
 			u, err := users.CreateUser(ctx, 0, auth.NewUser{Email: email, DisplayName: "x", Password: "correct-horse-battery", Role: "coordinator"})

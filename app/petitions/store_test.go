@@ -36,7 +36,7 @@ func newStore(t *testing.T, db *gorm.DB) *petitions.Store {
 // returns its id.
 func newCampaign(t *testing.T, db *gorm.DB, title string, themes ...string) int64 {
 	t.Helper()
-	c, err := campaigns.NewStore(db, auth.NewStore(db)).Create(context.Background(), access.Viewer{Staff: true},
+	c, err := campaigns.NewStore(db, auth.NewStoreWithParams(db, auth.TestParams())).Create(context.Background(), access.Viewer{Staff: true},
 		campaigns.Input{Title: map[string]string{"en": title}, Tags: &themes})
 	if err != nil {
 		t.Fatal(err)

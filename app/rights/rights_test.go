@@ -52,7 +52,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	ps := people.NewStore(db, sealer)
 	regs := registration.NewService(db, ps, cat, "http://gotong.test")
 	f := &fixture{t: t, db: db, people: ps, regs: regs, acts: activities.NewStore(db, regs.SetCapacity),
-		pets: petitions.NewStore(db, ps), users: auth.NewStore(db), rights: rights.New(db, ps, regs)}
+		pets: petitions.NewStore(db, ps), users: auth.NewStoreWithParams(db, auth.TestParams()), rights: rights.New(db, ps, regs)}
 	f.acts.OnCancel = regs.CancelAll
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
