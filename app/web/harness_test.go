@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,8 +18,11 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
+	"github.com/gotong/gotong/locales"
+	"github.com/gotong/gotong/views"
 	"gorm.io/gorm"
 )
 
@@ -55,7 +59,47 @@ func newEnv(t *testing.T, db *gorm.DB) *env {
 
 func newEnvConfig(t *testing.T, db *gorm.DB, cfg config.Config) *env {
 	t.Helper()
-	return newEnvLog(t, db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	catalog, engine := parsed(t, cfg.DefaultLang)
+	app, srv, err := newServer(cfg, db, discard, catalog, engine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, db: db, app: app, srv: srv}
+}
+
+// discard is the logger of the servers of newEnv and newEnvConfig.
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// Parsing the views and the catalogue is most of the cost of a server: the
+// servers of newEnv and newEnvConfig share them, parsed once per language.
+var (
+	parsedMu       sync.Mutex
+	parsedViews    *pageViews
+	parsedCatalogs = map[string]*i18n.Catalog{}
+)
+
+// parsed returns the shared views, and the catalogue whose default
+// language is def.
+func parsed(t *testing.T, def string) (*i18n.Catalog, *pageViews) {
+	t.Helper()
+	parsedMu.Lock()
+	defer parsedMu.Unlock()
+	if parsedViews == nil {
+		v := newViews(views.FS)
+		if err := v.Load(); err != nil {
+			t.Fatal(err)
+		}
+		parsedViews = v
+	}
+	c, ok := parsedCatalogs[def]
+	if !ok {
+		var err error
+		if c, err = i18n.Load(locales.FS, def, discard); err != nil {
+			t.Fatal(err)
+		}
+		parsedCatalogs[def] = c
+	}
+	return c, parsedViews
 }
 
 // newEnvLog builds the portal with log as the server's logger.

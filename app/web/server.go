@@ -91,6 +91,17 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	if err != nil {
 		return nil, nil, err
 	}
+	engine := newViews(views.FS)
+	if err := engine.Load(); err != nil {
+		return nil, nil, err
+	}
+	return newServer(cfg, db, log, catalog, engine)
+}
+
+// newServer is New over a loaded catalogue and views. Both are read-only
+// once loaded, so the tests, which start hundreds of servers, parse them
+// once.
+func newServer(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Catalog, engine *pageViews) (*fiber.App, *Server, error) {
 	enforcer, err := access.New()
 	if err != nil {
 		return nil, nil, err
@@ -133,10 +144,6 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*fiber.App, *Server,
 	s.pageCache, s.activityCache = newTTLCache[renderedPage](&s.pagesGen), newTTLCache[*activities.Activity](&s.activitiesGen)
 	s.registrations.Changed = func(int64) { s.pagesGen.bump() }
 	s.activities.Changed = func(int64) { s.activitiesGen.bump(); s.pagesGen.bump() }
-	engine := newViews(views.FS)
-	if err := engine.Load(); err != nil {
-		return nil, nil, err
-	}
 	app := fiber.New(fiber.Config{
 		AppName:               "gotong",
 		Views:                 engine,
