@@ -24,6 +24,7 @@ func validInput() Input {
 
 // Check reports what Create would refuse, and stores nothing.
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	if err := Check(validInput()); err != nil {
 		t.Fatalf("a valid input: %v", err)
 	}
@@ -39,6 +40,7 @@ func TestCheck(t *testing.T) {
 // Unset empties optional fields that nil leaves as they are, and a
 // facilitator reaches only the activities they lead.
 func TestUnsetAndReach(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := NewStore(db, nil)

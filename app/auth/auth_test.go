@@ -16,6 +16,7 @@ import (
 )
 
 func TestPasswordHash(t *testing.T) {
+	t.Parallel()
 	h, err := auth.DefaultParams().Hash("s3cret-passphrase")
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestPasswordHash(t *testing.T) {
 // The store of the server and the CLI hashes at production's costs, and a
 // hash made at other costs (the tests', or an older default) still signs in.
 func TestPasswordParams(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		prod := auth.NewStore(db)
@@ -81,6 +83,7 @@ func fieldsOf(t *testing.T, err error) map[string]apperr.Msg {
 }
 
 func TestCreateUser(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := auth.NewStoreWithParams(db, auth.TestParams())
@@ -156,6 +159,7 @@ func TestCreateUser(t *testing.T) {
 }
 
 func TestAuthenticate(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := auth.NewStoreWithParams(db, auth.TestParams())
@@ -179,6 +183,7 @@ func TestAuthenticate(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := auth.NewStoreWithParams(db, auth.TestParams())

@@ -103,6 +103,7 @@ func involve(id int64, stages ...string) campaigns.Involvement {
 }
 
 func TestCreateAndGet(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		starts, ends := civil.Date{Year: 2027, Month: 3, Day: 1}, civil.Date{Year: 2027, Month: 3, Day: 1}
@@ -147,6 +148,7 @@ func TestCreateAndGet(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestCreateRefusals(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		participant := w.user("p@example.org", access.Participant, 0)
@@ -183,6 +185,7 @@ func TestCreateRefusals(t *testing.T) {
 }
 
 func TestScoping(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		onlyB := w.campaign("B's", involve(w.pb, "planning", "evaluation"))
@@ -262,6 +265,7 @@ func TestScoping(t *testing.T) {
 }
 
 func TestPartnerWritesAtItsStagesOnly(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Both", involve(w.pa, "planning"), involve(w.pb, "monitoring"))
@@ -338,6 +342,7 @@ func TestPartnerWritesAtItsStagesOnly(t *testing.T) {
 func errOf[T any](_ T, err error) error { return err }
 
 func TestNoteAndItemRefusals(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Rights", involve(w.pa, "planning"))
@@ -380,6 +385,7 @@ func TestNoteAndItemRefusals(t *testing.T) {
 }
 
 func TestAdvance(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Rights")
@@ -419,6 +425,7 @@ func TestAdvance(t *testing.T) {
 }
 
 func TestInvolvement(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Rights", involve(w.pb, "planning"))
@@ -465,6 +472,7 @@ func TestInvolvement(t *testing.T) {
 }
 
 func TestLetters(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Rights")

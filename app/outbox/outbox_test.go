@@ -215,6 +215,7 @@ const (
 )
 
 func TestDeliverOnceWithHeaders(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		ms := startMailServer(t, nil, false)
@@ -307,6 +308,7 @@ func TestDeliverOnceWithHeaders(t *testing.T) {
 }
 
 func TestRefusedThenRetried(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		ms := startMailServer(t, nil, false)
@@ -372,6 +374,7 @@ func TestRefusedThenRetried(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		attempts int
 		want     time.Duration
@@ -395,6 +398,7 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestTruncateError(t *testing.T) {
+	t.Parallel()
 	long := errors.New(strings.Repeat("ошибка ", 200) + "\x00\xff")
 	s := truncateError(long)
 	if n := utf8.RuneCountInString(s); n != 500 || !utf8.ValidString(s) || strings.Contains(s, "\x00") {
@@ -408,6 +412,7 @@ func TestTruncateError(t *testing.T) {
 // TestFailuresNeverDropped keeps failing past the loud threshold and the cap:
 // the message is still there, waiting at most 6 h.
 func TestFailuresNeverDropped(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "secret body"})
 		clk := &clock{t: time.Now().UTC()}
@@ -440,6 +445,7 @@ type refuser struct{}
 func (refuser) Send(context.Context, Message) error { return errors.New("550 no") }
 
 func TestEnqueueRollsBackWithTransaction(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		boom := errors.New("registration failed")
@@ -488,6 +494,7 @@ func TestEnqueueRollsBackWithTransaction(t *testing.T) {
 // TestConcurrentWorkersSendEachOnce runs several workers on one database, as
 // several nodes would; every message must reach the server exactly once.
 func TestConcurrentWorkersSendEachOnce(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		ms := startMailServer(t, nil, false)
@@ -556,6 +563,7 @@ func TestConcurrentWorkersSendEachOnce(t *testing.T) {
 // TestCancelReleasesClaim: a shutdown during a send costs no attempt and frees
 // the message for the next round at once.
 func TestCancelReleasesClaim(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"})
 		enqueue(t, db, Message{Kind: "k", ToAddress: "b@example.org", Subject: "s", Body: "b"})
@@ -589,6 +597,7 @@ func (f senderFunc) Send(ctx context.Context, m Message) error { return f(ctx, m
 // TestClaimHeldByAnotherNode: a live claim keeps other workers off; an expired
 // one does not.
 func TestClaimHeldByAnotherNode(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"})
 		clk := &clock{t: time.Now().UTC().Add(time.Second)}
@@ -606,6 +615,7 @@ func TestClaimHeldByAnotherNode(t *testing.T) {
 }
 
 func TestRunDrains(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ms := startMailServer(t, nil, false)
 		for i := range 7 {
@@ -631,6 +641,7 @@ func TestRunDrains(t *testing.T) {
 }
 
 func TestSTARTTLSAndAuth(t *testing.T) {
+	t.Parallel()
 	// httptest's certificate is valid for 127.0.0.1 and comes with a client
 	// configuration that trusts it.
 	hs := httptest.NewTLSServer(nil)
@@ -703,6 +714,7 @@ func TestSendTimesOut(t *testing.T) {
 }
 
 func TestNewSMTPSender(t *testing.T) {
+	t.Parallel()
 	for _, raw := range []string{
 		"",
 		"mail.example.org",
@@ -755,6 +767,7 @@ func TestNewSMTPSender(t *testing.T) {
 // The log names a message by id, kind and language, never by its
 // recipient, subject or body.
 func TestLogSenderLogsIDsAndKindsOnly(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	err := LogSender{Log: slog.New(slog.NewJSONHandler(&buf, nil))}.Send(context.Background(),
 		Message{ID: 7, Kind: "registration.confirmed", Locale: "mn", ToAddress: "saraa@example.org",
@@ -776,6 +789,7 @@ func TestLogSenderLogsIDsAndKindsOnly(t *testing.T) {
 }
 
 func TestHeaderInjection(t *testing.T) {
+	t.Parallel()
 	s, err := NewSMTPSender("smtp://mail.example.org?from=noreply@example.org")
 	if err != nil {
 		t.Fatal(err)
@@ -801,6 +815,7 @@ func TestHeaderInjection(t *testing.T) {
 // has one Subject header, every header line is a header or the fold of
 // one, and the decoded subject holds no control character.
 func TestSubjectStaysOneHeader(t *testing.T) {
+	t.Parallel()
 	s, err := NewSMTPSender("smtp://mail.example.org?from=noreply@example.org")
 	if err != nil {
 		t.Fatal(err)
@@ -858,6 +873,7 @@ func (r *recorder) Send(_ context.Context, m Message) error {
 // longest, a retry before newer mail of the same moment, and leaves those
 // whose next attempt is still to come.
 func TestClaimOldestDueFirst(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		base := time.Now().UTC().Truncate(time.Second)
 		for _, m := range []struct {

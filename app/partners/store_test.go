@@ -78,6 +78,7 @@ func count(t *testing.T, db *gorm.DB, model any) int64 {
 }
 
 func TestCreateAndGet(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := staffViewer(t, db)
@@ -134,6 +135,7 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
 // TestCreateRefusals: bad values are all reported and write nothing.
 func TestCreateRefusals(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}
@@ -181,6 +183,7 @@ func TestCreateRefusals(t *testing.T) {
 // TestScoping: a partner member reaches only its own organisation; for any
 // other the store answers not found, on reads and on writes.
 func TestScoping(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}
@@ -254,6 +257,7 @@ func TestScoping(t *testing.T) {
 }
 
 func TestUpdate(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}
@@ -286,6 +290,7 @@ func TestUpdate(t *testing.T) {
 }
 
 func TestSetPartnership(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := staffViewer(t, db)
@@ -381,6 +386,7 @@ func TestSetPartnership(t *testing.T) {
 // TestKeyFigures counts through the store what PerYear counts, with the
 // organisations by kind, region and status.
 func TestKeyFigures(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}
@@ -433,6 +439,7 @@ func TestKeyFigures(t *testing.T) {
 
 // TestCoHosted lists the activities an organisation co-hosts.
 func TestCoHosted(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}

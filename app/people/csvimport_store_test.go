@@ -62,6 +62,7 @@ func importPerson(t *testing.T, db *gorm.DB, email string) (people.Person, []str
 // a second file skips or updates them (only the cells it gives), a repeated
 // email is rejected, and a refused import writes nothing.
 func TestImportStore(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := people.NewStore(db, nil)
@@ -156,6 +157,7 @@ func TestImportStore(t *testing.T) {
 // TestImportBatches: a file of several batches is written whole, and a
 // CSV error in its last batch undoes the batches written before it.
 func TestImportBatches(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := people.NewStore(db, nil)
@@ -200,6 +202,7 @@ func TestImportBatches(t *testing.T) {
 // TestImportUploads: an upload is its uploader's only, lasts an hour, and
 // goes with its import, once.
 func TestImportUploads(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		users := auth.NewStoreWithParams(db, auth.TestParams())

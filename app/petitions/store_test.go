@@ -84,6 +84,7 @@ func countRows(t *testing.T, db *gorm.DB, table string) int64 {
 }
 
 func TestCreateAndUpdate(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -212,6 +213,7 @@ func tagsOf(t *testing.T, db *gorm.DB, email string) []string {
 }
 
 func TestSign(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -307,6 +309,7 @@ func TestSign(t *testing.T) {
 // TestSignConcurrently: several tries at once with one email, in different
 // letter cases, give one signature and a conflict for every other.
 func TestSignConcurrently(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -359,6 +362,7 @@ func TestSignConcurrently(t *testing.T) {
 // email holds it back: one email signs more petitions than the limit of
 // public forms, each answered as any other, and nothing is counted.
 func TestSignNotLimitedPerEmail(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -382,6 +386,7 @@ func TestSignNotLimitedPerEmail(t *testing.T) {
 }
 
 func TestListAndCounts(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)

@@ -181,6 +181,7 @@ func (f *fixture) saraa() (personID int64, u *auth.User, token string) {
 // TestExportHoldsEverything: an export has each kind of data held about the
 // person, sensitive values opened, and never a secret of the account.
 func TestExportHoldsEverything(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -343,6 +344,7 @@ func (f *erasureFixture) tally() string {
 // TestEraseKeepsCounts: the person and all that is theirs go, the counts
 // stay, and the seat she held at the coming camp goes to the waitlist.
 func TestEraseKeepsCounts(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newErasure(t, db)
 		ctx := context.Background()
@@ -493,6 +495,7 @@ func TestEraseKeepsCounts(t *testing.T) {
 // TestEraseByTheOffice: an admin's erasure deletes a participant's account
 // but keeps and unlinks a staff member's; an unknown person is a 404.
 func TestEraseByTheOffice(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -534,6 +537,7 @@ func TestEraseByTheOffice(t *testing.T) {
 // TestLastAdmin: the last administrator cannot erase their account, with or
 // without a person record, and nothing changes; with a second one they can.
 func TestLastAdmin(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -581,6 +585,7 @@ func TestLastAdmin(t *testing.T) {
 // seat of nobody at a coming activity, never a registration of a person
 // half gone.
 func TestErasureRacesRegistration(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
