@@ -66,6 +66,12 @@ func New(cfg config.Config, db *gorm.DB, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Assemble(cfg, db, log, catalog)
+}
+
+// Assemble is New over a loaded catalogue. A catalogue is read-only once
+// loaded, so the tests, which build hundreds of Apps, load it once.
+func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Catalog) (*App, error) {
 	enforcer, err := access.New()
 	if err != nil {
 		return nil, err

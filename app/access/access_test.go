@@ -3,6 +3,7 @@ package access
 import "testing"
 
 func TestAllowed(t *testing.T) {
+	t.Parallel()
 	e, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +105,7 @@ func TestAllowed(t *testing.T) {
 }
 
 func TestScopes(t *testing.T) {
+	t.Parallel()
 	if id, ok := ScopePartnerID(PartnerScope(42)); !ok || id != 42 {
 		t.Fatalf("round trip: %d %v", id, ok)
 	}
@@ -118,6 +120,7 @@ func TestScopes(t *testing.T) {
 }
 
 func TestViewer(t *testing.T) {
+	t.Parallel()
 	e, err := New()
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestWriteICSParsesBack(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2027, 7, 1, 9, 0, 0, 0, time.UTC)
 	a := &Activity{ID: 7, Slug: "summer-camp-2027", Region: "MN-057", Venue: "Uliastai",
 		StartsAt: start, EndsAt: start.Add(4*24*time.Hour + 8*time.Hour), UpdatedAt: start.Add(-time.Hour),
@@ -68,6 +69,7 @@ func TestWriteICSParsesBack(t *testing.T) {
 }
 
 func TestAgeAllowedAndWindow(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2027, 7, 1, 9, 0, 0, 0, time.UTC)
 	lo, hi := 16, 30
 	a := &Activity{StartsAt: start, AgeMin: &lo, AgeMax: &hi, Status: StatusPublished}
@@ -103,6 +105,7 @@ func TestAgeAllowedAndWindow(t *testing.T) {
 // checked cannot add a property to the file: every line is one property
 // (or the fold of one), and the texts come back cleaned.
 func TestWriteICSCleansControlCharacters(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2027, 7, 1, 9, 0, 0, 0, time.UTC)
 	a := &Activity{ID: 7, Slug: "camp", Venue: "Hall\rATTENDEE:mailto:x@example.org", StartsAt: start, EndsAt: start.Add(time.Hour),
 		UpdatedAt: start, Status: StatusPublished, Translations: []Translation{{Locale: "en",

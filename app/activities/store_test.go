@@ -26,6 +26,7 @@ func validInput() Input {
 
 // Check reports what Create would refuse, and stores nothing.
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	if err := Check(validInput()); err != nil {
 		t.Fatalf("a valid input: %v", err)
 	}
@@ -41,6 +42,7 @@ func TestCheck(t *testing.T) {
 // Unset empties optional fields that nil leaves as they are, and a
 // facilitator reaches only the activities they lead.
 func TestUnsetAndReach(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		// Nothing here changes a capacity or cancels: no registration is
@@ -65,7 +67,7 @@ func TestUnsetAndReach(t *testing.T) {
 		if got.AgeMax != nil || got.RegistrationOpensAt != nil {
 			t.Fatal("unset not stored")
 		}
-		u, err := auth.NewStore(db, clock.System).CreateUser(ctx, 0, auth.NewUser{Email: "lead@example.org", DisplayName: "Lead",
+		u, err := auth.NewStoreWithParams(db, clock.System, auth.TestParams()).CreateUser(ctx, 0, auth.NewUser{Email: "lead@example.org", DisplayName: "Lead",
 			Password: "correct-horse-battery", Role: access.Facilitator})
 		if err != nil {
 			t.Fatal(err)

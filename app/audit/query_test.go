@@ -37,6 +37,7 @@ func day(s string) time.Time {
 }
 
 func TestParseQuery(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		query  string
@@ -128,6 +129,7 @@ func FuzzParseQuery(f *testing.F) {
 // TestListPage: each filter narrows the log, and the pages follow one
 // another without a gap or a repeat.
 func TestListPage(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		rec := func(actor int64, action, kind, id string, at time.Time) {

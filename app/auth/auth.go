@@ -3,6 +3,7 @@
 package auth
 
 import (
+	"sync"
 	"time"
 
 	"github.com/gotong/gotong/app/access"
@@ -67,10 +68,26 @@ var (
 
 // Store reads and writes accounts.
 type Store struct {
-	db  *gorm.DB
-	now clock.Clock
+	db     *gorm.DB
+	now    clock.Clock
+	params Params
+	// dummy is a hash with params that a sign-in with an unknown email
+	// checks, so that it takes as long as one with a known email.
+	dummy func() string
 }
 
-// NewStore returns a store over db; now dates accounts, roles and tokens and
-// their use.
-func NewStore(db *gorm.DB, now clock.Clock) *Store { return &Store{db: db, now: now} }
+// NewStore returns a store over db that hashes passwords with
+// DefaultParams; now dates accounts, roles and tokens and their use.
+func NewStore(db *gorm.DB, now clock.Clock) *Store {
+	return NewStoreWithParams(db, now, DefaultParams())
+}
+
+// NewStoreWithParams is NewStore hashing new passwords with the costs of p
+// (tests choose TestParams; every hash records its costs, so any store
+// checks any hash).
+func NewStoreWithParams(db *gorm.DB, now clock.Clock, p Params) *Store {
+	return &Store{db: db, now: now, params: p, dummy: sync.OnceValue(func() string {
+		h, _ := p.Hash("gotong-dummy-password")
+		return h
+	})}
+}

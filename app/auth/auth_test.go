@@ -19,14 +19,15 @@ import (
 )
 
 func TestPasswordHash(t *testing.T) {
-	h, err := auth.HashPassword("s3cret-passphrase")
+	t.Parallel()
+	h, err := auth.DefaultParams().Hash("s3cret-passphrase")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash %q does not carry its parameters", h)
 	}
-	h2, _ := auth.HashPassword("s3cret-passphrase")
+	h2, _ := auth.DefaultParams().Hash("s3cret-passphrase")
 	if h == h2 {
 		t.Fatal("two hashes of one password are equal: no salt")
 	}
@@ -43,6 +44,38 @@ func TestPasswordHash(t *testing.T) {
 	}
 }
 
+// The store of the server and the CLI hashes at production's costs, and a
+// hash made at other costs (the tests', or an older default) still signs in.
+func TestPasswordParams(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		prod := auth.NewStore(db, clock.System)
+		u, err := prod.CreateUser(ctx, 0, auth.NewUser{Email: "prod@example.org", DisplayName: "Prod", Password: "long-enough-pw", Role: access.Coordinator})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(u.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+			t.Fatalf("NewStore hashes with %q, not production's costs", u.PasswordHash)
+		}
+		cheap, err := auth.NewStoreWithParams(db, clock.System, auth.TestParams()).CreateUser(ctx, 0, auth.NewUser{Email: "cheap@example.org", DisplayName: "Cheap", Password: "long-enough-pw", Role: access.Coordinator})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(cheap.PasswordHash, "$argon2id$v=19$m=64,t=1,p=1$") {
+			t.Fatalf("TestParams hash %q", cheap.PasswordHash)
+		}
+		for _, email := range []string{"prod@example.org", "cheap@example.org"} {
+			if _, err := prod.Authenticate(ctx, email, "long-enough-pw"); err != nil {
+				t.Errorf("%s: %v", email, err)
+			}
+			if _, err := prod.Authenticate(ctx, email, "long-enough-pW"); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Errorf("%s with a wrong password: %v", email, err)
+			}
+		}
+	})
+}
+
 func fieldsOf(t *testing.T, err error) map[string]apperr.Msg {
 	t.Helper()
 	var ae *apperr.Error
@@ -53,9 +86,10 @@ func fieldsOf(t *testing.T, err error) map[string]apperr.Msg {
 }
 
 func TestCreateUser(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := auth.NewStore(db, clock.System)
+		s := auth.NewStoreWithParams(db, clock.System, auth.TestParams())
 		u, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "  Saraa@Example.ORG ", DisplayName: "Saraa", Password: "long-enough-pw", Role: access.Coordinator})
 		if err != nil {
 			t.Fatal(err)
@@ -128,9 +162,10 @@ func TestCreateUser(t *testing.T) {
 }
 
 func TestAuthenticate(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := auth.NewStore(db, clock.System)
+		s := auth.NewStoreWithParams(db, clock.System, auth.TestParams())
 		u, err := s.CreateUser(ctx, 0, auth.NewUser{Email: "a@example.org", DisplayName: "A", Password: "long-enough-pw", Role: access.Participant})
 		if err != nil {
 			t.Fatal(err)
@@ -151,9 +186,10 @@ func TestAuthenticate(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := auth.NewStore(db, clock.System)
+		s := auth.NewStoreWithParams(db, clock.System, auth.TestParams())
 		u, _ := s.CreateUser(ctx, 0, auth.NewUser{Email: "a@example.org", DisplayName: "A", Password: "long-enough-pw", Role: access.Coordinator})
 		tok, rec, err := s.CreateToken(ctx, "a@example.org", "sync")
 		if err != nil {

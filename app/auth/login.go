@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"sync"
 
 	"github.com/gotong/gotong/app/apperr"
 )
@@ -30,11 +29,6 @@ func loginPairPrefix(email string) string {
 	return "login:pair:" + hex.EncodeToString(sum[:16]) + ":"
 }
 
-var (
-	dummyOnce sync.Once
-	dummyHash string
-)
-
 // Authenticate checks an email and password. Whatever is wrong (no such user,
 // disabled, wrong password) the error is ErrBadCredentials, and the time taken
 // is the same, so the answer does not tell which accounts exist.
@@ -44,8 +38,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 		return nil, err
 	}
 	if u == nil {
-		dummyOnce.Do(func() { dummyHash, _ = HashPassword("gotong-dummy-password") })
-		_, _ = CheckPassword(dummyHash, password)
+		_, _ = CheckPassword(s.dummy(), password)
 		return nil, ErrBadCredentials
 	}
 	ok, err := CheckPassword(u.PasswordHash, password)

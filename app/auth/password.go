@@ -11,27 +11,39 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// Argon2id parameters (OWASP's minimum: 19 MiB, 2 passes, 1 lane). They are
-// written into each hash, so raising them later keeps old hashes valid.
+// Params are the argon2id costs of new password hashes. Each hash records
+// its own (the PHC string), so a hash made with other costs, older or
+// cheaper, still verifies.
+type Params struct {
+	Memory  uint32 // KiB
+	Time    uint32 // passes
+	Threads uint8
+}
+
+// DefaultParams are the costs of every stored account: OWASP's minimum
+// (19 MiB, 2 passes, 1 lane).
+func DefaultParams() Params { return Params{Memory: 19 * 1024, Time: 2, Threads: 1} }
+
+// TestParams cost next to nothing (64 KiB, 1 pass), for tests that make
+// hundreds of users: never for an account that guards anything.
+func TestParams() Params { return Params{Memory: 64, Time: 1, Threads: 1} }
+
 const (
-	argonMemory  = 19 * 1024
-	argonTime    = 2
-	argonThreads = 1
 	argonKeyLen  = 32
 	argonSaltLen = 16
 )
 
-// HashPassword returns an argon2id hash in the PHC string format:
-// $argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>.
-func HashPassword(password string) (string, error) {
+// Hash returns an argon2id hash with the costs of p, in the PHC string
+// format: $argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>.
+func (p Params) Hash(password string) (string, error) {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, argonKeyLen)
 	enc := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemory, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
+		argon2.Version, p.Memory, p.Time, p.Threads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
 }
 
 var errBadHash = errors.New("auth: malformed password hash")

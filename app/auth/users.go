@@ -69,7 +69,7 @@ func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser) (*User
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(n.Password)
+	hash, err := s.params.Hash(n.Password)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 )
 
 func TestImplementationOnly(t *testing.T) {
+	t.Parallel()
 	impl := []string{StageImplementation}
 	cases := []struct {
 		name     string
@@ -29,6 +30,7 @@ func TestImplementationOnly(t *testing.T) {
 }
 
 func TestReport(t *testing.T) {
+	t.Parallel()
 	list := []Campaign{
 		{ID: 1, Partners: []Involvement{{PartnerID: 3, Name: "Youth council", Stages: []string{StageImplementation}}}},
 		{ID: 2, Partners: []Involvement{}},
@@ -48,6 +50,7 @@ func TestReport(t *testing.T) {
 }
 
 func TestStages(t *testing.T) {
+	t.Parallel()
 	for from, want := range map[string]string{StagePlanning: StageImplementation, StageImplementation: StageMonitoring,
 		StageMonitoring: StageEvaluation, StageEvaluation: "", "party": ""} {
 		if got, ok := NextStage(from); got != want || ok != (want != "") {
@@ -61,6 +64,7 @@ func TestStages(t *testing.T) {
 }
 
 func TestTextIn(t *testing.T) {
+	t.Parallel()
 	c := &Campaign{Translations: []Translation{{Locale: "fr", Title: "Droits"}, {Locale: "en", Title: "Rights", Summary: "S"}, {Locale: "mn", Summary: "no title"}}}
 	for _, tc := range []struct {
 		lang, want, in string

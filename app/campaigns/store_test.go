@@ -33,7 +33,7 @@ type world struct {
 
 func newWorld(t *testing.T, db *gorm.DB) *world {
 	t.Helper()
-	users := auth.NewStore(db, clock.System)
+	users := auth.NewStoreWithParams(db, clock.System, auth.TestParams())
 	w := &world{t: t, db: db, store: campaigns.NewStore(db, users, clock.System)}
 	w.pa, w.pb = w.partner("Youth council"), w.partner("Student union")
 	w.staff = access.Viewer{UserID: w.user("coord@example.org", access.Coordinator, 0), Staff: true}
@@ -57,7 +57,7 @@ func (w *world) partner(name string) int64 {
 
 func (w *world) user(email, role string, partnerID int64) int64 {
 	w.t.Helper()
-	u, err := auth.NewStore(w.db, clock.System).CreateUser(ctx, 0, auth.NewUser{Email: email, DisplayName: strings.Split(email, "@")[0],
+	u, err := auth.NewStoreWithParams(w.db, clock.System, auth.TestParams()).CreateUser(ctx, 0, auth.NewUser{Email: email, DisplayName: strings.Split(email, "@")[0],
 		Password: "correct-horse-battery", Role: role, PartnerID: partnerID})
 	if err != nil {
 		w.t.Fatal(err)
@@ -104,6 +104,7 @@ func involve(id int64, stages ...string) campaigns.Involvement {
 }
 
 func TestCreateAndGet(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		starts, ends := civil.Date{Year: 2027, Month: 3, Day: 1}, civil.Date{Year: 2027, Month: 3, Day: 1}
@@ -148,6 +149,7 @@ func TestCreateAndGet(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestCreateRefusals(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		participant := w.user("p@example.org", access.Participant, 0)
@@ -184,6 +186,7 @@ func TestCreateRefusals(t *testing.T) {
 }
 
 func TestScoping(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		onlyB := w.campaign("B's", involve(w.pb, "planning", "evaluation"))
@@ -263,6 +266,7 @@ func TestScoping(t *testing.T) {
 }
 
 func TestPartnerWritesAtItsStagesOnly(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Both", involve(w.pa, "planning"), involve(w.pb, "monitoring"))
@@ -339,6 +343,7 @@ func TestPartnerWritesAtItsStagesOnly(t *testing.T) {
 func errOf[T any](_ T, err error) error { return err }
 
 func TestNoteAndItemRefusals(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Rights", involve(w.pa, "planning"))
@@ -381,6 +386,7 @@ func TestNoteAndItemRefusals(t *testing.T) {
 }
 
 func TestAdvance(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Rights")
@@ -420,6 +426,7 @@ func TestAdvance(t *testing.T) {
 }
 
 func TestInvolvement(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Rights", involve(w.pb, "planning"))
@@ -466,6 +473,7 @@ func TestInvolvement(t *testing.T) {
 }
 
 func TestLetters(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		c := w.campaign("Rights")

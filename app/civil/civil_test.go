@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseAndJSON(t *testing.T) {
+	t.Parallel()
 	d, err := civil.Parse("2027-03-01")
 	if err != nil || d != (civil.Date{Year: 2027, Month: time.March, Day: 1}) {
 		t.Fatalf("Parse = %v, %v", d, err)
@@ -43,6 +44,7 @@ func TestParseAndJSON(t *testing.T) {
 // TestStored: a date goes to a date column and back unchanged on both
 // databases (a DATE on PostgreSQL, text on SQLite); no date is NULL.
 func TestStored(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		now := time.Now().UTC()
 		if err := db.Exec("INSERT INTO partners (id, name, kind, created_at, updated_at) VALUES (1, 'P', 'other', ?, ?)", now, now).Error; err != nil {

@@ -12,6 +12,7 @@ const goodKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes
 func env(m map[string]string) Getenv { return func(k string) string { return m[k] } }
 
 func TestLoadDefaults(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	c, err := Load(env(map[string]string{"GOTONG_DATABASE_URL": "sqlite://" + filepath.Join(dir, "g.db")}))
 	if err != nil {
@@ -40,6 +41,7 @@ func TestLoadDefaults(t *testing.T) {
 }
 
 func TestLoadValues(t *testing.T) {
+	t.Parallel()
 	c, err := Load(env(map[string]string{
 		"GOTONG_ADDR": "0.0.0.0:9000", "GOTONG_DATABASE_URL": "postgres://u@db/gotong",
 		"GOTONG_SECRET_KEY": goodKey, "GOTONG_DEFAULT_LANG": "mn", "GOTONG_BASE_URL": "https://youth.example.org",
@@ -58,6 +60,7 @@ func TestLoadValues(t *testing.T) {
 
 // Every bad value stops the program with one line that names its variable.
 func TestLoadRejects(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, value string }{
 		{"GOTONG_ADDR", "nonsense"},
 		{"GOTONG_ADDR", "127.0.0.1:99999"},
@@ -96,6 +99,7 @@ func TestLoadRejects(t *testing.T) {
 // GOTONG_TRUSTED_PROXIES is a comma-separated list of CIDRs; a lone address
 // stands for itself.
 func TestLoadTrustedProxies(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		value string
 		want  []string

@@ -26,6 +26,7 @@ func write(t testing.TB, rows ...[]string) string {
 }
 
 func TestWrite(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		row  []string
@@ -55,6 +56,7 @@ func TestWrite(t *testing.T) {
 }
 
 func TestUnneutralize(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"'=1+1":         "=1+1",
 		"Ana;'=1+1":     "Ana;=1+1",
@@ -77,6 +79,7 @@ type failing struct{}
 func (failing) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteError(t *testing.T) {
+	t.Parallel()
 	w := NewWriter(failing{})
 	_ = w.Write([]string{strings.Repeat("x", 8192)})
 	if err := w.Flush(); err == nil {

@@ -124,6 +124,7 @@ func tables(t *testing.T, db *gorm.DB) []string {
 }
 
 func TestMigrationsUpDownUp(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		want := tables(t, db)
@@ -161,6 +162,7 @@ func TestMigrationsUpDownUp(t *testing.T) {
 }
 
 func TestMigrationsSameVersionsInBothDialects(t *testing.T) {
+	t.Parallel()
 	names := map[string][]string{}
 	for _, d := range []string{"sqlite", "postgres"} {
 		files, err := fs.Glob(migrations.FS, d+"/*.sql")
@@ -177,6 +179,7 @@ func TestMigrationsSameVersionsInBothDialects(t *testing.T) {
 }
 
 func TestModelsMatchSchema(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		for _, table := range tables(t, db) {
 			model, ok := models[table]
@@ -222,6 +225,7 @@ func TestModelsMatchSchema(t *testing.T) {
 
 // TestTxRollsBack proves a failing transaction leaves nothing behind.
 func TestTxRollsBack(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		err := database.Tx(context.Background(), db, func(tx *gorm.DB) error {
 			if err := audit.Record(tx, 0, "test.first", "", "", nil); err != nil {
@@ -242,6 +246,7 @@ func TestTxRollsBack(t *testing.T) {
 }
 
 func TestKV(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		kv := database.NewKV(db, "sessions")
 		if v, err := kv.Get("missing"); err != nil || v != nil {
@@ -304,6 +309,7 @@ func equal(a, b []string) bool {
 // TestCustomPlans: every PostgreSQL connection plans each statement for its
 // own parameters, so a plan made while a table was empty is never kept.
 func TestCustomPlans(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		if database.Dialect(db) != database.Postgres {
 			t.Skip("a PostgreSQL setting")

@@ -3,6 +3,7 @@ package database
 import "testing"
 
 func TestPostgresDSN(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"postgres://u@h/db", "postgres://u@h/db?plan_cache_mode=force_custom_plan&statement_timeout=30s"},
 		{"postgresql://u@h/db?sslmode=disable", "postgresql://u@h/db?sslmode=disable&plan_cache_mode=force_custom_plan&statement_timeout=30s"},

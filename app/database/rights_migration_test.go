@@ -72,6 +72,7 @@ func schemaOf(t *testing.T, db *gorm.DB, table string) string {
 // the tables exactly as they were, without the rows it cannot hold (those
 // of erased people) and with the seat counters recounted.
 func TestRightsMigration(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range testdb.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()

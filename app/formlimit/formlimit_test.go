@@ -12,6 +12,7 @@ import (
 )
 
 func TestCount(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		now := time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
 		count := func(at time.Time, hits map[string]int) map[string]int {

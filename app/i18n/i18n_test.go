@@ -8,6 +8,7 @@ import (
 )
 
 func TestNegotiate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name                        string
 		query, cookie, pref, accept string
@@ -48,6 +49,7 @@ func FuzzNegotiate(f *testing.F) {
 }
 
 func TestLocalizer(t *testing.T) {
+	t.Parallel()
 	cat, err := Load(locales.FS, "en", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ func mergeRows(rows []textRow, texts Texts, f apperr.Fields) []textRow {
 }
 
 func TestMergeTexts(t *testing.T) {
+	t.Parallel()
 	rows := []textRow{{Lang: "en", Title: "Camp", Body: "Five days"}, {Lang: "fr", Title: "Camp", Body: "Cinq jours"}}
 	for _, tc := range []struct {
 		name  string

@@ -6,6 +6,7 @@ import (
 )
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		" Saraa@Example.ORG ": "saraa@example.org",
 		"ÉLODIE@exemple.fr":   "élodie@exemple.fr",
@@ -18,6 +19,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func TestValid(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"a@b.org", "first.last+tag@sub.example.co.id", "бат@example.mn"} {
 		if !Valid(s) {
 			t.Errorf("Valid(%q) = false", s)

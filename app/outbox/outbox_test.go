@@ -78,6 +78,7 @@ const (
 )
 
 func TestDeliverOnceWithHeaders(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		ms := startMailServer(t, startTLS)
@@ -170,6 +171,7 @@ func TestDeliverOnceWithHeaders(t *testing.T) {
 }
 
 func TestRefusedThenRetried(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		ms := startMailServer(t, startTLS)
@@ -240,6 +242,7 @@ func TestRefusedThenRetried(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		attempts int
 		want     time.Duration
@@ -263,6 +266,7 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestTruncateError(t *testing.T) {
+	t.Parallel()
 	long := errors.New(strings.Repeat("ошибка ", 200) + "\x00\xff")
 	s := truncateError(long)
 	if n := utf8.RuneCountInString(s); n != 500 || !utf8.ValidString(s) || strings.Contains(s, "\x00") {
@@ -276,6 +280,7 @@ func TestTruncateError(t *testing.T) {
 // TestFailuresNeverDropped keeps failing past the loud threshold and the cap:
 // the message is still there, waiting at most 6 h.
 func TestFailuresNeverDropped(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "secret body"})
 		clk := &clock{t: time.Now().UTC()}
@@ -308,6 +313,7 @@ type refuser struct{}
 func (refuser) Send(context.Context, Message) error { return errors.New("550 no") }
 
 func TestEnqueueRollsBackWithTransaction(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		boom := errors.New("registration failed")
@@ -356,6 +362,7 @@ func TestEnqueueRollsBackWithTransaction(t *testing.T) {
 // TestConcurrentWorkersSendEachOnce runs several workers on one database, as
 // several nodes would; every message must reach the server exactly once.
 func TestConcurrentWorkersSendEachOnce(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		ms := startMailServer(t, startTLS)
@@ -424,6 +431,7 @@ func TestConcurrentWorkersSendEachOnce(t *testing.T) {
 // TestCancelReleasesClaim: a shutdown during a send costs no attempt and frees
 // the message for the next round at once.
 func TestCancelReleasesClaim(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"})
 		enqueue(t, db, Message{Kind: "k", ToAddress: "b@example.org", Subject: "s", Body: "b"})
@@ -457,6 +465,7 @@ func (f senderFunc) Send(ctx context.Context, m Message) error { return f(ctx, m
 // TestClaimHeldByAnotherNode: a live claim keeps other workers off; an expired
 // one does not.
 func TestClaimHeldByAnotherNode(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"})
 		clk := &clock{t: time.Now().UTC().Add(time.Second)}
@@ -474,6 +483,7 @@ func TestClaimHeldByAnotherNode(t *testing.T) {
 }
 
 func TestRunDrains(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ms := startMailServer(t, startTLS)
 		for i := range 7 {
@@ -500,6 +510,7 @@ func TestRunDrains(t *testing.T) {
 
 // recipient, subject or body.
 func TestLogSenderLogsIDsAndKindsOnly(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	err := LogSender{Log: slog.New(slog.NewJSONHandler(&buf, nil))}.Send(context.Background(),
 		Message{ID: 7, Kind: "registration.confirmed", Locale: "mn", ToAddress: "saraa@example.org",
@@ -537,6 +548,7 @@ func (r *recorder) Send(_ context.Context, m Message) error {
 // longest, a retry before newer mail of the same moment, and leaves those
 // whose next attempt is still to come.
 func TestClaimOldestDueFirst(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		base := time.Now().UTC().Truncate(time.Second)
 		for _, m := range []struct {

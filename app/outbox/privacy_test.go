@@ -34,6 +34,7 @@ func subjects(t *testing.T, db *gorm.DB) []string {
 // Sent mail older than the keep time goes; younger sent mail, and mail not
 // yet sent however old, stays.
 func TestPurgeSentMail(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		const day = 24 * time.Hour
 		for _, s := range []string{"old-1", "old-2", "old-3", "old-4", "old-5", "recent", "unsent", "failing"} {
@@ -64,6 +65,7 @@ func TestPurgeSentMail(t *testing.T) {
 // A relay that echoes the recipient in its refusal does not put the address
 // in the log.
 func TestSendFailureLogHoldsNoAddress(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		enqueue(t, db, Message{Kind: "registration.waitlisted", ToAddress: "bat.erdene@example.mn", Subject: "s", Body: "b"})
 		var logs bytes.Buffer
@@ -85,6 +87,7 @@ func TestSendFailureLogHoldsNoAddress(t *testing.T) {
 }
 
 func TestWithoutAddresses(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ in, want string }{
 		{"550 5.1.1 <saraa@example.org>: Recipient address rejected", "550 5.1.1 <[address]>: Recipient address rejected"},
 		{"RCPT TO: 553 bat+camp@mail.example.mn (no such user), try admin@example.mn", "RCPT TO: 553 [address] (no such user), try [address]"},

@@ -11,6 +11,7 @@ import (
 func day(y int, m time.Month, d int) civil.Date { return civil.Date{Year: y, Month: m, Day: d} }
 
 func TestPerYear(t *testing.T) {
+	t.Parallel()
 	history := []Change{
 		{PartnerID: 1, Status: StatusProspective, ChangedOn: day(2024, 11, 2)},
 		{PartnerID: 1, Status: StatusActive, ChangedOn: day(2025, 1, 1)},

@@ -38,7 +38,7 @@ func newStore(db *gorm.DB) *partners.Store {
 // staffViewer is a coordinator, so that history and audit name someone.
 func staffViewer(t *testing.T, db *gorm.DB) access.Viewer {
 	t.Helper()
-	u, err := auth.NewStore(db, clock.System).CreateUser(ctx, 0, auth.NewUser{Email: "coord@example.org", DisplayName: "Coord",
+	u, err := auth.NewStoreWithParams(db, clock.System, auth.TestParams()).CreateUser(ctx, 0, auth.NewUser{Email: "coord@example.org", DisplayName: "Coord",
 		Password: "long-enough-pw", Role: "coordinator"})
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +80,7 @@ func count(t *testing.T, db *gorm.DB, model any) int64 {
 }
 
 func TestCreateAndGet(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := staffViewer(t, db)
@@ -136,6 +137,7 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
 // TestCreateRefusals: bad values are all reported and write nothing.
 func TestCreateRefusals(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}
@@ -183,6 +185,7 @@ func TestCreateRefusals(t *testing.T) {
 // TestScoping: a partner member reaches only its own organisation; for any
 // other the store answers not found, on reads and on writes.
 func TestScoping(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}
@@ -256,6 +259,7 @@ func TestScoping(t *testing.T) {
 }
 
 func TestUpdate(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}
@@ -288,6 +292,7 @@ func TestUpdate(t *testing.T) {
 }
 
 func TestSetPartnership(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := staffViewer(t, db)
@@ -383,6 +388,7 @@ func TestSetPartnership(t *testing.T) {
 // TestKeyFigures counts through the store what PerYear counts, with the
 // organisations by kind, region and status.
 func TestKeyFigures(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}
@@ -435,6 +441,7 @@ func TestKeyFigures(t *testing.T) {
 
 // TestCoHosted lists the activities an organisation co-hosts.
 func TestCoHosted(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newStore(db)
 		staff := access.Viewer{Staff: true}

@@ -63,6 +63,7 @@ func importPerson(t *testing.T, db *gorm.DB, email string) (people.Person, []str
 // a second file skips or updates them (only the cells it gives), a repeated
 // email is rejected, and a refused import writes nothing.
 func TestImportStore(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC().Truncate(time.Second)
@@ -161,6 +162,7 @@ func TestImportStore(t *testing.T) {
 // TestImportBatches: a file of several batches is written whole, and a
 // CSV error in its last batch undoes the batches written before it.
 func TestImportBatches(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := people.NewStore(db, nil, clock.System)
@@ -205,9 +207,10 @@ func TestImportBatches(t *testing.T) {
 // TestImportUploads: an upload is its uploader's only, lasts an hour, and
 // goes with its import, once.
 func TestImportUploads(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		users := auth.NewStore(db, clock.System)
+		users := auth.NewStoreWithParams(db, clock.System, auth.TestParams())
 		var ids []int64
 		for _, email := range []string{"a@example.org", "b@example.org"} {
 			u, err := users.CreateUser(ctx, 0, auth.NewUser{Email: email, DisplayName: "x", Password: "correct-horse-battery", Role: "coordinator"})

@@ -56,6 +56,7 @@ func readImport(data string, m people.Mapping) ([]people.ImportRow, []people.Rej
 // TestImportBadFiles: each file that cannot be imported as a whole fails
 // with its kind and reason (the line where there is one), before any row.
 func TestImportBadFiles(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		data string
@@ -130,6 +131,7 @@ func TestImportBadFiles(t *testing.T) {
 // semicolon file, blank records, bad values as field errors, repeated
 // emails, and cells past the header.
 func TestImportRows(t *testing.T) {
+	t.Parallel()
 	file := "given_name,family_name,email,birth_year,volunteer,tags,phone,consent,notes\r\n" +
 		"Сараа,Болд,Saraa@Example.ORG,2004,yes,Privacy;LGBTI rights,'+976 99 11 22 33,тийм,\r\n" + // line 2
 		"\"Bat, the elder\",\"Dorj\nson of Dorj\",bat@example.org,,no,,,,\"a note\non two lines\"\r\n" + // lines 3 to 5
@@ -219,6 +221,7 @@ func TestImportRows(t *testing.T) {
 // TestImportMapping: the API's map parameter, and the names columns fill
 // on their own.
 func TestImportMapping(t *testing.T) {
+	t.Parallel()
 	m, err := people.ParseMapping(" Courriel : email ,Nom:family_name,,Notes:ignore,a:b:c:given_name")
 	if err != nil {
 		t.Fatal(err)
@@ -258,6 +261,7 @@ func TestImportMapping(t *testing.T) {
 // TestSplitMatchList: lines or a CSV's first column, emails by an @ inside,
 // a header skipped, formulas undone, bad text refused.
 func TestSplitMatchList(t *testing.T) {
+	t.Parallel()
 	emails, handles, err := people.SplitMatchList([]byte("\uFEFFEmail,name\r\nsaraa@example.org,Saraa\r\n@bat_mn,Bat\r\n\r\n  dewi  \r\n'@ayu,\"A, B\"\r\n"))
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestInputValidate(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	year := func(y int) *int { return &y }
 	ok := Input{GivenName: " Сараа ", Email: " Saraa@Example.ORG ", Phone: "+976 (11) 32-45.67", BirthYear: year(2004),
@@ -81,6 +82,7 @@ func TestInputValidate(t *testing.T) {
 // registration, a signature) is refused with a field error when it holds a
 // NUL, bytes that are not UTF-8 or a control character.
 func TestDeclaredRefusesControlCharacters(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	needs := func(s string) *string { return &s }
 	for _, tc := range []struct {

@@ -17,6 +17,7 @@ import (
 // activities they joined, with their titles; the same few statements
 // whatever their number.
 func TestInvolvement(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC().Truncate(time.Second)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestNormalizeHandle(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{" @Saraa ": "saraa", "saraa": "saraa", "@@x": "@x", "": "", "@": "", "Болор": "болор"} {
 		if got := people.NormalizeHandle(in); got != want {
 			t.Errorf("NormalizeHandle(%q) = %q, want %q", in, got, want)
@@ -24,6 +25,7 @@ func TestNormalizeHandle(t *testing.T) {
 // TestMatch: emails and handles are found whatever their letter case and @,
 // each value counts once, and the unmatched come back as given.
 func TestMatch(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		now := time.Now().UTC()
 		for i, p := range []struct{ email, handle string }{{"saraa@example.org", "@Saraa"}, {"bat@example.org", ""}, {"dewi@example.org", "dewi_id"}} {

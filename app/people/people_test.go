@@ -15,6 +15,7 @@ import (
 )
 
 func TestContactValidate(t *testing.T) {
+	t.Parallel()
 	c := people.Contact{GivenName: " Saraa ", Email: " Saraa@Example.ORG ", Region: "MN-057", Locale: "xx"}
 	f := apperr.Fields{}
 	c.Validate(f)
@@ -38,6 +39,7 @@ func TestContactValidate(t *testing.T) {
 // a person; a known email finds its person, whose record the form leaves as
 // it is, whatever the letter case.
 func TestFindOrCreateContact(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		sealer, err := people.NewSealer(keys.Derive([]byte("0123456789abcdef0123456789abcdef")).Seal)
 		if err != nil {

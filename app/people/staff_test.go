@@ -57,6 +57,7 @@ func auditOf(t *testing.T, db *gorm.DB, action string) []string {
 // emails unique without letter case, the audit log names the fields and
 // never their values, and a refusal writes nothing.
 func TestStaffCreateUpdate(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -158,6 +159,7 @@ func TestStaffCreateUpdate(t *testing.T) {
 // TestSetConsent: staff record consent withdrawn and given again; the
 // history keeps every change, the person keeps the latest given consent.
 func TestSetConsent(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -229,6 +231,7 @@ func (s *statements) Trace(context.Context, time.Time, func() (string, int64), e
 // person in one statement; people found rather than created get it as their
 // latest consent in one more statement, only when there are such people.
 func TestRecordConsents(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -290,6 +293,7 @@ func TestRecordConsents(t *testing.T) {
 }
 
 func TestChangedFields(t *testing.T) {
+	t.Parallel()
 	year, other := 2004, 2005
 	base := people.Input{GivenName: "A", Email: "a@example.org", BirthYear: &year, Tags: []string{"b", "a"}}
 	for _, tc := range []struct {
@@ -314,6 +318,7 @@ func TestChangedFields(t *testing.T) {
 }
 
 func TestTitlesIn(t *testing.T) {
+	t.Parallel()
 	titles := people.Titles{"en": "Camp", "mn": "Зуслан", "fr": ""}
 	for _, tc := range []struct{ lang, def, want string }{
 		{"mn", "en", "Зуслан"}, {"fr", "en", "Camp"}, {"id", "mn", "Зуслан"}, {"id", "fr", "Camp"},

@@ -16,6 +16,7 @@ import (
 )
 
 func TestValidateTags(t *testing.T) {
+	t.Parallel()
 	f := apperr.Fields{}
 	got := people.ValidateTags(f, "tags", []string{" Privacy ", "privacy", "LGBTI-rights", "climate"})
 	if want := []string{"climate", "lgbti-rights", "privacy"}; !slices.Equal(got, want) || len(f) != 0 {
@@ -33,6 +34,7 @@ func TestValidateTags(t *testing.T) {
 // TestTags: tags are found or created once whoever asks at the same time,
 // and tagging a person twice keeps one link.
 func TestTags(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()

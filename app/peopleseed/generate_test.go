@@ -16,6 +16,7 @@ import (
 // TestGenerateIsDeterministic: a seed and an index always give the same
 // person, another seed other people.
 func TestGenerateIsDeterministic(t *testing.T) {
+	t.Parallel()
 	for i := range 200 {
 		a, b := Generate(7, i), Generate(7, i)
 		if !reflect.DeepEqual(a, b) {
@@ -36,6 +37,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 // TestGeneratedPeople checks the shares the package promises and that
 // every person generated is one the portal would accept.
 func TestGeneratedPeople(t *testing.T) {
+	t.Parallel()
 	const n = 20000
 	emails := map[string]bool{}
 	handles := map[string]bool{}
@@ -123,6 +125,7 @@ func TestGeneratedPeople(t *testing.T) {
 // TestEmailsDifferAcrossSeeds: two seeds never give one address, so
 // seeding another seed adds people.
 func TestEmailsDifferAcrossSeeds(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, seed := range []int64{0, 1, 11, 12} {
 		for i := range 2000 {

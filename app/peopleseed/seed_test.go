@@ -20,6 +20,7 @@ import (
 // written, another seed added on top, and people created afterwards
 // numbered after the seeded ones.
 func TestSeed(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		before := newcomer(t, db, "before@example.org")
@@ -72,6 +73,7 @@ func TestSeed(t *testing.T) {
 
 // TestSeedRefusesBadCounts: nothing is written for a count out of range.
 func TestSeedRefusesBadCounts(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		for _, c := range []struct {
 			seed int64

@@ -38,7 +38,7 @@ func newStore(t *testing.T, db *gorm.DB) *petitions.Store {
 // returns its id.
 func newCampaign(t *testing.T, db *gorm.DB, title string, themes ...string) int64 {
 	t.Helper()
-	c, err := campaigns.NewStore(db, auth.NewStore(db, clock.System), clock.System).Create(context.Background(), access.Viewer{Staff: true},
+	c, err := campaigns.NewStore(db, auth.NewStoreWithParams(db, clock.System, auth.TestParams()), clock.System).Create(context.Background(), access.Viewer{Staff: true},
 		campaigns.Input{Title: map[string]string{"en": title}, Tags: &themes})
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +86,7 @@ func countRows(t *testing.T, db *gorm.DB, table string) int64 {
 }
 
 func TestCreateAndUpdate(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -214,6 +215,7 @@ func tagsOf(t *testing.T, db *gorm.DB, email string) []string {
 }
 
 func TestSign(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -309,6 +311,7 @@ func TestSign(t *testing.T) {
 // TestSignConcurrently: several tries at once with one email, in different
 // letter cases, give one signature and a conflict for every other.
 func TestSignConcurrently(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -361,6 +364,7 @@ func TestSignConcurrently(t *testing.T) {
 // email holds it back: one email signs more petitions than the limit of
 // public forms, each answered as any other, and nothing is counted.
 func TestSignNotLimitedPerEmail(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
@@ -384,6 +388,7 @@ func TestSignNotLimitedPerEmail(t *testing.T) {
 }
 
 func TestListAndCounts(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)

@@ -10,6 +10,7 @@ import (
 var langs = []string{"en", "fr", "mn", "id"}
 
 func TestCounts(t *testing.T) {
+	t.Parallel()
 	want := map[string]int{"MN": 22, "ID": 38, "FR": 18}
 	for c, n := range want {
 		if got := len(ByCountry(c)); got != n {
@@ -27,6 +28,7 @@ func TestCounts(t *testing.T) {
 }
 
 func TestCountries(t *testing.T) {
+	t.Parallel()
 	got := Countries()
 	if !slices.Equal(got, []string{"MN", "ID", "FR"}) {
 		t.Fatalf("Countries() = %v", got)
@@ -38,6 +40,7 @@ func TestCountries(t *testing.T) {
 }
 
 func TestCodes(t *testing.T) {
+	t.Parallel()
 	form := regexp.MustCompile(`^([A-Z]{2})-[A-Z0-9]{1,3}$`)
 	seen := map[string]bool{}
 	for _, r := range All() {
@@ -60,6 +63,7 @@ func TestCodes(t *testing.T) {
 }
 
 func TestOrder(t *testing.T) {
+	t.Parallel()
 	all := All()
 	sorted := slices.IsSortedFunc(all, func(a, b Region) int {
 		ra, rb := slices.Index(Countries(), a.Country), slices.Index(Countries(), b.Country)
@@ -97,6 +101,7 @@ func TestOrder(t *testing.T) {
 }
 
 func TestNames(t *testing.T) {
+	t.Parallel()
 	for _, r := range All() {
 		if len(r.Names) != len(langs) {
 			t.Errorf("%s has names in %d languages, want %d", r.Code, len(r.Names), len(langs))
@@ -127,6 +132,7 @@ func hasCyrillic(s string) bool {
 }
 
 func TestSomeNames(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ code, lang, want string }{
 		{"MN-1", "mn", "Улаанбаатар"},
 		{"MN-1", "fr", "Oulan-Bator"},
@@ -158,6 +164,7 @@ func TestSomeNames(t *testing.T) {
 }
 
 func TestLookupValid(t *testing.T) {
+	t.Parallel()
 	for _, code := range []string{"MN-1", "MN-057", "MN-073", "ID-AC", "ID-PD", "ID-YO", "FR-ARA", "FR-976"} {
 		r, ok := Lookup(code)
 		if !ok || r.Code != code || r.Country != code[:2] {
@@ -178,6 +185,7 @@ func TestLookupValid(t *testing.T) {
 }
 
 func TestCopies(t *testing.T) {
+	t.Parallel()
 	a := All()
 	a[0].Code = "XX-000"
 	a[0].Names["en"] = "changed"
@@ -206,6 +214,7 @@ func TestCopies(t *testing.T) {
 }
 
 func TestNameFallback(t *testing.T) {
+	t.Parallel()
 	r, _ := Lookup("FR-NOR")
 	for lang, want := range map[string]string{
 		"en": "Normandy",

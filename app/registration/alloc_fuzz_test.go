@@ -29,7 +29,12 @@ func FuzzAllocation(f *testing.F) {
 // TestAllocationRandomSequences gives CI the fuzz checker's coverage without
 // -fuzz: fixed seeds, so a failure reproduces.
 func TestAllocationRandomSequences(t *testing.T) {
-	for seed := int64(1); seed <= 2000; seed++ {
+	t.Parallel()
+	seeds := int64(2000)
+	if testing.Short() {
+		seeds = 200 // a tenth, for the quick run; make test runs them all
+	}
+	for seed := int64(1); seed <= seeds; seed++ {
 		rng := rand.New(rand.NewSource(seed))
 		// Mostly short runs, and one in ten long enough for waitlists
 		// to build up at the larger capacities.
@@ -46,6 +51,7 @@ func TestAllocationRandomSequences(t *testing.T) {
 }
 
 func TestAllocationSeeds(t *testing.T) {
+	t.Parallel()
 	for i, seed := range allocationSeeds() {
 		if err := runAllocation(seed); err != nil {
 			t.Fatalf("seed %d: %v", i, err)
@@ -614,6 +620,7 @@ func checkSummary(s State) error {
 // TestCheckStepCatchesBrokenSteps feeds the step checker hand-made wrong
 // outcomes, each valid on its own, so its cross-step checks are seen to fail.
 func TestCheckStepCatchesBrokenSteps(t *testing.T) {
+	t.Parallel()
 	conf := func(id int64, pool string, q ...quota.Attribute) Reg {
 		return Reg{ID: id, Qualifies: q, Status: Confirmed, Pool: pool}
 	}

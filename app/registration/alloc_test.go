@@ -56,6 +56,7 @@ func layout(s State) string {
 func rules(rs ...Rule) []Rule { return rs }
 
 func TestScenarios(t *testing.T) {
+	t.Parallel()
 	rural25 := rules(Rule{Attribute: "rural", Share: 0.25})
 	rural50 := rules(Rule{Attribute: "rural", Share: 0.5})
 	tests := []struct {
@@ -227,6 +228,7 @@ func build(t *testing.T, capacity int, rs []Rule, ops ...op) State {
 }
 
 func TestRegisterReturnsThePlacedRegistration(t *testing.T) {
+	t.Parallel()
 	s := build(t, 2, rules(Rule{Attribute: "rural", Share: 0.5}), register(1, "rural"))
 	q := []quota.Attribute{"rural"}
 	s, got, err := Register(s, Reg{ID: 2, Qualifies: q, Status: Confirmed, Pool: "rural"})
@@ -248,6 +250,7 @@ func TestRegisterReturnsThePlacedRegistration(t *testing.T) {
 }
 
 func TestRegisterRefusesADuplicateID(t *testing.T) {
+	t.Parallel()
 	s := build(t, 2, nil, register(1))
 	got, _, err := Register(s, Reg{ID: 1})
 	if !errors.Is(err, ErrDuplicateRegistration) {
@@ -259,6 +262,7 @@ func TestRegisterRefusesADuplicateID(t *testing.T) {
 }
 
 func TestCancelRefusesAnUnknownID(t *testing.T) {
+	t.Parallel()
 	s := build(t, 2, nil, register(1))
 	got, changed, err := Cancel(s, 9)
 	if !errors.Is(err, ErrUnknownRegistration) {
@@ -270,6 +274,7 @@ func TestCancelRefusesAnUnknownID(t *testing.T) {
 }
 
 func TestSetCapacityRefusals(t *testing.T) {
+	t.Parallel()
 	three := rules(Rule{Attribute: "rural", Share: 0.34}, Rule{Attribute: "disability", Share: 0.33}, Rule{Attribute: "minority", Share: 0.33})
 	tests := []struct {
 		name     string
@@ -305,6 +310,7 @@ func TestSetCapacityRefusals(t *testing.T) {
 }
 
 func TestSetCapacityAcceptsADecreaseThatFits(t *testing.T) {
+	t.Parallel()
 	// At 3 the rule reserves ceil(1.5) = 2 seats (1 of them empty) and
 	// leaves 1 general seat, exactly what 2 holds.
 	s := build(t, 10, rules(Rule{Attribute: "rural", Share: 0.5}), register(1, "rural"), register(2))
@@ -321,6 +327,7 @@ func TestSetCapacityAcceptsADecreaseThatFits(t *testing.T) {
 }
 
 func TestReleaseOfAnUnknownOrReleasedRuleOnlySettles(t *testing.T) {
+	t.Parallel()
 	s := build(t, 2, rules(Rule{Attribute: "rural", Share: 0.5}), register(1), register(2))
 	for _, attr := range []quota.Attribute{"minority", "nonsense"} {
 		got, changed := Release(s, attr)
@@ -336,6 +343,7 @@ func TestReleaseOfAnUnknownOrReleasedRuleOnlySettles(t *testing.T) {
 }
 
 func TestSettleFixesAnUnsettledState(t *testing.T) {
+	t.Parallel()
 	// As after a coordinator raised a share: 1 may now move, and the seat
 	// it frees goes to 4; 3 then takes the last rural seat.
 	s := State{Capacity: 4, Rules: rules(Rule{Attribute: "rural", Share: 0.75}), Regs: []Reg{
@@ -365,6 +373,7 @@ func TestSettleFixesAnUnsettledState(t *testing.T) {
 }
 
 func TestOperationsDoNotMutateTheirInput(t *testing.T) {
+	t.Parallel()
 	s := build(t, 3, rules(Rule{Attribute: "rural", Share: 0.34}), register(1, "rural"), register(2), register(3), register(4, "rural"))
 	before := deepCopy(s)
 	Register(s, Reg{ID: 5, Qualifies: []quota.Attribute{"rural"}})
@@ -380,6 +389,7 @@ func TestOperationsDoNotMutateTheirInput(t *testing.T) {
 }
 
 func TestReservedSeats(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		capacity int
 		share    float64
@@ -407,6 +417,7 @@ func TestReservedSeats(t *testing.T) {
 }
 
 func TestValidateRules(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		capacity int
@@ -439,6 +450,7 @@ func TestValidateRules(t *testing.T) {
 }
 
 func TestWaitlistPosition(t *testing.T) {
+	t.Parallel()
 	s := build(t, 2, rules(Rule{Attribute: "rural", Share: 0.5}),
 		register(1), register(2), register(3), register(4), register(5, "rural"), register(6))
 	// 5 took the rural seat; 2, 3, 4 and 6 wait in arrival order.
@@ -457,6 +469,7 @@ func TestWaitlistPosition(t *testing.T) {
 }
 
 func TestSummarize(t *testing.T) {
+	t.Parallel()
 	rs := rules(Rule{Attribute: "rural", Share: 0.25}, Rule{Attribute: "disability", Share: 0.1})
 	s := build(t, 20, rs,
 		register(1, "rural"), register(2, "rural", "disability"), register(3, "disability"), register(4), register(5))
@@ -494,6 +507,7 @@ func sameSummary(a, b Summary) bool {
 // TestCheckCatchesBrokenStates hand-makes one state per invariant, so that
 // each of Check's tests is seen to fail.
 func TestCheckCatchesBrokenStates(t *testing.T) {
+	t.Parallel()
 	rural := rules(Rule{Attribute: "rural", Share: 0.5})
 	conf := func(id int64, pool string, q ...quota.Attribute) Reg {
 		return Reg{ID: id, Qualifies: q, Status: Confirmed, Pool: pool}
@@ -565,6 +579,7 @@ func sameState(a, b State) bool {
 // The activities package validates quotas with its own copy of the seat
 // rounding (it cannot import this package); they must agree.
 func TestReservedSeatsAgreeWithActivities(t *testing.T) {
+	t.Parallel()
 	for capacity := 1; capacity <= 300; capacity++ {
 		for _, share := range []float64{0.01, 0.07, 0.1, 0.125, 0.2, 0.25, 0.29, 0.3, 1.0 / 3, 0.5, 0.75, 0.99, 1} {
 			if a, b := ReservedSeats(capacity, share), activities.ReservedSeats(capacity, share); a != b {

@@ -63,6 +63,7 @@ func (f *fixture) filled(activityID int64) map[string]int {
 // and every answer say "reserved", yet the allocation tells the two quotas
 // apart and keeps its invariants.
 func TestSensitivePoolsSealed(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -142,6 +143,7 @@ func mapsEqual(a, b map[string]int) bool {
 // rural and two sensitive quotas. The invariants hold on the state read
 // back from the table, and each pool holds what its quota reserved.
 func TestSensitiveRush(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -193,6 +195,7 @@ func TestSensitiveRush(t *testing.T) {
 // "disability" and "minority" in clear; the first start seals them, the
 // seats stay where they were, and a second start finds nothing to do.
 func TestSealClearPools(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()

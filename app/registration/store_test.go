@@ -99,6 +99,7 @@ func kindOf(err error) apperr.Kind {
 }
 
 func TestRegisterPlacesAndPromotes(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -148,6 +149,7 @@ func TestRegisterPlacesAndPromotes(t *testing.T) {
 }
 
 func TestCapacityChanges(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -179,6 +181,7 @@ func TestCapacityChanges(t *testing.T) {
 }
 
 func TestRegisterRefusals(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -240,6 +243,7 @@ func TestRegisterRefusals(t *testing.T) {
 
 // TestSensitiveSealed reads the raw tables: no declared value is in clear.
 func TestSensitiveSealed(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		a := f.camp(5, activities.QuotaInput{Attribute: "disability", Share: 0.2})
@@ -280,6 +284,7 @@ func TestSensitiveSealed(t *testing.T) {
 // TestConcurrentRush fires 300 registrations at once at a 50-seat camp with
 // a 25% rural quota and proves the seat invariants afterwards.
 func TestConcurrentRush(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -396,6 +401,7 @@ func TestConcurrentRush(t *testing.T) {
 // TestReleaseMovesWaitlist: at release time unfilled reserved seats become
 // general; reads show it at once, and SettleDue writes it.
 func TestReleaseMovesWaitlist(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -427,6 +433,7 @@ func TestReleaseMovesWaitlist(t *testing.T) {
 // TestBatchAnswersEachOnItsOwn: registrations placed in one transaction get
 // the answers they would get alone, and the refused ones write nothing.
 func TestBatchAnswersEachOnItsOwn(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -507,6 +514,7 @@ func TestBatchAnswersEachOnItsOwn(t *testing.T) {
 // address; refusals send nothing, so they count nothing, and a stranger
 // who fails forms with someone's email cannot silence that person's own.
 func TestNoticeLimitPerEmail(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -567,6 +575,7 @@ func TestNoticeLimitPerEmail(t *testing.T) {
 // every live registration in the same transaction and tells each person,
 // in their language.
 func TestCancelActivityCancelsRegistrations(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()

@@ -29,6 +29,7 @@ var figuresNow = time.Date(2026, 11, 15, 12, 0, 0, 0, time.UTC)
 // people at their edges, the running total from before the window, and the
 // youth (born in 1996 or later for 2026), rural and volunteer shares.
 func TestPeopleFigures(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		at := func(s string) time.Time {
 			v, err := time.Parse(time.RFC3339, s)
@@ -167,6 +168,7 @@ func eraseRegistrationPerson(t *testing.T, db *gorm.DB, id int64) {
 // region, not the absent or unmarked ones, and still counts one whose
 // person was erased.
 func TestTrainedByRegion(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFiguresFixture(t, db)
 		a := f.activity("MN-057", 10, activities.StatusPublished)
@@ -193,6 +195,7 @@ func TestTrainedByRegion(t *testing.T) {
 // with quota rules, not drafts nor activities without rules, and
 // suppresses the small sensitive pools.
 func TestQuotasFromTheDatabase(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFiguresFixture(t, db)
 		a := f.activity("MN-057", 20, activities.StatusPublished,
@@ -282,6 +285,7 @@ func recovers(figures []int) bool {
 // A's 2 and 3 follow from the totals less B's pools; with the complementary
 // rule B's pools are withheld too and no subtraction finds them.
 func TestComplementaryCellsStopSubtraction(t *testing.T) {
+	t.Parallel()
 	list, sums := twoActivities()
 	g := newQuotaGrid(sums)
 	primary := make([]Mark, len(g.cells))
@@ -313,6 +317,7 @@ func TestComplementaryCellsStopSubtraction(t *testing.T) {
 // people, so they are hidden with them, and the general seats that would
 // give them away are withheld.
 func TestQuotaGridReleasedPool(t *testing.T) {
+	t.Parallel()
 	sums := []registration.Summary{{Capacity: 20, Confirmed: 12, GeneralSeats: 13, GeneralFilled: 10,
 		Pools: []registration.PoolSummary{
 			{Attribute: "rural", Share: 0.25, Seats: 5, Filled: 0},

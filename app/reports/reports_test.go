@@ -9,6 +9,7 @@ import (
 )
 
 func TestSummarize(t *testing.T) {
+	t.Parallel()
 	list := []campaigns.Campaign{
 		{ID: 1, Stage: campaigns.StagePlanning, Letters: campaigns.LetterTotals{Written: 10, Delivered: 4}},
 		{ID: 2, Stage: campaigns.StageMonitoring},

@@ -28,6 +28,7 @@ func markString(marks []Mark) string {
 }
 
 func TestSuppress(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name      string
 		values    []int
@@ -248,7 +249,12 @@ func checkSuppress(cells []Cell, groups []Group, minCell int) error {
 // TestSuppressRandomTables gives CI the fuzz test's coverage with fixed
 // seeds.
 func TestSuppressRandomTables(t *testing.T) {
-	for seed := int64(1); seed <= 3000; seed++ {
+	t.Parallel()
+	seeds := int64(3000)
+	if testing.Short() {
+		seeds = 300 // a tenth, for the quick run; make test runs them all
+	}
+	for seed := int64(1); seed <= seeds; seed++ {
 		cells, groups, minCell := randomTable(rand.New(rand.NewSource(seed)))
 		if err := checkSuppress(cells, groups, minCell); err != nil {
 			t.Fatalf("seed %d, minCell %d, cells %+v: %v", seed, minCell, cells, err)

@@ -59,7 +59,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	gens := new(changes.Generations)
 	regs := registration.NewService(db, ps, cat, "http://gotong.test", gens, now)
 	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs, gens, now), petitions.NewStore(db, ps, now)
-	f.users, f.rights = auth.NewStore(db, now), rights.New(db, ps, regs, now)
+	f.users, f.rights = auth.NewStoreWithParams(db, now, auth.TestParams()), rights.New(db, ps, regs, now)
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
 }
@@ -187,6 +187,7 @@ func (f *fixture) saraa() (personID int64, u *auth.User, token string) {
 // TestExportHoldsEverything: an export has each kind of data held about the
 // person, sensitive values opened, and never a secret of the account.
 func TestExportHoldsEverything(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -349,6 +350,7 @@ func (f *erasureFixture) tally() string {
 // TestEraseKeepsCounts: the person and all that is theirs go, the counts
 // stay, and the seat she held at the coming camp goes to the waitlist.
 func TestEraseKeepsCounts(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newErasure(t, db)
 		ctx := context.Background()
@@ -499,6 +501,7 @@ func TestEraseKeepsCounts(t *testing.T) {
 // TestEraseByTheOffice: an admin's erasure deletes a participant's account
 // but keeps and unlinks a staff member's; an unknown person is a 404.
 func TestEraseByTheOffice(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -540,6 +543,7 @@ func TestEraseByTheOffice(t *testing.T) {
 // TestLastAdmin: the last administrator cannot erase their account, with or
 // without a person record, and nothing changes; with a second one they can.
 func TestLastAdmin(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
@@ -587,6 +591,7 @@ func TestLastAdmin(t *testing.T) {
 // seat of nobody at a coming activity, never a registration of a person
 // half gone.
 func TestErasureRacesRegistration(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()

@@ -16,6 +16,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	good, err := Parse(url.Values{"q": {" Saraa "}, "tag": {"Privacy", "privacy", "LGBTI-rights"}, "any_tag": {"climate"},
 		"region": {"MN-057"}, "locality": {"rural"}, "age_min": {"16"}, "age_max": {"30"}, "volunteer": {"yes"},
 		"attended": {"camp"}, "signed": {"3"}, "created_since": {"2026-01-01"}, "limit": {"50"}}, "limit")
@@ -59,6 +60,7 @@ func TestParse(t *testing.T) {
 // together, each tag counted once whatever its letter case; over that, each
 // list that holds tags gets the message.
 func TestParseTagCap(t *testing.T) {
+	t.Parallel()
 	tags := func(k string, from, n int) string {
 		var b strings.Builder
 		for i := from; i < from+n; i++ {
@@ -101,6 +103,7 @@ func TestParseTagCap(t *testing.T) {
 
 // TestWhere runs each filter on a few people, on both databases.
 func TestWhere(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 		exec := func(q string, args ...any) {

@@ -26,6 +26,7 @@ import (
 // TestValues: a filter's canonical query reads back as the same filter,
 // and two spellings of one filter are spelt alike.
 func TestValues(t *testing.T) {
+	t.Parallel()
 	for _, q := range []string{
 		"", "q=Saraa", "tag=Privacy&tag=climate&any_tag=b&any_tag=a", "region=MN-057&locality=rural",
 		"age_min=16&age_max=30", "volunteer=yes", "volunteer=0", "attended=camp&signed=3&created_since=2026-01-01",
@@ -91,6 +92,7 @@ func (c *counter) Trace(context.Context, time.Time, func() (string, int64), erro
 // case, listed with their counts (counted in one statement), and deleted;
 // refusals write nothing.
 func TestSavedSegments(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()

@@ -6,6 +6,7 @@ import (
 )
 
 func TestMake(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Summer camp 2027":              "summer-camp-2027",
 		"Зуны зуслан":                   "zuny-zuslan",
@@ -20,6 +21,7 @@ func TestMake(t *testing.T) {
 }
 
 func TestValid(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[string]bool{
 		"free-them":                   true,
 		"a":                           true,

@@ -1,6 +1,15 @@
 // Package testdb gives tests real, freshly migrated databases: an SQLite file
 // always, and a PostgreSQL database of their own when TEST_DATABASE_URL is set
 // (created for the test and dropped after it).
+//
+// Migrating is most of the cost of a new database, so each test binary
+// migrates once and copies: on SQLite the bytes of a migrated template file,
+// on PostgreSQL a template database (CREATE DATABASE … TEMPLATE). A package
+// whose tests use PostgreSQL declares
+//
+//	func TestMain(m *testing.M) { testdb.Main(m) }
+//
+// so that the template database is dropped when its tests end.
 package testdb
 
 import (
@@ -8,12 +17,15 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gotong/gotong/app/database"
@@ -38,10 +50,156 @@ func Each(t *testing.T, fn func(t *testing.T, db *gorm.DB)) {
 	}
 }
 
-// New returns a new, migrated database of the dialect, closed after the test.
+// New returns a new, migrated database of the dialect, closed after the test:
+// a copy of the template this test binary migrated once.
 func New(t testing.TB, dialect string) *gorm.DB {
 	t.Helper()
-	return Open(t, URL(t, dialect))
+	if dialect == database.SQLite {
+		img, err := sqliteTemplate()
+		if err != nil {
+			t.Fatalf("testdb: template: %v", err)
+		}
+		path := filepath.Join(t.TempDir(), "gotong.db")
+		if err := os.WriteFile(path, img, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return Connect(t, "sqlite://"+path)
+	}
+	if !mainRuns.Load() {
+		t.Fatal("testdb: the package's tests use PostgreSQL without func TestMain(m *testing.M) { testdb.Main(m) }, which drops the template database")
+	}
+	tpl, err := postgresTemplate()
+	if err != nil {
+		t.Fatalf("testdb: template: %v", err)
+	}
+	return Connect(t, create(t, tpl))
+}
+
+// Main runs the tests of m, then drops the PostgreSQL template database
+// that they made, if any.
+func Main(m *testing.M) {
+	mainRuns.Store(true)
+	code := m.Run()
+	if err := dropPostgresTemplate(); err != nil {
+		fmt.Fprintln(os.Stderr, "testdb:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+var (
+	mainRuns atomic.Bool // Main runs the tests
+
+	sqliteOnce sync.Once
+	sqliteImg  []byte
+	sqliteErr  error
+
+	postgresMu   sync.Mutex
+	postgresTpl  string // name of the template database, "" before the first
+	postgresDone bool   // postgresTpl was made, or failed with postgresErr
+	postgresErr  error
+)
+
+// sqliteTemplate returns the bytes of a migrated SQLite file, made once. The
+// file is checkpointed and closed before it is read, so its main file holds
+// everything and no -wal file needs to travel with a copy.
+func sqliteTemplate() ([]byte, error) {
+	sqliteOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gotong-testdb-")
+		if err != nil {
+			sqliteErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "template.db")
+		db, err := database.Open("sqlite://" + path)
+		if err != nil {
+			sqliteErr = err
+			return
+		}
+		err = migrate(db)
+		if err == nil {
+			err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+		}
+		if cerr := database.Close(db); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			sqliteImg, err = os.ReadFile(path)
+		}
+		sqliteErr = err
+	})
+	return sqliteImg, sqliteErr
+}
+
+// postgresTemplate returns the name of a migrated PostgreSQL database with
+// no connection open on it, made once per test binary.
+func postgresTemplate() (string, error) {
+	postgresMu.Lock()
+	defer postgresMu.Unlock()
+	if postgresDone {
+		return postgresTpl, postgresErr
+	}
+	postgresDone = true
+	admin, err := adminURL()
+	if err != nil {
+		postgresErr = err
+		return "", err
+	}
+	conn, err := sql.Open("pgx", admin.String())
+	if err != nil {
+		postgresErr = err
+		return "", err
+	}
+	defer conn.Close()
+	name := newName() + "_tpl"
+	if _, err := conn.Exec("CREATE DATABASE " + name); err != nil {
+		postgresErr = err
+		return "", err
+	}
+	postgresTpl = name
+	admin.Path = "/" + name
+	db, err := database.Open(admin.String())
+	if err != nil {
+		postgresErr = err
+		return "", err
+	}
+	err = migrate(db)
+	// A database is copied only while nobody is connected to it.
+	if cerr := database.Close(db); err == nil {
+		err = cerr
+	}
+	postgresErr = err
+	return name, err
+}
+
+// dropPostgresTemplate drops the template database, if one was made.
+func dropPostgresTemplate() error {
+	postgresMu.Lock()
+	defer postgresMu.Unlock()
+	if postgresTpl == "" {
+		return nil
+	}
+	admin, err := adminURL()
+	if err != nil {
+		return err
+	}
+	conn, err := sql.Open("pgx", admin.String())
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.Exec("DROP DATABASE IF EXISTS " + postgresTpl + " WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop %s: %w", postgresTpl, err)
+	}
+	postgresTpl = ""
+	return nil
+}
+
+func migrate(db *gorm.DB) error {
+	return database.MigrateUp(context.Background(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // Open opens and migrates the database at url (one of URL's), closed after
@@ -49,7 +207,7 @@ func New(t testing.TB, dialect string) *gorm.DB {
 func Open(t testing.TB, url string) *gorm.DB {
 	t.Helper()
 	db := Connect(t, url)
-	if err := database.MigrateUp(context.Background(), db, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if err := migrate(db); err != nil {
 		t.Fatal(err)
 	}
 	return db
@@ -62,22 +220,27 @@ func URL(t testing.TB, dialect string) string {
 	if dialect == database.SQLite {
 		return "sqlite://" + filepath.Join(t.TempDir(), "gotong.db")
 	}
-	admin := os.Getenv("TEST_DATABASE_URL")
-	if admin == "" {
-		t.Fatal("testdb: TEST_DATABASE_URL is not set")
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("testdb: TEST_DATABASE_URL: %v", err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "gotong_test_" + hex.EncodeToString(b)
-	conn, err := sql.Open("pgx", admin)
+	return create(t, "")
+}
+
+// create makes a new PostgreSQL database, a copy of template unless that is
+// "", dropped after the test, and returns its address.
+func create(t testing.TB, template string) string {
+	t.Helper()
+	u, err := adminURL()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec("CREATE DATABASE " + name); err != nil {
+	conn, err := sql.Open("pgx", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := newName()
+	q := "CREATE DATABASE " + name
+	if template != "" {
+		q += " TEMPLATE " + template
+	}
+	if _, err := conn.Exec(q); err != nil {
 		_ = conn.Close()
 		t.Fatalf("testdb: %v", err)
 	}
@@ -89,6 +252,26 @@ func URL(t testing.TB, dialect string) string {
 	})
 	u.Path = "/" + name
 	return u.String()
+}
+
+// adminURL is TEST_DATABASE_URL, where databases are created and dropped.
+func adminURL() (*url.URL, error) {
+	admin := os.Getenv("TEST_DATABASE_URL")
+	if admin == "" {
+		return nil, errors.New("testdb: TEST_DATABASE_URL is not set")
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		return nil, fmt.Errorf("testdb: TEST_DATABASE_URL: %w", err)
+	}
+	return u, nil
+}
+
+// newName is a new database name that a look at pg_database ties to the tests.
+func newName() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "gotong_test_" + hex.EncodeToString(b)
 }
 
 // Connect opens the database at url as it is, closed after the test.

@@ -9,6 +9,7 @@ import (
 )
 
 func TestProblem(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in          string
 		line, lines string
@@ -55,6 +56,7 @@ func TestProblem(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	f := apperr.Fields{}
 	Check(f, "title", "fine", Line)
 	Check(f, "venue", "a\rb", Line)
@@ -65,6 +67,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestOneLineAndClean(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, line, clean string }{
 		{"Summer camp", "Summer camp", "Summer camp"},
 		{"Camp\rORGANIZER:evil", "Camp ORGANIZER:evil", "Camp\nORGANIZER:evil"},

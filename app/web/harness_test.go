@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,11 +20,17 @@ import (
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/app/web/request"
+	"github.com/gotong/gotong/locales"
+	"github.com/gotong/gotong/views"
 	"gorm.io/gorm"
 )
+
+// TestMain drops the template database the tests copy theirs from.
+func TestMain(m *testing.M) { testdb.Main(m) }
 
 // testPassword is the password of every user the tests create.
 const testPassword = "correct-horse-battery"
@@ -55,7 +62,51 @@ func newEnv(t *testing.T, db *gorm.DB) *env {
 
 func newEnvConfig(t *testing.T, db *gorm.DB, cfg config.Config) *env {
 	t.Helper()
-	return newEnvLog(t, db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	catalog, engine := parsed(t, cfg.DefaultLang)
+	a, err := app.Assemble(cfg, db, discard, catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fapp, srv, err := newServer(a, engine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, db: db, app: fapp, srv: srv}
+}
+
+// discard is the logger of the servers of newEnv and newEnvConfig.
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// Parsing the views and the catalogue is most of the cost of a server: the
+// servers of newEnv and newEnvConfig share them, parsed once per language.
+var (
+	parsedMu       sync.Mutex
+	parsedViews    *pageViews
+	parsedCatalogs = map[string]*i18n.Catalog{}
+)
+
+// parsed returns the shared views, and the catalogue whose default
+// language is def.
+func parsed(t *testing.T, def string) (*i18n.Catalog, *pageViews) {
+	t.Helper()
+	parsedMu.Lock()
+	defer parsedMu.Unlock()
+	if parsedViews == nil {
+		v := newViews(views.FS)
+		if err := v.Load(); err != nil {
+			t.Fatal(err)
+		}
+		parsedViews = v
+	}
+	c, ok := parsedCatalogs[def]
+	if !ok {
+		var err error
+		if c, err = i18n.Load(locales.FS, def, discard); err != nil {
+			t.Fatal(err)
+		}
+		parsedCatalogs[def] = c
+	}
+	return c, parsedViews
 }
 
 // newEnvLog builds the portal with log as the server's logger.
@@ -85,7 +136,9 @@ func (e *env) user(email, role string) *auth.User {
 	if role == access.Partner {
 		n.PartnerID = e.firstPartner()
 	}
-	u, err := auth.NewStore(e.db, clock.System).CreateUser(context.Background(), 0, n)
+	// Cheap hashes: a sign-in checks a password with the costs its hash
+	// records, so the server's store, at production's, signs these in fast.
+	u, err := auth.NewStoreWithParams(e.db, clock.System, auth.TestParams()).CreateUser(context.Background(), 0, n)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -59,6 +59,16 @@ type Server struct {
 
 // New builds the Fiber app over the wired application a.
 func New(a *app.App) (*fiber.App, *Server, error) {
+	engine := newViews(views.FS)
+	if err := engine.Load(); err != nil {
+		return nil, nil, err
+	}
+	return newServer(a, engine)
+}
+
+// newServer is New over loaded views. They are read-only once loaded, so
+// the tests, which start hundreds of servers, parse them once.
+func newServer(a *app.App, engine *pageViews) (*fiber.App, *Server, error) {
 	sessions := session.New(session.Config{
 		Storage:        database.NewKV(a.DB, "sessions"),
 		Expiration:     SessionLifetime,
@@ -74,10 +84,6 @@ func New(a *app.App) (*fiber.App, *Server, error) {
 		routes:         routeTable{},
 		pageCache:      request.NewTTLCache[renderedPage](&a.Changes.Pages),
 		requestTimeout: RequestTimeout,
-	}
-	engine := newViews(views.FS)
-	if err := engine.Load(); err != nil {
-		return nil, nil, err
 	}
 	fapp := fiber.New(fiber.Config{
 		AppName:               "gotong",

@@ -33,8 +33,12 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
-// Load parses every page set.
+// Load parses every page set, once: fiber.New calls Load again on views
+// that New has loaded already, and tests share one loaded pageViews.
 func (v *pageViews) Load() error {
+	if v.pages != nil {
+		return nil
+	}
 	files, err := fs.Glob(v.fsys, "pages/*.html")
 	if err != nil {
 		return err

@@ -53,6 +53,7 @@ func eachCmd(t *testing.T, fn func(t *testing.T, c *cmdEnv)) {
 
 // Wrong commands, flags and values exit non-zero with one line on stderr.
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	c := newCmdEnv(t, database.SQLite)
 	for _, args := range [][]string{
 		{},
@@ -108,6 +109,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestUserAndTokenCommands(t *testing.T) {
+	t.Parallel()
 	eachCmd(t, func(t *testing.T, c *cmdEnv) {
 		code, out, stderr := c.run("user", "create", "--email", "Ana@Example.org", "--name", "Ana", "--password", "long-enough-pw", "--role", "coordinator")
 		if code != 0 || !strings.Contains(out, "ana@example.org") {
@@ -149,6 +151,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 }
 
 func TestSeedDemoIsIdempotent(t *testing.T) {
+	t.Parallel()
 	eachCmd(t, func(t *testing.T, c *cmdEnv) {
 		code, out, _ := c.run("seed", "demo")
 		if code != 0 || strings.Count(out, "created") != len(demoUsers)+len(demoActivities)+1 || !strings.Contains(out, DemoPassword) {
@@ -171,6 +174,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 // TestSeedPeople: the people are written once per seed; the same seed
 // again is refused with one line and nothing written, another is added.
 func TestSeedPeople(t *testing.T) {
+	t.Parallel()
 	eachCmd(t, func(t *testing.T, c *cmdEnv) {
 		code, out, stderr := c.run("seed", "people", "--count", "30", "--seed", "4")
 		if code != 0 || !strings.HasPrefix(out, "seeded 30 people (seed 4, ids 1 to 30) with ") {
@@ -199,6 +203,7 @@ func TestSeedPeople(t *testing.T) {
 }
 
 func TestMigrateCommands(t *testing.T) {
+	t.Parallel()
 	eachCmd(t, func(t *testing.T, c *cmdEnv) {
 		if code, _, stderr := c.run("migrate", "up"); code != 0 {
 			t.Fatalf("up: %q", stderr)
@@ -217,6 +222,7 @@ func TestMigrateCommands(t *testing.T) {
 }
 
 func TestBackup(t *testing.T) {
+	t.Parallel()
 	c := newCmdEnv(t, database.SQLite)
 	c.run("seed", "demo")
 	out := filepath.Join(t.TempDir(), "copy.db")
@@ -238,6 +244,7 @@ func TestBackup(t *testing.T) {
 // Without SMTP, a developer reads a notice with outbox show, which the log
 // names only by id; what the terminal would take for a command is left out.
 func TestOutboxShow(t *testing.T) {
+	t.Parallel()
 	eachCmd(t, func(t *testing.T, c *cmdEnv) {
 		if code, _, stderr := c.run("migrate", "up"); code != 0 {
 			t.Fatalf("migrate: %q", stderr)
@@ -271,6 +278,7 @@ func TestOutboxShow(t *testing.T) {
 // TestUserCreatePartner: a partner account needs an organisation that
 // exists, on SQLite (no foreign key there) as on PostgreSQL.
 func TestUserCreatePartner(t *testing.T) {
+	t.Parallel()
 	eachCmd(t, func(t *testing.T, c *cmdEnv) {
 		code, _, stderr := c.run("user", "create", "--email", "p@example.org", "--name", "P", "--password", "long-enough-pw",
 			"--role", "partner", "--partner", "999")
@@ -306,6 +314,7 @@ func TestUserCreatePartner(t *testing.T) {
 // leaves every seat in its pool but none in clear, and `migrate down` makes
 // the sealed seats general ones, with counters to match.
 func TestMigrateUpSealsClearPools(t *testing.T) {
+	t.Parallel()
 	eachCmd(t, func(t *testing.T, c *cmdEnv) {
 		db := testdb.At(t, c.env["GOTONG_DATABASE_URL"], 11)
 		now := time.Now().UTC()

@@ -59,6 +59,7 @@ func parse(t *testing.T, svg template.HTML) node {
 }
 
 func TestBars(t *testing.T) {
+	t.Parallel()
 	c := Bars{ID: "trained", Title: "Participants trained", Lead: "By region:", Rows: []Row{
 		{Label: "Zavkhan", Values: []int{40}, Texts: []string{"40"}},
 		{Label: `<script>alert("x")</script> & co`, Values: []int{10}, Texts: []string{"10"}},
@@ -104,6 +105,7 @@ func TestBars(t *testing.T) {
 }
 
 func TestLine(t *testing.T) {
+	t.Parallel()
 	var pts []Point
 	for i, v := range []int{0, 2, 4, 8} {
 		pts = append(pts, Point{Label: []string{"janvier 2026", "février 2026", "mars 2026", "avril 2026"}[i], Value: v, Text: []string{"0", "2", "4", "8"}[i]})
@@ -128,6 +130,7 @@ func TestLine(t *testing.T) {
 }
 
 func TestShares(t *testing.T) {
+	t.Parallel()
 	root := parse(t, Shares{ID: "shares", Title: "Shares", Rows: []ShareRow{
 		{Label: "Youth", Part: 3, Whole: 4, Text: "75 %", Detail: "75 % (3 of 4)"},
 		{Label: "Rural", Part: 0, Whole: 0, Text: "–"},
