@@ -10,6 +10,7 @@ import (
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/changes"
@@ -51,6 +52,7 @@ type App struct {
 	Segments      *segments.Store
 	Reports       *reports.Service
 	Rights        *rights.Service
+	Audit         *audit.Log
 
 	// Changes counts the committed writes that public pages show; the
 	// server's caches of this node read it, the CLI lets it count unread.
@@ -93,6 +95,7 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Partners = partners.NewStore(db, now)
 	a.Segments = segments.NewStore(db, log, now)
 	a.Reports = reports.NewService(db, a.Partners, a.Campaigns, a.Petitions, cfg.MinCell)
+	a.Audit = audit.NewLog(db)
 	a.Rights = rights.New(db, a.People, a.Registrations, now)
 	return a, nil
 }

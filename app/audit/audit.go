@@ -132,3 +132,19 @@ func ListPage(ctx context.Context, db *gorm.DB, f Filter) (Listing, error) {
 	out.Entries = entries
 	return out, nil
 }
+
+// Log is the audit log for callers outside a transaction: the web layer
+// records sign-ins and exports and reads pages of it. A change that is
+// audited records its entry with Record in its own transaction instead.
+type Log struct{ db *gorm.DB }
+
+// NewLog returns the audit log over db.
+func NewLog(db *gorm.DB) *Log { return &Log{db: db} }
+
+// Record writes an entry on its own; see the function Record.
+func (l *Log) Record(ctx context.Context, actorID int64, action, objectType, objectID string, details map[string]any) error {
+	return Record(l.db.WithContext(ctx), actorID, action, objectType, objectID, details)
+}
+
+// ListPage returns one page of the entries f selects; see the function ListPage.
+func (l *Log) ListPage(ctx context.Context, f Filter) (Listing, error) { return ListPage(ctx, l.db, f) }

@@ -228,7 +228,7 @@ func TestTokens(t *testing.T) {
 func TestListByRole(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := auth.NewStore(db, clock.System)
+		s := auth.NewStoreWithParams(db, clock.System, auth.TestParams())
 		ids := map[string]int64{}
 		for _, u := range []struct{ email, role string }{{"lead@example.org", access.Facilitator},
 			{"coord@example.org", access.Coordinator}, {"admin@example.org", access.Admin}, {"gone@example.org", access.Facilitator}} {
@@ -260,6 +260,15 @@ func TestListByRole(t *testing.T) {
 		}
 		if got := emails(access.Partner); len(got) != 0 {
 			t.Errorf("partners %v, want none", got)
+		}
+		// The audit log names actors by email, disabled ones too; an id
+		// without an account names nobody.
+		byID, err := s.EmailsByID(ctx, []int64{ids["lead@example.org"], ids["gone@example.org"], 999999})
+		if err != nil || len(byID) != 2 || byID[ids["lead@example.org"]] != "lead@example.org" || byID[ids["gone@example.org"]] != "gone@example.org" {
+			t.Errorf("EmailsByID = %v, %v", byID, err)
+		}
+		if none, err := s.EmailsByID(ctx, nil); err != nil || len(none) != 0 {
+			t.Errorf("EmailsByID(nil) = %v, %v", none, err)
 		}
 	})
 }

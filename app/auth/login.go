@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 
 	"github.com/gotong/gotong/app/apperr"
 )
@@ -46,4 +47,13 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 		return nil, ErrBadCredentials
 	}
 	return u, nil
+}
+
+// BindSession notes the user of a session just saved, so that deleting the
+// account ends every session it has (sessions.user_id, ON DELETE CASCADE).
+func (s *Store) BindSession(ctx context.Context, sessionID string, userID int64) error {
+	if err := s.db.WithContext(ctx).Table("sessions").Where("id = ?", sessionID).Update("user_id", userID).Error; err != nil {
+		return fmt.Errorf("auth: unable to bind the session: %w", err)
+	}
+	return nil
 }

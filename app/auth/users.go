@@ -179,6 +179,23 @@ func (s *Store) ListByRole(ctx context.Context, roles ...string) ([]User, error)
 	return users, nil
 }
 
+// EmailsByID returns the emails of the users ids that still exist, by id
+// (the audit log names its actors by them).
+func (s *Store) EmailsByID(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var users []User
+	if err := s.db.WithContext(ctx).Select("id", "email").Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return nil, fmt.Errorf("auth: unable to fetch emails: %w", err)
+	}
+	for _, u := range users {
+		out[u.ID] = u.Email
+	}
+	return out, nil
+}
+
 // Holding reports which of the users ids hold role (in any scope) and are
 // not disabled.
 func (s *Store) Holding(ctx context.Context, role string, ids []int64) (map[int64]bool, error) {

@@ -304,6 +304,20 @@ func (s *Store) findOrCreate(tx *gorm.DB, news []newcomer, now time.Time) (map[s
 	return known, nil
 }
 
+// IDByEmail returns the id of the person with the (case-folded) email:
+// the record of an account that no person is linked to yet.
+func (s *Store) IDByEmail(ctx context.Context, email string) (int64, error) {
+	var p Person
+	err := s.db.WithContext(ctx).Select("id").Where("email = ?", mailaddr.Normalize(email)).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, apperr.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("people: unable to find a person: %w", err)
+	}
+	return p.ID, nil
+}
+
 // byEmails returns the people with these emails, by email.
 func (s *Store) byEmails(tx *gorm.DB, emails []string) (map[string]*Person, error) {
 	var found []Person

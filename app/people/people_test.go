@@ -2,6 +2,7 @@ package people_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -64,6 +65,13 @@ func TestFindOrCreateContact(t *testing.T) {
 		p := find(people.Contact{GivenName: "Saraa", Email: "saraa@example.org", Region: "MN-057", Locale: "mn"})
 		if p.ID == 0 || p.BirthYear != nil || p.Locality != "" || p.Source != "petition" || p.ConsentVersion != people.ConsentVersion || p.Locale != "mn" {
 			t.Fatalf("new signer %+v", p)
+		}
+		// An account with that email, in any case, finds the record.
+		if id, err := s.IDByEmail(context.Background(), " Saraa@EXAMPLE.org"); err != nil || id != p.ID {
+			t.Fatalf("IDByEmail = %d, %v; want %d", id, err, p.ID)
+		}
+		if _, err := s.IDByEmail(context.Background(), "nobody@example.org"); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("IDByEmail of an unknown email: %v", err)
 		}
 		again := find(people.Contact{GivenName: "Someone else", Email: "SARAA@example.org", Region: "FR-75"})
 		if again.ID != p.ID || again.GivenName != "Saraa" || again.Region != "MN-057" {

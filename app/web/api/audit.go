@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/audit"
 )
 
 type apiAuditEntry struct {
@@ -28,7 +27,7 @@ func (s *Handlers) Audit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := audit.ListPage(c.UserContext(), s.DB, q.Filter)
+	page, err := s.App.Audit.ListPage(c.UserContext(), q.Filter)
 	if err != nil {
 		return err
 	}

@@ -6,14 +6,12 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
-	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/segments"
@@ -60,7 +58,7 @@ func (s *Handlers) ListPeople(c *fiber.Ctx) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	page, err := s.Segments.List(c.UserContext(), filter, civil.Of(time.Now().UTC()), after, limit)
+	page, err := s.Segments.List(c.UserContext(), filter, civil.Of(s.Clock().UTC()), after, limit)
 	if err != nil {
 		return err
 	}
@@ -115,7 +113,7 @@ func (s *Handlers) exportPeople(c *fiber.Ctx) error {
 		extra = &segments.Columns{Header: sensitiveHeader, Cells: s.sensitiveCells}
 	}
 	var buf bytes.Buffer
-	n, err := s.Segments.ExportWith(c.UserContext(), filter, civil.Of(time.Now().UTC()), &buf, extra)
+	n, err := s.Segments.ExportWith(c.UserContext(), filter, civil.Of(s.Clock().UTC()), &buf, extra)
 	if err != nil {
 		return err
 	}
@@ -124,7 +122,7 @@ func (s *Handlers) exportPeople(c *fiber.Ctx) error {
 		names = append(names, k)
 	}
 	slices.Sort(names)
-	if err := audit.Record(s.DB.WithContext(c.UserContext()), request.ActorID(c), action, "people", "",
+	if err := s.App.Audit.Record(c.UserContext(), request.ActorID(c), action, "people", "",
 		map[string]any{"count": n, "filters": names}); err != nil {
 		return err
 	}

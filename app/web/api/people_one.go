@@ -114,7 +114,7 @@ func (s *Handlers) PeopleCount(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.Segments.Count(c.UserContext(), filter, civil.Of(time.Now().UTC()))
+	n, err := s.Segments.Count(c.UserContext(), filter, civil.Of(s.Clock().UTC()))
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func toAPISegment(x *segments.Counted) Segment {
 
 // ListSegments lists the saved segments by name, each with its count.
 func (s *Handlers) ListSegments(c *fiber.Ctx) error {
-	list, err := s.Segments.ListSaved(c.UserContext(), civil.Of(time.Now().UTC()))
+	list, err := s.Segments.ListSaved(c.UserContext(), civil.Of(s.Clock().UTC()))
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (s *Handlers) SegmentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	counted := s.Segments.CountSaved(c.UserContext(), []segments.Saved{*saved}, civil.Of(time.Now().UTC()))
+	counted := s.Segments.CountSaved(c.UserContext(), []segments.Saved{*saved}, civil.Of(s.Clock().UTC()))
 	return c.Status(fiber.StatusCreated).JSON(toAPISegment(&counted[0]))
 }
 

@@ -57,7 +57,7 @@ type apiQuotaReport struct {
 
 // ReportQuotas answers GET /api/v1/reports/quotas.
 func (s *Handlers) ReportQuotas(c *fiber.Ctx) error {
-	q, err := s.Reports.Quotas(c.UserContext(), time.Now())
+	q, err := s.Reports.Quotas(c.UserContext(), s.Clock())
 	if err != nil {
 		return err
 	}

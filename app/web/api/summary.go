@@ -1,8 +1,6 @@
 package api
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/reports"
 )
@@ -56,7 +54,7 @@ func (s *Handlers) ReportSummary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ppl, err := s.Reports.People(c.UserContext(), time.Now())
+	ppl, err := s.Reports.People(c.UserContext(), s.Clock())
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
-	"github.com/gotong/gotong/app/auth"
 )
 
 // AuditQuery reads the filters of a listing of the log from the request's
@@ -47,16 +46,5 @@ func (s *Kit) AuditActors(c *fiber.Ctx, entries []audit.Entry) (map[int64]string
 			ids = append(ids, *e.ActorID)
 		}
 	}
-	out := make(map[int64]string, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var users []auth.User
-	if err := s.DB.WithContext(c.UserContext()).Select("id", "email").Where("id IN ?", ids).Find(&users).Error; err != nil {
-		return nil, err
-	}
-	for _, u := range users {
-		out[u.ID] = u.Email
-	}
-	return out, nil
+	return s.Users.EmailsByID(c.UserContext(), ids)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
-	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
 )
 
@@ -27,11 +26,8 @@ func (s *Handlers) ownPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
 	if u.PersonID != nil {
 		return *u.PersonID, true
 	}
-	var p people.Person
-	if err := s.DB.WithContext(c.UserContext()).Select("id").Where("email = ?", u.Email).Take(&p).Error; err != nil {
-		return 0, false
-	}
-	return p.ID, true
+	id, err := s.People.IDByEmail(c.UserContext(), u.Email)
+	return id, err == nil
 }
 
 // myRegistrations lists the live registrations of the signed-in user.

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gotong/gotong/app/web/request"
 
@@ -75,7 +74,7 @@ type activityCard struct {
 }
 
 func (s *Handlers) card(c *fiber.Ctx, p *request.Page, a *activities.Activity, withSeats bool) (activityCard, error) {
-	now := time.Now().UTC()
+	now := s.Clock().UTC()
 	card := activityCard{A: a, Text: a.TextIn(p.L.Lang, s.Catalog.Default()),
 		Kind: p.L.T(kindLabels[a.Kind]), Mode: p.L.T(modeLabels[a.Mode])}
 	if r, ok := regions.Lookup(a.Region); ok {
@@ -127,7 +126,7 @@ func (s *Handlers) ActivitiesList(c *fiber.Ctx) error {
 	p := s.Page(c, "activities_title", nil)
 	data := activitiesData{Kinds: options(activities.Kinds, kindLabels, p, f.Kind),
 		Modes: options(activities.Modes, modeLabels, p, f.Mode), Regions: regionGroups(p, f.Region), Region: f.Region}
-	now := time.Now()
+	now := s.Clock()
 	for i := range list {
 		if list[i].EndsAt.Before(now) {
 			continue
@@ -281,7 +280,7 @@ func (s *Handlers) RegisterSubmit(c *fiber.Ctx) error {
 // can read another's result by changing the number.
 func (s *Handlers) resultLink(slug string, id int64) string {
 	return "/activities/" + url.PathEscape(slug) + "/registered?r=" +
-		url.QueryEscape(s.ResultLinks.Seal(strconv.FormatInt(id, 10), time.Now()))
+		url.QueryEscape(s.ResultLinks.Seal(strconv.FormatInt(id, 10), s.Clock()))
 }
 
 // RegistrationResult shows where a registration stands, at the link the form
@@ -294,7 +293,7 @@ func (s *Handlers) RegistrationResult(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	expired := apperr.New(apperr.NotFound, "error_result_link")
-	value, ok := s.ResultLinks.Open(c.Query("r"), time.Now())
+	value, ok := s.ResultLinks.Open(c.Query("r"), s.Clock())
 	if !ok {
 		return expired
 	}

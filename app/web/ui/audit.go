@@ -64,7 +64,7 @@ func (s *Handlers) AuditList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := audit.ListPage(c.UserContext(), s.DB, q.Filter)
+	page, err := s.Audit.ListPage(c.UserContext(), q.Filter)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
 )
 
@@ -29,7 +28,7 @@ func (s *Handlers) Login(c *fiber.Ctx) error {
 	email, password, next := c.FormValue("email"), c.FormValue("password"), c.FormValue("next")
 	u, err := s.Users.Authenticate(c.UserContext(), email, password)
 	if errors.Is(err, auth.ErrBadCredentials) {
-		if err := audit.Record(s.DB, 0, "login.failed", "", "", map[string]any{"ip": s.ClientIP(c)}); err != nil {
+		if err := s.Audit.Record(c.UserContext(), 0, "login.failed", "", "", map[string]any{"ip": s.ClientIP(c)}); err != nil {
 			return err
 		}
 		p := s.Page(c, "login_title", loginData{Next: next})
@@ -52,10 +51,10 @@ func (s *Handlers) Login(c *fiber.Ctx) error {
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	if err := s.bindSession(c, sid, u.ID); err != nil {
+	if err := s.Users.BindSession(c.UserContext(), sid, u.ID); err != nil {
 		return err
 	}
-	if err := audit.Record(s.DB, u.ID, "login", "user", fmt.Sprint(u.ID), nil); err != nil {
+	if err := s.Audit.Record(c.UserContext(), u.ID, "login", "user", fmt.Sprint(u.ID), nil); err != nil {
 		return err
 	}
 	s.RememberDevice(c, u.Email)
@@ -69,7 +68,7 @@ func (s *Handlers) Logout(c *fiber.Ctx) error {
 		return err
 	}
 	if u := request.CurrentUser(c); u != nil {
-		if err := audit.Record(s.DB, u.ID, "logout", "user", fmt.Sprint(u.ID), nil); err != nil {
+		if err := s.Audit.Record(c.UserContext(), u.ID, "logout", "user", fmt.Sprint(u.ID), nil); err != nil {
 			return err
 		}
 	}

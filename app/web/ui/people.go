@@ -111,7 +111,7 @@ func (s *Handlers) ManagePeople(c *fiber.Ctx) error {
 func (s *Handlers) peoplePage(c *fiber.Ctx, status int, v url.Values, save, saveErrs map[string]string) error {
 	p := s.Page(c, "people_list_title", nil)
 	ctx := c.UserContext()
-	today := civil.Of(time.Now().UTC())
+	today := civil.Of(s.Clock().UTC())
 	data := peopleListData{CanWrite: s.Can(c, access.PeopleWrite), SavedNote: v.Get("saved_segment") == "1"}
 	v.Del("saved_segment")
 	form, errs := map[string]string{}, map[string]string{}

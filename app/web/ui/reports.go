@@ -181,7 +181,7 @@ func quotaView(p *request.Page, r *reports.QuotaRow, attributes []quota.Attribut
 // ReportsPage is the dashboard: every figure as a chart and a table, with
 // a CSV of each.
 func (s *Handlers) ReportsPage(c *fiber.Ctx) error {
-	ctx, now := c.UserContext(), time.Now()
+	ctx, now := c.UserContext(), s.Clock()
 	sum, err := s.Summary(c)
 	if err != nil {
 		return err

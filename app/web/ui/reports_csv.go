@@ -53,7 +53,7 @@ func itoaInt(n int) string { return strconv.Itoa(n) }
 
 // PeopleCSV: new people and people in all per month.
 func PeopleCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
-	ppl, err := s.Reports.People(c.UserContext(), time.Now())
+	ppl, err := s.Reports.People(c.UserContext(), s.Clock())
 	if err != nil {
 		return csvTable{}, err
 	}
@@ -66,7 +66,7 @@ func PeopleCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 
 // SharesCSV: the youth, rural and volunteer shares.
 func SharesCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
-	ppl, err := s.Reports.People(c.UserContext(), time.Now())
+	ppl, err := s.Reports.People(c.UserContext(), s.Clock())
 	if err != nil {
 		return csvTable{}, err
 	}
@@ -97,7 +97,7 @@ func TrainedCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 // QuotasCSV: every activity of the quota report and the total, suppressed
 // as on the page.
 func QuotasCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
-	q, err := s.Reports.Quotas(c.UserContext(), time.Now())
+	q, err := s.Reports.Quotas(c.UserContext(), s.Clock())
 	if err != nil {
 		return csvTable{}, err
 	}

@@ -19,13 +19,6 @@ import (
 // confirmValue is what the confirmation checkbox of an erasure form sends.
 const confirmValue = "yes"
 
-// bindSession notes the user of a session just saved, so that deleting the
-// account ends every session it has (sessions.user_id, ON DELETE CASCADE).
-func (s *Handlers) bindSession(c *fiber.Ctx, sessionID string, userID int64) error {
-	return s.DB.WithContext(c.UserContext()).Table("sessions").Where("id = ?", sessionID).
-		Update("user_id", userID).Error
-}
-
 // MyData is the signed-in user's download of everything held about them.
 func (s *Handlers) MyData(c *fiber.Ctx) error {
 	x, err := s.Rights.ExportUser(c.UserContext(), request.CurrentUser(c).ID)
