@@ -34,7 +34,7 @@ const (
 
 // bomb is a multipart form of a _csrf field, then a file of bombSize zero
 // bytes, compressed with coding (gzip, deflate or br) and written a chunk
-// at a time: some tens of KB that inflate to 64 MB.
+// at a time: far less than BodyLimit (checked) that inflates to 64 MB.
 func bomb(t *testing.T, coding, csrfToken string) (body []byte, contentType string) {
 	t.Helper()
 	var buf bytes.Buffer
