@@ -51,6 +51,7 @@ func registrationForm(email, locality string) url.Values {
 }
 
 func TestPublicActivityPages(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("summer", 20, activities.QuotaInput{Attribute: "rural", Share: 0.25})
 		draftSlug := "secret-draft"
@@ -97,6 +98,7 @@ func TestPublicActivityPages(t *testing.T) {
 }
 
 func TestPublicRegistrationForm(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("autumn", 1)
 		c := e.client()
@@ -152,6 +154,7 @@ func TestPublicRegistrationForm(t *testing.T) {
 }
 
 func TestAccountRegistrations(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.publishedCamp("winter", 1)
 		anon := e.client()
@@ -196,6 +199,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // silent: a form answers the same however often its email was used, and
 // over the limit only the email stays unsent.
 func TestPublicFormLimitIsSilent(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.publishedCamp("spring", 500)
 		c := e.client()
@@ -251,6 +255,7 @@ func TestPublicFormLimitIsSilent(t *testing.T) {
 // a reload asks nothing again; the page shows the place as it is now, and a
 // link that is altered, expired or for another activity shows nothing.
 func TestRegistrationResultLink(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		lake := e.publishedCamp("lake", 1)
 		e.publishedCamp("river", 1)

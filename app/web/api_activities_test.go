@@ -106,6 +106,7 @@ func apiCreate(t *testing.T, c *client, tok, body string) apiActivity {
 func apiPath(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 func TestAPIActivitiesRoundTrip(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		starts := apiActStart()
@@ -316,6 +317,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 }
 
 func TestAPIActivityBadInput(t *testing.T) {
+	t.Parallel()
 	starts := apiActStart()
 	rows := []struct {
 		name, field string
@@ -429,6 +431,7 @@ type apiPlacement struct {
 }
 
 func TestAPIRegistrations(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		cat := catalog(t)
 		c, tok := apiStaff(e)
@@ -673,6 +676,7 @@ func TestAPIRegistrations(t *testing.T) {
 // declares about disability and minority is never stored in clear, and
 // that the form's language becomes the person's.
 func TestAPIRegistrationSealsDeclarations(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		act := apiCreate(t, c, tok, apiActBody(func(m map[string]any) {
@@ -782,6 +786,7 @@ func TestAPIRegistrationSealsDeclarations(t *testing.T) {
 // then reach its participants; only users holding the facilitator role
 // can be named, and a refused change changes nothing.
 func TestAPIFacilitators(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		a := apiCreate(t, c, tok, apiActBody(nil))
@@ -828,6 +833,7 @@ func TestAPIFacilitators(t *testing.T) {
 // per quota are not theirs, on the API (403) or the manage page; a
 // facilitator who leads nothing sees nothing. Coordinators keep it all.
 func TestFacilitatorReach(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		quotas := func(m map[string]any) {

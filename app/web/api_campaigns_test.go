@@ -73,6 +73,7 @@ func campCreate(t *testing.T, c *client, tok, body string) apiCampaign {
 }
 
 func TestAPICampaignsRoundTrip(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		pa, pb := e.campPartner("Youth council"), e.campPartner("Student union")
@@ -272,6 +273,7 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 }
 
 func TestAPICampaignBadInput(t *testing.T) {
+	t.Parallel()
 	const campaignPath, partnersPath = "/api/v1/campaigns/%[1]d", "/api/v1/campaigns/%[1]d/partners/%[2]d"
 	rows := []struct {
 		name, method, path, body string
@@ -375,6 +377,7 @@ func TestAPICampaignBadInput(t *testing.T) {
 var namesObject = regexp.MustCompile(`/\d+(/|$)`)
 
 func TestCampaignRoutesByRole(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		pa := e.campPartner("Youth council")
 		clients := map[string]*client{"anonymous": e.client()}
@@ -461,6 +464,7 @@ func containsString(list []string, s string) bool {
 // TestAPICampaignPetitions: a campaign shows its petitions and their
 // signatures together, and a GET body with them can be sent back.
 func TestAPICampaignPetitions(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		camp := campCreate(t, c, tok, `{"title": {"en": "Free to speak"}, "tags": ["privacy"]}`)

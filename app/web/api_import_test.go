@@ -72,6 +72,7 @@ func decodeReport(t *testing.T, r *response) importReportBody {
 // refused with its status and reason, in the request's language, and
 // nothing is written.
 func TestAPIImportBadFiles(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("coord@example.org", access.Coordinator)
 		tok := e.token("coord@example.org")
@@ -158,6 +159,7 @@ func TestAPIImportBadFiles(t *testing.T) {
 // record starts, in the request's language; then known people are skipped
 // or updated; all or nothing refuses a file with a bad row.
 func TestAPIImport(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("coord@example.org", access.Coordinator)
 		tok := e.token("coord@example.org")
@@ -220,17 +222,20 @@ func TestAPIImport(t *testing.T) {
 	})
 }
 
-// TestImportBodyLimit: the import takes a body over the app's 1 MiB and up
-// to people.MaxImportBytes, refused past it at once (413, without reading
-// the body); every other route keeps refusing over 1 MiB.
+// TestImportBodyLimit: the import takes a body over the general limit
+// (lowered here: TestProductionBodyLimits reads BodyLimit) and up to
+// people.MaxImportBytes, refused past it at once (413, without reading the
+// body); every other route keeps refusing over the general limit.
 func TestImportBodyLimit(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
+		e.lowerBodyLimit()
 		e.user("coord@example.org", access.Coordinator)
 		tok := e.token("coord@example.org")
 		c := e.client()
 		var b strings.Builder
 		b.WriteString("email,given_name,family_name\n")
-		for i := 0; b.Len() <= 2*BodyLimit; i++ {
+		for i := 0; b.Len() <= 2*testBodyLimit; i++ {
 			fmt.Fprintf(&b, "person%d@example.org,Given%d,A family name long enough to fill the file faster %d\n", i, i, i)
 		}
 		res := c.importCSV("", tok, b.String())

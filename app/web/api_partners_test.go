@@ -83,6 +83,7 @@ func (e *env) partnerState() string {
 }
 
 func TestAPIPartnersRoundTrip(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		res := c.api("POST", "/api/v1/partners", tok, apiPartnerBody(nil))
@@ -198,6 +199,7 @@ func TestAPIPartnersRoundTrip(t *testing.T) {
 // any other is not found; it edits its profile but not its kind, and never
 // sees the staff's notes.
 func TestAPIPartnerMember(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		own := apiCreatePartner(t, c, tok, nil)
@@ -273,6 +275,7 @@ func TestAPIPartnerMember(t *testing.T) {
 
 // TestAPIPartnerRoles: who may use each partner route at all.
 func TestAPIPartnerRoles(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		p := apiCreatePartner(t, c, tok, nil)
@@ -330,6 +333,7 @@ func slicesContains(list []string, v string) bool {
 // TestAPIPartnerBadInput: each bad input is a 4xx in API.md's shape, names
 // its field, speaks the language asked for, and writes nothing.
 func TestAPIPartnerBadInput(t *testing.T) {
+	t.Parallel()
 	today := time.Now().UTC()
 	last := civil.Of(today.AddDate(0, 0, -3))
 	rows := []struct {
@@ -443,6 +447,7 @@ func maxOf(field string) int {
 // TestAPIActivityPartnerIDs: co-hosts are set by POST and PATCH, replaced
 // when given, kept when not, and shown in every Activity answer.
 func TestAPIActivityPartnerIDs(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		a := apiCreatePartner(t, c, tok, nil)
@@ -496,6 +501,7 @@ func TestAPIActivityPartnerIDs(t *testing.T) {
 
 // TestAPIPartnerReport: the key figures as JSON.
 func TestAPIPartnerReport(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		res := c.api("GET", "/api/v1/reports/partners", tok, "")

@@ -52,6 +52,7 @@ func (e *env) msg(lang, id string, args ...any) string {
 // and keep the rest, record consent withdrawn and given, and send a GET
 // body back as it is.
 func TestAPIPersonRoundTrip(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		res := c.api("POST", "/api/v1/people", tok, `{"given_name": "Сараа", "family_name": "Болд", "email": "Saraa@Example.org",
@@ -126,6 +127,7 @@ func samePerson(a, b apiPerson) bool {
 // input with its status, the field and the message in the request's
 // language, and writes nothing.
 func TestAPIPeopleBadInput(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		var saraa, bat apiPersonFull
@@ -210,6 +212,7 @@ func withLang(path, lang string) string {
 // TestAPISegments: saved segments listed with their counts, a duplicate in
 // other letter case refused, deleted; only staff reach them.
 func TestAPISegments(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		for _, body := range []string{
@@ -270,6 +273,7 @@ func TestAPISegments(t *testing.T) {
 // attributes, and that export is audited as such; without the flag nobody
 // gets them.
 func TestAPIPeopleExportSensitive(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.publishedCamp("sens-camp", 10)
 		anon := e.client()

@@ -15,6 +15,7 @@ import (
 // TestAPIPeople: staff list a segment of people a page at a time; a bad
 // filter is a 422 in the request's language; nobody else reads people.
 func TestAPIPeople(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		now := time.Now().UTC()
 		for i, p := range []struct{ name, locality string }{{"Saraa", "rural"}, {"Bat", "urban"}, {"Dewi", "rural"}, {"Camille", "rural"}, {"Oyun", "rural"}} {
@@ -81,6 +82,7 @@ func TestAPIPeople(t *testing.T) {
 // TestAPIPeopleExport: a segment as CSV, Cyrillic intact, formulas
 // neutralised, no sensitive attribute, and the export audited.
 func TestAPIPeopleExport(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.publishedCamp("export-camp", 10)
 		anon := e.client()
@@ -134,6 +136,7 @@ func TestAPIPeopleExport(t *testing.T) {
 
 // TestAPIPeopleMatch: a pasted list against the supporters.
 func TestAPIPeopleMatch(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		now := time.Now().UTC()
 		if err := e.db.Exec("INSERT INTO people (given_name, email, handle, created_at, updated_at) VALUES ('Saraa', 'saraa@example.org', '@saraa', ?, ?)", now, now).Error; err != nil {

@@ -17,6 +17,7 @@ import (
 )
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("saraa@example.org", access.Participant)
 		c := e.client()
@@ -59,6 +60,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestSecureCookies(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		cfg := testConfig()
 		cfg.SecureCookies = true
@@ -79,6 +81,7 @@ func TestSecureCookies(t *testing.T) {
 }
 
 func TestSessionRotationAndLogout(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("a@example.org", access.Coordinator)
 		c := e.client()
@@ -120,6 +123,7 @@ func TestSessionRotationAndLogout(t *testing.T) {
 }
 
 func TestDisabledUserLosesSession(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		u := e.user("a@example.org", access.Coordinator)
 		c := e.client()
@@ -132,6 +136,7 @@ func TestDisabledUserLosesSession(t *testing.T) {
 }
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		u := e.user("a@example.org", access.Participant)
 		c := e.client()
@@ -186,6 +191,7 @@ func TestCSRF(t *testing.T) {
 }
 
 func TestAccountValidation(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		u := e.user("a@example.org", access.Participant)
 		c := e.client()
@@ -207,6 +213,7 @@ func TestAccountValidation(t *testing.T) {
 }
 
 func TestBearerTokens(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("a@example.org", access.Coordinator)
 		tok := e.token("a@example.org")

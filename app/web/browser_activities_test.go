@@ -69,6 +69,7 @@ func (e *env) registrationsOf(activityID int64) []registration.Registration {
 // the public pages at a phone's size, then signs in and cancels the
 // registration from the account page.
 func TestBrowserRegisterAndCancel(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	confirmed := translation(t, "id", "registered_confirmed")
 	cancelled := translation(t, "id", "account_cancelled")
@@ -132,6 +133,7 @@ func TestBrowserRegisterAndCancel(t *testing.T) {
 // on the waiting list through the form, cancels the first, and checks the
 // second sees the confirmed place and its online link on /account.
 func TestBrowserWaitlistPromotion(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	waitlisted := strings.ReplaceAll(translation(t, "en", "registered_waitlisted"), "{{.Position}}", "1")
 	placeConfirmed := translation(t, "en", "account_reg_confirmed")

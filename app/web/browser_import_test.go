@@ -16,6 +16,7 @@ import (
 // and reads the report: two people created, the two rejections with the
 // lines where their records start and their reasons.
 func TestBrowserImport(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	eachEnv(t, func(t *testing.T, e *env) {
 		const email = "coord@example.org"

@@ -19,6 +19,7 @@ var manageActivityPathRe = regexp.MustCompile(`^/manage/activities/(\d+)$`)
 // through the manage form in Chromium, publishes it, and finds it with its
 // free seats on the public pages.
 func TestBrowserCoordinatorPublishesCamp(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	eachEnv(t, func(t *testing.T, e *env) {
 		const email = "coord@example.org"

@@ -11,6 +11,7 @@ import (
 // switches to Mongolian, opens its campaign from its space and adds a note
 // at the planning stage, which then shows in the stage's shared log.
 func TestBrowserPartnerPlanningNote(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newScopeFixture(t, e)

@@ -17,6 +17,7 @@ var managePartnerPathRe = regexp.MustCompile(`^/manage/partners/(\d+)$`)
 // staff form in Chromium, makes its partnership active, and ticks it as a
 // co-host of a camp, which then shows on the organisation's page.
 func TestBrowserCoordinatorManagesPartner(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	eachEnv(t, func(t *testing.T, e *env) {
 		const email = "coord@example.org"

@@ -17,6 +17,7 @@ import (
 // segment, finds it listed with its count, and exports it: the CSV holds a
 // header row and exactly the people of the segment.
 func TestBrowserPeopleSegment(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	eachEnv(t, func(t *testing.T, e *env) {
 		const email = "coord@example.org"

@@ -14,6 +14,7 @@ import (
 // sees its count, signs it, lands on the thank-you and sees the count risen
 // by one.
 func TestBrowserSignPetition(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	eachEnv(t, func(t *testing.T, e *env) {
 		camp := e.petitionCampaign("Free expression", "expression")

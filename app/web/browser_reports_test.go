@@ -42,6 +42,7 @@ func accessibleNames(sel string) chromedp.Action[[]string] {
 // a coordinator: the headings are French, every chart has the accessible
 // name of its title, and a CSV link answers a CSV.
 func TestBrowserReportsDashboard(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	var headings []string
 	for _, key := range []string{"reports_people", "reports_shares", "reports_trained", "reports_quotas", "reports_partnerships", "reports_campaigns"} {

@@ -15,6 +15,7 @@ import (
 // page is the same whatever the database, and the erasure itself is tested
 // on both (TestAccountErase), so the browser runs once, on the first.
 func TestBrowserEraseMyData(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	done := translation(t, "mn", "rights_erased_done")
 	e := newEnv(t, testdb.New(t, testdb.Dialects()[0]))

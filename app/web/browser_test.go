@@ -162,6 +162,7 @@ func translation(t *testing.T, lang, key string) string {
 // at a phone's size, switches the language to Mongolian and back, then signs
 // out and checks the session is gone.
 func TestBrowserLoginLanguageLogout(t *testing.T) {
+	t.Parallel()
 	requireBrowser(t)
 	mnAccountTitle := translation(t, "mn", "account_title")
 	eachEnv(t, func(t *testing.T, e *env) {

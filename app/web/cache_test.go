@@ -16,6 +16,7 @@ import (
 // a write made on the same node at once, and a write made on another node
 // within the cache's lifetime; signed-in users get their own pages.
 func TestPageCache(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("cached", 20)
 		other := newEnv(t, e.db) // a second node over the same database
@@ -69,6 +70,7 @@ func TestPageCache(t *testing.T) {
 // TestRegistrationReadsSeatsNotCache: the seat is decided in the
 // transaction, whatever a cached activity says.
 func TestRegistrationReadsSeatsNotCache(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("one-seat", 1)
 		stale, err := e.srv.ActivityByID(context.Background(), a.ID)

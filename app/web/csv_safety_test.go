@@ -55,6 +55,7 @@ func readCSVBoth(t *testing.T, what string, res *response, want string) {
 // leaves the people export, a report and the unmatched list neutralised for
 // spreadsheets that split on ',' and on ';'.
 func TestCSVSafeWithEitherSeparator(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		res := c.api("POST", "/api/v1/people", tok, `{"given_name": "`+formulaName+`", "email": "ana@example.org", "tags": ["privacy"]}`)

@@ -33,6 +33,7 @@ func tagQuery(n int) string {
 // export, the people page and its export, saving a segment through the API
 // or the form), and saving it writes nothing; 20 tags are fine.
 func TestPeopleFilterTagCap(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.addPerson(people.Input{GivenName: "Saraa"})
 		api, tok := apiStaff(e)
@@ -83,6 +84,7 @@ func TestPeopleFilterTagCap(t *testing.T) {
 // segments API answering, its count unknown ("unknown" on the page, null in
 // the API); so does a count that fails.
 func TestSavedSegmentUnknownCount(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.addPerson(people.Input{GivenName: "Saraa"})
 		now := time.Now().UTC()

@@ -174,6 +174,17 @@ func (e *env) token(email string) string {
 	return tok
 }
 
+// testBodyLimit is the general body limit of a server of lowerBodyLimit.
+const testBodyLimit = 16 << 10
+
+// lowerBodyLimit makes testBodyLimit the limit of every request body that
+// the routes of largeBodies do not raise, so that a test proves a body over
+// it taken or refused without sending megabytes. It must come before the
+// server's first request. TestProductionBodyLimits covers BodyLimit itself.
+func (e *env) lowerBodyLimit() {
+	e.app.Server().MaxRequestBodySize = testBodyLimit
+}
+
 // listen serves the app on a loopback port for a real client (a browser)
 // and returns its base URL.
 func (e *env) listen() string {

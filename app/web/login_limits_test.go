@@ -71,6 +71,7 @@ func tooMany(t *testing.T, res *response, what string) {
 
 // Failures from elsewhere never lock the owner out at their own address.
 func TestLoginLimitPerEmailAndAddress(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := behindProxy(t, db, true, &bytes.Buffer{})
 		e.user("target@example.org", access.Participant)
@@ -106,6 +107,7 @@ func TestLoginLimitPerEmailAndAddress(t *testing.T) {
 // peer's X-Forwarded-For is ignored. The audit and the access log record
 // the same address the limits count.
 func TestLoginLimitPerAddressBehindProxy(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		var log bytes.Buffer
 		e := behindProxy(t, db, true, &log)
@@ -148,6 +150,7 @@ func TestLoginLimitPerAddressBehindProxy(t *testing.T) {
 // A guess spread over many addresses meets the ceiling per email; the owner
 // on a device they signed in from before is not held back by it.
 func TestLoginCeilingAndDeviceCookie(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := behindProxy(t, db, true, &bytes.Buffer{})
 		e.user("target@example.org", access.Participant)

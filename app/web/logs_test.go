@@ -38,6 +38,7 @@ func (b *logBuffer) String() string {
 // The access log names the route, never the concrete path: no slug of an
 // activity, no query string, nothing a person typed.
 func TestAccessLogRoutePattern(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		var logs logBuffer
 		e := newEnvLog(t, db, testConfig(), slog.New(slog.NewJSONHandler(&logs, nil)))
@@ -76,6 +77,7 @@ func TestAccessLogRoutePattern(t *testing.T) {
 
 // The periodic sweep purges mail sent longer ago than GOTONG_OUTBOX_KEEP_DAYS.
 func TestSweepPurgesSentMail(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		for _, s := range []string{"31 days", "29 days"} {
 			if err := outbox.Enqueue(e.db, outbox.Message{Kind: "registration.confirmed", ToAddress: "a@example.org", Subject: s, Body: "b"}); err != nil {

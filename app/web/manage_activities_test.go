@@ -89,6 +89,7 @@ func (e *env) registrations(activityID int64) []registration.Registration {
 }
 
 func TestManageActivityCreateAndPublish(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.staffClient("coord@example.org", access.Coordinator)
 		list := c.get("/manage/activities")
@@ -164,6 +165,7 @@ func TestManageActivityCreateAndPublish(t *testing.T) {
 }
 
 func TestManageActivityFormRefusals(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, field, msg string
 		set              map[string]string
@@ -219,6 +221,7 @@ func TestManageActivityFormRefusals(t *testing.T) {
 }
 
 func TestManageActivityEdit(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("edit", 2)
 		e.register("edit", [2]string{"ana@example.org", "urban"}, [2]string{"bat@example.org", "urban"}, [2]string{"cece@example.org", "rural"})
@@ -272,6 +275,7 @@ func TestManageActivityEdit(t *testing.T) {
 }
 
 func TestManageActivityPage(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("bars", 4, activities.QuotaInput{Attribute: "rural", Share: 0.25})
 		e.register("bars", [2]string{"rural@example.org", "rural"}, [2]string{"u1@example.org", "urban"},
@@ -339,6 +343,7 @@ func TestManageActivityPage(t *testing.T) {
 
 // A seat of a sensitive quota must not tell who declared what.
 func TestManageActivityPageHidesSensitivePools(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("private", 4, activities.QuotaInput{Attribute: "disability", Share: 0.25})
 		anon := e.client()
@@ -368,6 +373,7 @@ func TestManageActivityPageHidesSensitivePools(t *testing.T) {
 }
 
 func TestManageAttendance(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("attend", 2)
 		other := e.publishedCamp("other", 2)
@@ -478,6 +484,7 @@ func TestManageAttendance(t *testing.T) {
 
 // The list counts registrations with one query, whatever the number of activities.
 func TestManageActivitiesCounts(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("one", 1)
 		b := e.publishedCamp("two", 5)
@@ -504,6 +511,7 @@ func TestManageActivitiesCounts(t *testing.T) {
 // page; the facilitator then finds it among theirs; a forged id of a user
 // without the role is refused and changes nothing.
 func TestManageFacilitators(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("led", 10)
 		coord := e.staffClient("coord@example.org", "coordinator")

@@ -32,6 +32,7 @@ func campaignFormValues(leadID int64) url.Values {
 }
 
 func TestCampaignPagesCoordinatorAndPartner(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		coord := e.staffClient("coord@example.org", access.Coordinator)
 		pa, pb := e.campPartner("Youth council"), e.campPartner("Student union")
@@ -236,6 +237,7 @@ func TestCampaignPagesCoordinatorAndPartner(t *testing.T) {
 }
 
 func TestCampaignFormRefusals(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, field, msg string
 		set              map[string]string

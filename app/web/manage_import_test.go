@@ -71,6 +71,7 @@ func selected(body, name string) string {
 // TestImportPages: the three steps of an import, refusals on each step in
 // the user's language, and an upload only its uploader reaches, once.
 func TestImportPages(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("coord@example.org", access.Coordinator)
 		e.user("other@example.org", access.Coordinator)
@@ -194,6 +195,7 @@ func TestImportPages(t *testing.T) {
 // TestMatchPage: a pasted list and a file are matched, the counts shown,
 // and the unmatched downloaded as CSV with formulas neutralised.
 func TestMatchPage(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("coord@example.org", access.Coordinator)
 		e.user("partner@example.org", access.Partner)

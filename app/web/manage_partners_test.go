@@ -43,6 +43,7 @@ func (e *env) partnerByName(name string) *partners.Partner {
 // TestManagePartnersAccess: the staff pages are for those who manage
 // partners; a partner member is refused even its own organisation's page.
 func TestManagePartnersAccess(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		coord := e.staffClient("coord@example.org", access.Coordinator)
 		member := e.staffClient("member@example.org", access.Partner)
@@ -88,6 +89,7 @@ func TestManagePartnersAccess(t *testing.T) {
 // TestManagePartnerFlow: a coordinator creates an organisation, edits it,
 // moves its partnership on and finds its members and co-hosted activities.
 func TestManagePartnerFlow(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.staffClient("coord@example.org", access.Coordinator)
 		if list := c.get("/manage/partners"); list.StatusCode != http.StatusOK || !strings.Contains(list.Body, "No partner organisations yet.") ||
@@ -233,6 +235,7 @@ func TestManagePartnerFlow(t *testing.T) {
 // TestManagePartnerRefusals: the forms show each refusal beside its field,
 // in the user's language, keep what was typed, and write nothing.
 func TestManagePartnerRefusals(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.staffClient("coord@example.org", access.Coordinator)
 		c.get("/manage/partners/new?lang=fr")
@@ -319,6 +322,7 @@ func TestManagePartnerRefusals(t *testing.T) {
 
 // TestManagePartnersCSRF: no form of these pages is taken without its token.
 func TestManagePartnersCSRF(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.staffClient("coord@example.org", access.Coordinator)
 		id := e.firstPartner()
@@ -351,6 +355,7 @@ func TestManagePartnersCSRF(t *testing.T) {
 // TestManageActivityCoHosts: a coordinator ticks the co-hosting partners
 // on an activity's page; an id that names no organisation changes nothing.
 func TestManageActivityCoHosts(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.staffClient("coord@example.org", access.Coordinator)
 		lead := e.staffClient("lead@example.org", access.Facilitator)

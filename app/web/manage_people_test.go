@@ -49,6 +49,7 @@ func (e *env) addPerson(in people.Input) *people.Profile {
 // refused, a partner member is told a person does not exist, anonymous
 // visitors are sent to sign in.
 func TestManagePeopleAccess(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		p := e.addPerson(people.Input{GivenName: "Saraa", Email: "saraa@example.org"})
 		coord := e.staffClient("coord@example.org", access.Coordinator)
@@ -111,6 +112,7 @@ func TestManagePeopleAccess(t *testing.T) {
 // the segment comes before a page of it, the next page follows the cursor,
 // and saved segments are listed with their counts.
 func TestManagePeopleList(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		yes := true
 		for i := range peoplePageSize + 5 {
@@ -201,6 +203,7 @@ func TestManagePeopleList(t *testing.T) {
 // TestManagePeopleBadFilters: filters that do not read show the form again
 // with each message in the user's language, and a 422.
 func TestManagePeopleBadFilters(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.addPerson(people.Input{GivenName: "Saraa"})
 		c := e.staffClient("coord@example.org", access.Coordinator)
@@ -242,6 +245,7 @@ func TestManagePeopleBadFilters(t *testing.T) {
 // the forms; bad input shows the form again with the messages beside their
 // fields, in the user's language, and writes nothing.
 func TestManagePersonForms(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.staffClient("coord@example.org", access.Coordinator)
 		form := c.get("/manage/people/new")
@@ -320,6 +324,7 @@ func TestManagePersonForms(t *testing.T) {
 // in the page's language, and nothing of another person; the consent
 // history holds what the forms and the staff recorded.
 func TestManagePersonPage(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		hosted := e.publishedCamp("steppe-camp", 10)
@@ -438,6 +443,7 @@ func TestManagePersonPage(t *testing.T) {
 // TestManagePersonSensitive: opening a person's sensitive attributes shows
 // them and writes the view to the audit log; the page alone shows nothing.
 func TestManagePersonSensitive(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.publishedCamp("camp", 10)
 		anon := e.client()

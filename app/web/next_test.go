@@ -12,6 +12,7 @@ import (
 // TestLoginNextPayloads signs in with the payloads: the answer goes
 // to the default page, and writes no header of its own.
 func TestLoginNextPayloads(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("saraa@example.org", access.Participant)
 		for _, next := range []string{"/\nSet-Cookie: injected=1", "/\t/evil.example"} {

@@ -74,6 +74,7 @@ func contractDiff(routes, ops []string) (missing, extra []string) {
 // /api/v1 is missing from docs/openapi.yaml, or the document names a route
 // that does not exist.
 func TestContractNamesEveryRoute(t *testing.T) {
+	t.Parallel()
 	ops, err := apidoc.Operations()
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +107,7 @@ func TestContractNamesEveryRoute(t *testing.T) {
 // TestOpenAPIServed: anyone reads the document as JSON, and a cache that
 // holds it revalidates by its ETag.
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, testdb.New(t, testdb.Dialects()[0]))
 	c := e.client()
 	res := c.get("/api/v1/openapi.json")

@@ -42,6 +42,7 @@ func catalog(t *testing.T) *i18n.Catalog {
 // order: ?lang= (then remembered), the user's preference, Accept-Language,
 // the default.
 func TestLanguageNegotiation(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		cat := catalog(t)
 		c := e.client()
@@ -94,6 +95,7 @@ func TestLanguageNegotiation(t *testing.T) {
 }
 
 func TestNotFoundPagesInEachLanguage(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		cat := catalog(t)
 		for _, lang := range i18n.Supported {
@@ -110,6 +112,7 @@ func TestNotFoundPagesInEachLanguage(t *testing.T) {
 }
 
 func TestAPIErrorShape(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("a@example.org", access.Participant)
 		tok := e.token("a@example.org")
@@ -186,6 +189,7 @@ func TestAPIErrorShape(t *testing.T) {
 var inlineScript = regexp.MustCompile(`(?i)<script(?:\s[^>]*)?>\s*[^<\s]|\son[a-z]+\s*=|style\s*=|javascript:`)
 
 func TestSecurityHeadersAndNoInlineCode(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("admin@example.org", access.Admin)
 		c := e.client()
@@ -220,6 +224,7 @@ func TestSecurityHeadersAndNoInlineCode(t *testing.T) {
 
 // TestPageWeight keeps every page, with its stylesheet, under 30 KB gzipped.
 func TestPageWeight(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t, testdb.Dialects()[0])
 	e := newEnv(t, db)
 	e.user("admin@example.org", access.Admin)
@@ -256,6 +261,7 @@ func gzipped(t *testing.T, s string) int {
 }
 
 func TestStatic(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t, testdb.Dialects()[0])
 	e := newEnv(t, db)
 	c := e.client()
@@ -271,6 +277,7 @@ func TestStatic(t *testing.T) {
 }
 
 func TestHealth(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.client()
 		for _, p := range []string{"/healthz", "/readyz"} {
@@ -284,6 +291,7 @@ func TestHealth(t *testing.T) {
 // TestServerErrorHidesInternals: a 500 is logged with its cause and the
 // request id, and the visitor sees a generic page in their language.
 func TestServerErrorHidesInternals(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t, testdb.Dialects()[0])
 	var logs bytes.Buffer
 	var mu sync.Mutex
@@ -324,6 +332,7 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 // TestGracefulShutdown: when the server is told to stop, a request in flight
 // still gets its answer, and new connections are refused.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	started := make(chan struct{})
 	app.Get("/slow", func(c *fiber.Ctx) error {

@@ -14,6 +14,7 @@ import (
 // takes part in with its stages, and the activities it co-hosts with counts
 // only; it edits its profile, but not its kind; staff have no such space.
 func TestPartnerHome(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newScopeFixture(t, e)
 		home := f.member.get("/partner?lang=fr")
@@ -70,6 +71,7 @@ func TestPartnerHome(t *testing.T) {
 // TestPartnerCannotRaiseItself: nothing a partner member can send changes
 // its roles, its scope or its organisation's kind.
 func TestPartnerCannotRaiseItself(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newScopeFixture(t, e)
 		grants := func() string {

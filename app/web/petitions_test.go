@@ -102,6 +102,7 @@ func petitionJSON(campaign int64, slug string, goal int) string {
 }
 
 func TestAPIPetitions(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		shared := e.petitionCampaign("Free expression", "expression")
@@ -237,6 +238,7 @@ func signatureJSON(email string, mod func(m map[string]any)) string {
 }
 
 func TestAPISign(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		camp := e.petitionCampaign("Free expression", "expression", "students")
 		e.newPetition(camp, "free-them", 1000)
@@ -319,6 +321,7 @@ func petitionForm(email string) url.Values {
 // limit of public forms, by the form and by the API, and each is answered
 // as any other; no email goes to the address.
 func TestSignaturesAnswerTheSame(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		camp := e.petitionCampaign("Free expression", "expression")
 		c := e.client()
@@ -343,6 +346,7 @@ func TestSignaturesAnswerTheSame(t *testing.T) {
 }
 
 func TestPetitionPage(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		camp := e.petitionCampaign("Free expression", "expression")
 		e.newPetition(camp, "free-them", 1000)
@@ -465,6 +469,7 @@ func petitionFormValues(campaign int64, slug string) url.Values {
 }
 
 func TestManagePetitions(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		camp := e.petitionCampaign("Free expression")
 		c := e.staffClient("coord@example.org", access.Coordinator)

@@ -182,6 +182,7 @@ func pageFigures(body string) []int {
 // or 3. Removing the complementary rule of reports.Suppress makes it fail:
 // B's pools then show, and the totals less them are A's.
 func TestSmallCountsCannotBeRecovered(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.smallPoolsFixture()
 		c, tok := apiStaff(e)
@@ -238,6 +239,7 @@ func TestSmallCountsCannotBeRecovered(t *testing.T) {
 // against the fixture, suppressed cells as the strings "<5" and "x", and
 // who may read them.
 func TestReportsAPI(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a, b := e.smallPoolsFixture()
 		c, tok := apiStaff(e)
@@ -349,6 +351,7 @@ var svgs = regexp.MustCompile(`(?s)<svg .*?</svg>`)
 // language, plain numbers, suppressed cells as on the page, and text cells
 // neutralised.
 func TestReportsPageAndCSV(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a, _ := e.smallPoolsFixture()
 		c, tok := apiStaff(e)

@@ -12,6 +12,7 @@ import (
 // TestReportSummary: the key figures count signatures and letters per
 // campaign and in all, and campaigns by stage; only staff read them.
 func TestReportSummary(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newScopeFixture(t, e)
 		for i, slug := range []string{f.petASlug, f.petBSlug, f.petBSlug} {

@@ -65,6 +65,7 @@ func decodeExport(t *testing.T, body string) rights.Export {
 // as a file no cache keeps; a user without a person record gets their
 // account; nothing of the account's secrets is in it.
 func TestAccountData(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.publishedCamp("summer", 10)
 		vals := registrationForm("saraa@example.org", "rural")
@@ -127,6 +128,7 @@ func TestAccountData(t *testing.T) {
 // nothing is erased; ticked, the data and the account go, the session ends
 // and the home page says so in the user's language.
 func TestAccountErase(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.publishedCamp("summer", 1)
 		e.register("summer", [2]string{"saraa@example.org", "rural"}, [2]string{"bataa@example.org", "urban"})
@@ -191,6 +193,7 @@ func TestAccountErase(t *testing.T) {
 // TestLastAdminErase: the last administrator is refused with a reason, on
 // /account and through the API, and nothing changes.
 func TestLastAdminErase(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.staffClient("office@example.org", access.Admin)
 		tok := e.token("office@example.org")
@@ -220,6 +223,7 @@ func TestLastAdminErase(t *testing.T) {
 // TestAdminRightsRoutes: the national office downloads and erases anyone's
 // data; a participant or a coordinator cannot (403), and nothing changes.
 func TestAdminRightsRoutes(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.publishedCamp("summer", 10)
 		e.register("summer", [2]string{"saraa@example.org", "rural"}, [2]string{"tuya@example.org", "urban"})
@@ -337,6 +341,7 @@ func TestAdminRightsRoutes(t *testing.T) {
 
 // TestAPIEraseMe: DELETE /api/v1/me erases the token's user, 204.
 func TestAPIEraseMe(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("lone@example.org", access.Participant)
 		tok := e.token("lone@example.org")
@@ -356,6 +361,7 @@ func TestAPIEraseMe(t *testing.T) {
 // TestRosterAfterErasure: the roster of an activity that has ended keeps
 // the seat of a person erased since, without a name, and its counts.
 func TestRosterAfterErasure(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("spring", 10)
 		e.register("spring", [2]string{"gone@example.org", "rural"}, [2]string{"stays@example.org", "urban"})
@@ -406,6 +412,7 @@ func TestRosterAfterErasure(t *testing.T) {
 // TestPersonRightsPartial: the partial shows its forms, with the CSRF
 // field, to those who may erase, and nothing to anyone else.
 func TestPersonRightsPartial(t *testing.T) {
+	t.Parallel()
 	v := newViews(views.FS)
 	if err := v.Load(); err != nil {
 		t.Fatal(err)
@@ -446,6 +453,7 @@ func TestPersonRightsPartial(t *testing.T) {
 // TestAuditLogPage: the filters of the log page, actors by email, paging,
 // and bad values answered 422 in the user's language with nothing listed.
 func TestAuditLogPage(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := e.staffClient("office@example.org", access.Admin)
 		coordID := e.user("coord@example.org", access.Coordinator).ID
@@ -509,6 +517,7 @@ func TestAuditLogPage(t *testing.T) {
 // TestAuditLogAPI: GET /api/v1/audit has the page's filters, next_cursor,
 // actor emails, and 422 with fields for bad values.
 func TestAuditLogAPI(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("office@example.org", access.Admin)
 		tok := e.token("office@example.org")

@@ -12,6 +12,7 @@ import (
 // TestEveryRouteHasPermission walks the router: a route registered without
 // a permission fails the test.
 func TestEveryRouteHasPermission(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t, testdb.Dialects()[0])
 	e := newEnv(t, db)
 	perms := e.srv.Permissions()
@@ -33,6 +34,7 @@ func TestEveryRouteHasPermission(t *testing.T) {
 
 // TestRoleByRoute proves who may and who may not reach each route.
 func TestRoleByRoute(t *testing.T) {
+	t.Parallel()
 	roles := []string{"anonymous", access.Participant, access.Facilitator, access.Partner, access.Coordinator, access.Admin}
 	// allowed lists the roles that may use each route; everyone else is refused.
 	all := roles

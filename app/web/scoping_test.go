@@ -171,6 +171,7 @@ func (f *scopeFixture) fill(path string) (string, bool) {
 // sensitive attribute; lists and pages of one's own neither; and nothing is
 // written.
 func TestPartnerScopeOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newScopeFixture(t, e)
 		grants := []access.Grant{{Role: access.Partner, Scope: access.PartnerScope(f.a)}}

@@ -20,6 +20,7 @@ const injectedTitle = "Camp\rORGANIZER;CN=Boss:mailto:evil@example.org"
 // TestControlCharactersRefused: a title or a name holding a control
 // character is a 422 naming the field, in the caller's language.
 func TestControlCharactersRefused(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
 		fr := e.srv.Catalog.Localizer("fr")
@@ -59,6 +60,7 @@ var icsLine = regexp.MustCompile(`^[A-Z][A-Z0-9-]*[;:]`)
 // older database holds reaches neither the calendar file as a second
 // property nor an email subject as a second line.
 func TestStoredControlCharactersNeverWritten(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("old-camp", 10)
 		if err := e.db.Exec("UPDATE activity_translations SET title = ?, summary = ? WHERE activity_id = ?",
@@ -125,6 +127,7 @@ func rawJSON(body, placeholder, bad string) string {
 // registration API and the petition signature (form and API) answer 422
 // to text PostgreSQL cannot store, and write nothing.
 func TestPublicFormsRefuseNULAndInvalidUTF8(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("open-camp", 10)
 		e.newPetition(e.petitionCampaign("Free expression", "expression"), "free-them", 1000)
@@ -182,6 +185,7 @@ func TestPublicFormsRefuseNULAndInvalidUTF8(t *testing.T) {
 // a filter, the login, a profile, a saved segment, a partner) is a 422,
 // never a server error.
 func TestNoTextIsA500(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("admin@example.org", access.Admin)
 		tok := e.token("admin@example.org")

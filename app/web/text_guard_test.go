@@ -11,6 +11,7 @@ import (
 )
 
 func TestCheckJSONText(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		body string
 		want map[string]string // field: message id

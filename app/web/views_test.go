@@ -10,6 +10,7 @@ import (
 
 // A page file that is not declared in ui.Pages stops the start.
 func TestViewsRefuseUndeclaredPage(t *testing.T) {
+	t.Parallel()
 	m := fstest.MapFS{}
 	_ = fs.WalkDir(views.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
