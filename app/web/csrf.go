@@ -57,7 +57,7 @@ func (signedTokens) Close() error                            { return nil }
 // field does not match a valid token. The JSON API authenticates by bearer
 // token, never by cookie, so cross-site requests cannot ride on it.
 func (s *Server) csrfProtect() fiber.Handler {
-	tokens := newSignedTokens(s.Config.Keys().CSRF)
+	tokens := newSignedTokens(s.Keys.CSRF)
 	return csrf.New(csrf.Config{
 		Next: func(c *fiber.Ctx) bool {
 			return request.IsAPI(c) || strings.HasPrefix(c.Path(), "/static/")
