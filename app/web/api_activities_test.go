@@ -14,6 +14,7 @@ import (
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/web/api"
 )
 
 // apiActStart is when the test activities start: far enough ahead that
@@ -96,9 +97,9 @@ func apiStaff(e *env) (*client, string) {
 }
 
 // apiCreate creates an activity as the token's user and returns it.
-func apiCreate(t *testing.T, c *client, tok, body string) apiActivity {
+func apiCreate(t *testing.T, c *client, tok, body string) api.Activity {
 	t.Helper()
-	var a apiActivity
+	var a api.Activity
 	apiJSON(t, c.api("POST", "/api/v1/activities", tok, body), http.StatusCreated, &a)
 	return a
 }
@@ -144,11 +145,11 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 		if !strings.HasSuffix(string(raw["ends_at"]), `Z"`) {
 			t.Errorf("ends_at %s is not UTC", raw["ends_at"])
 		}
-		var created apiActivity
+		var created api.Activity
 		_ = json.Unmarshal([]byte(res.Body), &created)
 
 		// Publish; publishing again clashes with the status.
-		var published apiActivity
+		var published api.Activity
 		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/publish", created.ID), tok, ""), http.StatusOK, &published)
 		if published.Status != activities.StatusPublished {
 			t.Fatalf("published: %q", published.Status)
@@ -159,7 +160,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 
 		// Get returns the same as create, now published.
 		res = c.api("GET", apiPath("/api/v1/activities/%d", created.ID), tok, "")
-		var got apiActivity
+		var got api.Activity
 		apiJSON(t, res, http.StatusOK, &got)
 		created.Status = activities.StatusPublished
 		if !reflect.DeepEqual(got, created) {
@@ -183,7 +184,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 		list := func(query string) []int64 {
 			t.Helper()
 			var out struct {
-				Items []apiActivity `json:"items"`
+				Items []api.Activity `json:"items"`
 			}
 			apiJSON(t, c.api("GET", "/api/v1/activities"+query, tok, ""), http.StatusOK, &out)
 			ids := []int64{}
@@ -228,7 +229,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 		// A GET body sent back as a PATCH changes nothing and is accepted;
 		// the portal's own fields may not be changed this way.
 		res = c.api("PATCH", apiPath("/api/v1/activities/%d", created.ID), tok, c.api("GET", apiPath("/api/v1/activities/%d", created.ID), tok, "").Body)
-		var same apiActivity
+		var same api.Activity
 		apiJSON(t, res, http.StatusOK, &same)
 		if !reflect.DeepEqual(same, created) {
 			t.Fatalf("round-trip patch changed the activity:\n%+v\n%+v", same, created)
@@ -247,7 +248,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 			}
 		}
 		// A partial PATCH changes only what it names.
-		var patched apiActivity
+		var patched api.Activity
 		apiJSON(t, c.api("PATCH", apiPath("/api/v1/activities/%d", created.ID), tok,
 			`{"venue": "Uliastai school", "summary": {"en": "A week outdoors"}, "age_max": 25}`), http.StatusOK, &patched)
 		want := created
@@ -303,12 +304,12 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 		if r := c.api("POST", apiPath("/api/v1/activities/%d/complete", second.ID), tok, ""); r.StatusCode != http.StatusConflict {
 			t.Fatalf("complete a draft: %d", r.StatusCode)
 		}
-		var cancelled apiActivity
+		var cancelled api.Activity
 		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/cancel", second.ID), tok, ""), http.StatusOK, &cancelled)
 		if cancelled.Status != activities.StatusCancelled {
 			t.Fatalf("cancel: %q", cancelled.Status)
 		}
-		var completed apiActivity
+		var completed api.Activity
 		apiJSON(t, c.api("POST", apiPath("/api/v1/activities/%d/complete", created.ID), tok, ""), http.StatusOK, &completed)
 		if completed.Status != activities.StatusCompleted {
 			t.Fatalf("complete: %q", completed.Status)
@@ -463,7 +464,7 @@ func TestAPIRegistrations(t *testing.T) {
 			t.Fatalf("waiting: %+v", waiting)
 		}
 		// Staff see the pools in the list.
-		var listed struct{ Items []apiRegistration }
+		var listed struct{ Items []api.Registration }
 		apiJSON(t, c.api("GET", regPath, tok, ""), http.StatusOK, &listed)
 		if len(listed.Items) != 3 || listed.Items[0].Pool == nil || *listed.Items[0].Pool != "rural" ||
 			listed.Items[1].Pool == nil || *listed.Items[1].Pool != "general" || listed.Items[2].Pool != nil {
@@ -510,17 +511,17 @@ func TestAPIRegistrations(t *testing.T) {
 		refuse("no such activity", "/api/v1/activities/999999/registrations", `{}`, http.StatusNotFound, "", "")
 
 		// Staff see the list; the waitlisted person moves up when a seat frees.
-		list := func() map[int64]apiRegistration {
+		list := func() map[int64]api.Registration {
 			t.Helper()
 			res := c.api("GET", regPath, tok, "")
 			var out struct {
 				Items []json.RawMessage `json:"items"`
 			}
 			apiJSON(t, res, http.StatusOK, &out)
-			m := map[int64]apiRegistration{}
+			m := map[int64]api.Registration{}
 			for _, raw := range out.Items {
 				apiWantKeys(t, "Registration", raw, registrationFields...)
-				var r apiRegistration
+				var r api.Registration
 				_ = json.Unmarshal(raw, &r)
 				m[r.ID] = r
 			}
@@ -532,7 +533,7 @@ func TestAPIRegistrations(t *testing.T) {
 			t.Fatalf("list: %+v", regs)
 		}
 		res := c.api("POST", apiPath("/api/v1/registrations/%d/cancel", urban.ID), tok, "")
-		var cancelled apiRegistration
+		var cancelled api.Registration
 		apiJSON(t, res, http.StatusOK, &cancelled)
 		apiWantKeys(t, "cancelled Registration", json.RawMessage(res.Body), registrationFields...)
 		if cancelled.Status != "cancelled" || cancelled.Pool != nil || cancelled.WaitlistPosition != nil {
@@ -551,7 +552,7 @@ func TestAPIRegistrations(t *testing.T) {
 		if r := c.api("PATCH", actPath, tok, `{"capacity": 1}`); r.StatusCode != http.StatusConflict || apiErr(t, r).Code != "conflict" {
 			t.Fatalf("capacity below confirmed: %d %s", r.StatusCode, r.Body)
 		}
-		var now apiActivity
+		var now api.Activity
 		apiJSON(t, c.api("GET", actPath, tok, ""), http.StatusOK, &now)
 		if now.Capacity != 2 {
 			t.Fatalf("capacity %d after a refused change", now.Capacity)
@@ -585,7 +586,7 @@ func TestAPIRegistrations(t *testing.T) {
 		// Attendance.
 		attPath := apiPath("/api/v1/registrations/%d/attendance", rural.ID)
 		res = c.api("POST", attPath, tok, `{"attended": true}`)
-		var att apiRegistration
+		var att api.Registration
 		apiJSON(t, res, http.StatusOK, &att)
 		apiWantKeys(t, "attended Registration", json.RawMessage(res.Body), registrationFields...)
 		if att.Attended == nil || !*att.Attended || att.Status != "confirmed" {
@@ -707,20 +708,20 @@ func TestAPIRegistrationSealsDeclarations(t *testing.T) {
 		}
 		for who, tk := range map[string]string{"coordinator": tok, "facilitator": e.token("lead@example.org")} {
 			res := c.api("GET", regPath, tk, "")
-			var listed struct{ Items []apiRegistration }
+			var listed struct{ Items []api.Registration }
 			apiJSON(t, res, http.StatusOK, &listed)
 			if len(listed.Items) != 1 || listed.Items[0].Pool == nil || *listed.Items[0].Pool != "reserved" ||
 				strings.Contains(res.Body, "disability") || strings.Contains(res.Body, "minority") {
 				t.Errorf("%s lists %s", who, res.Body)
 			}
 		}
-		var quota apiQuotaSummary
+		var quota api.QuotaSummary
 		apiJSON(t, c.api("GET", apiPath("/api/v1/activities/%d/quota", act.ID), tok, ""), http.StatusOK, &quota)
 		if quota.Pools[0].Attribute != "disability" || quota.Pools[0].Filled != 1 || quota.Pools[1].Filled != 0 {
 			t.Fatalf("quota: %+v", quota)
 		}
 		// A registration by staff answers the Registration, pool included.
-		var staffReg apiRegistration
+		var staffReg api.Registration
 		apiJSON(t, c.api("POST", regPath, tok, registrantJSON("Oyun", "oyun@example.org", "urban", time.Now().Year()-20, func(b map[string]any) {
 			b["person"].(map[string]any)["minority"] = true
 		})), http.StatusCreated, &staffReg)
@@ -809,7 +810,7 @@ func TestAPIFacilitators(t *testing.T) {
 			t.Fatalf("%d facilitators written by refused changes", n)
 		}
 		r := c.api("PATCH", path, tok, fmt.Sprintf(`{"facilitator_ids": [%d, %d]}`, lead.ID, lead.ID))
-		var got apiActivity
+		var got api.Activity
 		apiJSON(t, r, http.StatusOK, &got)
 		if len(got.FacilitatorIDs) != 1 || got.FacilitatorIDs[0] != lead.ID {
 			t.Fatalf("facilitator_ids %v", got.FacilitatorIDs)
@@ -849,7 +850,7 @@ func TestFacilitatorReach(t *testing.T) {
 
 		ids := func(tk string) []int64 {
 			t.Helper()
-			var list struct{ Items []apiActivity }
+			var list struct{ Items []api.Activity }
 			apiJSON(t, c.api("GET", "/api/v1/activities", tk, ""), http.StatusOK, &list)
 			var out []int64
 			for _, a := range list.Items {

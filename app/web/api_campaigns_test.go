@@ -16,6 +16,7 @@ import (
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/clock"
+	"github.com/gotong/gotong/app/web/api"
 )
 
 // campPartner enters a partner organisation as the partners directory
@@ -65,9 +66,9 @@ func (e *env) campCounts() map[string]int64 {
 var campaignFields = []string{"id", "title", "summary", "tags", "stage", "starts_on", "ends_on", "lead_id", "partners", "letters", "petitions", "signatures"}
 
 // campCreate creates a campaign through the API and returns it.
-func campCreate(t *testing.T, c *client, tok, body string) apiCampaign {
+func campCreate(t *testing.T, c *client, tok, body string) api.Campaign {
 	t.Helper()
-	var out apiCampaign
+	var out api.Campaign
 	apiJSON(t, c.api("POST", "/api/v1/campaigns", tok, body), http.StatusCreated, &out)
 	return out
 }
@@ -104,9 +105,9 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 				t.Errorf("%s = %s, want %s", field, got, want)
 			}
 		}
-		var created apiCampaign
+		var created api.Campaign
 		_ = json.Unmarshal([]byte(res.Body), &created)
-		var got apiCampaign
+		var got api.Campaign
 		apiJSON(t, c.api("GET", apiPath("/api/v1/campaigns/%d", created.ID), tok, ""), http.StatusOK, &got)
 		if !reflect.DeepEqual(got, created) {
 			t.Fatalf("get:\n%+v\nwant\n%+v", got, created)
@@ -140,7 +141,7 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 		// Involvement: replace, then add B, then remove B.
 		path := apiPath("/api/v1/campaigns/%d/partners/%d", created.ID, pa)
 		apiJSON(t, c.api("PUT", path, tok, `{"stages": ["evaluation", "planning"]}`), http.StatusOK, &got)
-		if !reflect.DeepEqual(got.Partners, []apiInvolvement{{PartnerID: pa, Stages: []string{"planning", "evaluation"}}}) {
+		if !reflect.DeepEqual(got.Partners, []api.Involvement{{PartnerID: pa, Stages: []string{"planning", "evaluation"}}}) {
 			t.Fatalf("involve: %+v", got.Partners)
 		}
 		apiJSON(t, c.api("PUT", apiPath("/api/v1/campaigns/%d/partners/%d", created.ID, pb), tok, `{"stages": ["implementation"]}`), http.StatusOK, &got)
@@ -150,7 +151,7 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 		}
 
 		// Notes: staff and A (at planning); A is refused at monitoring.
-		var note apiNote
+		var note api.Note
 		apiJSON(t, c.api("POST", apiPath("/api/v1/campaigns/%d/notes", created.ID), tok, `{"stage": "monitoring", "text": "Count the letters"}`), http.StatusCreated, &note)
 		res = c.api("POST", apiPath("/api/v1/campaigns/%d/notes", created.ID), atok, `{"stage": "planning", "text": " We host the kick-off. "}`)
 		if res.StatusCode != http.StatusCreated {
@@ -165,7 +166,7 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 		if r.StatusCode != http.StatusForbidden || apiErr(t, r).Message != "Your organisation does not take part in this stage of the campaign." {
 			t.Fatalf("partner note at another stage: %d %s", r.StatusCode, r.Body)
 		}
-		var notes struct{ Items []apiNote }
+		var notes struct{ Items []api.Note }
 		apiJSON(t, c.api("GET", apiPath("/api/v1/campaigns/%d/notes", created.ID), atok, ""), http.StatusOK, &notes)
 		if len(notes.Items) != 2 || notes.Items[0].ID != note.ID || notes.Items[1].Text != "We host the kick-off." ||
 			notes.Items[0].Author.PartnerName != nil {
@@ -173,7 +174,7 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 		}
 
 		// Checklist: staff add; A ticks at its stage only.
-		var item, other2 apiChecklistItem
+		var item, other2 api.ChecklistItem
 		apiJSON(t, c.api("POST", apiPath("/api/v1/campaigns/%d/checklist", created.ID), tok, `{"stage": "planning", "text": "Book a room"}`), http.StatusCreated, &item)
 		apiJSON(t, c.api("POST", apiPath("/api/v1/campaigns/%d/checklist", created.ID), tok, `{"stage": "monitoring", "text": "Count"}`), http.StatusCreated, &other2)
 		if item.Done || item.DoneBy != nil || item.DoneAt != nil {
@@ -189,7 +190,7 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 		if r := c.api("POST", apiPath("/api/v1/campaigns/%d/checklist/%d", created.ID, other2.ID), atok, `{"done": true}`); r.StatusCode != http.StatusForbidden {
 			t.Fatalf("partner ticks at another stage: %d", r.StatusCode)
 		}
-		var items struct{ Items []apiChecklistItem }
+		var items struct{ Items []api.ChecklistItem }
 		apiJSON(t, c.api("GET", apiPath("/api/v1/campaigns/%d/checklist", created.ID), atok, ""), http.StatusOK, &items)
 		if len(items.Items) != 2 || !items.Items[0].Done || items.Items[1].Done {
 			t.Fatalf("checklist: %+v", items.Items)
@@ -197,7 +198,7 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 
 		// Letters: logged by staff; the totals follow.
 		today := civil.Of(time.Now().UTC()).String()
-		var letter apiLetter
+		var letter api.Letter
 		res = c.api("POST", apiPath("/api/v1/campaigns/%d/letters", created.ID), tok, `{"count": 40, "delivered_on": "`+today+`", "note": "Ministry"}`)
 		apiJSON(t, res, http.StatusCreated, &letter)
 		apiWantKeys(t, "Letter", json.RawMessage(res.Body), "id", "count", "delivered_on", "note", "created_at")
@@ -208,18 +209,18 @@ func TestAPICampaignsRoundTrip(t *testing.T) {
 		if r := c.api("POST", apiPath("/api/v1/campaigns/%d/letters", created.ID), atok, `{"count": 1}`); r.StatusCode != http.StatusNotFound {
 			t.Fatalf("partner logs letters: %d", r.StatusCode)
 		}
-		var letters struct{ Items []apiLetter }
+		var letters struct{ Items []api.Letter }
 		apiJSON(t, c.api("GET", apiPath("/api/v1/campaigns/%d/letters", created.ID), atok, ""), http.StatusOK, &letters)
 		if len(letters.Items) != 2 || letters.Items[0].Count != 40 {
 			t.Fatalf("letters: %+v", letters.Items)
 		}
 		apiJSON(t, c.api("GET", apiPath("/api/v1/campaigns/%d", created.ID), atok, ""), http.StatusOK, &got)
-		if got.Letters != (apiLetterTotals{Written: 52, Delivered: 40}) {
+		if got.Letters != (api.LetterTotals{Written: 52, Delivered: 40}) {
 			t.Fatalf("totals: %+v", got.Letters)
 		}
 
 		// A reaches its campaign only, and is refused staff work.
-		var list struct{ Items []apiCampaign }
+		var list struct{ Items []api.Campaign }
 		apiJSON(t, c.api("GET", "/api/v1/campaigns", atok, ""), http.StatusOK, &list)
 		if len(list.Items) != 1 || list.Items[0].ID != created.ID {
 			t.Fatalf("A's list: %+v", list.Items)
@@ -322,7 +323,7 @@ func TestAPICampaignBadInput(t *testing.T) {
 		participant := e.user("p@example.org", access.Participant)
 		camp := campCreate(t, c, tok, fmt.Sprintf(`{"title": {"en": "Rights"}, "stage": "implementation", "starts_on": "2027-03-01",
 			"partners": [{"partner_id": %d, "stages": ["planning"]}]}`, pa))
-		var item apiChecklistItem
+		var item api.ChecklistItem
 		apiJSON(t, c.api("POST", apiPath("/api/v1/campaigns/%d/checklist", camp.ID), tok, `{"stage": "planning", "text": "Book"}`), http.StatusCreated, &item)
 		future := civil.Of(time.Now().UTC().Add(48 * time.Hour)).String()
 		before := e.campCounts()
@@ -365,7 +366,7 @@ func TestAPICampaignBadInput(t *testing.T) {
 				}
 			})
 		}
-		var got apiCampaign
+		var got api.Campaign
 		apiJSON(t, c.api("GET", apiPath("/api/v1/campaigns/%d", camp.ID), tok, ""), http.StatusOK, &got)
 		if got.Stage != "implementation" || got.Title["en"] != "Rights" || got.EndsOn != (civil.Date{}) {
 			t.Fatalf("the campaign changed: %+v", got)
@@ -481,7 +482,7 @@ func TestAPICampaignPetitions(t *testing.T) {
 			}
 		}
 		res := c.api("GET", "/api/v1/campaigns/"+itoa(camp.ID), tok, "")
-		var got apiCampaign
+		var got api.Campaign
 		apiJSON(t, res, http.StatusOK, &got)
 		if got.Signatures != 3 || len(got.Petitions) != 2 || got.Petitions[0].Slug != "speak-two" || got.Petitions[0].Signatures != 1 {
 			t.Fatalf("campaign shows %d signatures and petitions %+v", got.Signatures, got.Petitions)

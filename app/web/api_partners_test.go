@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/partners"
+	"github.com/gotong/gotong/app/web/api"
 )
 
 var (
@@ -40,9 +41,9 @@ func apiPartnerBody(mod func(m map[string]any)) string {
 }
 
 // apiCreatePartner creates an organisation as the token's user.
-func apiCreatePartner(t *testing.T, c *client, tok string, mod func(m map[string]any)) apiPartner {
+func apiCreatePartner(t *testing.T, c *client, tok string, mod func(m map[string]any)) api.Partner {
 	t.Helper()
-	var p apiPartner
+	var p api.Partner
 	apiJSON(t, c.api("POST", "/api/v1/partners", tok, apiPartnerBody(mod)), http.StatusCreated, &p)
 	return p
 }
@@ -109,24 +110,24 @@ func TestAPIPartnersRoundTrip(t *testing.T) {
 				t.Errorf("%s = %s, want %s", field, got, want)
 			}
 		}
-		var created apiPartner
+		var created api.Partner
 		_ = json.Unmarshal([]byte(res.Body), &created)
 		path := apiPath("/api/v1/partners/%d", created.ID)
 
 		// Get returns what create did, and a GET body sent back changes nothing.
-		var got apiPartner
+		var got api.Partner
 		apiJSON(t, c.api("GET", path, tok, ""), http.StatusOK, &got)
 		if !reflect.DeepEqual(got, created) {
 			t.Fatalf("get:\n%+v\nwant\n%+v", got, created)
 		}
-		var same apiPartner
+		var same api.Partner
 		apiJSON(t, c.api("PATCH", path, tok, c.api("GET", path, tok, "").Body), http.StatusOK, &same)
 		if !reflect.DeepEqual(same, created) {
 			t.Fatalf("round-trip patch changed the organisation:\n%+v\n%+v", same, created)
 		}
 
 		// A partial PATCH changes only what it names.
-		var patched apiPartner
+		var patched api.Partner
 		apiJSON(t, c.api("PATCH", path, tok, `{"website": "", "description": {"fr": "Le conseil.", "mn": ""}}`), http.StatusOK, &patched)
 		want := created
 		want.Website, want.Description = "", map[string]string{"en": "The city's youth council.", "fr": "Le conseil."}
@@ -136,7 +137,7 @@ func TestAPIPartnersRoundTrip(t *testing.T) {
 
 		// The partnership changes on its own endpoint.
 		began := civil.Of(time.Now().UTC()).String()
-		var active apiPartner
+		var active api.Partner
 		apiJSON(t, c.api("PUT", path+"/partnership", tok, `{"status": "active", "changed_on": "`+began+`", "shared_goals": "Digital rights", "notes": "Call in June"}`),
 			http.StatusOK, &active)
 		ps := active.Partnership
@@ -144,7 +145,7 @@ func TestAPIPartnersRoundTrip(t *testing.T) {
 			len(ps.History) != 2 || ps.History[1].Status != "active" {
 			t.Fatalf("after activation: %+v", ps)
 		}
-		var strengthened apiPartner
+		var strengthened api.Partner
 		apiJSON(t, c.api("PUT", path+"/partnership", tok, `{"status": "strengthened"}`), http.StatusOK, &strengthened)
 		if strengthened.Partnership.StartedOn != ps.StartedOn || strengthened.Partnership.SharedGoals != "Digital rights" ||
 			strengthened.Partnership.History[2].ChangedOn.String() != today {
@@ -156,7 +157,7 @@ func TestAPIPartnersRoundTrip(t *testing.T) {
 		list := func(query string) []int64 {
 			t.Helper()
 			var out struct {
-				Items []apiPartner `json:"items"`
+				Items []api.Partner `json:"items"`
 			}
 			apiJSON(t, c.api("GET", "/api/v1/partners"+query, tok, ""), http.StatusOK, &out)
 			ids := []int64{}
@@ -256,7 +257,7 @@ func TestAPIPartnerMember(t *testing.T) {
 		}
 
 		// The member edits its own profile; the same kind may be repeated.
-		var edited apiPartner
+		var edited api.Partner
 		apiJSON(t, c.api("PATCH", ownPath, mtok, `{"name": "Our youth council", "kind": "youth_council", "contact_email": "hi@ours.example.org", "description": {"id": "Dewan kami."}}`),
 			http.StatusOK, &edited)
 		if edited.Name != "Our youth council" || edited.ContactEmail != "hi@ours.example.org" || edited.Description["id"] != "Dewan kami." ||
@@ -265,7 +266,7 @@ func TestAPIPartnerMember(t *testing.T) {
 		}
 		// The member's own GET body can be sent back as it is.
 		apiJSON(t, c.api("PATCH", ownPath, mtok, c.api("GET", ownPath, mtok, "").Body), http.StatusOK, nil)
-		var staffView apiPartner
+		var staffView api.Partner
 		apiJSON(t, c.api("GET", ownPath, tok, ""), http.StatusOK, &staffView)
 		if staffView.Partnership.Notes == nil || *staffView.Partnership.Notes != "Staff only" {
 			t.Fatalf("the staff lost the notes: %+v", staffView.Partnership)
@@ -458,13 +459,13 @@ func TestAPIActivityPartnerIDs(t *testing.T) {
 		}
 		plain := apiCreate(t, c, tok, apiActBody(func(m map[string]any) { m["kind"] = "training" }))
 		path := apiPath("/api/v1/activities/%d", act.ID)
-		var got apiActivity
+		var got api.Activity
 		apiJSON(t, c.api("GET", path, tok, ""), http.StatusOK, &got)
 		if !reflect.DeepEqual(got, act) {
 			t.Fatalf("get:\n%+v\nwant\n%+v", got, act)
 		}
 		var list struct {
-			Items []apiActivity `json:"items"`
+			Items []api.Activity `json:"items"`
 		}
 		apiJSON(t, c.api("GET", "/api/v1/activities", tok, ""), http.StatusOK, &list)
 		hosts := map[int64][]int64{}
@@ -474,7 +475,7 @@ func TestAPIActivityPartnerIDs(t *testing.T) {
 		if !reflect.DeepEqual(hosts, map[int64][]int64{act.ID: {a.ID, b.ID}, plain.ID: {}}) {
 			t.Fatalf("list partner_ids %v", hosts)
 		}
-		var patched apiActivity
+		var patched api.Activity
 		apiJSON(t, c.api("PATCH", path, tok, `{"venue": "Uliastai school"}`), http.StatusOK, &patched)
 		if !reflect.DeepEqual(patched.PartnerIDs, []int64{a.ID, b.ID}) {
 			t.Fatalf("a PATCH without partner_ids changed them: %v", patched.PartnerIDs)
@@ -483,7 +484,7 @@ func TestAPIActivityPartnerIDs(t *testing.T) {
 		if !reflect.DeepEqual(patched.PartnerIDs, []int64{b.ID}) {
 			t.Fatalf("replaced partner_ids: %v", patched.PartnerIDs)
 		}
-		var published apiActivity
+		var published api.Activity
 		apiJSON(t, c.api("POST", path+"/publish", tok, ""), http.StatusOK, &published)
 		if !reflect.DeepEqual(published.PartnerIDs, []int64{b.ID}) {
 			t.Fatalf("publish answers partner_ids %v", published.PartnerIDs)

@@ -13,6 +13,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/segments"
+	"github.com/gotong/gotong/app/web/api"
 )
 
 // peopleTally is a fingerprint of what the people routes may write.
@@ -58,9 +59,9 @@ func TestAPIPersonRoundTrip(t *testing.T) {
 		res := c.api("POST", "/api/v1/people", tok, `{"given_name": "Сараа", "family_name": "Болд", "email": "Saraa@Example.org",
 			"phone": "+976 11 32 45 67", "birth_year": 2004, "region": "MN-057", "locality": "rural", "locale": "mn",
 			"handle": "saraa", "volunteer": true, "tags": ["Privacy", "LGBTI-rights"], "consent": true}`)
-		var p apiPersonFull
+		var p api.PersonFull
 		apiJSON(t, res, http.StatusCreated, &p)
-		path := personPath(p.ID)
+		path := api.PersonPath(p.ID)
 		if res.Header.Get("Location") != path || p.Email != "saraa@example.org" || p.Handle != "@saraa" || !p.Consent ||
 			!slices.Equal(p.Tags, []string{"lgbti-rights", "privacy"}) || len(p.Consents) != 1 || p.Consents[0].Source != "staff" {
 			t.Fatalf("created %s: %+v", res.Header.Get("Location"), p)
@@ -69,7 +70,7 @@ func TestAPIPersonRoundTrip(t *testing.T) {
 			"locality", "locale", "handle", "volunteer", "tags", "consent", "consents")
 
 		// PATCH: the fields left out keep their values.
-		var patched apiPersonFull
+		var patched api.PersonFull
 		apiJSON(t, c.api("PATCH", path, tok, `{"family_name": "Bold", "tags": ["privacy", "climate"]}`), http.StatusOK, &patched)
 		want := p
 		want.FamilyName, want.Tags = "Bold", []string{"climate", "privacy"}
@@ -117,7 +118,7 @@ func TestAPIPersonRoundTrip(t *testing.T) {
 }
 
 // samePerson compares two API people.
-func samePerson(a, b apiPerson) bool {
+func samePerson(a, b api.Person) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
@@ -130,15 +131,15 @@ func TestAPIPeopleBadInput(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)
-		var saraa, bat apiPersonFull
+		var saraa, bat api.PersonFull
 		apiJSON(t, c.api("POST", "/api/v1/people", tok, `{"given_name": "Saraa", "email": "saraa@example.org"}`), http.StatusCreated, &saraa)
 		apiJSON(t, c.api("POST", "/api/v1/people", tok, `{"given_name": "Bat", "email": "bat@example.org"}`), http.StatusCreated, &bat)
-		var seg apiSegment
+		var seg api.Segment
 		apiJSON(t, c.api("POST", "/api/v1/segments", tok, `{"name": "Rural", "query": "locality=rural"}`), http.StatusCreated, &seg)
 		if seg.Query != "locality=rural" || seg.Count == nil || *seg.Count != 0 {
 			t.Fatalf("segment %+v", seg)
 		}
-		batPath := personPath(bat.ID)
+		batPath := api.PersonPath(bat.ID)
 		year := fmt.Sprint(people.MinBirthYear - 1)
 		for _, tc := range []struct {
 			name, method, path, body, lang string
@@ -161,8 +162,8 @@ func TestAPIPeopleBadInput(t *testing.T) {
 			{"PATCH to a taken email", "PATCH", batPath, `{"email": "Saraa@Example.org", "family_name": "Changed"}`, "fr", 409, "email", "error_person_email_taken", nil},
 			{"PATCH an empty name", "PATCH", batPath, `{"given_name": " ", "family_name": "Changed"}`, "mn", 422, "given_name", "error_required", nil},
 			{"PATCH a bad handle", "PATCH", batPath, `{"handle": "@@", "consent": true}`, "fr", 422, "handle", "error_handle_invalid", []any{"Max", people.MaxHandleRunes}},
-			{"PATCH nobody", "PATCH", personPath(99999), `{"given_name": "X"}`, "fr", 404, "", "error_not_found", nil},
-			{"GET nobody", "GET", personPath(99999), ``, "id", 404, "", "error_not_found", nil},
+			{"PATCH nobody", "PATCH", api.PersonPath(99999), `{"given_name": "X"}`, "fr", 404, "", "error_not_found", nil},
+			{"GET nobody", "GET", api.PersonPath(99999), ``, "id", 404, "", "error_not_found", nil},
 			{"count with an unknown filter", "GET", "/api/v1/people/count?colour=red", ``, "fr", 422, "colour", "error_filter_unknown", nil},
 			{"count upside down", "GET", "/api/v1/people/count?age_min=30&age_max=16", ``, "mn", 422, "age_max", "error_age_order", nil},
 			{"count with a cursor", "GET", "/api/v1/people/count?cursor=5", ``, "fr", 422, "cursor", "error_filter_unknown", nil},
@@ -222,7 +223,7 @@ func TestAPISegments(t *testing.T) {
 		} {
 			apiJSON(t, c.api("POST", "/api/v1/people", tok, body), http.StatusCreated, nil)
 		}
-		var rural, all apiSegment
+		var rural, all api.Segment
 		apiJSON(t, c.api("POST", "/api/v1/segments", tok, `{"name": "Rural privacy volunteers", "query": "?volunteer=yes&tag=Privacy&locality=rural"}`), http.StatusCreated, &rural)
 		apiJSON(t, c.api("POST", "/api/v1/segments", tok, `{"name": "Волонтёры", "query": ""}`), http.StatusCreated, &all)
 		if rural.Query != "locality=rural&tag=privacy&volunteer=true" || *rural.Count != 1 || *all.Count != 3 {
@@ -232,7 +233,7 @@ func TestAPISegments(t *testing.T) {
 		if res.StatusCode != http.StatusConflict || apiErr(t, res).Fields["name"] != e.msg("fr", "error_segment_name_taken") {
 			t.Fatalf("a Cyrillic name in other case: %d %s", res.StatusCode, res.Body)
 		}
-		var list struct{ Items []apiSegment }
+		var list struct{ Items []api.Segment }
 		apiJSON(t, c.api("GET", "/api/v1/segments", tok, ""), http.StatusOK, &list)
 		if len(list.Items) != 2 || list.Items[0].ID != rural.ID || *list.Items[0].Count != 1 || list.Items[1].Name != "Волонтёры" || *list.Items[1].Count != 3 {
 			t.Fatalf("list %+v", list)

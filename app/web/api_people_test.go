@@ -10,6 +10,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/segments"
+	"github.com/gotong/gotong/app/web/api"
 )
 
 // TestAPIPeople: staff list a segment of people a page at a time; a bad
@@ -26,7 +27,7 @@ func TestAPIPeople(t *testing.T) {
 		}
 		c, tok := apiStaff(e)
 		type page struct {
-			Items      []apiPerson
+			Items      []api.Person
 			NextCursor *string `json:"next_cursor"`
 		}
 		var names []string

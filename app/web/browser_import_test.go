@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // TestBrowserImport: a coordinator uploads a CSV file with two bad rows,
@@ -36,7 +37,7 @@ func TestBrowserImport(t *testing.T) {
 		browserLogin(ctx, t, base, email)
 
 		browse(ctx, t, "upload the file",
-			chromedp.Navigate(base+manageImportPath+"?lang=en"),
+			chromedp.Navigate(base+ui.ManageImportPath+"?lang=en"),
 			chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{file}),
 			chromedp.Click(chromedp.CSS("#import-upload")),
 		)

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // manageActivityPathRe matches the address of one activity on the manage pages.
@@ -41,9 +42,9 @@ func TestBrowserCoordinatorPublishesCamp(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#f-kind"), "camp"),
 			chromedp.SetValue(chromedp.CSS("#f-region"), "MN-057"),
 			chromedp.SetValue(chromedp.CSS("#f-venue"), "Uliastai"),
-			chromedp.SetValue(chromedp.CSS("#f-starts_at"), starts.Format(formTime)),
-			chromedp.SetValue(chromedp.CSS("#f-ends_at"), ends.Format(formTime)),
-			chromedp.SetValue(chromedp.CSS("#f-registration_closes_at"), closes.Format(formTime)),
+			chromedp.SetValue(chromedp.CSS("#f-starts_at"), starts.Format(ui.FormTime)),
+			chromedp.SetValue(chromedp.CSS("#f-ends_at"), ends.Format(ui.FormTime)),
+			chromedp.SetValue(chromedp.CSS("#f-registration_closes_at"), closes.Format(ui.FormTime)),
 			chromedp.SetValue(chromedp.CSS("#f-capacity"), "20"),
 			chromedp.SetValue(chromedp.CSS("#f-quota_attribute_1"), "rural"),
 			chromedp.SetValue(chromedp.CSS("#f-quota_share_1"), "25"),

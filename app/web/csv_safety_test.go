@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gotong/gotong/app/csvout"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // formulaName would be two cells for a spreadsheet that splits on ';', the
@@ -67,8 +68,8 @@ func TestCSVSafeWithEitherSeparator(t *testing.T) {
 		c.login("coord@example.org")
 		readCSVBoth(t, "people export page", c.get("/manage/people/export"), formulaName)
 		readCSVBoth(t, "campaigns report", c.get("/manage/reports/campaigns.csv"), formulaName)
-		c.get(manageMatchPath)
-		res = c.postFile(manageMatchPath, url.Values{"list": {`"` + formulaName + `"`}, "format": {"csv"}}, "", "")
+		c.get(ui.ManageMatchPath)
+		res = c.postFile(ui.ManageMatchPath, url.Values{"list": {`"` + formulaName + `"`}, "format": {"csv"}}, "", "")
 		readCSVBoth(t, "unmatched list", res, formulaName)
 		if !slices.Contains(strings.Split(res.Body, "\n"), `"Ana;'=1+1"`) {
 			t.Errorf("unmatched list %q", res.Body)

@@ -17,6 +17,7 @@ import (
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/segments"
 	"github.com/gotong/gotong/app/testdb"
+	"github.com/gotong/gotong/app/web/api"
 )
 
 // tagQuery is a filter of n tags.
@@ -36,22 +37,22 @@ func TestPeopleFilterTagCap(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.addPerson(people.Input{GivenName: "Saraa"})
-		api, tok := apiStaff(e)
+		staff, tok := apiStaff(e)
 		page := e.client()
 		page.login("coord@example.org")
 		over, at := tagQuery(segments.MaxTags+1), tagQuery(segments.MaxTags)
 		want := e.msg("fr", "error_filter_tags_max", "Max", segments.MaxTags)
 		for _, path := range []string{"/api/v1/people", "/api/v1/people/count", "/api/v1/people/export"} {
-			res := api.api("GET", path+"?lang=fr&"+over, tok, "")
+			res := staff.api("GET", path+"?lang=fr&"+over, tok, "")
 			if body := apiErr(t, res); res.StatusCode != http.StatusUnprocessableEntity || body.Fields["tag"] != want {
 				t.Errorf("%s with %d tags: %d %+v", path, segments.MaxTags+1, res.StatusCode, body)
 			}
-			if res := api.api("GET", path+"?"+at, tok, ""); res.StatusCode != http.StatusOK {
+			if res := staff.api("GET", path+"?"+at, tok, ""); res.StatusCode != http.StatusOK {
 				t.Errorf("%s with %d tags: %d", path, segments.MaxTags, res.StatusCode)
 			}
 		}
-		body, _ := json.Marshal(segmentBody{Name: "Too many", Query: over})
-		res := api.api("POST", "/api/v1/segments?lang=fr", tok, string(body))
+		body, _ := json.Marshal(api.SegmentBody{Name: "Too many", Query: over})
+		res := staff.api("POST", "/api/v1/segments?lang=fr", tok, string(body))
 		if b := apiErr(t, res); res.StatusCode != http.StatusUnprocessableEntity || b.Fields["query"] != want {
 			t.Errorf("saving %d tags by the API: %d %+v", segments.MaxTags+1, res.StatusCode, b)
 		}
@@ -95,7 +96,7 @@ func TestSavedSegmentUnknownCount(t *testing.T) {
 		if _, err := e.srv.Segments.Save(context.Background(), 0, "Everyone", ""); err != nil {
 			t.Fatal(err)
 		}
-		api, tok := apiStaff(e)
+		staff, tok := apiStaff(e)
 		counts := func() map[string]any {
 			t.Helper()
 			var list struct {
@@ -104,7 +105,7 @@ func TestSavedSegmentUnknownCount(t *testing.T) {
 					Count json.RawMessage
 				}
 			}
-			apiJSON(t, api.api("GET", "/api/v1/segments", tok, ""), http.StatusOK, &list)
+			apiJSON(t, staff.api("GET", "/api/v1/segments", tok, ""), http.StatusOK, &list)
 			out := map[string]any{}
 			for _, x := range list.Items {
 				out[x.Name] = string(x.Count)
@@ -155,7 +156,7 @@ func TestPeopleTimeout(t *testing.T) {
 			}
 			e := newEnv(t, db)
 			e.addPerson(people.Input{GivenName: "Saraa"})
-			api, tok := apiStaff(e)
+			staff, tok := apiStaff(e)
 			page := e.client()
 			page.login("coord@example.org")
 			e.srv.requestTimeout = tc.deadline
@@ -165,7 +166,7 @@ func TestPeopleTimeout(t *testing.T) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				count = api.api("GET", "/api/v1/people/count?lang=fr", tok, "")
+				count = staff.api("GET", "/api/v1/people/count?lang=fr", tok, "")
 				list = page.get("/manage/people?lang=fr")
 			}()
 			select {

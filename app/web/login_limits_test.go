@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/gotong/gotong/app/mailaddr"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gotong/gotong/app/mailaddr"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/audit"

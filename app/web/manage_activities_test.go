@@ -13,6 +13,8 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/web/api"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // staffClient creates a user with role and signs them in.
@@ -40,10 +42,10 @@ func activityFormValues() url.Values {
 	return url.Values{
 		"kind": {"camp"}, "audience": {"youth"}, "mode": {"in_person"}, "region": {"MN-057"},
 		"venue": {"Uliastai"}, "online_url": {""}, "slug": {""},
-		"starts_at":              {now.Add(40 * 24 * time.Hour).Format(formTime)},
-		"ends_at":                {now.Add(44 * 24 * time.Hour).Format(formTime)},
+		"starts_at":              {now.Add(40 * 24 * time.Hour).Format(ui.FormTime)},
+		"ends_at":                {now.Add(44 * 24 * time.Hour).Format(ui.FormTime)},
 		"registration_opens_at":  {""},
-		"registration_closes_at": {now.Add(30 * 24 * time.Hour).Format(formTime)},
+		"registration_closes_at": {now.Add(30 * 24 * time.Hour).Format(ui.FormTime)},
 		"capacity":               {"20"}, "age_min": {"15"}, "age_max": {"30"},
 		"title_en": {"Rights camp"}, "summary_en": {"Five days of rights and friends"}, "description_en": {""},
 		"title_fr":          {"Camp des droits"},
@@ -54,7 +56,7 @@ func activityFormValues() url.Values {
 // formOf is the edit form of a stored activity as a browser would send it back.
 func formOf(a *activities.Activity) url.Values {
 	vals := url.Values{}
-	for k, v := range activityFormOf(a) {
+	for k, v := range ui.ActivityFormOf(a) {
 		vals.Set(k, v)
 	}
 	return vals
@@ -117,7 +119,7 @@ func TestManageActivityCreateAndPublish(t *testing.T) {
 			a.AgeMin == nil || *a.AgeMin != 15 || a.RegistrationOpensAt != nil || a.RegistrationClosesAt == nil {
 			t.Fatalf("stored: %+v", a)
 		}
-		if want, _ := parseFormTime(vals.Get("starts_at")); !a.StartsAt.Equal(want) {
+		if want, _ := ui.ParseFormTime(vals.Get("starts_at")); !a.StartsAt.Equal(want) {
 			t.Errorf("starts %v, want %v (the form is in UTC)", a.StartsAt, want)
 		}
 		if len(a.Quotas) != 1 || a.Quotas[0].Attribute != "rural" || a.Quotas[0].Share != 0.25 {
@@ -172,7 +174,7 @@ func TestManageActivityFormRefusals(t *testing.T) {
 	}{
 		{"capacity not a number", "capacity", "The capacity is a whole number from 1 to 100000.", map[string]string{"capacity": "abc"}},
 		{"capacity zero", "capacity", "The capacity is a whole number from 1 to 100000.", map[string]string{"capacity": "0"}},
-		{"ends before starts", "ends_at", "The end must come after the start.", map[string]string{"ends_at": time.Now().UTC().Add(24 * time.Hour).Format(formTime)}},
+		{"ends before starts", "ends_at", "The end must come after the start.", map[string]string{"ends_at": time.Now().UTC().Add(24 * time.Hour).Format(ui.FormTime)}},
 		{"start not a date", "starts_at", "Enter a date and time.", map[string]string{"starts_at": "next tuesday"}},
 		{"quota share 150", "quota_share_1", "A share is a percentage from 1 to 100.", map[string]string{"quota_share_1": "150"}},
 		{"quota share text", "quota_share_1", "A share is a percentage from 1 to 100.", map[string]string{"quota_share_1": "a quarter"}},
@@ -207,7 +209,7 @@ func TestManageActivityFormRefusals(t *testing.T) {
 		// A parse error and a store error are shown together.
 		vals := activityFormValues()
 		vals.Set("capacity", "abc")
-		vals.Set("ends_at", time.Now().UTC().Format(formTime))
+		vals.Set("ends_at", time.Now().UTC().Format(ui.FormTime))
 		res := c.postForm("/manage/activities", vals)
 		if !strings.Contains(res.Body, `id="e-capacity"`) || !strings.Contains(res.Body, `id="e-ends_at"`) {
 			t.Error("not every problem is reported at once")
@@ -288,7 +290,7 @@ func TestManageActivityPage(t *testing.T) {
 			t.Fatalf("page: %d", page.StatusCode)
 		}
 		// The bars carry the quota endpoint's figures.
-		var quota apiQuotaSummary
+		var quota api.QuotaSummary
 		apiJSON(t, c.api("GET", fmt.Sprintf("/api/v1/activities/%d/quota", a.ID), e.token("coord@example.org"), ""), http.StatusOK, &quota)
 		wantBars := []string{fmt.Sprintf(`<meter id="bar-general" min="0" max="%d" value="%d">`, quota.General.Seats, quota.General.Filled)}
 		for _, p := range quota.Pools {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // postFile posts a multipart form as a browser would: the fields, the CSRF
@@ -44,8 +45,8 @@ var uploadPath = regexp.MustCompile(`^/manage/people/import/(\d+)$`)
 // mapping step it redirects to.
 func (c *client) upload(content string, fields url.Values) string {
 	c.e.t.Helper()
-	c.get(manageImportPath)
-	res := c.postFile(manageImportPath, fields, "people.csv", content)
+	c.get(ui.ManageImportPath)
+	res := c.postFile(ui.ManageImportPath, fields, "people.csv", content)
 	loc := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || !uploadPath.MatchString(loc) {
 		c.e.t.Fatalf("upload: %d to %q %.300s", res.StatusCode, loc, res.Body)
@@ -82,7 +83,7 @@ func TestImportPages(t *testing.T) {
 		fr := e.srv.Catalog.Localizer("fr")
 
 		// Step 1 refuses, on the form and in French, what cannot be imported.
-		page := c.get(manageImportPath + "?lang=fr")
+		page := c.get(ui.ManageImportPath + "?lang=fr")
 		if page.StatusCode != 200 || !strings.Contains(page.Body, `enctype="multipart/form-data"`) || pageLang(page.Body) != "fr" {
 			t.Fatalf("upload form: %d", page.StatusCode)
 		}
@@ -98,7 +99,7 @@ func TestImportPages(t *testing.T) {
 			{"a.csv", "email,given_name\n", 400, fr.T("import_error_no_rows")},
 		} {
 			before := e.importState()
-			res := c.postFile(manageImportPath, nil, tc.name, tc.file)
+			res := c.postFile(ui.ManageImportPath, nil, tc.name, tc.file)
 			if res.StatusCode != tc.status || !strings.Contains(html.UnescapeString(res.Body), tc.msg) {
 				t.Errorf("upload %q: %d, want %d and %q", tc.file, res.StatusCode, tc.status, tc.msg)
 			}
@@ -108,11 +109,11 @@ func TestImportPages(t *testing.T) {
 		}
 		// Too large a file is refused by the form, with the limit named.
 		big := "email,given_name\n" + strings.Repeat("x", people.MaxImportBytes)
-		if res := c.postFile(manageImportPath, nil, "big.csv", big); res.StatusCode != http.StatusRequestEntityTooLarge ||
+		if res := c.postFile(ui.ManageImportPath, nil, "big.csv", big); res.StatusCode != http.StatusRequestEntityTooLarge ||
 			!strings.Contains(html.UnescapeString(res.Body), fr.T("import_error_too_large", "Max", 32)) {
 			t.Errorf("a large file: %d", res.StatusCode)
 		}
-		c.get(manageImportPath + "?lang=en")
+		c.get(ui.ManageImportPath + "?lang=en")
 
 		// Step 2: the columns, each pre-set by its name.
 		file := "E-mail,Given Name,Prénom usuel,notes\r\n" +
@@ -186,7 +187,7 @@ func TestImportPages(t *testing.T) {
 		// Who may not write people may not import.
 		p := e.client()
 		p.login("facil@example.org")
-		if res := p.get(manageImportPath); res.StatusCode != http.StatusForbidden {
+		if res := p.get(ui.ManageImportPath); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("facilitator: %d", res.StatusCode)
 		}
 	})
@@ -206,17 +207,17 @@ func TestMatchPage(t *testing.T) {
 		c := e.client()
 		c.login("coord@example.org")
 		en := e.srv.Catalog.Localizer("en")
-		c.get(manageMatchPath)
+		c.get(ui.ManageMatchPath)
 		list := "SARAA@example.org\n@new_one\n=HYPERLINK(\"http://evil\")\n"
 		file := "email,name\nbat@example.org,Bat\n+nobody@example.org,N\nsaraa,Saraa\n"
-		res := c.postFile(manageMatchPath, url.Values{"list": {list}}, "list.csv", file)
+		res := c.postFile(ui.ManageMatchPath, url.Values{"list": {list}}, "list.csv", file)
 		body := html.UnescapeString(res.Body)
 		if res.StatusCode != 200 || !strings.Contains(body, en.Plural("match_matched", 3)) || !strings.Contains(body, en.Plural("match_unmatched", 3)) ||
 			!strings.Contains(body, "@new_one") {
 			t.Fatalf("match: %d %s", res.StatusCode, body)
 		}
 		// The download: the same form with format=csv.
-		res = c.postFile(manageMatchPath, url.Values{"list": {list}, "format": {"csv"}}, "list.csv", file)
+		res = c.postFile(ui.ManageMatchPath, url.Values{"list": {list}, "format": {"csv"}}, "list.csv", file)
 		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
 			!strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 			t.Fatalf("download: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
@@ -247,7 +248,7 @@ func TestMatchPage(t *testing.T) {
 			if tc.file != "" {
 				name = "list.txt"
 			}
-			res := c.postFile(manageMatchPath, url.Values{"list": {tc.list}}, name, tc.file)
+			res := c.postFile(ui.ManageMatchPath, url.Values{"list": {tc.list}}, name, tc.file)
 			if res.StatusCode < 400 || res.StatusCode > 422 || !strings.Contains(html.UnescapeString(res.Body), tc.msg) {
 				t.Errorf("list %.20q, file %q: %d, want the message %q", tc.list, tc.file, res.StatusCode, tc.msg)
 			}
@@ -255,7 +256,7 @@ func TestMatchPage(t *testing.T) {
 		// A partner member may not match.
 		p := e.client()
 		p.login("partner@example.org")
-		if res := p.get(manageMatchPath); res.StatusCode != http.StatusForbidden {
+		if res := p.get(ui.ManageMatchPath); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("partner: %d", res.StatusCode)
 		}
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/partners"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // partnerFormValues is a complete, valid organisation form.
@@ -48,7 +49,7 @@ func TestManagePartnersAccess(t *testing.T) {
 		coord := e.staffClient("coord@example.org", access.Coordinator)
 		member := e.staffClient("member@example.org", access.Partner)
 		facilitator := e.staffClient("lead@example.org", access.Facilitator)
-		own := managePartnerPath(e.firstPartner())
+		own := ui.ManagePartnerPath(e.firstPartner())
 		pages := []string{"/manage/partners", "/manage/partners/new", own, own + "/edit"}
 		for _, p := range pages {
 			if res := coord.get(p); res.StatusCode != http.StatusOK {
@@ -109,7 +110,7 @@ func TestManagePartnerFlow(t *testing.T) {
 			t.Fatalf("create: %d\n%s", res.StatusCode, res.Body)
 		}
 		p := e.partnerByName("Rainbow Centre")
-		path := managePartnerPath(p.ID)
+		path := ui.ManagePartnerPath(p.ID)
 		if loc := res.Header.Get("Location"); loc != path+"?saved=1" {
 			t.Fatalf("create went to %q", loc)
 		}
@@ -181,8 +182,8 @@ func TestManagePartnerFlow(t *testing.T) {
 		// A member's account and a co-hosted activity show on the page.
 		e.member("bold@rainbow.example.org", p.ID)
 		a := e.publishedCamp("pride-camp", 10)
-		c.get(manageActivityPath(a.ID))
-		if res := c.postForm(manageActivityPath(a.ID)+"/partners", url.Values{"partner": {itoa(p.ID)}}); res.StatusCode != http.StatusSeeOther {
+		c.get(ui.ManageActivityPath(a.ID))
+		if res := c.postForm(ui.ManageActivityPath(a.ID)+"/partners", url.Values{"partner": {itoa(p.ID)}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("co-host: %d", res.StatusCode)
 		}
 		page = c.get(path)
@@ -260,7 +261,7 @@ func TestManagePartnerRefusals(t *testing.T) {
 			for k, v := range tc.set {
 				vals.Set(k, v)
 			}
-			for _, target := range []string{"/manage/partners", managePartnerPath(p.ID)} {
+			for _, target := range []string{"/manage/partners", ui.ManagePartnerPath(p.ID)} {
 				if tc.name == "duplicate name" && target != "/manage/partners" {
 					vals.Set("name", "RAINBOW CENTRE")
 					c.postForm("/manage/partners", partnerFormValues())
@@ -285,7 +286,7 @@ func TestManagePartnerRefusals(t *testing.T) {
 		}
 
 		// The partnership form.
-		path := managePartnerPath(p.ID)
+		path := ui.ManagePartnerPath(p.ID)
 		tomorrow := civil.Of(time.Now().UTC().AddDate(0, 0, 1)).String()
 		for _, tc := range []struct {
 			name, field, msg string
@@ -334,9 +335,9 @@ func TestManagePartnersCSRF(t *testing.T) {
 			vals url.Values
 		}{
 			{"/manage/partners", partnerFormValues()},
-			{managePartnerPath(id), partnerFormValues()},
-			{managePartnerPath(id) + "/partnership", url.Values{"status": {"active"}}},
-			{manageActivityPath(a.ID) + "/partners", url.Values{"partner": {itoa(id)}}},
+			{ui.ManagePartnerPath(id), partnerFormValues()},
+			{ui.ManagePartnerPath(id) + "/partnership", url.Values{"status": {"active"}}},
+			{ui.ManageActivityPath(a.ID) + "/partners", url.Values{"partner": {itoa(id)}}},
 		} {
 			if res := c.postRaw(tc.path, tc.vals); res.StatusCode != http.StatusForbidden {
 				t.Errorf("%s without a token: %d, want 403", tc.path, res.StatusCode)
@@ -360,7 +361,7 @@ func TestManageActivityCoHosts(t *testing.T) {
 		c := e.staffClient("coord@example.org", access.Coordinator)
 		lead := e.staffClient("lead@example.org", access.Facilitator)
 		a := e.publishedCamp("hosted", 10)
-		path := manageActivityPath(a.ID)
+		path := ui.ManageActivityPath(a.ID)
 		if page := c.get(path); !strings.Contains(page.Body, "No partner organisation yet.") {
 			t.Fatal("the page does not say that there is no partner to choose")
 		}

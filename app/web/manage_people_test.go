@@ -12,6 +12,8 @@ import (
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/web/api"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // personFormValues is a complete, valid person form.
@@ -55,8 +57,8 @@ func TestManagePeopleAccess(t *testing.T) {
 		coord := e.staffClient("coord@example.org", access.Coordinator)
 		facilitator := e.staffClient("lead@example.org", access.Facilitator)
 		member := e.staffClient("member@example.org", access.Partner)
-		one := managePersonPath(p.ID)
-		for _, path := range []string{managePeoplePath, "/manage/people/new", one, one + "/edit", "/manage/people/export"} {
+		one := ui.ManagePersonPath(p.ID)
+		for _, path := range []string{ui.ManagePeoplePath, "/manage/people/new", one, one + "/edit", "/manage/people/export"} {
 			if res := coord.get(path); res.StatusCode != http.StatusOK {
 				t.Errorf("coordinator %s: %d", path, res.StatusCode)
 			}
@@ -84,7 +86,7 @@ func TestManagePeopleAccess(t *testing.T) {
 		tok := e.token("member@example.org")
 		before := e.peopleTally()
 		for _, r := range []struct{ method, path, body string }{
-			{"GET", personPath(p.ID), ""}, {"PATCH", personPath(p.ID), `{"given_name": "Changed"}`},
+			{"GET", api.PersonPath(p.ID), ""}, {"PATCH", api.PersonPath(p.ID), `{"given_name": "Changed"}`},
 			{"DELETE", "/api/v1/segments/" + itoa(seg.ID), ""},
 		} {
 			if res := member.api(r.method, r.path, tok, r.body); res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, "Saraa") {
@@ -115,7 +117,7 @@ func TestManagePeopleList(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		yes := true
-		for i := range peoplePageSize + 5 {
+		for i := range ui.PeoplePageSize + 5 {
 			e.addPerson(people.Input{GivenName: "Rural" + itoa(int64(i)), Locality: people.Rural, Volunteer: yes, Tags: []string{"privacy"}})
 		}
 		e.addPerson(people.Input{GivenName: "Bat", Email: "bat@example.org", Locality: people.Urban, Volunteer: true, Tags: []string{"privacy"}})
@@ -142,7 +144,7 @@ func TestManagePeopleList(t *testing.T) {
 		// A segment, a page at a time.
 		query := "/manage/people?tag=privacy&locality=rural&volunteer=true&lang=en"
 		first := c.get(query)
-		if !strings.Contains(first.Body, "<strong>55 people</strong>") || strings.Count(first.Body, `<tr id="person-`) != peoplePageSize ||
+		if !strings.Contains(first.Body, "<strong>55 people</strong>") || strings.Count(first.Body, `<tr id="person-`) != ui.PeoplePageSize ||
 			strings.Contains(first.Body, ">Bat<") || strings.Contains(first.Body, ">Dewi<") {
 			t.Fatalf("first page: %d rows", strings.Count(first.Body, `<tr id="person-`))
 		}
@@ -194,7 +196,7 @@ func TestManagePeopleList(t *testing.T) {
 		if res := c.postForm("/manage/segments/"+id[1]+"/delete", url.Values{}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("delete: %d", res.StatusCode)
 		}
-		if strings.Contains(c.get(managePeoplePath).Body, "Rural privacy volunteers") {
+		if strings.Contains(c.get(ui.ManagePeoplePath).Body, "Rural privacy volunteers") {
 			t.Fatal("a deleted segment is still listed")
 		}
 	})
@@ -252,18 +254,18 @@ func TestManagePersonForms(t *testing.T) {
 		if form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `id="person-form"`) || !strings.Contains(form.Body, `name="consent"`) {
 			t.Fatalf("new form: %d", form.StatusCode)
 		}
-		res := c.postForm(managePeoplePath, personFormValues())
+		res := c.postForm(ui.ManagePeoplePath, personFormValues())
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("create: %d\n%s", res.StatusCode, res.Body)
 		}
 		p := e.personByEmail("saraa@example.org")
-		if res.Header.Get("Location") != managePersonPath(p.ID)+"?saved=1" || p.GivenName != "Сараа" || *p.BirthYear != 2004 ||
+		if res.Header.Get("Location") != ui.ManagePersonPath(p.ID)+"?saved=1" || p.GivenName != "Сараа" || *p.BirthYear != 2004 ||
 			!p.Volunteer || p.Handle != "@saraa" || strings.Join(p.Tags, ",") != "climate,privacy" || !p.Consenting() {
 			t.Fatalf("created %+v", p)
 		}
 		other := e.addPerson(people.Input{GivenName: "Bat", Email: "bat@example.org"})
 
-		edit := c.get(managePersonPath(p.ID) + "/edit")
+		edit := c.get(ui.ManagePersonPath(p.ID) + "/edit")
 		if !strings.Contains(edit.Body, `value="climate, privacy"`) || !strings.Contains(edit.Body, `<option value="mn" selected>`) ||
 			strings.Contains(edit.Body, `name="consent"`) {
 			t.Fatal("the edit form is not filled in")
@@ -273,15 +275,15 @@ func TestManagePersonForms(t *testing.T) {
 			edit                        func(url.Values)
 			status                      int
 		}{
-			{"no given name", managePeoplePath, "fr", "given_name", "error_required", func(v url.Values) { v.Set("given_name", " ") }, 422},
-			{"taken email", managePeoplePath, "mn", "email", "error_person_email_taken", func(v url.Values) { v.Set("email", "BAT@example.org") }, 409},
-			{"bad email", managePeoplePath, "id", "email", "error_email_invalid", func(v url.Values) { v.Set("email", "bat@") }, 422},
-			{"birth year not a number", managePeoplePath, "fr", "birth_year", "", func(v url.Values) { v.Set("birth_year", "two thousand") }, 422},
-			{"bad phone", managePeoplePath, "fr", "phone", "error_phone_invalid", func(v url.Values) { v.Set("phone", "call me") }, 422},
-			{"bad region", managePeoplePath, "fr", "region", "error_region_unknown", func(v url.Values) { v.Set("region", "XX-1") }, 422},
-			{"bad tag", managePeoplePath, "mn", "tags", "error_tag_invalid", func(v url.Values) { v.Set("tags", strings.Repeat("x", 41)) }, 422},
-			{"edit to a taken email", managePersonPath(p.ID), "fr", "email", "error_person_email_taken", func(v url.Values) { v.Set("email", "bat@example.org") }, 409},
-			{"edit a bad locality", managePersonPath(p.ID), "id", "locality", "error_locality", func(v url.Values) { v.Set("locality", "moon") }, 422},
+			{"no given name", ui.ManagePeoplePath, "fr", "given_name", "error_required", func(v url.Values) { v.Set("given_name", " ") }, 422},
+			{"taken email", ui.ManagePeoplePath, "mn", "email", "error_person_email_taken", func(v url.Values) { v.Set("email", "BAT@example.org") }, 409},
+			{"bad email", ui.ManagePeoplePath, "id", "email", "error_email_invalid", func(v url.Values) { v.Set("email", "bat@") }, 422},
+			{"birth year not a number", ui.ManagePeoplePath, "fr", "birth_year", "", func(v url.Values) { v.Set("birth_year", "two thousand") }, 422},
+			{"bad phone", ui.ManagePeoplePath, "fr", "phone", "error_phone_invalid", func(v url.Values) { v.Set("phone", "call me") }, 422},
+			{"bad region", ui.ManagePeoplePath, "fr", "region", "error_region_unknown", func(v url.Values) { v.Set("region", "XX-1") }, 422},
+			{"bad tag", ui.ManagePeoplePath, "mn", "tags", "error_tag_invalid", func(v url.Values) { v.Set("tags", strings.Repeat("x", 41)) }, 422},
+			{"edit to a taken email", ui.ManagePersonPath(p.ID), "fr", "email", "error_person_email_taken", func(v url.Values) { v.Set("email", "bat@example.org") }, 409},
+			{"edit a bad locality", ui.ManagePersonPath(p.ID), "id", "locality", "error_locality", func(v url.Values) { v.Set("locality", "moon") }, 422},
 		} {
 			vals := personFormValues()
 			vals.Set("email", "new@example.org")
@@ -307,13 +309,13 @@ func TestManagePersonForms(t *testing.T) {
 		vals := personFormValues()
 		vals.Set("tags", "privacy")
 		vals.Del("volunteer")
-		if res := c.postForm(managePersonPath(p.ID), vals); res.StatusCode != http.StatusSeeOther {
+		if res := c.postForm(ui.ManagePersonPath(p.ID), vals); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("edit: %d", res.StatusCode)
 		}
 		if p := e.personByEmail("saraa@example.org"); p.Volunteer || strings.Join(p.Tags, ",") != "privacy" {
 			t.Fatalf("edited %+v", p)
 		}
-		if res := c.get(managePersonPath(other.ID) + "99/edit"); res.StatusCode != http.StatusNotFound {
+		if res := c.get(ui.ManagePersonPath(other.ID) + "99/edit"); res.StatusCode != http.StatusNotFound {
 			t.Fatalf("edit of nobody: %d", res.StatusCode)
 		}
 	})
@@ -377,15 +379,15 @@ func TestManagePersonPage(t *testing.T) {
 		}
 		// Staff record a withdrawal from the page.
 		c := e.staffClient("coord@example.org", access.Coordinator)
-		page := c.get(managePersonPath(saraa.ID))
+		page := c.get(ui.ManagePersonPath(saraa.ID))
 		if !strings.Contains(page.Body, `id="consent-withdrawn"`) || strings.Contains(page.Body, `id="consent-given"`) {
 			t.Fatal("the page does not offer to record a withdrawal")
 		}
-		if res := c.postForm(managePersonPath(saraa.ID)+"/consent", url.Values{"given": {"no"}}); res.StatusCode != http.StatusSeeOther {
+		if res := c.postForm(ui.ManagePersonPath(saraa.ID)+"/consent", url.Values{"given": {"no"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", res.StatusCode)
 		}
 		before := e.peopleTally()
-		if res := c.postForm(managePersonPath(saraa.ID)+"/consent", url.Values{"given": {"maybe"}}); res.StatusCode != http.StatusUnprocessableEntity || e.peopleTally() != before {
+		if res := c.postForm(ui.ManagePersonPath(saraa.ID)+"/consent", url.Values{"given": {"maybe"}}); res.StatusCode != http.StatusUnprocessableEntity || e.peopleTally() != before {
 			t.Fatalf("given=maybe: %d", res.StatusCode)
 		}
 		var sources []string
@@ -410,7 +412,7 @@ func TestManagePersonPage(t *testing.T) {
 			t.Fatalf("after the withdrawal: %+v", p)
 		}
 
-		page = c.get(managePersonPath(saraa.ID) + "?lang=mn&consent=1")
+		page = c.get(ui.ManagePersonPath(saraa.ID) + "?lang=mn&consent=1")
 		for _, want := range []string{
 			"Талын зуслан", "Camp privacy-training", // the title in Mongolian, else in English
 			e.msg("mn", "attended_yes"), e.msg("mn", "attended_unknown"), e.msg("mn", "pool_general"),
@@ -427,7 +429,7 @@ func TestManagePersonPage(t *testing.T) {
 				t.Errorf("Saraa's page shows %q, which is Bat's", leak)
 			}
 		}
-		batPage := c.get(managePersonPath(bat.ID) + "?lang=en")
+		batPage := c.get(ui.ManagePersonPath(bat.ID) + "?lang=en")
 		for _, want := range []string{"Camp others-camp", "Youth Council Hidden", "Hidden petition", e.msg("en", "attended_no")} {
 			if !strings.Contains(batPage.Body, want) {
 				t.Errorf("Bat's page lacks %q", want)
@@ -456,7 +458,7 @@ func TestManagePersonSensitive(t *testing.T) {
 		}
 		p := e.personByEmail("saraa@example.org")
 		c := e.staffClient("coord@example.org", access.Coordinator)
-		page := c.get(managePersonPath(p.ID))
+		page := c.get(ui.ManagePersonPath(p.ID))
 		if strings.Contains(page.Body, "step-free") || !strings.Contains(page.Body, `id="show-sensitive"`) {
 			t.Fatal("the page shows the sensitive attributes unasked, or offers no way to")
 		}
@@ -465,7 +467,7 @@ func TestManagePersonSensitive(t *testing.T) {
 		if n != 0 {
 			t.Fatal("a page view was audited as a sensitive view")
 		}
-		shown := c.postForm(managePersonPath(p.ID)+"/sensitive", url.Values{})
+		shown := c.postForm(ui.ManagePersonPath(p.ID)+"/sensitive", url.Values{})
 		if shown.StatusCode != http.StatusOK || !strings.Contains(shown.Body, "step-free access") || !strings.Contains(shown.Body, `id="sensitive-facts"`) {
 			t.Fatalf("sensitive view: %d", shown.StatusCode)
 		}
@@ -473,7 +475,7 @@ func TestManagePersonSensitive(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("%d audit entries for the view", n)
 		}
-		if res := c.postRaw(managePersonPath(p.ID)+"/sensitive", url.Values{}); res.StatusCode != http.StatusForbidden {
+		if res := c.postRaw(ui.ManagePersonPath(p.ID)+"/sensitive", url.Values{}); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("without a CSRF token: %d", res.StatusCode)
 		}
 	})

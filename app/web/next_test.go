@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // TestLoginNextPayloads signs in with the payloads: the answer goes
@@ -36,7 +37,7 @@ func checkNext(t *testing.T, res *response, next string) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("next=%q: %d", next, res.StatusCode)
 	}
-	if loc := res.Header.Values("Location"); len(loc) != 1 || loc[0] != defaultNext {
+	if loc := res.Header.Values("Location"); len(loc) != 1 || loc[0] != ui.DefaultNext {
 		t.Fatalf("next=%q: Location %q", next, loc)
 	}
 	for _, ck := range res.Cookies() {

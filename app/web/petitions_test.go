@@ -20,6 +20,8 @@ import (
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/web/api"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // petitionCampaign creates a campaign with an English title and its themes
@@ -80,12 +82,12 @@ func (e *env) petitionTally() [3]int64 {
 }
 
 // apiPetitionJSON decodes a Petition strictly: a field API.md does not name fails.
-func apiPetitionJSON(t *testing.T, r *response, status int) apiPetition {
+func apiPetitionJSON(t *testing.T, r *response, status int) api.Petition {
 	t.Helper()
 	if r.StatusCode != status {
 		t.Fatalf("status %d, want %d: %s", r.StatusCode, status, r.Body)
 	}
-	var p apiPetition
+	var p api.Petition
 	dec := json.NewDecoder(strings.NewReader(r.Body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
@@ -109,7 +111,7 @@ func TestAPIPetitions(t *testing.T) {
 		other := e.petitionCampaign("Climate")
 
 		p := apiPetitionJSON(t, c.api("POST", "/api/v1/petitions", tok, petitionJSON(shared, "free-them", 1000)), http.StatusCreated)
-		want := apiPetition{ID: p.ID, CampaignID: shared, Slug: "free-them", Goal: 1000, Signatures: 0,
+		want := api.Petition{ID: p.ID, CampaignID: shared, Slug: "free-them", Goal: 1000, Signatures: 0,
 			Title: map[string]string{"en": "Free the students", "id": "Bebaskan para mahasiswa"},
 			Text:  map[string]string{"en": "They protested in peace.", "id": "Mereka berunjuk rasa dengan damai."}}
 		if p.ID == 0 || fmt.Sprint(p) != fmt.Sprint(want) {
@@ -191,7 +193,7 @@ func TestAPIPetitions(t *testing.T) {
 
 		// The list: staff see all; a partner member the petitions of its
 		// organisation's campaigns only; others may not list.
-		var list struct{ Items []apiPetition }
+		var list struct{ Items []api.Petition }
 		apiJSON(t, c.api("GET", "/api/v1/petitions", tok, ""), http.StatusOK, &list)
 		if len(list.Items) != 2 || list.Items[0].ID != second.ID || list.Items[1].Signatures != 0 {
 			t.Fatalf("staff list %+v", list.Items)
@@ -597,7 +599,7 @@ func TestManagePetitions(t *testing.T) {
 // would send it back.
 func petitionFormOfValues(p *petitions.Petition) url.Values {
 	vals := url.Values{}
-	for k, v := range petitionFormOf(p) {
+	for k, v := range ui.PetitionFormOf(p) {
 		vals.Set(k, v)
 	}
 	return vals

@@ -20,6 +20,7 @@ import (
 	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/web/api"
 )
 
 // reportCSVs are the dashboard's downloads.
@@ -243,15 +244,15 @@ func TestReportsAPI(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		a, b := e.smallPoolsFixture()
 		c, tok := apiStaff(e)
-		var sum apiSummary
+		var sum api.Summary
 		apiJSON(t, c.api("GET", "/api/v1/reports/summary", tok, ""), http.StatusOK, &sum)
 		p := sum.People
 		last := p.Months[len(p.Months)-1]
 		if p.Total != 31 || len(p.Months) != 24 || last.Month != time.Now().UTC().Format("2006-01") || last.New != 31 || last.Total != 31 ||
-			p.Months[0].Total != 0 || p.YouthMaxAge != 30 || p.Youth != (apiShare{Count: 31, Of: 31}) || p.Rural != (apiShare{Count: 5, Of: 31}) || p.Volunteers != (apiShare{Count: 0, Of: 31}) {
+			p.Months[0].Total != 0 || p.YouthMaxAge != 30 || p.Youth != (api.Share{Count: 31, Of: 31}) || p.Rural != (api.Share{Count: 5, Of: 31}) || p.Volunteers != (api.Share{Count: 0, Of: 31}) {
 			t.Fatalf("people %+v", p)
 		}
-		if len(sum.TrainedByRegion) != 1 || sum.TrainedByRegion[0] != (apiRegionCount{Region: "MN-057", Count: 5}) {
+		if len(sum.TrainedByRegion) != 1 || sum.TrainedByRegion[0] != (api.RegionCount{Region: "MN-057", Count: 5}) {
 			t.Fatalf("trained %+v", sum.TrainedByRegion)
 		}
 

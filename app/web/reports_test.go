@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gotong/gotong/app/access"
+	"github.com/gotong/gotong/app/web/api"
 )
 
 // TestReportSummary: the key figures count signatures and letters per
@@ -22,15 +23,15 @@ func TestReportSummary(t *testing.T) {
 			}
 		}
 		c, tok := apiStaff(e)
-		var sum apiSummary
+		var sum api.Summary
 		apiJSON(t, c.api("GET", "/api/v1/reports/summary?lang=fr", tok, ""), http.StatusOK, &sum)
 		if sum.Signatures != 3 || sum.Letters.Written != 7 || sum.Letters.Delivered != 0 {
 			t.Fatalf("totals: %+v", sum)
 		}
-		if len(sum.CampaignsByStage) != 4 || sum.CampaignsByStage[0] != (apiStageCount{Stage: "planning", Count: 2}) {
+		if len(sum.CampaignsByStage) != 4 || sum.CampaignsByStage[0] != (api.StageCount{Stage: "planning", Count: 2}) {
 			t.Fatalf("by stage: %+v", sum.CampaignsByStage)
 		}
-		per := map[int64]apiCampaignFigures{}
+		per := map[int64]api.CampaignFigures{}
 		for _, cf := range sum.Campaigns {
 			per[cf.CampaignID] = cf
 		}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotong/gotong/app/web/api"
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gotong/gotong/app/access"
@@ -389,7 +390,7 @@ func TestRosterAfterErasure(t *testing.T) {
 		}
 		list := c.api("GET", "/api/v1/activities/"+strconv.FormatInt(a.ID, 10)+"/registrations", e.token("coord@example.org"), "")
 		var body struct {
-			Items []apiRegistration `json:"items"`
+			Items []api.Registration `json:"items"`
 		}
 		if err := json.Unmarshal([]byte(list.Body), &body); err != nil || len(body.Items) != 2 {
 			t.Fatalf("API list %d %s", list.StatusCode, list.Body)
