@@ -60,7 +60,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	p := s.Page(c, "error_title", map[string]any{"Status": status})
 	p.ErrorMsg = text
-	if rerr := c.Render(ui.ErrorPage, p); rerr != nil {
+	if rerr := s.Render(c, status, ui.ErrorPage, p); rerr != nil {
 		s.Log.Error("error page failed", "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.SendString(text)

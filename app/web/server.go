@@ -79,7 +79,7 @@ func newServer(a *app.App, engine *pageViews) (*fiber.App, *Server, error) {
 		CookiePath:     "/",
 	})
 	s := &Server{
-		Kit:            request.NewKit(a, sessions),
+		Kit:            request.NewKit(a, sessions, engine),
 		limits:         database.NewKV(a.DB, "rate_limits"),
 		routes:         routeTable{},
 		pageCache:      request.NewTTLCache[renderedPage](&a.Changes.Pages),

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/activities"
@@ -19,7 +20,8 @@ type Kit struct {
 	Sessions    *session.Store
 	ResultLinks Signer // signs the links to registration results
 
-	devices       devices // signs the device cookies of sign-ins
+	devices       devices     // signs the device cookies of sign-ins
+	views         fiber.Views // the page templates Render writes with
 	activityCache *TTLCache[*activities.Activity]
 }
 
@@ -29,9 +31,10 @@ type Kit struct {
 // enough to reload or come back to the page, while the email keeps the rest.
 const ResultLinkLifetime = time.Hour
 
-// NewKit builds the kit over a; sessions is the server's session store.
-func NewKit(a *app.App, sessions *session.Store) *Kit {
-	return &Kit{App: a, Sessions: sessions,
+// NewKit builds the kit over a; sessions is the server's session store,
+// views the loaded page templates.
+func NewKit(a *app.App, sessions *session.Store, views fiber.Views) *Kit {
+	return &Kit{App: a, Sessions: sessions, views: views,
 		ResultLinks:   NewSigner(a.Keys.Links[:], "registration-result", ResultLinkLifetime),
 		devices:       newDevices(a.Keys.Devices),
 		activityCache: NewTTLCache[*activities.Activity](&a.Changes.Activities)}

@@ -5,6 +5,7 @@
 package request
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 	"time"
@@ -147,9 +148,20 @@ func (s *Kit) Page(c *fiber.Ctx, title string, data any) *Page {
 }
 
 // Render writes page tpl with status.
+//
+// It writes with the views itself rather than through c.Render: Fiber's
+// Render fills, on its first call, the list of mounted apps that its error
+// handling reads at the same time without a lock (a data race when the
+// first pages and errors of a server come together), and there are no
+// mounted apps here whose views it would need to look up.
 func (s *Kit) Render(c *fiber.Ctx, status int, tpl string, p *Page) error {
+	var buf bytes.Buffer
+	if err := s.views.Render(&buf, tpl, p); err != nil {
+		return err
+	}
 	c.Status(status)
-	return c.Render(tpl, p)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
 }
 
 // roleLabels are the message ids of the role names.
