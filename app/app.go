@@ -26,6 +26,7 @@ import (
 	"github.com/gotong/gotong/app/reports"
 	"github.com/gotong/gotong/app/rights"
 	"github.com/gotong/gotong/app/segments"
+	"github.com/gotong/gotong/app/submissions"
 	"github.com/gotong/gotong/locales"
 	"gorm.io/gorm"
 )
@@ -44,6 +45,7 @@ type App struct {
 
 	Users         *auth.Store
 	People        *people.Store
+	Submissions   *submissions.Store // public forms waiting for their email link
 	Registrations *registration.Service
 	Activities    *activities.Store
 	Petitions     *petitions.Store
@@ -88,6 +90,7 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 		Changes: new(changes.Generations)}
 	a.Users = auth.NewStore(db, now)
 	a.People = people.NewStore(db, sealer, now)
+	a.Submissions = submissions.NewStore(db, sealer, now)
 	a.Registrations = registration.NewService(db, a.People, catalog, cfg.BaseURL, a.Changes, now)
 	a.Activities = activities.NewStore(db, a.Registrations, a.Changes, now)
 	a.Petitions = petitions.NewStore(db, a.People, now)

@@ -54,12 +54,21 @@ type Activity struct {
 	RegistrationClosesAt *time.Time
 	Capacity             int
 	Status               string
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
-	Translations         []Translation `gorm:"foreignKey:ActivityID"`
-	Quotas               []QuotaRule   `gorm:"foreignKey:ActivityID"`
-	Facilitators         []Facilitator `gorm:"foreignKey:ActivityID"`
-	Partners             []CoHost      `gorm:"foreignKey:ActivityID"`
+	// Discreet activities are not listed, and every email and calendar
+	// entry about them is titled neutrally.
+	Discreet bool
+	// GuardianAge: registrants younger need a guardian's consent; nil takes
+	// GOTONG_GUARDIAN_AGE.
+	GuardianAge *int
+	// ReminderHours before the start, confirmed participants are reminded;
+	// 0 sends no reminder.
+	ReminderHours int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Translations  []Translation `gorm:"foreignKey:ActivityID"`
+	Quotas        []QuotaRule   `gorm:"foreignKey:ActivityID"`
+	Facilitators  []Facilitator `gorm:"foreignKey:ActivityID"`
+	Partners      []CoHost      `gorm:"foreignKey:ActivityID"`
 }
 
 // FacilitatorIDs are the users who lead the activity.

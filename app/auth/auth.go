@@ -22,9 +22,13 @@ type User struct {
 	PersonID     *int64
 	PartnerID    *int64
 	DisabledAt   *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Roles        []RoleAssignment `gorm:"foreignKey:UserID"`
+	// EmailVerifiedAt is set once the address is known to be the user's: a
+	// signed-in participant with a verified email registers without the
+	// email step.
+	EmailVerifiedAt *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Roles           []RoleAssignment `gorm:"foreignKey:UserID"`
 }
 
 // RoleAssignment gives a user a role in a scope ("*" or "partner:<id>").

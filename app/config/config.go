@@ -31,7 +31,12 @@ type Config struct {
 	BaseURL       string
 	SecureCookies bool
 	MinCell       int
-	SMTPURL       string // smtp://user:pass@host:port?from=…; empty writes notices to the log
+	// GuardianAge: registrants younger need a guardian's consent, unless
+	// the activity sets its own age; GuardianDays is how long a place waits
+	// for the guardian's answer.
+	GuardianAge  int
+	GuardianDays int
+	SMTPURL      string // smtp://user:pass@host:port?from=…; empty writes notices to the log
 	// OutboxKeepDays is how long sent mail is kept, for support ("did it go
 	// out?"), before it is purged.
 	OutboxKeepDays int
@@ -81,6 +86,12 @@ func Load(getenv Getenv) (Config, error) {
 		c.SecureCookies = b
 	}
 	if c.MinCell, err = wholeNumber(getenv, "GOTONG_MIN_CELL", 5, 1, 1000); err != nil {
+		return c, err
+	}
+	if c.GuardianAge, err = wholeNumber(getenv, "GOTONG_GUARDIAN_AGE", 18, 0, 99); err != nil {
+		return c, err
+	}
+	if c.GuardianDays, err = wholeNumber(getenv, "GOTONG_GUARDIAN_DAYS", 7, 1, 90); err != nil {
 		return c, err
 	}
 	// Sent mail is no record (the audit log is): a year at most keeps the

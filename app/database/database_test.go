@@ -24,6 +24,7 @@ import (
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/segments"
+	"github.com/gotong/gotong/app/submissions"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/migrations"
 	"gorm.io/gorm"
@@ -69,6 +70,8 @@ var models = map[string]any{
 	"activity_seats":        registration.SeatColumns(),
 	"rate_limits":           &kvTable{},
 	"form_limits":           &formlimit.Counter{},
+	"submissions":           &submissions.Submission{},
+	"registration_links":    &registration.Link{},
 	// Partners.
 	"partners":             &partners.Partner{},
 	"partner_descriptions": &partners.Description{},

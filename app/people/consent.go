@@ -25,8 +25,15 @@ type Consent struct {
 	Given    bool
 	Version  string
 	Source   string
+	Purpose  string // ConsentToData, or ConsentOfGuardian
 	At       time.Time
 }
+
+// What a consent was given to.
+const (
+	ConsentToData     = "data"     // the forms' consent to keep the person's data
+	ConsentOfGuardian = "guardian" // a guardian's consent to a minor's place
+)
 
 // TableName is the migrated table.
 func (Consent) TableName() string { return "person_consents" }
@@ -49,7 +56,7 @@ func (s *Store) RecordConsents(tx *gorm.DB, persons []*Person, source string, no
 			continue
 		}
 		seen[p.ID] = true
-		rows = append(rows, Consent{PersonID: p.ID, Given: true, Version: ConsentVersion, Source: source, At: now})
+		rows = append(rows, Consent{PersonID: p.ID, Given: true, Version: ConsentVersion, Source: source, Purpose: ConsentToData, At: now})
 		if p.known {
 			known = append(known, p.ID)
 		}
@@ -74,12 +81,15 @@ func (s *Store) RecordConsents(tx *gorm.DB, persons []*Person, source string, no
 	return nil
 }
 
-// Consenting reports whether a person's consent stands, from their history
-// newest first: the latest entry gave it, or, for someone with no history
-// (recorded before the history was kept), the person holds a consent.
+// Consenting reports whether a person's consent to keep their data stands,
+// from their history newest first: the latest such entry gave it, or, for
+// someone with none (recorded before the history was kept), the person holds
+// a consent. A guardian's consent to a place is another purpose.
 func Consenting(p *Person, history []Consent) bool {
-	if len(history) > 0 {
-		return history[0].Given
+	for _, c := range history {
+		if c.Purpose == ConsentToData {
+			return c.Given
+		}
 	}
 	return p.ConsentAt != nil
 }

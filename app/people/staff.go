@@ -311,7 +311,7 @@ func setConsent(tx *gorm.DB, actorID int64, cur *Profile, given bool, now time.T
 // recordStaffConsent writes a consent given or withdrawn by staff; a given
 // one becomes the person's latest.
 func recordStaffConsent(tx *gorm.DB, p *Person, given bool, now time.Time) error {
-	row := Consent{PersonID: p.ID, Given: given, Source: ConsentStaff, At: now}
+	row := Consent{PersonID: p.ID, Given: given, Source: ConsentStaff, Purpose: ConsentToData, At: now}
 	if given {
 		row.Version = ConsentVersion
 	}

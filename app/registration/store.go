@@ -34,6 +34,11 @@ type Registration struct {
 	ConsentVersion    string
 	ConsentAt         time.Time
 	CancelledAt       *time.Time
+	Guardian          string     // GuardianNotNeeded, GuardianPending, GuardianGiven or GuardianRefused
+	GuardianName      string     // the guardian a minor named
+	GuardianEmail     string     // where their link goes
+	GuardianDueAt     *time.Time // a pending place is cancelled after it
+	RemindedAt        *time.Time // when the reminder before the start was queued
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }
@@ -215,3 +220,29 @@ func (s *Service) changeIn(tx *gorm.DB, activityID int64, op changeOp) error {
 	}
 	return s.persist(tx, a, l, next, changed, now)
 }
+
+// Where a registration stands with a minor's guardian.
+const (
+	GuardianNotNeeded = "not_needed"
+	GuardianPending   = "pending" // the place is held until the guardian answers or GuardianDueAt
+	GuardianGiven     = "given"
+	GuardianRefused   = "refused"
+)
+
+// Purposes of a registration's private links.
+const (
+	LinkManage   = "manage"   // the participant's page: status, calendar, cancel
+	LinkGuardian = "guardian" // the guardian's answer
+)
+
+// Link is a row of registration_links: a private link to one registration,
+// of which only the token's hash is kept.
+type Link struct {
+	TokenHash      []byte `gorm:"primaryKey"`
+	RegistrationID int64
+	Purpose        string
+	CreatedAt      time.Time
+}
+
+// TableName is the migrated table.
+func (Link) TableName() string { return "registration_links" }

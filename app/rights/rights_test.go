@@ -320,7 +320,7 @@ func newErasure(t *testing.T, db *gorm.DB) *erasureFixture {
 	f.sign(f.pet, "Saraa", "saraa@example.org")
 	f.sign(f.pet, "Tuya", "tuya@example.org")
 	f.saraa = f.personID("saraa@example.org")
-	if err := db.Create(&people.Consent{PersonID: f.saraa, Given: true, Version: "v", Source: "self", At: time.Now().UTC()}).Error; err != nil {
+	if err := db.Create(&people.Consent{PersonID: f.saraa, Given: true, Version: "v", Source: "self", Purpose: people.ConsentToData, At: time.Now().UTC()}).Error; err != nil {
 		t.Fatal(err)
 	}
 	f.user = f.fixture.user("saraa@example.org", access.Participant)

@@ -1,0 +1,154 @@
+// Package submissions keeps what a public form sent until its owner opens
+// the link emailed to them. Anyone can type anyone's address into a public
+// form, so a form places nothing and counts nothing by itself: it answers the
+// same for every well-formed submission, and the email decides what happens
+// (DESIGN.md, "A young person's place, end to end"). The form is sealed, since
+// it may hold self-declared sensitive answers, and only a hash of the link's
+// token is kept.
+package submissions
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/clock"
+	"github.com/gotong/gotong/app/links"
+	"github.com/gotong/gotong/app/people"
+	"gorm.io/gorm"
+)
+
+// What a submission is for.
+const (
+	KindRegistration = "registration" // TargetID is an activity
+	KindSignature    = "signature"    // TargetID is a petition
+)
+
+// Lifetime is how long an emailed link places its submission: long enough
+// for someone who reads their mail once a day, short enough that a form left
+// unconfirmed goes with its data.
+const Lifetime = 48 * time.Hour
+
+// Submission is a row of the submissions table.
+type Submission struct {
+	ID        int64
+	TokenHash []byte
+	Kind      string
+	TargetID  int64
+	Payload   []byte // the form, sealed
+	Locale    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time // set by the tap that placed it
+	ResultID  *int64     // the registration or signature it became
+}
+
+// ErrLinkExpired answers a link that is unknown, malformed or past its
+// lifetime, all alike.
+var ErrLinkExpired = apperr.New(apperr.NotFound, "error_link_expired")
+
+// Store reads and writes submissions.
+type Store struct {
+	db     *gorm.DB
+	sealer *people.Sealer
+	now    clock.Clock
+}
+
+// NewStore returns the store; sealer seals the forms, now dates them.
+func NewStore(db *gorm.DB, sealer *people.Sealer, now clock.Clock) *Store {
+	return &Store{db: db, sealer: sealer, now: now}
+}
+
+func sealContext(kind string, hash []byte) string {
+	return "submission:" + kind + ":" + hex.EncodeToString(hash)
+}
+
+// Create writes a submission of form (any JSON-encodable value) within tx,
+// which should be the transaction that also queues its email, and returns
+// the token of its link.
+func (s *Store) Create(tx *gorm.DB, kind string, targetID int64, form any, locale string) (string, error) {
+	plain, err := json.Marshal(form)
+	if err != nil {
+		return "", fmt.Errorf("submissions: unable to encode the form: %w", err)
+	}
+	token, hash := links.New()
+	now := s.now().UTC()
+	row := Submission{TokenHash: hash, Kind: kind, TargetID: targetID, Payload: s.sealer.Seal(plain, sealContext(kind, hash)),
+		Locale: locale, CreatedAt: now, ExpiresAt: now.Add(Lifetime)}
+	if err := tx.Create(&row).Error; err != nil {
+		return "", fmt.Errorf("submissions: unable to create: %w", err)
+	}
+	return token, nil
+}
+
+// Find returns the submission of kind behind token, used or not, while its
+// link lives; any other token is ErrLinkExpired.
+func (s *Store) Find(ctx context.Context, kind, token string) (*Submission, error) {
+	return s.find(s.db.WithContext(ctx), kind, token)
+}
+
+// FindIn is Find within tx.
+func (s *Store) FindIn(tx *gorm.DB, kind, token string) (*Submission, error) {
+	return s.find(tx, kind, token)
+}
+
+func (s *Store) find(db *gorm.DB, kind, token string) (*Submission, error) {
+	if !links.Valid(token) {
+		return nil, ErrLinkExpired
+	}
+	var row Submission
+	err := db.Where("token_hash = ? AND kind = ? AND expires_at > ?", links.Hash(token), kind, s.now().UTC()).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrLinkExpired
+	}
+	if err != nil {
+		return nil, fmt.Errorf("submissions: unable to find: %w", err)
+	}
+	return &row, nil
+}
+
+// Form opens the sealed form of sub into v.
+func (s *Store) Form(sub *Submission, v any) error {
+	plain, err := s.sealer.Open(sub.Payload, sealContext(sub.Kind, sub.TokenHash))
+	if err != nil {
+		return fmt.Errorf("submissions: unable to open %d: %w", sub.ID, err)
+	}
+	if err := json.Unmarshal(plain, v); err != nil {
+		return fmt.Errorf("submissions: unable to decode %d: %w", sub.ID, err)
+	}
+	return nil
+}
+
+// Claim marks the submission id used within tx, before what it places is
+// written there. It reports false when another tap used it first: that one
+// placed it, this one must place nothing.
+func (s *Store) Claim(tx *gorm.DB, id int64) (bool, error) {
+	res := tx.Model(&Submission{}).Where("id = ? AND used_at IS NULL", id).Update("used_at", s.now().UTC())
+	if res.Error != nil {
+		return false, fmt.Errorf("submissions: unable to claim %d: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// SetResult records, within the tx that claimed it, the registration or
+// signature that submission id became, so that a second tap can show it.
+func (s *Store) SetResult(tx *gorm.DB, id, resultID int64) error {
+	if err := tx.Model(&Submission{}).Where("id = ?", id).Update("result_id", resultID).Error; err != nil {
+		return fmt.Errorf("submissions: unable to record the result of %d: %w", id, err)
+	}
+	return nil
+}
+
+// Purge deletes the submissions whose links have expired, used or not, and
+// says how many went: an unconfirmed form keeps nobody's data for longer.
+func (s *Store) Purge(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Where("expires_at <= ?", s.now().UTC()).Delete(&Submission{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("submissions: unable to purge: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
