@@ -91,7 +91,8 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Users = auth.NewStore(db, now)
 	a.People = people.NewStore(db, sealer, now)
 	a.Submissions = submissions.NewStore(db, sealer, now)
-	a.Registrations = registration.NewService(db, a.People, catalog, cfg.BaseURL, a.Changes, now)
+	a.Registrations = registration.NewService(db, a.People, a.Submissions, catalog, cfg.BaseURL, a.Changes, now,
+		registration.Rules{GuardianAge: cfg.GuardianAge, GuardianDays: cfg.GuardianDays})
 	a.Activities = activities.NewStore(db, a.Registrations, a.Changes, now)
 	a.Petitions = petitions.NewStore(db, a.People, now)
 	a.Campaigns = campaigns.NewStore(db, a.Users, now)

@@ -35,24 +35,21 @@ func (s *Service) CancelAs(ctx context.Context, v access.Viewer, id int64) (*Pla
 	return s.cancel(ctx, r)
 }
 
+// cancel cancels r: its seat moves on at once, and its person is told with
+// their manage link.
 func (s *Service) cancel(ctx context.Context, r *Placed) (*Placed, error) {
 	id := r.ID
 	if r.Status == string(Cancelled) {
 		return nil, apperr.New(apperr.Conflict, "error_already_cancelled")
 	}
 	err := s.change(ctx, r.ActivityID, func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error) {
-		next, changed, err := Cancel(l.state, id)
-		if errors.Is(err, ErrUnknownRegistration) {
-			return next, nil, apperr.New(apperr.Conflict, "error_already_cancelled")
-		}
+		next, changed, err := withdraw(tx, l.state, []int64{id}, now, nil)
 		if err != nil {
 			return next, nil, err
 		}
-		if err := tx.Model(&Registration{}).Where("id = ?", id).Updates(map[string]any{
-			"status": string(Cancelled), "pool": nil, "sealed_pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
-			return next, nil, fmt.Errorf("registration: unable to cancel %d: %w", id, err)
-		}
-		return next, changed, nil
+		row := *l.rows[id]
+		row.Status = string(Cancelled)
+		return next, changed, s.notify(tx, kindCancelled, a, &row, now)
 	})
 	if err != nil {
 		return nil, err
@@ -111,20 +108,30 @@ func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
 		byID[persons[i].ID] = &persons[i]
 	}
 	var notices []outbox.Message
+	var made []Link
 	for i := range live {
-		if live[i].PersonID == nil {
+		r := &live[i]
+		if r.PersonID == nil {
 			continue // erased: nobody to tell
 		}
-		p, ok := byID[*live[i].PersonID]
-		if !ok {
+		p, ok := byID[*r.PersonID]
+		if !ok || p.Email == nil {
 			continue
 		}
-		m, ok, err := s.notice(tx, "activity.cancelled", a, &live[i], p)
+		r.Status = string(Cancelled)
+		token, link := newLink(r.ID, LinkManage, now)
+		m, ok, err := s.notice(tx, letter{kind: kindActivityOff, a: a, r: r, to: *p.Email, name: p.GivenName,
+			locale: r.Locale, url: s.manageURL(token)})
 		if err != nil {
 			return err
 		}
 		if ok {
-			notices = append(notices, m)
+			notices, made = append(notices, m), append(made, link)
+		}
+	}
+	if len(made) > 0 {
+		if err := tx.Create(&made).Error; err != nil {
+			return fmt.Errorf("registration: unable to create links: %w", err)
 		}
 	}
 	if err := outbox.Enqueue(tx, notices...); err != nil {

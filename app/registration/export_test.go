@@ -12,7 +12,7 @@ import (
 // calls of Register may be placed, and returns each one's answer.
 func (s *Service) RegisterTogether(ctx context.Context, as []*activities.Activity, reqs []Request) ([]*Placed, []error) {
 	out, errs := make([]*Placed, len(reqs)), make([]error, len(reqs))
-	var batch []*pending
+	var batch []*queued
 	var index []int
 	for i, in := range reqs {
 		p, err := s.prepare(as[i], in)

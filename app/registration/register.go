@@ -37,15 +37,18 @@ const maxBatch = 64
 // combiner is the queue of registrations waiting to be placed.
 type combiner struct {
 	mu      sync.Mutex
-	waiting []*pending
+	waiting []*queued
 	leading bool
 }
 
-// pending is a registration waiting for its batch.
-type pending struct {
+// queued is a registration waiting for its batch: a form placed at once
+// (Register) or the tap that confirms a public form (Confirm).
+type queued struct {
 	a         *activities.Activity
 	in        Request
 	qualifies []quota.Attribute
+	sub       int64 // the submission the tap claims; 0 for Register
+	again     bool  // set for a tap that places nothing: the form was used, or the person is registered
 	out       *Placed
 	err       error
 	done      chan struct{} // closed by finish once out or err is set
@@ -54,7 +57,7 @@ type pending struct {
 }
 
 // finish answers the registration's caller.
-func (p *pending) finish() {
+func (p *queued) finish() {
 	if !p.finished {
 		p.finished = true
 		close(p.done)
@@ -63,12 +66,20 @@ func (p *pending) finish() {
 
 // Register places a person on activity a, which the caller has read (its
 // texts make the notice); what decides the seat is read again under the
-// activity's lock. It returns the registration with its waitlist position.
+// activity's lock. It returns the registration with its waitlist position
+// and a fresh manage link. It is the path of staff and of signed-in
+// participants whose email is verified; the public path is Submit.
 func (s *Service) Register(ctx context.Context, a *activities.Activity, in Request) (*Placed, error) {
 	p, err := s.prepare(a, in)
 	if err != nil {
 		return nil, err
 	}
+	s.place(ctx, p)
+	return p.out, p.err
+}
+
+// place queues p for the next batch and waits for its answer.
+func (s *Service) place(ctx context.Context, p *queued) {
 	s.comb.mu.Lock()
 	s.comb.waiting = append(s.comb.waiting, p)
 	leader := !s.comb.leading
@@ -77,7 +88,7 @@ func (s *Service) Register(ctx context.Context, a *activities.Activity, in Reque
 	if !leader {
 		select {
 		case <-p.done:
-			return p.out, p.err
+			return
 		case <-p.lead:
 		}
 	}
@@ -85,21 +96,21 @@ func (s *Service) Register(ctx context.Context, a *activities.Activity, in Reque
 	// finishes it.
 	s.lead(context.WithoutCancel(ctx))
 	<-p.done
-	return p.out, p.err
 }
 
 // prepare validates a registration form, which writes nothing, and makes
-// it a pending registration.
-func (s *Service) prepare(a *activities.Activity, in Request) (*pending, error) {
+// it a queued registration.
+func (s *Service) prepare(a *activities.Activity, in Request) (*queued, error) {
 	f := apperr.Fields{}
 	in.Person.Validate(f, s.now())
 	if !in.Consent {
 		f.Add("consent", "error_consent_required")
 	}
+	s.checkGuardian(f, a, &in)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return &pending{a: a, in: in, qualifies: quota.Qualifying(people.QuotaPerson(in.Person.Locality, in.Person.Sensitive)),
+	return &queued{a: a, in: in, qualifies: quota.Qualifying(people.QuotaPerson(in.Person.Locality, in.Person.Sensitive)),
 		done: make(chan struct{}), lead: make(chan struct{}, 1)}, nil
 }
 
@@ -129,7 +140,7 @@ func (s *Service) lead(ctx context.Context) {
 // registrations. If the transaction fails for a reason no check foresaw,
 // each registration is placed again on its own, so that one cannot fail
 // the others.
-func (s *Service) registerBatch(ctx context.Context, batch []*pending) {
+func (s *Service) registerBatch(ctx context.Context, batch []*queued) {
 	defer func() {
 		// A bug must not leave the others of the batch waiting forever.
 		if r := recover(); r != nil {
@@ -151,7 +162,7 @@ func (s *Service) registerBatch(ctx context.Context, batch []*pending) {
 	}
 	if err != nil && len(batch) > 1 {
 		for _, p := range batch {
-			s.registerBatch(ctx, []*pending{p})
+			s.registerBatch(ctx, []*queued{p})
 		}
 		return
 	}
@@ -181,12 +192,13 @@ type seats struct {
 	added     SeatRow // the batch's newcomers, for the activity's seat row
 }
 
-// placeBatch places the registrations of batch within tx, setting out or
-// err of each; it returns an error only when tx must roll back.
-func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error {
+// placeBatch places the registrations of batch within tx, in the order
+// they came, setting out, err or again of each; it returns an error only
+// when tx must roll back.
+func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error {
 	var ids []int64
 	for _, p := range batch {
-		p.out, p.err = nil, nil
+		p.out, p.err, p.again = nil, nil, false
 		ids = append(ids, p.a.ID)
 	}
 	slices.Sort(ids)
@@ -196,8 +208,10 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error
 		return err
 	}
 
-	// Refusals that need nothing but the activity write nothing.
-	var live []*pending
+	// Refusals that need nothing but the activity write nothing. A tap
+	// claims its form only then, after the lock: of two taps of one link,
+	// on any nodes, the second finds it used and places nothing.
+	var live, again []*queued
 	for _, p := range batch {
 		a, ok := acts[p.a.ID]
 		if !ok {
@@ -212,126 +226,226 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error
 			p.err = apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(a)}}.Err()
 			continue
 		}
+		if s.needsGuardian(a, p.in.Person.BirthYear) && p.in.Guardian == nil {
+			// The activity's guardian age changed since the form was read.
+			p.err = apperr.Fields{"guardian": {ID: "error_guardian_required", Args: []any{"Age", s.guardianAge(a)}}}.Err()
+			continue
+		}
 		if a.Translations == nil {
 			a.Translations = p.a.Translations // for the notices
 		}
+		if p.sub != 0 {
+			claimed, err := s.subs.Claim(tx, p.sub)
+			if err != nil {
+				return err
+			}
+			if !claimed {
+				p.again = true
+				again = append(again, p)
+				continue
+			}
+		}
 		live = append(live, p)
 	}
-	if len(live) == 0 {
+	if len(live) == 0 && len(again) == 0 {
 		return nil
 	}
 
-	decls := make([]people.Declared, len(live))
-	for i, p := range live {
-		decls[i] = p.in.Person
-	}
-	persons, err := s.people.FindOrCreate(tx, decls, "registration", now)
-	if err != nil {
-		return err
-	}
-	var liveIDs, personIDs []int64
-	for _, p := range live {
-		liveIDs = append(liveIDs, p.a.ID)
-		personIDs = append(personIDs, persons[p.in.Person.Email].ID)
-	}
-	registered, err := liveRegistrations(tx, liveIDs, personIDs)
-	if err != nil {
-		return err
-	}
-	counted, err := countSeats(tx, acts, now)
-	if err != nil {
-		return err
-	}
-	for id, st := range counted {
-		if _, _, ok := Place(st.counts, nil); !ok {
-			// A release came due since the last write: settle first.
-			if err := s.settleIn(tx, acts[id], st, now); err != nil {
+	var rows []Registration
+	var owners []*queued
+	positions := map[int]int{}
+	persons := map[string]*people.Person{}
+	if len(live) > 0 {
+		decls := make([]people.Declared, len(live))
+		for i, p := range live {
+			decls[i] = p.in.Person
+		}
+		if persons, err = s.people.FindOrCreate(tx, decls, "registration", now); err != nil {
+			return err
+		}
+		var liveIDs, personIDs []int64
+		for _, p := range live {
+			liveIDs = append(liveIDs, p.a.ID)
+			personIDs = append(personIDs, persons[p.in.Person.Email].ID)
+		}
+		registered, err := liveRegistrations(tx, liveIDs, personIDs)
+		if err != nil {
+			return err
+		}
+		counted, err := countSeats(tx, acts, now)
+		if err != nil {
+			return err
+		}
+		for id, st := range counted {
+			if _, _, ok := Place(st.counts, nil); !ok {
+				// A release came due since the last write: settle first.
+				if err := s.settleIn(tx, acts[id], st, now); err != nil {
+					return err
+				}
+			}
+		}
+		for _, p := range live {
+			a, person := acts[p.a.ID], persons[p.in.Person.Email]
+			key := [2]int64{a.ID, person.ID}
+			if registered[key] {
+				if p.sub != 0 {
+					// A tap for someone registered meanwhile: their link again.
+					p.again = true
+					again = append(again, p)
+				} else {
+					p.err = apperr.New(apperr.Conflict, "error_already_registered")
+				}
+				continue
+			}
+			registered[key] = true
+			st := counted[a.ID]
+			status, pool, ok := Place(st.counts, p.qualifies)
+			if !ok {
+				return fmt.Errorf("registration: activity %d unsettled after settling", a.ID)
+			}
+			st.counts.Take(status, pool)
+			st.added.add(status, pool, 1)
+			st.lastOrder++
+			st.added.LastOrder = st.lastOrder
+			sealed, err := s.people.SealDeclaration(p.in.Person.Sensitive, declarationContext(a.ID, person.ID))
+			if err != nil {
 				return err
+			}
+			row := Registration{ActivityID: a.ID, PersonID: &person.ID, Status: string(status), WaitlistOrder: st.lastOrder,
+				DeclaredLocality: p.in.Person.Locality, DeclaredSensitive: sealed, Locale: p.in.Person.Locale,
+				ConsentVersion: people.ConsentVersion, ConsentAt: now, Guardian: GuardianNotNeeded, CreatedAt: now, UpdatedAt: now}
+			if g := p.in.Guardian; g != nil && s.needsGuardian(a, p.in.Person.BirthYear) {
+				// The place is held like any other while the guardian answers.
+				due := s.guardianDue(a, now)
+				row.Guardian, row.GuardianName, row.GuardianEmail, row.GuardianDueAt = GuardianPending, g.Name, g.Email, &due
+			}
+			if status == Confirmed {
+				s.setPool(&row, pool)
+			} else {
+				// The newcomer is last in line.
+				positions[len(rows)] = st.counts.Waitlisted
+			}
+			rows = append(rows, row)
+			owners = append(owners, p)
+		}
+		if len(rows) > 0 {
+			if err := tx.Create(&rows).Error; err != nil {
+				return fmt.Errorf("registration: unable to create: %w", err)
+			}
+			// Each form placed gave consent: one history row each, in one statement.
+			consenting := make([]*people.Person, len(owners))
+			for i, o := range owners {
+				consenting[i] = persons[o.in.Person.Email]
+			}
+			if err := s.people.RecordConsents(tx, consenting, people.ConsentRegistration, now); err != nil {
+				return err
+			}
+			var added []SeatRow
+			for _, st := range counted {
+				if st.added.LastOrder > 0 {
+					added = append(added, st.added)
+				}
+			}
+			if err := addSeats(tx, added); err != nil {
+				return err
+			}
+			for i, o := range owners {
+				if o.sub != 0 {
+					if err := s.subs.SetResult(tx, o.sub, rows[i].ID); err != nil {
+						return err
+					}
+				}
 			}
 		}
 	}
 
-	var rows []Registration
-	var owners []*pending
-	positions := map[int]int{}
-	for _, p := range live {
-		a, person := acts[p.a.ID], persons[p.in.Person.Email]
-		key := [2]int64{a.ID, person.ID}
-		if registered[key] {
-			p.err = apperr.New(apperr.Conflict, "error_already_registered")
-			continue
-		}
-		registered[key] = true
-		st := counted[a.ID]
-		status, pool, ok := Place(st.counts, p.qualifies)
-		if !ok {
-			return fmt.Errorf("registration: activity %d unsettled after settling", a.ID)
-		}
-		st.counts.Take(status, pool)
-		st.added.add(status, pool, 1)
-		st.lastOrder++
-		st.added.LastOrder = st.lastOrder
-		sealed, err := s.people.SealDeclaration(p.in.Person.Sensitive, declarationContext(a.ID, person.ID))
-		if err != nil {
-			return err
-		}
-		row := Registration{ActivityID: a.ID, PersonID: &person.ID, Status: string(status), WaitlistOrder: st.lastOrder,
-			DeclaredLocality: p.in.Person.Locality, DeclaredSensitive: sealed, Locale: p.in.Person.Locale,
-			ConsentVersion: people.ConsentVersion, ConsentAt: now, CreatedAt: now, UpdatedAt: now}
-		if status == Confirmed {
-			s.setPool(&row, pool)
-		} else {
-			// The newcomer is last in line.
-			positions[len(rows)] = st.counts.Waitlisted
-		}
-		rows = append(rows, row)
-		owners = append(owners, p)
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	if err := tx.Create(&rows).Error; err != nil {
-		return fmt.Errorf("registration: unable to create: %w", err)
-	}
-	// Each form placed gave consent: one history row each, in one statement.
-	consenting := make([]*people.Person, len(owners))
-	for i, o := range owners {
-		consenting[i] = persons[o.in.Person.Email]
-	}
-	if err := s.people.RecordConsents(tx, consenting, people.ConsentRegistration, now); err != nil {
-		return err
-	}
-	var added []SeatRow
-	for _, st := range counted {
-		if st.added.LastOrder > 0 {
-			added = append(added, st.added)
-		}
-	}
-	if err := addSeats(tx, added); err != nil {
-		return err
-	}
-
 	var notices []outbox.Message
-	hits := map[string]int{}
-	for i := range rows {
-		r := &rows[i]
-		kind := "registration.confirmed"
-		if r.Status == string(Waitlisted) {
-			kind = "registration.waitlisted"
-		}
-		m, ok, err := s.notice(tx, kind, acts[r.ActivityID], r, persons[owners[i].in.Person.Email])
-		if err != nil {
-			return err
-		}
+	var made []Link
+	add := func(lt letter) error {
+		m, ok, err := s.notice(tx, lt)
 		if ok {
 			notices = append(notices, m)
-			hits[formlimit.Key(m.ToAddress)]++
 		}
-		owners[i].out = &Placed{Registration: *r, Position: positions[i]}
+		return err
 	}
-	// The limit per email is silent: a notice over it is not sent, and
-	// nothing else changes, so the answer never depends on the count.
-	// Refusals send nothing, so they count nothing.
+	for i := range rows {
+		r, o := &rows[i], owners[i]
+		a, person := acts[r.ActivityID], persons[o.in.Person.Email]
+		kind := kindConfirmed
+		if r.Status == string(Waitlisted) {
+			kind = kindWaitlisted
+		}
+		token, link := newLink(r.ID, LinkManage, now)
+		made = append(made, link)
+		o.out = &Placed{Registration: *r, Position: positions[i], ManageToken: token}
+		if err := add(letter{kind: kind, a: a, r: r, to: *person.Email, name: person.GivenName, locale: r.Locale,
+			url: s.manageURL(token), position: positions[i]}); err != nil {
+			return err
+		}
+		if r.Guardian == GuardianPending {
+			token, link := newLink(r.ID, LinkGuardian, now)
+			made = append(made, link)
+			if err := add(letter{kind: kindGuardianRequest, a: a, r: r, to: r.GuardianEmail, name: r.GuardianName,
+				locale: r.Locale, url: s.guardianURL(token), minor: person.GivenName}); err != nil {
+				return err
+			}
+		}
+	}
+	// A tap that places nothing sends its person the link of the place
+	// they hold.
+	for _, p := range again {
+		r, err := s.held(tx, p, persons)
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			continue // cancelled and erased since: nothing to link to
+		}
+		token, link := newLink(r.ID, LinkManage, now)
+		made = append(made, link)
+		if err := add(letter{kind: kindKnown, a: acts[r.ActivityID], r: r, to: p.in.Person.Email,
+			name: p.in.Person.GivenName, locale: p.in.Person.Locale, url: s.manageURL(token)}); err != nil {
+			return err
+		}
+	}
+	if len(made) > 0 {
+		if err := tx.Create(&made).Error; err != nil {
+			return fmt.Errorf("registration: unable to create links: %w", err)
+		}
+	}
+	return s.enqueueLimited(tx, notices, now)
+}
+
+// held is the registration a tap that placed nothing stands for: the one
+// its form became, or the live one its person holds; nil when it is gone to
+// an erasure.
+func (s *Service) held(tx *gorm.DB, p *queued, persons map[string]*people.Person) (*Registration, error) {
+	var r Registration
+	q := tx.Where("person_id IS NOT NULL")
+	if person, ok := persons[p.in.Person.Email]; ok {
+		q = q.Where("activity_id = ? AND person_id = ? AND status <> ?", p.a.ID, person.ID, string(Cancelled))
+	} else {
+		q = q.Where("id = (SELECT result_id FROM submissions WHERE id = ?)", p.sub)
+	}
+	err := q.Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("registration: unable to find a tap's registration: %w", err)
+	}
+	return &r, nil
+}
+
+// enqueueLimited queues the notices that public forms cause, within the
+// limit per email. The limit is silent: a notice over it is not sent, and
+// nothing else changes, so the answer never depends on the count.
+// Refusals send nothing, so they count nothing.
+func (s *Service) enqueueLimited(tx *gorm.DB, notices []outbox.Message, now time.Time) error {
+	hits := map[string]int{}
+	for _, m := range notices {
+		hits[formlimit.Key(m.ToAddress)]++
+	}
 	totals, err := formlimit.Count(tx, hits, now)
 	if err != nil {
 		return err
@@ -339,7 +453,7 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*pending, now time.Time) error
 	sent := notices[:0]
 	for _, m := range notices {
 		key := formlimit.Key(m.ToAddress)
-		// This batch's notices to key are the last hits[key] of its total.
+		// These notices to key are the last hits[key] of its total.
 		if totals[key]-hits[key] < formlimit.PerEmail {
 			sent = append(sent, m)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/quota"
+	"github.com/gotong/gotong/app/submissions"
 	"gorm.io/gorm"
 )
 
@@ -47,6 +48,10 @@ type Registration struct {
 type Placed struct {
 	Registration
 	Position int
+	// ManageToken opens the registration's manage page (/r/{token}): a
+	// fresh private link, of which only the hash is stored. Set by the
+	// operations that place a registration, empty otherwise.
+	ManageToken string
 }
 
 // Service runs registrations: each operation locks its activity, reads the
@@ -55,10 +60,12 @@ type Placed struct {
 type Service struct {
 	db      *gorm.DB
 	people  *people.Store
+	subs    *submissions.Store
 	catalog *i18n.Catalog
 	baseURL string
 	now     clock.Clock
 	changes Changes
+	rules   Rules
 
 	comb combiner
 }
@@ -71,17 +78,32 @@ type Changes interface {
 
 func (s *Service) changed(activityID int64) { s.changes.SeatsMoved(activityID) }
 
-// NewService returns a registration service; now decides open windows,
-// ages, releases of reserved seats and the dates of changes; changes hears
-// of every commit that moved seats.
-func NewService(db *gorm.DB, ps *people.Store, catalog *i18n.Catalog, baseURL string, changes Changes, now clock.Clock) *Service {
-	return &Service{db: db, people: ps, catalog: catalog, baseURL: baseURL, changes: changes, now: now}
+// Rules are the settings of the installation that registrations follow.
+type Rules struct {
+	GuardianAge  int // registrants younger need a guardian, unless the activity says otherwise; 0: never
+	GuardianDays int // how long a guardian has to answer before the place is cancelled
+}
+
+// NewService returns a registration service; subs keeps the public forms
+// until their email link is opened; now decides open windows, ages,
+// releases of reserved seats and the dates of changes; changes hears of
+// every commit that moved seats; rules are the installation's settings.
+func NewService(db *gorm.DB, ps *people.Store, subs *submissions.Store, catalog *i18n.Catalog, baseURL string,
+	changes Changes, now clock.Clock, rules Rules) *Service {
+	return &Service{db: db, people: ps, subs: subs, catalog: catalog, baseURL: baseURL, changes: changes, now: now, rules: rules}
 }
 
 // Request is a registration form.
 type Request struct {
-	Person  people.Declared
-	Consent bool
+	Person   people.Declared
+	Consent  bool
+	Guardian *Guardian // required when the registrant is younger than the activity's guardian age
+}
+
+// Guardian is whom a minor names to consent to their place.
+type Guardian struct {
+	Name  string
+	Email string
 }
 
 // rulesAt are the core's rules of an activity at now.
@@ -167,12 +189,10 @@ func (s *Service) persist(tx *gorm.DB, a *activities.Activity, l *loaded, next S
 			"status": string(r.Status), "pool": pool, "sealed_pool": sealed, "updated_at": now}).Error; err != nil {
 			return fmt.Errorf("registration: unable to update %d: %w", id, err)
 		}
-		if wasWaiting && r.Status == Confirmed && row.PersonID != nil {
-			var p people.Person
-			if err := tx.Take(&p, *row.PersonID).Error; err != nil {
-				return fmt.Errorf("registration: unable to read the person of %d: %w", id, err)
-			}
-			if err := s.notify(tx, "registration.promoted", a, row, &p); err != nil {
+		if wasWaiting && r.Status == Confirmed {
+			promoted := *row
+			promoted.Status = string(Confirmed)
+			if err := s.notify(tx, kindPromoted, a, &promoted, now); err != nil {
 				return err
 			}
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/registration/regtest"
+	"github.com/gotong/gotong/app/submissions"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/locales"
 	"gorm.io/gorm"
@@ -52,7 +53,8 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	}
 	gens := new(changes.Generations)
 	f := &fixture{t: t, db: db, sealer: sealer}
-	f.svc = registration.NewService(db, people.NewStore(db, sealer, f.now), cat, "http://gotong.test", gens, f.now)
+	f.svc = registration.NewService(db, people.NewStore(db, sealer, f.now), submissions.NewStore(db, sealer, f.now), cat,
+		"http://gotong.test", gens, f.now, registration.Rules{GuardianAge: 18, GuardianDays: 7})
 	f.act = activities.NewStore(db, f.svc, gens, f.now)
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f

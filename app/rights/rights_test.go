@@ -23,6 +23,7 @@ import (
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/registration/regtest"
 	"github.com/gotong/gotong/app/rights"
+	"github.com/gotong/gotong/app/submissions"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/locales"
 	"gorm.io/gorm"
@@ -57,7 +58,8 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	ps := people.NewStore(db, sealer, now)
 	f.people = ps
 	gens := new(changes.Generations)
-	regs := registration.NewService(db, ps, cat, "http://gotong.test", gens, now)
+	regs := registration.NewService(db, ps, submissions.NewStore(db, sealer, now), cat, "http://gotong.test", gens, now,
+		registration.Rules{GuardianAge: 18, GuardianDays: 7})
 	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs, gens, now), petitions.NewStore(db, ps, now)
 	f.users, f.rights = auth.NewStoreWithParams(db, now, auth.TestParams()), rights.New(db, ps, regs, now)
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
