@@ -24,8 +24,10 @@ func (c *cli) sender(cfg config.Config) (outbox.Sender, error) {
 }
 
 // startWorkers runs the background work of a node until ctx ends: sending
-// the outbox, moving waitlists when reserved seats are released, and
-// sweeping expired sessions. Each job is safe with several nodes running it.
+// the outbox; moving waitlists when reserved seats are released or a
+// guardian's answer is overdue; reminding participants before the start;
+// sweeping expired sessions and public forms whose link expired. Each job
+// is safe with several nodes running it.
 func (c *cli) startWorkers(ctx context.Context, a *app.App, srv *web.Server, sender outbox.Sender) {
 	w := &outbox.Worker{DB: a.DB, Sender: sender, Log: c.log}
 	go w.Run(ctx, 10*time.Second)
@@ -34,7 +36,20 @@ func (c *cli) startWorkers(ctx context.Context, a *app.App, srv *web.Server, sen
 			c.log.Error("settling released seats failed", "err", err)
 		}
 	})
-	go every(ctx, 10*time.Minute, func() { srv.Sweep(ctx) })
+	go every(ctx, time.Minute, func() {
+		if _, err := a.Registrations.ExpireGuardians(ctx); err != nil && ctx.Err() == nil {
+			c.log.Error("cancelling places past their guardian's due time failed", "err", err)
+		}
+		if _, err := a.Registrations.RemindDue(ctx); err != nil && ctx.Err() == nil {
+			c.log.Error("queueing reminders failed", "err", err)
+		}
+	})
+	go every(ctx, 10*time.Minute, func() {
+		srv.Sweep(ctx)
+		if _, err := a.Submissions.Purge(ctx); err != nil && ctx.Err() == nil {
+			c.log.Error("purging expired forms failed", "err", err)
+		}
+	})
 }
 
 // every calls fn each period until ctx ends.
