@@ -50,17 +50,18 @@ func (s *Service) needsGuardian(a *activities.Activity, birthYear int) bool {
 	return age > 0 && a.StartsAt.Year()-birthYear-1 < age
 }
 
-// checkGuardian checks the guardian of a form in place: required, and
-// normalised, when the registrant needs one for a; dropped otherwise, so
-// that nothing of it is kept. A birth year already refused decides nothing.
-func (s *Service) checkGuardian(f apperr.Fields, a *activities.Activity, in *Request) {
-	if _, bad := f["birth_year"]; bad || !s.needsGuardian(a, in.Person.BirthYear) {
+// checkGuardian checks the guardian of a form for activity a, which takes
+// the registrant otherwise: required, and normalised in place, when the
+// registrant needs one; dropped when not, so that nothing of it is kept.
+func (s *Service) checkGuardian(a *activities.Activity, in *Request) error {
+	if !s.needsGuardian(a, in.Person.BirthYear) {
 		in.Guardian = nil
-		return
+		return nil
 	}
+	f := apperr.Fields{}
 	if in.Guardian == nil {
 		f.Add("guardian", "error_guardian_required", "Age", s.guardianAge(a))
-		return
+		return f.Err()
 	}
 	g := *in.Guardian
 	g.Name, g.Email = strings.TrimSpace(g.Name), mailaddr.Normalize(g.Email)
@@ -76,6 +77,7 @@ func (s *Service) checkGuardian(f apperr.Fields, a *activities.Activity, in *Req
 	case g.Email == in.Person.Email:
 		f.Add("guardian", "error_guardian_self")
 	}
+	return f.Err()
 }
 
 // guardianDue is when a place held for a guardian's answer made at now is

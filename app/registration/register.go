@@ -99,14 +99,14 @@ func (s *Service) place(ctx context.Context, p *queued) {
 }
 
 // prepare validates a registration form, which writes nothing, and makes
-// it a queued registration.
+// it a queued registration. Its guardian is checked with the activity, once
+// the activity takes the registrant (checkGuardian).
 func (s *Service) prepare(a *activities.Activity, in Request) (*queued, error) {
 	f := apperr.Fields{}
 	in.Person.Validate(f, s.now())
 	if !in.Consent {
 		f.Add("consent", "error_consent_required")
 	}
-	s.checkGuardian(f, a, &in)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -226,9 +226,8 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 			p.err = apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(a)}}.Err()
 			continue
 		}
-		if s.needsGuardian(a, p.in.Person.BirthYear) && p.in.Guardian == nil {
-			// The activity's guardian age changed since the form was read.
-			p.err = apperr.Fields{"guardian": {ID: "error_guardian_required", Args: []any{"Age", s.guardianAge(a)}}}.Err()
+		if err := s.checkGuardian(a, &p.in); err != nil {
+			p.err = err
 			continue
 		}
 		if a.Translations == nil {
@@ -314,7 +313,7 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 			row := Registration{ActivityID: a.ID, PersonID: &person.ID, Status: string(status), WaitlistOrder: st.lastOrder,
 				DeclaredLocality: p.in.Person.Locality, DeclaredSensitive: sealed, Locale: p.in.Person.Locale,
 				ConsentVersion: people.ConsentVersion, ConsentAt: now, Guardian: GuardianNotNeeded, CreatedAt: now, UpdatedAt: now}
-			if g := p.in.Guardian; g != nil && s.needsGuardian(a, p.in.Person.BirthYear) {
+			if g := p.in.Guardian; g != nil {
 				// The place is held like any other while the guardian answers.
 				due := s.guardianDue(a, now)
 				row.Guardian, row.GuardianName, row.GuardianEmail, row.GuardianDueAt = GuardianPending, g.Name, g.Email, &due

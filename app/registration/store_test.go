@@ -131,10 +131,11 @@ func TestRegisterPlacesAndPromotes(t *testing.T) {
 		if _, err := f.svc.Cancel(ctx, r1.ID); kindOf(err) != apperr.Conflict {
 			t.Fatalf("second cancel: %v", err)
 		}
-		// Notices: confirmed, waitlisted, confirmed, then a promotion.
+		// Notices: confirmed, waitlisted, confirmed, then the cancellation
+		// and the promotion it caused.
 		var kinds []string
 		db.Model(&outbox.Message{}).Order("id").Pluck("kind", &kinds)
-		want := "registration.confirmed registration.waitlisted registration.confirmed registration.promoted"
+		want := "registration.confirmed registration.waitlisted registration.confirmed registration.cancelled registration.promoted"
 		if strings.Join(kinds, " ") != want {
 			t.Fatalf("notices %v, want %s", kinds, want)
 		}

@@ -17,7 +17,7 @@ import (
 // a token): it places nothing. It refuses what it can tell from the form
 // and the activity alone, none of which depends on who owns the email: a
 // field (422), an activity not open (409 with the reason), an age outside
-// the range (422 birth_year). Otherwise it emails the address one link: to
+// the range (422 birth_year), a guardian missing or wrong (422 guardian). Otherwise it emails the address one link: to
 // the page that places the registration (registration.verify), or, when the
 // address already holds a live registration here, to its manage page
 // (registration.known). Either way it answers nil, through the same queries,
@@ -35,6 +35,9 @@ func (s *Service) Submit(ctx context.Context, a *activities.Activity, in Request
 	}
 	if !a.AgeAllowed(in.Person.BirthYear) {
 		return apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(a)}}.Err()
+	}
+	if err := s.checkGuardian(a, &in); err != nil {
+		return err
 	}
 	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		var held []struct {
