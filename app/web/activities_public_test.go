@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gotong/gotong/app/web/request"
-
 	ics "github.com/arran4/golang-ical"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/formlimit"
@@ -247,73 +245,6 @@ func TestPublicFormLimitIsSilent(t *testing.T) {
 		}
 		if n := notices("busy@school.example"); n != formlimit.PerEmail {
 			t.Fatalf("%d notices to one address, want %d", n, formlimit.PerEmail)
-		}
-	})
-}
-
-// TestRegistrationResultLink: the form redirects to a signed result page, so
-// a reload asks nothing again; the page shows the place as it is now, and a
-// link that is altered, expired or for another activity shows nothing.
-func TestRegistrationResultLink(t *testing.T) {
-	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
-		lake := e.publishedCamp("lake", 1)
-		e.publishedCamp("river", 1)
-		c := e.client()
-		c.get("/activities/lake/register?lang=fr")
-		first := c.postForm("/activities/lake/register", registrationForm("saraa@example.org", "rural"))
-		second := c.postForm("/activities/lake/register", registrationForm("bat@example.org", "urban"))
-		if first.StatusCode != http.StatusSeeOther || second.StatusCode != http.StatusSeeOther {
-			t.Fatalf("registrations answered %d and %d, want 303", first.StatusCode, second.StatusCode)
-		}
-		link := second.Header.Get("Location")
-		for range 2 { // a reload is the same page and writes nothing
-			res := c.get(link)
-			if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "numéro 1") || strings.Contains(res.Body, "private-room") {
-				t.Fatalf("result of the waitlisted: %d", res.StatusCode)
-			}
-			if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
-				t.Errorf("Cache-Control %q: the result page must not be stored", cc)
-			}
-		}
-		if regs := e.registrations(lake.ID); len(regs) != 2 {
-			t.Fatalf("%d registrations after reloading the result", len(regs))
-		}
-		// Once the first cancels, the same link shows the seat and its online link.
-		regs := e.registrations(lake.ID)
-		if _, err := e.srv.Registrations.Cancel(context.Background(), regs[0].ID); err != nil {
-			t.Fatal(err)
-		}
-		if res := c.get(link); !strings.Contains(res.Body, `id="registration-result"`) || !strings.Contains(res.Body, "private-room") {
-			t.Fatal("the result page does not show the promotion")
-		}
-		if res := c.get(first.Header.Get("Location")); !strings.Contains(res.Body, "annulée") || strings.Contains(res.Body, "private-room") {
-			t.Fatal("the result page of a cancelled registration shows a seat")
-		}
-
-		token := strings.TrimPrefix(link, "/activities/lake/registered?r=")
-		token, _ = url.QueryUnescape(token)
-		id := strconv.FormatInt(regs[1].ID, 10)
-		now := time.Now()
-		bad := map[string]string{
-			"no token":         "/activities/lake/registered",
-			"another activity": "/activities/river/registered?r=" + url.QueryEscape(token),
-			"another id":       "/activities/lake/registered?r=" + url.QueryEscape(strings.Replace(token, id+".", strconv.FormatInt(regs[0].ID, 10)+".", 1)),
-			"expired":          "/activities/lake/registered?r=" + url.QueryEscape(e.srv.ResultLinks.Seal(id, now.Add(-request.ResultLinkLifetime-time.Minute))),
-			"signed for CSRF":  "/activities/lake/registered?r=" + url.QueryEscape(newSignedTokens(testConfig().Keys().CSRF).Seal(id, now)),
-			// A link made before keys were derived: the secret itself signed it.
-			"signed by the secret": "/activities/lake/registered?r=" + url.QueryEscape(request.NewSigner(testConfig().SecretKey, "registration-result", request.ResultLinkLifetime).Seal(id, now)),
-			"unknown id":           "/activities/lake/registered?r=" + url.QueryEscape(e.srv.ResultLinks.Seal("999999", now)),
-			"not a number":         "/activities/lake/registered?r=" + url.QueryEscape(e.srv.ResultLinks.Seal("abc", now)),
-		}
-		for name, path := range bad {
-			res := c.get(path + "&lang=fr")
-			if name == "no token" {
-				res = c.get(path + "?lang=fr")
-			}
-			if res.StatusCode != http.StatusNotFound || !strings.Contains(res.Body, "Ce lien a expiré") || strings.Contains(res.Body, "numéro") {
-				t.Errorf("%s: %d", name, res.StatusCode)
-			}
 		}
 	})
 }

@@ -56,6 +56,8 @@ func testConfig() config.Config {
 		MinCell:     5,
 		// What config.Load gives when the variable is unset.
 		OutboxKeepDays: 30,
+		GuardianAge:    18,
+		GuardianDays:   7,
 	}
 }
 
@@ -295,20 +297,51 @@ func (c *client) postForm(path string, vals url.Values) *response {
 	return c.postRaw(path, vals)
 }
 
-// submitRegistration posts the public registration form of slug. A form
-// that registers answers 303 to the signed result page, which it follows:
-// the result is that page's response (200), or the form's own refusal.
+// submitRegistration sends the public registration form of slug and, once
+// it is taken, confirms it as its person would: the link of the email that
+// reaches the form's address, opened, and its button tapped. The result is
+// the page the tap leads to (the registration's own, 200), or the form's
+// refusal. A signed-in participant placed at once goes to their page alike.
 func (c *client) submitRegistration(slug string, vals url.Values) *response {
 	c.e.t.Helper()
 	res := c.postForm("/activities/"+slug+"/register", vals)
 	if res.StatusCode != http.StatusSeeOther {
 		return res
 	}
-	loc := res.Header.Get("Location")
-	if !strings.HasPrefix(loc, "/activities/"+slug+"/registered?r=") {
+	switch loc := res.Header.Get("Location"); {
+	case strings.HasPrefix(loc, "/r/"):
+		return c.get(loc)
+	case loc != "/activities/"+slug+"/check-email":
 		c.e.t.Fatalf("registration redirected to %q", loc)
 	}
-	return c.get(loc)
+	return c.confirmByMail(vals.Get("email"))
+}
+
+// confirmByMail opens the link of the last email to addr and taps its
+// button, and returns the page the tap leads to.
+func (c *client) confirmByMail(addr string) *response {
+	c.e.t.Helper()
+	link := c.e.lastMail(addr).Link(c.e.t, "/v/")
+	if res := c.get(link); res.StatusCode != http.StatusOK {
+		c.e.t.Fatalf("the email's link %s: %d", link, res.StatusCode)
+	}
+	res := c.postForm(link, url.Values{})
+	if res.StatusCode == http.StatusSeeOther {
+		return c.get(res.Header.Get("Location"))
+	}
+	return res
+}
+
+// lastMail delivers the outbox and returns the last message that reached
+// addr, failing the test when none did.
+func (e *env) lastMail(addr string) mailtest.Mail {
+	e.t.Helper()
+	e.deliver()
+	got := e.mailbox().To(addr)
+	if len(got) == 0 {
+		e.t.Fatalf("no mail reached %s", addr)
+	}
+	return got[len(got)-1]
 }
 
 // postRaw posts the form values exactly as given.

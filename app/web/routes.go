@@ -39,7 +39,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/healthz", access.Public, s.healthz)
 	s.handle(app, get, "/readyz", access.Public, s.readyz)
 
-	app.Use(s.identify, s.csrfProtect(), s.refuseUnstorableText)
+	app.Use(privateLinks, s.identify, s.csrfProtect(), s.refuseUnstorableText)
 
 	// Pages.
 	s.handle(app, get, "/", access.Public, uiH.Home)
@@ -66,7 +66,17 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/activities/:slug", access.Public, s.cachedPage(uiH.ActivityPage)) // also :slug.ics
 	s.handle(app, get, "/activities/:slug/register", access.Public, uiH.RegisterForm)
 	s.handle(app, post, "/activities/:slug/register", access.Public, uiH.RegisterSubmit)
-	s.handle(app, get, "/activities/:slug/registered", access.Public, uiH.RegistrationResult)
+	s.handle(app, get, "/activities/:slug/check-email", access.Public, uiH.CheckEmail)
+
+	// Private links of registrations: a form's confirmation, the
+	// registration's own page, its guardian's answer.
+	s.handle(app, get, "/v/:token", access.Public, uiH.ConfirmRegistrationForm)
+	s.handle(app, post, "/v/:token", access.Public, uiH.ConfirmRegistration)
+	s.handle(app, get, "/r/:token.ics", access.Public, uiH.MyCalendar) // before /r/:token
+	s.handle(app, get, "/r/:token", access.Public, uiH.MyRegistration)
+	s.handle(app, post, "/r/:token/cancel", access.Public, uiH.CancelMyPlace)
+	s.handle(app, get, "/g/:token", access.Public, uiH.GuardianForm)
+	s.handle(app, post, "/g/:token", access.Public, uiH.GuardianAnswer)
 
 	// Partner organisations: staff pages.
 	s.handle(app, get, "/manage/partners", access.PartnersManage, uiH.ManagePartners)
@@ -184,6 +194,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/api/v1/activities/:id/registrations", access.RegistrationsRead, apiH.ActivityRegistrations)
 	s.handle(app, post, "/api/v1/registrations/:id/cancel", access.RegistrationsWrite, apiH.RegistrationCancel)
 	s.handle(app, post, "/api/v1/registrations/:id/attendance", access.AttendanceWrite, apiH.RegistrationAttendance)
+	s.handle(app, post, "/api/v1/registrations/:id/guardian", access.RegistrationsWrite, apiH.RegistrationGuardian)
 
 	// JSON API: partner organisations.
 	s.handle(app, get, "/api/v1/partners", access.PartnersRead, apiH.ListPartners)

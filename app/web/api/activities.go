@@ -284,16 +284,8 @@ type Registration struct {
 	Pool             *string   `json:"pool"`
 	WaitlistPosition *int      `json:"waitlist_position"`
 	Attended         *bool     `json:"attended"`
+	Guardian         string    `json:"guardian"` // not_needed, pending, given or refused
 	CreatedAt        time.Time `json:"created_at"`
-}
-
-// placement is what registering answers anyone who may not list
-// registrations: where the person landed, but never in which pool, since
-// two probes would tell how many seats of a sensitive quota are taken.
-type placement struct {
-	ID               int64  `json:"id"`
-	Status           string `json:"status"`
-	WaitlistPosition *int   `json:"waitlist_position"`
 }
 
 // poolAndPosition gives the pool only while confirmed and the position only
@@ -314,7 +306,7 @@ func poolAndPosition(p *registration.Placed) (*string, *int) {
 func toAPIRegistration(p *registration.Placed) Registration {
 	pool, pos := poolAndPosition(p)
 	return Registration{ID: p.ID, ActivityID: p.ActivityID, PersonID: p.PersonID, Status: p.Status,
-		Pool: pool, WaitlistPosition: pos, Attended: p.Attended, CreatedAt: p.CreatedAt.UTC()}
+		Pool: pool, WaitlistPosition: pos, Attended: p.Attended, Guardian: p.Guardian, CreatedAt: p.CreatedAt.UTC()}
 }
 
 // registrationBody is the registration form as JSON.
@@ -329,11 +321,24 @@ type registrationBody struct {
 		Disability *bool  `json:"disability"`
 		Minority   *bool  `json:"minority"`
 	} `json:"person"`
-	Consent bool `json:"consent"`
+	Consent  bool `json:"consent"`
+	Guardian *struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+	} `json:"guardian"`
 }
 
-// Register places a person on an activity; anyone may, as with the
-// public form, and the service refuses an activity not open for it.
+// pendingVerification is the answer to every well-formed public
+// registration, whoever the email belongs to.
+type pendingVerification struct {
+	Status string `json:"status"`
+}
+
+// Register takes a registration form. Staff with a token place it at once
+// (201, the Registration). Anyone else, as with the public form, gets the
+// same 202 for every well-formed form, whether the email is known or not:
+// the email it sends decides what happens. Refusals (fields, an activity
+// not open) never depend on the email.
 func (s *Handlers) Register(c *fiber.Ctx) error {
 	id, err := request.PathID(c, "id")
 	if err != nil {
@@ -353,15 +358,20 @@ func (s *Handlers) Register(c *fiber.Ctx) error {
 		GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, BirthYear: p.BirthYear,
 		Region: p.Region, Locality: p.Locality, Locale: s.Localizer(c).Lang,
 		Sensitive: people.Sensitive{Disability: p.Disability, Minority: p.Minority}}}
+	if g := body.Guardian; g != nil {
+		req.Guardian = &registration.Guardian{Name: g.Name, Email: g.Email}
+	}
+	if !s.Can(c, access.RegistrationsWrite) {
+		if err := s.Registrations.Submit(c.UserContext(), a, req); err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusAccepted).JSON(pendingVerification{Status: "pending_verification"})
+	}
 	placed, err := s.Registrations.Register(c.UserContext(), a, req)
 	if err != nil {
 		return err
 	}
-	if s.Can(c, access.RegistrationsRead) {
-		return c.Status(fiber.StatusCreated).JSON(toAPIRegistration(placed))
-	}
-	_, pos := poolAndPosition(placed)
-	return c.Status(fiber.StatusCreated).JSON(placement{ID: placed.ID, Status: placed.Status, WaitlistPosition: pos})
+	return c.Status(fiber.StatusCreated).JSON(toAPIRegistration(placed))
 }
 
 // ActivityRegistrations lists an activity's registrations (staff).
@@ -408,6 +418,33 @@ func (s *Handlers) RegistrationAttendance(c *fiber.Ctx) error {
 		return apperr.Fields{"attended": {ID: "error_required"}}.Err()
 	}
 	placed, err := s.Registrations.SetAttendance(c.UserContext(), request.Viewer(c), r.ID, *body.Attended)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIRegistration(placed))
+}
+
+type guardianBody struct {
+	Given  *bool  `json:"given"`
+	Method string `json:"method"` // paper or trusted_adult
+}
+
+// RegistrationGuardian records a guardian's answer that staff received
+// otherwise (on paper, or from a trusted adult); audited.
+func (s *Handlers) RegistrationGuardian(c *fiber.Ctx) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var body guardianBody
+	if err := request.DecodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Given == nil {
+		return apperr.Fields{"given": {ID: "error_required"}}.Err()
+	}
+	v := request.Viewer(c)
+	placed, err := s.Registrations.RecordGuardian(c.UserContext(), v, v.UserID, id, *body.Given, body.Method)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
@@ -17,25 +16,17 @@ import (
 // the web layer that pages, the API and the server's middleware share.
 type Kit struct {
 	*app.App
-	Sessions    *session.Store
-	ResultLinks Signer // signs the links to registration results
+	Sessions *session.Store
 
 	devices       devices     // signs the device cookies of sign-ins
 	views         fiber.Views // the page templates Render writes with
 	activityCache *TTLCache[*activities.Activity]
 }
 
-// ResultLinkLifetime is how long the link to a registration's result works.
-// It shows only the place held (and the online link when confirmed), yet on
-// a shared phone even that says who registered for what, so it is short:
-// enough to reload or come back to the page, while the email keeps the rest.
-const ResultLinkLifetime = time.Hour
-
 // NewKit builds the kit over a; sessions is the server's session store,
 // views the loaded page templates.
 func NewKit(a *app.App, sessions *session.Store, views fiber.Views) *Kit {
 	return &Kit{App: a, Sessions: sessions, views: views,
-		ResultLinks:   NewSigner(a.Keys.Links[:], "registration-result", ResultLinkLifetime),
 		devices:       newDevices(a.Keys.Devices),
 		activityCache: NewTTLCache[*activities.Activity](&a.Changes.Activities)}
 }

@@ -23,6 +23,7 @@ const (
 	ViewerLocal    = "viewer"
 	LocalizerLocal = "localizer"
 	CSRFLocal      = "csrf"
+	NoIndexLocal   = "noindex" // a private link's page: search engines keep out
 )
 
 const langCookie = "gotong_lang"
@@ -98,6 +99,7 @@ type Page struct {
 	Errors   map[string]string
 	Flash    string
 	ErrorMsg string
+	NoIndex  bool // a private link's page
 
 	May func(access.Permission) bool // whether the user holds a permission
 }
@@ -106,7 +108,8 @@ type Page struct {
 func (s *Kit) Page(c *fiber.Ctx, title string, data any) *Page {
 	l := s.Localizer(c)
 	csrfToken, _ := c.Locals(CSRFLocal).(string)
-	p := &Page{L: l, User: CurrentUser(c), CSRF: csrfToken, Title: l.T(title), Data: data,
+	noIndex, _ := c.Locals(NoIndexLocal).(bool)
+	p := &Page{L: l, User: CurrentUser(c), CSRF: csrfToken, Title: l.T(title), Data: data, NoIndex: noIndex,
 		AssetV: AssetVersion, Year: time.Now().Year(), May: func(perm access.Permission) bool { return s.Can(c, perm) }}
 	path := c.Path()
 	for _, n := range []struct {

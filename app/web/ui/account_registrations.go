@@ -18,6 +18,7 @@ type myRegistration struct {
 	Slug      string
 	StartsAt  string
 	OnlineURL string
+	Guardian  bool // held until a guardian agrees
 }
 
 // ownPersonID is the person record of a user: the one linked to the
@@ -46,9 +47,10 @@ func (s *Handlers) myRegistrations(c *fiber.Ctx, p *request.Page) ([]myRegistrat
 		if err != nil {
 			return nil, err
 		}
-		m := myRegistration{Reg: r, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title, Slug: a.Slug, StartsAt: p.L.DateTime(a.StartsAt)}
-		if r.Status == string(registration.Confirmed) {
-			m.OnlineURL = a.OnlineURL // only confirmed participants see the link
+		m := myRegistration{Reg: r, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title, Slug: a.Slug, StartsAt: when(p.L, a.StartsAt),
+			Guardian: r.Guardian == registration.GuardianPending}
+		if held(&r) {
+			m.OnlineURL = a.OnlineURL // only a confirmed participant sees the link, once any guardian agreed
 		}
 		out = append(out, m)
 	}

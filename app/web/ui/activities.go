@@ -2,9 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"errors"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gotong/gotong/app/web/request"
@@ -15,7 +12,6 @@ import (
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/quota"
 	"github.com/gotong/gotong/app/regions"
-	"github.com/gotong/gotong/app/registration"
 )
 
 // Labels of the activity vocabularies, by value.
@@ -187,126 +183,4 @@ func (s *Handlers) activityICS(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+a.Slug+`.ics"`)
 	return c.Send(b.Bytes())
-}
-
-type registerData struct {
-	Card       activityCard
-	Regions    []regionGroup
-	Localities []option
-	Result     *registration.Placed
-	OnlineURL  string
-	Consent    bool
-}
-
-func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity, form map[string]string, errs map[string]string, result *registration.Placed) error {
-	p := s.Page(c, "register_title", nil)
-	card, err := s.card(c, p, a, true)
-	if err != nil {
-		return err
-	}
-	if form == nil {
-		form = map[string]string{}
-	}
-	data := registerData{Card: card, Regions: regionGroups(p, form["region"]),
-		Localities: options([]string{people.Urban, people.Rural}, localityLabels, p, form["locality"]),
-		Result:     result, Consent: form["consent"] == "yes"}
-	if result != nil && result.Status == string(registration.Confirmed) {
-		data.OnlineURL = a.OnlineURL
-	}
-	p.Title = p.L.T("register_title_of", "Title", card.Text.Title)
-	p.Data, p.Form, p.Errors = data, form, errs
-	tpl := tplRegister
-	if result != nil {
-		tpl = tplRegistered
-	}
-	return s.Render(c, status, tpl, p)
-}
-
-// RegisterForm shows the registration form of an activity.
-func (s *Handlers) RegisterForm(c *fiber.Ctx) error {
-	a, err := s.publicActivity(c)
-	if err != nil {
-		return err
-	}
-	return s.registerPage(c, fiber.StatusOK, a, nil, nil, nil)
-}
-
-// RegisterSubmit registers the person of the form. A second submit of the
-// same form finds the registration already there and says so.
-func (s *Handlers) RegisterSubmit(c *fiber.Ctx) error {
-	a, err := s.publicActivity(c)
-	if err != nil {
-		return err
-	}
-	form := map[string]string{}
-	for _, k := range []string{"given_name", "family_name", "email", "birth_year", "region", "locality", "disability", "minority", "accessibility_needs", "consent"} {
-		form[k] = strings.TrimSpace(c.FormValue(k))
-	}
-	year, _ := strconv.Atoi(form["birth_year"])
-	req := registration.Request{Consent: form["consent"] == "yes", Person: people.Declared{
-		GivenName: form["given_name"], FamilyName: form["family_name"], Email: form["email"], BirthYear: year,
-		Region: form["region"], Locality: form["locality"], Locale: s.Localizer(c).Lang}}
-	yes := true
-	if form["disability"] == "yes" {
-		req.Person.Sensitive.Disability = &yes
-	}
-	if form["minority"] == "yes" {
-		req.Person.Sensitive.Minority = &yes
-	}
-	if n := form["accessibility_needs"]; n != "" {
-		req.Person.Sensitive.AccessibilityNeeds = &n
-	}
-	placed, err := s.Registrations.Register(c.UserContext(), a, req)
-	var ae *apperr.Error
-	if errors.As(err, &ae) && ae.Kind != apperr.NotFound {
-		l := s.Localizer(c)
-		errs := map[string]string{}
-		for field, m := range ae.Fields {
-			errs[field] = l.T(m.ID, m.Args...)
-		}
-		if len(errs) == 0 {
-			errs["_form"] = l.T(ae.Message.ID, ae.Message.Args...)
-		}
-		return s.registerPage(c, request.StatusOf[ae.Kind], a, form, errs, nil)
-	}
-	if err != nil {
-		return err
-	}
-	// Redirect after the POST, so that reloading the result asks nothing again.
-	return c.Redirect(s.resultLink(a.Slug, placed.ID), fiber.StatusSeeOther)
-}
-
-// resultLink is the result page of registration id, signed so that no one
-// can read another's result by changing the number.
-func (s *Handlers) resultLink(slug string, id int64) string {
-	return "/activities/" + url.PathEscape(slug) + "/registered?r=" +
-		url.QueryEscape(s.ResultLinks.Seal(strconv.FormatInt(id, 10), s.Clock()))
-}
-
-// RegistrationResult shows where a registration stands, at the link the form
-// redirected to. It reads the registration afresh, so a waitlisted person who
-// comes back after a promotion sees the confirmed seat.
-func (s *Handlers) RegistrationResult(c *fiber.Ctx) error {
-	a, err := s.publicActivity(c)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	expired := apperr.New(apperr.NotFound, "error_result_link")
-	value, ok := s.ResultLinks.Open(c.Query("r"), s.Clock())
-	if !ok {
-		return expired
-	}
-	id, err := strconv.ParseInt(value, 10, 64)
-	if err != nil {
-		return expired
-	}
-	placed, err := s.Registrations.Get(c.UserContext(), id)
-	if errors.Is(err, apperr.ErrNotFound) || (err == nil && placed.ActivityID != a.ID) {
-		return expired
-	}
-	if err != nil {
-		return err
-	}
-	return s.registerPage(c, fiber.StatusOK, a, nil, nil, placed)
 }

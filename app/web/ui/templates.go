@@ -26,7 +26,11 @@ const (
 	tplActivities = "activities"
 	tplActivity   = "activity"
 	tplRegister   = "register"
-	tplRegistered = "registered"
+
+	tplCheckEmail      = "check_email"
+	tplRegisterConfirm = "register_confirm" // /v/{token} of a registration
+	tplRegistration    = "registration"     // /r/{token}
+	tplGuardian        = "guardian"         // /g/{token}
 
 	tplManageActivities = "manage_activities"
 	tplManageActivity   = "manage_activity"
@@ -46,9 +50,10 @@ const (
 // Pages lists every page; Load fails when views/pages holds a file
 // that is not listed here, or lacks one that is.
 var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
-	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
+	tplActivities, tplActivity, tplRegister, tplManageActivities, tplManageActivity, tplActivityForm,
 	tplPetition, tplManagePetitions, tplManagePetitionForm,
 	tplManagePeople, tplPersonForm, tplPerson,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
 	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
-	tplImportUpload, tplImportMap, tplImportReport, tplMatch}
+	tplImportUpload, tplImportMap, tplImportReport, tplMatch,
+	tplCheckEmail, tplRegisterConfirm, tplRegistration, tplGuardian}

@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/mailaddr"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/submissions"
+	"github.com/gotong/gotong/app/web/request"
+)
+
+// registerFields are the fields of the public registration form.
+var registerFields = []string{"given_name", "family_name", "email", "birth_year", "region", "locality",
+	"disability", "minority", "accessibility_needs", "consent", "guardian_name", "guardian_email"}
+
+type registerData struct {
+	Card        activityCard
+	Regions     []regionGroup
+	Localities  []option
+	Consent     bool
+	GuardianAge int // registrants younger name a guardian; 0 when nobody the activity takes needs one
+}
+
+// guardianAge is the age under which a registrant of a names a guardian,
+// or 0 when no one of its age range is that young.
+func (s *Handlers) guardianAge(a *activities.Activity) int {
+	n := s.Config.GuardianAge
+	if a.GuardianAge != nil {
+		n = *a.GuardianAge
+	}
+	if a.AgeMin != nil && *a.AgeMin >= n {
+		return 0
+	}
+	return n
+}
+
+func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity, form, errs map[string]string) error {
+	p := s.Page(c, "register_title", nil)
+	card, err := s.card(c, p, a, true)
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		form = map[string]string{}
+	}
+	p.Title = p.L.T("register_title_of", "Title", card.Text.Title)
+	p.Data = registerData{Card: card, Regions: regionGroups(p, form["region"]),
+		Localities: options([]string{people.Urban, people.Rural}, localityLabels, p, form["locality"]),
+		Consent:    form["consent"] == "yes", GuardianAge: s.guardianAge(a)}
+	p.Form, p.Errors = form, errs
+	return s.Render(c, status, tplRegister, p)
+}
+
+// RegisterForm shows the registration form of an activity.
+func (s *Handlers) RegisterForm(c *fiber.Ctx) error {
+	a, err := s.publicActivity(c)
+	if err != nil {
+		return err
+	}
+	return s.registerPage(c, fiber.StatusOK, a, nil, nil)
+}
+
+// registrationRequest is the form as the registration service takes it,
+// in the language of the page.
+func registrationRequest(form map[string]string, lang string) registration.Request {
+	year, _ := strconv.Atoi(form["birth_year"])
+	req := registration.Request{Consent: form["consent"] == "yes", Person: people.Declared{
+		GivenName: form["given_name"], FamilyName: form["family_name"], Email: form["email"], BirthYear: year,
+		Region: form["region"], Locality: form["locality"], Locale: lang}}
+	yes := true
+	if form["disability"] == "yes" {
+		req.Person.Sensitive.Disability = &yes
+	}
+	if form["minority"] == "yes" {
+		req.Person.Sensitive.Minority = &yes
+	}
+	if n := form["accessibility_needs"]; n != "" {
+		req.Person.Sensitive.AccessibilityNeeds = &n
+	}
+	if form["guardian_name"] != "" || form["guardian_email"] != "" {
+		req.Guardian = &registration.Guardian{Name: form["guardian_name"], Email: form["guardian_email"]}
+	}
+	return req
+}
+
+// RegisterSubmit sends the form to the registration service. Whoever the
+// email belongs to, a well-formed form answers the same: a redirect to
+// "check your email", since the email decides what happens. The one
+// exception is a signed-in participant whose account email is verified and
+// is the form's: they are placed at once and go to their registration.
+// Refusals (fields, an activity not open) never depend on the email.
+func (s *Handlers) RegisterSubmit(c *fiber.Ctx) error {
+	a, err := s.publicActivity(c)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{}
+	for _, k := range registerFields {
+		form[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	req := registrationRequest(form, s.Localizer(c).Lang)
+	ctx := c.UserContext()
+	if u := request.CurrentUser(c); u != nil && u.EmailVerifiedAt != nil &&
+		mailaddr.Normalize(form["email"]) == mailaddr.Normalize(u.Email) {
+		placed, err := s.Registrations.Register(ctx, a, req)
+		if err != nil {
+			return s.registerRefused(c, a, form, err)
+		}
+		return c.Redirect(managePath(placed.ManageToken), fiber.StatusSeeOther)
+	}
+	if err := s.Registrations.Submit(ctx, a, req); err != nil {
+		return s.registerRefused(c, a, form, err)
+	}
+	return c.Redirect("/activities/"+url.PathEscape(a.Slug)+"/check-email", fiber.StatusSeeOther)
+}
+
+// registerRefused shows the form again as typed, each message beside its
+// field, or err itself when it is not a refusal of the form.
+func (s *Handlers) registerRefused(c *fiber.Ctx, a *activities.Activity, form map[string]string, err error) error {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Kind == apperr.NotFound {
+		return err
+	}
+	l := s.Localizer(c)
+	errs := map[string]string{}
+	for field, m := range ae.Fields {
+		errs[field] = l.T(m.ID, m.Args...)
+	}
+	if len(errs) == 0 {
+		errs["_form"] = l.T(ae.Message.ID, ae.Message.Args...)
+	}
+	return s.registerPage(c, request.StatusOf[ae.Kind], a, form, errs)
+}
+
+type checkEmailData struct {
+	Slug  string
+	Hours int
+}
+
+// CheckEmail is where every well-formed form leads: the same page for
+// everyone, which names no address.
+func (s *Handlers) CheckEmail(c *fiber.Ctx) error {
+	a, err := s.publicActivity(c)
+	if err != nil {
+		return err
+	}
+	p := s.Page(c, "check_email_title", checkEmailData{Slug: a.Slug, Hours: int(submissions.Lifetime / time.Hour)})
+	return s.Render(c, fiber.StatusOK, tplCheckEmail, p)
+}
+
+// when writes a date and time of an activity on a page. Every date of the
+// registration's pages goes through it, so that local time zones change it
+// alone (the emails have their own, in package registration).
+func when(l *i18n.Localizer, t time.Time) string { return l.DateTime(t) }
+
+// span is when an activity runs, from its start to its end.
+func span(l *i18n.Localizer, a *activities.Activity) string {
+	return when(l, a.StartsAt) + " – " + when(l, a.EndsAt)
+}
