@@ -126,10 +126,14 @@ func TestPublicRegistrationForm(t *testing.T) {
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "Berhasil!") || !strings.Contains(res.Body, "private-room") {
 			t.Fatalf("register: %d", res.StatusCode)
 		}
-		// The same form again (a double submit) does not make a second registration.
+		// The same form again (a double submit) answers as any form; its
+		// email brings the private link again, and no second registration.
 		res = c.postForm("/activities/autumn/register", registrationForm("SARAA@example.org", "rural"))
-		if res.StatusCode != http.StatusConflict || !strings.Contains(res.Body, "Anda sudah terdaftar") {
-			t.Fatalf("double submit: %d", res.StatusCode)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/activities/autumn/check-email" {
+			t.Fatalf("double submit: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		if again := c.get(e.lastMail("saraa@example.org").Link(t, "/r/")); !strings.Contains(again.Body, "Berhasil!") {
+			t.Fatalf("the private link of the second email: %d", again.StatusCode)
 		}
 		e.db.Model(&registration.Registration{}).Count(&n)
 		if n != 1 {
@@ -157,8 +161,8 @@ func TestAccountRegistrations(t *testing.T) {
 		e.publishedCamp("winter", 1)
 		anon := e.client()
 		anon.get("/activities/winter/register")
-		anon.postForm("/activities/winter/register", registrationForm("saraa@example.org", "rural"))
-		anon.postForm("/activities/winter/register", registrationForm("bat@example.org", "urban"))
+		anon.submitRegistration("winter", registrationForm("saraa@example.org", "rural"))
+		anon.submitRegistration("winter", registrationForm("bat@example.org", "urban"))
 		e.user("saraa@example.org", "participant")
 		e.user("bat@example.org", "participant")
 		saraa, bat := e.client(), e.client()
@@ -215,7 +219,7 @@ func TestPublicFormLimitIsSilent(t *testing.T) {
 			return n
 		}
 		// Ten refusals with a victim's email, then the victim registers:
-		// placed, and told.
+		// asked to confirm, placed, and told.
 		tooYoung := registrationForm("victim@school.example", "urban")
 		tooYoung.Set("birth_year", strconv.Itoa(time.Now().Year()-10))
 		for i := 0; i < formlimit.PerEmail; i++ {
@@ -226,21 +230,22 @@ func TestPublicFormLimitIsSilent(t *testing.T) {
 		if res := c.submitRegistration("spring", registrationForm("Victim@school.example", "urban")); res.StatusCode != http.StatusOK {
 			t.Fatalf("the victim's own registration: %d", res.StatusCode)
 		}
-		if n := notices("victim@school.example"); n != 1 {
-			t.Fatalf("%d notices to the victim, want 1", n)
+		if n := notices("victim@school.example"); n != 2 {
+			t.Fatalf("%d notices to the victim, want 2 (the link, the place)", n)
 		}
 		// One email at eleven activities, by the form and by the API: each
 		// answered as any other, at most PerEmail notices to the address.
 		for i := 0; i < formlimit.PerEmail; i++ {
 			slug := fmt.Sprintf("camp-%d", i)
 			e.publishedCamp(slug, 10)
-			if res := c.submitRegistration(slug, registrationForm("busy@school.example", "urban")); res.StatusCode != http.StatusOK {
+			if res := c.postForm("/activities/"+slug+"/register", registrationForm("busy@school.example", "urban")); res.StatusCode != http.StatusSeeOther ||
+				res.Header.Get("Location") != "/activities/"+slug+"/check-email" {
 				t.Fatalf("registration %d: %d", i+1, res.StatusCode)
 			}
 		}
 		last := e.publishedCamp("last", 10)
 		body := `{"person": {"given_name": "A", "email": "BUSY@school.example", "birth_year": 2005, "locality": "urban"}, "consent": true}`
-		if res := c.api("POST", "/api/v1/activities/"+itoa(last.ID)+"/registrations", "", body); res.StatusCode != http.StatusCreated {
+		if res := c.api("POST", "/api/v1/activities/"+itoa(last.ID)+"/registrations", "", body); res.StatusCode != http.StatusAccepted {
 			t.Fatalf("registration %d by the API: %d %s", formlimit.PerEmail+1, res.StatusCode, res.Body)
 		}
 		if n := notices("busy@school.example"); n != formlimit.PerEmail {

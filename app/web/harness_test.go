@@ -332,6 +332,16 @@ func (c *client) confirmByMail(addr string) *response {
 	return res
 }
 
+// count is the number of rows of table.
+func (e *env) count(table string) int64 {
+	e.t.Helper()
+	var n int64
+	if err := e.db.Table(table).Count(&n).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
 // lastMail delivers the outbox and returns the last message that reached
 // addr, failing the test when none did.
 func (e *env) lastMail(addr string) mailtest.Mail {

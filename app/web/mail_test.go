@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 
 // TestRegistrationNoticeBySMTP: the notice a registration queues reaches
 // the person over SMTP when the outbox worker runs, in the language they
-// registered in, and its link leads to the activity.
+// registered in, and its link leads to their registration.
 func TestRegistrationNoticeBySMTP(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
@@ -41,10 +42,12 @@ func TestRegistrationNoticeBySMTP(t *testing.T) {
 		if links := m.Links(testConfig().BaseURL + "/"); len(links) != 1 {
 			t.Errorf("links to the portal: %q", links)
 		}
-		// The person follows the link, their browser asking for French.
+		// The person follows the link to their registration, their browser
+		// asking for French.
 		person := e.client()
 		person.header.Set("Accept-Language", "fr")
-		if res := person.get(m.Link(t, "/activities/")); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, title) {
+		if res := person.get(m.Link(t, "/r/")); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, title) ||
+			!strings.Contains(html.UnescapeString(res.Body), fr.T("registered_confirmed")) {
 			t.Errorf("the notice's link: %d", res.StatusCode)
 		}
 		// Delivered mail is not sent again.
