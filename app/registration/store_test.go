@@ -32,6 +32,8 @@ type fixture struct {
 	svc    *registration.Service
 	act    *activities.Store
 	sealer *people.Sealer
+	cat    *i18n.Catalog
+	gens   *changes.Generations
 	at     time.Time // the service's clock when set, the machine's otherwise
 }
 
@@ -51,25 +53,38 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gens := new(changes.Generations)
-	f := &fixture{t: t, db: db, sealer: sealer}
-	f.svc = registration.NewService(db, people.NewStore(db, sealer, f.now), submissions.NewStore(db, sealer, f.now), cat,
-		"http://gotong.test", gens, f.now, registration.Rules{GuardianAge: 18, GuardianDays: 7})
-	f.act = activities.NewStore(db, f.svc, gens, f.now)
+	f := &fixture{t: t, db: db, sealer: sealer, cat: cat, gens: new(changes.Generations)}
+	f.svc = f.service(db)
+	f.act = activities.NewStore(db, f.svc, f.gens, f.now)
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
 }
 
+// service is a registration service over db, on the fixture's clock:
+// guardians under 18, seven days to answer.
+func (f *fixture) service(db *gorm.DB) *registration.Service {
+	return registration.NewService(db, people.NewStore(db, f.sealer, f.now), submissions.NewStore(db, f.sealer, f.now), f.cat,
+		"http://gotong.test", f.gens, f.now, registration.Rules{GuardianAge: 18, GuardianDays: 7})
+}
+
 func ptr[T any](v T) *T { return &v }
 
-// camp creates and publishes a camp open for registration now.
+// camp creates and publishes a camp open for registration now, starting in
+// 30 days.
 func (f *fixture) camp(capacity int, quotas ...activities.QuotaInput) *activities.Activity {
+	f.t.Helper()
+	return f.campIn(30*24*time.Hour, capacity, quotas...)
+}
+
+// campIn is camp starting after d, for three days; registration closes
+// after two thirds of d.
+func (f *fixture) campIn(d time.Duration, capacity int, quotas ...activities.QuotaInput) *activities.Activity {
 	f.t.Helper()
 	now := time.Now().UTC()
 	in := activities.Input{
 		Kind: ptr(activities.KindCamp), Capacity: ptr(capacity),
-		StartsAt: ptr(now.Add(30 * 24 * time.Hour)), EndsAt: ptr(now.Add(33 * 24 * time.Hour)),
-		RegistrationOpensAt: ptr(now.Add(-time.Hour)), RegistrationClosesAt: ptr(now.Add(20 * 24 * time.Hour)),
+		StartsAt: ptr(now.Add(d)), EndsAt: ptr(now.Add(d + 3*24*time.Hour)),
+		RegistrationOpensAt: ptr(now.Add(-time.Hour)), RegistrationClosesAt: ptr(now.Add(d * 2 / 3)),
 		AgeMin: ptr(14), AgeMax: ptr(30),
 		Title: map[string]string{"en": "Summer camp", "mn": "Зуны зуслан"},
 	}
@@ -341,64 +356,78 @@ func TestConcurrentRush(t *testing.T) {
 		if okDup != 1 {
 			t.Fatalf("%d of 10 double submits got through, want 1", okDup)
 		}
-		var rows []registration.Registration
-		db.Where("activity_id = ?", a.ID).Order("waitlist_order").Find(&rows)
-		confirmed, rural, others := 0, 0, 0
-		persons := map[int64]bool{}
-		var waitOrders []int64
-		for _, r := range rows {
-			if persons[*r.PersonID] {
-				t.Fatalf("person %d registered twice", *r.PersonID)
-			}
-			persons[*r.PersonID] = true
-			switch r.Status {
-			case "confirmed":
-				confirmed++
-				if r.DeclaredLocality == people.Rural {
-					rural++
-				} else {
-					others++
-				}
-				if *r.Pool == "rural" && r.DeclaredLocality != people.Rural {
-					t.Fatalf("a non-rural person holds a rural seat")
-				}
-			case "waitlisted":
-				waitOrders = append(waitOrders, r.WaitlistOrder)
-			}
-		}
-		if len(rows) != n+1 || confirmed != 50 || rural < 13 || others > 37 {
-			t.Fatalf("%d registrations, %d confirmed (%d rural, %d others); want %d, 50, ≥13, ≤37", len(rows), confirmed, rural, others, n+1)
-		}
-		list, err := f.svc.List(ctx, staff, a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pos := 0
-		for _, p := range list {
-			if p.Status == "waitlisted" {
-				pos++
-				if p.Position != pos {
-					t.Fatalf("waitlist positions have a gap: %d at %d", p.Position, pos)
-				}
-				if got, _ := f.svc.Get(ctx, p.ID); got.Position != pos {
-					t.Fatalf("Get says position %d, list says %d", got.Position, pos)
-				}
-			}
-		}
-		if pos != n+1-50 {
-			t.Fatalf("%d waiting, want %d", pos, n+1-50)
-		}
-		sum, err := f.svc.Summary(ctx, staff, a.ID)
-		if err != nil || sum.Confirmed != 50 || sum.Pools[0].Seats != 13 || sum.Pools[0].Filled != 13 {
-			t.Fatalf("summary %+v %v", sum, err)
-		}
-		// Waitlist order is arrival order: orders strictly increase.
-		for i := 1; i < len(waitOrders); i++ {
-			if waitOrders[i] <= waitOrders[i-1] {
-				t.Fatal("waitlist order not increasing")
-			}
-		}
+		checkRush(t, f, a, n+1)
 	})
+}
+
+// checkRush checks the seats of a 50-seat camp with a quarter for rural
+// people after a rush of want registrations from distinct people, a third
+// of them rural: 50 confirmed, 13 of them in the rural pool, one live
+// registration per person, the others waiting in arrival order without
+// gaps, the summary and the stored state agreeing.
+func checkRush(t *testing.T, f *fixture, a *activities.Activity, want int) {
+	t.Helper()
+	ctx := context.Background()
+	var rows []registration.Registration
+	f.db.Where("activity_id = ?", a.ID).Order("waitlist_order").Find(&rows)
+	confirmed, rural, others := 0, 0, 0
+	persons := map[int64]bool{}
+	var waitOrders []int64
+	for _, r := range rows {
+		if persons[*r.PersonID] {
+			t.Fatalf("person %d registered twice", *r.PersonID)
+		}
+		persons[*r.PersonID] = true
+		switch r.Status {
+		case "confirmed":
+			confirmed++
+			if r.DeclaredLocality == people.Rural {
+				rural++
+			} else {
+				others++
+			}
+			if *r.Pool == "rural" && r.DeclaredLocality != people.Rural {
+				t.Fatalf("a non-rural person holds a rural seat")
+			}
+		case "waitlisted":
+			waitOrders = append(waitOrders, r.WaitlistOrder)
+		}
+	}
+	if len(rows) != want || confirmed != 50 || rural < 13 || others > 37 {
+		t.Fatalf("%d registrations, %d confirmed (%d rural, %d others); want %d, 50, ≥13, ≤37", len(rows), confirmed, rural, others, want)
+	}
+	list, err := f.svc.List(ctx, staff, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := 0
+	for _, p := range list {
+		if p.Status == "waitlisted" {
+			pos++
+			if p.Position != pos {
+				t.Fatalf("waitlist positions have a gap: %d at %d", p.Position, pos)
+			}
+			if got, _ := f.svc.Get(ctx, p.ID); got.Position != pos {
+				t.Fatalf("Get says position %d, list says %d", got.Position, pos)
+			}
+		}
+	}
+	if pos != want-50 {
+		t.Fatalf("%d waiting, want %d", pos, want-50)
+	}
+	sum, err := f.svc.Summary(ctx, staff, a.ID)
+	if err != nil || sum.Confirmed != 50 || sum.Pools[0].Seats != 13 || sum.Pools[0].Filled != 13 {
+		t.Fatalf("summary %+v %v", sum, err)
+	}
+	// Waitlist order is arrival order: orders strictly increase.
+	for i := 1; i < len(waitOrders); i++ {
+		if waitOrders[i] <= waitOrders[i-1] {
+			t.Fatal("waitlist order not increasing")
+		}
+	}
+	if err := f.svc.CheckStored(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestReleaseMovesWaitlist: at release time unfilled reserved seats become
