@@ -47,7 +47,8 @@ func (e Erasure) details() map[string]any {
 //   - each live registration at an activity not yet ended is cancelled
 //     through the registration service, so its seat goes to the waitlist;
 //   - every registration row stays as an anonymous count (the person's id
-//     becomes NULL), its sealed declaration dropped; signatures stay too;
+//     becomes NULL), its sealed declaration and its guardian's name and
+//     address dropped, its private links deleted; signatures stay too;
 //   - the person goes, and with them their sensitive attributes, tags and
 //     consent history;
 //   - the queued and sent email to their addresses goes, and so do the
@@ -95,7 +96,14 @@ func (s *Service) Erase(ctx context.Context, actorID, personID int64) (Erasure, 
 			return err
 		}
 		out.RegistrationsCancelled, moved = w.Cancelled, w.Activities
-		kept := tx.Model(&registration.Registration{}).Where("person_id = ?", personID).Update("declared_sensitive", nil)
+		// The private links to their registrations die, and what the rows
+		// kept of them goes: the declaration, the guardian they named.
+		mine := tx.Model(&registration.Registration{}).Select("id").Where("person_id = ?", personID)
+		if err := tx.Where("registration_id IN (?)", mine).Delete(&registration.Link{}).Error; err != nil {
+			return fmt.Errorf("rights: unable to delete private links: %w", err)
+		}
+		kept := tx.Model(&registration.Registration{}).Where("person_id = ?", personID).
+			Updates(map[string]any{"declared_sensitive": nil, "guardian_name": "", "guardian_email": ""})
 		if kept.Error != nil {
 			return fmt.Errorf("rights: unable to drop declarations: %w", kept.Error)
 		}

@@ -59,6 +59,7 @@ type Consent struct {
 	Given   bool      `json:"given"`
 	Version string    `json:"version"`
 	Source  string    `json:"source"`
+	Purpose string    `json:"purpose"` // people.ConsentToData, or a guardian's consent to a place
 	At      time.Time `json:"at"`
 }
 
@@ -81,6 +82,8 @@ type Registration struct {
 	RegisteredAt     time.Time         `json:"registered_at"`
 	CancelledAt      *time.Time        `json:"cancelled_at"`
 	UpdatedAt        time.Time         `json:"updated_at"`
+	Guardian         string            `json:"guardian"`      // not_needed, pending, given or refused
+	GuardianName     string            `json:"guardian_name"` // whom the person named, when one was needed
 }
 
 // Signature is one signed petition.
@@ -199,7 +202,7 @@ func (s *Service) export(db *gorm.DB, p *people.Person, u *auth.User) (*Export, 
 			return nil, fmt.Errorf("rights: unable to read consents: %w", err)
 		}
 		for _, c := range consents {
-			out.Consents = append(out.Consents, Consent{Given: c.Given, Version: c.Version, Source: c.Source, At: c.At})
+			out.Consents = append(out.Consents, Consent{Given: c.Given, Version: c.Version, Source: c.Source, Purpose: c.Purpose, At: c.At})
 		}
 		if out.Registrations, err = s.registrationsOf(db, p.ID); err != nil {
 			return nil, err
@@ -264,7 +267,7 @@ func (s *Service) registrationsOf(db *gorm.DB, personID int64) ([]Registration, 
 		e := Registration{ID: r.ID, ActivityID: r.ActivityID, ActivityTitle: map[string]string{}, Status: r.Status,
 			Pool: r.Pool, Attended: r.Attended, DeclaredLocality: r.DeclaredLocality, Declared: declared,
 			Locale: r.Locale, ConsentVersion: r.ConsentVersion, ConsentAt: r.ConsentAt, RegisteredAt: r.CreatedAt,
-			CancelledAt: r.CancelledAt, UpdatedAt: r.UpdatedAt}
+			CancelledAt: r.CancelledAt, UpdatedAt: r.UpdatedAt, Guardian: r.Guardian, GuardianName: r.GuardianName}
 		if a := byID[r.ActivityID]; a != nil {
 			e.ActivitySlug, e.ActivityStartsAt, e.ActivityEndsAt = a.Slug, a.StartsAt, a.EndsAt
 			for _, t := range a.Translations {

@@ -670,3 +670,60 @@ func TestErasureRacesRegistration(t *testing.T) {
 		}
 	})
 }
+
+// TestErasureKillsPrivateLinks: once a person is erased, the links in their
+// emails and in their guardian's open nothing, and the registration keeps
+// nothing of the guardian; before, their export shows the guardian.
+func TestErasureKillsPrivateLinks(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		a := f.camp("young", 5, 30*24*time.Hour)
+		in := request("Bold", "bold@example.org", people.Sensitive{})
+		in.Person.BirthYear = a.StartsAt.Year() - 15
+		in.Guardian = &registration.Guardian{Name: "Parent Name", Email: "parent@example.org"}
+		r, err := f.regs.Register(ctx, a, in)
+		if err != nil || r.Guardian != registration.GuardianPending {
+			t.Fatalf("register: %+v %v", r, err)
+		}
+		var letter string
+		db.Table("outbox").Where("kind = ?", "guardian.request").Pluck("body", &letter)
+		_, after, _ := strings.Cut(letter, "http://gotong.test/g/")
+		guardianToken := after[:43]
+		if _, err := f.regs.Manage(ctx, r.ManageToken); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.regs.GuardianRequest(ctx, guardianToken); err != nil {
+			t.Fatal(err)
+		}
+
+		personID := f.personID("bold@example.org")
+		x, err := f.rights.Export(ctx, personID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(x.Registrations) != 1 || x.Registrations[0].Guardian != "pending" || x.Registrations[0].GuardianName != "Parent Name" {
+			t.Fatalf("export: %+v", x.Registrations)
+		}
+		if len(x.Consents) != 1 || x.Consents[0].Purpose != people.ConsentToData {
+			t.Fatalf("export consents: %+v", x.Consents)
+		}
+
+		if _, err := f.rights.Erase(ctx, 0, personID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.regs.Manage(ctx, r.ManageToken); !errors.Is(err, submissions.ErrLinkExpired) {
+			t.Fatalf("manage after erasure: %v", err)
+		}
+		if _, err := f.regs.GuardianRequest(ctx, guardianToken); !errors.Is(err, submissions.ErrLinkExpired) {
+			t.Fatalf("the guardian's link after erasure: %v", err)
+		}
+		if n := f.count("SELECT COUNT(*) FROM registration_links"); n != 0 {
+			t.Fatalf("%d links left", n)
+		}
+		if n := f.count("SELECT COUNT(*) FROM registrations WHERE guardian_name <> '' OR guardian_email <> ''"); n != 0 {
+			t.Fatal("the guardian stayed with the anonymous registration")
+		}
+	})
+}
