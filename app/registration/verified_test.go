@@ -173,17 +173,17 @@ func TestSubmitSameWhoeverOwnsTheEmail(t *testing.T) {
 		}
 		counter := &statements{Interface: logger.Discard}
 		watched := f.service(db.Session(&gorm.Session{Logger: counter}))
-		submit := func(email string) (error, int64) {
+		submit := func(email string) (int64, error) {
 			counter.n.Store(0)
 			err := watched.Submit(ctx, a, person(email, people.Urban))
-			return err, counter.n.Load()
+			return counter.n.Load(), err
 		}
 		people0, regs0, subs0 := f.count("people"), f.count("registrations"), f.count("submissions")
-		errKnown, nKnown := submit("Known@Example.org")
+		nKnown, errKnown := submit("Known@Example.org")
 		if f.count("submissions") != subs0 {
 			t.Fatal("a form for a registered address was kept")
 		}
-		errNew, nNew := submit("new@example.org")
+		nNew, errNew := submit("new@example.org")
 		if errKnown != nil || errNew != nil || nKnown != nNew {
 			t.Fatalf("known: %v in %d statements; new: %v in %d", errKnown, nKnown, errNew, nNew)
 		}
@@ -203,10 +203,10 @@ func TestSubmitSameWhoeverOwnsTheEmail(t *testing.T) {
 
 		// The silent limit per email holds for both alike.
 		for range formlimit.PerEmail + 2 {
-			if err, _ := submit("known@example.org"); err != nil {
+			if _, err := submit("known@example.org"); err != nil {
 				t.Fatal(err)
 			}
-			if err, _ := submit("new@example.org"); err != nil {
+			if _, err := submit("new@example.org"); err != nil {
 				t.Fatal(err)
 			}
 		}
