@@ -304,6 +304,9 @@ func (c *client) postForm(path string, vals url.Values) *response {
 // refusal. A signed-in participant placed at once goes to their page alike.
 func (c *client) submitRegistration(slug string, vals url.Values) *response {
 	c.e.t.Helper()
+	if c.cookies["gotong_csrf"] == "" {
+		c.get("/activities/" + slug + "/register")
+	}
 	res := c.postForm("/activities/"+slug+"/register", vals)
 	if res.StatusCode != http.StatusSeeOther {
 		return res
