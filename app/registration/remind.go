@@ -33,6 +33,11 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 			continue
 		}
 		err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+			// Every writer of an activity's registrations holds its lock
+			// first, so that none waits for another's rows in a cycle.
+			if _, err := lockActivity(tx, a.ID); err != nil {
+				return err
+			}
 			var ids []int64
 			if err := tx.Raw(`UPDATE registrations SET reminded_at = ?
 WHERE activity_id = ? AND status = ? AND guardian <> ? AND reminded_at IS NULL AND person_id IS NOT NULL
