@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -70,6 +71,47 @@ func TestAccessLogRoutePattern(t *testing.T) {
 		for _, leak := range []string{"lgbti-safe-space", "saraa", "example.org", "lang=", "email="} {
 			if strings.Contains(out, leak) {
 				t.Errorf("the log holds %q: %s", leak, out)
+			}
+		}
+	})
+}
+
+// The access log names the routes of private links, never their tokens:
+// whoever reads the log could otherwise confirm, manage or answer for
+// someone else.
+func TestAccessLogKeepsLinksPrivate(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		var logs logBuffer
+		e := newEnvLog(t, db, testConfig(), slog.New(slog.NewJSONHandler(&logs, nil)))
+		e.publishedCamp("camp", 10)
+		c := e.client()
+		form := youngForm("tuya@example.org")
+		form.Set("guardian_name", "Dorj")
+		form.Set("guardian_email", "dorj@example.org")
+		c.submitRegistration("camp", form)
+		v := e.mailbox().To("tuya@example.org")[0].Link(t, "/v/")
+		r := e.lastMail("tuya@example.org").Link(t, "/r/")
+		g := e.lastMail("dorj@example.org").Link(t, "/g/")
+		c.get(g)
+		if res := c.postForm(g, url.Values{"answer": {"give"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("give: %d", res.StatusCode)
+		}
+		if res := c.get(r + ".ics"); res.StatusCode != http.StatusOK {
+			t.Fatalf("calendar: %d", res.StatusCode)
+		}
+		if res := c.postForm(r+"/cancel", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("cancel: %d", res.StatusCode)
+		}
+		out := logs.String()
+		for _, route := range []string{"/v/:token", "/r/:token", "/r/:token.ics", "/r/:token/cancel", "/g/:token"} {
+			if !strings.Contains(out, `"route":"`+route+`"`) {
+				t.Errorf("no access log line names %s", route)
+			}
+		}
+		for _, link := range []string{v, r, g} {
+			if token := link[len("/v/"):]; strings.Contains(out, token) {
+				t.Errorf("the log holds the token of %s", link[:3])
 			}
 		}
 	})

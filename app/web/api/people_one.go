@@ -20,6 +20,7 @@ type apiConsent struct {
 	Given   bool      `json:"given"`
 	Version string    `json:"version"`
 	Source  string    `json:"source"`
+	Purpose string    `json:"purpose"` // to keep the person's data, or a guardian's to a minor's place
 	At      time.Time `json:"at"`
 }
 
@@ -34,7 +35,7 @@ type PersonFull struct {
 func toAPIPersonFull(p *people.Profile) PersonFull {
 	out := PersonFull{Person: toAPIPerson(&p.Person, p.Tags), Consent: p.Consenting(), Consents: []apiConsent{}}
 	for _, c := range p.Consents {
-		out.Consents = append(out.Consents, apiConsent{Given: c.Given, Version: c.Version, Source: c.Source, At: c.At})
+		out.Consents = append(out.Consents, apiConsent{Given: c.Given, Version: c.Version, Source: c.Source, Purpose: c.Purpose, At: c.At})
 	}
 	return out
 }
