@@ -93,7 +93,7 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Submissions = submissions.NewStore(db, sealer, now)
 	a.Registrations = registration.NewService(db, a.People, catalog, cfg.BaseURL, a.Changes, now)
 	a.Activities = activities.NewStore(db, a.Registrations, a.Changes, now)
-	a.Petitions = petitions.NewStore(db, a.People, now)
+	a.Petitions = petitions.NewStore(db, a.People, a.Submissions, catalog, cfg.BaseURL, now)
 	a.Campaigns = campaigns.NewStore(db, a.Users, now)
 	a.Partners = partners.NewStore(db, now)
 	a.Segments = segments.NewStore(db, log, now)

@@ -23,6 +23,7 @@ import (
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/registration/regtest"
 	"github.com/gotong/gotong/app/rights"
+	"github.com/gotong/gotong/app/submissions"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/locales"
 	"gorm.io/gorm"
@@ -58,7 +59,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	f.people = ps
 	gens := new(changes.Generations)
 	regs := registration.NewService(db, ps, cat, "http://gotong.test", gens, now)
-	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs, gens, now), petitions.NewStore(db, ps, now)
+	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs, gens, now), petitions.NewStore(db, ps, submissions.NewStore(db, sealer, now), cat, "http://gotong.test", now)
 	f.users, f.rights = auth.NewStoreWithParams(db, now, auth.TestParams()), rights.New(db, ps, regs, now)
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
