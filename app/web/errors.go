@@ -22,7 +22,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var ae *apperr.Error
 	var fe *fiber.Error
 	if !errors.As(err, &ae) && database.Interrupted(err) {
-		s.Log.Warn("request stopped", "err", err, "method", c.Method(), "path", c.Path(),
+		s.Log.Warn("request stopped", "err", err, "method", c.Method(), "route", c.Route().Path,
 			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 		err = apperr.ErrTimeout
 	}

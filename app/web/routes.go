@@ -102,9 +102,15 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// -
 
+	// The page of every emailed link of a public form: GET shows what it
+	// confirms, the POST of its one button confirms it.
+	s.handle(app, get, "/v/:token", access.Public, uiH.VerifyPage)
+	s.handle(app, post, "/v/:token", access.Public, uiH.VerifyConfirm)
+
 	// Petitions: public pages.
 	s.handle(app, get, "/p/:slug", access.Public, uiH.PetitionPage)
 	s.handle(app, post, "/p/:slug", access.Public, uiH.PetitionSign)
+	s.handle(app, get, "/p/:slug/check-email", access.Public, uiH.PetitionCheckEmail)
 	s.handle(app, get, "/manage/petitions", access.CampaignsManage, uiH.ManagePetitions)
 	s.handle(app, get, "/manage/petitions/new", access.CampaignsManage, uiH.PetitionNew) // before :id
 	s.handle(app, post, "/manage/petitions", access.CampaignsManage, uiH.PetitionCreate)

@@ -47,7 +47,7 @@ const (
 // that is not listed here, or lacks one that is.
 var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
 	tplActivities, tplActivity, tplRegister, tplRegistered, tplManageActivities, tplManageActivity, tplActivityForm,
-	tplPetition, tplManagePetitions, tplManagePetitionForm,
+	tplPetition, tplManagePetitions, tplManagePetitionForm, tplCheckEmail, tplVerify,
 	tplManagePeople, tplPersonForm, tplPerson,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
 	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
