@@ -7,8 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"mime/quotedprintable"
-	"net/mail"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/mailtest"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
@@ -81,7 +80,7 @@ func TestDeliverOnceWithHeaders(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		ms := startMailServer(t, startTLS)
+		ms := mailtest.StartWith(t, mailtest.Options{TLS: mailtest.StartTLS})
 		enqueue(t, db, Message{Kind: "registration.confirmed", Locale: "mn", ToAddress: "saruul@example.mn", Subject: cyrSubject, Body: cyrBody})
 		if n := pending(t, db); n != 1 {
 			t.Fatalf("Pending = %d, want 1", n)
@@ -95,7 +94,7 @@ func TestDeliverOnceWithHeaders(t *testing.T) {
 		if sent, failed, err := w.RunOnce(ctx); err != nil || sent+failed != 0 {
 			t.Fatalf("second RunOnce = %d, %d, %v; want nothing", sent, failed, err)
 		}
-		got := ms.received()
+		got := ms.Messages()
 		if len(got) != 1 {
 			t.Fatalf("server received %d messages, want 1", len(got))
 		}
@@ -111,15 +110,9 @@ func TestDeliverOnceWithHeaders(t *testing.T) {
 				t.Errorf("line not ended by CRLF: %q", line)
 			}
 		}
-		msg, err := mail.ReadMessage(bytes.NewReader(d.Raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := msg.Header
-		var dec mime.WordDecoder
-		subject, err := dec.DecodeHeader(h.Get("Subject"))
-		if err != nil || subject != cyrSubject {
-			t.Errorf("Subject = %q (%v), raw %q; want %q", subject, err, h.Get("Subject"), cyrSubject)
+		h := d.Header
+		if d.Subject != cyrSubject {
+			t.Errorf("Subject = %q, raw %q; want %q", d.Subject, h.Get("Subject"), cyrSubject)
 		}
 		if !strings.HasPrefix(h.Get("Subject"), "=?UTF-8?") {
 			t.Errorf("Subject not RFC 2047 encoded: %q", h.Get("Subject"))
@@ -154,12 +147,8 @@ func TestDeliverOnceWithHeaders(t *testing.T) {
 		if _, params, err := mime.ParseMediaType(h.Get("Content-Type")); err != nil || params["charset"] != "UTF-8" {
 			t.Errorf("Content-Type params %v (%v)", params, err)
 		}
-		body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := strings.ReplaceAll(string(body), "\r\n", "\n"); got != cyrBody {
-			t.Errorf("body = %q, want %q", got, cyrBody)
+		if d.Text != cyrBody {
+			t.Errorf("body = %q, want %q", d.Text, cyrBody)
 		}
 		if m.SentAt == nil || !near(*m.SentAt, time.Now()) || m.LockedUntil != nil || m.Attempts != 0 {
 			t.Errorf("row after sending: sent_at %v, locked_until %v, attempts %d", m.SentAt, m.LockedUntil, m.Attempts)
@@ -174,14 +163,14 @@ func TestRefusedThenRetried(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		ms := startMailServer(t, startTLS)
+		ms := mailtest.StartWith(t, mailtest.Options{TLS: mailtest.StartTLS})
 		enqueue(t, db, Message{Kind: "registration.confirmed", Locale: "mn", ToAddress: "bat@example.mn", Subject: "Сайн уу", Body: "Тест"})
 		clk := &clock{t: time.Now().UTC()}
 		var logs bytes.Buffer
 		w := &Worker{DB: db, Sender: newSender(t, ms), Log: slog.New(slog.NewTextHandler(&logs, nil)), Now: clk.Now}
 
 		// RCPT refused.
-		ms.setReject(true, false)
+		ms.Refuse(true, false)
 		start := clk.Now()
 		if sent, failed, err := w.RunOnce(ctx); err != nil || sent != 0 || failed != 1 {
 			t.Fatalf("RunOnce = %d, %d, %v; want 1 failed", sent, failed, err)
@@ -200,7 +189,7 @@ func TestRefusedThenRetried(t *testing.T) {
 		}
 
 		// DATA refused on the second try: the wait doubles.
-		ms.setReject(false, true)
+		ms.Refuse(false, true)
 		clk.Add(31 * time.Second)
 		second := clk.Now()
 		if sent, failed, err := w.RunOnce(ctx); err != nil || sent != 0 || failed != 1 {
@@ -213,7 +202,7 @@ func TestRefusedThenRetried(t *testing.T) {
 		if n := pending(t, db); n != 1 {
 			t.Fatalf("Pending = %d, want 1", n)
 		}
-		if len(ms.received()) != 0 {
+		if len(ms.Messages()) != 0 {
 			t.Fatal("server kept a refused message")
 		}
 		// go-mail names the refused recipient in its error; the log must not.
@@ -222,7 +211,7 @@ func TestRefusedThenRetried(t *testing.T) {
 		}
 
 		// The server accepts again; once due, the message goes out, once.
-		ms.setReject(false, false)
+		ms.Refuse(false, false)
 		clk.Add(2*time.Minute + time.Second)
 		if sent, failed, err := w.RunOnce(ctx); err != nil || sent != 1 || failed != 0 {
 			t.Fatalf("third RunOnce = %d, %d, %v; want 1 sent", sent, failed, err)
@@ -231,7 +220,7 @@ func TestRefusedThenRetried(t *testing.T) {
 		if sent, failed, err := w.RunOnce(ctx); err != nil || sent+failed != 0 {
 			t.Fatalf("RunOnce after delivery = %d, %d, %v", sent, failed, err)
 		}
-		if got := ms.received(); len(got) != 1 || got[0].To != "bat@example.mn" {
+		if got := ms.Messages(); len(got) != 1 || got[0].To != "bat@example.mn" {
 			t.Fatalf("server received %d messages, want 1", len(got))
 		}
 		m = only(t, db)
@@ -365,7 +354,7 @@ func TestConcurrentWorkersSendEachOnce(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		ms := startMailServer(t, startTLS)
+		ms := mailtest.StartWith(t, mailtest.Options{TLS: mailtest.StartTLS})
 		const total = 50
 		for i := range total {
 			enqueue(t, db, Message{Kind: "k", ToAddress: "p" + strconv.Itoa(i) + "@example.org", Subject: "Сайн уу " + strconv.Itoa(i), Body: "b"})
@@ -401,12 +390,8 @@ func TestConcurrentWorkersSendEachOnce(t *testing.T) {
 			t.Fatalf("Pending = %d after all workers stopped", n)
 		}
 		byID, byTo := map[string]int{}, map[string]int{}
-		for _, d := range ms.received() {
-			msg, err := mail.ReadMessage(bytes.NewReader(d.Raw))
-			if err != nil {
-				t.Fatal(err)
-			}
-			byID[msg.Header.Get("Message-ID")]++
+		for _, d := range ms.Messages() {
+			byID[d.Header.Get("Message-ID")]++
 			byTo[d.To]++
 		}
 		if len(byID) != total || len(byTo) != total {
@@ -485,7 +470,7 @@ func TestClaimHeldByAnotherNode(t *testing.T) {
 func TestRunDrains(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
-		ms := startMailServer(t, startTLS)
+		ms := mailtest.StartWith(t, mailtest.Options{TLS: mailtest.StartTLS})
 		for i := range 7 {
 			enqueue(t, db, Message{Kind: "k", ToAddress: "r" + strconv.Itoa(i) + "@example.org", Subject: "s", Body: "b"})
 		}
@@ -502,7 +487,7 @@ func TestRunDrains(t *testing.T) {
 		if n := pending(t, db); n != 0 {
 			t.Fatalf("Pending = %d: full batches were not followed at once", n)
 		}
-		if n := len(ms.received()); n != 7 {
+		if n := len(ms.Messages()); n != 7 {
 			t.Fatalf("server received %d, want 7", n)
 		}
 	})

@@ -3,225 +3,37 @@ package outbox
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
-	"io"
 	"log/slog"
-	"math/big"
 	"mime"
 	"net"
 	"net/mail"
+	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
+	"github.com/gotong/gotong/app/mailtest"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
 
-// delivery is one message as the test SMTP server received it.
-type delivery struct {
-	From, To string
-	TLS      bool
-	User     string
-	Raw      []byte
-}
-
-// serverTLS is how a test SMTP server offers TLS.
-type serverTLS int
-
-const (
-	noTLS       serverTLS = iota // no STARTTLS offered
-	startTLS                     // STARTTLS offered, over a certificate of testCert
-	implicitTLS                  // TLS from the start (smtps)
-)
-
-// mailServer is a real SMTP server (go-smtp) on loopback that keeps what it
-// receives and can be told to refuse.
-type mailServer struct {
-	Addr  string
-	TLS   serverTLS
-	Roots *x509.CertPool // trusts the server's certificate
-
-	mu         sync.Mutex
-	deliveries []delivery
-	data       [][]byte // every DATA read, refused ones too
-	rejectRcpt bool
-	rejectData bool
-	user, pass string // when set, AUTH PLAIN with these is required
-}
-
-func (s *mailServer) setReject(rcpt, data bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.rejectRcpt, s.rejectData = rcpt, data
-}
-
-func (s *mailServer) received() []delivery {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]delivery(nil), s.deliveries...)
-}
-
-// dataSeen is every message the server read, accepted or refused.
-func (s *mailServer) dataSeen() [][]byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([][]byte(nil), s.data...)
-}
-
-type mailSession struct {
-	srv  *mailServer
-	conn *smtp.Conn
-	user string
-	cur  delivery
-}
-
-func (m *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (m *mailSession) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, user, pass string) error {
-		if user != m.srv.user || pass != m.srv.pass {
-			return smtp.ErrAuthFailed
-		}
-		m.user = user
-		return nil
-	}), nil
-}
-
-func (m *mailSession) Mail(from string, _ *smtp.MailOptions) error {
-	if m.srv.user != "" && m.user == "" {
-		return smtp.ErrAuthRequired
-	}
-	_, isTLS := m.conn.TLSConnectionState()
-	m.cur = delivery{From: from, TLS: isTLS, User: m.user}
-	return nil
-}
-
-func (m *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	m.srv.mu.Lock()
-	defer m.srv.mu.Unlock()
-	if m.srv.rejectRcpt {
-		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: "Mailbox busy, try later"}
-	}
-	m.cur.To = to
-	return nil
-}
-
-func (m *mailSession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	m.srv.mu.Lock()
-	defer m.srv.mu.Unlock()
-	m.srv.data = append(m.srv.data, raw)
-	if m.srv.rejectData {
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Content refused"}
-	}
-	m.cur.Raw = raw
-	m.srv.deliveries = append(m.srv.deliveries, m.cur)
-	return nil
-}
-
-func (m *mailSession) Reset()        { m.cur = delivery{} }
-func (m *mailSession) Logout() error { return nil }
-
-// testCert is a self-signed certificate for 127.0.0.1 and a pool that
-// trusts it, made once for the package's tests.
-var testCert = sync.OnceValues(func() (tls.Certificate, *x509.CertPool) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		panic(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "mail.test"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA:         true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		panic(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		panic(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, roots
-})
-
-// startMailServer serves SMTP on 127.0.0.1:0, offering TLS as mode says.
-func startMailServer(t *testing.T, mode serverTLS) *mailServer {
+// newSender sends to box from an address with a Cyrillic display name, with
+// params (such as "tls=none") added to the URL, trusting box's certificate.
+func newSender(t *testing.T, box *mailtest.Server, params ...string) *SMTPSender {
 	t.Helper()
-	ms := &mailServer{TLS: mode}
-	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		return &mailSession{srv: ms, conn: c}, nil
-	}))
-	s.Domain = "mail.test"
-	s.EnableSMTPUTF8 = true
-	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
-	s.ErrorLog = serverLog{t}
-	var l net.Listener
-	var err error
-	switch mode {
-	case noTLS:
-		l, err = net.Listen("tcp", "127.0.0.1:0")
-	case startTLS:
-		cert, roots := testCert()
-		s.TLSConfig, ms.Roots = &tls.Config{Certificates: []tls.Certificate{cert}}, roots
-		l, err = net.Listen("tcp", "127.0.0.1:0")
-	case implicitTLS:
-		cert, roots := testCert()
-		ms.Roots = roots
-		l, err = tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
-	}
+	u, err := url.Parse(box.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms.Addr = l.Addr().String()
-	go func() { _ = s.Serve(l) }()
-	t.Cleanup(func() { _ = s.Close() })
-	return ms
-}
-
-type serverLog struct{ t *testing.T }
-
-func (l serverLog) Printf(format string, v ...any) { l.t.Logf("smtp server: "+format, v...) }
-func (l serverLog) Println(v ...any)               { l.t.Log(append([]any{"smtp server:"}, v...)...) }
-
-// newSender sends to ms, over TLS when it has a certificate, which the sender
-// trusts, and with params (such as "tls=none") added to the URL.
-func newSender(t *testing.T, ms *mailServer, params ...string) *SMTPSender {
-	t.Helper()
-	scheme := "smtp"
-	if ms.TLS == implicitTLS {
-		scheme = "smtps"
-	}
-	raw := scheme + "://" + ms.Addr + "?from=Gotong%20%D0%A5%D0%B0%D0%BC%D1%82%D1%80%D0%B0%D0%BB%20<noreply+camp@gotong.example.org>"
-	for _, p := range params {
-		raw += "&" + p
-	}
-	s, err := NewSMTPSender(raw)
+	u.RawQuery = strings.Join(append([]string{"from=Gotong%20%D0%A5%D0%B0%D0%BC%D1%82%D1%80%D0%B0%D0%BB%20<noreply+camp@gotong.example.org>"}, params...), "&")
+	s, err := NewSMTPSender(u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ms.Roots != nil {
-		s.TLSConfig = &tls.Config{RootCAs: ms.Roots}
+	if roots := box.RootCAs(); roots != nil {
+		s.TLSConfig = &tls.Config{RootCAs: roots}
 	}
 	return s
 }
@@ -243,11 +55,11 @@ func render(t *testing.T, s *SMTPSender, m Message) []byte {
 // TestSTARTTLSUsedWhenOffered: a plain smtp:// URL upgrades the session
 // before anything of the message goes out.
 func TestSTARTTLSUsedWhenOffered(t *testing.T) {
-	ms := startMailServer(t, startTLS)
+	ms := mailtest.StartWith(t, mailtest.Options{TLS: mailtest.StartTLS})
 	if err := newSender(t, ms).Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := ms.received(); len(got) != 1 || !got[0].TLS {
+	if got := ms.Messages(); len(got) != 1 || !got[0].TLS {
 		t.Fatalf("received %+v, want one message over TLS", got)
 	}
 }
@@ -256,14 +68,14 @@ func TestSTARTTLSUsedWhenOffered(t *testing.T) {
 // message waits for a retry, and the log names no address.
 func TestSTARTTLSRequired(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
-		ms := startMailServer(t, noTLS)
+		ms := mailtest.Start(t)
 		enqueue(t, db, Message{Kind: "registration.confirmed", ToAddress: "saruul@example.mn", Subject: "s", Body: "b"})
 		var logs bytes.Buffer
 		w := &Worker{DB: db, Sender: newSender(t, ms), Log: slog.New(slog.NewTextHandler(&logs, nil))}
 		if sent, failed, err := w.RunOnce(context.Background()); err != nil || sent != 0 || failed != 1 {
 			t.Fatalf("RunOnce = %d, %d, %v; want 1 failed", sent, failed, err)
 		}
-		if n := len(ms.dataSeen()); n != 0 {
+		if n := len(ms.Messages()) + len(ms.Refused()); n != 0 {
 			t.Fatalf("the relay read %d messages in clear", n)
 		}
 		m := only(t, db)
@@ -278,16 +90,16 @@ func TestSTARTTLSRequired(t *testing.T) {
 
 // TestTLSNone: tls=none sends in clear, even to a relay that offers STARTTLS.
 func TestTLSNone(t *testing.T) {
-	for _, mode := range []serverTLS{noTLS, startTLS} {
-		ms := startMailServer(t, mode)
+	for _, mode := range []mailtest.TLS{mailtest.NoTLS, mailtest.StartTLS} {
+		ms := mailtest.StartWith(t, mailtest.Options{TLS: mode})
 		s := newSender(t, ms, "tls=none")
-		if got := s.String(); got != "smtp://"+ms.Addr+"?tls=none" {
+		if got := s.String(); got != "smtp://"+ms.Addr()+"?tls=none" {
 			t.Errorf("String() = %s", got)
 		}
 		if err := s.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "s", Body: "b"}); err != nil {
 			t.Fatal(err)
 		}
-		if got := ms.received(); len(got) != 1 || got[0].TLS {
+		if got := ms.Messages(); len(got) != 1 || got[0].TLS {
 			t.Fatalf("server offering TLS %d received %+v, want one message in clear", mode, got)
 		}
 	}
@@ -296,24 +108,23 @@ func TestTLSNone(t *testing.T) {
 // TestTLSAndAuth: credentials go with PLAIN over STARTTLS or smtps, only to
 // a certificate the sender trusts.
 func TestTLSAndAuth(t *testing.T) {
-	for _, mode := range []serverTLS{startTLS, implicitTLS} {
-		name := map[serverTLS]string{startTLS: "starttls", implicitTLS: "smtps"}[mode]
+	for _, mode := range []mailtest.TLS{mailtest.StartTLS, mailtest.ImplicitTLS} {
+		name := map[mailtest.TLS]string{mailtest.StartTLS: "starttls", mailtest.ImplicitTLS: "smtps"}[mode]
 		t.Run(name, func(t *testing.T) {
-			ms := startMailServer(t, mode)
-			ms.user, ms.pass = "gotong", "s3cret:p@ss"
-			scheme := map[serverTLS]string{startTLS: "smtp", implicitTLS: "smtps"}[mode]
-			s, err := NewSMTPSender(scheme + "://gotong:s3cret%3Ap%40ss@" + ms.Addr + "?from=noreply@example.org")
+			ms := mailtest.StartWith(t, mailtest.Options{TLS: mode, User: "gotong", Password: "s3cret:p@ss"})
+			scheme := map[mailtest.TLS]string{mailtest.StartTLS: "smtp", mailtest.ImplicitTLS: "smtps"}[mode]
+			s, err := NewSMTPSender(scheme + "://gotong:s3cret%3Ap%40ss@" + ms.Addr() + "?from=noreply@example.org")
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.TLSConfig = &tls.Config{RootCAs: ms.Roots}
+			s.TLSConfig = &tls.Config{RootCAs: ms.RootCAs()}
 			if strings.Contains(s.String(), "s3cret") {
 				t.Fatalf("String() shows the password: %s", s)
 			}
 			if err := s.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "Hello", Body: "Hi"}); err != nil {
 				t.Fatal(err)
 			}
-			got := ms.received()
+			got := ms.Messages()
 			if len(got) != 1 || !got[0].TLS || got[0].User != "gotong" {
 				t.Fatalf("received %+v", got)
 			}
@@ -323,12 +134,12 @@ func TestTLSAndAuth(t *testing.T) {
 				t.Fatal("sent over TLS to an untrusted certificate")
 			}
 			// A wrong password is refused.
-			bad, _ := NewSMTPSender(scheme + "://gotong:wrong@" + ms.Addr + "?from=noreply@example.org")
-			bad.TLSConfig = &tls.Config{RootCAs: ms.Roots}
+			bad, _ := NewSMTPSender(scheme + "://gotong:wrong@" + ms.Addr() + "?from=noreply@example.org")
+			bad.TLSConfig = &tls.Config{RootCAs: ms.RootCAs()}
 			if err := bad.Send(context.Background(), Message{Kind: "k", ToAddress: "a@example.org", Subject: "Hello", Body: "Hi"}); err == nil || !strings.Contains(err.Error(), "AUTH") {
 				t.Fatalf("wrong password: %v", err)
 			}
-			if n := len(ms.received()); n != 1 {
+			if n := len(ms.Messages()); n != 1 {
 				t.Fatalf("server received %d messages, want 1", n)
 			}
 		})
@@ -340,31 +151,28 @@ func TestTLSAndAuth(t *testing.T) {
 // message; a message without a queue id gets a fresh one.
 func TestMessageIDStableAcrossRetries(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
-		ms := startMailServer(t, startTLS)
+		ms := mailtest.StartWith(t, mailtest.Options{TLS: mailtest.StartTLS})
 		enqueue(t, db, Message{Kind: "k", ToAddress: "a@example.org", Subject: "Сайн уу", Body: "b"})
 		clk := &clock{t: time.Now().UTC()}
 		w := &Worker{DB: db, Sender: newSender(t, ms), Log: quiet, Now: clk.Now}
-		ms.setReject(false, true)
+		ms.Refuse(false, true)
 		if _, failed, err := w.RunOnce(context.Background()); err != nil || failed != 1 {
 			t.Fatalf("first RunOnce: %d failed, %v", failed, err)
 		}
-		ms.setReject(false, false)
+		ms.Refuse(false, false)
 		clk.Add(2 * time.Minute)
 		if sent, _, err := w.RunOnce(context.Background()); err != nil || sent != 1 {
 			t.Fatalf("second RunOnce: %d sent, %v", sent, err)
 		}
 		m := only(t, db)
 		want := fmt.Sprintf("<gotong.outbox.%d.%d@gotong.example.org>", m.ID, m.CreatedAt.UnixMicro())
-		seen := ms.dataSeen()
+		// The first attempt was read and refused, the second accepted.
+		seen := append(ms.Refused(), ms.Messages()...)
 		if len(seen) != 2 {
 			t.Fatalf("the relay read %d messages, want 2", len(seen))
 		}
-		for i, raw := range seen {
-			msg, err := mail.ReadMessage(bytes.NewReader(raw))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := msg.Header.Get("Message-ID"); got != want {
+		for i, d := range seen {
+			if got := d.Header.Get("Message-ID"); got != want {
 				t.Errorf("attempt %d: Message-ID %q, want %q", i+1, got, want)
 			}
 		}

@@ -106,6 +106,16 @@ func TestBrowserRegisterAndCancel(t *testing.T) {
 			t.Fatalf("registration: status %q, locality %q, locale %q; want confirmed, rural, id", r.Status, r.DeclaredLocality, r.Locale)
 		}
 
+		// The notice reaches Sari by mail, in Indonesian; its link opens the camp.
+		e.deliver()
+		notices := e.mailbox().To(email)
+		if len(notices) != 1 || notices[0].Header.Get("Content-Language") != "id" {
+			t.Fatalf("%d notices to %s, want 1 in Indonesian", len(notices), email)
+		}
+		browse(ctx, t, "follow the notice's link", chromedp.Navigate(base+notices[0].Link(t, "/activities/")))
+		waitPath(ctx, t, "/activities/harvest")
+		waitLang(ctx, t, "id")
+
 		// Sign in with the same email; the language is remembered.
 		e.user(email, access.Participant)
 		browserLogin(ctx, t, base, email)

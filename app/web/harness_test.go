@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -21,6 +22,8 @@ import (
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/mailtest"
+	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/testdb"
 	"github.com/gotong/gotong/app/web/request"
@@ -37,10 +40,11 @@ const testPassword = "correct-horse-battery"
 
 // env is one test's running portal over a real database.
 type env struct {
-	t   *testing.T
-	db  *gorm.DB
-	app *fiber.App
-	srv *Server
+	t    *testing.T
+	db   *gorm.DB
+	app  *fiber.App
+	srv  *Server
+	mail *mailtest.Server // started by mailbox
 }
 
 func testConfig() config.Config {
@@ -198,6 +202,39 @@ func (e *env) listen() string {
 	go func() { _ = Serve(ctx, e.app, ln, 5*time.Second); close(done) }()
 	e.t.Cleanup(func() { cancel(); <-done })
 	return "http://" + ln.Addr().String()
+}
+
+// mailbox is the SMTP server that deliver sends the portal's mail to,
+// started on first use and stopped when the test ends.
+func (e *env) mailbox() *mailtest.Server {
+	if e.mail == nil {
+		e.mail = mailtest.Start(e.t)
+	}
+	return e.mail
+}
+
+// deliver sends every message due in the outbox now, with the worker and
+// SMTP sender that gotong serve runs, to e.mailbox(), and returns once none
+// is left due. A message the worker cannot send fails the test. Links in
+// the mail begin with testConfig().BaseURL: a test follows one by its path,
+// m.Link(t, "/activities/"), with its client or after the base of listen.
+func (e *env) deliver() {
+	e.t.Helper()
+	sender, err := outbox.NewSMTPSender(e.mailbox().URL())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var log bytes.Buffer
+	w := &outbox.Worker{DB: e.db, Sender: sender, Log: slog.New(slog.NewTextHandler(&log, nil))}
+	for {
+		sent, failed, err := w.RunOnce(context.Background())
+		if err != nil || failed > 0 {
+			e.t.Fatalf("deliver: %d sent, %d failed: %v\n%s", sent, failed, err, log.String())
+		}
+		if sent == 0 {
+			return
+		}
+	}
 }
 
 // client is a cookie-keeping client of the in-memory app.

@@ -98,6 +98,7 @@ type Page struct {
 	Errors   map[string]string
 	Flash    string
 	ErrorMsg string
+	NoIndex  bool // asks search engines to leave the page out
 
 	May func(access.Permission) bool // whether the user holds a permission
 }
