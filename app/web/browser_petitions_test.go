@@ -56,7 +56,7 @@ func TestBrowserSignPetition(t *testing.T) {
 		}
 
 		// The email's link opens the page of one button.
-		link := e.linkTo("sari@example.org", petitions.MailVerify)
+		link := e.linkTo("sari@example.org")
 		browse(ctx, t, "open the link", chromedp.Navigate(base+link))
 		heading := en.T("verify_signature_heading", "Title", "Free the students")
 		waitFor(ctx, t, fmt.Sprintf("the heading %q", heading), chromedp.Text(chromedp.CSS("#verify h1")),

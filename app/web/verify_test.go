@@ -7,46 +7,55 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/gotong/gotong/app/outbox"
-	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/mailtest"
 	"github.com/gotong/gotong/app/submissions"
 	"github.com/gotong/gotong/app/testdb"
 	"gorm.io/gorm"
 )
 
-// mailTo returns the mail queued to address, oldest first, read from the
-// outbox.
-func (e *env) mailTo(address string) []outbox.Message {
+// mailTo delivers the outbox over SMTP and returns the mail that reached
+// address, oldest first.
+func (e *env) mailTo(address string) []mailtest.Mail {
 	e.t.Helper()
-	var out []outbox.Message
-	if err := e.db.Where("to_address = ?", address).Order("id").Find(&out).Error; err != nil {
-		e.t.Fatal(err)
+	e.deliver()
+	return e.mailbox().To(address)
+}
+
+// signatureMail names each mail that reached address as its reader tells
+// them apart, with its language: "verify" (asks to confirm, with one link
+// to /v/) or "known" (signed already, no link).
+func (e *env) signatureMail(address string) []string {
+	e.t.Helper()
+	var out []string
+	for _, m := range e.mailTo(address) {
+		lang := m.Header.Get("Content-Language")
+		l := e.srv.Catalog.Localizer(lang)
+		links := len(m.Links(testConfig().BaseURL + "/v/"))
+		kind := "other: " + m.Subject
+		switch {
+		case m.Subject == l.T("notice_signature_verify_subject") && links == 1:
+			kind = "verify"
+		case m.Subject == l.T("notice_signature_known_subject") && links == 0:
+			kind = "known"
+		}
+		out = append(out, kind+" "+lang)
 	}
 	return out
 }
 
-// verifyLink finds the emailed link in a body, under testConfig's BaseURL.
-var verifyLink = regexp.MustCompile(`http://127\.0\.0\.1(/v/[A-Za-z0-9_-]+)`)
-
-// linkTo returns the path of the link in the last mail to address, which
-// must be of kind.
-func (e *env) linkTo(address, kind string) string {
+// linkTo returns the path of the one /v/ link in the last mail that
+// reached address.
+func (e *env) linkTo(address string) string {
 	e.t.Helper()
 	mail := e.mailTo(address)
 	if len(mail) == 0 {
 		e.t.Fatalf("no mail to %s", address)
 	}
-	m := mail[len(mail)-1]
-	match := verifyLink.FindStringSubmatch(m.Body)
-	if m.Kind != kind || match == nil {
-		e.t.Fatalf("the last mail to %s is %s, want %s with a link: %q", address, m.Kind, kind, m.Body)
-	}
-	return match[1]
+	return mail[len(mail)-1].Link(e.t, "/v/")
 }
 
 // signatureLink signs petition slug through the public form as address and
@@ -58,7 +67,7 @@ func (e *env) signatureLink(slug, address string) string {
 	if res := c.postForm("/p/"+slug, petitionForm(address)); res.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("signing %s as %s: %d", slug, address, res.StatusCode)
 	}
-	return e.linkTo(address, petitions.MailVerify)
+	return e.linkTo(address)
 }
 
 // count is the signatures of petition slug.
