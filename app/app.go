@@ -94,7 +94,7 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Registrations = registration.NewService(db, a.People, a.Submissions, catalog, cfg.BaseURL, a.Changes, now,
 		registration.Rules{GuardianAge: cfg.GuardianAge, GuardianDays: cfg.GuardianDays})
 	a.Activities = activities.NewStore(db, a.Registrations, a.Changes, now)
-	a.Petitions = petitions.NewStore(db, a.People, now)
+	a.Petitions = petitions.NewStore(db, a.People, a.Submissions, catalog, cfg.BaseURL, now)
 	a.Campaigns = campaigns.NewStore(db, a.Users, now)
 	a.Partners = partners.NewStore(db, now)
 	a.Segments = segments.NewStore(db, log, now)

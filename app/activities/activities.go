@@ -209,3 +209,26 @@ func (a *Activity) AgeAllowed(birthYear int) bool {
 	}
 	return true
 }
+
+// GuardianAgeOr is the age under which a registrant needs a guardian's
+// consent: the activity's own, else def (GOTONG_GUARDIAN_AGE). 0 means
+// never.
+func (a *Activity) GuardianAgeOr(def int) int {
+	if a.GuardianAge != nil {
+		return *a.GuardianAge
+	}
+	return def
+}
+
+// NeedsGuardian reports whether someone born in birthYear may be younger
+// than the guardian age (GuardianAgeOr(def)) on the day the activity
+// starts. Only the year is known, so the doubt goes the young person's
+// way, which here is the other way from AgeAllowed: if any birthday in
+// that year leaves them under the age (the one still to come at the
+// start), a guardian is asked. Asking a guardian of someone who turned 18
+// in January is a small error; not asking for a 17-year-old is not.
+func (a *Activity) NeedsGuardian(birthYear, def int) bool {
+	age := a.GuardianAgeOr(def)
+	youngest := a.StartsAt.Year() - birthYear - 1 // birthday still to come
+	return age > 0 && youngest < age
+}

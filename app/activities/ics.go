@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"cmp"
 	"io"
 	"strconv"
 	"strings"
@@ -10,17 +11,38 @@ import (
 	"github.com/gotong/gotong/app/usertext"
 )
 
+// ICSOptions say how WriteICS writes an activity.
+type ICSOptions struct {
+	// Lang is the language of the texts, Default the one they fall back to.
+	Lang, Default string
+	// BaseURL is the portal's address, which names the event (its UID).
+	BaseURL string
+	// URL is the link in the event: the public page when empty, except for
+	// a discreet activity, whose page's address (its slug) may name it.
+	URL string
+	// Neutral is the title of a discreet activity's event, in Lang ("Gotong"
+	// when empty): a calendar is seen by whoever holds the phone.
+	Neutral string
+	// ShowPlace writes the venue and region. A discreet activity's place is
+	// for its confirmed participants, so its public file leaves it out.
+	ShowPlace bool
+}
+
 // WriteICS writes the activity as an iCalendar (RFC 5545) file with one
-// event, its texts in lang (falling back to def). The online link is not in
-// it: the file is public, the link is for confirmed participants only.
+// event. The online link is never in it: a file travels further than the
+// page it came from. A discreet activity's event carries the neutral title
+// and none of the activity's own texts.
 // Texts are cleaned of control characters (usertext), whatever an older
 // database holds: the library escapes LF but not a bare CR, which a lenient
 // reader takes for the end of a line and the start of another property.
-func (a *Activity) WriteICS(w io.Writer, lang, def, baseURL string) error {
-	text := a.TextIn(lang, def)
+func (a *Activity) WriteICS(w io.Writer, o ICSOptions) error {
+	text := a.TextIn(o.Lang, o.Default)
+	if a.Discreet {
+		text = Text{Title: cmp.Or(o.Neutral, "Gotong")}
+	}
 	cal := ics.NewCalendarFor("Gotong")
 	cal.SetMethod(ics.MethodPublish)
-	host := baseURL
+	host := o.BaseURL
 	if i := strings.Index(host, "://"); i >= 0 {
 		host = host[i+3:]
 	}
@@ -33,17 +55,24 @@ func (a *Activity) WriteICS(w io.Writer, lang, def, baseURL string) error {
 	if d := strings.TrimSpace(usertext.OneLine(text.Summary) + "\n\n" + usertext.Clean(text.Description)); d != "" {
 		e.SetDescription(d)
 	}
-	place := a.Venue
-	if r, ok := regions.Lookup(a.Region); ok {
-		if place != "" {
-			place += ", "
+	if o.ShowPlace {
+		place := a.Venue
+		if r, ok := regions.Lookup(a.Region); ok {
+			if place != "" {
+				place += ", "
+			}
+			place += r.Name(o.Lang)
 		}
-		place += r.Name(lang)
+		if place != "" {
+			e.SetLocation(usertext.OneLine(place))
+		}
 	}
-	if place != "" {
-		e.SetLocation(usertext.OneLine(place))
+	switch {
+	case o.URL != "":
+		e.SetURL(o.URL)
+	case !a.Discreet:
+		e.SetURL(strings.TrimSuffix(o.BaseURL, "/") + "/activities/" + a.Slug)
 	}
-	e.SetURL(strings.TrimSuffix(baseURL, "/") + "/activities/" + a.Slug)
 	if a.Status == StatusCancelled {
 		e.SetStatus(ics.ObjectStatusCancelled)
 	} else {

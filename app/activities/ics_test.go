@@ -20,7 +20,7 @@ func TestWriteICSParsesBack(t *testing.T) {
 			{Locale: "mn", Title: "Зуны зуслан", Summary: "Таван өдөр"},
 		}}
 	var b bytes.Buffer
-	if err := a.WriteICS(&b, "mn", "en", "https://youth.example.org"); err != nil {
+	if err := a.WriteICS(&b, ICSOptions{Lang: "mn", Default: "en", BaseURL: "https://youth.example.org", ShowPlace: true}); err != nil {
 		t.Fatal(err)
 	}
 	raw := b.String()
@@ -61,7 +61,7 @@ func TestWriteICSParsesBack(t *testing.T) {
 	}
 	// A language without a text falls back to the default.
 	b.Reset()
-	_ = a.WriteICS(&b, "fr", "en", "https://youth.example.org")
+	_ = a.WriteICS(&b, ICSOptions{Lang: "fr", Default: "en", BaseURL: "https://youth.example.org", ShowPlace: true})
 	cal, _ = ics.ParseCalendar(strings.NewReader(b.String()))
 	if p := cal.Events()[0].GetProperty(ics.ComponentPropertySummary); p.Value != "Summer camp" {
 		t.Errorf("fallback summary %q", p.Value)
@@ -113,7 +113,7 @@ func TestWriteICSCleansControlCharacters(t *testing.T) {
 			Summary:     "One\u2028DTSTART:20000101T000000Z",
 			Description: "Line one\r\nline two\rX-INJECTED:1\x00\x1b"}}}
 	var b bytes.Buffer
-	if err := a.WriteICS(&b, "en", "en", "https://youth.example.org"); err != nil {
+	if err := a.WriteICS(&b, ICSOptions{Lang: "en", Default: "en", BaseURL: "https://youth.example.org", ShowPlace: true}); err != nil {
 		t.Fatal(err)
 	}
 	raw := b.String()
@@ -142,6 +142,111 @@ func TestWriteICSCleansControlCharacters(t *testing.T) {
 	} {
 		if got := e.GetProperty(p); got == nil || got.Value != want {
 			t.Errorf("%s = %+v, want %q", p, got, want)
+		}
+	}
+}
+
+// TestWriteICSDiscreet: a discreet activity's event says nothing of it: the
+// neutral title, no texts, no place unless asked, no link to its page (whose
+// slug may name it) unless another link is given.
+func TestWriteICSDiscreet(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2027, 7, 1, 9, 0, 0, 0, time.UTC)
+	a := &Activity{ID: 9, Slug: "lgbti-safe-space", Region: "MN-1", Venue: "Rainbow house", Discreet: true,
+		StartsAt: start, EndsAt: start.Add(3 * time.Hour), UpdatedAt: start, Status: StatusPublished,
+		OnlineURL:    "https://meet.example/safe-room",
+		Translations: []Translation{{Locale: "en", Title: "LGBTI safe space", Summary: "A workshop for LGBTI youth", Description: "Queer joy"}}}
+	parse := func(o ICSOptions) (string, *ics.VEvent) {
+		t.Helper()
+		var b bytes.Buffer
+		if err := a.WriteICS(&b, o); err != nil {
+			t.Fatal(err)
+		}
+		cal, err := ics.ParseCalendar(strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.String(), cal.Events()[0]
+	}
+	raw, e := parse(ICSOptions{Lang: "en", Default: "en", BaseURL: "https://youth.example.org", Neutral: "Gotong activity"})
+	for _, leak := range []string{"LGBTI", "lgbti", "Queer", "Rainbow", "safe-room", "Ulaanbaatar"} {
+		if strings.Contains(raw, leak) {
+			t.Errorf("the public file of a discreet activity holds %q:\n%s", leak, raw)
+		}
+	}
+	if p := e.GetProperty(ics.ComponentPropertySummary); p == nil || p.Value != "Gotong activity" {
+		t.Errorf("summary %+v", p)
+	}
+	for _, p := range []ics.ComponentProperty{ics.ComponentPropertyDescription, ics.ComponentPropertyLocation, ics.ComponentPropertyUrl} {
+		if e.GetProperty(p) != nil {
+			t.Errorf("the public file of a discreet activity has %s", p)
+		}
+	}
+	if got, _ := e.GetStartAt(); !got.Equal(start) {
+		t.Errorf("start %v", got)
+	}
+	// A confirmed participant's own file: the place and their private link,
+	// the title still neutral; without a neutral title given, "Gotong".
+	_, e = parse(ICSOptions{Lang: "en", Default: "en", BaseURL: "https://youth.example.org",
+		URL: "https://youth.example.org/r/private", ShowPlace: true})
+	if p := e.GetProperty(ics.ComponentPropertySummary); p == nil || p.Value != "Gotong" {
+		t.Errorf("summary without a neutral title %+v", p)
+	}
+	if p := e.GetProperty(ics.ComponentPropertyLocation); p == nil || !strings.HasPrefix(p.Value, "Rainbow house, ") {
+		t.Errorf("location %+v", p)
+	}
+	if p := e.GetProperty(ics.ComponentPropertyUrl); p == nil || p.Value != "https://youth.example.org/r/private" {
+		t.Errorf("url %+v", p)
+	}
+}
+
+func TestGuardianAgeOr(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		own  *int
+		def  int
+		want int
+	}{
+		{nil, 18, 18},
+		{nil, 0, 0},
+		{ptr(16), 18, 16},
+		{ptr(0), 18, 0}, // the activity's own 0 wins: no guardian step
+		{ptr(21), 0, 21},
+	} {
+		a := &Activity{GuardianAge: tc.own}
+		if got := a.GuardianAgeOr(tc.def); got != tc.want {
+			t.Errorf("own %v, default %d: %d, want %d", tc.own, tc.def, got, tc.want)
+		}
+	}
+}
+
+// TestNeedsGuardian: with the birth year only, a guardian is asked whenever
+// some birthday in that year leaves the person under the age on the first
+// day, the other way from AgeAllowed's benefit of the doubt.
+func TestNeedsGuardian(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2027, 7, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name      string
+		own       *int
+		def, born int
+		want      bool
+	}{
+		{"17 or 18 on the day: asked", nil, 18, 2009, true},
+		{"18 or 19 on the day: not asked", nil, 18, 2008, false},
+		{"16 or 17", nil, 18, 2010, true},
+		{"a child", nil, 18, 2020, true},
+		{"an adult", nil, 18, 1990, false},
+		{"the activity's own age", ptr(16), 18, 2010, false},
+		{"the activity's own age, younger", ptr(16), 18, 2011, true},
+		{"0 on the activity: never", ptr(0), 18, 2020, false},
+		{"0 by default: never", nil, 0, 2020, false},
+		{"a higher age of its own", ptr(21), 18, 2006, true},
+		{"born the year it starts", nil, 1, 2027, true},
+	} {
+		a := &Activity{StartsAt: start, GuardianAge: tc.own}
+		if got := a.NeedsGuardian(tc.born, tc.def); got != tc.want {
+			t.Errorf("%s: born %d: %v, want %v", tc.name, tc.born, got, tc.want)
 		}
 	}
 }

@@ -17,6 +17,14 @@ import (
 // MaxCapacity bounds an activity's seats.
 const MaxCapacity = 100000
 
+// Bounds of an activity's guardian age and reminder, and the reminder a new
+// activity gets.
+const (
+	MaxGuardianAge       = 99
+	MaxReminderHours     = 720 // 30 days
+	DefaultReminderHours = 48
+)
+
 // Input is what creating or changing an activity may set; nil leaves a
 // field as it is (or at its default when creating).
 type Input struct {
@@ -44,8 +52,19 @@ type Input struct {
 	// Partners are the partner organisations that co-host the activity;
 	// the store checks that they exist.
 	Partners *[]int64
+	// Discreet keeps the activity off every list and neutral in emails
+	// and calendars.
+	Discreet *bool
+	// GuardianAge is the age under which a registrant needs a guardian's
+	// consent (0: never); "guardian_age" in Unset returns to the portal's
+	// default.
+	GuardianAge *int
+	// ReminderHours before the start, confirmed participants are
+	// reminded (0: no reminder).
+	ReminderHours *int
 	// Unset empties optional fields that nil would leave as they are:
-	// "age_min", "age_max", "registration_opens_at", "registration_closes_at".
+	// "age_min", "age_max", "registration_opens_at", "registration_closes_at",
+	// "guardian_age".
 	// A form sends every field, so an empty one there means "no value".
 	Unset []string
 }
@@ -103,6 +122,16 @@ func apply(a *Activity, in Input, f apperr.Fields) {
 	if in.Capacity != nil {
 		a.Capacity = *in.Capacity
 	}
+	if in.Discreet != nil {
+		a.Discreet = *in.Discreet
+	}
+	if in.GuardianAge != nil {
+		age := *in.GuardianAge
+		a.GuardianAge = &age
+	}
+	if in.ReminderHours != nil {
+		a.ReminderHours = *in.ReminderHours
+	}
 	for _, field := range in.Unset {
 		switch field {
 		case "age_min":
@@ -113,6 +142,8 @@ func apply(a *Activity, in Input, f apperr.Fields) {
 			a.RegistrationOpensAt = nil
 		case "registration_closes_at":
 			a.RegistrationClosesAt = nil
+		case "guardian_age":
+			a.GuardianAge = nil
 		}
 	}
 	a.Translations = i18n.MergeTexts(a.Translations, i18n.Texts{"title": in.Title, "summary": in.Summary, "description": in.Description}, f,
@@ -216,6 +247,12 @@ func validate(a *Activity, f apperr.Fields) {
 	if a.Capacity < 1 || a.Capacity > MaxCapacity {
 		f.Add("capacity", "error_capacity_range", "Max", MaxCapacity)
 	}
+	if a.GuardianAge != nil && (*a.GuardianAge < 0 || *a.GuardianAge > MaxGuardianAge) {
+		f.Add("guardian_age", "error_guardian_age_range", "Max", MaxGuardianAge)
+	}
+	if a.ReminderHours < 0 || a.ReminderHours > MaxReminderHours {
+		f.Add("reminder_hours", "error_reminder_hours_range", "Max", MaxReminderHours)
+	}
 	title := false
 	for _, t := range a.Translations {
 		title = title || t.Title != ""
@@ -271,7 +308,7 @@ func ReservedSeats(capacity int, share float64) int {
 
 // newActivity is a new activity before its input is applied.
 func newActivity() *Activity {
-	return &Activity{Audience: AudienceYouth, Mode: ModeInPerson, Status: StatusDraft}
+	return &Activity{Audience: AudienceYouth, Mode: ModeInPerson, Status: StatusDraft, ReminderHours: DefaultReminderHours}
 }
 
 // Check validates in as a new activity would be, storing nothing; a form

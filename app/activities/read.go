@@ -89,6 +89,9 @@ type Filter struct {
 	Kind, Status, Region, Mode string
 	// IDs, when not nil, keeps the activities with these ids.
 	IDs []int64
+	// Listed keeps the activities that may be listed in public: not the
+	// discreet ones, which are reached only by their link.
+	Listed bool
 }
 
 // List returns activities matching f, soonest first, with texts, rules,
@@ -110,6 +113,9 @@ func (s *Store) list(q *gorm.DB, f Filter) ([]Activity, error) {
 	}
 	if f.IDs != nil {
 		q = q.Where("id IN ?", f.IDs)
+	}
+	if f.Listed {
+		q = q.Where("discreet = ?", false)
 	}
 	var out []Activity
 	if err := q.Order("starts_at, id").Limit(500).Find(&out).Error; err != nil {

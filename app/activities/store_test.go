@@ -101,3 +101,80 @@ func TestUnsetAndReach(t *testing.T) {
 		}
 	})
 }
+
+// TestDiscreetGuardianReminder: a new activity reminds 48 hours ahead, is
+// listed and takes the portal's guardian age; each field changes alone,
+// "guardian_age" in Unset returns to the default, and out-of-range values
+// are refused on their own field.
+func TestDiscreetGuardianReminder(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		field string
+		mod   func(*Input)
+	}{
+		{"guardian_age", func(in *Input) { in.GuardianAge = ptr(-1) }},
+		{"guardian_age", func(in *Input) { in.GuardianAge = ptr(MaxGuardianAge + 1) }},
+		{"reminder_hours", func(in *Input) { in.ReminderHours = ptr(-1) }},
+		{"reminder_hours", func(in *Input) { in.ReminderHours = ptr(MaxReminderHours + 1) }},
+	} {
+		in := validInput()
+		tc.mod(&in)
+		var ae *apperr.Error
+		if err := Check(in); !errors.As(err, &ae) || ae.Fields[tc.field].ID == "" || len(ae.Fields) != 1 {
+			t.Errorf("%s out of range: %v", tc.field, err)
+		}
+	}
+	for _, mod := range []func(*Input){
+		func(in *Input) { in.GuardianAge, in.ReminderHours = ptr(0), ptr(0) },
+		func(in *Input) { in.GuardianAge, in.ReminderHours = ptr(MaxGuardianAge), ptr(MaxReminderHours) },
+	} {
+		in := validInput()
+		mod(&in)
+		if err := Check(in); err != nil {
+			t.Errorf("bounds refused: %v", err)
+		}
+	}
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := NewStore(db, nil, new(changes.Generations), clock.System)
+		a, err := s.Create(ctx, 0, validInput())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Discreet || a.GuardianAge != nil || a.ReminderHours != DefaultReminderHours {
+			t.Fatalf("defaults: discreet %v, guardian age %v, reminder %d", a.Discreet, a.GuardianAge, a.ReminderHours)
+		}
+		if _, err := s.Update(ctx, 0, a.ID, Input{Discreet: ptr(true), GuardianAge: ptr(16), ReminderHours: ptr(0)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Update(ctx, 0, a.ID, Input{Venue: ptr("Hall 2")}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Get(ctx, a.ID)
+		if !got.Discreet || got.GuardianAge == nil || *got.GuardianAge != 16 || got.ReminderHours != 0 || got.Venue != "Hall 2" {
+			t.Fatalf("stored: discreet %v, guardian age %v, reminder %d", got.Discreet, got.GuardianAge, got.ReminderHours)
+		}
+		if _, err := s.Update(ctx, 0, a.ID, Input{Unset: []string{"guardian_age"}, Discreet: ptr(false)}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = s.Get(ctx, a.ID)
+		if got.Discreet || got.GuardianAge != nil || got.GuardianAgeOr(18) != 18 {
+			t.Fatalf("after unset: discreet %v, guardian age %v", got.Discreet, got.GuardianAge)
+		}
+		in := validInput()
+		in.Discreet = ptr(true)
+		hidden, err := s.Create(ctx, 0, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if listed, _ := s.List(ctx, Filter{Listed: true}); len(listed) != 1 || listed[0].ID != a.ID {
+			t.Fatalf("listed %v, want only the activity that is not discreet", listed)
+		}
+		if all, _ := s.List(ctx, Filter{}); len(all) != 2 {
+			t.Fatalf("all: %d, want the discreet one too", len(all))
+		}
+		if got, err := s.GetBySlug(ctx, hidden.Slug); err != nil || !got.Discreet {
+			t.Fatalf("a discreet activity by its slug: %v", err)
+		}
+	})
+}

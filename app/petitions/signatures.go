@@ -2,8 +2,8 @@ package petitions
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/database"
@@ -53,63 +53,38 @@ func (s *Store) Counts(ctx context.Context, petitionIDs []int64) (map[int64]int,
 	return out, nil
 }
 
-// Sign records the signature of the petition with slug by the person of
-// the form, found by email or created, and tags them with the campaign's
-// themes; it returns the petition's new count. locale is the language the
-// form was shown in.
+// Sign records at once the signature of the petition with slug by the
+// person of the form, found by email or created, and tags them with the
+// campaign's themes; it returns the petition's new count. locale is the
+// language the form was shown in. It is staff's path (an API token that
+// manages petitions), who answer for the address they enter; the public
+// path is Submit.
 //
 // All of it is one transaction. A person who signed already is refused
 // (409); two tries at once with one email give one signature, since the
-// second waits for the first at the signature's unique index. A signature
-// sends no email, so the limit of public forms per email (formlimit) has
-// nothing to hold back here.
+// second waits for the first at the signature's unique index. It sends no
+// email, so the limit of public forms per email (formlimit) has nothing to
+// hold back here.
 func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale string) (int, error) {
-	// An unknown petition is a 404 whatever the form says.
-	var p Petition
-	err := s.db.WithContext(ctx).Select("id", "campaign_id").Where("slug = ?", petitionSlug).Take(&p).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return 0, apperr.ErrNotFound
-	}
+	p, err := s.bySlug(ctx, petitionSlug)
 	if err != nil {
-		return 0, fmt.Errorf("petitions: unable to fetch: %w", err)
+		return 0, err
 	}
-	c := people.Contact{GivenName: in.GivenName, FamilyName: in.FamilyName, Email: in.Email, Region: in.Region, Locale: locale}
-	f := apperr.Fields{}
-	c.Validate(f)
-	if !in.Consent {
-		f.Add("consent", "error_petition_consent_required")
-	}
-	if err := f.Err(); err != nil {
+	c, err := contact(in, locale)
+	if err != nil {
 		return 0, err
 	}
 	now := s.now()
 	var n int
 	var refused error
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		person, err := s.people.FindOrCreateContact(tx, c, "petition", now)
+		_, signed, err := s.record(tx, p, c, now)
 		if err != nil {
 			return err
 		}
-		sig := Signature{PetitionID: p.ID, PersonID: &person.ID, Region: c.Region,
-			ConsentVersion: people.ConsentVersion, SignedAt: now}
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sig)
-		if res.Error != nil {
-			return fmt.Errorf("petitions: unable to sign: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			// Signed before: the person was known, so nothing else was written.
+		if !signed {
 			refused = apperr.New(apperr.Conflict, "error_petition_already_signed")
 			return nil
-		}
-		if err := s.people.RecordConsents(tx, []*people.Person{person}, people.ConsentPetition, now); err != nil {
-			return err
-		}
-		themes, err := campaignTags(tx, p.CampaignID)
-		if err != nil {
-			return err
-		}
-		if err := people.TagPeople(tx, []int64{person.ID}, themes); err != nil {
-			return err
 		}
 		n, err = count(tx, p.ID)
 		return err
@@ -121,6 +96,55 @@ func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale
 		return 0, err
 	}
 	return n, nil
+}
+
+// bySlug is the petition with slug and its texts; an unknown one is a 404
+// whatever the form says.
+func (s *Store) bySlug(ctx context.Context, petitionSlug string) (*Petition, error) {
+	return get(s.db.WithContext(ctx), "slug = ?", petitionSlug)
+}
+
+// contact checks a signing form and returns its signer as a contact,
+// normalised; locale is the language the form was shown in.
+func contact(in Signer, locale string) (people.Contact, error) {
+	c := people.Contact{GivenName: in.GivenName, FamilyName: in.FamilyName, Email: in.Email, Region: in.Region, Locale: locale}
+	f := apperr.Fields{}
+	c.Validate(f)
+	if !in.Consent {
+		f.Add("consent", "error_petition_consent_required")
+	}
+	return c, f.Err()
+}
+
+// record counts the signature of p by the person of c within tx: it finds
+// or creates them, and records their consent and the campaign's themes. It
+// reports false, having written nothing else, when they signed p before.
+func (s *Store) record(tx *gorm.DB, p *Petition, c people.Contact, now time.Time) (int64, bool, error) {
+	person, err := s.people.FindOrCreateContact(tx, c, "petition", now)
+	if err != nil {
+		return 0, false, err
+	}
+	sig := Signature{PetitionID: p.ID, PersonID: &person.ID, Region: c.Region,
+		ConsentVersion: people.ConsentVersion, SignedAt: now}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sig)
+	if res.Error != nil {
+		return 0, false, fmt.Errorf("petitions: unable to sign: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		// Signed before: the person was known, so nothing else was written.
+		return 0, false, nil
+	}
+	if err := s.people.RecordConsents(tx, []*people.Person{person}, people.ConsentPetition, now); err != nil {
+		return 0, false, err
+	}
+	themes, err := campaignTags(tx, p.CampaignID)
+	if err != nil {
+		return 0, false, err
+	}
+	if err := people.TagPeople(tx, []int64{person.ID}, themes); err != nil {
+		return 0, false, err
+	}
+	return sig.ID, true, nil
 }
 
 // campaignTags are the ids of a campaign's themes.

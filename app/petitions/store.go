@@ -17,6 +17,7 @@ import (
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/slug"
+	"github.com/gotong/gotong/app/submissions"
 	"github.com/gotong/gotong/app/usertext"
 	"gorm.io/gorm"
 )
@@ -42,15 +43,20 @@ type Input struct {
 
 // Store reads and writes petitions and signatures.
 type Store struct {
-	db     *gorm.DB
-	people *people.Store
-	now    clock.Clock
+	db      *gorm.DB
+	people  *people.Store
+	subs    *submissions.Store
+	catalog *i18n.Catalog
+	baseURL string
+	now     clock.Clock
 }
 
-// NewStore returns a store over db; signers become people through ps; now
-// dates signatures and changes.
-func NewStore(db *gorm.DB, ps *people.Store, now clock.Clock) *Store {
-	return &Store{db: db, people: ps, now: now}
+// NewStore returns a store over db; signers become people through ps; a
+// public signature waits in subs until its emailed link is tapped; catalog
+// writes that email in the signer's language, with links under baseURL;
+// now dates signatures and changes.
+func NewStore(db *gorm.DB, ps *people.Store, subs *submissions.Store, catalog *i18n.Catalog, baseURL string, now clock.Clock) *Store {
+	return &Store{db: db, people: ps, subs: subs, catalog: catalog, baseURL: baseURL, now: now}
 }
 
 // apply merges in into p and checks the result, reporting every problem.

@@ -18,20 +18,43 @@ import (
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
+	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/submissions"
 	"github.com/gotong/gotong/app/testdb"
+	"github.com/gotong/gotong/locales"
 	"gorm.io/gorm"
 )
 
 func newStore(t *testing.T, db *gorm.DB) *petitions.Store {
 	t.Helper()
+	return newStoreAt(t, db, clock.System)
+}
+
+// loadCatalog is the catalogue, read once for every test.
+var loadCatalog = sync.OnceValues(func() (*i18n.Catalog, error) { return i18n.Load(locales.FS, "en", nil) })
+
+// newStoreAt is the store reading the time from now, its emailed links
+// under http://gotong.test.
+func newStoreAt(t *testing.T, db *gorm.DB, now clock.Clock) *petitions.Store {
+	t.Helper()
+	sealer := testSealer(t)
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return petitions.NewStore(db, people.NewStore(db, sealer, now), submissions.NewStore(db, sealer, now), cat, "http://gotong.test", now)
+}
+
+func testSealer(t *testing.T) *people.Sealer {
+	t.Helper()
 	sealer, err := people.NewSealer(keys.Derive([]byte("0123456789abcdef0123456789abcdef")).Seal)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return petitions.NewStore(db, people.NewStore(db, sealer, clock.System), clock.System)
+	return sealer
 }
 
 // newCampaign creates a campaign with an English title and its themes and
@@ -360,9 +383,9 @@ func TestSignConcurrently(t *testing.T) {
 	})
 }
 
-// TestSignNotLimitedPerEmail: a signature sends no email, so no limit per
-// email holds it back: one email signs more petitions than the limit of
-// public forms, each answered as any other, and nothing is counted.
+// TestSignNotLimitedPerEmail: staff's signature at once sends no email, so
+// no limit per email holds it back: one email signs more petitions than the
+// limit of public forms, each answered as any other, and nothing is counted.
 func TestSignNotLimitedPerEmail(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {

@@ -200,6 +200,11 @@ func TestQuotasFromTheDatabase(t *testing.T) {
 		f := newFiguresFixture(t, db)
 		a := f.activity("MN-057", 20, activities.StatusPublished,
 			activities.QuotaInput{Attribute: "rural", Share: 0.25}, activities.QuotaInput{Attribute: "disability", Share: 0.25})
+		// Discreet keeps an activity off the public lists, not out of the
+		// reports, which suppress small counts whatever the activity.
+		if _, err := f.act.Update(context.Background(), 0, a.ID, activities.Input{Discreet: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
 		f.register(a, "g", 7, people.Urban, "")
 		f.register(a, "r", 6, people.Rural, "")
 		f.register(a, "d", 2, people.Urban, "disability")

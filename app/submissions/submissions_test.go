@@ -133,3 +133,42 @@ func TestSubmissionLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// TestLookup: the shared link page finds a submission of any kind by its
+// token alone, and nothing for a token that is junk, unknown or expired.
+func TestLookup(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		now := time.Date(2027, 3, 2, 10, 0, 0, 0, time.UTC)
+		s := newStore(t, db, &now)
+		registration := create(t, db, s, form{Email: "saraa@example.org"})
+		var signature string
+		if err := database.Tx(ctx, db, func(tx *gorm.DB) error {
+			var err error
+			signature, err = s.Create(tx, submissions.KindSignature, 9, form{Email: "bold@example.org"}, "fr")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for token, want := range map[string]struct {
+			kind   string
+			target int64
+		}{registration: {submissions.KindRegistration, 7}, signature: {submissions.KindSignature, 9}} {
+			sub, err := s.Lookup(ctx, token)
+			if err != nil || sub.Kind != want.kind || sub.TargetID != want.target {
+				t.Fatalf("Lookup = %+v, %v, want %s of %d", sub, err, want.kind, want.target)
+			}
+		}
+		unknown, _ := links.New()
+		for _, token := range []string{"", "x", unknown, signature + "'--"} {
+			if _, err := s.Lookup(ctx, token); !errors.Is(err, submissions.ErrLinkExpired) {
+				t.Errorf("Lookup(%q) = %v", token, err)
+			}
+		}
+		now = now.Add(submissions.Lifetime)
+		if _, err := s.Lookup(ctx, signature); !errors.Is(err, submissions.ErrLinkExpired) {
+			t.Fatalf("expired link: %v", err)
+		}
+	})
+}

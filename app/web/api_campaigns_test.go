@@ -477,7 +477,7 @@ func TestAPICampaignPetitions(t *testing.T) {
 		}
 		for i, slug := range []string{"speak-one", "speak-one", "speak-two"} {
 			body := fmt.Sprintf(`{"given_name": "Saraa", "email": "s%d@example.org", "consent": true}`, i)
-			if res := e.client().api("POST", "/api/v1/petitions/"+slug+"/signatures", "", body); res.StatusCode != http.StatusCreated {
+			if res := c.api("POST", "/api/v1/petitions/"+slug+"/signatures", tok, body); res.StatusCode != http.StatusCreated {
 				t.Fatalf("signature: %d %s", res.StatusCode, res.Body)
 			}
 		}

@@ -155,7 +155,7 @@ func TestEncodedBodyRefused(t *testing.T) {
 				t.Errorf("GET %s with a Content-Encoding: %d", path, res.StatusCode)
 			}
 		}
-		if n := e.count("submissions"); n != 0 {
+		if n := e.rows("submissions"); n != 0 {
 			t.Fatalf("%d forms taken from refused requests", n)
 		}
 		// identity is no coding at all: taken.
@@ -166,7 +166,7 @@ func TestEncodedBodyRefused(t *testing.T) {
 				t.Errorf("Content-Encoding %s: %d %s", coding, res.StatusCode, res.Body)
 			}
 		}
-		if n := e.count("submissions"); n != 2 {
+		if n := e.rows("submissions"); n != 2 {
 			t.Fatalf("%d forms taken, want 2", n)
 		}
 	})

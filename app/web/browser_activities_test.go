@@ -60,10 +60,10 @@ func sendForm(ctx context.Context, t *testing.T) {
 func confirmFromMail(ctx context.Context, t *testing.T, e *env, base, addr string) string {
 	t.Helper()
 	browse(ctx, t, "open the link of the email to "+addr, chromedp.Navigate(base+e.lastMail(addr).Link(t, "/v/")))
-	waitFor(ctx, t, "#confirm-submit", chromedp.Nodes(chromedp.CSS("#confirm-submit")),
+	waitFor(ctx, t, "#verify-button", chromedp.Nodes(chromedp.CSS("#verify-button")),
 		func(n []*chromedp.Node) bool { return len(n) == 1 })
 	fitsPhone(ctx, t, "the email link's page")
-	browse(ctx, t, "tap #confirm-submit", chromedp.Click(chromedp.CSS("#confirm-submit")))
+	browse(ctx, t, "tap #verify-button", chromedp.Click(chromedp.CSS("#verify-button")))
 	got := waitFor(ctx, t, "#registration-result", chromedp.Text(chromedp.CSS("#registration-result")),
 		func(s string) bool { return s != "" })
 	fitsPhone(ctx, t, "the registration's page")

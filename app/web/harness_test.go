@@ -335,8 +335,8 @@ func (c *client) confirmByMail(addr string) *response {
 	return res
 }
 
-// count is the number of rows of table.
-func (e *env) count(table string) int64 {
+// rows is the number of rows of table.
+func (e *env) rows(table string) int64 {
 	e.t.Helper()
 	var n int64
 	if err := e.db.Table(table).Count(&n).Error; err != nil {

@@ -363,7 +363,7 @@ func TestReportsPageAndCSV(t *testing.T) {
 				camp.ID, slug)), http.StatusCreated, nil)
 			for k := range i % 3 {
 				body := fmt.Sprintf(`{"given_name": "Saraa", "email": "signer%d-%d@example.org", "consent": true}`, i, k)
-				apiJSON(t, e.client().api("POST", "/api/v1/petitions/"+slug+"/signatures", "", body), http.StatusCreated, nil)
+				apiJSON(t, c.api("POST", "/api/v1/petitions/"+slug+"/signatures", tok, body), http.StatusCreated, nil)
 			}
 		}
 		c.login("coord@example.org")

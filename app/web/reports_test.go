@@ -16,13 +16,13 @@ func TestReportSummary(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newScopeFixture(t, e)
+		c, tok := apiStaff(e)
 		for i, slug := range []string{f.petASlug, f.petBSlug, f.petBSlug} {
 			body := `{"given_name": "Saraa", "email": "s` + itoa(int64(i)) + `@example.org", "consent": true}`
-			if res := e.client().api("POST", "/api/v1/petitions/"+slug+"/signatures", "", body); res.StatusCode != http.StatusCreated {
+			if res := c.api("POST", "/api/v1/petitions/"+slug+"/signatures", tok, body); res.StatusCode != http.StatusCreated {
 				t.Fatalf("sign: %d %s", res.StatusCode, res.Body)
 			}
 		}
-		c, tok := apiStaff(e)
 		var sum api.Summary
 		apiJSON(t, c.api("GET", "/api/v1/reports/summary?lang=fr", tok, ""), http.StatusOK, &sum)
 		if sum.Signatures != 3 || sum.Letters.Written != 7 || sum.Letters.Delivered != 0 {

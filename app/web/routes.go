@@ -68,10 +68,8 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/activities/:slug/register", access.Public, uiH.RegisterSubmit)
 	s.handle(app, get, "/activities/:slug/check-email", access.Public, uiH.CheckEmail)
 
-	// Private links of registrations: a form's confirmation, the
-	// registration's own page, its guardian's answer.
-	s.handle(app, get, "/v/:token", access.Public, uiH.ConfirmRegistrationForm)
-	s.handle(app, post, "/v/:token", access.Public, uiH.ConfirmRegistration)
+	// Private links of registrations: the registration's own page, its
+	// guardian's answer (a form's confirmation is /v/:token, below).
 	s.handle(app, get, "/r/:token.ics", access.Public, uiH.MyCalendar) // before /r/:token
 	s.handle(app, get, "/r/:token", access.Public, uiH.MyRegistration)
 	s.handle(app, post, "/r/:token/cancel", access.Public, uiH.CancelMyPlace)
@@ -112,9 +110,15 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// -
 
+	// The page of every emailed link of a public form: GET shows what it
+	// confirms, the POST of its one button confirms it.
+	s.handle(app, get, "/v/:token", access.Public, uiH.VerifyPage)
+	s.handle(app, post, "/v/:token", access.Public, uiH.VerifyConfirm)
+
 	// Petitions: public pages.
 	s.handle(app, get, "/p/:slug", access.Public, uiH.PetitionPage)
 	s.handle(app, post, "/p/:slug", access.Public, uiH.PetitionSign)
+	s.handle(app, get, "/p/:slug/check-email", access.Public, uiH.PetitionCheckEmail)
 	s.handle(app, get, "/manage/petitions", access.CampaignsManage, uiH.ManagePetitions)
 	s.handle(app, get, "/manage/petitions/new", access.CampaignsManage, uiH.PetitionNew) // before :id
 	s.handle(app, post, "/manage/petitions", access.CampaignsManage, uiH.PetitionCreate)

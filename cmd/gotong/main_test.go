@@ -168,6 +168,17 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		if len(roles) != 5 {
 			t.Fatalf("demo users cover %d roles, want every assignable role", len(roles))
 		}
+		cl := &cli{ctx: context.Background(), stdout: io.Discard, stderr: io.Discard,
+			getenv: func(k string) string { return c.env[k] }, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		a, err := cl.open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		circle, err := a.Activities.GetBySlug(context.Background(), "thursday-circle")
+		if err != nil || !circle.Discreet || circle.GuardianAgeOr(0) != 18 {
+			t.Fatalf("the demo's discreet activity: %v", err)
+		}
 	})
 }
 

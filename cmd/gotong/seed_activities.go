@@ -20,6 +20,10 @@ type demoActivity struct {
 	ageMin, ageMax              int
 	ruralShare                  float64
 	title, summary, description map[string]string
+	// discreet, with its own guardian age: the LGBTI safe space, whose
+	// slug names nothing, as a coordinator should choose it.
+	discreet    bool
+	guardianAge *int
 }
 
 var demoActivities = []demoActivity{
@@ -36,6 +40,14 @@ var demoActivities = []demoActivity{
 		startInDays: 35, days: 1, capacity: 25, ageMin: 16, ageMax: 30,
 		title:   map[string]string{"en": "Well-being workshop: activism without burnout", "fr": "Atelier bien-être : militer sans s'épuiser"},
 		summary: map[string]string{"fr": "Prendre soin de soi et des autres quand on s'engage.", "en": "Caring for yourself and each other while you campaign."}},
+	{slug: "thursday-circle", kind: activities.KindWellbeing, mode: activities.ModeInPerson, region: "MN-1", venue: "Community room, Sükhbaatar district",
+		startInDays: 14, days: 1, capacity: 15, ageMin: 16, ageMax: 30, discreet: true, guardianAge: ptr(18),
+		title: map[string]string{"en": "Safe space for LGBTI youth", "fr": "Espace sûr pour les jeunes LGBTI",
+			"mn": "ЛГБТИ залуучуудын аюулгүй орон зай", "id": "Ruang aman untuk anak muda LGBTI"},
+		summary: map[string]string{"en": "An evening workshop to meet, talk and support each other, in confidence.",
+			"fr": "Un atelier en soirée pour se rencontrer, parler et se soutenir, en toute confidentialité.",
+			"mn": "Нууцлалыг хадгалан уулзаж, ярилцаж, бие биенээ дэмжих оройн семинар.",
+			"id": "Lokakarya sore untuk bertemu, berbincang, dan saling mendukung, secara rahasia."}},
 }
 
 // seedActivities creates the demo activities that are missing, published.
@@ -54,7 +66,7 @@ func (c *cli) seedActivities(a *app.App) error {
 			StartsAt: ptr(start), EndsAt: ptr(start.AddDate(0, 0, d.days-1).Add(8 * time.Hour)),
 			RegistrationOpensAt: ptr(today.AddDate(0, 0, -1)), RegistrationClosesAt: ptr(start.AddDate(0, 0, -7)),
 			Capacity: ptr(d.capacity), AgeMin: ptr(d.ageMin), AgeMax: ptr(d.ageMax),
-			Title: d.title, Summary: d.summary, Description: d.description}
+			Title: d.title, Summary: d.summary, Description: d.description, Discreet: ptr(d.discreet), GuardianAge: d.guardianAge}
 		if d.ruralShare > 0 {
 			in.Quotas = &[]activities.QuotaInput{{Attribute: "rural", Share: d.ruralShare}}
 		}

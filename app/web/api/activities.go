@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/gotong/gotong/app/web/request"
@@ -39,6 +40,9 @@ type Activity struct {
 	Quotas               []apiQuota        `json:"quotas"`
 	PartnerIDs           []int64           `json:"partner_ids"`
 	FacilitatorIDs       []int64           `json:"facilitator_ids"`
+	Discreet             bool              `json:"discreet"`
+	GuardianAge          int               `json:"guardian_age"` // the activity's own, else the portal's default
+	ReminderHours        int               `json:"reminder_hours"`
 }
 
 type apiQuota struct {
@@ -55,14 +59,17 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-func toAPIActivity(a *activities.Activity) Activity {
+// toAPIActivity is a's JSON, with the portal's guardian age where the
+// activity has none of its own.
+func (s *Handlers) toAPIActivity(a *activities.Activity) Activity {
 	out := Activity{ID: a.ID, Slug: a.Slug, Kind: a.Kind, Audience: a.Audience,
 		Title: map[string]string{}, Summary: map[string]string{}, Description: map[string]string{},
 		Mode: a.Mode, Region: a.Region, Venue: a.Venue, OnlineURL: a.OnlineURL,
 		StartsAt: a.StartsAt.UTC(), EndsAt: a.EndsAt.UTC(),
 		RegistrationOpensAt: utcPtr(a.RegistrationOpensAt), RegistrationClosesAt: utcPtr(a.RegistrationClosesAt),
 		Capacity: a.Capacity, AgeMin: a.AgeMin, AgeMax: a.AgeMax, Status: a.Status,
-		Quotas: []apiQuota{}, PartnerIDs: a.PartnerIDs(), FacilitatorIDs: a.FacilitatorIDs()}
+		Quotas: []apiQuota{}, PartnerIDs: a.PartnerIDs(), FacilitatorIDs: a.FacilitatorIDs(),
+		Discreet: a.Discreet, GuardianAge: a.GuardianAgeOr(s.Config.GuardianAge), ReminderHours: a.ReminderHours}
 	for _, t := range a.Translations {
 		for _, f := range []struct {
 			m map[string]string
@@ -105,6 +112,22 @@ type activityBody struct {
 	Quotas               *[]apiQuota       `json:"quotas"`
 	PartnerIDs           *[]int64          `json:"partner_ids"`
 	FacilitatorIDs       *[]int64          `json:"facilitator_ids"`
+	Discreet             *bool             `json:"discreet"`
+	GuardianAge          nullable[int]     `json:"guardian_age"`
+	ReminderHours        *int              `json:"reminder_hours"`
+}
+
+// nullable is a field that may be left out (kept as it is), null (back to
+// the default) or a value, three things a pointer cannot tell apart.
+type nullable[T any] struct {
+	Set   bool // present in the body, null or not
+	Value *T
+}
+
+// UnmarshalJSON is called only for a field present in the body.
+func (n *nullable[T]) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	return json.Unmarshal(b, &n.Value)
 }
 
 // input checks the fields the portal owns against the activity as it is
@@ -123,7 +146,11 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 	in := activities.Input{Slug: b.Slug, Kind: b.Kind, Audience: b.Audience, AgeMin: b.AgeMin, AgeMax: b.AgeMax,
 		Mode: b.Mode, Region: b.Region, Venue: b.Venue, OnlineURL: b.OnlineURL, StartsAt: b.StartsAt, EndsAt: b.EndsAt,
 		RegistrationOpensAt: b.RegistrationOpensAt, RegistrationClosesAt: b.RegistrationClosesAt, Capacity: b.Capacity,
-		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs, Partners: b.PartnerIDs}
+		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs, Partners: b.PartnerIDs,
+		Discreet: b.Discreet, GuardianAge: b.GuardianAge.Value, ReminderHours: b.ReminderHours}
+	if b.GuardianAge.Set && b.GuardianAge.Value == nil {
+		in.Unset = append(in.Unset, "guardian_age")
+	}
 	if b.Quotas != nil {
 		qs := make([]activities.QuotaInput, len(*b.Quotas))
 		for i, q := range *b.Quotas {
@@ -156,7 +183,7 @@ func (s *Handlers) ListActivities(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendItems(c, list, toAPIActivity)
+	return sendItems(c, list, s.toAPIActivity)
 }
 
 // ActivityCreate stores a new draft activity.
@@ -176,7 +203,7 @@ func (s *Handlers) ActivityCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(toAPIActivity(a))
+	return c.Status(fiber.StatusCreated).JSON(s.toAPIActivity(a))
 }
 
 // Activity returns one activity.
@@ -189,7 +216,7 @@ func (s *Handlers) Activity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPIActivity(a))
+	return c.JSON(s.toAPIActivity(a))
 }
 
 // ActivityUpdate changes the fields given; a capacity change moves the
@@ -218,7 +245,7 @@ func (s *Handlers) ActivityUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPIActivity(a))
+	return c.JSON(s.toAPIActivity(a))
 }
 
 // ActivityStatus moves an activity to status (publish, cancel, complete).
@@ -232,7 +259,7 @@ func (s *Handlers) ActivityStatus(status string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(toAPIActivity(a))
+		return c.JSON(s.toAPIActivity(a))
 	}
 }
 
@@ -328,12 +355,6 @@ type registrationBody struct {
 	} `json:"guardian"`
 }
 
-// pendingVerification is the answer to every well-formed public
-// registration, whoever the email belongs to.
-type pendingVerification struct {
-	Status string `json:"status"`
-}
-
 // Register takes a registration form. Staff with a token place it at once
 // (201, the Registration). Anyone else, as with the public form, gets the
 // same 202 for every well-formed form, whether the email is known or not:
@@ -365,7 +386,7 @@ func (s *Handlers) Register(c *fiber.Ctx) error {
 		if err := s.Registrations.Submit(c.UserContext(), a, req); err != nil {
 			return err
 		}
-		return c.Status(fiber.StatusAccepted).JSON(pendingVerification{Status: "pending_verification"})
+		return c.Status(fiber.StatusAccepted).JSON(pendingVerification)
 	}
 	placed, err := s.Registrations.Register(c.UserContext(), a, req)
 	if err != nil {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/web/request"
@@ -115,17 +116,33 @@ type signatureBody struct {
 	Consent    bool   `json:"consent"`
 }
 
-// Sign signs a petition; anyone may, as with the public form. It
-// answers the petition's new count.
+// pendingVerification is the answer to every well-formed public form: the
+// email decides what happens, so the answer says nothing of the address.
+var pendingVerification = struct {
+	Status string `json:"status"`
+}{"pending_verification"}
+
+// Sign signs a petition. Staff who manage petitions, with their token,
+// sign at once: 201 with the new count, 409 for an address that signed.
+// Anyone else signs as with the public form: 202 pending_verification for
+// every well-formed body, and the signature counts once the link emailed to
+// the address is tapped.
 func (s *Handlers) Sign(c *fiber.Ctx) error {
 	var body signatureBody
 	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	n, err := s.Petitions.Sign(c.UserContext(), c.Params("slug"), petitions.Signer{GivenName: body.GivenName,
-		FamilyName: body.FamilyName, Email: body.Email, Region: body.Region, Consent: body.Consent}, s.Localizer(c).Lang)
-	if err != nil {
+	in := petitions.Signer{GivenName: body.GivenName, FamilyName: body.FamilyName, Email: body.Email,
+		Region: body.Region, Consent: body.Consent}
+	if s.Can(c, access.CampaignsManage) {
+		n, err := s.Petitions.Sign(c.UserContext(), c.Params("slug"), in, s.Localizer(c).Lang)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"signatures": n})
+	}
+	if err := s.Petitions.Submit(c.UserContext(), c.Params("slug"), in, s.Localizer(c).Lang); err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"signatures": n})
+	return c.Status(fiber.StatusAccepted).JSON(pendingVerification)
 }

@@ -99,7 +99,7 @@ type Page struct {
 	Errors   map[string]string
 	Flash    string
 	ErrorMsg string
-	NoIndex  bool // a private link's page
+	NoIndex  bool // asks search engines to leave the page out (a private link's, a discreet activity's)
 
 	May func(access.Permission) bool // whether the user holds a permission
 }

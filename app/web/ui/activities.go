@@ -67,12 +67,15 @@ type activityCard struct {
 	Closed   string // why registration is not open
 	Quotas   []string
 	AgeRange string
+	// HidePlace leaves the venue out (a discreet activity's public pages):
+	// the place is sent to confirmed participants.
+	HidePlace bool
 }
 
 func (s *Handlers) card(c *fiber.Ctx, p *request.Page, a *activities.Activity, withSeats bool) (activityCard, error) {
 	now := s.Clock().UTC()
 	card := activityCard{A: a, Text: a.TextIn(p.L.Lang, s.Catalog.Default()),
-		Kind: p.L.T(kindLabels[a.Kind]), Mode: p.L.T(modeLabels[a.Mode])}
+		Kind: p.L.T(kindLabels[a.Kind]), Mode: p.L.T(modeLabels[a.Mode]), HidePlace: a.Discreet}
 	if r, ok := regions.Lookup(a.Region); ok {
 		card.Region = r.Name(p.L.Lang)
 	}
@@ -114,7 +117,8 @@ type activitiesData struct {
 
 // ActivitiesList is the public list of upcoming published activities.
 func (s *Handlers) ActivitiesList(c *fiber.Ctx) error {
-	f := activities.Filter{Status: activities.StatusPublished, Kind: c.Query("kind"), Region: c.Query("region"), Mode: c.Query("mode")}
+	f := activities.Filter{Status: activities.StatusPublished, Kind: c.Query("kind"), Region: c.Query("region"), Mode: c.Query("mode"),
+		Listed: true}
 	list, err := s.Activities.List(c.UserContext(), f)
 	if err != nil {
 		return err
@@ -151,7 +155,10 @@ func (s *Handlers) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
 	return a, nil
 }
 
-// ActivityPage shows one activity with its free seats.
+// ActivityPage shows one activity with its free seats. A discreet one is
+// reached only by its link: kept out of search engines, its place left to
+// the confirmed participants' manage page, and its title out of the
+// browser's history and tabs.
 func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
 	if strings.HasSuffix(c.Params("slug"), ".ics") {
 		return s.activityICS(c)
@@ -166,6 +173,9 @@ func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Title = card.Text.Title
+	if a.Discreet {
+		p.Title, p.NoIndex = p.L.T("activity_neutral_title"), true
+	}
 	p.Data = card
 	return s.Render(c, fiber.StatusOK, tplActivity, p)
 }
@@ -176,11 +186,18 @@ func (s *Handlers) activityICS(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	l := s.Localizer(c)
 	var b bytes.Buffer
-	if err := a.WriteICS(&b, s.Localizer(c).Lang, s.Catalog.Default(), s.Config.BaseURL); err != nil {
+	if err := a.WriteICS(&b, activities.ICSOptions{Lang: l.Lang, Default: s.Catalog.Default(), BaseURL: s.Config.BaseURL,
+		Neutral: l.T("activity_neutral_title"), ShowPlace: !a.Discreet}); err != nil {
 		return err
 	}
+	// A discreet activity's slug may name it: the saved file's name does not.
+	name := a.Slug
+	if a.Discreet {
+		name = "gotong"
+	}
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+a.Slug+`.ics"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.ics"`)
 	return c.Send(b.Bytes())
 }

@@ -44,6 +44,7 @@ type manageRow struct {
 	StatusCode string
 	Starts     time.Time
 	Capacity   int
+	Discreet   bool
 	registration.Tally
 }
 
@@ -73,7 +74,7 @@ func (s *Handlers) ManageActivities(c *fiber.Ctx) error {
 		a := &list[i]
 		data.Rows = append(data.Rows, manageRow{ID: a.ID, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title,
 			Kind: p.L.T(kindLabels[a.Kind]), Status: p.L.T(statusLabels[a.Status]), StatusCode: a.Status,
-			Starts: a.StartsAt, Capacity: a.Capacity, Tally: tallies[a.ID]})
+			Starts: a.StartsAt, Capacity: a.Capacity, Discreet: a.Discreet, Tally: tallies[a.ID]})
 	}
 	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplManageActivities, p)
@@ -114,7 +115,8 @@ func formInt(p *int) string {
 // activityFormFields are the names of the form's single-line and select
 // fields; the texts and quota rules are named per language and per row.
 var activityFormFields = []string{"kind", "audience", "mode", "region", "venue", "online_url", "slug",
-	"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity", "age_min", "age_max"}
+	"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity", "age_min", "age_max",
+	"discreet", "guardian_age", "reminder_hours"}
 
 func textField(name, lang string) string { return name + "_" + lang }
 
@@ -145,7 +147,11 @@ func ActivityFormOf(a *activities.Activity) map[string]string {
 		"venue": a.Venue, "online_url": a.OnlineURL, "slug": a.Slug,
 		"starts_at": formatFormTime(&a.StartsAt), "ends_at": formatFormTime(&a.EndsAt),
 		"registration_opens_at": formatFormTime(a.RegistrationOpensAt), "registration_closes_at": formatFormTime(a.RegistrationClosesAt),
-		"capacity": strconv.Itoa(a.Capacity), "age_min": formInt(a.AgeMin), "age_max": formInt(a.AgeMax)}
+		"capacity": strconv.Itoa(a.Capacity), "age_min": formInt(a.AgeMin), "age_max": formInt(a.AgeMax),
+		"guardian_age": formInt(a.GuardianAge), "reminder_hours": strconv.Itoa(a.ReminderHours)}
+	if a.Discreet {
+		form["discreet"] = "yes"
+	}
 	for _, t := range a.Translations {
 		form[textField("title", t.Locale)] = t.Title
 		form[textField("summary", t.Locale)] = t.Summary
@@ -169,8 +175,9 @@ func ActivityFormOf(a *activities.Activity) map[string]string {
 func parseActivityForm(form map[string]string, current *activities.Activity) (activities.Input, apperr.Fields) {
 	f := apperr.Fields{}
 	str := func(k string) *string { v := form[k]; return &v }
+	discreet := form["discreet"] == "yes"
 	in := activities.Input{Kind: str("kind"), Audience: str("audience"), Mode: str("mode"), Region: str("region"),
-		Venue: str("venue"), OnlineURL: str("online_url")}
+		Venue: str("venue"), OnlineURL: str("online_url"), Discreet: &discreet}
 	if form["slug"] != "" { // empty: made from the title, or kept
 		in.Slug = str("slug")
 	}
@@ -219,6 +226,23 @@ func parseActivityForm(form map[string]string, current *activities.Activity) (ac
 			continue
 		}
 		*age.dst = &n
+	}
+	// An empty guardian age takes the portal's default, an empty reminder
+	// the usual 48 hours (0 says "none").
+	if v := form["guardian_age"]; v == "" {
+		in.Unset = append(in.Unset, "guardian_age")
+	} else if n, err := strconv.Atoi(v); err != nil {
+		f.Add("guardian_age", "error_guardian_age_range", "Max", activities.MaxGuardianAge)
+	} else {
+		in.GuardianAge = &n
+	}
+	if v := form["reminder_hours"]; v == "" {
+		hours := activities.DefaultReminderHours
+		in.ReminderHours = &hours
+	} else if n, err := strconv.Atoi(v); err != nil {
+		f.Add("reminder_hours", "error_reminder_hours_range", "Max", activities.MaxReminderHours)
+	} else {
+		in.ReminderHours = &n
 	}
 	had := map[string]bool{}
 	if current != nil {
@@ -290,6 +314,9 @@ type activityFormData struct {
 	Regions   []regionGroup
 	Langs     []formLang
 	Quotas    []quotaRow
+	// GuardianAge and ReminderHours are what an empty field takes.
+	GuardianAge, ReminderHours       int
+	MaxGuardianAge, MaxReminderHours int
 }
 
 // quotaOptions are the quota attributes as the choices of a rule's row.
@@ -304,7 +331,8 @@ func quotaOptions(p *request.Page, selected string) []option {
 // activityFormPage renders the activity form with the values and messages given.
 func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Activity, form, errs map[string]string) error {
 	p := s.Page(c, "manage_activity_new_title", nil)
-	data := activityFormData{Action: "/manage/activities"}
+	data := activityFormData{Action: "/manage/activities", GuardianAge: s.Config.GuardianAge, ReminderHours: activities.DefaultReminderHours,
+		MaxGuardianAge: activities.MaxGuardianAge, MaxReminderHours: activities.MaxReminderHours}
 	if a != nil {
 		data.ID, data.Action = a.ID, ManageActivityPath(a.ID)
 		p.Title = p.L.T("manage_activity_edit_title", "Title", a.TextIn(p.L.Lang, s.Catalog.Default()).Title)
@@ -381,7 +409,8 @@ func (s *Handlers) saveActivityForm(c *fiber.Ctx, current *activities.Activity, 
 
 // ActivityNew shows an empty activity form.
 func (s *Handlers) ActivityNew(c *fiber.Ctx) error {
-	form := map[string]string{"kind": activities.KindTraining, "audience": activities.AudienceYouth, "mode": activities.ModeInPerson}
+	form := map[string]string{"kind": activities.KindTraining, "audience": activities.AudienceYouth, "mode": activities.ModeInPerson,
+		"reminder_hours": strconv.Itoa(activities.DefaultReminderHours)}
 	return s.activityFormPage(c, fiber.StatusOK, nil, form, nil)
 }
 
@@ -452,6 +481,8 @@ type manageActivityData struct {
 	CanCancel    bool
 	Leads        []leadChoice // facilitators who may lead it, for coordinators
 	Hosts        []hostChoice // organisations that may co-host it, for coordinators
+	Guardian     string       // who needs a guardian's consent
+	Reminder     string
 }
 
 // leadChoice is a facilitator as the manage page offers them.
@@ -482,6 +513,14 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 		CanWrite: s.Can(c, access.ActivitiesWrite), CanList: s.Can(c, access.RegistrationsRead),
 		CanAttend: s.Can(c, access.AttendanceWrite), CanCancel: s.Can(c, access.RegistrationsWrite),
 		Emails: s.Can(c, access.PeopleRead)}
+	data.Guardian = p.L.T("manage_guardian_never")
+	if age := a.GuardianAgeOr(s.Config.GuardianAge); age > 0 {
+		data.Guardian = p.L.T("manage_guardian_under", "Age", age)
+	}
+	data.Reminder = p.L.T("manage_reminder_none")
+	if a.ReminderHours > 0 {
+		data.Reminder = p.L.Plural("manage_reminder_hours", a.ReminderHours)
+	}
 	if data.CanWrite {
 		data.Transitions = transitions[a.Status]
 		if data.Leads, err = s.leadChoices(c, a); err != nil {

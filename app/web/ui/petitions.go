@@ -24,7 +24,6 @@ type petitionPageData struct {
 	Text       petitions.Text
 	Paragraphs []string
 	Progress   string // the count of the goal, in words, for the meter and beside it
-	Thanks     string // set once the visitor has signed
 	Regions    []regionGroup
 	Consent    bool
 }
@@ -44,15 +43,12 @@ func petitionPath(slug string) string { return "/p/" + url.PathEscape(slug) }
 
 // petitionView renders the public page of p: its text, its count against
 // the goal, and the signing form with the values and messages given.
-func (s *Handlers) petitionView(c *fiber.Ctx, status int, p *petitions.Petition, form, errs map[string]string, signed bool) error {
+func (s *Handlers) petitionView(c *fiber.Ctx, status int, p *petitions.Petition, form, errs map[string]string) error {
 	page := s.Page(c, "petition_page_title", nil)
 	l := page.L
 	data := petitionPageData{P: p, Text: p.TextIn(l.Lang, s.Catalog.Default()), Regions: regionGroups(page, form["region"]),
 		Progress: l.Plural("petition_progress", p.Signatures, "Goal", l.Number(p.Goal)), Consent: form["consent"] == "yes"}
 	data.Paragraphs = paragraphs(data.Text.Text)
-	if signed {
-		data.Thanks = l.Plural("petition_thanks", p.Signatures)
-	}
 	if data.Text.Title != "" {
 		page.Title = data.Text.Title
 	}
@@ -60,33 +56,34 @@ func (s *Handlers) petitionView(c *fiber.Ctx, status int, p *petitions.Petition,
 	return s.Render(c, status, tplPetition, page)
 }
 
-// PetitionPage shows a petition and its signing form; after a signature
-// (?signed=1) it thanks the visitor and shows the new count instead.
+// PetitionPage shows a petition and its signing form.
 func (s *Handlers) PetitionPage(c *fiber.Ctx) error {
 	p, err := s.Petitions.GetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	return s.petitionView(c, fiber.StatusOK, p, map[string]string{}, nil, c.Query("signed") == "1")
+	return s.petitionView(c, fiber.StatusOK, p, map[string]string{}, nil)
 }
 
-// PetitionSign signs the petition with the form's person and redirects to
-// the thank-you, so that a reload signs nothing again. A refusal shows the
-// form again as typed, each message beside its field.
+// PetitionSign submits the form: the signature counts once the link emailed
+// to the address is tapped. Every well-formed form is sent on to the same
+// "check your email" page, whoever the address belongs to, so that the
+// answer tells nobody whether it signed. A refusal shows the form again as
+// typed, each message beside its field.
 func (s *Handlers) PetitionSign(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	form := map[string]string{}
 	for _, k := range []string{"given_name", "family_name", "email", "region", "consent"} {
 		form[k] = strings.TrimSpace(c.FormValue(k))
 	}
-	_, err := s.Petitions.Sign(c.UserContext(), slug, petitions.Signer{GivenName: form["given_name"],
+	err := s.Petitions.Submit(c.UserContext(), slug, petitions.Signer{GivenName: form["given_name"],
 		FamilyName: form["family_name"], Email: form["email"], Region: form["region"], Consent: form["consent"] == "yes"},
 		s.Localizer(c).Lang)
 	if err == nil {
-		return c.Redirect(petitionPath(slug)+"?signed=1", fiber.StatusSeeOther)
+		return c.Redirect(petitionPath(slug)+"/check-email", fiber.StatusSeeOther)
 	}
 	var ae *apperr.Error
-	if !errors.As(err, &ae) || ae.Kind == apperr.NotFound {
+	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
 		return err
 	}
 	l := s.Localizer(c)
@@ -94,16 +91,19 @@ func (s *Handlers) PetitionSign(c *fiber.Ctx) error {
 	for field, m := range ae.Fields {
 		errs[field] = l.T(m.ID, m.Args...)
 	}
-	switch {
-	case len(errs) > 0:
-	case ae.Kind == apperr.Conflict: // signed before with this email
-		errs["email"] = l.T(ae.Message.ID, ae.Message.Args...)
-	default:
-		errs["_form"] = l.T(ae.Message.ID, ae.Message.Args...)
-	}
 	p, perr := s.Petitions.GetBySlug(c.UserContext(), slug)
 	if perr != nil {
 		return perr
 	}
-	return s.petitionView(c, request.StatusOf[ae.Kind], p, form, errs, false)
+	return s.petitionView(c, request.StatusOf[ae.Kind], p, form, errs)
+}
+
+// PetitionCheckEmail is where every signing form lands: the link is in the
+// email, how long it works, and what to do when nothing arrives.
+func (s *Handlers) PetitionCheckEmail(c *fiber.Ctx) error {
+	p, err := s.Petitions.GetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return s.checkEmail(c, petitionPath(p.Slug)+"#sign-form")
 }

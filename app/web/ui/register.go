@@ -14,7 +14,6 @@ import (
 	"github.com/gotong/gotong/app/mailaddr"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
-	"github.com/gotong/gotong/app/submissions"
 	"github.com/gotong/gotong/app/web/request"
 )
 
@@ -23,6 +22,7 @@ var registerFields = []string{"given_name", "family_name", "email", "birth_year"
 	"disability", "minority", "accessibility_needs", "consent", "guardian_name", "guardian_email"}
 
 type registerData struct {
+	Heading     string
 	Card        activityCard
 	Regions     []regionGroup
 	Localities  []option
@@ -52,8 +52,12 @@ func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity
 	if form == nil {
 		form = map[string]string{}
 	}
-	p.Title = p.L.T("register_title_of", "Title", card.Text.Title)
-	p.Data = registerData{Card: card, Regions: regionGroups(p, form["region"]),
+	heading := p.L.T("register_title_of", "Title", card.Text.Title)
+	p.Title = heading
+	if a.Discreet { // reached by its link alone: its name stays out of history and tabs
+		p.Title, p.NoIndex = p.L.T("activity_neutral_title"), true
+	}
+	p.Data = registerData{Card: card, Heading: heading, Regions: regionGroups(p, form["region"]),
 		Localities: options([]string{people.Urban, people.Rural}, localityLabels, p, form["locality"]),
 		Consent:    form["consent"] == "yes", GuardianAge: s.guardianAge(a)}
 	p.Form, p.Errors = form, errs
@@ -141,11 +145,6 @@ func (s *Handlers) registerRefused(c *fiber.Ctx, a *activities.Activity, form ma
 	return s.registerPage(c, request.StatusOf[ae.Kind], a, form, errs)
 }
 
-type checkEmailData struct {
-	Slug  string
-	Hours int
-}
-
 // CheckEmail is where every well-formed form leads: the same page for
 // everyone, which names no address.
 func (s *Handlers) CheckEmail(c *fiber.Ctx) error {
@@ -153,8 +152,7 @@ func (s *Handlers) CheckEmail(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := s.Page(c, "check_email_title", checkEmailData{Slug: a.Slug, Hours: int(submissions.Lifetime / time.Hour)})
-	return s.Render(c, fiber.StatusOK, tplCheckEmail, p)
+	return s.checkEmail(c, "/activities/"+url.PathEscape(a.Slug)+"/register")
 }
 
 // when writes a date and time of an activity on a page. Every date of the

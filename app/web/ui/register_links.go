@@ -20,53 +20,52 @@ import (
 func managePath(token string) string   { return "/r/" + url.PathEscape(token) }
 func guardianPath(token string) string { return "/g/" + url.PathEscape(token) }
 
-type confirmData struct {
-	Token     string
-	GivenName string
-	Card      activityCard
-	Again     bool // placed already: the private link is in the email
-}
-
-// confirmPage is the page of a form's link: what it confirms and one
-// button, or, once confirmed, where the private link is.
-func (s *Handlers) confirmPage(c *fiber.Ctx, token string, pending *registration.Pending, again bool) error {
-	p := s.Page(c, "confirm_title", nil)
-	data := confirmData{Token: token, Again: again}
-	if !again {
-		card, err := s.card(c, p, pending.Activity, true)
-		if err != nil {
-			return err
-		}
-		data.Card, data.GivenName = card, pending.GivenName
-	}
-	p.Data = data
-	return s.Render(c, fiber.StatusOK, tplRegisterConfirm, p)
-}
-
-// ConfirmRegistrationForm is GET /v/{token} for a registration: opening the
-// link confirms nothing, since mail scanners open links by themselves.
-func (s *Handlers) ConfirmRegistrationForm(c *fiber.Ctx) error {
-	token := c.Params("token")
+// registrationPending is the page of a registration form's link: what it
+// confirms and one button, or, once tapped, where the private link is.
+func (s *Handlers) registrationPending(c *fiber.Ctx, token string) error {
 	pending, err := s.Registrations.Pending(c.UserContext(), token)
 	if err != nil {
 		return err
 	}
-	return s.confirmPage(c, token, pending, pending.Used)
+	if pending.Used {
+		return s.registrationConfirmed(c, pending.Activity)
+	}
+	p := s.Page(c, "confirm_title", nil)
+	a, l := pending.Activity, p.L
+	p.Data = verifyData{
+		Heading: p.Title,
+		Lead: l.T("confirm_text", "Name", pending.GivenName, "Title", a.TextIn(l.Lang, s.Catalog.Default()).Title,
+			"When", span(l, a)),
+		Action: "/v/" + url.PathEscape(token),
+		Button: l.T("confirm_submit"),
+	}
+	return s.Render(c, fiber.StatusOK, tplVerify, p)
 }
 
-// ConfirmRegistration is POST /v/{token} for a registration: the tap that
-// takes the seat, and goes to the registration's page. A second tap places
-// nothing; the service emails the private link again instead.
-func (s *Handlers) ConfirmRegistration(c *fiber.Ctx) error {
-	token := c.Params("token")
+// registrationConfirm is the tap that takes the seat, and goes to the
+// registration's page. A second tap places nothing; the service emails the
+// private link again instead.
+func (s *Handlers) registrationConfirm(c *fiber.Ctx, token string) error {
 	done, err := s.Registrations.Confirm(c.UserContext(), token)
 	if err != nil {
 		return err
 	}
 	if done.Again {
-		return s.confirmPage(c, token, nil, true)
+		return s.registrationConfirmed(c, nil)
 	}
 	return c.Redirect(managePath(done.ManageToken), fiber.StatusSeeOther)
+}
+
+// registrationConfirmed says that a form's link was tapped before, and
+// that the private link is in the email.
+func (s *Handlers) registrationConfirmed(c *fiber.Ctx, a *activities.Activity) error {
+	p := s.Page(c, "confirm_title", nil)
+	data := verifyData{Heading: p.Title, Done: p.L.T("confirm_again")}
+	if a != nil {
+		data.Back, data.BackTo = "/activities/"+url.PathEscape(a.Slug), p.L.T("registered_back")
+	}
+	p.Data = data
+	return s.Render(c, fiber.StatusOK, tplVerify, p)
 }
 
 // The statuses the registration's page tells apart.
@@ -127,6 +126,9 @@ func (s *Handlers) MyRegistration(c *fiber.Ctx) error {
 		data.OnlineURL, data.Calendar = a.OnlineURL, true
 	}
 	p.Title, p.Data = data.Text.Title, data
+	if a.Discreet { // its name stays out of the browser's history and tabs
+		p.Title = l.T("activity_neutral_title")
+	}
 	return s.Render(c, fiber.StatusOK, tplRegistration, p)
 }
 
@@ -143,15 +145,18 @@ func (s *Handlers) CancelMyPlace(c *fiber.Ctx) error {
 // MyCalendar is the calendar file of a place that is certain, under a name
 // that says nothing of the activity.
 func (s *Handlers) MyCalendar(c *fiber.Ctx) error {
-	m, err := s.Registrations.Manage(c.UserContext(), strings.TrimSuffix(c.Params("token"), ".ics"))
+	token := c.Params("token")
+	m, err := s.Registrations.Manage(c.UserContext(), token)
 	if err != nil {
 		return err
 	}
 	if !held(&m.Placed) {
 		return apperr.ErrNotFound
 	}
+	l := s.Localizer(c)
 	var b bytes.Buffer
-	if err := m.Activity.WriteICS(&b, s.Localizer(c).Lang, s.Catalog.Default(), s.Config.BaseURL); err != nil {
+	if err := m.Activity.WriteICS(&b, activities.ICSOptions{Lang: l.Lang, Default: s.Catalog.Default(), BaseURL: s.Config.BaseURL,
+		URL: s.Config.BaseURL + managePath(token), Neutral: l.T("activity_neutral_title"), ShowPlace: true}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")

@@ -27,10 +27,8 @@ const (
 	tplActivity   = "activity"
 	tplRegister   = "register"
 
-	tplCheckEmail      = "check_email"
-	tplRegisterConfirm = "register_confirm" // /v/{token} of a registration
-	tplRegistration    = "registration"     // /r/{token}
-	tplGuardian        = "guardian"         // /g/{token}
+	tplRegistration = "registration" // /r/{token}
+	tplGuardian     = "guardian"     // /g/{token}
 
 	tplManageActivities = "manage_activities"
 	tplManageActivity   = "manage_activity"
@@ -51,9 +49,9 @@ const (
 // that is not listed here, or lacks one that is.
 var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
 	tplActivities, tplActivity, tplRegister, tplManageActivities, tplManageActivity, tplActivityForm,
-	tplPetition, tplManagePetitions, tplManagePetitionForm,
+	tplPetition, tplManagePetitions, tplManagePetitionForm, tplCheckEmail, tplVerify,
 	tplManagePeople, tplPersonForm, tplPerson,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
 	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
 	tplImportUpload, tplImportMap, tplImportReport, tplMatch,
-	tplCheckEmail, tplRegisterConfirm, tplRegistration, tplGuardian}
+	tplRegistration, tplGuardian}
