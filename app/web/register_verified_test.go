@@ -391,6 +391,16 @@ func TestGuardianConsent(t *testing.T) {
 			t.Fatalf("the page of a held place: %s", page.Body)
 		}
 		youngPage := e.lastMail("tuya@example.org").Link(t, "/r/")
+		// The page opens in the language of the email that carried its
+		// link, whatever the browser's; the switcher still wins.
+		other := e.client()
+		other.header.Set("Accept-Language", "en")
+		if lang := pageLang(other.get(youngPage).Body); lang != "fr" {
+			t.Errorf("the registration's page opens in %q, want fr", lang)
+		}
+		if lang := pageLang(other.get(youngPage + "?lang=id").Body); lang != "id" {
+			t.Errorf("the registration's page switched to %q, want id", lang)
+		}
 		bat := e.client()
 		bat.submitRegistration("youth", registrationForm("bat@example.org", "urban")) // waits
 

@@ -44,6 +44,17 @@ func (s *Kit) LocalizerFor(c *fiber.Ctx, user *auth.User) *i18n.Localizer {
 	return s.Catalog.Localizer(lang)
 }
 
+// LocalizeAs chooses the request's language again for a page a private
+// link opens, with locale, the language of the email that carried the
+// link, in place of an account's preference: an explicit ?lang= or the
+// remembered choice still wins, then locale, then the browser's languages.
+func (s *Kit) LocalizeAs(c *fiber.Ctx, locale string) *i18n.Localizer {
+	l := s.Catalog.Localizer(i18n.Negotiate(c.Query("lang"), c.Cookies(langCookie), locale,
+		c.Get(fiber.HeaderAcceptLanguage), s.Catalog.Default()))
+	c.Locals(LocalizerLocal, l)
+	return l
+}
+
 // IsAPI reports whether c is a request to the JSON API.
 func IsAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 

@@ -101,6 +101,7 @@ func (s *Handlers) MyRegistration(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.LocalizeAs(c, m.Locale)
 	p := s.Page(c, "my_place_title", nil)
 	a, l := m.Activity, p.L
 	data := placeData{Token: token, Text: a.TextIn(l.Lang, s.Catalog.Default()), Status: m.Status,
@@ -153,7 +154,7 @@ func (s *Handlers) MyCalendar(c *fiber.Ctx) error {
 	if !held(&m.Placed) {
 		return apperr.ErrNotFound
 	}
-	l := s.Localizer(c)
+	l := s.LocalizeAs(c, m.Locale)
 	var b bytes.Buffer
 	if err := m.Activity.WriteICS(&b, activities.ICSOptions{Lang: l.Lang, Default: s.Catalog.Default(), BaseURL: s.Config.BaseURL,
 		URL: s.Config.BaseURL + managePath(token), Neutral: l.T("activity_neutral_title"), ShowPlace: true}); err != nil {
