@@ -22,9 +22,6 @@ type SealKey [32]byte
 // CSRFKey signs the CSRF tokens of forms.
 type CSRFKey [32]byte
 
-// LinkKey signs links sent to people (registration results).
-type LinkKey [32]byte
-
 // DeviceKey signs the device cookies of the login limits.
 type DeviceKey [32]byte
 
@@ -45,7 +42,6 @@ type Sealing struct {
 type Set struct {
 	Seal    Sealing
 	CSRF    CSRFKey
-	Links   LinkKey
 	Devices DeviceKey
 }
 
@@ -54,7 +50,6 @@ type Set struct {
 const (
 	infoSealV1  = "gotong seal v1"
 	infoCSRF    = "gotong csrf"
-	infoLinks   = "gotong links"
 	infoDevices = "gotong devices"
 )
 
@@ -70,7 +65,6 @@ func Derive(secret []byte) Set {
 	return Set{
 		Seal:    Sealing{V1: derive(secret, infoSealV1), Legacy: SealKey(secret)},
 		CSRF:    derive(secret, infoCSRF),
-		Links:   derive(secret, infoLinks),
 		Devices: derive(secret, infoDevices),
 	}
 }
