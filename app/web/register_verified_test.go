@@ -359,7 +359,9 @@ func TestGuardianConsent(t *testing.T) {
 		a := e.publishedCamp("youth", 1)
 		young := e.client()
 		young.header.Set("Accept-Language", "fr")
-		young.get("/activities/youth/register")
+		if f := young.get("/activities/youth/register"); !strings.Contains(f.Body, `<fieldset class="group" id="guardian">`) {
+			t.Fatal("the form of an activity open to minors has no guardian's fields")
+		}
 		form := youngForm("tuya@example.org")
 		form.Set("given_name", "Tuya")
 
@@ -507,6 +509,12 @@ func TestGuardianConsent(t *testing.T) {
 		e.db.Table("audit_log").Where("action = ? AND object_id = ? AND actor_id = ?", "registration.guardian", itoa(regs[0].ID), e.userID("coord@example.org")).Count(&audited)
 		if audited != 1 {
 			t.Fatalf("%d audit entries of the recorded consent", audited)
+		}
+		// Where nobody the activity takes is that young, the form asks nobody
+		// for a guardian.
+		e.setActivity(c.ID, "guardian_age", 15)
+		if f := bat.get("/activities/paper/register"); strings.Contains(f.Body, `id="guardian"`) || f.StatusCode != http.StatusOK {
+			t.Fatalf("the form of an activity for ages 15 and over, guardian age 15: %d", f.StatusCode)
 		}
 	})
 }

@@ -33,10 +33,7 @@ type registerData struct {
 // guardianAge is the age under which a registrant of a names a guardian,
 // or 0 when no one of its age range is that young.
 func (s *Handlers) guardianAge(a *activities.Activity) int {
-	n := s.Config.GuardianAge
-	if a.GuardianAge != nil {
-		n = *a.GuardianAge
-	}
+	n := a.GuardianAgeOr(s.Config.GuardianAge)
 	if a.AgeMin != nil && *a.AgeMin >= n {
 		return 0
 	}
