@@ -35,26 +35,13 @@ const guardianNameMax = 100
 
 // guardianAge is the age under which a registrant of a needs a guardian;
 // 0 means never.
-func (s *Service) guardianAge(a *activities.Activity) int {
-	if a.GuardianAge != nil {
-		return *a.GuardianAge
-	}
-	return s.rules.GuardianAge
-}
-
-// needsGuardian reports whether someone born in birthYear needs a guardian
-// for a. Only the year is known, so the check is conservative: a person is
-// taken to be as young as that year allows on the day the activity starts.
-func (s *Service) needsGuardian(a *activities.Activity, birthYear int) bool {
-	age := s.guardianAge(a)
-	return age > 0 && a.StartsAt.Year()-birthYear-1 < age
-}
+func (s *Service) guardianAge(a *activities.Activity) int { return a.GuardianAgeOr(s.rules.GuardianAge) }
 
 // checkGuardian checks the guardian of a form for activity a, which takes
 // the registrant otherwise: required, and normalised in place, when the
 // registrant needs one; dropped when not, so that nothing of it is kept.
 func (s *Service) checkGuardian(a *activities.Activity, in *Request) error {
-	if !s.needsGuardian(a, in.Person.BirthYear) {
+	if !a.NeedsGuardian(in.Person.BirthYear, s.rules.GuardianAge) {
 		in.Guardian = nil
 		return nil
 	}
@@ -102,6 +89,7 @@ type GuardianView struct {
 	GuardianName string
 	Answer       string // GuardianPending, GuardianGiven or GuardianRefused
 	DueAt        time.Time
+	Locale       string // the registration's, in which the guardian's letter was written
 }
 
 // GuardianRequest reads the guardian's page behind token (GET /g/{token}).
@@ -238,7 +226,7 @@ func (s *Service) guardianView(db *gorm.DB, r *Registration, a *activities.Activ
 	if err != nil {
 		return nil, err
 	}
-	v := &GuardianView{Activity: a, GivenName: name, GuardianName: r.GuardianName, Answer: r.Guardian}
+	v := &GuardianView{Activity: a, GivenName: name, GuardianName: r.GuardianName, Answer: r.Guardian, Locale: r.Locale}
 	if r.GuardianDueAt != nil {
 		v.DueAt = *r.GuardianDueAt
 	}

@@ -227,7 +227,7 @@ func TestConfirmPlacesOnce(t *testing.T) {
 		token := f.submit(a, person("tap@example.org", people.Urban))
 		other := f.submit(a, person("tap@example.org", people.Urban)) // a second form before any tap
 		p, err := f.svc.Pending(ctx, token)
-		if err != nil || p.Activity.ID != a.ID || p.GivenName != "Test" || p.Used {
+		if err != nil || p.Activity.ID != a.ID || p.GivenName != "Test" || p.Used || p.Locale != "mn" {
 			t.Fatalf("pending: %+v %v", p, err)
 		}
 		if f.count("registrations") != 0 {
@@ -378,7 +378,7 @@ func TestGuardianGives(t *testing.T) {
 		_, young, adult, token := f.guardianCamp()
 		v, err := f.svc.GuardianRequest(ctx, token)
 		if err != nil || v.Answer != registration.GuardianPending || v.GivenName != "Test" || v.GuardianName != "Parent Name" ||
-			v.DueAt.Before(time.Now().Add(6*24*time.Hour)) {
+			v.Locale != "mn" || v.DueAt.Before(time.Now().Add(6*24*time.Hour)) {
 			t.Fatalf("the guardian's page: %+v %v", v, err)
 		}
 		if v, err = f.svc.GuardianAnswer(ctx, token, true); err != nil || v.Answer != registration.GuardianGiven {

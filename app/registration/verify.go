@@ -77,6 +77,7 @@ type Pending struct {
 	Activity  *activities.Activity // with its texts
 	GivenName string               // as the form gave it
 	Used      bool                 // a tap placed it already
+	Locale    string               // the form's, in which its email was written
 }
 
 // Pending reads the form behind token (GET /v/{token}); opening the link
@@ -87,7 +88,7 @@ func (s *Service) Pending(ctx context.Context, token string) (*Pending, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pending{Activity: a, GivenName: in.Person.GivenName, Used: sub.UsedAt != nil}, nil
+	return &Pending{Activity: a, GivenName: in.Person.GivenName, Used: sub.UsedAt != nil, Locale: sub.Locale}, nil
 }
 
 // Confirmation is what the tap on a form's link did (the contract's "Confirmed":
