@@ -393,6 +393,13 @@ func TestGuardianConsent(t *testing.T) {
 			t.Fatalf("the page of a held place: %s", page.Body)
 		}
 		youngPage := e.lastMail("tuya@example.org").Link(t, "/r/")
+		// Signed in, the account lists the place as waiting, without its link.
+		e.user("tuya@example.org", access.Participant)
+		account := e.client()
+		account.login("tuya@example.org")
+		if p := account.get("/account?lang=fr"); !strings.Contains(text(p), e.msg("fr", "account_reg_guardian")) || strings.Contains(p.Body, campOnlineURL) {
+			t.Fatalf("the account of a place waiting for its guardian: %s", p.Body)
+		}
 		// The page opens in the language of the email that carried its
 		// link, whatever the browser's; the switcher still wins.
 		other := e.client()
