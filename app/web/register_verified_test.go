@@ -178,7 +178,7 @@ func TestRegistrationByMail(t *testing.T) {
 		for range 2 {
 			page := scanner.get(link)
 			if page.StatusCode != http.StatusOK || strings.Count(page.Body, "<button") != 1 ||
-				!strings.Contains(page.Body, `action="`+link+`"`) || !strings.Contains(text(page), "Hello Saraa, you asked for a place at Camp lake (") {
+				!strings.Contains(page.Body, `action="`+link+`?lang=en"`) || !strings.Contains(text(page), "Hello Saraa, you asked for a place at Camp lake (") {
 				t.Fatalf("the link's page: %d %s", page.StatusCode, page.Body)
 			}
 			wantPrivate(t, "the link's page", page)
@@ -404,8 +404,11 @@ func TestGuardianConsent(t *testing.T) {
 		// link, whatever the browser's; the switcher still wins.
 		other := e.client()
 		other.header.Set("Accept-Language", "en")
-		if lang := pageLang(other.get(youngPage).Body); lang != "fr" {
-			t.Errorf("the registration's page opens in %q, want fr", lang)
+		vlink := e.mailbox().To("tuya@example.org")[0].Link(t, "/v/")
+		for _, l := range []string{youngPage, vlink, e.lastMail("dorj@example.org").Link(t, "/g/")} {
+			if lang := pageLang(other.get(l).Body); lang != "fr" {
+				t.Errorf("%s opens in %q, want fr", l[:3], lang)
+			}
 		}
 		if lang := pageLang(other.get(youngPage + "?lang=id").Body); lang != "id" {
 			t.Errorf("the registration's page switched to %q, want id", lang)

@@ -46,7 +46,8 @@ func (s *Kit) LocalizerFor(c *fiber.Ctx, user *auth.User) *i18n.Localizer {
 
 // LocalizeAs chooses the request's language again for a page a private
 // link opens, with locale, the language of the email that carried the
-// link, in place of an account's preference: an explicit ?lang= or the
+// link (the registrant's, for a guardian too), in place of an account's
+// preference: an explicit ?lang= or the
 // remembered choice still wins, then locale, then the browser's languages.
 func (s *Kit) LocalizeAs(c *fiber.Ctx, locale string) *i18n.Localizer {
 	l := s.Catalog.Localizer(i18n.Negotiate(c.Query("lang"), c.Cookies(langCookie), locale,

@@ -27,6 +27,7 @@ func (s *Handlers) registrationPending(c *fiber.Ctx, token string) error {
 	if err != nil {
 		return err
 	}
+	s.LocalizeAs(c, pending.Locale)
 	if pending.Used {
 		return s.registrationConfirmed(c, pending.Activity)
 	}
@@ -36,7 +37,8 @@ func (s *Handlers) registrationPending(c *fiber.Ctx, token string) error {
 		Heading: p.Title,
 		Lead: l.T("confirm_text", "Name", pending.GivenName, "Title", a.TextIn(l.Lang, s.Catalog.Default()).Title,
 			"When", span(l, a)),
-		Action: "/v/" + url.PathEscape(token),
+		// The tap's answer in the page's language, whatever the browser's.
+		Action: "/v/" + url.PathEscape(token) + "?lang=" + l.Lang,
 		Button: l.T("confirm_submit"),
 	}
 	return s.Render(c, fiber.StatusOK, tplVerify, p)
@@ -204,6 +206,7 @@ func (s *Handlers) GuardianForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.LocalizeAs(c, g.Locale)
 	return s.guardianPage(c, token, g)
 }
 
