@@ -35,7 +35,9 @@ const guardianNameMax = 100
 
 // guardianAge is the age under which a registrant of a needs a guardian;
 // 0 means never.
-func (s *Service) guardianAge(a *activities.Activity) int { return a.GuardianAgeOr(s.rules.GuardianAge) }
+func (s *Service) guardianAge(a *activities.Activity) int {
+	return a.GuardianAgeOr(s.rules.GuardianAge)
+}
 
 // checkGuardian checks the guardian of a form for activity a, which takes
 // the registrant otherwise: required, and normalised in place, when the
