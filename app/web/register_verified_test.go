@@ -558,6 +558,26 @@ func TestDiscreetActivityNeverNamedInMail(t *testing.T) {
 				}
 			}
 		}
+		// Her own page names it, but not in the browser's title; her
+		// calendar file neither, though it says where.
+		manage := e.mailbox().To("saraa@example.org")[1].Link(t, "/r/")
+		neutral := e.msg("en", "activity_neutral_title")
+		if p := c.get(manage); !strings.Contains(p.Body, "<title>"+neutral+" · Gotong</title>") || !strings.Contains(p.Body, "<h1>Camp rainbow-circle</h1>") ||
+			!strings.Contains(p.Body, "Uliastai") {
+			t.Fatalf("her page: %s", p.Body)
+		}
+		cal := c.get(manage + ".ics")
+		parsed, err := ics.ParseCalendar(strings.NewReader(cal.Body))
+		if err != nil || len(parsed.Events()) != 1 {
+			t.Fatalf("her calendar: %d %v", cal.StatusCode, err)
+		}
+		ev := parsed.Events()[0]
+		if sum := ev.GetProperty(ics.ComponentPropertySummary); sum == nil || sum.Value != neutral || strings.Contains(strings.ToLower(cal.Body), "rainbow") {
+			t.Errorf("her calendar names the activity: %s", cal.Body)
+		}
+		if loc := ev.GetProperty(ics.ComponentPropertyLocation); loc == nil || !strings.Contains(loc.Value, "Uliastai") {
+			t.Errorf("her calendar says not where: %s", cal.Body)
+		}
 		g := c.get(e.lastMail("dorj@example.org").Link(t, "/g/"))
 		if strings.Contains(strings.ToLower(g.Body), "rainbow") || !strings.Contains(text(g), e.msg("en", "guardian_discreet_title")) {
 			t.Fatalf("the guardian's page of a discreet activity: %s", g.Body)
