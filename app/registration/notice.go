@@ -62,10 +62,6 @@ type letter struct {
 	minor    string // the registrant's given name, in a guardian's letter
 }
 
-// when writes a date and time of an activity in an email. Every date of
-// every email goes through it, so that local time zones change it alone.
-func when(l *i18n.Localizer, t time.Time) string { return l.DateTime(t) }
-
 // place is where an activity happens: online, or its venue (when withVenue)
 // and its region.
 func place(l *i18n.Localizer, a *activities.Activity, withVenue bool) string {
@@ -108,7 +104,7 @@ func (s *Service) notice(tx *gorm.DB, lt letter) (m outbox.Message, ok bool, err
 	if lt.r != nil {
 		args = append(args, "Guardian", lt.r.GuardianName)
 		if lt.r.GuardianDueAt != nil {
-			args = append(args, "Due", when(l, *lt.r.GuardianDueAt))
+			args = append(args, "Due", a.When(l, *lt.r.GuardianDueAt))
 		}
 	}
 	paras := []string{l.T("notice_hello", "Name", lt.name)}
@@ -125,7 +121,7 @@ func (s *Service) notice(tx *gorm.DB, lt letter) (m outbox.Message, ok bool, err
 	if !a.Discreet {
 		about = append(about, l.T("notice_line_activity", "Title", title))
 	}
-	about = append(about, l.T("notice_line_when", "Date", when(l, a.StartsAt)))
+	about = append(about, l.T("notice_line_when", "Date", a.When(l, a.StartsAt)))
 	if !a.Discreet {
 		// The guardian learns the region, the participant the venue too.
 		if where := place(l, a, lt.kind != kindGuardianRequest); where != "" {

@@ -47,7 +47,7 @@ func (s *Handlers) myRegistrations(c *fiber.Ctx, p *request.Page) ([]myRegistrat
 		if err != nil {
 			return nil, err
 		}
-		m := myRegistration{Reg: r, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title, Slug: a.Slug, StartsAt: when(p.L, a.StartsAt),
+		m := myRegistration{Reg: r, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title, Slug: a.Slug, StartsAt: a.When(p.L, a.StartsAt),
 			Guardian: r.Guardian == registration.GuardianPending}
 		if held(&r) {
 			m.OnlineURL = a.OnlineURL // only a confirmed participant sees the link, once any guardian agreed

@@ -5,12 +5,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
-	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/mailaddr"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
@@ -150,14 +148,4 @@ func (s *Handlers) CheckEmail(c *fiber.Ctx) error {
 		return err
 	}
 	return s.checkEmail(c, "/activities/"+url.PathEscape(a.Slug)+"/register")
-}
-
-// when writes a date and time of an activity on a page. Every date of the
-// registration's pages goes through it, so that local time zones change it
-// alone (the emails have their own, in package registration).
-func when(l *i18n.Localizer, t time.Time) string { return l.DateTime(t) }
-
-// span is when an activity runs, from its start to its end.
-func span(l *i18n.Localizer, a *activities.Activity) string {
-	return when(l, a.StartsAt) + " – " + when(l, a.EndsAt)
 }

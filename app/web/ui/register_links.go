@@ -36,7 +36,7 @@ func (s *Handlers) registrationPending(c *fiber.Ctx, token string) error {
 	p.Data = verifyData{
 		Heading: p.Title,
 		Lead: l.T("confirm_text", "Name", pending.GivenName, "Title", a.TextIn(l.Lang, s.Catalog.Default()).Title,
-			"When", span(l, a)),
+			"When", a.Span(l)),
 		// The tap's answer in the page's language, whatever the browser's.
 		Action: "/v/" + url.PathEscape(token) + "?lang=" + l.Lang,
 		Button: l.T("confirm_submit"),
@@ -107,12 +107,12 @@ func (s *Handlers) MyRegistration(c *fiber.Ctx) error {
 	p := s.Page(c, "my_place_title", nil)
 	a, l := m.Activity, p.L
 	data := placeData{Token: token, Text: a.TextIn(l.Lang, s.Catalog.Default()), Status: m.Status,
-		Position: m.Position, When: span(l, a), Cancelled: c.Query("cancelled") == "1",
+		Position: m.Position, When: a.Span(l), Cancelled: c.Query("cancelled") == "1",
 		Cancellable: m.Status != string(registration.Cancelled)}
 	if m.Guardian == registration.GuardianPending && m.Status != string(registration.Cancelled) {
 		data.Status = placeGuardian
 		if m.GuardianDueAt != nil {
-			data.GuardianDue = when(l, *m.GuardianDueAt)
+			data.GuardianDue = a.When(l, *m.GuardianDueAt)
 		}
 	}
 	// A discreet activity's venue is for those whose place is certain; any
@@ -186,8 +186,8 @@ func (s *Handlers) guardianPage(c *fiber.Ctx, token string, g *registration.Guar
 	p := s.Page(c, "guardian_title", nil)
 	a, l := g.Activity, p.L
 	data := guardianData{Token: token, GivenName: g.GivenName, GuardianName: g.GuardianName, Answer: g.Answer,
-		Due: when(l, g.DueAt), Title: a.TextIn(l.Lang, s.Catalog.Default()).Title,
-		Kind: l.T(kindLabels[a.Kind]), Mode: l.T(modeLabels[a.Mode]), When: span(l, a)}
+		Due: a.When(l, g.DueAt), Title: a.TextIn(l.Lang, s.Catalog.Default()).Title,
+		Kind: l.T(kindLabels[a.Kind]), Mode: l.T(modeLabels[a.Mode]), When: a.Span(l)}
 	if a.Discreet {
 		data.Title = l.T("guardian_discreet_title")
 	}
