@@ -130,15 +130,27 @@ func (s *Service) GuardianAnswer(ctx context.Context, token string, give bool) (
 	return s.guardianView(db, r, a)
 }
 
+// maxGuardianNote is the longest note staff may keep with a guardian's answer.
+const maxGuardianNote = 500
+
 // RecordGuardian is staff recording a guardian's answer given otherwise
 // (POST /api/v1/registrations/{id}/guardian): on paper, or by a trusted
 // adult (method GuardianByPaper or GuardianByTrusted), for a registration
 // of an activity v reaches. It acts as the guardian's own answer would, and
 // is audited with the method and the answer alone. A registration that
 // needs no guardian is a conflict (error_guardian_not_needed).
-func (s *Service) RecordGuardian(ctx context.Context, v access.Viewer, actorID, id int64, given bool, method string) (*Placed, error) {
+func (s *Service) RecordGuardian(ctx context.Context, v access.Viewer, actorID, id int64, given bool, method, note string) (*Placed, error) {
+	f := apperr.Fields{}
 	if method != GuardianByPaper && method != GuardianByTrusted {
-		return nil, apperr.Fields{"method": {ID: "error_guardian_method"}}.Err()
+		f.Add("method", "error_guardian_method")
+	}
+	note = strings.TrimSpace(note)
+	usertext.Check(f, "note", note, usertext.Lines)
+	if n := utf8.RuneCountInString(note); n > maxGuardianNote {
+		f.Add("note", "error_too_long", "Max", maxGuardianNote)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
 	}
 	r, err := s.GetAs(ctx, v, id)
 	if err != nil {
@@ -151,6 +163,11 @@ func (s *Service) RecordGuardian(ctx context.Context, v access.Viewer, actorID, 
 		next, changed, err := s.answerIn(tx, a, l, id, given, method, now)
 		if err != nil {
 			return next, changed, err
+		}
+		// The note stays with the registration, where staff read it and an
+		// erasure clears it; the audit log keeps the method and answer alone.
+		if err := tx.Model(&Registration{}).Where("id = ?", id).Update("guardian_note", note).Error; err != nil {
+			return next, changed, fmt.Errorf("registration: unable to keep the guardian note of %d: %w", id, err)
 		}
 		return next, changed, audit.Record(tx, actorID, "registration.guardian", "registration", strconv.FormatInt(id, 10),
 			map[string]any{"method": method, "given": given})

@@ -38,6 +38,7 @@ type Registration struct {
 	Guardian          string     // GuardianNotNeeded, GuardianPending, GuardianGiven or GuardianRefused
 	GuardianName      string     // the guardian a minor named
 	GuardianEmail     string     // where their link goes
+	GuardianNote      string     // how staff received an answer on paper or from a trusted adult
 	GuardianDueAt     *time.Time // a pending place is cancelled after it
 	RemindedAt        *time.Time // when the reminder before the start was queued
 	CreatedAt         time.Time

@@ -523,17 +523,23 @@ func TestGuardianForms(t *testing.T) {
 		if err != nil || young.Guardian != registration.GuardianPending {
 			t.Fatalf("the minor: %+v %v", young, err)
 		}
-		if _, err := f.svc.RecordGuardian(ctx, staff, 1, young.ID, true, "email"); messageID(err) != "error_guardian_method" {
+		if _, err := f.svc.RecordGuardian(ctx, staff, 1, young.ID, true, "email", ""); messageID(err) != "error_guardian_method" {
 			t.Fatalf("unknown method: %v", err)
 		}
-		if _, err := f.svc.RecordGuardian(ctx, staff, 1, grown.ID, true, registration.GuardianByPaper); messageID(err) != "error_guardian_not_needed" {
+		if _, err := f.svc.RecordGuardian(ctx, staff, 1, grown.ID, true, registration.GuardianByPaper, ""); messageID(err) != "error_guardian_not_needed" {
 			t.Fatalf("an adult: %v", err)
 		}
-		if _, err := f.svc.RecordGuardian(ctx, access.Viewer{UserID: 99}, 1, young.ID, true, registration.GuardianByPaper); !errors.Is(err, apperr.ErrNotFound) {
+		if _, err := f.svc.RecordGuardian(ctx, access.Viewer{UserID: 99}, 1, young.ID, true, registration.GuardianByPaper, ""); !errors.Is(err, apperr.ErrNotFound) {
 			t.Fatalf("out of reach: %v", err)
 		}
-		got, err := f.svc.RecordGuardian(ctx, staff, 1, young.ID, true, registration.GuardianByPaper)
-		if err != nil || got.Guardian != registration.GuardianGiven || got.Status != "confirmed" {
+		for _, bad := range []string{"bad\x00note", strings.Repeat("é", 501)} {
+			var ae *apperr.Error
+			if _, err := f.svc.RecordGuardian(ctx, staff, 1, young.ID, true, registration.GuardianByPaper, bad); !errors.As(err, &ae) || ae.Fields["note"].ID == "" {
+				t.Fatalf("note %.20q: %v", bad, err)
+			}
+		}
+		got, err := f.svc.RecordGuardian(ctx, staff, 1, young.ID, true, registration.GuardianByPaper, "  signed form, office file 12 ")
+		if err != nil || got.Guardian != registration.GuardianGiven || got.Status != "confirmed" || got.GuardianNote != "signed form, office file 12" {
 			t.Fatalf("paper consent: %+v %v", got, err)
 		}
 		if c := f.guardianConsents(*young.PersonID); len(c) != 1 || !c[0].Given || c[0].Source != registration.GuardianByPaper {
@@ -546,7 +552,7 @@ func TestGuardianForms(t *testing.T) {
 		if entry.Details != `{"given":true,"method":"paper"}` || entry.ObjectID != fmt.Sprint(young.ID) {
 			t.Fatalf("audit entry: %+v", entry)
 		}
-		if _, err := f.svc.RecordGuardian(ctx, staff, 1, young.ID, false, registration.GuardianByPaper); messageID(err) != "error_guardian_answered" {
+		if _, err := f.svc.RecordGuardian(ctx, staff, 1, young.ID, false, registration.GuardianByPaper, ""); messageID(err) != "error_guardian_answered" {
 			t.Fatalf("answered twice: %v", err)
 		}
 	})
@@ -690,7 +696,7 @@ func TestDiscreetActivityNeverNamed(t *testing.T) {
 		if _, err := f.svc.CancelByLink(ctx, c.ManageToken); err != nil { // cancelled, promoted
 			t.Fatal(err)
 		}
-		if _, err := f.svc.RecordGuardian(ctx, staff, 1, young.ID, true, registration.GuardianByTrusted); err != nil { // given
+		if _, err := f.svc.RecordGuardian(ctx, staff, 1, young.ID, true, registration.GuardianByTrusted, ""); err != nil { // given
 			t.Fatal(err)
 		}
 		if n, err := f.svc.RemindDue(ctx); err != nil || n != 1 { // reminder

@@ -103,7 +103,7 @@ func (s *Service) Erase(ctx context.Context, actorID, personID int64) (Erasure, 
 			return fmt.Errorf("rights: unable to delete private links: %w", err)
 		}
 		kept := tx.Model(&registration.Registration{}).Where("person_id = ?", personID).
-			Updates(map[string]any{"declared_sensitive": nil, "guardian_name": "", "guardian_email": ""})
+			Updates(map[string]any{"declared_sensitive": nil, "guardian_name": "", "guardian_email": "", "guardian_note": ""})
 		if kept.Error != nil {
 			return fmt.Errorf("rights: unable to drop declarations: %w", kept.Error)
 		}

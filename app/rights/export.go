@@ -84,6 +84,7 @@ type Registration struct {
 	UpdatedAt        time.Time         `json:"updated_at"`
 	Guardian         string            `json:"guardian"`      // not_needed, pending, given or refused
 	GuardianName     string            `json:"guardian_name"` // whom the person named, when one was needed
+	GuardianNote     string            `json:"guardian_note"` // how staff received the guardian's answer otherwise
 }
 
 // Signature is one signed petition.
@@ -267,7 +268,7 @@ func (s *Service) registrationsOf(db *gorm.DB, personID int64) ([]Registration, 
 		e := Registration{ID: r.ID, ActivityID: r.ActivityID, ActivityTitle: map[string]string{}, Status: r.Status,
 			Pool: r.Pool, Attended: r.Attended, DeclaredLocality: r.DeclaredLocality, Declared: declared,
 			Locale: r.Locale, ConsentVersion: r.ConsentVersion, ConsentAt: r.ConsentAt, RegisteredAt: r.CreatedAt,
-			CancelledAt: r.CancelledAt, UpdatedAt: r.UpdatedAt, Guardian: r.Guardian, GuardianName: r.GuardianName}
+			CancelledAt: r.CancelledAt, UpdatedAt: r.UpdatedAt, Guardian: r.Guardian, GuardianName: r.GuardianName, GuardianNote: r.GuardianNote}
 		if a := byID[r.ActivityID]; a != nil {
 			e.ActivitySlug, e.ActivityStartsAt, e.ActivityEndsAt = a.Slug, a.StartsAt, a.EndsAt
 			for _, t := range a.Translations {

@@ -700,11 +700,16 @@ func TestErasureKillsPrivateLinks(t *testing.T) {
 		}
 
 		personID := f.personID("bold@example.org")
+		// A note staff kept with the guardian's answer goes with the rest.
+		if err := db.Table("registrations").Where("id = ?", r.ID).Update("guardian_note", "form on file").Error; err != nil {
+			t.Fatal(err)
+		}
 		x, err := f.rights.Export(ctx, personID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(x.Registrations) != 1 || x.Registrations[0].Guardian != "pending" || x.Registrations[0].GuardianName != "Parent Name" {
+		if len(x.Registrations) != 1 || x.Registrations[0].Guardian != "pending" || x.Registrations[0].GuardianName != "Parent Name" ||
+			x.Registrations[0].GuardianNote != "form on file" {
 			t.Fatalf("export: %+v", x.Registrations)
 		}
 		if len(x.Consents) != 1 || x.Consents[0].Purpose != people.ConsentToData {
@@ -723,7 +728,7 @@ func TestErasureKillsPrivateLinks(t *testing.T) {
 		if n := f.count("SELECT COUNT(*) FROM registration_links"); n != 0 {
 			t.Fatalf("%d links left", n)
 		}
-		if n := f.count("SELECT COUNT(*) FROM registrations WHERE guardian_name <> '' OR guardian_email <> ''"); n != 0 {
+		if n := f.count("SELECT COUNT(*) FROM registrations WHERE guardian_name <> '' OR guardian_email <> '' OR guardian_note <> ''"); n != 0 {
 			t.Fatal("the guardian stayed with the anonymous registration")
 		}
 	})

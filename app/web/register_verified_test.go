@@ -503,6 +503,7 @@ func TestGuardianConsent(t *testing.T) {
 			{"", `{"given": true, "method": "paper"}`, http.StatusUnauthorized},
 			{tok, `{"given": true, "method": "phone"}`, http.StatusUnprocessableEntity},
 			{tok, `{"method": "paper"}`, http.StatusUnprocessableEntity},
+			{tok, `{"given": true, "method": "paper", "note": "` + strings.Repeat("x", 501) + `"}`, http.StatusUnprocessableEntity},
 		} {
 			if r := staff.api("POST", path(regs[0].ID), f.token, f.body); r.StatusCode != f.status {
 				t.Errorf("%s: %d %s, want %d", f.body, r.StatusCode, r.Body, f.status)
@@ -512,9 +513,14 @@ func TestGuardianConsent(t *testing.T) {
 			t.Errorf("a registration that needs no guardian: %d", r.StatusCode)
 		}
 		var rec api.Registration
-		apiJSON(t, staff.api("POST", path(regs[0].ID), tok, `{"given": true, "method": "paper"}`), http.StatusOK, &rec)
+		apiJSON(t, staff.api("POST", path(regs[0].ID), tok, `{"given": true, "method": "paper", "note": "signed form seen by the coordinator"}`), http.StatusOK, &rec)
 		if rec.Guardian != registration.GuardianGiven || rec.Status != string(registration.Confirmed) {
 			t.Fatalf("recorded: %+v", rec)
+		}
+		var note string
+		e.db.Table("registrations").Where("id = ?", regs[0].ID).Pluck("guardian_note", &note)
+		if note != "signed form seen by the coordinator" {
+			t.Fatalf("the note kept: %q", note)
 		}
 		var audited int64
 		e.db.Table("audit_log").Where("action = ? AND object_id = ? AND actor_id = ?", "registration.guardian", itoa(regs[0].ID), e.userID("coord@example.org")).Count(&audited)

@@ -21,6 +21,9 @@ UPDATE users SET email_verified_at = created_at;
 ALTER TABLE registrations ADD COLUMN guardian TEXT NOT NULL DEFAULT 'not_needed';
 ALTER TABLE registrations ADD COLUMN guardian_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE registrations ADD COLUMN guardian_email TEXT NOT NULL DEFAULT '';
+-- How staff received a guardian's answer on paper or from a trusted adult, in
+-- their words; erased with the person.
+ALTER TABLE registrations ADD COLUMN guardian_note TEXT NOT NULL DEFAULT '';
 ALTER TABLE registrations ADD COLUMN guardian_due_at DATETIME;
 ALTER TABLE registrations ADD COLUMN reminded_at DATETIME;
 CREATE INDEX registrations_guardian_due_idx ON registrations (guardian_due_at) WHERE guardian = 'pending';
@@ -67,6 +70,7 @@ ALTER TABLE person_consents DROP COLUMN purpose;
 DROP INDEX registrations_guardian_due_idx;
 ALTER TABLE registrations DROP COLUMN reminded_at;
 ALTER TABLE registrations DROP COLUMN guardian_due_at;
+ALTER TABLE registrations DROP COLUMN guardian_note;
 ALTER TABLE registrations DROP COLUMN guardian_email;
 ALTER TABLE registrations DROP COLUMN guardian_name;
 ALTER TABLE registrations DROP COLUMN guardian;

@@ -448,6 +448,7 @@ func (s *Handlers) RegistrationAttendance(c *fiber.Ctx) error {
 type guardianBody struct {
 	Given  *bool  `json:"given"`
 	Method string `json:"method"` // paper or trusted_adult
+	Note   string `json:"note"`   // how it was received, kept with the registration
 }
 
 // RegistrationGuardian records a guardian's answer that staff received
@@ -465,7 +466,7 @@ func (s *Handlers) RegistrationGuardian(c *fiber.Ctx) error {
 		return apperr.Fields{"given": {ID: "error_required"}}.Err()
 	}
 	v := request.Viewer(c)
-	placed, err := s.Registrations.RecordGuardian(c.UserContext(), v, v.UserID, id, *body.Given, body.Method)
+	placed, err := s.Registrations.RecordGuardian(c.UserContext(), v, v.UserID, id, *body.Given, body.Method, body.Note)
 	if err != nil {
 		return err
 	}
