@@ -15,6 +15,9 @@
 -- prints the responses by status and a line "bench-non2xx N" counting every
 -- answer that is not that 303, which bench/run.sh reads.
 
+package.path = "bench/?.lua;" .. package.path
+local tally = require("tally")
+
 local file = os.getenv("BENCH_TOKENS") or error("BENCH_TOKENS is not set")
 local csrf = os.getenv("BENCH_CSRF") or error("BENCH_CSRF is not set")
 local cookie = os.getenv("BENCH_COOKIE") or error("BENCH_COOKIE is not set")
@@ -38,10 +41,8 @@ local tokens = {}
 local n = 0
 
 function init(args)
-  statuses = {}
-  non2xx = 0
+  tally.reset()
   repeats = 0
-  sample = ""
   -- Each thread takes its own share of the tokens: every nthreads-th line.
   local i = 0
   for line in io.lines(file) do
@@ -65,44 +66,9 @@ function request()
 end
 
 function response(status, headers, body)
-  local key = tostring(status)
-  statuses[key] = (statuses[key] or 0) + 1
-  if status ~= 303 then
-    non2xx = non2xx + 1
-    if sample == "" then
-      sample = key .. " " .. string.sub(body or "", 1, 300)
-    end
-  end
+  tally.count(status, body, status == 303)
 end
 
 function done(summary, latency, requests)
-  local total, reused = 0, 0
-  local byStatus = {}
-  local samples = {}
-  for _, thread in ipairs(threads) do
-    total = total + (thread:get("non2xx") or 0)
-    reused = reused + (thread:get("repeats") or 0)
-    for k, v in pairs(thread:get("statuses") or {}) do
-      byStatus[k] = (byStatus[k] or 0) + v
-    end
-    local s = thread:get("sample") or ""
-    if s ~= "" then
-      samples[#samples + 1] = s
-    end
-  end
-  local keys = {}
-  for k in pairs(byStatus) do
-    keys[#keys + 1] = k
-  end
-  table.sort(keys)
-  local parts = {}
-  for _, k in ipairs(keys) do
-    parts[#parts + 1] = k .. "=" .. byStatus[k]
-  end
-  io.write(string.format("bench-statuses %s\n", table.concat(parts, " ")))
-  io.write(string.format("bench-non2xx %d\n", total))
-  io.write(string.format("bench-repeats %d\n", reused))
-  for _, s in ipairs(samples) do
-    io.write("bench-sample " .. string.gsub(s, "\n", " ") .. "\n")
-  end
+  tally.report(threads, { "repeats" })
 end

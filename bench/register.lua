@@ -1,5 +1,6 @@
--- wrk script of `make bench`: anonymous registrations through
--- POST /api/v1/activities/:id/registrations, every one with a new email.
+-- wrk script of `make bench`: anonymous registration forms through
+-- POST /api/v1/activities/:id/registrations, every one with a new email;
+-- each answers 202 and queues the email with its link (see confirm.lua).
 --
 -- Environment (set by bench/run.sh):
 --   BENCH_IDS     comma-separated activity ids; requests go round-robin over them
@@ -11,6 +12,9 @@
 -- comes from setup(), n is a per-thread counter, so no two requests of a run
 -- (or of two runs) share one. done() prints the responses by status, and a
 -- line starting "bench-non2xx" that bench/run.sh reads.
+
+package.path = "bench/?.lua;" .. package.path
+local tally = require("tally")
 
 local ids = {}
 for id in string.gmatch(os.getenv("BENCH_IDS") or "", "%d+") do
@@ -36,10 +40,7 @@ local headers = { ["Content-Type"] = "application/json", ["Accept"] = "applicati
 local n = 0
 
 function init(args)
-  -- Globals read back by done(); statuses counts responses per status code.
-  statuses = {}
-  non2xx = 0
-  sample = ""
+  tally.reset()
   -- Threads start at different activities, so the spread run is even.
   n = 0
   offset = (tid or 1) - 1
@@ -61,43 +62,9 @@ function request()
 end
 
 function response(status, headers, body)
-  local key = tostring(status)
-  statuses[key] = (statuses[key] or 0) + 1
-  if status < 200 or status > 299 then
-    non2xx = non2xx + 1
-    if sample == "" then
-      sample = key .. " " .. string.sub(body or "", 1, 300)
-    end
-  end
+  tally.count(status, body, status >= 200 and status <= 299)
 end
 
 function done(summary, latency, requests)
-  local total = 0
-  local byStatus = {}
-  local samples = {}
-  for _, thread in ipairs(threads) do
-    total = total + (thread:get("non2xx") or 0)
-    local st = thread:get("statuses") or {}
-    for k, v in pairs(st) do
-      byStatus[k] = (byStatus[k] or 0) + v
-    end
-    local s = thread:get("sample") or ""
-    if s ~= "" then
-      samples[#samples + 1] = s
-    end
-  end
-  local keys = {}
-  for k in pairs(byStatus) do
-    keys[#keys + 1] = k
-  end
-  table.sort(keys)
-  local parts = {}
-  for _, k in ipairs(keys) do
-    parts[#parts + 1] = k .. "=" .. byStatus[k]
-  end
-  io.write(string.format("bench-statuses %s\n", table.concat(parts, " ")))
-  io.write(string.format("bench-non2xx %d\n", total))
-  for _, s in ipairs(samples) do
-    io.write("bench-sample " .. string.gsub(s, "\n", " ") .. "\n")
-  end
+  tally.report(threads)
 end
