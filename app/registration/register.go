@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/gotong/gotong/app/activities"
@@ -20,26 +19,10 @@ import (
 
 // A rush at one activity is a queue at its lock: each registration must
 // see the seats the one before it took, so they are placed one after the
-// other whatever the number of nodes. Rather than a transaction each, the
-// registrations that arrive on a node while a transaction runs are placed
-// together in the next one: one lock per activity, one aggregate of its
-// seats, one insert of the new people, of the registrations and of their
-// notices. A lone registration is a batch of one and waits for nobody.
-//
-// The first registration to arrive when none is being placed leads: it
-// places every registration waiting by then (its own among them), then
-// hands the lead to the oldest still waiting, or gives it up when none is.
-// No goroutine runs in the background.
-
-// maxBatch bounds the registrations placed in one transaction.
-const maxBatch = 64
-
-// combiner is the queue of registrations waiting to be placed.
-type combiner struct {
-	mu      sync.Mutex
-	waiting []*queued
-	leading bool
-}
+// other whatever the number of nodes. The registrations that arrive on a
+// node while a transaction runs are placed together in the next one (a
+// combiner): one lock per activity, one aggregate of its seats, one insert
+// of the new people, of the registrations and of their notices.
 
 // queued is a registration waiting for its batch: a form placed at once
 // (Register) or the tap that confirms a public form (Confirm).
@@ -51,16 +34,18 @@ type queued struct {
 	again     bool  // set for a tap that places nothing: the form was used, or the person is registered
 	out       *Placed
 	err       error
-	done      chan struct{} // closed by finish once out or err is set
-	finished  bool          // set by finish, read only by the leader
-	lead      chan struct{} // receives the lead
+	answered  bool // out or err is final; read and written only by the leader
 }
 
-// finish answers the registration's caller.
-func (p *queued) finish() {
-	if !p.finished {
-		p.finished = true
-		close(p.done)
+// finish marks the registration answered: a panic later in its batch
+// leaves its answer as it is.
+func (p *queued) finish() { p.answered = true }
+
+// abandon answers a registration whose batch panicked before it was placed.
+func (p *queued) abandon(r any) {
+	if !p.answered {
+		p.out, p.err = nil, fmt.Errorf("registration: panic while placing: %v", r)
+		p.finish()
 	}
 }
 
@@ -74,28 +59,8 @@ func (s *Service) Register(ctx context.Context, a *activities.Activity, in Reque
 	if err != nil {
 		return nil, err
 	}
-	s.place(ctx, p)
+	s.regs.run(ctx, p)
 	return p.out, p.err
-}
-
-// place queues p for the next batch and waits for its answer.
-func (s *Service) place(ctx context.Context, p *queued) {
-	s.comb.mu.Lock()
-	s.comb.waiting = append(s.comb.waiting, p)
-	leader := !s.comb.leading
-	s.comb.leading = true
-	s.comb.mu.Unlock()
-	if !leader {
-		select {
-		case <-p.done:
-			return
-		case <-p.lead:
-		}
-	}
-	// The batch serves others too: a leader whose client goes away still
-	// finishes it.
-	s.lead(context.WithoutCancel(ctx))
-	<-p.done
 }
 
 // prepare validates a registration form, which writes nothing, and makes
@@ -110,30 +75,7 @@ func (s *Service) prepare(a *activities.Activity, in Request) (*queued, error) {
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return &queued{a: a, in: in, qualifies: quota.Qualifying(people.QuotaPerson(in.Person.Locality, in.Person.Sensitive)),
-		done: make(chan struct{}), lead: make(chan struct{}, 1)}, nil
-}
-
-// lead places the registrations waiting now, then passes the lead on. The
-// leader is always first in the queue: it arrived to an empty one, or was
-// its oldest member when handed the lead.
-func (s *Service) lead(ctx context.Context) {
-	s.comb.mu.Lock()
-	n := min(len(s.comb.waiting), maxBatch)
-	batch := slices.Clone(s.comb.waiting[:n])
-	s.comb.waiting = slices.Delete(s.comb.waiting, 0, n)
-	s.comb.mu.Unlock()
-	// Deferred, so that even a panic does not leave the queue leaderless.
-	defer func() {
-		s.comb.mu.Lock()
-		if len(s.comb.waiting) > 0 {
-			s.comb.waiting[0].lead <- struct{}{}
-		} else {
-			s.comb.leading = false
-		}
-		s.comb.mu.Unlock()
-	}()
-	s.registerBatch(ctx, batch)
+	return &queued{a: a, in: in, qualifies: quota.Qualifying(people.QuotaPerson(in.Person.Locality, in.Person.Sensitive))}, nil
 }
 
 // registerBatch places a batch in one transaction and answers each of its
@@ -141,18 +83,6 @@ func (s *Service) lead(ctx context.Context) {
 // each registration is placed again on its own, so that one cannot fail
 // the others.
 func (s *Service) registerBatch(ctx context.Context, batch []*queued) {
-	defer func() {
-		// A bug must not leave the others of the batch waiting forever.
-		if r := recover(); r != nil {
-			for _, p := range batch {
-				if !p.finished {
-					p.out, p.err = nil, fmt.Errorf("registration: panic while placing: %v", r)
-					p.finish()
-				}
-			}
-			panic(r)
-		}
-	}()
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.now()) })
 	if errors.Is(err, gorm.ErrForeignKeyViolated) {
 		// A person of the batch was erased while it was placed (the

@@ -68,7 +68,8 @@ type Service struct {
 	changes Changes
 	rules   Rules
 
-	comb combiner
+	regs  combiner[*queued]    // registrations and taps, placed together
+	forms combiner[*submitted] // public forms, sent together
 }
 
 // Changes is told after a commit that moved the seats of an activity, so
@@ -91,7 +92,9 @@ type Rules struct {
 // every commit that moved seats; rules are the installation's settings.
 func NewService(db *gorm.DB, ps *people.Store, subs *submissions.Store, catalog *i18n.Catalog, baseURL string,
 	changes Changes, now clock.Clock, rules Rules) *Service {
-	return &Service{db: db, people: ps, subs: subs, catalog: catalog, baseURL: baseURL, changes: changes, now: now, rules: rules}
+	s := &Service{db: db, people: ps, subs: subs, catalog: catalog, baseURL: baseURL, changes: changes, now: now, rules: rules}
+	s.regs.batch, s.forms.batch = s.registerBatch, s.submitBatch
+	return s
 }
 
 // Request is a registration form.

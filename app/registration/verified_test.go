@@ -216,6 +216,101 @@ func TestSubmitSameWhoeverOwnsTheEmail(t *testing.T) {
 	})
 }
 
+// lookups counts the statements that look up the registrations behind
+// public forms.
+type lookups struct {
+	logger.Interface
+	n atomic.Int64
+}
+
+func (c *lookups) LogMode(logger.LogLevel) logger.Interface { return c }
+
+func (c *lookups) Trace(_ context.Context, _ time.Time, fc func() (string, int64), _ error) {
+	if sql, _ := fc(); strings.Contains(sql, "person_email") {
+		c.n.Add(1)
+	}
+}
+
+// TestSubmitTogether: forms sent at once go in shared transactions, and
+// each still gets its own answer and its own email: the manage link when
+// its address holds a place in its activity, the form's link otherwise,
+// even when the address holds a place in another activity of the batch.
+func TestSubmitTogether(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		acts := []*activities.Activity{f.camp(200), f.camp(200), f.camp(200)}
+		const n = 200
+		email := func(i int) string { return fmt.Sprintf("s%03d@example.org", i) }
+		held := map[int]int64{} // the registrations of the forms' addresses in their activities
+		for i := range n {
+			var at *activities.Activity
+			switch i % 4 {
+			case 0:
+				at = acts[i%3]
+			case 1:
+				at = acts[(i+1)%3] // another activity than the form's
+			default:
+				continue
+			}
+			r, err := f.svc.Register(ctx, at, person(email(i), people.Urban))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if at == acts[i%3] {
+				held[i] = r.ID
+			}
+		}
+		subs0 := f.count("submissions")
+		counter := &lookups{Interface: logger.Discard}
+		watched := f.service(db.Session(&gorm.Session{Logger: counter}))
+		start := make(chan struct{})
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				errs[i] = watched.Submit(ctx, acts[i%3], person(email(i), people.Urban))
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("form %d: %v", i, err)
+			}
+		}
+		if k := counter.n.Load(); k >= n {
+			t.Fatalf("%d forms looked up in %d statements", n, k)
+		}
+		if got := f.count("submissions") - subs0; got != int64(n-len(held)) {
+			t.Fatalf("%d submissions for %d new forms", got, n-len(held))
+		}
+		for i := range n {
+			all := mails(t, db, email(i))
+			if i%4 < 2 {
+				all = all[1:] // the registration's own email
+			}
+			if id, ok := held[i]; ok {
+				if len(all) != 1 || all[0].Kind != "registration.known" {
+					t.Fatalf("%s: %v", email(i), kinds(all))
+				}
+				if r, err := f.svc.Manage(ctx, link(t, all[0], "r")); err != nil || r.ID != id {
+					t.Fatalf("%s: manage %+v %v", email(i), r, err)
+				}
+				continue
+			}
+			if len(all) != 1 || all[0].Kind != "registration.verify" {
+				t.Fatalf("%s: %v", email(i), kinds(all))
+			}
+			if p, err := f.svc.Pending(ctx, link(t, all[0], "v")); err != nil || p.Activity.ID != acts[i%3].ID {
+				t.Fatalf("%s: pending %+v %v", email(i), p, err)
+			}
+		}
+	})
+}
+
 // TestConfirmPlacesOnce: opening the link places nothing; the tap does; a
 // second tap, or a second form's tap, places nothing and emails the link.
 func TestConfirmPlacesOnce(t *testing.T) {

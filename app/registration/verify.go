@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
@@ -39,37 +40,118 @@ func (s *Service) Submit(ctx context.Context, a *activities.Activity, in Request
 	if err := s.checkGuardian(a, &in); err != nil {
 		return err
 	}
-	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		var held []struct {
-			Registration
-			GivenName string
+	f := &submitted{a: a, in: in}
+	s.forms.run(ctx, f)
+	return f.err
+}
+
+// submitted is a public form waiting for its batch: the forms that arrive
+// while a batch is sent go together in the next one (a combiner), in one
+// transaction.
+type submitted struct {
+	a        *activities.Activity
+	in       Request
+	err      error
+	answered bool // err is final; read and written only by the leader
+}
+
+// abandon answers a form whose batch panicked before it was sent.
+func (f *submitted) abandon(r any) {
+	if !f.answered {
+		f.err, f.answered = fmt.Errorf("registration: panic while sending a form: %v", r), true
+	}
+}
+
+// submitBatch sends a batch of forms in one transaction and answers each.
+// If the transaction fails, each form is sent again on its own, so that
+// one cannot fail the others.
+func (s *Service) submitBatch(ctx context.Context, batch []*submitted) {
+	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.sendForms(tx, batch, s.now()) })
+	if err != nil && len(batch) > 1 {
+		for _, f := range batch {
+			s.submitBatch(ctx, []*submitted{f})
 		}
-		if err := tx.Table("registrations AS r").Select("r.*, p.given_name").
-			Joins("JOIN people AS p ON p.id = r.person_id").
-			Where("p.email = ? AND r.activity_id = ? AND r.status <> ?", in.Person.Email, a.ID, string(Cancelled)).
-			Limit(1).Scan(&held).Error; err != nil {
-			return fmt.Errorf("registration: unable to find a registration: %w", err)
+		return
+	}
+	for _, f := range batch {
+		f.err, f.answered = err, true
+	}
+}
+
+// sendForms writes, within tx, each form's submission, or a manage link
+// when its address already holds a live registration of its activity, and
+// queues the emails that carry them: one statement of each kind for the
+// whole batch, whoever owns the addresses.
+func (s *Service) sendForms(tx *gorm.DB, batch []*submitted, now time.Time) error {
+	var emails []string
+	var ids []int64
+	for _, f := range batch {
+		emails = append(emails, f.in.Person.Email)
+		ids = append(ids, f.a.ID)
+	}
+	var found []struct {
+		Registration
+		GivenName   string
+		PersonEmail string
+	}
+	// It may find pairs beyond those asked for; each form takes its own.
+	if err := tx.Table("registrations AS r").Select("r.*, p.given_name, p.email AS person_email").
+		Joins("JOIN people AS p ON p.id = r.person_id").
+		Where("p.email IN ? AND r.activity_id IN ? AND r.status <> ?", emails, ids, string(Cancelled)).
+		Scan(&found).Error; err != nil {
+		return fmt.Errorf("registration: unable to find registrations: %w", err)
+	}
+	type pair struct {
+		email string
+		id    int64
+	}
+	held := make(map[pair]int, len(found))
+	for i, r := range found {
+		held[pair{r.PersonEmail, r.ActivityID}] = i
+	}
+
+	mail := make([]letter, len(batch))
+	var made []Link
+	var forms []submissions.Form
+	var fresh []int // the mail that carries a form's link
+	for i, f := range batch {
+		in := f.in
+		mail[i] = letter{kind: kindVerify, a: f.a, to: in.Person.Email, name: in.Person.GivenName, locale: in.Person.Locale}
+		if j, ok := held[pair{in.Person.Email, f.a.ID}]; ok {
+			token, link := newLink(found[j].ID, LinkManage, now)
+			made = append(made, link)
+			mail[i].kind, mail[i].r, mail[i].name, mail[i].url = kindKnown, &found[j].Registration, found[j].GivenName, s.manageURL(token)
+			continue
 		}
-		lt := letter{kind: kindVerify, a: a, to: in.Person.Email, name: in.Person.GivenName, locale: in.Person.Locale}
-		if len(held) == 1 {
-			token, link := newLink(held[0].ID, LinkManage, now)
-			if err := tx.Create(&link).Error; err != nil {
-				return fmt.Errorf("registration: unable to create a link: %w", err)
-			}
-			lt.kind, lt.r, lt.name, lt.url = kindKnown, &held[0].Registration, held[0].GivenName, s.manageURL(token)
-		} else {
-			token, err := s.subs.Create(tx, submissions.KindRegistration, a.ID, in, in.Person.Locale)
-			if err != nil {
-				return err
-			}
-			lt.url = s.baseURL + "/v/" + token
+		forms = append(forms, submissions.Form{TargetID: f.a.ID, Value: in, Locale: in.Person.Locale})
+		fresh = append(fresh, i)
+	}
+	if len(made) > 0 {
+		if err := tx.Create(&made).Error; err != nil {
+			return fmt.Errorf("registration: unable to create links: %w", err)
 		}
+	}
+	tokens, err := s.subs.CreateAll(tx, submissions.KindRegistration, forms)
+	if err != nil {
+		return err
+	}
+	for k, i := range fresh {
+		mail[i].url = s.baseURL + "/v/" + tokens[k]
+	}
+	var notices []outbox.Message
+	for _, lt := range mail {
 		m, ok, err := s.notice(tx, lt)
-		if err != nil || !ok {
+		if err != nil {
 			return err
 		}
-		return s.enqueueLimited(tx, []outbox.Message{m}, now)
-	})
+		if ok {
+			notices = append(notices, m)
+		}
+	}
+	if len(notices) == 0 {
+		return nil // nobody to write to
+	}
+	return s.enqueueLimited(tx, notices, now)
 }
 
 // Pending is what the page of a form's link shows before the tap.
@@ -117,7 +199,7 @@ func (s *Service) Confirm(ctx context.Context, token string) (*Confirmation, err
 		return nil, err
 	}
 	p.sub = sub.ID
-	s.place(ctx, p)
+	s.regs.run(ctx, p)
 	switch {
 	case p.err != nil:
 		return nil, p.err

@@ -71,18 +71,44 @@ func sealContext(kind string, hash []byte) string {
 // which should be the transaction that also queues its email, and returns
 // the token of its link.
 func (s *Store) Create(tx *gorm.DB, kind string, targetID int64, form any, locale string) (string, error) {
-	plain, err := json.Marshal(form)
+	tokens, err := s.CreateAll(tx, kind, []Form{{TargetID: targetID, Value: form, Locale: locale}})
 	if err != nil {
-		return "", fmt.Errorf("submissions: unable to encode the form: %w", err)
+		return "", err
 	}
-	token, hash := links.New()
+	return tokens[0], nil
+}
+
+// Form is a submission to write: what it is for, the form (any
+// JSON-encodable value) and its locale.
+type Form struct {
+	TargetID int64
+	Value    any
+	Locale   string
+}
+
+// CreateAll is Create for several forms of kind, in one statement; it
+// returns their tokens in order.
+func (s *Store) CreateAll(tx *gorm.DB, kind string, forms []Form) ([]string, error) {
+	if len(forms) == 0 {
+		return nil, nil
+	}
 	now := s.now().UTC()
-	row := Submission{TokenHash: hash, Kind: kind, TargetID: targetID, Payload: s.sealer.Seal(plain, sealContext(kind, hash)),
-		Locale: locale, CreatedAt: now, ExpiresAt: now.Add(Lifetime)}
-	if err := tx.Create(&row).Error; err != nil {
-		return "", fmt.Errorf("submissions: unable to create: %w", err)
+	tokens := make([]string, len(forms))
+	rows := make([]Submission, len(forms))
+	for i, f := range forms {
+		plain, err := json.Marshal(f.Value)
+		if err != nil {
+			return nil, fmt.Errorf("submissions: unable to encode the form: %w", err)
+		}
+		token, hash := links.New()
+		tokens[i] = token
+		rows[i] = Submission{TokenHash: hash, Kind: kind, TargetID: f.TargetID, Payload: s.sealer.Seal(plain, sealContext(kind, hash)),
+			Locale: f.Locale, CreatedAt: now, ExpiresAt: now.Add(Lifetime)}
 	}
-	return token, nil
+	if err := tx.Create(&rows).Error; err != nil {
+		return nil, fmt.Errorf("submissions: unable to create: %w", err)
+	}
+	return tokens, nil
 }
 
 // Find returns the submission of kind behind token, used or not, while its
