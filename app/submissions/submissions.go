@@ -122,22 +122,12 @@ func (s *Store) FindIn(tx *gorm.DB, kind, token string) (*Submission, error) {
 	return s.find(tx, kind, token)
 }
 
-// Lookup is Find of whatever kind: the one page that every emailed link
-// opens asks it what the token confirms, then hands the token to that
-// kind's own store.
-func (s *Store) Lookup(ctx context.Context, token string) (*Submission, error) {
-	return s.find(s.db.WithContext(ctx), "", token)
-}
-
-// find is the submission behind token, of kind unless kind is "".
+// find is the submission of kind behind token.
 func (s *Store) find(db *gorm.DB, kind, token string) (*Submission, error) {
 	if !links.Valid(token) {
 		return nil, ErrLinkExpired
 	}
-	q := db.Where("token_hash = ? AND expires_at > ?", links.Hash(token), s.now().UTC())
-	if kind != "" {
-		q = q.Where("kind = ?", kind)
-	}
+	q := db.Where("token_hash = ? AND kind = ? AND expires_at > ?", links.Hash(token), kind, s.now().UTC())
 	var row Submission
 	err := q.Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
@@ -46,34 +47,24 @@ type verifyData struct {
 // every private link's page it is neither stored nor indexed (the server's
 // privateLinks).
 func (s *Handlers) VerifyPage(c *fiber.Ctx) error {
-	token := c.Params("token")
-	sub, err := s.Submissions.Lookup(c.UserContext(), token)
-	if err != nil {
-		return err
-	}
-	switch sub.Kind {
-	case submissions.KindSignature:
-		return s.signaturePending(c, token)
-	case submissions.KindRegistration:
-		return s.registrationPending(c, token)
-	}
-	return submissions.ErrLinkExpired
+	return byKind(c.Params("token"), func(token string) error { return s.registrationPending(c, token) },
+		func(token string) error { return s.signaturePending(c, token) })
 }
 
 // VerifyConfirm is the tap on the button of VerifyPage.
 func (s *Handlers) VerifyConfirm(c *fiber.Ctx) error {
-	token := c.Params("token")
-	sub, err := s.Submissions.Lookup(c.UserContext(), token)
-	if err != nil {
+	return byKind(c.Params("token"), func(token string) error { return s.registrationConfirm(c, token) },
+		func(token string) error { return s.signatureConfirm(c, token) })
+}
+
+// byKind answers a link with the handler of its kind of submission. Each
+// domain finds only its own kind, so the registration's, the rush path,
+// goes first and reads the link once; a signature's link is read again.
+func byKind(token string, registration, signature func(token string) error) error {
+	if err := registration(token); !errors.Is(err, submissions.ErrLinkExpired) {
 		return err
 	}
-	switch sub.Kind {
-	case submissions.KindSignature:
-		return s.signatureConfirm(c, token)
-	case submissions.KindRegistration:
-		return s.registrationConfirm(c, token)
-	}
-	return submissions.ErrLinkExpired
+	return signature(token)
 }
 
 // signaturePending asks for the tap that counts a signature, or says it
