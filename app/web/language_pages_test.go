@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +10,9 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/campaigns"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/web/ui"
 )
 
 // TestTextFallsBackPerField: a text missing in the reader's language is
@@ -92,6 +96,41 @@ func TestAgeOnlyMinimum(t *testing.T) {
 		res := c.submitRegistration("sixteen", vals)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "This activity is for ages 16 and over.") || strings.Contains(res.Body, "120") {
 			t.Fatalf("too young: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestTagLabels: a theme tag shows its label in the reader's language, never
+// its stored name; a tag written by hand shows as written.
+func TestTagLabels(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := e.staffClient("coord@example.org", "coordinator")
+		ctx := context.Background()
+		p, err := e.srv.People.Create(ctx, 0, people.Input{GivenName: "Saraa", Email: "saraa@example.org",
+			Tags: []string{"lgbti-rights", "covid-19"}}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		camp, err := e.srv.Campaigns.Create(ctx, e.campStaff("coord@example.org"), campaigns.Input{
+			Title: map[string]string{"en": "Speak"}, Tags: &[]string{"freedom-of-expression"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		person := c.get(ui.ManagePersonPath(p.ID) + "?lang=mn")
+		if !strings.Contains(person.Body, "ЛГБТИ хүмүүсийн эрх") || !strings.Contains(person.Body, "covid-19") || strings.Contains(person.Body, "lgbti-rights") {
+			t.Errorf("person page tags: %d", person.StatusCode)
+		}
+		list := c.get(ui.ManagePeoplePath + "?lang=fr")
+		if !strings.Contains(list.Body, `value="lgbti-rights" id="tag-all-`) || !strings.Contains(list.Body, "> Droits des personnes LGBTI</label>") {
+			t.Error("the tag filter does not show labels over the stored names")
+		}
+		if !strings.Contains(list.Body, "Droits des personnes LGBTI, covid-19") && !strings.Contains(list.Body, "covid-19, Droits des personnes LGBTI") {
+			t.Error("the list row does not show the labels")
+		}
+		page := c.get(fmt.Sprintf("/manage/campaigns/%d?lang=id", camp.ID))
+		if !strings.Contains(page.Body, `<dd id="campaign-tags">Kebebasan berekspresi</dd>`) {
+			t.Errorf("campaign themes: %d", page.StatusCode)
 		}
 	})
 }
