@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 )
@@ -238,6 +240,27 @@ func TestCatalogNoSuffixOnPlaceholder(t *testing.T) {
 				if m := suffixOnPlaceholder(lang, text); m != "" {
 					t.Errorf("%s.toml: %s glues an ending onto a placeholder (%q): reword so the value stands alone", lang, id, m)
 				}
+			}
+		}
+	}
+}
+
+// TestNoticeBodiesCapitalised: an e-mail body follows the greeting
+// ("Hello Saraa,") as a paragraph of its own, so it begins with a capital in
+// every language (or with a placeholder, a name).
+func TestNoticeBodiesCapitalised(t *testing.T) {
+	for _, lang := range []string{"en", "fr", "mn", "id"} {
+		for key, v := range catalog(t, lang) {
+			s, ok := v.(string)
+			if !ok || !strings.HasPrefix(key, "notice_") || !strings.HasSuffix(key, "_body") || strings.HasPrefix(s, "{{") {
+				continue
+			}
+			// A body written whole starts with its own greeting line.
+			if _, rest, ok := strings.Cut(s, "\n\n"); ok && strings.HasSuffix(strings.SplitN(s, "\n", 2)[0], ",") {
+				s = rest
+			}
+			if r, _ := utf8.DecodeRuneInString(s); !unicode.IsUpper(r) {
+				t.Errorf("%s.toml: %s begins %.20q, not with a capital", lang, key, s)
 			}
 		}
 	}
