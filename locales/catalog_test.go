@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 )
@@ -154,6 +156,111 @@ func TestCatalogKeysUsed(t *testing.T) {
 				if _, ok := en[m[1]]; !ok {
 					t.Errorf("%s names message %q, which en.toml lacks", path, m[1])
 				}
+			}
+		}
+	}
+}
+
+// A placeholder, then what may close around it (quotes, brackets).
+const placeholderEnd = `\}\}[»"”’')\]]*`
+
+var (
+	// hyphenSuffix is a placeholder followed by a hyphen and letters, in any
+	// script: "{{.Group}}-д", "«{{.Title}}»-ийн", "{{.Name}}-nya".
+	hyphenSuffix = regexp.MustCompile(placeholderEnd + `-\p{L}+`)
+	// gluedLetter is a placeholder directly followed by a letter: "{{.Month}}ын".
+	gluedLetter = regexp.MustCompile(placeholderEnd + `\p{L}+`)
+)
+
+// suffixOnPlaceholder returns the first place where a message of lang glues
+// a word ending onto an inserted value, or "". Mongolian case endings depend
+// on the value's last vowel and sound (40-өөс but 30-аас), so a Mongolian
+// message never lets a letter touch a placeholder; no language hyphenates
+// an ending onto one.
+func suffixOnPlaceholder(lang, msg string) string {
+	if m := hyphenSuffix.FindString(msg); m != "" {
+		return m
+	}
+	if lang == "mn" {
+		return gluedLetter.FindString(msg)
+	}
+	return ""
+}
+
+func TestSuffixOnPlaceholder(t *testing.T) {
+	for _, c := range []struct {
+		lang, msg string
+		bad       bool
+	}{
+		// what issue 14 found
+		{"mn", "{{.Capacity}}-аас {{.Count}} сул суудал", true},
+		{"mn", "Суудлын {{.Share}}%-ийг {{.Group}}-д зориулж нөөцөлсөн.", true},
+		{"mn", "{{.Title}}-д бүртгүүлэх", true},
+		{"mn", "{{.Title}}-ийн хүлээлгийн жагсаалтад", true},
+		{"mn", "({{.Date}})-д", true},
+		{"mn", "«{{.Title}}»-д бүртгүүлэх", true},
+		{"mn", "{{.Position}}-т", true},
+		{"mn", "{{.Year}} оны {{.Month}}ын {{.Day}}", true},
+		{"id", "Tempat {{.Name}}-nya", true},
+		{"fr", "{{.Title}}-ci", true},
+		// what the catalogues write instead
+		{"mn", "Нийт {{.Capacity}} суудлаас {{.Count}} нь сул", false},
+		{"mn", "Суудлын {{.Share}}%-ийг дараах бүлэгт нөөцөлсөн: {{.Group}}.", false},
+		{"mn", "«{{.Title}}» үйл ажиллагаанд бүртгүүлэх", false},
+		{"mn", "Та хүлээлгийн жагсаалтын {{.Position}} дугаарт байна", false},
+		{"mn", "Нас: {{.Min}}–{{.Max}}", false},
+		{"mn", "{{.Min}}-{{.Max}} нас", false},
+		{"en", "{{.Name}} ({{.Partner}})", false},
+		{"fr", "Inscription : {{.Title}}", false},
+		{"en", "{{.Count}}x", false}, // only Mongolian forbids a glued letter
+	} {
+		if got := suffixOnPlaceholder(c.lang, c.msg); (got != "") != c.bad {
+			t.Errorf("%s %q: found %q, want bad=%v", c.lang, c.msg, got, c.bad)
+		}
+	}
+}
+
+// TestCatalogNoSuffixOnPlaceholder fails on a message, in any language, that
+// glues a word ending onto a placeholder.
+func TestCatalogNoSuffixOnPlaceholder(t *testing.T) {
+	for _, lang := range []string{"en", "fr", "mn", "id"} {
+		for key, v := range catalog(t, lang) {
+			texts := map[string]string{}
+			switch s := v.(type) {
+			case string:
+				texts[key] = s
+			case map[string]any:
+				for form, text := range s {
+					if text, ok := text.(string); ok {
+						texts[key+"."+form] = text
+					}
+				}
+			}
+			for id, text := range texts {
+				if m := suffixOnPlaceholder(lang, text); m != "" {
+					t.Errorf("%s.toml: %s glues an ending onto a placeholder (%q): reword so the value stands alone", lang, id, m)
+				}
+			}
+		}
+	}
+}
+
+// TestNoticeBodiesCapitalised: an e-mail body follows the greeting
+// ("Hello Saraa,") as a paragraph of its own, so it begins with a capital in
+// every language (or with a placeholder, a name).
+func TestNoticeBodiesCapitalised(t *testing.T) {
+	for _, lang := range []string{"en", "fr", "mn", "id"} {
+		for key, v := range catalog(t, lang) {
+			s, ok := v.(string)
+			if !ok || !strings.HasPrefix(key, "notice_") || !strings.HasSuffix(key, "_body") || strings.HasPrefix(s, "{{") {
+				continue
+			}
+			// A body written whole starts with its own greeting line.
+			if _, rest, ok := strings.Cut(s, "\n\n"); ok && strings.HasSuffix(strings.SplitN(s, "\n", 2)[0], ",") {
+				s = rest
+			}
+			if r, _ := utf8.DecodeRuneInString(s); !unicode.IsUpper(r) {
+				t.Errorf("%s.toml: %s begins %.20q, not with a capital", lang, key, s)
 			}
 		}
 	}

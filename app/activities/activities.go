@@ -133,36 +133,27 @@ type CoHost struct {
 // TableName is the migrated table.
 func (CoHost) TableName() string { return "activity_partners" }
 
-// Text is one of an activity's texts in the wanted language, and whether it
-// fell back to another language because the wanted one is missing.
+// Text is an activity's texts for a reader: each field in the reader's
+// language, else in another (see i18n.FieldIn), with the language it is in.
 type Text struct {
 	Title, Summary, Description string
-	Lang                        string // the language the text is in
-	Fallback                    bool
+	Lang                        string // the language of the title
+	SummaryLang                 string // the language of the summary
+	DescriptionLang             string // the language of the description
+	Fallback                    bool   // some text is not in the reader's language
 }
 
-// TextIn returns the activity's texts in lang, else in def, else in the
-// first language that has a title.
+// TextIn returns the activity's texts for a reader of lang, field by field:
+// in lang, else in def, else in another language that has it. A text missing
+// in one language is shown in another, never left out.
 func (a *Activity) TextIn(lang, def string) Text {
-	pick := func(l string) (Translation, bool) {
-		for _, t := range a.Translations {
-			if t.Locale == l && t.Title != "" {
-				return t, true
-			}
-		}
-		return Translation{}, false
-	}
-	for _, l := range []string{lang, def} {
-		if t, ok := pick(l); ok {
-			return Text{Title: t.Title, Summary: t.Summary, Description: t.Description, Lang: l, Fallback: l != lang}
-		}
-	}
-	for _, t := range a.Translations {
-		if t.Title != "" {
-			return Text{Title: t.Title, Summary: t.Summary, Description: t.Description, Lang: t.Locale, Fallback: true}
-		}
-	}
-	return Text{Lang: lang}
+	locale := func(t *Translation) string { return t.Locale }
+	var x Text
+	x.Title, x.Lang = i18n.FieldIn(a.Translations, lang, def, locale, func(t *Translation) string { return t.Title })
+	x.Summary, x.SummaryLang = i18n.FieldIn(a.Translations, lang, def, locale, func(t *Translation) string { return t.Summary })
+	x.Description, x.DescriptionLang = i18n.FieldIn(a.Translations, lang, def, locale, func(t *Translation) string { return t.Description })
+	x.Fallback = x.Lang != lang || x.SummaryLang != lang || x.DescriptionLang != lang
+	return x
 }
 
 // ReleaseTime is when a rule's unfilled reserved seats become general.

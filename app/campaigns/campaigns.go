@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/i18n"
 )
 
 // The stages of a campaign, in the order it goes through them.
@@ -124,37 +125,25 @@ type LetterTotals struct {
 	Delivered int64
 }
 
-// Text is a campaign's title and summary in the wanted language, and
-// whether it fell back to another language because the wanted one is
-// missing.
+// Text is a campaign's title and summary for a reader: each in the
+// reader's language, else in another (see i18n.FieldIn), with the language
+// it is in.
 type Text struct {
 	Title, Summary string
-	Lang           string // the language the text is in
-	Fallback       bool
+	Lang           string // the language of the title
+	SummaryLang    string // the language of the summary
+	Fallback       bool   // some text is not in the reader's language
 }
 
-// TextIn returns the campaign's texts in lang, else in def, else in the
-// first language that has a title.
+// TextIn returns the campaign's texts for a reader of lang, field by field:
+// in lang, else in def, else in another language that has it.
 func (c *Campaign) TextIn(lang, def string) Text {
-	pick := func(l string) (Translation, bool) {
-		for _, t := range c.Translations {
-			if t.Locale == l && t.Title != "" {
-				return t, true
-			}
-		}
-		return Translation{}, false
-	}
-	for _, l := range []string{lang, def} {
-		if t, ok := pick(l); ok {
-			return Text{Title: t.Title, Summary: t.Summary, Lang: l, Fallback: l != lang}
-		}
-	}
-	for _, t := range c.Translations {
-		if t.Title != "" {
-			return Text{Title: t.Title, Summary: t.Summary, Lang: t.Locale, Fallback: true}
-		}
-	}
-	return Text{Lang: lang}
+	locale := func(t *Translation) string { return t.Locale }
+	var x Text
+	x.Title, x.Lang = i18n.FieldIn(c.Translations, lang, def, locale, func(t *Translation) string { return t.Title })
+	x.Summary, x.SummaryLang = i18n.FieldIn(c.Translations, lang, def, locale, func(t *Translation) string { return t.Summary })
+	x.Fallback = x.Lang != lang || x.SummaryLang != lang
+	return x
 }
 
 // Note is one entry of a stage's shared log. PartnerID is the author's

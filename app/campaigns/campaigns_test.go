@@ -65,18 +65,18 @@ func TestStages(t *testing.T) {
 
 func TestTextIn(t *testing.T) {
 	t.Parallel()
-	c := &Campaign{Translations: []Translation{{Locale: "fr", Title: "Droits"}, {Locale: "en", Title: "Rights", Summary: "S"}, {Locale: "mn", Summary: "no title"}}}
+	c := &Campaign{Translations: []Translation{{Locale: "fr", Title: "Droits"}, {Locale: "en", Title: "Rights", Summary: "S"}, {Locale: "mn", Summary: "Товч"}}}
 	for _, tc := range []struct {
-		lang, want, in string
-		fallback       bool
+		lang, want, in, summary, summaryIn string
+		fallback                           bool
 	}{
-		{"fr", "Droits", "fr", false},
-		{"en", "Rights", "en", false},
-		{"mn", "Rights", "en", true}, // a summary alone is no translation
-		{"id", "Rights", "en", true},
+		{"fr", "Droits", "fr", "S", "en", true}, // the summary falls back on its own
+		{"en", "Rights", "en", "S", "en", false},
+		{"mn", "Rights", "en", "Товч", "mn", true}, // the title falls back, the summary is there
+		{"id", "Rights", "en", "S", "en", true},
 	} {
 		got := c.TextIn(tc.lang, "en")
-		if got.Title != tc.want || got.Lang != tc.in || got.Fallback != tc.fallback {
+		if got.Title != tc.want || got.Lang != tc.in || got.Summary != tc.summary || got.SummaryLang != tc.summaryIn || got.Fallback != tc.fallback {
 			t.Errorf("TextIn(%s) = %+v", tc.lang, got)
 		}
 	}

@@ -100,15 +100,18 @@ type Localizer struct {
 	log     *slog.Logger
 }
 
-// T translates the message id; args are name, value pairs for its placeholders.
+// T translates the message id; args are name, value pairs for its
+// placeholders. A number among the values is written as the language writes
+// numbers (Number: "1,000,000", "1 000 000", "1.000.000"); a value that is
+// not a quantity, such as a year or an id, is given as a string.
 func (l *Localizer) T(id string, args ...any) string {
-	return l.localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: pairs(args)})
+	return l.localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: l.pairs(args)})
 }
 
 // Plural translates id with the CLDR plural form of count, which is also
 // given to the message as {{.Count}}.
 func (l *Localizer) Plural(id string, count int, args ...any) string {
-	data := pairs(args)
+	data := l.pairs(args)
 	data["Count"] = l.Number(count)
 	return l.localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: count, TemplateData: data})
 }
@@ -158,11 +161,19 @@ func (l *Localizer) DateTime(t time.Time) string {
 	return l.T("format_datetime", "Date", l.Date(t), "Time", t.Format("15:04"))
 }
 
-func pairs(args []any) map[string]any {
+// pairs makes the template data of name, value pairs, numbers formatted.
+func (l *Localizer) pairs(args []any) map[string]any {
 	m := make(map[string]any, len(args)/2+1)
 	for i := 0; i+1 < len(args); i += 2 {
-		if k, ok := args[i].(string); ok {
-			m[k] = args[i+1]
+		k, ok := args[i].(string)
+		if !ok {
+			continue
+		}
+		switch v := args[i+1].(type) {
+		case int, int32, int64, uint, uint32, uint64, float32, float64:
+			m[k] = l.Number(v)
+		default:
+			m[k] = v
 		}
 	}
 	return m

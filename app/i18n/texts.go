@@ -47,3 +47,23 @@ func MergeTexts[T any](rows []T, texts Texts, f apperr.Fields,
 	}
 	return rows
 }
+
+// FieldIn finds one field of a record's texts for a reader of lang, field by
+// field: the row in lang if its field is not empty, else the one in def, else
+// the first other language (in Supported order) that has it. It returns the
+// text and the language it is in, or "" and lang when no row has it. A page
+// marks the text with that language, so a reader's screen reader and
+// hyphenation follow it.
+func FieldIn[T any](rows []T, lang, def string, locale func(*T) string, field func(*T) string) (text, in string) {
+	order := append([]string{lang, def}, Supported...)
+	for _, l := range order {
+		for i := range rows {
+			if locale(&rows[i]) == l {
+				if v := field(&rows[i]); v != "" {
+					return v, l
+				}
+			}
+		}
+	}
+	return "", lang
+}

@@ -54,3 +54,33 @@ func TestMergeTexts(t *testing.T) {
 		})
 	}
 }
+
+func TestFieldIn(t *testing.T) {
+	t.Parallel()
+	rows := []textRow{
+		{Lang: "mn", Title: "Зуслан"},
+		{Lang: "fr", Title: "Camp", Body: "Une semaine dehors"},
+		{Lang: "en", Title: "Camp", Body: ""},
+		{Lang: "id", Title: "", Body: "Seminggu di luar"},
+	}
+	title := func(r *textRow) string { return r.Title }
+	body := func(r *textRow) string { return r.Body }
+	lang := func(r *textRow) string { return r.Lang }
+	for _, c := range []struct {
+		name, lang, def string
+		field           func(*textRow) string
+		text, in        string
+	}{
+		{"in the reader's language", "mn", "en", title, "Зуслан", "mn"},
+		{"missing in it: the default", "mn", "fr", body, "Une semaine dehors", "fr"},
+		{"empty in the default too: the next in Supported order", "mn", "en", body, "Une semaine dehors", "fr"},
+		{"only one language has it", "en", "en", body, "Une semaine dehors", "fr"},
+		{"an empty field is passed over", "id", "en", title, "Camp", "en"},
+		{"nowhere", "en", "en", func(*textRow) string { return "" }, "", "en"},
+	} {
+		text, in := FieldIn(rows, c.lang, c.def, lang, c.field)
+		if text != c.text || in != c.in {
+			t.Errorf("%s: got %q in %s, want %q in %s", c.name, text, in, c.text, c.in)
+		}
+	}
+}

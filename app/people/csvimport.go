@@ -237,7 +237,7 @@ func (r *ImportReader) parse(rec []string, line int) (ImportRow, *Rejection) {
 			if y, err := strconv.Atoi(v); err == nil {
 				in.BirthYear = &y
 			} else {
-				f.Add(FieldBirthYear, "error_birth_year", "Min", MinBirthYear, "Max", r.now.Year())
+				birthYearError(f, FieldBirthYear, r.now)
 			}
 		case FieldRegion:
 			in.Region = strings.ToUpper(v)

@@ -69,7 +69,7 @@ func (in *Input) Validate(f apperr.Fields, now time.Time) {
 		f.Add("phone", "error_phone_invalid")
 	}
 	if y := in.BirthYear; y != nil && (*y < MinBirthYear || *y > now.Year()) {
-		f.Add("birth_year", "error_birth_year", "Min", MinBirthYear, "Max", now.Year())
+		birthYearError(f, "birth_year", now)
 	}
 	if in.Region != "" && !regions.Valid(in.Region) {
 		f.Add("region", "error_region_unknown")

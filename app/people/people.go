@@ -107,6 +107,12 @@ type Declared struct {
 // MinBirthYear is the earliest plausible birth year.
 const MinBirthYear = 1900
 
+// birthYearError adds error_birth_year under field. The years are strings:
+// a year is not a quantity, so it is not written "1,900" or "2 026".
+func birthYearError(f apperr.Fields, field string, now time.Time) {
+	f.Add(field, "error_birth_year", "Min", strconv.Itoa(MinBirthYear), "Max", strconv.Itoa(now.Year()))
+}
+
 // Contact is what a short public form, a petition's, says about a person:
 // a name and an email, the region if they wish, and the page's language.
 type Contact struct {
@@ -154,7 +160,7 @@ func (d *Declared) Validate(f apperr.Fields, now time.Time) {
 	c.Validate(f)
 	d.GivenName, d.FamilyName, d.Email, d.Region, d.Locale = c.GivenName, c.FamilyName, c.Email, c.Region, c.Locale
 	if d.BirthYear < MinBirthYear || d.BirthYear > now.Year() {
-		f.Add("birth_year", "error_birth_year", "Min", MinBirthYear, "Max", now.Year())
+		birthYearError(f, "birth_year", now)
 	}
 	if d.Locality != Urban && d.Locality != Rural {
 		f.Add("locality", "error_locality")

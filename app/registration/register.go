@@ -153,7 +153,7 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 			continue
 		}
 		if !a.AgeAllowed(p.in.Person.BirthYear) {
-			p.err = apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(a)}}.Err()
+			p.err = apperr.Fields{"birth_year": ageRangeMsg(a)}.Err()
 			continue
 		}
 		if err := s.checkGuardian(a, &p.in); err != nil {

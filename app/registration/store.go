@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/clock"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
@@ -204,15 +205,18 @@ func (s *Service) persist(tx *gorm.DB, a *activities.Activity, l *loaded, next S
 	return setSeats(tx, seatRowOf(a.ID, next))
 }
 
-func ageArgs(a *activities.Activity) []any {
-	lo, hi := 0, 120
-	if a.AgeMin != nil {
-		lo = *a.AgeMin
+// ageRangeMsg says whom an activity is for, naming only the bounds it sets:
+// "16 to 30", "16 and over" or "up to 30". It is asked of an activity that
+// refused an age (AgeAllowed), which sets at least one bound.
+func ageRangeMsg(a *activities.Activity) apperr.Msg {
+	switch {
+	case a.AgeMin != nil && a.AgeMax != nil:
+		return apperr.Msg{ID: "error_age_range", Args: []any{"Min", *a.AgeMin, "Max", *a.AgeMax}}
+	case a.AgeMin != nil:
+		return apperr.Msg{ID: "error_age_range_from", Args: []any{"Min", *a.AgeMin}}
+	default:
+		return apperr.Msg{ID: "error_age_range_to", Args: []any{"Max", *a.AgeMax}}
 	}
-	if a.AgeMax != nil {
-		hi = *a.AgeMax
-	}
-	return []any{"Min", lo, "Max", hi}
 }
 
 // change runs op on the locked state of an activity in a transaction of its own.

@@ -35,7 +35,7 @@ func (s *Service) Submit(ctx context.Context, a *activities.Activity, in Request
 		return apperr.New(apperr.Conflict, reason)
 	}
 	if !a.AgeAllowed(in.Person.BirthYear) {
-		return apperr.Fields{"birth_year": {ID: "error_age_range", Args: ageArgs(a)}}.Err()
+		return apperr.Fields{"birth_year": ageRangeMsg(a)}.Err()
 	}
 	if err := s.checkGuardian(a, &in); err != nil {
 		return err

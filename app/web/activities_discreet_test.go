@@ -131,7 +131,7 @@ func TestDiscreetActivityPublicPages(t *testing.T) {
 		}
 
 		page := c.get("/activities/safe-space")
-		if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "<h1>LGBTI safe space</h1>") {
+		if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `<h1 lang="en">LGBTI safe space</h1>`) {
 			t.Fatalf("the discreet page by its slug: %d", page.StatusCode)
 		}
 		for _, leak := range []string{"Uliastai", "private-room", "<title>LGBTI"} {

@@ -172,8 +172,8 @@ func TestManageActivityFormRefusals(t *testing.T) {
 		name, field, msg string
 		set              map[string]string
 	}{
-		{"capacity not a number", "capacity", "The capacity is a whole number from 1 to 100000.", map[string]string{"capacity": "abc"}},
-		{"capacity zero", "capacity", "The capacity is a whole number from 1 to 100000.", map[string]string{"capacity": "0"}},
+		{"capacity not a number", "capacity", "The capacity is a whole number from 1 to 100,000.", map[string]string{"capacity": "abc"}},
+		{"capacity zero", "capacity", "The capacity is a whole number from 1 to 100,000.", map[string]string{"capacity": "0"}},
 		{"ends before starts", "ends_at", "The end must come after the start.", map[string]string{"ends_at": time.Now().UTC().Add(24 * time.Hour).Format(ui.FormTime)}},
 		{"start not a date", "starts_at", "Enter a date and time.", map[string]string{"starts_at": "next tuesday"}},
 		{"quota share 150", "quota_share_1", "A share is a percentage from 1 to 100.", map[string]string{"quota_share_1": "150"}},

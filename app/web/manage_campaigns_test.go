@@ -295,11 +295,11 @@ func TestCampaignFormRefusals(t *testing.T) {
 			name, path, key, msg string
 			vals                 url.Values
 		}{
-			{"note too long", "/notes", "text_planning", "At most 4000 characters.", url.Values{"stage": {"planning"}, "text": {long}}},
+			{"note too long", "/notes", "text_planning", "At most 4,000 characters.", url.Values{"stage": {"planning"}, "text": {long}}},
 			{"empty note", "/notes", "text_evaluation", "This field is required.", url.Values{"stage": {"evaluation"}, "text": {"  "}}},
 			{"empty item", "/checklist", "item_monitoring", "This field is required.", url.Values{"stage": {"monitoring"}, "text": {""}}},
-			{"no letters", "/letters", "count", "The number of letters is a whole number from 1 to 1000000.", url.Values{"count": {"0"}, "note": {"Kept"}}},
-			{"letters not a number", "/letters", "count", "The number of letters is a whole number from 1 to 1000000.", url.Values{"count": {"many"}}},
+			{"no letters", "/letters", "count", "The number of letters is a whole number from 1 to 1,000,000.", url.Values{"count": {"0"}, "note": {"Kept"}}},
+			{"letters not a number", "/letters", "count", "The number of letters is a whole number from 1 to 1,000,000.", url.Values{"count": {"many"}}},
 			{"delivered in the future", "/letters", "delivered_on", "This date is in the future.", url.Values{"count": {"3"}, "delivered_on": {future}}},
 			{"unknown stage for a partner", "/partners", "partners", "Choose planning, implementation, monitoring or evaluation.",
 				url.Values{"partner_id": {strconv.FormatInt(pa, 10)}, "stage": {"party"}}},

@@ -595,7 +595,7 @@ func TestManagePetitions(t *testing.T) {
 			t.Fatalf("bad form: %d", res.StatusCode)
 		}
 		for field, msg := range map[string]string{
-			"goal": "The goal is a whole number of signatures from 1 to 100000000.",
+			"goal": "The goal is a whole number of signatures from 1 to 100,000,000.",
 			"slug": "Use 3 to 80 lowercase letters, digits and dashes.",
 			"text": "Give both a title and a text in each language you write in.",
 		} {
@@ -610,7 +610,7 @@ func TestManagePetitions(t *testing.T) {
 		notNumber.Set("goal", "lots")
 		notNumber.Set("campaign_id", "9999")
 		if res := c.postForm("/manage/petitions", notNumber); res.StatusCode != http.StatusUnprocessableEntity ||
-			!strings.Contains(res.Body, fieldError("goal", "The goal is a whole number of signatures from 1 to 100000000.")) {
+			!strings.Contains(res.Body, fieldError("goal", "The goal is a whole number of signatures from 1 to 100,000,000.")) {
 			t.Errorf("a goal that is not a number: %d", res.StatusCode)
 		}
 		if res := c.postForm("/manage/petitions", petitionFormValues(9999, "free-them")); res.StatusCode != http.StatusUnprocessableEntity ||

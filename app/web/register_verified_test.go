@@ -569,7 +569,7 @@ func TestDiscreetActivityNeverNamedInMail(t *testing.T) {
 		// calendar file neither, though it says where.
 		manage := e.mailbox().To("saraa@example.org")[1].Link(t, "/r/")
 		neutral := e.msg("en", "activity_neutral_title")
-		if p := c.get(manage); !strings.Contains(p.Body, "<title>"+neutral+" · Gotong</title>") || !strings.Contains(p.Body, "<h1>Camp rainbow-circle</h1>") ||
+		if p := c.get(manage); !strings.Contains(p.Body, "<title>"+neutral+" · Gotong</title>") || !strings.Contains(p.Body, `<h1 lang="en">Camp rainbow-circle</h1>`) ||
 			!strings.Contains(p.Body, "Uliastai") {
 			t.Fatalf("her page: %s", p.Body)
 		}

@@ -47,7 +47,9 @@ func regionGroups(p *request.Page, selected string) []regionGroup {
 	var out []regionGroup
 	for _, c := range regions.Countries() {
 		g := regionGroup{Label: p.L.T(countryLabels[c])}
-		for _, r := range regions.ByCountry(c) {
+		rs := regions.ByCountry(c)
+		regions.SortByName(rs, p.L.Lang)
+		for _, r := range rs {
 			g.Regions = append(g.Regions, option{Value: r.Code, Label: r.Name(p.L.Lang), Selected: r.Code == selected})
 		}
 		out = append(out, g)

@@ -416,7 +416,7 @@ func (s *Handlers) campaignView(c *fiber.Ctx, staff bool, status int, form, errs
 	staff = staff && v.Staff
 	d := campaignPageData{C: camp, Text: camp.TextIn(l.Lang, s.Catalog.Default()), Base: campaignBase(staff, id),
 		Back: "/partner", Staff: staff, Stage: l.T(stageLabels[camp.Stage]), Dates: campaignDates(l, camp),
-		Tags: strings.Join(camp.Tags, ", "), Saved: c.Query("saved") == "1"}
+		Tags: tagList(l, camp.Tags), Saved: c.Query("saved") == "1"}
 	if staff {
 		d.Back = "/manage/campaigns"
 	} else {

@@ -70,8 +70,8 @@ type savedRow struct {
 
 // tagChoice is a tag as the filter form offers it, in both tag filters.
 type tagChoice struct {
-	Name     string
-	All, Any bool
+	Name, Label string
+	All, Any    bool
 }
 
 type peopleListData struct {
@@ -181,7 +181,7 @@ func (s *Handlers) peoplePage(c *fiber.Ctx, status int, v url.Values, save, save
 	}
 	slices.Sort(tags)
 	for _, t := range slices.Compact(tags) {
-		data.Tags = append(data.Tags, tagChoice{Name: t, All: all[t], Any: anyOf[t]})
+		data.Tags = append(data.Tags, tagChoice{Name: t, Label: tagLabel(p.L, t), All: all[t], Any: anyOf[t]})
 	}
 	data.TagsOpen = len(all)+len(anyOf) > 0 || errs["tag"] != "" || errs["any_tag"] != ""
 	data.Regions = regionGroups(p, form["region"])
@@ -248,7 +248,7 @@ func fullName(p *people.Person) string {
 
 // personRow is a person as the list shows them, in the page's language.
 func (s *Handlers) personRow(p *request.Page, x *people.Person, tags []string) personRow {
-	row := personRow{ID: x.ID, Name: fullName(x), Region: regionLabel(p, x.Region), Volunteer: x.Volunteer, Tags: tags}
+	row := personRow{ID: x.ID, Name: fullName(x), Region: regionLabel(p, x.Region), Volunteer: x.Volunteer, Tags: tagLabels(p.L, tags)}
 	if x.Email != nil {
 		row.Email = *x.Email
 	}
@@ -494,6 +494,7 @@ type personPageData struct {
 	Region        string
 	Locality      string
 	Locale        string
+	Tags          []string // labels
 	Consenting    bool
 	Current       bool // the standing consent is to the current text
 	Consents      []consentRow
@@ -521,7 +522,7 @@ var (
 func (s *Handlers) personPageView(c *fiber.Ctx, cur *people.Profile, sens *people.Sensitive) error {
 	p := s.Page(c, "people_list_title", nil)
 	l, def := p.L, s.Catalog.Default()
-	data := personPageData{P: cur, Name: fullName(&cur.Person), Region: regionLabel(p, cur.Region), Consenting: cur.Consenting(),
+	data := personPageData{P: cur, Name: fullName(&cur.Person), Region: regionLabel(p, cur.Region), Tags: tagLabels(l, cur.Tags), Consenting: cur.Consenting(),
 		CanWrite: s.Can(c, access.PeopleWrite), CanSensitive: s.Can(c, access.PeopleRead),
 		Saved: c.Query("saved") == "1", ConsentSaved: c.Query("consent") == "1"}
 	p.Title = data.Name

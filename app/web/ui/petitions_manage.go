@@ -40,7 +40,7 @@ func (s *Handlers) campaignTitles(c *fiber.Ctx, p *request.Page) ([]petitions.Ca
 	}
 	for i := range list {
 		if list[i].Title == "" {
-			list[i].Title = p.L.T("petition_campaign_untitled", "ID", list[i].ID)
+			list[i].Title = p.L.T("petition_campaign_untitled", "ID", strconv.FormatInt(list[i].ID, 10))
 		}
 	}
 	return list, nil

@@ -127,9 +127,9 @@ func QuotasCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 			case r.Activity == nil:
 				out = append(out, pool.Seats.Text(q.MinCell), pool.Filled.Text(q.MinCell), "")
 			default:
-				released := p.L.T("attended_no")
+				released := p.L.T("reports_released_no") // its own words, not attendance's
 				if pool.Released {
-					released = p.L.T("attended_yes")
+					released = p.L.T("reports_released_yes")
 				}
 				out = append(out, pool.Seats.Text(q.MinCell), pool.Filled.Text(q.MinCell), released)
 			}
