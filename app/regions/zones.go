@@ -2,9 +2,15 @@ package regions
 
 // Zone is the IANA time zone in which the region's clocks run, "" for an
 // unknown region (DESIGN.md, Time). Mongolia runs on Ulaanbaatar time but
-// for its five western aimags, on Hovd time; Indonesia on three zones
-// (WIB, WITA, WIT); metropolitan France on Paris time and each overseas
-// region on its own.
+// for its western aimags on Hovd time; Indonesia on three zones (WIB,
+// WITA, WIT); metropolitan France on Paris time and each overseas region
+// on its own.
+//
+// Of the five aimags DESIGN.md names for Hovd time, Govi-Altai and
+// Zavkhan keep Ulaanbaatar time: the zone database that phones and this
+// binary share (tzdata's zone1970.tab) gives Asia/Hovd to Bayan-Ölgii,
+// Khovd and Uvs only, so a Zavkhan camp at 09:00 on the participants'
+// phones starts at 01:00 UTC.
 func Zone(code string) string {
 	if !Valid(code) {
 		return ""
@@ -23,12 +29,10 @@ var countryZones = map[string]string{"MN": "Asia/Ulaanbaatar", "FR": "Europe/Par
 // west, France overseas) and every Indonesian province, which has no
 // country-wide zone.
 var zones = map[string]string{
-	// Mongolia's western aimags.
+	// Mongolia's western aimags on Hovd time.
 	"MN-071": "Asia/Hovd", // Bayan-Ölgii
-	"MN-065": "Asia/Hovd", // Govi-Altai
 	"MN-043": "Asia/Hovd", // Khovd
 	"MN-046": "Asia/Hovd", // Uvs
-	"MN-057": "Asia/Hovd", // Zavkhan
 
 	// Indonesia, Western Indonesia Time (WIB): Sumatra and its islands,
 	// Java, West and Central Kalimantan.

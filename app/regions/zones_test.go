@@ -14,8 +14,8 @@ func TestZone(t *testing.T) {
 		"MN-1": "Asia/Ulaanbaatar", "MN-035": "Asia/Ulaanbaatar", "MN-037": "Asia/Ulaanbaatar", "MN-039": "Asia/Ulaanbaatar",
 		"MN-041": "Asia/Ulaanbaatar", "MN-043": "Asia/Hovd", "MN-046": "Asia/Hovd", "MN-047": "Asia/Ulaanbaatar",
 		"MN-049": "Asia/Ulaanbaatar", "MN-051": "Asia/Ulaanbaatar", "MN-053": "Asia/Ulaanbaatar", "MN-055": "Asia/Ulaanbaatar",
-		"MN-057": "Asia/Hovd", "MN-059": "Asia/Ulaanbaatar", "MN-061": "Asia/Ulaanbaatar", "MN-063": "Asia/Ulaanbaatar",
-		"MN-064": "Asia/Ulaanbaatar", "MN-065": "Asia/Hovd", "MN-067": "Asia/Ulaanbaatar", "MN-069": "Asia/Ulaanbaatar",
+		"MN-057": "Asia/Ulaanbaatar", "MN-059": "Asia/Ulaanbaatar", "MN-061": "Asia/Ulaanbaatar", "MN-063": "Asia/Ulaanbaatar",
+		"MN-064": "Asia/Ulaanbaatar", "MN-065": "Asia/Ulaanbaatar", "MN-067": "Asia/Ulaanbaatar", "MN-069": "Asia/Ulaanbaatar",
 		"MN-071": "Asia/Hovd", "MN-073": "Asia/Ulaanbaatar",
 
 		"ID-AC": "Asia/Jakarta", "ID-BA": "Asia/Makassar", "ID-BB": "Asia/Jakarta", "ID-BT": "Asia/Jakarta",

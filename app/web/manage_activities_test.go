@@ -100,7 +100,7 @@ func TestManageActivityCreateAndPublish(t *testing.T) {
 		}
 		form := c.get("/manage/activities/new")
 		if form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `id="activity-form"`) ||
-			!strings.Contains(form.Body, `type="datetime-local"`) || !strings.Contains(form.Body, "Starts (UTC)") {
+			!strings.Contains(form.Body, `type="datetime-local"`) || !strings.Contains(form.Body, `<select id="f-timezone" name="timezone">`) {
 			t.Fatalf("new form: %d", form.StatusCode)
 		}
 		vals := activityFormValues()
@@ -119,8 +119,9 @@ func TestManageActivityCreateAndPublish(t *testing.T) {
 			a.AgeMin == nil || *a.AgeMin != 15 || a.RegistrationOpensAt != nil || a.RegistrationClosesAt == nil {
 			t.Fatalf("stored: %+v", a)
 		}
-		if want, _ := ui.ParseFormTime(vals.Get("starts_at")); !a.StartsAt.Equal(want) {
-			t.Errorf("starts %v, want %v (the form is in UTC)", a.StartsAt, want)
+		ub, _ := activities.LoadZone("Asia/Ulaanbaatar")
+		if want, _ := ui.ParseFormTime(vals.Get("starts_at"), ub); !a.StartsAt.Equal(want) || a.Timezone != "Asia/Ulaanbaatar" {
+			t.Errorf("starts %v in %s, want %v (the form is in Zavkhan's zone)", a.StartsAt, a.Timezone, want)
 		}
 		if len(a.Quotas) != 1 || a.Quotas[0].Attribute != "rural" || a.Quotas[0].Share != 0.25 {
 			t.Fatalf("quotas: %+v", a.Quotas)
@@ -160,7 +161,7 @@ func TestManageActivityCreateAndPublish(t *testing.T) {
 			t.Error("the list lacks the activity")
 		}
 		// The form speaks the user's language, with the same fields.
-		if fr := c.get("/manage/activities/new?lang=fr"); !strings.Contains(fr.Body, "Début (UTC)") {
+		if fr := c.get("/manage/activities/new?lang=fr"); !strings.Contains(fr.Body, "Fuseau horaire") {
 			t.Error("the form is not translated")
 		}
 	})
