@@ -93,7 +93,7 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Submissions = submissions.NewStore(db, sealer, now)
 	a.Registrations = registration.NewService(db, a.People, a.Submissions, catalog, cfg.BaseURL, a.Changes, now,
 		registration.Rules{GuardianAge: cfg.GuardianAge, GuardianDays: cfg.GuardianDays})
-	a.Activities = activities.NewStore(db, a.Registrations, a.Changes, now)
+	a.Activities = activities.NewStore(db, a.Registrations, a.Changes, now, cfg.Timezone)
 	a.Petitions = petitions.NewStore(db, a.People, a.Submissions, catalog, cfg.BaseURL, now)
 	a.Campaigns = campaigns.NewStore(db, a.Users, now)
 	a.Partners = partners.NewStore(db, now)

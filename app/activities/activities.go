@@ -55,6 +55,9 @@ type Activity struct {
 	RegistrationClosesAt *time.Time
 	Capacity             int
 	Status               string
+	// Timezone is the IANA zone where the activity happens, in which its
+	// times are shown (zone.go); stored resolved, never empty.
+	Timezone string
 	// Discreet activities are not listed, and every email and calendar
 	// entry about them is titled neutrally.
 	Discreet bool
@@ -223,18 +226,4 @@ func (a *Activity) NeedsGuardian(birthYear, def int) bool {
 	age := a.GuardianAgeOr(def)
 	youngest := a.StartsAt.Year() - birthYear - 1 // birthday still to come
 	return age > 0 && youngest < age
-}
-
-// When is a moment of the activity (its start, its end, a deadline about
-// it) as a person reads it, in l's language. Pages and emails show an
-// activity's times through When and Span alone, so that its time zone
-// (DESIGN.md, Time) enters in this one place; until it does, a time is UTC
-// and says so.
-func (a *Activity) When(l *i18n.Localizer, t time.Time) string {
-	return l.T("format_when_utc", "When", l.DateTime(t))
-}
-
-// Span is when the activity runs, from its start to its end.
-func (a *Activity) Span(l *i18n.Localizer) string {
-	return a.When(l, a.StartsAt) + " – " + a.When(l, a.EndsAt)
 }

@@ -28,13 +28,17 @@ const (
 // Input is what creating or changing an activity may set; nil leaves a
 // field as it is (or at its default when creating).
 type Input struct {
-	Slug                 *string
-	Kind                 *string
-	Audience             *string
-	AgeMin               *int
-	AgeMax               *int
-	Mode                 *string
-	Region               *string
+	Slug     *string
+	Kind     *string
+	Audience *string
+	AgeMin   *int
+	AgeMax   *int
+	Mode     *string
+	Region   *string
+	// Timezone is the IANA zone of the activity's times; "" takes the
+	// region's (ZoneFor), and nil keeps it, unless the region changes and
+	// the zone was the old region's: it then follows the region.
+	Timezone             *string
 	Venue                *string
 	OnlineURL            *string
 	StartsAt             *time.Time
@@ -76,6 +80,13 @@ type QuotaInput struct {
 	ReleaseAt *time.Time
 }
 
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
 func oneOf(v string, allowed []string) bool {
 	for _, a := range allowed {
 		if v == a {
@@ -86,7 +97,9 @@ func oneOf(v string, allowed []string) bool {
 }
 
 // apply merges in into a, checking every field; it reports all problems.
-func apply(a *Activity, in Input, f apperr.Fields) {
+// def is the zone of an activity that has neither a zone nor a region.
+func apply(a *Activity, in Input, def string, f apperr.Fields) {
+	oldRegion, oldZone := a.Region, a.Timezone
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = strings.TrimSpace(*v)
@@ -99,6 +112,16 @@ func apply(a *Activity, in Input, f apperr.Fields) {
 	set(&a.Region, in.Region)
 	set(&a.Venue, in.Venue)
 	set(&a.OnlineURL, in.OnlineURL)
+	switch {
+	case in.Timezone != nil || oldZone == "":
+		a.Timezone = ZoneFor(deref(in.Timezone), a.Region, def)
+	case a.Region != oldRegion && (oldZone == regions.Zone(oldRegion) || regions.Zone(oldRegion) == "" && oldZone == def):
+		// The zone followed the old region (or was the default of an
+		// activity without one): it follows the new region.
+		if z := regions.Zone(a.Region); z != "" {
+			a.Timezone = z
+		}
+	}
 	if in.AgeMin != nil {
 		a.AgeMin = in.AgeMin
 	}
@@ -209,6 +232,9 @@ func validate(a *Activity, f apperr.Fields) {
 	if a.Region != "" && !regions.Valid(a.Region) {
 		f.Add("region", "error_region_unknown")
 	}
+	if !ValidZone(a.Timezone) {
+		f.Add("timezone", "error_timezone_unknown")
+	}
 	usertext.Check(f, "venue", a.Venue, usertext.Line)
 	usertext.Check(f, "online_url", a.OnlineURL, usertext.Line)
 	if utf8.RuneCountInString(a.Venue) > 200 {
@@ -313,8 +339,8 @@ func newActivity() *Activity {
 
 // Check validates in as a new activity would be, storing nothing; a form
 // uses it to report every problem at once beside its own parsing errors.
-func Check(in Input) error {
+func (s *Store) Check(in Input) error {
 	f := apperr.Fields{}
-	apply(newActivity(), in, f)
+	apply(newActivity(), in, s.zone, f)
 	return f.Err()
 }

@@ -39,22 +39,28 @@ type Store struct {
 	registrations Registrations
 	changes       Changes
 	now           clock.Clock
+	zone          string // of an activity with neither zone nor region
 }
 
 // NewStore returns a store over db. Saving an activity applies its capacity
 // to its registrations, cancelling it cancels them (both through
 // registrations), changes hears of every committed change, and now dates
-// status changes.
-func NewStore(db *gorm.DB, registrations Registrations, changes Changes, now clock.Clock) *Store {
-	return &Store{db: db, registrations: registrations, changes: changes, now: now}
+// status changes. zone (GOTONG_TIMEZONE) is the time zone of an activity
+// given neither a zone nor a region: an online one whose organiser chose none.
+func NewStore(db *gorm.DB, registrations Registrations, changes Changes, now clock.Clock, zone string) *Store {
+	return &Store{db: db, registrations: registrations, changes: changes, now: now, zone: zone}
 }
+
+// Zone is the zone an activity given timezone and region gets (ZoneFor
+// with the portal's default): a form reads its times in it.
+func (s *Store) Zone(timezone, region string) string { return ZoneFor(timezone, region, s.zone) }
 
 // Create validates and stores a new draft activity. A missing slug is made
 // from the English title, or the first title given, and made unique.
 func (s *Store) Create(ctx context.Context, actorID int64, in Input) (*Activity, error) {
 	a := newActivity()
 	f := apperr.Fields{}
-	apply(a, in, f)
+	apply(a, in, s.zone, f)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -132,7 +138,7 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 		}
 		oldCapacity := a.Capacity
 		f := apperr.Fields{}
-		apply(a, in, f)
+		apply(a, in, s.zone, f)
 		if err := f.Err(); err != nil {
 			return err
 		}

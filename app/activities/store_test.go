@@ -17,6 +17,9 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
+// checker checks inputs as a store whose default zone is UTC would.
+var checker = NewStore(nil, nil, nil, nil, "UTC")
+
 func validInput() Input {
 	start := time.Date(2030, 6, 1, 9, 0, 0, 0, time.UTC)
 	return Input{Kind: ptr(KindTraining), Capacity: ptr(10), StartsAt: ptr(start), EndsAt: ptr(start.Add(8 * time.Hour)),
@@ -27,14 +30,14 @@ func validInput() Input {
 // Check reports what Create would refuse, and stores nothing.
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	if err := Check(validInput()); err != nil {
+	if err := checker.Check(validInput()); err != nil {
 		t.Fatalf("a valid input: %v", err)
 	}
 	in := validInput()
 	in.Capacity = ptr(0)
 	in.Title = nil
 	var ae *apperr.Error
-	if err := Check(in); !errors.As(err, &ae) || ae.Kind != apperr.Invalid || ae.Fields["capacity"].ID == "" || ae.Fields["title"].ID == "" {
+	if err := checker.Check(in); !errors.As(err, &ae) || ae.Kind != apperr.Invalid || ae.Fields["capacity"].ID == "" || ae.Fields["title"].ID == "" {
 		t.Fatalf("an invalid input: %v", err)
 	}
 }
@@ -47,7 +50,7 @@ func TestUnsetAndReach(t *testing.T) {
 		ctx := context.Background()
 		// Nothing here changes a capacity or cancels: no registration is
 		// touched (the registration package, which imports this one, tests that).
-		s := NewStore(db, nil, new(changes.Generations), clock.System)
+		s := NewStore(db, nil, new(changes.Generations), clock.System, "UTC")
 		a, err := s.Create(ctx, 0, validInput())
 		if err != nil {
 			t.Fatal(err)
@@ -120,7 +123,7 @@ func TestDiscreetGuardianReminder(t *testing.T) {
 		in := validInput()
 		tc.mod(&in)
 		var ae *apperr.Error
-		if err := Check(in); !errors.As(err, &ae) || ae.Fields[tc.field].ID == "" || len(ae.Fields) != 1 {
+		if err := checker.Check(in); !errors.As(err, &ae) || ae.Fields[tc.field].ID == "" || len(ae.Fields) != 1 {
 			t.Errorf("%s out of range: %v", tc.field, err)
 		}
 	}
@@ -130,13 +133,13 @@ func TestDiscreetGuardianReminder(t *testing.T) {
 	} {
 		in := validInput()
 		mod(&in)
-		if err := Check(in); err != nil {
+		if err := checker.Check(in); err != nil {
 			t.Errorf("bounds refused: %v", err)
 		}
 	}
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		s := NewStore(db, nil, new(changes.Generations), clock.System)
+		s := NewStore(db, nil, new(changes.Generations), clock.System, "UTC")
 		a, err := s.Create(ctx, 0, validInput())
 		if err != nil {
 			t.Fatal(err)
@@ -175,6 +178,75 @@ func TestDiscreetGuardianReminder(t *testing.T) {
 		}
 		if got, err := s.GetBySlug(ctx, hidden.Slug); err != nil || !got.Discreet {
 			t.Fatalf("a discreet activity by its slug: %v", err)
+		}
+	})
+}
+
+// TestTimezone: an activity's zone is stored resolved: the one given, else
+// its region's, else the portal's; it follows a change of region unless
+// chosen; an unknown zone is refused on its field and changes nothing.
+func TestTimezone(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := NewStore(db, nil, new(changes.Generations), clock.System, "Asia/Ulaanbaatar")
+		zone := func(id int64) string {
+			t.Helper()
+			a, err := s.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.Timezone
+		}
+		in := validInput()
+		in.Region = ptr("MN-043")
+		a, err := s.Create(ctx, 0, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := zone(a.ID); got != "Asia/Hovd" {
+			t.Fatalf("Khovd: %q", got)
+		}
+		steps := []struct {
+			name string
+			in   Input
+			want string
+		}{
+			{"a new region, the zone follows", Input{Region: ptr("ID-BA")}, "Asia/Makassar"},
+			{"another field, the zone stays", Input{Venue: ptr("Denpasar")}, "Asia/Makassar"},
+			{"a zone chosen", Input{Timezone: ptr("Europe/Paris")}, "Europe/Paris"},
+			{"a new region, the chosen zone stays", Input{Region: ptr("ID-PA")}, "Europe/Paris"},
+			{"back to the region's", Input{Timezone: ptr("")}, "Asia/Jayapura"},
+			{"online, no region: the zone stays", Input{Mode: ptr(ModeOnline), Region: ptr("")}, "Asia/Jayapura"},
+			{"no region, the region's: the portal's", Input{Timezone: ptr(" ")}, "Asia/Ulaanbaatar"},
+			{"a region again: the portal's default follows it", Input{Region: ptr("FR-974")}, "Indian/Reunion"},
+		}
+		for _, st := range steps {
+			if _, err := s.Update(ctx, 0, a.ID, st.in); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			if got := zone(a.ID); got != st.want {
+				t.Fatalf("%s: zone %q, want %q", st.name, got, st.want)
+			}
+		}
+		for _, bad := range []string{"Mars/Olympus", "Local", "indian/reunion"} {
+			var ae *apperr.Error
+			_, err := s.Update(ctx, 0, a.ID, Input{Timezone: ptr(bad), Venue: ptr("elsewhere")})
+			if !errors.As(err, &ae) || ae.Kind != apperr.Invalid || ae.Fields["timezone"].ID != "error_timezone_unknown" {
+				t.Fatalf("%q: %v", bad, err)
+			}
+		}
+		if got, _ := s.Get(ctx, a.ID); got.Timezone != "Indian/Reunion" || got.Venue != "Denpasar" {
+			t.Fatalf("a refused zone changed the activity: %q %q", got.Timezone, got.Venue)
+		}
+		online := validInput()
+		online.Mode = ptr(ModeOnline)
+		b, err := s.Create(ctx, 0, online)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Timezone != "Asia/Ulaanbaatar" {
+			t.Fatalf("online without a zone: %q, want the portal's", b.Timezone)
 		}
 	})
 }

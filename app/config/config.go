@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata" // GOTONG_TIMEZONE is checked against the zones the binary embeds
 
 	"github.com/gotong/gotong/app/keys"
 )
@@ -24,11 +26,14 @@ var Languages = []string{"en", "fr", "mn", "id"}
 
 // Config holds every setting of API.md's table.
 type Config struct {
-	Addr          string
-	DatabaseURL   string
-	SecretKey     []byte // 32 bytes; only Keys derives from it
-	DefaultLang   string
-	BaseURL       string
+	Addr        string
+	DatabaseURL string
+	SecretKey   []byte // 32 bytes; only Keys derives from it
+	DefaultLang string
+	BaseURL     string
+	// Timezone (IANA) is the zone of an activity given neither a zone nor
+	// a region: an online one whose organiser chose none.
+	Timezone      string
 	SecureCookies bool
 	MinCell       int
 	// GuardianAge: registrants younger need a guardian's consent, unless
@@ -56,6 +61,7 @@ func Load(getenv Getenv) (Config, error) {
 		DatabaseURL: or(getenv("GOTONG_DATABASE_URL"), "sqlite://data/gotong.db"),
 		DefaultLang: or(getenv("GOTONG_DEFAULT_LANG"), "en"),
 		BaseURL:     or(getenv("GOTONG_BASE_URL"), "http://127.0.0.1:8080"),
+		Timezone:    or(getenv("GOTONG_TIMEZONE"), "UTC"),
 		SMTPURL:     getenv("GOTONG_SMTP_URL"),
 	}
 	host, port, err := net.SplitHostPort(c.Addr)
@@ -76,6 +82,9 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return c, fmt.Errorf("GOTONG_BASE_URL: %q is not an http(s) URL", c.BaseURL)
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "Local" {
+		return c, fmt.Errorf("GOTONG_TIMEZONE: %q is not an IANA time zone such as Asia/Ulaanbaatar", c.Timezone)
 	}
 	c.SecureCookies = !isLoopback(host)
 	if v := getenv("GOTONG_SECURE_COOKIES"); v != "" {

@@ -19,7 +19,7 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.DefaultLang != "en" || c.MinCell != 5 || c.OutboxKeepDays != 30 || c.GuardianAge != 18 || c.GuardianDays != 7 || c.SecureCookies || c.BaseURL != "http://127.0.0.1:8080" ||
-		len(c.TrustedProxies) != 0 {
+		len(c.TrustedProxies) != 0 || c.Timezone != "UTC" {
 		t.Fatalf("defaults: %+v", c)
 	}
 	if len(c.SecretKey) != 32 {
@@ -46,7 +46,7 @@ func TestLoadValues(t *testing.T) {
 		"GOTONG_ADDR": "0.0.0.0:9000", "GOTONG_DATABASE_URL": "postgres://u@db/gotong",
 		"GOTONG_SECRET_KEY": goodKey, "GOTONG_DEFAULT_LANG": "mn", "GOTONG_BASE_URL": "https://youth.example.org",
 		"GOTONG_MIN_CELL": "10", "GOTONG_OUTBOX_KEEP_DAYS": "7",
-		"GOTONG_GUARDIAN_AGE": "16", "GOTONG_GUARDIAN_DAYS": "3",
+		"GOTONG_GUARDIAN_AGE": "16", "GOTONG_GUARDIAN_DAYS": "3", "GOTONG_TIMEZONE": "Asia/Ulaanbaatar",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,8 @@ func TestLoadValues(t *testing.T) {
 	if !c.SecureCookies {
 		t.Error("secure cookies should default to true off loopback")
 	}
-	if c.DefaultLang != "mn" || c.MinCell != 10 || c.OutboxKeepDays != 7 || c.GuardianAge != 16 || c.GuardianDays != 3 || c.Addr != "0.0.0.0:9000" {
+	if c.DefaultLang != "mn" || c.MinCell != 10 || c.OutboxKeepDays != 7 || c.GuardianAge != 16 || c.GuardianDays != 3 || c.Addr != "0.0.0.0:9000" ||
+		c.Timezone != "Asia/Ulaanbaatar" {
 		t.Errorf("values: %+v", c)
 	}
 }
@@ -87,6 +88,9 @@ func TestLoadRejects(t *testing.T) {
 		{"GOTONG_TRUSTED_PROXIES", "10.0.0.0/33"},
 		{"GOTONG_TRUSTED_PROXIES", "load-balancer.internal"},
 		{"GOTONG_TRUSTED_PROXIES", "10.0.0.0/8, *"},
+		{"GOTONG_TIMEZONE", "Mongolia/Zavkhan"},
+		{"GOTONG_TIMEZONE", "Local"},
+		{"GOTONG_TIMEZONE", "../etc/passwd"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			m := map[string]string{"GOTONG_SECRET_KEY": goodKey, tc.name: tc.value}

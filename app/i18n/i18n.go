@@ -152,13 +152,26 @@ func (l *Localizer) Date(t time.Time) string {
 	return l.T("format_date", "Day", strconv.Itoa(t.Day()), "Month", l.T(monthIDs[t.Month()-1]), "Year", strconv.Itoa(t.Year()))
 }
 
-// DateTime formats a day and a time of day (24-hour clock, in UTC).
-func (l *Localizer) DateTime(t time.Time) string {
+// Clock formats a time of day (24-hour clock) as t's own location reads
+// it: the caller puts t in the zone it means.
+func (l *Localizer) Clock(t time.Time) string {
+	return l.T("format_clock", "Hour", fmt.Sprintf("%02d", t.Hour()), "Minute", fmt.Sprintf("%02d", t.Minute()))
+}
+
+// DateClock formats a day and a time of day as t's own location reads
+// them; Date and Clock in one phrase.
+func (l *Localizer) DateClock(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.UTC()
-	return l.T("format_datetime", "Date", l.Date(t), "Time", t.Format("15:04"))
+	return l.T("format_datetime", "Date", l.Date(t), "Time", l.Clock(t))
+}
+
+// DateTime formats a day and a time of day in UTC: the moments of the
+// portal's own records (audit, notes, consents). An activity's times are
+// the activity's to format, in its zone (activities.Activity.When).
+func (l *Localizer) DateTime(t time.Time) string {
+	return l.DateClock(t.UTC())
 }
 
 // pairs makes the template data of name, value pairs, numbers formatted.

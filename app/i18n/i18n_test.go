@@ -88,3 +88,35 @@ func TestLocalizer(t *testing.T) {
 		}
 	}
 }
+
+// TestClock: a time of day as each language writes it, in the time's own
+// location (the caller's zone), and DateTime in UTC whatever the location.
+func TestClock(t *testing.T) {
+	t.Parallel()
+	cat, err := Load(locales.FS, "en", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ulaanbaatar := time.FixedZone("UB", 8*3600)
+	at := time.Date(2027, 1, 12, 1, 5, 0, 0, time.UTC).In(ulaanbaatar) // 09:05 there
+	for _, tc := range []struct{ lang, clock, dateClock, dateTime string }{
+		{"en", "09:05", "January 12, 2027, 09:05", "January 12, 2027, 01:05"},
+		{"fr", "09\u00a0h\u00a005", "12 janvier 2027 à 09\u00a0h\u00a005", "12 janvier 2027 à 01\u00a0h\u00a005"},
+		{"id", "09.05", "12 Januari 2027 pukul 09.05", "12 Januari 2027 pukul 01.05"},
+		{"mn", "09:05", "2027 оны 1-р сарын 12, 09:05", "2027 оны 1-р сарын 12, 01:05"},
+	} {
+		l := cat.Localizer(tc.lang)
+		if got := l.Clock(at); got != tc.clock {
+			t.Errorf("%s clock = %q, want %q", tc.lang, got, tc.clock)
+		}
+		if got := l.DateClock(at); got != tc.dateClock {
+			t.Errorf("%s date and clock = %q, want %q", tc.lang, got, tc.dateClock)
+		}
+		if got := l.DateTime(at); got != tc.dateTime {
+			t.Errorf("%s date and time in UTC = %q, want %q", tc.lang, got, tc.dateTime)
+		}
+		if l.DateClock(time.Time{}) != "" {
+			t.Errorf("%s: the zero time is written", tc.lang)
+		}
+	}
+}

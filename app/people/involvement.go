@@ -40,6 +40,7 @@ type RegistrationLine struct {
 	ActivityID int64
 	Kind       string
 	StartsAt   time.Time
+	Timezone   string // the activity's, in which its day is shown
 	Titles     Titles `gorm:"-"`
 	Status     string
 	Pool       *string
@@ -66,6 +67,7 @@ type SignatureLine struct {
 type CoHostedLine struct {
 	ActivityID int64
 	StartsAt   time.Time
+	Timezone   string
 	Titles     Titles
 	Partners   []string // the organisations' names, sorted
 }
@@ -84,7 +86,7 @@ func (s *Store) Involvement(ctx context.Context, personID int64) (*Involvement, 
 	db := s.db.WithContext(ctx)
 	out := &Involvement{}
 	err := db.Table("registrations r").
-		Select("r.id, r.activity_id, a.kind, a.starts_at, r.status, r.pool, r.attended, r.created_at, "+
+		Select("r.id, r.activity_id, a.kind, a.starts_at, a.timezone, r.status, r.pool, r.attended, r.created_at, "+
 			"EXISTS (SELECT 1 FROM quota_rules q WHERE q.activity_id = a.id AND q.attribute IN ?) AS confidential", quota.AllSensitive()).
 		Joins("JOIN activities a ON a.id = r.activity_id").
 		Where("r.person_id = ?", personID).Order("a.starts_at DESC, r.id DESC").Scan(&out.Registrations).Error
@@ -124,7 +126,7 @@ func (s *Store) Involvement(ctx context.Context, personID int64) (*Involvement, 
 		for _, r := range out.Registrations {
 			if n := names[r.ActivityID]; len(n) > 0 && slices.Contains(joined, r.ActivityID) && !seen[r.ActivityID] {
 				seen[r.ActivityID] = true
-				out.CoHosted = append(out.CoHosted, CoHostedLine{ActivityID: r.ActivityID, StartsAt: r.StartsAt, Titles: r.Titles, Partners: n})
+				out.CoHosted = append(out.CoHosted, CoHostedLine{ActivityID: r.ActivityID, StartsAt: r.StartsAt, Timezone: r.Timezone, Titles: r.Titles, Partners: n})
 			}
 		}
 	}

@@ -121,7 +121,7 @@ func (s *Service) notice(tx *gorm.DB, lt letter) (m outbox.Message, ok bool, err
 	if !a.Discreet {
 		about = append(about, l.T("notice_line_activity", "Title", title))
 	}
-	about = append(about, l.T("notice_line_when", "Date", a.When(l, a.StartsAt)))
+	about = append(about, l.T("notice_line_when", "Date", a.Span(l)))
 	if !a.Discreet {
 		// The guardian learns the region, the participant the venue too.
 		if where := place(l, a, lt.kind != kindGuardianRequest); where != "" {

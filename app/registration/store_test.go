@@ -55,7 +55,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	}
 	f := &fixture{t: t, db: db, sealer: sealer, cat: cat, gens: new(changes.Generations)}
 	f.svc = f.service(db)
-	f.act = activities.NewStore(db, f.svc, f.gens, f.now)
+	f.act = activities.NewStore(db, f.svc, f.gens, f.now, "UTC")
 	t.Cleanup(func() { regtest.CheckSeatRows(t, db, sealer) })
 	return f
 }

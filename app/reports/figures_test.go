@@ -93,7 +93,7 @@ func newFiguresFixture(t *testing.T, db *gorm.DB) *figuresFixture {
 	}
 	gens := new(changes.Generations)
 	reg := registration.NewService(db, people.NewStore(db, sealer, clock.System), nil, nil, "http://gotong.test", gens, clock.System, registration.Rules{})
-	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg, gens, clock.System)}
+	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg, gens, clock.System, "UTC")}
 }
 
 // activity creates an activity open for registration in region, published

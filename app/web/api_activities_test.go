@@ -85,7 +85,7 @@ func apiWantKeys(t *testing.T, what string, raw json.RawMessage, want ...string)
 	}
 }
 
-var activityFields = []string{"id", "slug", "kind", "audience", "title", "summary", "description", "mode", "region",
+var activityFields = []string{"id", "slug", "kind", "audience", "title", "summary", "description", "mode", "region", "timezone",
 	"venue", "online_url", "starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity",
 	"age_min", "age_max", "status", "quotas", "partner_ids", "facilitator_ids", "discreet", "guardian_age", "reminder_hours"}
 
@@ -138,6 +138,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 			"status":                 `"draft"`,
 			"slug":                   `"summer-camp"`,
 			"online_url":             `""`,
+			"timezone":               `"Asia/Ulaanbaatar"`, // Zavkhan's
 		} {
 			if got := string(raw[field]); got != want {
 				t.Errorf("%s = %s, want %s", field, got, want)
@@ -242,6 +243,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 			`{"capacity": 0}`:                  "capacity",
 			`{"title": {"en": "", "mn": " "}}`: "title",
 			`{"title": {"xx": "X"}}`:           "title",
+			`{"timezone": "Asia/Nowhere"}`:     "timezone",
 		} {
 			r := c.api("PATCH", apiPath("/api/v1/activities/%d", created.ID), tok, body)
 			if r.StatusCode != http.StatusUnprocessableEntity || apiErr(t, r).Fields[field] == "" {
@@ -256,6 +258,21 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 		want.Venue, want.Summary, want.AgeMax = "Uliastai school", map[string]string{"en": "A week outdoors"}, patched.AgeMax
 		if patched.AgeMax == nil || *patched.AgeMax != 25 || !reflect.DeepEqual(patched, want) {
 			t.Fatalf("partial patch:\n%+v\nwant\n%+v", patched, want)
+		}
+		// The zone follows a new region, unless one is chosen; the
+		// instants do not move.
+		var moved api.Activity
+		apiJSON(t, c.api("PATCH", apiPath("/api/v1/activities/%d", created.ID), tok, `{"region": "MN-043"}`), http.StatusOK, &moved)
+		if moved.Timezone != "Asia/Hovd" || !moved.StartsAt.Equal(created.StartsAt) {
+			t.Fatalf("moved to Khovd: zone %q, starts %v", moved.Timezone, moved.StartsAt)
+		}
+		apiJSON(t, c.api("PATCH", apiPath("/api/v1/activities/%d", created.ID), tok, `{"timezone": "Europe/Paris", "region": "MN-057"}`), http.StatusOK, &moved)
+		if moved.Timezone != "Europe/Paris" {
+			t.Fatalf("a zone chosen: %q", moved.Timezone)
+		}
+		apiJSON(t, c.api("PATCH", apiPath("/api/v1/activities/%d", created.ID), tok, `{"timezone": ""}`), http.StatusOK, &moved)
+		if moved.Timezone != "Asia/Ulaanbaatar" {
+			t.Fatalf("back to the region's: %q", moved.Timezone)
 		}
 
 		// Malformed bodies and ids.
@@ -360,6 +377,8 @@ func TestAPIActivityBadInput(t *testing.T) {
 				{"attribute": "minority", "share": 0.2}}
 		}},
 		{"unknown region", "region", func(m map[string]any) { m["region"] = "MN-999" }},
+		{"unknown zone", "timezone", func(m map[string]any) { m["timezone"] = "Mongolia/Zavkhan" }},
+		{"the machine's zone", "timezone", func(m map[string]any) { m["timezone"] = "Local" }},
 		{"age_min > age_max", "age_max", func(m map[string]any) { m["age_min"], m["age_max"] = 30, 16 }},
 		{"negative age", "age_min", func(m map[string]any) { m["age_min"] = -1 }},
 		{"bad online_url", "online_url", func(m map[string]any) { m["online_url"] = "javascript:alert(1)" }},

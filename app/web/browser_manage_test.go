@@ -71,13 +71,15 @@ func TestBrowserCoordinatorPublishesCamp(t *testing.T) {
 		waitPath(ctx, t, "/activities/steppe-camp")
 		waitFor(ctx, t, "#free-seats to mention 20", chromedp.Text(chromedp.CSS("#free-seats")),
 			func(s string) bool { return strings.Contains(s, "20") })
+		waitFor(ctx, t, "#activity-when to show 09:00, Ulaanbaatar time", chromedp.Text(chromedp.CSS("#activity-when")),
+			func(s string) bool { return strings.Contains(s, "09:00") && strings.Contains(s, "(Ulaanbaatar time)") })
 
-		// The database holds what was typed.
+		// The database holds what was typed, on Zavkhan's clocks (UTC+8).
 		var a activities.Activity
 		if err := e.db.Preload("Quotas").Take(&a, id).Error; err != nil {
 			t.Fatal(err)
 		}
-		if a.Status != activities.StatusPublished || a.Capacity != 20 || a.Kind != activities.KindCamp || !a.StartsAt.Equal(starts) {
+		if a.Status != activities.StatusPublished || a.Capacity != 20 || a.Kind != activities.KindCamp || !a.StartsAt.Equal(starts.Add(-8*time.Hour)) {
 			t.Fatalf("stored: status %q, capacity %d, kind %q, starts %v", a.Status, a.Capacity, a.Kind, a.StartsAt)
 		}
 		if len(a.Quotas) != 1 || a.Quotas[0].Attribute != "rural" || a.Quotas[0].Share != 0.25 {

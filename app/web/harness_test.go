@@ -58,6 +58,7 @@ func testConfig() config.Config {
 		OutboxKeepDays: 30,
 		GuardianAge:    18,
 		GuardianDays:   7,
+		Timezone:       "UTC",
 	}
 }
 

@@ -100,7 +100,7 @@ func TestManageActivityCreateAndPublish(t *testing.T) {
 		}
 		form := c.get("/manage/activities/new")
 		if form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `id="activity-form"`) ||
-			!strings.Contains(form.Body, `type="datetime-local"`) || !strings.Contains(form.Body, "Starts (UTC)") {
+			!strings.Contains(form.Body, `type="datetime-local"`) || !strings.Contains(form.Body, `<select id="f-timezone" name="timezone">`) {
 			t.Fatalf("new form: %d", form.StatusCode)
 		}
 		vals := activityFormValues()
@@ -119,8 +119,9 @@ func TestManageActivityCreateAndPublish(t *testing.T) {
 			a.AgeMin == nil || *a.AgeMin != 15 || a.RegistrationOpensAt != nil || a.RegistrationClosesAt == nil {
 			t.Fatalf("stored: %+v", a)
 		}
-		if want, _ := ui.ParseFormTime(vals.Get("starts_at")); !a.StartsAt.Equal(want) {
-			t.Errorf("starts %v, want %v (the form is in UTC)", a.StartsAt, want)
+		ub, _ := activities.LoadZone("Asia/Ulaanbaatar")
+		if want, _ := ui.ParseFormTime(vals.Get("starts_at"), ub); !a.StartsAt.Equal(want) || a.Timezone != "Asia/Ulaanbaatar" {
+			t.Errorf("starts %v in %s, want %v (the form is in Zavkhan's zone)", a.StartsAt, a.Timezone, want)
 		}
 		if len(a.Quotas) != 1 || a.Quotas[0].Attribute != "rural" || a.Quotas[0].Share != 0.25 {
 			t.Fatalf("quotas: %+v", a.Quotas)
@@ -160,7 +161,7 @@ func TestManageActivityCreateAndPublish(t *testing.T) {
 			t.Error("the list lacks the activity")
 		}
 		// The form speaks the user's language, with the same fields.
-		if fr := c.get("/manage/activities/new?lang=fr"); !strings.Contains(fr.Body, "Début (UTC)") {
+		if fr := c.get("/manage/activities/new?lang=fr"); !strings.Contains(fr.Body, "Fuseau horaire") {
 			t.Error("the form is not translated")
 		}
 	})
@@ -181,6 +182,9 @@ func TestManageActivityFormRefusals(t *testing.T) {
 		{"no title", "title", "Give a title in at least one language.", map[string]string{"title_en": "", "title_fr": ""}},
 		{"age not a number", "age_min", "An age is a whole number from 0 to 120.", map[string]string{"age_min": "fifteen"}},
 		{"bad link", "online_url", "Enter a web address starting with https://.", map[string]string{"online_url": "meet.example"}},
+		{"unknown zone", "timezone", "Unknown time zone: choose one from the list.", map[string]string{"timezone": "Mars/Olympus"}},
+		{"a time Paris skips", "starts_at", "This time does not exist on that day in the activity's time zone: the clocks go forward. Choose another time.",
+			map[string]string{"timezone": "Europe/Paris", "starts_at": "2027-03-28T02:30", "ends_at": "2027-03-28T18:00", "registration_closes_at": ""}},
 	}
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.staffClient("coord@example.org", access.Coordinator)
@@ -218,6 +222,77 @@ func TestManageActivityFormRefusals(t *testing.T) {
 		e.db.Model(&activities.Activity{}).Count(&n)
 		if n != 0 {
 			t.Fatalf("refused forms wrote %d activities", n)
+		}
+	})
+}
+
+// TestManageActivityLocalTimes: the form takes and shows times as the
+// clocks of the activity's zone read them: the region's unless one is
+// chosen, following a new region; in Paris, a time shown twice when summer
+// time ends is the first.
+func TestManageActivityLocalTimes(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := e.staffClient("coord@example.org", access.Coordinator)
+		c.get("/manage/activities/new")
+		vals := activityFormValues()
+		vals.Set("region", "FR-IDF")
+		vals.Set("starts_at", "2027-07-01T09:00")
+		vals.Set("ends_at", "2027-10-31T02:30") // twice that night: 00:30 UTC, then 01:30
+		vals.Set("registration_closes_at", "2027-06-01T00:00")
+		if res := c.postForm("/manage/activities", vals); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create: %d\n%s", res.StatusCode, res.Body)
+		}
+		stored := func() *activities.Activity {
+			t.Helper()
+			var a activities.Activity
+			if err := e.db.Preload("Translations").Preload("Quotas").Take(&a).Error; err != nil {
+				t.Fatal(err)
+			}
+			return &a
+		}
+		a := stored()
+		if a.Timezone != "Europe/Paris" || a.StartsAt.UTC().Format(time.RFC3339) != "2027-07-01T07:00:00Z" ||
+			a.EndsAt.UTC().Format(time.RFC3339) != "2027-10-31T00:30:00Z" || a.RegistrationClosesAt.UTC().Format(time.RFC3339) != "2027-05-31T22:00:00Z" {
+			t.Fatalf("stored: %s, %v – %v, closes %v", a.Timezone, a.StartsAt.UTC(), a.EndsAt.UTC(), a.RegistrationClosesAt.UTC())
+		}
+		path := fmt.Sprintf("/manage/activities/%d", a.ID)
+		edit := c.get(path + "/edit")
+		if !strings.Contains(edit.Body, `name="starts_at" type="datetime-local" value="2027-07-01T09:00"`) ||
+			!strings.Contains(edit.Body, `<option value="" selected>`) {
+			t.Fatalf("the edit form does not show the local start, or the region's zone:\n%s", edit.Body)
+		}
+		page := c.get(path + "?lang=fr")
+		if want := html.EscapeString("du 1 juillet 2027 à 09\u00a0h\u00a000 au 31 octobre 2027 à 02\u00a0h\u00a030 (heure de Paris)"); !strings.Contains(page.Body, want) {
+			t.Fatalf("the manage page lacks %q", want)
+		}
+		if strings.Contains(page.Body, "UTC") {
+			t.Error("the manage page still speaks of UTC")
+		}
+		// A new region, the zone left to it: the times typed are Khovd's.
+		vals = formOf(a)
+		vals.Set("region", "MN-043")
+		vals.Set("starts_at", "2027-07-01T09:00")
+		if res := c.postForm(path, vals); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("move to Khovd: %d\n%s", res.StatusCode, res.Body)
+		}
+		a = stored()
+		if a.Timezone != "Asia/Hovd" || a.StartsAt.UTC().Format(time.RFC3339) != "2027-07-01T02:00:00Z" {
+			t.Fatalf("in Khovd: %s, %v", a.Timezone, a.StartsAt.UTC())
+		}
+		// A zone chosen stays when the region changes.
+		vals = formOf(a)
+		vals.Set("timezone", "Asia/Jakarta")
+		vals.Set("region", "MN-1")
+		if res := c.postForm(path, vals); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("choose Jakarta: %d\n%s", res.StatusCode, res.Body)
+		}
+		a = stored()
+		if a.Timezone != "Asia/Jakarta" {
+			t.Fatalf("a chosen zone: %s", a.Timezone)
+		}
+		if f := ui.ActivityFormOf(a); f["timezone"] != "Asia/Jakarta" || f["starts_at"] != "2027-07-01T09:00" {
+			t.Fatalf("the form of a chosen zone: %q, %q", f["timezone"], f["starts_at"])
 		}
 	})
 }

@@ -13,7 +13,6 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/gotong/gotong/app/access"
-	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/web/api"
 )
@@ -388,7 +387,7 @@ func TestGuardianConsent(t *testing.T) {
 		if len(regs) != 1 || regs[0].Status != string(registration.Confirmed) || regs[0].Guardian != registration.GuardianPending {
 			t.Fatalf("the held place: %+v", regs)
 		}
-		due := (&activities.Activity{}).When(catalog(t).Localizer("fr"), *regs[0].GuardianDueAt)
+		due := a.When(catalog(t).Localizer("fr"), *regs[0].GuardianDueAt)
 		if !strings.Contains(text(page), e.msg("fr", "my_place_guardian", "Date", due)) || strings.Contains(page.Body, campOnlineURL) ||
 			strings.Contains(page.Body, ".ics") {
 			t.Fatalf("the page of a held place: %s", page.Body)

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // every activity's zone comes from the binary, not from the machine's files
 	"unicode"
 
 	"github.com/gotong/gotong/app"

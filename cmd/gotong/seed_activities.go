@@ -61,7 +61,12 @@ func (c *cli) seedActivities(a *app.App) error {
 		} else if !errors.Is(err, apperr.ErrNotFound) {
 			return err
 		}
-		start := today.AddDate(0, 0, d.startInDays).Add(9 * time.Hour)
+		// 09:00 on the clocks where the activity happens.
+		loc, ok := activities.LoadZone(store.Zone("", d.region))
+		if !ok {
+			loc = time.UTC
+		}
+		start, _ := activities.InZone(today.AddDate(0, 0, d.startInDays).Add(9*time.Hour), loc)
 		in := activities.Input{Slug: ptr(d.slug), Kind: ptr(d.kind), Mode: ptr(d.mode), Region: ptr(d.region), Venue: ptr(d.venue),
 			StartsAt: ptr(start), EndsAt: ptr(start.AddDate(0, 0, d.days-1).Add(8 * time.Hour)),
 			RegistrationOpensAt: ptr(today.AddDate(0, 0, -1)), RegistrationClosesAt: ptr(start.AddDate(0, 0, -7)),

@@ -27,6 +27,7 @@ type Activity struct {
 	Description          map[string]string `json:"description"`
 	Mode                 string            `json:"mode"`
 	Region               string            `json:"region"`
+	Timezone             string            `json:"timezone"` // IANA: where the times are shown; the instants stay RFC 3339
 	Venue                string            `json:"venue"`
 	OnlineURL            string            `json:"online_url"`
 	StartsAt             time.Time         `json:"starts_at"`
@@ -64,7 +65,7 @@ func utcPtr(t *time.Time) *time.Time {
 func (s *Handlers) toAPIActivity(a *activities.Activity) Activity {
 	out := Activity{ID: a.ID, Slug: a.Slug, Kind: a.Kind, Audience: a.Audience,
 		Title: map[string]string{}, Summary: map[string]string{}, Description: map[string]string{},
-		Mode: a.Mode, Region: a.Region, Venue: a.Venue, OnlineURL: a.OnlineURL,
+		Mode: a.Mode, Region: a.Region, Timezone: a.Timezone, Venue: a.Venue, OnlineURL: a.OnlineURL,
 		StartsAt: a.StartsAt.UTC(), EndsAt: a.EndsAt.UTC(),
 		RegistrationOpensAt: utcPtr(a.RegistrationOpensAt), RegistrationClosesAt: utcPtr(a.RegistrationClosesAt),
 		Capacity: a.Capacity, AgeMin: a.AgeMin, AgeMax: a.AgeMax, Status: a.Status,
@@ -99,6 +100,7 @@ type activityBody struct {
 	Description          map[string]string `json:"description"`
 	Mode                 *string           `json:"mode"`
 	Region               *string           `json:"region"`
+	Timezone             *string           `json:"timezone"`
 	Venue                *string           `json:"venue"`
 	OnlineURL            *string           `json:"online_url"`
 	StartsAt             *time.Time        `json:"starts_at"`
@@ -144,7 +146,7 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 		return activities.Input{}, err
 	}
 	in := activities.Input{Slug: b.Slug, Kind: b.Kind, Audience: b.Audience, AgeMin: b.AgeMin, AgeMax: b.AgeMax,
-		Mode: b.Mode, Region: b.Region, Venue: b.Venue, OnlineURL: b.OnlineURL, StartsAt: b.StartsAt, EndsAt: b.EndsAt,
+		Mode: b.Mode, Region: b.Region, Timezone: b.Timezone, Venue: b.Venue, OnlineURL: b.OnlineURL, StartsAt: b.StartsAt, EndsAt: b.EndsAt,
 		RegistrationOpensAt: b.RegistrationOpensAt, RegistrationClosesAt: b.RegistrationClosesAt, Capacity: b.Capacity,
 		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs, Partners: b.PartnerIDs,
 		Discreet: b.Discreet, GuardianAge: b.GuardianAge.Value, ReminderHours: b.ReminderHours}

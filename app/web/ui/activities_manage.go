@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/quota"
+	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/registration"
 )
 
@@ -42,7 +43,7 @@ type manageRow struct {
 	Kind       string
 	Status     string
 	StatusCode string
-	Starts     time.Time
+	Starts     string // the local day
 	Capacity   int
 	Discreet   bool
 	registration.Tally
@@ -74,7 +75,7 @@ func (s *Handlers) ManageActivities(c *fiber.Ctx) error {
 		a := &list[i]
 		data.Rows = append(data.Rows, manageRow{ID: a.ID, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title,
 			Kind: p.L.T(kindLabels[a.Kind]), Status: p.L.T(statusLabels[a.Status]), StatusCode: a.Status,
-			Starts: a.StartsAt, Capacity: a.Capacity, Discreet: a.Discreet, Tally: tallies[a.ID]})
+			Starts: a.Day(p.L, a.StartsAt), Capacity: a.Capacity, Discreet: a.Discreet, Tally: tallies[a.ID]})
 	}
 	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplManageActivities, p)
@@ -86,23 +87,44 @@ func (s *Handlers) ManageActivities(c *fiber.Ctx) error {
 const quotaRows = 3
 
 // FormTime is how an <input type="datetime-local"> writes a time; the form
-// reads and writes it in UTC.
+// reads and writes it in the activity's zone, as its clocks show it.
 const FormTime = "2006-01-02T15:04"
 
-func formatFormTime(t *time.Time) string {
+// errTimeGap: the clocks of the zone skip the time given (daylight saving
+// time starts).
+var errTimeGap = errors.New("ui: no such time in the zone")
+
+func formatFormTime(t *time.Time, loc *time.Location) string {
 	if t == nil || t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(FormTime)
+	return t.In(loc).Format(FormTime)
 }
 
-// ParseFormTime reads a datetime-local value (with or without seconds) as UTC.
-func ParseFormTime(v string) (time.Time, error) {
-	t, err := time.ParseInLocation(FormTime, v, time.UTC)
+// ParseFormTime reads a datetime-local value (with or without seconds) as
+// the clocks of loc show it (activities.InZone): a time they skip is
+// errTimeGap, one they show twice the first of the two.
+func ParseFormTime(v string, loc *time.Location) (time.Time, error) {
+	wall, err := time.ParseInLocation(FormTime, v, time.UTC)
 	if err != nil {
-		t, err = time.ParseInLocation(FormTime+":05", v, time.UTC)
+		wall, err = time.ParseInLocation(FormTime+":05", v, time.UTC)
 	}
-	return t, err
+	if err != nil {
+		return time.Time{}, err
+	}
+	t, ok := activities.InZone(wall, loc)
+	if !ok {
+		return time.Time{}, errTimeGap
+	}
+	return t, nil
+}
+
+// formTimeError is the message of a time that did not parse.
+func formTimeError(err error) string {
+	if errors.Is(err, errTimeGap) {
+		return "error_time_gap"
+	}
+	return "error_datetime"
 }
 
 func formInt(p *int) string {
@@ -114,7 +136,7 @@ func formInt(p *int) string {
 
 // activityFormFields are the names of the form's single-line and select
 // fields; the texts and quota rules are named per language and per row.
-var activityFormFields = []string{"kind", "audience", "mode", "region", "venue", "online_url", "slug",
+var activityFormFields = []string{"kind", "audience", "mode", "region", "timezone", "venue", "online_url", "slug",
 	"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity", "age_min", "age_max",
 	"discreet", "guardian_age", "reminder_hours"}
 
@@ -141,12 +163,18 @@ func readActivityForm(c *fiber.Ctx) map[string]string {
 	return form
 }
 
-// ActivityFormOf fills the form from an activity as stored.
+// ActivityFormOf fills the form from an activity as stored, its times in
+// its zone. A zone that is its region's shows as "the region's" (empty), so
+// that a change of region moves it too.
 func ActivityFormOf(a *activities.Activity) map[string]string {
-	form := map[string]string{"kind": a.Kind, "audience": a.Audience, "mode": a.Mode, "region": a.Region,
+	loc, zone := a.Location(), a.Timezone
+	if zone == regions.Zone(a.Region) {
+		zone = ""
+	}
+	form := map[string]string{"kind": a.Kind, "audience": a.Audience, "mode": a.Mode, "region": a.Region, "timezone": zone,
 		"venue": a.Venue, "online_url": a.OnlineURL, "slug": a.Slug,
-		"starts_at": formatFormTime(&a.StartsAt), "ends_at": formatFormTime(&a.EndsAt),
-		"registration_opens_at": formatFormTime(a.RegistrationOpensAt), "registration_closes_at": formatFormTime(a.RegistrationClosesAt),
+		"starts_at": formatFormTime(&a.StartsAt, loc), "ends_at": formatFormTime(&a.EndsAt, loc),
+		"registration_opens_at": formatFormTime(a.RegistrationOpensAt, loc), "registration_closes_at": formatFormTime(a.RegistrationClosesAt, loc),
 		"capacity": strconv.Itoa(a.Capacity), "age_min": formInt(a.AgeMin), "age_max": formInt(a.AgeMax),
 		"guardian_age": formInt(a.GuardianAge), "reminder_hours": strconv.Itoa(a.ReminderHours)}
 	if a.Discreet {
@@ -164,20 +192,28 @@ func ActivityFormOf(a *activities.Activity) map[string]string {
 		row := i + 1
 		form[quotaField("attribute", row)] = string(q.Attribute)
 		form[quotaField("share", row)] = strconv.FormatFloat(math.Round(q.Share*10000)/100, 'f', -1, 64)
-		form[quotaField("release", row)] = formatFormTime(q.ReleaseAt)
+		form[quotaField("release", row)] = formatFormTime(q.ReleaseAt, loc)
 	}
 	return form
 }
 
 // parseActivityForm maps the form to the store's input. A value that does
 // not parse is a field error here and is left out of the input. current is
-// the activity being edited, nil for a new one.
-func parseActivityForm(form map[string]string, current *activities.Activity) (activities.Input, apperr.Fields) {
+// the activity being edited, nil for a new one; zone is the zone the times
+// are in (the one chosen, the region's or the portal's: Store.Zone).
+func parseActivityForm(form map[string]string, current *activities.Activity, zone string) (activities.Input, apperr.Fields) {
 	f := apperr.Fields{}
 	str := func(k string) *string { v := form[k]; return &v }
 	discreet := form["discreet"] == "yes"
 	in := activities.Input{Kind: str("kind"), Audience: str("audience"), Mode: str("mode"), Region: str("region"),
-		Venue: str("venue"), OnlineURL: str("online_url"), Discreet: &discreet}
+		Timezone: str("timezone"), Venue: str("venue"), OnlineURL: str("online_url"), Discreet: &discreet}
+	loc, ok := activities.LoadZone(zone)
+	if !ok {
+		// The store refuses the zone; the times are still read, to be
+		// checked for their own form.
+		f.Add("timezone", "error_timezone_unknown")
+		loc = time.UTC
+	}
 	if form["slug"] != "" { // empty: made from the title, or kept
 		in.Slug = str("slug")
 	}
@@ -197,9 +233,9 @@ func parseActivityForm(form map[string]string, current *activities.Activity) (ac
 			}
 			continue
 		}
-		parsed, err := ParseFormTime(v)
+		parsed, err := ParseFormTime(v, loc)
 		if err != nil {
-			f.Add(t.field, "error_datetime")
+			f.Add(t.field, formTimeError(err))
 			continue
 		}
 		*t.dst = &parsed
@@ -278,9 +314,9 @@ func parseActivityForm(form map[string]string, current *activities.Activity) (ac
 		}
 		q.Share = pct / 100
 		if release != "" {
-			t, err := ParseFormTime(release)
+			t, err := ParseFormTime(release, loc)
 			if err != nil {
-				f.Add(quotaField("release", row), "error_datetime")
+				f.Add(quotaField("release", row), formTimeError(err))
 				ok = false
 			}
 			q.ReleaseAt = &t
@@ -312,6 +348,7 @@ type activityFormData struct {
 	Audiences []option
 	Modes     []option
 	Regions   []regionGroup
+	Zones     []option
 	Langs     []formLang
 	Quotas    []quotaRow
 	// GuardianAge and ReminderHours are what an empty field takes.
@@ -324,6 +361,21 @@ func quotaOptions(p *request.Page, selected string) []option {
 	var out []option
 	for _, a := range quota.All() {
 		out = append(out, option{Value: string(a), Label: p.L.T(quota.Label(a)), Selected: string(a) == selected})
+	}
+	return out
+}
+
+// zoneOptions are the zones the form offers: the region's first (empty),
+// then every zone the portal names, and the one selected if it is another.
+func (s *Handlers) zoneOptions(p *request.Page, selected string) []option {
+	out := []option{{Value: "", Label: p.L.T("zone_from_region", "Zone", activities.ZoneName(p.L, s.Config.Timezone)), Selected: selected == ""}}
+	found := selected == ""
+	for _, z := range activities.NamedZones() {
+		out = append(out, option{Value: z, Label: activities.ZoneName(p.L, z) + " (" + z + ")", Selected: z == selected})
+		found = found || z == selected
+	}
+	if !found {
+		out = append(out, option{Value: selected, Label: activities.ZoneName(p.L, selected), Selected: true})
 	}
 	return out
 }
@@ -341,6 +393,7 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 	data.Audiences = options(activities.Audiences, audienceLabels, p, form["audience"])
 	data.Modes = options(activities.Modes, modeLabels, p, form["mode"])
 	data.Regions = regionGroups(p, form["region"])
+	data.Zones = s.zoneOptions(p, form["timezone"])
 	for i, code := range i18n.Supported {
 		data.Langs = append(data.Langs, formLang{Code: code, Name: s.Catalog.Localizer(code).T("lang_name"), First: i == 0})
 	}
@@ -384,7 +437,7 @@ func (s *Handlers) activityFormErrors(c *fiber.Ctx, err error, errs map[string]s
 // shows the form again with the values as typed.
 func (s *Handlers) saveActivityForm(c *fiber.Ctx, current *activities.Activity, save func(activities.Input) (*activities.Activity, error)) error {
 	form := readActivityForm(c)
-	in, parseErrs := parseActivityForm(form, current)
+	in, parseErrs := parseActivityForm(form, current, s.Activities.Zone(form["timezone"], form["region"]))
 	l := s.Localizer(c)
 	errs := map[string]string{}
 	for field, m := range parseErrs {
@@ -392,7 +445,7 @@ func (s *Handlers) saveActivityForm(c *fiber.Ctx, current *activities.Activity, 
 	}
 	if len(errs) > 0 {
 		// Nothing is saved; the store's own checks still speak for the rest.
-		if err := activities.Check(in); err != nil {
+		if err := s.Activities.Check(in); err != nil {
 			s.activityFormErrors(c, err, errs)
 		}
 		return s.activityFormPage(c, fiber.StatusUnprocessableEntity, current, form, errs)

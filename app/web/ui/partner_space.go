@@ -93,7 +93,7 @@ func (s *Handlers) PartnerHome(c *fiber.Ctx) error {
 		a := &hosted[i]
 		t := tallies[a.ID]
 		data.Activities = append(data.Activities, memberActivity{Title: a.TextIn(p.L.Lang, def).Title, Slug: a.Slug,
-			Public: a.Status != activities.StatusDraft, Status: p.L.T(statusLabels[a.Status]), StartsAt: p.L.DateTime(a.StartsAt),
+			Public: a.Status != activities.StatusDraft, Status: p.L.T(statusLabels[a.Status]), StartsAt: a.When(p.L, a.StartsAt),
 			Capacity: a.Capacity, Confirmed: t.Confirmed, Waitlisted: t.Waitlisted})
 	}
 	p.Data = data

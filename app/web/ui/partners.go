@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gotong/gotong/app/web/request"
 
@@ -289,7 +288,7 @@ type historyRow struct {
 type coHostedRow struct {
 	ID         int64
 	Title      string
-	Starts     time.Time
+	Starts     string // the local day
 	Status     string
 	StatusCode string
 }
@@ -346,7 +345,7 @@ func (s *Handlers) managePartnerPage(c *fiber.Ctx, status int, o *partners.Partn
 	for i := range hosted {
 		a := &hosted[i]
 		data.Activities = append(data.Activities, coHostedRow{ID: a.ID, Title: a.TextIn(p.L.Lang, s.Catalog.Default()).Title,
-			Starts: a.StartsAt, Status: p.L.T(statusLabels[a.Status]), StatusCode: a.Status})
+			Starts: a.Day(p.L, a.StartsAt), Status: p.L.T(statusLabels[a.Status]), StatusCode: a.Status})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
 	return s.Render(c, status, tplManagePartner, p)

@@ -459,7 +459,7 @@ type personRegRow struct {
 	ActivityID int64
 	Title      string
 	Kind       string
-	Starts     time.Time
+	Starts     string // the local day
 	Status     string
 	StatusCode string
 	Seat       string
@@ -479,7 +479,7 @@ type personSigRow struct {
 type personHostRow struct {
 	ActivityID int64
 	Title      string
-	Starts     time.Time
+	Starts     string // the local day
 	Partners   string
 }
 
@@ -552,7 +552,7 @@ func (s *Handlers) personPageView(c *fiber.Ctx, cur *people.Profile, sens *peopl
 		return err
 	}
 	for _, r := range inv.Registrations {
-		row := personRegRow{ActivityID: r.ActivityID, Title: r.Titles.In(l.Lang, def), Kind: l.T(kindLabels[r.Kind]), Starts: r.StartsAt,
+		row := personRegRow{ActivityID: r.ActivityID, Title: r.Titles.In(l.Lang, def), Kind: l.T(kindLabels[r.Kind]), Starts: activities.DayIn(l, r.Timezone, r.StartsAt),
 			Status: l.T(personRegLabels[r.Status]), StatusCode: r.Status, Seat: "—", Attended: "—"}
 		if r.Status == "confirmed" {
 			// A seat of a sensitive quota would tell what the person
@@ -581,7 +581,7 @@ func (s *Handlers) personPageView(c *fiber.Ctx, cur *people.Profile, sens *peopl
 			Campaign: sg.CampaignTitles.In(l.Lang, def), SignedAt: sg.SignedAt})
 	}
 	for _, h := range inv.CoHosted {
-		data.CoHosted = append(data.CoHosted, personHostRow{ActivityID: h.ActivityID, Title: h.Titles.In(l.Lang, def), Starts: h.StartsAt,
+		data.CoHosted = append(data.CoHosted, personHostRow{ActivityID: h.ActivityID, Title: h.Titles.In(l.Lang, def), Starts: activities.DayIn(l, h.Timezone, h.StartsAt),
 			Partners: strings.Join(h.Partners, ", ")})
 	}
 	if sens != nil {

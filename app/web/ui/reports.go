@@ -163,7 +163,7 @@ func quotaView(p *request.Page, r *reports.QuotaRow, attributes []quota.Attribut
 	v := quotaRowView{Capacity: countText(p, r.Capacity, minCell), Confirmed: countText(p, r.Confirmed, minCell),
 		GeneralFilled: countText(p, r.GeneralFilled, minCell), GeneralSeats: countText(p, r.GeneralSeats, minCell)}
 	if r.Activity != nil {
-		v.ID, v.Title, v.Starts = r.Activity.ID, r.Activity.TextIn(p.L.Lang, def).Title, p.L.Date(r.Activity.StartsAt)
+		v.ID, v.Title, v.Starts = r.Activity.ID, r.Activity.TextIn(p.L.Lang, def).Title, r.Activity.Day(p.L, r.Activity.StartsAt)
 	} else {
 		v.Title = p.L.T("reports_all_activities")
 	}

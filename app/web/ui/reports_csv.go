@@ -112,7 +112,7 @@ func QuotasCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
 		var out []string
 		if r.Activity != nil {
 			out = []string{strconv.FormatInt(r.Activity.ID, 10), r.Activity.TextIn(p.L.Lang, s.Catalog.Default()).Title,
-				r.Activity.StartsAt.UTC().Format(time.DateOnly)}
+				r.Activity.Local(r.Activity.StartsAt).Format(time.DateOnly)}
 		} else {
 			out = []string{"", p.L.T("reports_all_activities"), ""}
 		}
