@@ -206,4 +206,3 @@ func Where(f Filter, today civil.Date) (string, []any) {
 	}
 	return strings.Join(conds, " AND "), args
 }
-
