@@ -227,8 +227,7 @@ func (s *Handlers) ImportMapping(c *fiber.Ctx) error {
 	if up.AllOrNothing {
 		form["all_or_nothing"] = "true"
 	}
-	for i, name := range header {
-		field := people.AutoField(name)
+	for i, field := range people.GuessFields(header) {
 		if field == "" {
 			field = people.FieldIgnore
 		}
