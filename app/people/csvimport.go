@@ -300,9 +300,12 @@ func (r *ImportReader) parse(rec []string, line int) (ImportRow, *Rejection) {
 		f.Add(FieldEmail, "error_required")
 	}
 	if len(f) > 0 {
-		values := map[string]string{}
+		var values map[string]string // nil when no cell is at fault (a required one is blank)
 		for field := range f {
 			if v, ok := cells[field]; ok {
+				if values == nil {
+					values = map[string]string{}
+				}
 				values[field] = v
 			}
 		}
