@@ -43,7 +43,7 @@ func TestBrowserImport(t *testing.T) {
 		)
 		mapping := waitFor(ctx, t, "the mapping step", pagePath(), func(p string) bool { return uploadPath.MatchString(p) })
 		if v := waitFor(ctx, t, "the Courriel column's choice", chromedp.Value(chromedp.CSS("#f-map_0")),
-			func(string) bool { return true }); v != "ignore" {
+			func(string) bool { return true }); v != "email" { // a common header, in French
 			t.Fatalf("Courriel is pre-set to %q", v)
 		}
 		if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-map_1"))); err != nil || v != "given_name" {
@@ -55,7 +55,8 @@ func TestBrowserImport(t *testing.T) {
 		)
 		rows := waitFor(ctx, t, "the rejected rows", chromedp.Text(chromedp.CSS("#import-rejected tbody")),
 			func(s string) bool { return strings.Count(s, "\n") >= 1 })
-		want := []string{"3 email: " + en.T("error_email_invalid"), "4 given_name: " + en.T("error_required")}
+		// A rejected line shows the cell at fault as written.
+		want := []string{"3 email: " + en.T("error_email_invalid") + " email: not-an-address", "4 given_name: " + en.T("error_required")}
 		space := regexp.MustCompile(`\s+`)
 		var got []string
 		for _, line := range strings.Split(strings.TrimSpace(rows), "\n") {
