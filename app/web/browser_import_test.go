@@ -49,10 +49,12 @@ func TestBrowserImport(t *testing.T) {
 		if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-map_1"))); err != nil || v != "given_name" {
 			t.Fatalf("given_name is pre-set to %q (%v)", v, err)
 		}
-		browse(ctx, t, "choose the email column and import",
+		browse(ctx, t, "choose the email column (already chosen by its French name), check, and import",
 			chromedp.SetValue(chromedp.CSS("#f-map_0"), "email"),
-			chromedp.Click(chromedp.CSS("#import-run")),
+			chromedp.Click(chromedp.CSS("#import-check")),
 		)
+		waitFor(ctx, t, "the check", chromedp.Nodes(chromedp.CSS("#import-run")), func(n []*chromedp.Node) bool { return len(n) > 0 })
+		browse(ctx, t, "import", chromedp.Click(chromedp.CSS("#import-run")))
 		rows := waitFor(ctx, t, "the rejected rows", chromedp.Text(chromedp.CSS("#import-rejected tbody")),
 			func(s string) bool { return strings.Count(s, "\n") >= 1 })
 		// A rejected line shows the cell at fault as written.
