@@ -276,6 +276,10 @@ func TestSplitMatchList(t *testing.T) {
 	if !reflect.DeepEqual(emails, []string{"saraa@example.org"}) || !reflect.DeepEqual(handles, []string{"@bat_mn", "dewi", "@ayu"}) {
 		t.Fatalf("emails %v, handles %v", emails, handles)
 	}
+	emails, handles, err = people.SplitMatchList([]byte("https://www.tiktok.com/@ayu\nx.com/bat\nc@example.org\n"))
+	if err != nil || !reflect.DeepEqual(emails, []string{"c@example.org"}) || !reflect.DeepEqual(handles, []string{"https://www.tiktok.com/@ayu", "x.com/bat"}) {
+		t.Fatalf("profile links: %v %v %v", emails, handles, err)
+	}
 	emails, handles, err = people.SplitMatchList([]byte("a@example.org\nb@example.org\n"))
 	if err != nil || len(emails) != 2 || handles != nil {
 		t.Fatalf("plain lines: %v %v %v", emails, handles, err)
