@@ -37,11 +37,12 @@ func (w *importWriter) write(rows []ImportRow) error {
 	for i := range rows {
 		emails[i] = rows[i].Input.Email
 	}
-	// Rows to update are read locked: their search columns are written
-	// from what is read here.
+	// Rows to update are read locked, in the order of their ids so that
+	// two imports cannot deadlock: their search columns are written from
+	// what is read here.
 	read := w.tx
 	if w.update {
-		read = database.ForUpdate(w.tx)
+		read = database.ForUpdate(w.tx.Order("id"))
 	}
 	known, err := w.s.byEmails(read, emails)
 	if err != nil {
