@@ -241,7 +241,6 @@ func (r *ImportReader) parse(rec []string, line int) (ImportRow, *Rejection) {
 	}
 	f := apperr.Fields{}
 	in := &row.Input
-	cells := map[string]string{} // each field's cell, as written
 	for i, col := range r.cols {
 		if col == noField || i >= len(rec) {
 			continue
@@ -251,7 +250,6 @@ func (r *ImportReader) parse(rec []string, line int) (ImportRow, *Rejection) {
 			continue
 		}
 		row.given |= 1 << col
-		cells[ImportFields[col]] = v
 		switch ImportFields[col] {
 		case FieldGivenName:
 			in.GivenName = v
@@ -302,7 +300,7 @@ func (r *ImportReader) parse(rec []string, line int) (ImportRow, *Rejection) {
 	if len(f) > 0 {
 		var values map[string]string // nil when no cell is at fault (a required one is blank)
 		for field := range f {
-			if v, ok := cells[field]; ok {
+			if v := r.cell(rec, field); v != "" {
 				if values == nil {
 					values = map[string]string{}
 				}
@@ -313,10 +311,21 @@ func (r *ImportReader) parse(rec []string, line int) (ImportRow, *Rejection) {
 	}
 	if first, dup := r.seen[in.Email]; dup {
 		return row, &Rejection{Line: line, Reason: apperr.Msg{ID: "import_error_same_email", Args: []any{"Line", first}},
-			Values: map[string]string{FieldEmail: cells[FieldEmail]}}
+			Values: map[string]string{FieldEmail: r.cell(rec, FieldEmail)}}
 	}
 	r.seen[in.Email] = line
 	return row, nil
+}
+
+// cell is what record rec holds for field, as written (trimmed), or "".
+func (r *ImportReader) cell(rec []string, field string) string {
+	want := fieldIndex(field)
+	for i, col := range r.cols {
+		if col == want && i < len(rec) {
+			return csvout.Unneutralize(strings.TrimSpace(rec[i]))
+		}
+	}
+	return ""
 }
 
 // blank reports whether every cell is empty or spaces.
