@@ -127,7 +127,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 func (a *App) Close() error { return database.Close(a.DB) }
 
 // Migrate applies the pending migrations, then seals what an earlier
-// version kept in clear and a migration, which has no key, cannot seal.
+// version kept in clear and a migration, which has no key, cannot seal, and
+// folds for search what SQL cannot fold (people.IndexPending).
 func Migrate(ctx context.Context, cfg config.Config, db *gorm.DB, log *slog.Logger) error {
 	if err := database.MigrateUp(ctx, db, log); err != nil {
 		return err
@@ -139,6 +140,13 @@ func Migrate(ctx context.Context, cfg config.Config, db *gorm.DB, log *slog.Logg
 	n, err := registration.SealClearPools(ctx, db, sealer)
 	if n > 0 {
 		log.Info("sealed the pools of sensitive quotas", "registrations", n)
+	}
+	if err != nil {
+		return err
+	}
+	n, err = people.IndexPending(ctx, db)
+	if n > 0 {
+		log.Info("indexed people for search", "people", n)
 	}
 	return err
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/csvout"
+	"github.com/gotong/gotong/app/textfold"
 )
 
 // This file is the pure half of the CSV import: bytes and a mapping in,
@@ -79,22 +80,46 @@ type Mapping map[string]string
 func columnKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
 // AutoField is the field a column named name fills without a mapping, or
-// "" when its name is not a field's: case, spaces, dashes, dots and
-// underscores are not compared.
+// "" when its name is not a field's: the field's own name, the label the
+// mapping step shows for it in any language, or a common header for it
+// ("First name", "Prénom", "Овог", "Twitter"…, headerWords). Letter case,
+// Latin accents, spaces, dashes, dots and underscores are not compared.
 func AutoField(name string) string {
-	key := strings.Map(func(r rune) rune {
+	return words().header[headerKey(name)]
+}
+
+// GuessFields is the field each column of header fills by its name alone
+// (AutoField), or "" for none. A column named after a field by one of the
+// common headers does not take a field that a column named by the field's
+// own name, or an earlier one, takes: "Name" then "First name" fill
+// given_name once.
+func GuessFields(header []string) []string {
+	out := make([]string, len(header))
+	taken := map[string]bool{}
+	for exact := range 2 {
+		for i, h := range header {
+			f := AutoField(h)
+			if f == "" || (headerKey(h) == headerKey(f)) != (exact == 0) {
+				continue
+			}
+			if exact == 1 && taken[f] {
+				continue
+			}
+			out[i], taken[f] = f, true
+		}
+	}
+	return out
+}
+
+// headerKey is how AutoField compares a column's name.
+func headerKey(name string) string {
+	return strings.Map(func(r rune) rune {
 		switch r {
-		case ' ', '_', '-', '.', '\t':
+		case ' ', '_', '-', '.', '\t', '*', ':':
 			return -1
 		}
 		return r
-	}, strings.ToLower(name))
-	for _, f := range ImportFields {
-		if strings.ReplaceAll(f, "_", "") == key {
-			return f
-		}
-	}
-	return ""
+	}, textfold.Key(name))
 }
 
 // ParseMapping reads the API's map parameter: Column:field pairs separated
@@ -149,8 +174,9 @@ func (r *ImportRow) Gives(field string) bool {
 // a whole, or the messages of its bad fields.
 type Rejection struct {
 	Line   int
-	Reason apperr.Msg    // empty ID when Fields tell
-	Fields apperr.Fields // by field name, as in ImportFields
+	Reason apperr.Msg        // empty ID when Fields tell
+	Fields apperr.Fields     // by field name, as in ImportFields
+	Values map[string]string // the cells at fault as written, by field name
 }
 
 // ImportReader reads the people of a CSV file one record at a time. Every
@@ -240,11 +266,11 @@ func (r *ImportReader) parse(rec []string, line int) (ImportRow, *Rejection) {
 				birthYearError(f, FieldBirthYear, r.now)
 			}
 		case FieldRegion:
-			in.Region = strings.ToUpper(v)
+			in.Region = RegionCode(v)
 		case FieldLocality:
-			in.Locality = strings.ToLower(v)
+			in.Locality = LocalityCode(v)
 		case FieldLocale:
-			in.Locale = strings.ToLower(v)
+			in.Locale = LocaleCode(v)
 		case FieldHandle:
 			in.Handle = v
 		case FieldVolunteer:
@@ -272,13 +298,34 @@ func (r *ImportReader) parse(rec []string, line int) (ImportRow, *Rejection) {
 		f.Add(FieldEmail, "error_required")
 	}
 	if len(f) > 0 {
-		return row, &Rejection{Line: line, Fields: f}
+		var values map[string]string // nil when no cell is at fault (a required one is blank)
+		for field := range f {
+			if v := r.cell(rec, field); v != "" {
+				if values == nil {
+					values = map[string]string{}
+				}
+				values[field] = v
+			}
+		}
+		return row, &Rejection{Line: line, Fields: f, Values: values}
 	}
 	if first, dup := r.seen[in.Email]; dup {
-		return row, &Rejection{Line: line, Reason: apperr.Msg{ID: "import_error_same_email", Args: []any{"Line", first}}}
+		return row, &Rejection{Line: line, Reason: apperr.Msg{ID: "import_error_same_email", Args: []any{"Line", first}},
+			Values: map[string]string{FieldEmail: r.cell(rec, FieldEmail)}}
 	}
 	r.seen[in.Email] = line
 	return row, nil
+}
+
+// cell is what record rec holds for field, as written (trimmed), or "".
+func (r *ImportReader) cell(rec []string, field string) string {
+	want := fieldIndex(field)
+	for i, col := range r.cols {
+		if col == want && i < len(rec) {
+			return csvout.Unneutralize(strings.TrimSpace(rec[i]))
+		}
+	}
+	return ""
 }
 
 // blank reports whether every cell is empty or spaces.
@@ -299,7 +346,7 @@ var yesNo = map[string]bool{
 }
 
 func parseYesNo(s string) (value, ok bool) {
-	value, ok = yesNo[strings.ToLower(s)]
+	value, ok = yesNo[textfold.Key(s)]
 	return value, ok
 }
 
@@ -409,10 +456,18 @@ func resolveColumns(header []string, m Mapping) ([]importField, error) {
 	cols := make([]importField, len(header))
 	by := map[importField]int{} // the column that fills each field
 	some := false
+	guessed := GuessFields(header)
+	chosen := map[string]bool{} // the fields the mapping gives a column
+	for _, f := range mapped {
+		chosen[f] = true
+	}
 	for i, h := range header {
 		field, ok := mapped[columnKey(h)]
 		if !ok {
-			field = AutoField(h)
+			field = guessed[i]
+			if chosen[field] && headerKey(h) != headerKey(field) {
+				field = "" // a common header yields to the mapping
+			}
 		}
 		cols[i] = fieldIndex(field)
 		if cols[i] == noField {

@@ -122,6 +122,35 @@ func (s *Store) Import(ctx context.Context, data []byte, opts ImportOptions) (Im
 	return rep, nil
 }
 
+// ImportCheck is what an import of a file would take and refuse, read
+// without the database: the rows ready (each to create, or to update or
+// skip if its email is known) and the rows rejected, in the order of the
+// file.
+type ImportCheck struct {
+	Ready    int
+	Rejected []Rejection
+}
+
+// CheckImport reads a whole file as Import would, and writes nothing: the
+// import page shows it before the import is confirmed. Its errors are
+// Import's for a file or a mapping that does not fit.
+func (s *Store) CheckImport(data []byte, m Mapping) (ImportCheck, error) {
+	r, err := NewImportReader(data, m, s.now())
+	if err != nil {
+		return ImportCheck{}, err
+	}
+	var out ImportCheck
+	rejected, records, err := readAll(r, func(ImportRow) error { out.Ready++; return nil })
+	if err != nil {
+		return ImportCheck{}, err
+	}
+	if records == 0 {
+		return ImportCheck{}, fileError("import_error_no_rows")
+	}
+	out.Rejected = rejected
+	return out, nil
+}
+
 // readAll reads r to its end, handing each row to take (when not nil), and
 // returns the rejections and the number of records.
 func readAll(r *ImportReader, take func(ImportRow) error) ([]Rejection, int, error) {

@@ -236,7 +236,14 @@ func TestImportMapping(t *testing.T) {
 		}
 	}
 	for name, want := range map[string]string{"Given Name": "given_name", "GIVEN-NAME": "given_name", " e-mail ": "email",
-		"birthyear": "birth_year", "Tags": "tags", "name": "", "id": ""} {
+		"birthyear": "birth_year", "Tags": "tags", "name": "", "id": "",
+		"First name": "given_name", "PRÉNOM": "given_name", "Prenom": "given_name", "Нэр": "given_name", "nama depan": "given_name",
+		"Last name": "family_name", "Family name": "family_name", "Nom de famille": "family_name", "ОВОГ": "family_name",
+		"nama belakang": "family_name", "Courriel": "email", "Имэйл": "email", "Twitter": "handle", "Phone": "phone",
+		"Téléphone": "phone", "Утас": "phone", "Telepon": "phone", "Region": "region", "Аймаг": "region",
+		"Provinsi": "region", "Locality": "locality", "Хот/хөдөө": "locality", "Langue": "locale", "Хэл": "locale",
+		"Year of birth": "birth_year", "Төрсөн он": "birth_year", "Bénévole": "volunteer", "Зөвшөөрөл": "consent",
+		"Given name (given_name)": "given_name", "Нэр (given_name)": "given_name", "Овог нэр": ""} {
 		if got := people.AutoField(name); got != want {
 			t.Errorf("AutoField(%q) = %q, want %q", name, got, want)
 		}
@@ -269,11 +276,90 @@ func TestSplitMatchList(t *testing.T) {
 	if !reflect.DeepEqual(emails, []string{"saraa@example.org"}) || !reflect.DeepEqual(handles, []string{"@bat_mn", "dewi", "@ayu"}) {
 		t.Fatalf("emails %v, handles %v", emails, handles)
 	}
+	emails, handles, err = people.SplitMatchList([]byte("https://www.tiktok.com/@ayu\nx.com/bat\nc@example.org\n"))
+	if err != nil || !reflect.DeepEqual(emails, []string{"c@example.org"}) || !reflect.DeepEqual(handles, []string{"https://www.tiktok.com/@ayu", "x.com/bat"}) {
+		t.Fatalf("profile links: %v %v %v", emails, handles, err)
+	}
 	emails, handles, err = people.SplitMatchList([]byte("a@example.org\nb@example.org\n"))
 	if err != nil || len(emails) != 2 || handles != nil {
 		t.Fatalf("plain lines: %v %v %v", emails, handles, err)
 	}
 	if _, _, err := people.SplitMatchList([]byte("a@example.org\n\xe0\xe1\n")); err == nil || !strings.Contains(err.Error(), "import_error_encoding") {
 		t.Fatalf("Windows-1251: %v", err)
+	}
+}
+
+// TestImportWords: a coded cell is read from its code or from the words
+// people write for it, the interface's labels in the four languages among
+// them, in any letter case; anything else is kept for validation to refuse.
+func TestImportWords(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		fn       func(string) string
+		in, want string
+	}{
+		{people.LocalityCode, "rural", "rural"},
+		{people.LocalityCode, "URBAN", "urban"},
+		{people.LocalityCode, "хөдөө", "rural"},
+		{people.LocalityCode, "ХӨДӨӨ", "rural"},
+		{people.LocalityCode, "Хотод", "urban"},
+		{people.LocalityCode, "Хөдөө эсвэл сумын төвд", "rural"}, // the registration form's label
+		{people.LocalityCode, "In the countryside or a village", "rural"},
+		{people.LocalityCode, "rurale", "rural"},
+		{people.LocalityCode, "En ville", "urban"},
+		{people.LocalityCode, "à la campagne ou dans un village", "rural"},
+		{people.LocalityCode, "pedesaan", "rural"},
+		{people.LocalityCode, "Perdesaan", "rural"},
+		{people.LocalityCode, "Di kota", "urban"},
+		{people.LocalityCode, " suburb ", "suburb"},
+		{people.RegionCode, "MN-073", "MN-073"},
+		{people.RegionCode, "mn-073", "MN-073"},
+		{people.RegionCode, "Архангай", "MN-073"},
+		{people.RegionCode, "АРХАНГАЙ", "MN-073"},
+		{people.RegionCode, "arkhangai", "MN-073"},
+		{people.RegionCode, "Bayan-Olgii", "MN-071"},
+		{people.RegionCode, "Баян-Өлгий", "MN-071"},
+		{people.RegionCode, "Guyane", "FR-973"},
+		{people.RegionCode, "Guyana Prancis", "FR-973"},
+		{people.RegionCode, "Atlantis", "Atlantis"},
+		{people.LocaleCode, "MN", "mn"},
+		{people.LocaleCode, "Français", "fr"},
+		{people.LocaleCode, "english", "en"},
+		{people.LocaleCode, "klingon", "klingon"},
+	} {
+		if got := c.fn(c.in); got != c.want {
+			t.Errorf("%q gives %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestImportMongolian: a file written in Mongolian (headers, labels,
+// region names) imports as its English twin, and a rejected line carries
+// the cells at fault.
+func TestImportMongolian(t *testing.T) {
+	t.Parallel()
+	rows, rejected, err := readImport("Нэр,Овог,Имэйл,Аймаг,Хот/хөдөө,Твиттер,Сайн дурын\n"+
+		"Батбаяр,Болд,bat@example.org,Архангай,хөдөө,https://x.com/batb,тийм\n"+
+		"Сараа,Дорж,saraa@example.org,Атлантис,ХОТ,,ҮГҮЙ\n", nil)
+	if err != nil || len(rows) != 1 || len(rejected) != 1 {
+		t.Fatalf("rows %+v, rejected %+v, %v", rows, rejected, err)
+	}
+	in := rows[0].Input
+	if in.GivenName != "Батбаяр" || in.FamilyName != "Болд" || in.Region != "MN-073" || in.Locality != "rural" ||
+		in.Handle != "@batb" || !in.Volunteer {
+		t.Fatalf("row %+v", in)
+	}
+	r := rejected[0]
+	if r.Line != 3 || r.Fields["region"].ID != "error_region_unknown" || r.Values["region"] != "Атлантис" || len(r.Values) != 1 {
+		t.Fatalf("rejected %+v", r)
+	}
+	// Common headers yield to one named after the field, and to a mapping.
+	if got := people.GuessFields([]string{"First name", "given_name", "Prénom", "e-mail", "Notes"}); !reflect.DeepEqual(got,
+		[]string{"", "given_name", "", "email", ""}) {
+		t.Fatalf("GuessFields = %q", got)
+	}
+	rows, _, err = readImport("Prénom,Nom,Courriel,Nickname\nAmélie,Roux,a@example.org,Ami\n", people.Mapping{"Nickname": "given_name"})
+	if err != nil || len(rows) != 1 || rows[0].Input.GivenName != "Ami" || rows[0].Input.FamilyName != "Roux" {
+		t.Fatalf("mapped over a common header: %+v, %v", rows, err)
 	}
 }

@@ -37,7 +37,14 @@ func (w *importWriter) write(rows []ImportRow) error {
 	for i := range rows {
 		emails[i] = rows[i].Input.Email
 	}
-	known, err := w.s.byEmails(w.tx, emails)
+	// Rows to update are read locked, in the order of their ids so that
+	// two imports cannot deadlock: their search columns are written from
+	// what is read here.
+	read := w.tx
+	if w.update {
+		read = database.ForUpdate(w.tx.Order("id"))
+	}
+	known, err := w.s.byEmails(read, emails)
 	if err != nil {
 		return err
 	}
@@ -53,7 +60,7 @@ func (w *importWriter) write(rows []ImportRow) error {
 		return err
 	}
 	if len(raced) > 0 { // created meanwhile by someone else: known now
-		found, err := w.s.byEmails(w.tx, raced)
+		found, err := w.s.byEmails(read, raced)
 		if err != nil {
 			return err
 		}
@@ -112,7 +119,7 @@ func (w *importWriter) create(rows []*ImportRow, ids map[*ImportRow]int64) (race
 			version, consentAt = ConsentVersion, w.now
 		}
 		return []any{p.GivenName, p.FamilyName, *p.Email, p.Phone, year, p.Region, p.Locality, p.Locale, p.Handle,
-			p.Volunteer, version, consentAt, ConsentImport, w.now, w.now}
+			p.Volunteer, version, consentAt, ConsentImport, w.now, w.now, *p.SearchText, p.HandleKey}
 	}, func(source string, args []any) error {
 		q := "INSERT INTO people (" + database.BulkNames(insertColumns) + ") SELECT * FROM " + source +
 			" WHERE true ON CONFLICT DO NOTHING RETURNING id, email"
@@ -160,9 +167,23 @@ func (w *importWriter) updateKnown(rows []knownRow) error {
 			}
 			return nil
 		}
+		// The person as the update leaves them, for their search columns:
+		// their row is locked (write), so no other change comes between.
+		p := *rows[i].person
+		for _, f := range []struct {
+			field string
+			to    *string
+			v     string
+		}{{FieldGivenName, &p.GivenName, in.GivenName}, {FieldFamilyName, &p.FamilyName, in.FamilyName}, {FieldHandle, &p.Handle, in.Handle}} {
+			if row.Gives(f.field) {
+				*f.to = f.v
+			}
+		}
+		p.index()
 		out := []any{rows[i].person.ID, str(FieldGivenName, in.GivenName), str(FieldFamilyName, in.FamilyName),
 			str(FieldPhone, in.Phone), nil, str(FieldRegion, in.Region), str(FieldLocality, in.Locality),
-			str(FieldLocale, in.Locale), str(FieldHandle, in.Handle), nil, row.Consent != nil, "", nil, w.now}
+			str(FieldLocale, in.Locale), str(FieldHandle, in.Handle), nil, row.Consent != nil, "", nil, w.now,
+			*p.SearchText, p.HandleKey}
 		if in.BirthYear != nil {
 			out[4] = int64(*in.BirthYear)
 		}
@@ -277,7 +298,8 @@ var (
 		{Name: "handle", PGType: "text"}, {Name: "volunteer", PGType: "boolean"},
 		{Name: "consent_version", PGType: "text"}, {Name: "consent_at", PGType: "timestamptz"},
 		{Name: "source", PGType: "text"}, {Name: "created_at", PGType: "timestamptz"},
-		{Name: "updated_at", PGType: "timestamptz"},
+		{Name: "updated_at", PGType: "timestamptz"}, {Name: "search_text", PGType: "text"},
+		{Name: "handle_key", PGType: "text"},
 	}
 	updateColumns = []database.BulkColumn{
 		{Name: "id", PGType: "bigint"}, {Name: "given_name", PGType: "text"},
@@ -287,6 +309,7 @@ var (
 		{Name: "handle", PGType: "text"}, {Name: "volunteer", PGType: "boolean"},
 		{Name: "consent_set", PGType: "boolean"}, {Name: "consent_version", PGType: "text"},
 		{Name: "consent_at", PGType: "timestamptz"}, {Name: "updated_at", PGType: "timestamptz"},
+		{Name: "search_text", PGType: "text"}, {Name: "handle_key", PGType: "text"},
 	}
 	consentColumns = []database.BulkColumn{
 		{Name: "person_id", PGType: "bigint"}, {Name: "given", PGType: "boolean"},
@@ -307,5 +330,5 @@ const updateSQL = `UPDATE people SET
  volunteer = COALESCE(v.volunteer, people.volunteer),
  consent_version = CASE WHEN v.consent_set THEN v.consent_version ELSE people.consent_version END,
  consent_at = CASE WHEN v.consent_set THEN v.consent_at ELSE people.consent_at END,
- updated_at = v.updated_at
+ updated_at = v.updated_at, search_text = v.search_text, handle_key = v.handle_key
 FROM `

@@ -39,7 +39,8 @@ const (
 )
 
 // Validate checks an input and normalises it in place (trimmed, email and
-// tags case-folded, handle with one leading @); now gives the current year.
+// tags case-folded, handle with one leading @, read from its profile link
+// if written as one); now gives the current year.
 // Every problem is added to f under the field's JSON name.
 func (in *Input) Validate(f apperr.Fields, now time.Time) {
 	in.GivenName = strings.TrimSpace(in.GivenName)
@@ -81,7 +82,7 @@ func (in *Input) Validate(f apperr.Fields, now time.Time) {
 		f.Add("locale", "error_locale_unknown")
 	}
 	if in.Handle != "" {
-		name := strings.TrimLeft(in.Handle, "@")
+		name := strings.TrimLeft(HandleOfLink(in.Handle), "@")
 		if name == "" || utf8.RuneCountInString(name) > MaxHandleRunes || strings.IndexFunc(name, unicode.IsSpace) >= 0 {
 			f.Add("handle", "error_handle_invalid", "Max", MaxHandleRunes)
 		} else {
@@ -139,4 +140,5 @@ func (in *Input) Apply(p *Person) {
 	}
 	p.BirthYear = in.BirthYear
 	p.Region, p.Locality, p.Locale, p.Handle, p.Volunteer = in.Region, in.Locality, in.Locale, in.Handle, in.Volunteer
+	p.index()
 }

@@ -18,9 +18,48 @@ const MaxMatchValues = 50000
 const matchChunk = 5000
 
 // NormalizeHandle is a social handle as matching compares it: trimmed,
-// without its leading @, case-folded.
+// read from its profile link if it is one (HandleOfLink), without its
+// leading @, case-folded (people.handle_key holds it for each person).
 func NormalizeHandle(s string) string {
-	return cases.Fold().String(strings.TrimPrefix(strings.TrimSpace(s), "@"))
+	return cases.Fold().String(strings.TrimPrefix(HandleOfLink(strings.TrimSpace(s)), "@"))
+}
+
+// profileHosts are the sites whose profile links HandleOfLink reads: the
+// handle is the first part of the path, with or without an @.
+var profileHosts = map[string]bool{"twitter.com": true, "x.com": true, "instagram.com": true, "tiktok.com": true,
+	"threads.net": true, "t.me": true}
+
+// HandleOfLink is the handle of a profile link ("@name" from
+// "https://twitter.com/name", "x.com/name/", "www.instagram.com/name?igsh=…",
+// "tiktok.com/@name"), with or without a scheme or www; anything that is
+// not a profile link on a site it knows is returned as it is.
+func HandleOfLink(s string) string {
+	rest := s
+	if i := strings.Index(rest, "://"); i >= 0 {
+		if scheme := strings.ToLower(rest[:i]); scheme != "http" && scheme != "https" {
+			return s
+		}
+		rest = rest[i+3:]
+	}
+	host, path, ok := strings.Cut(rest, "/")
+	if !ok {
+		return s
+	}
+	host = strings.ToLower(host)
+	for _, p := range []string{"www.", "mobile.", "m."} {
+		host = strings.TrimPrefix(host, p)
+	}
+	if !profileHosts[host] {
+		return s
+	}
+	if i := strings.IndexAny(path, "/?#"); i >= 0 {
+		path = path[:i]
+	}
+	name := strings.TrimPrefix(path, "@")
+	if name == "" {
+		return s
+	}
+	return "@" + name
 }
 
 // MatchResult is how many of a list are already known, and the rest as
@@ -41,7 +80,7 @@ func (s *Store) Match(ctx context.Context, emails, handles []string) (MatchResul
 	if err != nil {
 		return MatchResult{}, err
 	}
-	foundHandles, err := lookup(db, distinct(handles, NormalizeHandle), "LOWER(LTRIM(handle, '@'))", "handle <> ''")
+	foundHandles, err := lookup(db, distinct(handles, NormalizeHandle), "handle_key", "handle_key <> ''")
 	if err != nil {
 		return MatchResult{}, err
 	}

@@ -16,7 +16,8 @@ var listHeaders = map[string]bool{"email": true, "emails": true, "handle": true,
 
 // SplitMatchList reads a list to match (see Store.Match): one value per
 // line, or a CSV file whose first column holds them. A value with an @
-// after its first character is an email, any other a social handle; blank
+// after its first character is an email, unless it is a profile link
+// (tiktok.com/@name); any other is a social handle; blank
 // values are passed over, and so is a first value that names the column
 // ("email", "handles"…). A file that is not UTF-8 text is an error naming
 // its line, as for an import.
@@ -49,7 +50,7 @@ func SplitMatchList(data []byte) (emails, handles []string, err error) {
 				continue
 			}
 		}
-		if strings.IndexByte(v, '@') > 0 {
+		if strings.IndexByte(v, '@') > 0 && HandleOfLink(v) == v { // tiktok.com/@name is a handle
 			emails = append(emails, v)
 		} else {
 			handles = append(handles, v)

@@ -55,6 +55,8 @@ type Person struct {
 	Source         string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	SearchText     *string // SearchText of the fields; nil until IndexPending writes it
+	HandleKey      string  // NormalizeHandle of Handle
 
 	// known is set by FindOrCreate on someone it found rather than created,
 	// so that RecordConsents moves their latest consent to the new one.
@@ -185,8 +187,10 @@ func (d *Declared) contact() Contact {
 // person is the record of someone new, as a contact made it at now.
 func (c Contact) person(source string, now time.Time) Person {
 	email := c.Email
-	return Person{GivenName: c.GivenName, FamilyName: c.FamilyName, Email: &email, Region: c.Region, Locale: c.Locale,
+	p := Person{GivenName: c.GivenName, FamilyName: c.FamilyName, Email: &email, Region: c.Region, Locale: c.Locale,
 		ConsentVersion: ConsentVersion, ConsentAt: &now, Source: source, CreatedAt: now, UpdatedAt: now}
+	p.index()
+	return p
 }
 
 // Store reads and writes people.

@@ -179,7 +179,7 @@ func (s *Store) Change(ctx context.Context, actorID, id int64, edit func(in *Inp
 			in.Apply(&p)
 			p.UpdatedAt = now
 			err := tx.Model(&Person{ID: id}).Select("given_name", "family_name", "email", "phone", "birth_year", "region",
-				"locality", "locale", "handle", "volunteer", "updated_at").Updates(&p).Error
+				"locality", "locale", "handle", "volunteer", "search_text", "handle_key", "updated_at").Updates(&p).Error
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return errEmailTaken
 			}

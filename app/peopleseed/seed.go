@@ -64,11 +64,13 @@ func themeNames() []string {
 
 // personColumns are the columns of people Seed writes, in the order of values.
 var personColumns = []string{"id", "given_name", "family_name", "email", "birth_year", "region", "locality",
-	"locale", "handle", "volunteer", "consent_version", "consent_at", "source", "created_at", "updated_at"}
+	"locale", "handle", "volunteer", "consent_version", "consent_at", "source", "created_at", "updated_at",
+	"search_text", "handle_key"}
 
 func values(p *Person, id int64) []any {
 	return []any{id, p.GivenName, p.FamilyName, *p.Person.Email, *p.BirthYear, p.Region, p.Locality,
-		p.Locale, p.Handle, p.Volunteer, p.ConsentVersion, *p.ConsentAt, p.Source, p.CreatedAt, p.UpdatedAt}
+		p.Locale, p.Handle, p.Volunteer, p.ConsentVersion, *p.ConsentAt, p.Source, p.CreatedAt, p.UpdatedAt,
+		people.SearchText(p.GivenName, p.FamilyName, *p.Person.Email, p.Handle), people.NormalizeHandle(p.Handle)}
 }
 
 func seedPostgres(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, error) {

@@ -21,7 +21,7 @@ import (
 
 // Filter is what a segment asks of people; every field set must hold.
 type Filter struct {
-	Q            string   // in names, email or handle, without letter case
+	Q            string   // in names, email or handle, without letter case or Latin accents
 	AllTags      []string // every one of these tags ("tag", repeated)
 	AnyTags      []string // at least one of these ("any_tag", repeated)
 	Region       string
@@ -163,9 +163,9 @@ func Where(f Filter, today civil.Date) (string, []any) {
 		args = append(args, a...)
 	}
 	if f.Q != "" {
-		like := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
-		add(`(LOWER(people.given_name) LIKE ? ESCAPE '\' OR LOWER(people.family_name) LIKE ? ESCAPE '\'`+
-			` OR people.email LIKE ? ESCAPE '\' OR LOWER(people.handle) LIKE ? ESCAPE '\')`, like, like, like, like)
+		// Both sides are folded in Go (people.SearchText), the same on
+		// both databases; PostgreSQL finds the rows by a trigram index.
+		add(`people.search_text LIKE ? ESCAPE '\'`, people.SearchPattern(f.Q))
 	}
 	// The tag's id is a subquery of its own, not a join: PostgreSQL then
 	// reads the tag's people from person_tags_tag_idx in id order and merges
@@ -205,9 +205,4 @@ func Where(f Filter, today civil.Date) (string, []any) {
 		add("people.created_at >= ?", f.CreatedSince.Time())
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-// escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -177,8 +177,8 @@ func TestAPIImport(t *testing.T) {
 		}
 		rep := decodeReport(t, res)
 		want := []request.Rejection{
-			{Line: 5, Reason: "email: " + fr.T("error_email_invalid")},
-			{Line: 6, Reason: fr.T("import_error_same_email", "Line", 2)},
+			{Line: 5, Reason: "email: " + fr.T("error_email_invalid"), Values: map[string]string{"email": "dewi@"}},
+			{Line: 6, Reason: fr.T("import_error_same_email", "Line", 2), Values: map[string]string{"email": "SARAA@example.org"}},
 			{Line: 7, Reason: "given_name: " + fr.T("error_required")},
 		}
 		if rep.Created != 2 || rep.Updated != 0 || rep.Skipped != 0 || !reflect.DeepEqual(rep.Rejected, want) || rep.Error != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 	"strings"
@@ -24,6 +25,9 @@ func TestAPIPeople(t *testing.T) {
 				VALUES (?, ?, ?, 2004, ?, ?, ?)`, p.name, strings.ToLower(p.name)+"@example.org", p.locality, i%2 == 0, now, now).Error; err != nil {
 				t.Fatal(err)
 			}
+		}
+		if _, err := people.IndexPending(context.Background(), e.db); err != nil { // rows written in SQL
+			t.Fatal(err)
 		}
 		c, tok := apiStaff(e)
 		type page struct {
@@ -141,6 +145,9 @@ func TestAPIPeopleMatch(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		now := time.Now().UTC()
 		if err := e.db.Exec("INSERT INTO people (given_name, email, handle, created_at, updated_at) VALUES ('Saraa', 'saraa@example.org', '@saraa', ?, ?)", now, now).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := people.IndexPending(context.Background(), e.db); err != nil {
 			t.Fatal(err)
 		}
 		c, tok := apiStaff(e)

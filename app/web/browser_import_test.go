@@ -43,19 +43,22 @@ func TestBrowserImport(t *testing.T) {
 		)
 		mapping := waitFor(ctx, t, "the mapping step", pagePath(), func(p string) bool { return uploadPath.MatchString(p) })
 		if v := waitFor(ctx, t, "the Courriel column's choice", chromedp.Value(chromedp.CSS("#f-map_0")),
-			func(string) bool { return true }); v != "ignore" {
+			func(string) bool { return true }); v != "email" { // a common header, in French
 			t.Fatalf("Courriel is pre-set to %q", v)
 		}
 		if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-map_1"))); err != nil || v != "given_name" {
 			t.Fatalf("given_name is pre-set to %q (%v)", v, err)
 		}
-		browse(ctx, t, "choose the email column and import",
+		browse(ctx, t, "choose the email column (already chosen by its French name), check, and import",
 			chromedp.SetValue(chromedp.CSS("#f-map_0"), "email"),
-			chromedp.Click(chromedp.CSS("#import-run")),
+			chromedp.Click(chromedp.CSS("#import-check")),
 		)
+		waitFor(ctx, t, "the check", chromedp.Nodes(chromedp.CSS("#import-run")), func(n []*chromedp.Node) bool { return len(n) > 0 })
+		browse(ctx, t, "import", chromedp.Click(chromedp.CSS("#import-run")))
 		rows := waitFor(ctx, t, "the rejected rows", chromedp.Text(chromedp.CSS("#import-rejected tbody")),
 			func(s string) bool { return strings.Count(s, "\n") >= 1 })
-		want := []string{"3 email: " + en.T("error_email_invalid"), "4 given_name: " + en.T("error_required")}
+		// A rejected line shows the cell at fault as written.
+		want := []string{"3 email: " + en.T("error_email_invalid") + " email: not-an-address", "4 given_name: " + en.T("error_required")}
 		space := regexp.MustCompile(`\s+`)
 		var got []string
 		for _, line := range strings.Split(strings.TrimSpace(rows), "\n") {

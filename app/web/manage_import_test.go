@@ -146,10 +146,29 @@ func TestImportPages(t *testing.T) {
 		if res.StatusCode != 422 || !strings.Contains(html.UnescapeString(res.Body), e.srv.Catalog.Localizer("en").T("import_error_no_email")) {
 			t.Fatalf("no email: %d", res.StatusCode)
 		}
+		// Checking the columns imports nothing: it shows what would be
+		// imported and what refused, each refusal beside its cell, and the
+		// button that confirms.
+		en := e.srv.Catalog.Localizer("en")
+		res = c.postForm(mapping, url.Values{"map_0": {"email"}, "map_1": {"ignore"}, "map_2": {"given_name"}, "map_3": {"ignore"},
+			"step": {"check"}})
+		body := html.UnescapeString(res.Body)
+		if res.StatusCode != 200 || !strings.Contains(body, en.Plural("import_ready", 1)) || !strings.Contains(body, en.Plural("import_rejected", 3)) ||
+			!strings.Contains(body, `<td class="num">3</td><td>email: `+en.T("error_email_invalid")+`</td><td><span class="cell-value">email: <code>bad-address</code>`) ||
+			!strings.Contains(body, `name="step" value="import"`) || selected(body, "map_2") != "given_name" {
+			t.Fatalf("check: %d %s", res.StatusCode, body)
+		}
+		if e.importState() != before {
+			t.Fatal("a check wrote")
+		}
+		// A form posted without its step is checked, not imported.
+		if res := c.postForm(mapping, url.Values{"map_0": {"email"}, "map_2": {"given_name"}}); res.StatusCode != 200 || e.importState() != before {
+			t.Fatalf("no step: %d", res.StatusCode)
+		}
 		// All or nothing with a bad row: the report, nothing written, and the
 		// upload kept for another try.
 		res = c.postForm(mapping, url.Values{"map_0": {"email"}, "map_1": {"ignore"}, "map_2": {"given_name"}, "map_3": {"ignore"},
-			"all_or_nothing": {"true"}})
+			"all_or_nothing": {"true"}, "step": {"import"}})
 		if res.StatusCode != 422 || !strings.Contains(res.Body, `id="import-nothing"`) || !strings.Contains(res.Body, `href="`+mapping+`"`) {
 			t.Fatalf("all or nothing: %d %s", res.StatusCode, res.Body)
 		}
@@ -158,9 +177,8 @@ func TestImportPages(t *testing.T) {
 		}
 		// Step 3: the import and its report.
 		res = c.postForm(mapping, url.Values{"map_0": {"email"}, "map_1": {"ignore"}, "map_2": {"given_name"}, "map_3": {"ignore"},
-			"on_duplicate": {"skip"}})
-		en := e.srv.Catalog.Localizer("en")
-		body := html.UnescapeString(res.Body)
+			"on_duplicate": {"skip"}, "step": {"import"}})
+		body = html.UnescapeString(res.Body)
 		if res.StatusCode != 200 || !strings.Contains(body, en.Plural("import_created", 1)) ||
 			!strings.Contains(body, en.Plural("import_rejected", 3)) ||
 			!strings.Contains(body, `<td class="num">3</td><td>email: `+en.T("error_email_invalid")) ||
@@ -175,7 +193,7 @@ func TestImportPages(t *testing.T) {
 		}
 		// The upload went with its import: a second click finds nothing.
 		before = e.importState()
-		if res := c.postForm(mapping, url.Values{"map_0": {"email"}, "map_2": {"given_name"}}); res.StatusCode != http.StatusNotFound {
+		if res := c.postForm(mapping, url.Values{"map_0": {"email"}, "map_2": {"given_name"}, "step": {"import"}}); res.StatusCode != http.StatusNotFound {
 			t.Fatalf("second click: %d", res.StatusCode)
 		}
 		if res := c.get(mapping); res.StatusCode != http.StatusNotFound {

@@ -390,6 +390,37 @@ func TestMigrateUpSealsClearPools(t *testing.T) {
 	})
 }
 
+// TestMigrateUpIndexesPeople: people from before migration 00017 have no
+// search columns; `migrate up` writes them in Go, so that a Cyrillic name
+// is found in any letter case, on SQLite too, and a Cyrillic handle
+// matched.
+func TestMigrateUpIndexesPeople(t *testing.T) {
+	t.Parallel()
+	eachCmd(t, func(t *testing.T, c *cmdEnv) {
+		db := testdb.At(t, c.env["GOTONG_DATABASE_URL"], 15)
+		now := time.Now().UTC()
+		testdb.Exec(t, db, "INSERT INTO people (id, given_name, family_name, email, handle, created_at, updated_at) VALUES (1, 'Батбаяр', 'Болд', 'bat@example.org', '@БАТ', ?, ?)", now, now)
+		if code, _, stderr := c.run("migrate", "up"); code != 0 {
+			t.Fatalf("up: %q", stderr)
+		}
+		_ = database.Close(db)
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = database.Close(db) })
+		var n int64
+		db.Table("people").Where("search_text LIKE ?", people.SearchPattern("БАТБАЯР болд")).Count(&n)
+		if n != 1 {
+			t.Fatalf("after up, the search finds %d", n)
+		}
+		res, err := people.NewStore(db, nil, clock.System).Match(context.Background(), nil, []string{"бат"})
+		if err != nil || res.Matched != 1 {
+			t.Fatalf("after up, the match: %+v, %v", res, err)
+		}
+	})
+}
+
 // TestCLICancelCancelsRegistrations: the CLI wires the stores as the server
 // does (app.Open), so cancelling a seeded activity through them cancels its
 // registrations; the seed once built an activity store without that rule.

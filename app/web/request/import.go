@@ -18,8 +18,9 @@ type ImportReport struct {
 
 // Rejection is a rejected row and why.
 type Rejection struct {
-	Line   int    `json:"line"`
-	Reason string `json:"reason"`
+	Line   int               `json:"line"`
+	Reason string            `json:"reason"`
+	Values map[string]string `json:"values,omitempty"` // the cells at fault as written, by field
 }
 
 // rejectionReason is why a row was rejected, in l's language: the reason
@@ -43,7 +44,8 @@ func ToImportReport(l *i18n.Localizer, rep *people.ImportReport) ImportReport {
 	out := ImportReport{Created: rep.Created, Updated: rep.Updated, Skipped: rep.Skipped,
 		Rejected: make([]Rejection, len(rep.Rejected))}
 	for i := range rep.Rejected {
-		out.Rejected[i] = Rejection{Line: rep.Rejected[i].Line, Reason: rejectionReason(l, &rep.Rejected[i])}
+		out.Rejected[i] = Rejection{Line: rep.Rejected[i].Line, Reason: rejectionReason(l, &rep.Rejected[i]),
+			Values: rep.Rejected[i].Values}
 	}
 	return out
 }

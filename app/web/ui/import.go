@@ -173,11 +173,22 @@ type importMapData struct {
 	Rows     string // how many rows, in words
 	Columns  []importColumn
 	Preview  [][]string
+	Check    *importCheckData // what the posted columns would import, once checked
+}
+
+// importCheckData is an import checked before it is confirmed.
+type importCheckData struct {
+	Ready    string // the rows ready, in words
+	Rejected string // the rows rejected, in words
+	Rows     []request.Rejection
+	More     string // the rejected rows not listed, in words
 }
 
 // importMapForm shows the columns of upload up, each with its field as
-// form says (map_<index>), the first records, and the options.
-func (s *Handlers) importMapForm(c *fiber.Ctx, status int, up *people.ImportUpload, form map[string]string, alert string) error {
+// form says (map_<index>), the first records, and the options; check, when
+// not nil, is what an import with those columns would do.
+func (s *Handlers) importMapForm(c *fiber.Ctx, status int, up *people.ImportUpload, form map[string]string, alert string,
+	check *people.ImportCheck) error {
 	preview, err := people.PreviewImport(up.Data, previewRows)
 	if err != nil {
 		return err
@@ -194,6 +205,15 @@ func (s *Handlers) importMapForm(c *fiber.Ctx, status int, up *people.ImportUplo
 	for i, row := range data.Preview {
 		if len(row) < len(preview.Header) {
 			data.Preview[i] = append(row, make([]string, len(preview.Header)-len(row))...)
+		}
+	}
+	if check != nil {
+		l := p.L
+		data.Check = &importCheckData{Ready: l.Plural("import_ready", check.Ready),
+			Rejected: l.Plural("import_rejected", len(check.Rejected)),
+			Rows:     request.ToImportReport(l, &people.ImportReport{Rejected: check.Rejected}).Rejected}
+		if n := len(data.Check.Rows); n > shownRejections {
+			data.Check.Rows, data.Check.More = data.Check.Rows[:shownRejections], l.Plural("import_rejected_more", n-shownRejections)
 		}
 	}
 	p.Data, p.Form, p.ErrorMsg = data, form, alert
@@ -227,14 +247,13 @@ func (s *Handlers) ImportMapping(c *fiber.Ctx) error {
 	if up.AllOrNothing {
 		form["all_or_nothing"] = "true"
 	}
-	for i, name := range header {
-		field := people.AutoField(name)
+	for i, field := range people.GuessFields(header) {
 		if field == "" {
 			field = people.FieldIgnore
 		}
 		form["map_"+strconv.Itoa(i)] = field
 	}
-	return s.importMapForm(c, fiber.StatusOK, up, form, "")
+	return s.importMapForm(c, fiber.StatusOK, up, form, "", nil)
 }
 
 // --- Step 3: the import and its report ---
@@ -247,9 +266,11 @@ type importReportData struct {
 	Back     string // the mapping step, while its upload lasts
 }
 
-// ImportRun imports the upload with the posted columns and options, and
-// shows the report. A mapping that does not fit the file shows the columns
-// again with the reason; rejected rows under all or nothing show the report
+// ImportRun checks the upload with the posted columns and options and
+// shows what an import would take and refuse, with the columns again; only
+// when the import is confirmed (step=import) does it import, and show the
+// report. A mapping that does not fit the file shows the columns again
+// with the reason; rejected rows under all or nothing show the report
 // (422) with a way back to the columns, the upload being kept.
 func (s *Handlers) ImportRun(c *fiber.Ctx) error {
 	up, err := s.ownUpload(c)
@@ -269,14 +290,27 @@ func (s *Handlers) ImportRun(c *fiber.Ctx) error {
 	}
 	opts, f := request.ImportOptions(form["on_duplicate"], form["all_or_nothing"])
 	if err := f.Err(); err != nil {
-		return s.importMapForm(c, fiber.StatusUnprocessableEntity, up, form, errorText(s.Page(c, "import_map_title", nil), err))
+		return s.importMapForm(c, fiber.StatusUnprocessableEntity, up, form, errorText(s.Page(c, "import_map_title", nil), err), nil)
+	}
+	badFile := func(err error) bool {
+		var ae *apperr.Error
+		return errors.As(err, &ae) && (ae.Kind == apperr.Invalid || ae.Kind == apperr.Malformed)
+	}
+	if c.FormValue("step") != "import" {
+		check, err := s.People.CheckImport(up.Data, m)
+		if badFile(err) {
+			return s.importMapForm(c, errorStatus(err), up, form, errorText(s.Page(c, "import_map_title", nil), err), nil)
+		}
+		if err != nil {
+			return err
+		}
+		return s.importMapForm(c, fiber.StatusOK, up, form, "", &check)
 	}
 	opts.Mapping, opts.ActorID, opts.UploadID = m, request.ActorID(c), up.ID
 	rep, err := s.People.Import(c.UserContext(), up.Data, opts)
 	rejected := errors.Is(err, people.ErrImportRejected)
-	var ae *apperr.Error
-	if err != nil && !rejected && errors.As(err, &ae) && (ae.Kind == apperr.Invalid || ae.Kind == apperr.Malformed) {
-		return s.importMapForm(c, errorStatus(err), up, form, errorText(s.Page(c, "import_map_title", nil), err))
+	if err != nil && !rejected && badFile(err) {
+		return s.importMapForm(c, errorStatus(err), up, form, errorText(s.Page(c, "import_map_title", nil), err), nil)
 	}
 	if err != nil && !rejected {
 		return err
