@@ -199,7 +199,7 @@ func TestManageActivityFormRefusals(t *testing.T) {
 			if !strings.Contains(res.Body, fieldError(tc.field, tc.msg)) {
 				t.Errorf("%s: no message %q beside %s", tc.name, tc.msg, tc.field)
 			}
-			if !strings.Contains(res.Body, `value="Kept venue"`) || !strings.Contains(res.Body, `id="form-error"`) {
+			if !strings.Contains(res.Body, `value="Kept venue"`) || !strings.Contains(res.Body, `id="error-summary"`) {
 				t.Errorf("%s: the form lost what was typed", tc.name)
 			}
 			if m := inlineScript.FindString(res.Body); m != "" {

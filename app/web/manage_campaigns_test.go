@@ -270,7 +270,7 @@ func TestCampaignFormRefusals(t *testing.T) {
 			if !strings.Contains(res.Body, fieldError(tc.field, tc.msg)) {
 				t.Errorf("%s: no message %q beside %s", tc.name, tc.msg, tc.field)
 			}
-			if !strings.Contains(res.Body, "Kept summary") || !strings.Contains(res.Body, `id="form-error"`) {
+			if !strings.Contains(res.Body, "Kept summary") || !strings.Contains(res.Body, `id="error-summary"`) {
 				t.Errorf("%s: the form lost what was typed", tc.name)
 			}
 		}

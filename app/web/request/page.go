@@ -109,6 +109,7 @@ type Page struct {
 	Data     any
 	Form     map[string]string
 	Errors   map[string]string
+	Fields   []Field // the inputs the error summary links to, in the order of the form
 	Flash    string
 	ErrorMsg string
 	NoIndex  bool // asks search engines to leave the page out (a private link's, a discreet activity's)

@@ -349,6 +349,23 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 			Attributes: quotaOptions(p, form[quotaField("attribute", row)])})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
+	p.Label("kind", "field_kind", "audience", "field_audience", "mode", "field_mode", "region", "field_region",
+		"venue", "field_venue", "online_url", "field_online_url", "starts_at", "field_starts_at", "ends_at", "field_ends_at",
+		"registration_opens_at", "field_registration_opens_at", "registration_closes_at", "field_registration_closes_at",
+		"reminder_hours", "field_reminder_hours", "capacity", "field_capacity", "age_min", "field_age_min",
+		"age_max", "field_age_max", "guardian_age", "field_guardian_age")
+	p.Fields = append(p.Fields, request.Field{Key: "quotas", Label: p.L.T("manage_quotas"), Target: "f-" + quotaField("attribute", 1)})
+	for row := 1; row <= quotaRows; row++ {
+		rule := p.L.T("manage_quota_rule", "N", row)
+		for _, f := range []struct{ name, label string }{{"attribute", "field_quota_attribute"}, {"share", "field_quota_share"}, {"release", "field_quota_release"}} {
+			p.Fields = append(p.Fields, request.Field{Key: quotaField(f.name, row), Label: rule + " · " + p.L.T(f.label)})
+		}
+	}
+	first := i18n.Supported[0]
+	for _, f := range []struct{ key, label string }{{"title", "field_title"}, {"summary", "field_summary"}, {"description", "field_description"}} {
+		p.Fields = append(p.Fields, request.Field{Key: f.key, Label: p.L.T(f.label), Target: "f-" + f.key + "_" + first})
+	}
+	p.Label("slug", "field_slug")
 	return s.Render(c, status, tplActivityForm, p)
 }
 

@@ -33,7 +33,7 @@ func (s *Handlers) Login(c *fiber.Ctx) error {
 		}
 		p := s.Page(c, "login_title", loginData{Next: next})
 		p.Form = map[string]string{"email": email}
-		p.ErrorMsg = p.L.T("error_login_failed")
+		p.Errors = map[string]string{"_form": p.L.T("error_login_failed")}
 		return s.Render(c, fiber.StatusUnauthorized, tplLogin, p)
 	}
 	if err != nil {
