@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,8 +16,8 @@ type loginData struct {
 }
 
 func (s *Handlers) LoginForm(c *fiber.Ctx) error {
-	if request.CurrentUser(c) != nil {
-		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	if u := request.CurrentUser(c); u != nil {
+		return c.Redirect(landing(c.Query("next"), s.Access.Allowed(u.Grants(), access.ManageRead)), fiber.StatusSeeOther)
 	}
 	p := s.Page(c, "login_title", loginData{Next: c.Query("next")})
 	return s.Render(c, fiber.StatusOK, tplLogin, p)
@@ -58,7 +59,7 @@ func (s *Handlers) Login(c *fiber.Ctx) error {
 		return err
 	}
 	s.RememberDevice(c, u.Email)
-	return c.Redirect(safeNext(next), fiber.StatusSeeOther)
+	return c.Redirect(landing(next, s.Access.Allowed(u.Grants(), access.ManageRead)), fiber.StatusSeeOther)
 }
 
 // Logout deletes the session from the store and the cookie.
