@@ -36,6 +36,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	apiH, uiH := api.New(s.Kit), ui.New(s.Kit)
 
 	s.handle(app, get, "/static/*", access.Public, s.static)
+	s.handle(app, get, "/favicon.ico", access.Public, s.favicon)
 	s.handle(app, get, "/healthz", access.Public, s.healthz)
 	s.handle(app, get, "/readyz", access.Public, s.readyz)
 
