@@ -163,7 +163,7 @@ func (s *Handlers) peoplePage(c *fiber.Ctx, status int, v url.Values, save, save
 		if s.Can(c, access.PeopleAdmin) {
 			sens := filter.Values()
 			sens.Set("sensitive", "true")
-			data.Sensitive = withQuery(ManagePeoplePath+"/export", sens)
+			data.Sensitive = withQuery(ManageSensitiveExportPath, sens)
 		}
 	}
 
