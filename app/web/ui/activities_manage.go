@@ -477,6 +477,7 @@ type rosterRow struct {
 	Email    string
 	Seat     string
 	Attended string
+	Marked   string // what the attendance just marked says, on the row it marked
 }
 
 type manageActivityData struct {
@@ -594,6 +595,13 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 			default:
 				row.Attended = p.L.T("attended_no")
 			}
+			if r.Attended != nil && strconv.FormatInt(r.ID, 10) == c.Query("marked") {
+				mark := p.L.T("action_mark_absent")
+				if *r.Attended {
+					mark = p.L.T("action_mark_present")
+				}
+				row.Marked = p.L.T("attendance_saved", "Name", row.Name, "Attended", mark)
+			}
 			data.Confirmed = append(data.Confirmed, row)
 		}
 	}
@@ -677,7 +685,9 @@ func (s *Handlers) RegistrationAttendance(c *fiber.Ctx) error {
 	if _, err := s.Registrations.SetAttendance(c.UserContext(), request.Viewer(c), r.ID, attended); err != nil {
 		return err
 	}
-	return c.Redirect(ManageActivityPath(r.ActivityID), fiber.StatusSeeOther)
+	// Back at the row marked, which says what changed.
+	id := strconv.FormatInt(r.ID, 10)
+	return c.Redirect(ManageActivityPath(r.ActivityID)+"?marked="+id+"#reg-"+id, fiber.StatusSeeOther)
 }
 
 // RegistrationCancel cancels a registration; its seat goes to the waitlist.
