@@ -123,6 +123,7 @@ func TestEveryRefusedFormSummarises(t *testing.T) {
 		checkSummary(t, "erasure", saraa.postForm("/account/erase", url.Values{}), "f-confirm")
 
 		admin.get("/manage")
+		checkSummary(t, "audit filter", admin.get("/manage/audit?from=yesterday&cursor=x"), "f-from")
 		checkSummary(t, "activity", admin.postForm("/manage/activities", url.Values{"quota_share_2": {"x"}}),
 			"f-capacity", "f-starts_at", "f-title_en", "f-quota_share_2")
 		checkSummary(t, "campaign", admin.postForm("/manage/campaigns", url.Values{"starts_on": {"soon"}}),
