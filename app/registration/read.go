@@ -118,6 +118,20 @@ func (s *Service) ForPerson(ctx context.Context, personID int64) ([]Placed, erro
 	return out, nil
 }
 
+// ConfirmedCounts is ConfirmedCount of each of the activities ids, read
+// at once for a list: activity id to its confirmed people.
+func (s *Service) ConfirmedCounts(ctx context.Context, ids []int64) (map[int64]int, error) {
+	rows, err := readSeats(s.db.WithContext(ctx), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int, len(rows))
+	for id, r := range rows {
+		out[id] = r.Confirmed()
+	}
+	return out, nil
+}
+
 // ConfirmedCount is the number of confirmed people of an activity: what a
 // public page needs to show free seats, from its seat row.
 func (s *Service) ConfirmedCount(ctx context.Context, activityID int64) (int, error) {

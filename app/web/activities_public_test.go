@@ -144,8 +144,8 @@ func TestPublicRegistrationForm(t *testing.T) {
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "nomor 1") || strings.Contains(res.Body, "private-room") {
 			t.Fatalf("waitlisted: %d", res.StatusCode)
 		}
-		if page := c.get("/activities/autumn"); !strings.Contains(page.Body, "0 kursi kosong dari 1") {
-			t.Error("free seats not updated")
+		if page := c.get("/activities/autumn"); !strings.Contains(page.Body, e.msg("id", "activity_full")) {
+			t.Error("free seats not updated: the activity is full")
 		}
 		// Without the CSRF token nothing happens.
 		if res := c.postRaw("/activities/autumn/register", registrationForm("eve@example.org", "urban")); res.StatusCode != http.StatusForbidden {

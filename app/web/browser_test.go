@@ -164,25 +164,26 @@ func translation(t *testing.T, lang, key string) string {
 func TestBrowserLoginLanguageLogout(t *testing.T) {
 	t.Parallel()
 	requireBrowser(t)
-	mnAccountTitle := translation(t, "mn", "account_title")
+	mnManageTitle := translation(t, "mn", "manage_title")
 	eachEnv(t, func(t *testing.T, e *env) {
 		const email = "coord@example.org"
 		e.user(email, access.Coordinator)
 		base := e.listen()
 		ctx := newBrowser(t)
 
-		// Sign in.
+		// Sign in: the staff land on /manage.
 		browse(ctx, t, "use a phone-sized viewport",
 			chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile))
 		browserLogin(ctx, t, base, email)
+		waitPath(ctx, t, "/manage")
 
 		// Switch to Mongolian.
 		browse(ctx, t, "click #lang-mn", chromedp.Click(chromedp.CSS("#lang-mn")))
 		waitLang(ctx, t, "mn")
-		waitFor(ctx, t, fmt.Sprintf("the Mongolian title %q", mnAccountTitle), chromedp.Text(chromedp.CSS("main h1")),
-			func(s string) bool { return s == mnAccountTitle })
-		if p, err := chromedp.Run(ctx, pagePath()); err != nil || p != "/account" {
-			t.Fatalf("after switching language: path %q, %v; want /account", p, err)
+		waitFor(ctx, t, fmt.Sprintf("the Mongolian title %q", mnManageTitle), chromedp.Text(chromedp.CSS("main h1")),
+			func(s string) bool { return s == mnManageTitle })
+		if p, err := chromedp.Run(ctx, pagePath()); err != nil || p != "/manage" {
+			t.Fatalf("after switching language: path %q, %v; want /manage", p, err)
 		}
 
 		// Back to English.

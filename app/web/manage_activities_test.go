@@ -203,7 +203,7 @@ func TestManageActivityFormRefusals(t *testing.T) {
 			if !strings.Contains(res.Body, fieldError(tc.field, tc.msg)) {
 				t.Errorf("%s: no message %q beside %s", tc.name, tc.msg, tc.field)
 			}
-			if !strings.Contains(res.Body, `value="Kept venue"`) || !strings.Contains(res.Body, `id="form-error"`) {
+			if !strings.Contains(res.Body, `value="Kept venue"`) || !strings.Contains(res.Body, `id="error-summary"`) {
 				t.Errorf("%s: the form lost what was typed", tc.name)
 			}
 			if m := inlineScript.FindString(res.Body); m != "" {
@@ -474,7 +474,8 @@ func TestManageAttendance(t *testing.T) {
 		// The coordinator marks attendance.
 		coord.get(page)
 		res := coord.postForm(attendance(regs[0].ID), url.Values{"attended": {"yes"}})
-		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page {
+		back := fmt.Sprintf("%s?marked=%d#reg-%d", page, regs[0].ID, regs[0].ID) // at the row marked
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != back {
 			t.Fatalf("coordinator marks: %d %q", res.StatusCode, res.Header.Get("Location"))
 		}
 		if v := attended(regs[0].ID); v == nil || !*v {
@@ -482,6 +483,13 @@ func TestManageAttendance(t *testing.T) {
 		}
 		if body := coord.get(page).Body; !strings.Contains(body, `<td class="attended" data-label="Attended">Yes</td>`) {
 			t.Error("the page does not show the attendance")
+		}
+		// Back at the row, a status says what changed, there only.
+		marked := coord.get(strings.Split(back, "#")[0]).Body
+		said := `<span class="marked" role="status" id="marked">` + html.EscapeString(e.msg("en", "attendance_saved", "Name", "ana Bold", "Attended", e.msg("en", "action_mark_present"))) + `</span>`
+		if !strings.Contains(marked, fmt.Sprintf(`<tr id="reg-%d">`, regs[0].ID)) || strings.Count(marked, `id="marked"`) != 1 ||
+			!strings.Contains(marked, `data-label="Attended">Yes`+said+`</td>`) {
+			t.Errorf("the marked row does not say what changed: %s", marked)
 		}
 		// Without the CSRF token nothing happens.
 		if res := coord.postRaw(attendance(regs[0].ID), url.Values{"attended": {"no"}}); res.StatusCode != http.StatusForbidden {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -185,10 +186,13 @@ func TestCampaignPagesCoordinatorAndPartner(t *testing.T) {
 		if res := pc.postForm(tick, url.Values{"done": {"true"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("tick: %d", res.StatusCode)
 		}
-		if page := pc.get(ppath); !strings.Contains(page.Body, fmt.Sprintf(`id="tick-%d" checked>`, item.ID)) || !strings.Contains(page.Body, "Done by a (Youth council)") {
+		// The item is one button, which sends its next state: a tap saves.
+		page = pc.get(ppath)
+		if !regexp.MustCompile(fmt.Sprintf(`name="done" value="false">\s*<button type="submit" class="tick" id="tick-%d" aria-pressed="true">`, item.ID)).MatchString(page.Body) ||
+			!strings.Contains(page.Body, "Done by a (Youth council)") {
 			t.Error("the tick does not show")
 		}
-		if res := pc.postForm(tick, url.Values{}); res.StatusCode != http.StatusSeeOther {
+		if res := pc.postForm(tick, url.Values{"done": {"false"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("untick: %d", res.StatusCode)
 		}
 		items, _ := e.srv.Campaigns.Checklist(context.Background(), e.campStaff("coord@example.org"), camp.ID)
@@ -270,7 +274,7 @@ func TestCampaignFormRefusals(t *testing.T) {
 			if !strings.Contains(res.Body, fieldError(tc.field, tc.msg)) {
 				t.Errorf("%s: no message %q beside %s", tc.name, tc.msg, tc.field)
 			}
-			if !strings.Contains(res.Body, "Kept summary") || !strings.Contains(res.Body, `id="form-error"`) {
+			if !strings.Contains(res.Body, "Kept summary") || !strings.Contains(res.Body, `id="error-summary"`) {
 				t.Errorf("%s: the form lost what was typed", tc.name)
 			}
 		}

@@ -276,7 +276,7 @@ func TestManagePartnerRefusals(t *testing.T) {
 				if !strings.Contains(res.Body, fieldError(tc.field, msg)) {
 					t.Errorf("%s to %s: no message %q beside %s", tc.name, target, msg, tc.field)
 				}
-				if !strings.Contains(res.Body, ">Kept text</textarea>") || !strings.Contains(res.Body, `id="form-error"`) || pageLang(res.Body) != "fr" {
+				if !strings.Contains(res.Body, ">Kept text</textarea>") || !strings.Contains(res.Body, `id="error-summary"`) || pageLang(res.Body) != "fr" {
 					t.Errorf("%s to %s: the form lost what was typed, or its language", tc.name, target)
 				}
 				if e.partnerState() != before {

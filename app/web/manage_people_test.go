@@ -189,9 +189,9 @@ func TestManagePeopleList(t *testing.T) {
 		if empty.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(empty.Body), e.msg("mn", "error_required")) {
 			t.Fatalf("empty name: %d", empty.StatusCode)
 		}
-		id := regexp.MustCompile(`action="/manage/segments/(\d+)/delete"`).FindStringSubmatch(list.Body)
+		id := regexp.MustCompile(`href="/manage/segments/(\d+)/delete"`).FindStringSubmatch(list.Body)
 		if id == nil {
-			t.Fatal("no delete form")
+			t.Fatal("no link to delete the segment")
 		}
 		if res := c.postForm("/manage/segments/"+id[1]+"/delete", url.Values{}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("delete: %d", res.StatusCode)

@@ -53,3 +53,28 @@ func checkNext(t *testing.T, res *response, next string) {
 		}
 	}
 }
+
+// TestSignInLandsHome: given nowhere to go, the staff land on /manage and
+// anyone else on /account; a safe next still wins.
+func TestSignInLandsHome(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.user("coord@example.org", access.Coordinator)
+		e.user("saraa@example.org", access.Participant)
+		for _, tc := range []struct{ email, next, want string }{
+			{"coord@example.org", "", ui.StaffHome},
+			{"coord@example.org", "/account", "/account"},
+			{"saraa@example.org", "", ui.DefaultNext},
+		} {
+			c := e.client()
+			c.get("/login")
+			res := c.postForm("/login", url.Values{"email": {tc.email}, "password": {testPassword}, "next": {tc.next}})
+			if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != tc.want {
+				t.Errorf("%s, next %q: %d to %q, want %q", tc.email, tc.next, res.StatusCode, loc, tc.want)
+			}
+			if res := c.get("/login"); res.Header.Get("Location") != tc.want && tc.next == "" {
+				t.Errorf("%s signed in: /login sends to %q, want %q", tc.email, res.Header.Get("Location"), tc.want)
+			}
+		}
+	})
+}

@@ -18,8 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gotong/gotong/app/web/request"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
@@ -265,9 +263,28 @@ func TestStatic(t *testing.T) {
 	db := testdb.New(t, testdb.Dialects()[0])
 	e := newEnv(t, db)
 	c := e.client()
-	res := c.get("/static/app.css?v=" + request.AssetVersion)
-	if !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
-		t.Errorf("versioned asset cache: %q", res.Header.Get("Cache-Control"))
+	// What the pages link to is kept for a year; an address without the
+	// current version, five minutes.
+	page := c.get("/").Body
+	links := regexp.MustCompile(`<link rel="(?:stylesheet|icon)" href="([^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(links) != 3 {
+		t.Fatalf("links to assets: %v", links)
+	}
+	for _, l := range links {
+		res := c.get(html.UnescapeString(l[1]))
+		if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("%s: %d, cache %q", l[1], res.StatusCode, res.Header.Get("Cache-Control"))
+		}
+	}
+	for _, p := range []string{"/static/app.css", "/static/app.css?v=0ld", "/favicon.ico"} {
+		if res := c.get(p); res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "public, max-age=300" {
+			t.Errorf("%s: %d, cache %q", p, res.StatusCode, res.Header.Get("Cache-Control"))
+		}
+	}
+	for p, ctype := range map[string]string{"/favicon.ico": "image/", "/static/favicon.svg": "image/svg+xml", "/static/app.css": "text/css"} {
+		if got := c.get(p).Header.Get("Content-Type"); !strings.HasPrefix(got, ctype) {
+			t.Errorf("%s: Content-Type %q", p, got)
+		}
 	}
 	for _, p := range []string{"/static/../embed.go", "/static/", "/static/nothing.css", "/static/%2e%2e/layouts/base.html"} {
 		if res := c.get(p); res.StatusCode != http.StatusNotFound {

@@ -471,8 +471,19 @@ func TestAuditLogPage(t *testing.T) {
 		if n := strings.Count(res.Body, `<tr id="entry-`); n != 3 {
 			t.Errorf("%d entries of the coordinator's user.*, want 3", n)
 		}
-		if !strings.Contains(res.Body, "<td>coord@example.org</td>") || !strings.Contains(res.Body, `value="user."`) {
+		if !strings.Contains(res.Body, ">coord@example.org</td>") || !strings.Contains(res.Body, `value="user."`) {
 			t.Error("the actor is not shown by email, or the filter not kept")
+		}
+		// Actions in the reader's language, the code beside; details as
+		// lines of key and value.
+		if !strings.Contains(res.Body, e.msg("en", "audit_act_user_profile")+` <code class="sub">user.profile</code>`) {
+			t.Error("the action is not named")
+		}
+		anon := e.client()
+		anon.get("/login")
+		anon.postForm("/login", url.Values{"email": {"coord@example.org"}, "password": {"wrong"}})
+		if failed := admin.get("/manage/audit?action=login.failed"); !strings.Contains(failed.Body, `<ul class="details"><li><span class="key">ip:</span> `) {
+			t.Errorf("the details are not lines: %s", failed.Body)
 		}
 		// Pages of two: the older link carries the filters.
 		res = admin.get("/manage/audit?action=user.profile&limit=2")

@@ -36,6 +36,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	apiH, uiH := api.New(s.Kit), ui.New(s.Kit)
 
 	s.handle(app, get, "/static/*", access.Public, s.static)
+	s.handle(app, get, "/favicon.ico", access.Public, s.favicon)
 	s.handle(app, get, "/healthz", access.Public, s.healthz)
 	s.handle(app, get, "/readyz", access.Public, s.readyz)
 
@@ -48,6 +49,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/logout", access.Public, uiH.Logout)
 	s.handle(app, get, "/account", access.AccountRead, uiH.Account)
 	s.handle(app, post, "/account", access.AccountWrite, uiH.AccountSave)
+	s.handle(app, get, "/account/registrations/:id/cancel", access.AccountWrite, uiH.MyRegistrationCancelConfirm)
 	s.handle(app, post, "/account/registrations/:id/cancel", access.AccountWrite, uiH.CancelMyRegistration)
 	s.handle(app, get, "/manage", access.ManageRead, uiH.Manage)
 	s.handle(app, get, "/manage/users", access.UsersRead, uiH.UsersList)
@@ -59,8 +61,10 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/manage/activities/:id/edit", access.ActivitiesWrite, uiH.ActivityEdit)
 	s.handle(app, post, "/manage/activities/:id", access.ActivitiesWrite, uiH.ActivitySave)
 	s.handle(app, post, "/manage/activities/:id/status", access.ActivitiesWrite, uiH.ActivitySetStatus)
+	s.handle(app, get, "/manage/activities/:id/cancel", access.ActivitiesWrite, uiH.ActivityCancelConfirm)
 	s.handle(app, post, "/manage/activities/:id/facilitators", access.ActivitiesWrite, uiH.ActivitySetFacilitators)
 	s.handle(app, post, "/manage/registrations/:id/attendance", access.AttendanceWrite, uiH.RegistrationAttendance)
+	s.handle(app, get, "/manage/registrations/:id/cancel", access.RegistrationsWrite, uiH.RegistrationCancelConfirm)
 	s.handle(app, post, "/manage/registrations/:id/cancel", access.RegistrationsWrite, uiH.RegistrationCancel)
 	s.handle(app, get, "/activities", access.Public, s.cachedPage(uiH.ActivitiesList))
 	s.handle(app, get, "/activities/:slug", access.Public, s.cachedPage(uiH.ActivityPage)) // also :slug.ics
@@ -138,6 +142,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// the import and match pages below are not taken for people.
 	s.handle(app, get, ui.ManagePeoplePath, access.PeopleRead, uiH.ManagePeople)
 	s.handle(app, get, "/manage/people/export", access.PeopleRead, apiH.PeopleExport) // the page's download is the API's export
+	s.handle(app, get, ui.ManageSensitiveExportPath, access.PeopleAdmin, uiH.SensitiveExportConfirm)
 	s.handle(app, get, "/manage/people/new", access.PeopleWrite, uiH.PersonNew)
 	s.handle(app, post, ui.ManagePeoplePath, access.PeopleWrite, uiH.PersonCreate)
 	s.handle(app, get, "/manage/people/:id<int>", access.PeopleRead, uiH.PersonPage)
@@ -146,6 +151,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/manage/people/:id<int>/consent", access.PeopleWrite, uiH.PersonConsent)
 	s.handle(app, post, "/manage/people/:id<int>/sensitive", access.PeopleRead, uiH.PersonSensitive)
 	s.handle(app, post, "/manage/segments", access.PeopleWrite, uiH.SegmentSave)
+	s.handle(app, get, "/manage/segments/:id<int>/delete", access.PeopleWrite, uiH.SegmentDeleteConfirm)
 	s.handle(app, post, "/manage/segments/:id<int>/delete", access.PeopleWrite, uiH.SegmentDelete)
 
 	// -

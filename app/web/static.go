@@ -13,12 +13,26 @@ import (
 
 // static serves the embedded stylesheet and other assets.
 func (s *Server) static(c *fiber.Ctx) error {
-	name := path.Clean("/" + c.Params("*"))[1:]
+	return serveStatic(c, path.Clean("/" + c.Params("*"))[1:])
+}
+
+// favicon serves the site's icon where browsers look for it unasked.
+func (s *Server) favicon(c *fiber.Ctx) error { return serveStatic(c, "favicon.ico") }
+
+// serveStatic sends the embedded asset name. Asked for with the current
+// ?v= (AssetVersion, a hash of every asset), it is kept for a year: another
+// version has another address. Without it, or with an old one, for five
+// minutes only.
+func serveStatic(c *fiber.Ctx, name string) error {
 	b, err := fs.ReadFile(views.FS, "static/"+name)
 	if err != nil || name == "" {
 		return fiber.ErrNotFound
 	}
-	c.Set(fiber.HeaderContentType, mime.TypeByExtension(path.Ext(name)))
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" && path.Ext(name) == ".ico" { // Go knows it only from the system's mime.types
+		ctype = "image/x-icon"
+	}
+	c.Set(fiber.HeaderContentType, ctype)
 	if c.Query("v") == request.AssetVersion {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	} else {

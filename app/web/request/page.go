@@ -88,6 +88,53 @@ type navItem struct {
 	Active bool
 }
 
+// navGroup is a titled group of links of the signed-in menu.
+type navGroup struct {
+	Label string
+	Items []navItem
+}
+
+// navLink is a link the navigation may show, to whoever holds perm (and
+// is signed in, when signedIn).
+type navLink struct {
+	label, href string
+	perm        access.Permission
+	signedIn    bool
+}
+
+// navTop are the links always in sight; navGroups the groups of the menu
+// that the staff and partner members open (a <details>, which needs no
+// JavaScript, so that a dozen links never fill a phone's screen).
+var (
+	navTop = []navLink{
+		{"nav_home", "/", access.Public, false},
+		{"nav_activities", "/activities", access.Public, false},
+	}
+	navGroups = []struct {
+		label string
+		links []navLink
+	}{
+		{"nav_group_programmes", []navLink{
+			{"nav_manage", "/manage", access.ManageRead, true},
+			{"nav_manage_activities", "/manage/activities", access.ActivitiesRead, true},
+			{"nav_campaigns", "/manage/campaigns", access.CampaignsManage, true},
+			{"nav_partners", "/manage/partners", access.PartnersManage, true},
+		}},
+		{"nav_group_people", []navLink{
+			{"nav_people", "/manage/people", access.PeopleRead, true},
+			{"nav_reports", "/manage/reports", access.ReportsRead, true},
+		}},
+		{"nav_group_admin", []navLink{
+			{"nav_users", "/manage/users", access.UsersRead, true},
+			{"nav_audit", "/manage/audit", access.AuditRead, true},
+		}},
+		{"nav_group_you", []navLink{
+			{"nav_partner_space", "/partner", access.PartnerSpace, true},
+			{"nav_account", "/account", access.AccountRead, true},
+		}},
+	}
+)
+
 // langLink is an entry of the language switcher.
 type langLink struct {
 	Code    string
@@ -102,13 +149,16 @@ type Page struct {
 	User     *auth.User
 	CSRF     string
 	Title    string
-	Nav      []navItem
+	Nav      []navItem  // the links always in sight
+	Menu     []navGroup // the signed-in menu; its groups when it has more than the account
+	MenuHere bool       // whether the page shown is one of the menu's
 	Langs    []langLink
 	AssetV   string
 	Year     int
 	Data     any
 	Form     map[string]string
 	Errors   map[string]string
+	Fields   []Field // the inputs the error summary links to, in the order of the form
 	Flash    string
 	ErrorMsg string
 	NoIndex  bool // asks search engines to leave the page out (a private link's, a discreet activity's)
@@ -124,28 +174,34 @@ func (s *Kit) Page(c *fiber.Ctx, title string, data any) *Page {
 	p := &Page{L: l, User: CurrentUser(c), CSRF: csrfToken, Title: l.T(title), Data: data, NoIndex: noIndex,
 		AssetV: AssetVersion, Year: time.Now().Year(), May: func(perm access.Permission) bool { return s.Can(c, perm) }}
 	path := c.Path()
-	for _, n := range []struct {
-		label, href string
-		perm        access.Permission
-		signedIn    bool
-	}{
-		{"nav_home", "/", access.Public, false},
-		{"nav_activities", "/activities", access.Public, false},
-		{"nav_manage", "/manage", access.ManageRead, true},
-		{"nav_manage_activities", "/manage/activities", access.ActivitiesRead, true},
-		{"nav_people", "/manage/people", access.PeopleRead, true},
-		{"nav_partners", "/manage/partners", access.PartnersManage, true},
-		{"nav_campaigns", "/manage/campaigns", access.CampaignsManage, true},
-		{"nav_reports", "/manage/reports", access.ReportsRead, true},
-		{"nav_partner_space", "/partner", access.PartnerSpace, true},
-		{"nav_users", "/manage/users", access.UsersRead, true},
-		{"nav_audit", "/manage/audit", access.AuditRead, true},
-		{"nav_account", "/account", access.AccountRead, true},
-	} {
-		if (n.signedIn && p.User == nil) || !s.Can(c, n.perm) {
-			continue
+	may := func(n navLink) bool { return !(n.signedIn && p.User == nil) && s.Can(c, n.perm) }
+	for _, n := range navTop {
+		if may(n) {
+			p.Nav = append(p.Nav, navItem{Label: l.T(n.label), Href: n.href, Active: path == n.href})
 		}
-		p.Nav = append(p.Nav, navItem{Label: l.T(n.label), Href: n.href, Active: path == n.href})
+	}
+	var menu []navGroup
+	links := 0
+	for _, g := range navGroups {
+		group := navGroup{Label: l.T(g.label)}
+		for _, n := range g.links {
+			if may(n) {
+				group.Items = append(group.Items, navItem{Label: l.T(n.label), Href: n.href, Active: path == n.href})
+				p.MenuHere = p.MenuHere || path == n.href
+			}
+		}
+		if len(group.Items) > 0 {
+			menu = append(menu, group)
+			links += len(group.Items)
+		}
+	}
+	if links > 1 {
+		p.Menu = menu
+	} else { // the account alone: a link in sight, no menu
+		for _, g := range menu {
+			p.Nav = append(p.Nav, g.Items...)
+		}
+		p.MenuHere = false
 	}
 	q := c.Request().URI().QueryArgs()
 	for _, code := range i18n.Supported {

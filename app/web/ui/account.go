@@ -45,6 +45,8 @@ func (s *Handlers) accountPage(c *fiber.Ctx, status int, form map[string]string,
 		form = map[string]string{"display_name": u.DisplayName}
 	}
 	p.Form, p.Errors = form, errs
+	p.Label("display_name", "field_display_name", "locale", "field_locale", "confirm", "rights_erase_heading")
+	p.Fields = append(p.Fields, request.Field{Key: "erase", Label: p.L.T("rights_erase_heading"), Target: "f-confirm"})
 	return s.Render(c, status, tplAccount, p)
 }
 

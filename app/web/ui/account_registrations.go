@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"strconv"
-
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/registration"
 )
@@ -60,22 +57,11 @@ func (s *Handlers) myRegistrations(c *fiber.Ctx, p *request.Page) ([]myRegistrat
 // CancelMyRegistration cancels one of the user's own registrations; anyone
 // else's answers 404, so ids do not leak.
 func (s *Handlers) CancelMyRegistration(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return apperr.ErrNotFound
-	}
-	personID, ok := s.ownPersonID(c, request.CurrentUser(c))
-	if !ok {
-		return apperr.ErrNotFound
-	}
-	r, err := s.Registrations.Get(c.UserContext(), id)
+	r, err := s.myRegistration(c)
 	if err != nil {
 		return err
 	}
-	if r.PersonID == nil || *r.PersonID != personID {
-		return apperr.ErrNotFound
-	}
-	if _, err := s.Registrations.Cancel(c.UserContext(), id); err != nil {
+	if _, err := s.Registrations.Cancel(c.UserContext(), r.ID); err != nil {
 		return err
 	}
 	return c.Redirect("/account?cancelled=1", fiber.StatusSeeOther)

@@ -65,6 +65,7 @@ type activityCard struct {
 	Mode     string
 	Region   string
 	Free     int
+	Counted  bool // whether Free was read
 	Open     bool
 	Closed   string // why registration is not open
 	Quotas   []string
@@ -104,10 +105,14 @@ func (s *Handlers) card(c *fiber.Ctx, p *request.Page, a *activities.Activity, w
 		if err != nil {
 			return card, err
 		}
-		card.Free = max(0, a.Capacity-confirmed)
+		card.Free, card.Counted = max(0, a.Capacity-confirmed), true
 	}
 	return card, nil
 }
+
+// Full reports whether every seat of the card's activity is taken, so that
+// registering joins its waiting list.
+func (c activityCard) Full() bool { return c.Counted && c.Free == 0 }
 
 type activitiesData struct {
 	Cards   []activityCard
@@ -138,6 +143,18 @@ func (s *Handlers) ActivitiesList(c *fiber.Ctx) error {
 			return err
 		}
 		data.Cards = append(data.Cards, card)
+	}
+	ids := make([]int64, len(data.Cards))
+	for i, card := range data.Cards {
+		ids[i] = card.A.ID
+	}
+	confirmed, err := s.Registrations.ConfirmedCounts(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
+	for i := range data.Cards {
+		card := &data.Cards[i]
+		card.Free, card.Counted = max(0, card.A.Capacity-confirmed[card.A.ID]), true
 	}
 	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplActivities, p)

@@ -402,6 +402,23 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 			Attributes: quotaOptions(p, form[quotaField("attribute", row)])})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
+	p.Label("kind", "field_kind", "audience", "field_audience", "mode", "field_mode", "region", "field_region",
+		"venue", "field_venue", "online_url", "field_online_url", "starts_at", "field_starts_at", "ends_at", "field_ends_at",
+		"registration_opens_at", "field_registration_opens_at", "registration_closes_at", "field_registration_closes_at",
+		"reminder_hours", "field_reminder_hours", "capacity", "field_capacity", "age_min", "field_age_min",
+		"age_max", "field_age_max", "guardian_age", "field_guardian_age")
+	p.Fields = append(p.Fields, request.Field{Key: "quotas", Label: p.L.T("manage_quotas"), Target: "f-" + quotaField("attribute", 1)})
+	for row := 1; row <= quotaRows; row++ {
+		rule := p.L.T("manage_quota_rule", "N", row)
+		for _, f := range []struct{ name, label string }{{"attribute", "field_quota_attribute"}, {"share", "field_quota_share"}, {"release", "field_quota_release"}} {
+			p.Fields = append(p.Fields, request.Field{Key: quotaField(f.name, row), Label: rule + " · " + p.L.T(f.label)})
+		}
+	}
+	first := i18n.Supported[0]
+	for _, f := range []struct{ key, label string }{{"title", "field_title"}, {"summary", "field_summary"}, {"description", "field_description"}} {
+		p.Fields = append(p.Fields, request.Field{Key: f.key, Label: p.L.T(f.label), Target: "f-" + f.key + "_" + first})
+	}
+	p.Label("slug", "field_slug")
 	return s.Render(c, status, tplActivityForm, p)
 }
 
@@ -513,6 +530,7 @@ type rosterRow struct {
 	Email    string
 	Seat     string
 	Attended string
+	Marked   string // what the attendance just marked says, on the row it marked
 }
 
 type manageActivityData struct {
@@ -630,6 +648,13 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 			default:
 				row.Attended = p.L.T("attended_no")
 			}
+			if r.Attended != nil && strconv.FormatInt(r.ID, 10) == c.Query("marked") {
+				mark := p.L.T("action_mark_absent")
+				if *r.Attended {
+					mark = p.L.T("action_mark_present")
+				}
+				row.Marked = p.L.T("attendance_saved", "Name", row.Name, "Attended", mark)
+			}
 			data.Confirmed = append(data.Confirmed, row)
 		}
 	}
@@ -713,7 +738,9 @@ func (s *Handlers) RegistrationAttendance(c *fiber.Ctx) error {
 	if _, err := s.Registrations.SetAttendance(c.UserContext(), request.Viewer(c), r.ID, attended); err != nil {
 		return err
 	}
-	return c.Redirect(ManageActivityPath(r.ActivityID), fiber.StatusSeeOther)
+	// Back at the row marked, which says what changed.
+	id := strconv.FormatInt(r.ID, 10)
+	return c.Redirect(ManageActivityPath(r.ActivityID)+"?marked="+id+"#reg-"+id, fiber.StatusSeeOther)
 }
 
 // RegistrationCancel cancels a registration; its seat goes to the waitlist.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"maps"
 	"net/url"
@@ -20,8 +22,93 @@ import (
 // auditRow is an entry as the page shows it.
 type auditRow struct {
 	audit.Entry
-	Actor      string // the actor's email; "" for the system or an account gone
-	ObjectHref string // the log filtered to the entry's object
+	Actor       string // the actor's email; "" for the system or an account gone
+	ObjectHref  string // the log filtered to the entry's object
+	ActionLabel string // the action in the reader's language
+	Lines       []auditDetail
+}
+
+// auditActions are the message ids of the actions the log records,
+// so the page names each in the reader's language (the code stays beside
+// it, for the filter); an action missing here shows as its code.
+var auditActions = map[string]string{
+	"account.erase":           "audit_act_account_erase",
+	"activity.create":         "audit_act_activity_create",
+	"activity.update":         "audit_act_activity_update",
+	"activity.published":      "audit_act_activity_published",
+	"activity.cancelled":      "audit_act_activity_cancelled",
+	"activity.completed":      "audit_act_activity_completed",
+	"campaign.advance":        "audit_act_campaign_advance",
+	"campaign.checklist_add":  "audit_act_campaign_checklist_add",
+	"campaign.checklist_tick": "audit_act_campaign_checklist_tick",
+	"campaign.create":         "audit_act_campaign_create",
+	"campaign.involvement":    "audit_act_campaign_involvement",
+	"campaign.letters":        "audit_act_campaign_letters",
+	"campaign.note":           "audit_act_campaign_note",
+	"campaign.update":         "audit_act_campaign_update",
+	"login":                   "audit_act_login",
+	"login.failed":            "audit_act_login_failed",
+	"logout":                  "audit_act_logout",
+	"partner.create":          "audit_act_partner_create",
+	"partner.update":          "audit_act_partner_update",
+	"partnership.change":      "audit_act_partnership_change",
+	"people.import":           "audit_act_people_import",
+	"people.export":           "audit_act_people_export",
+	"people.export.sensitive": "audit_act_people_export_sensitive",
+	"person.consent":          "audit_act_person_consent",
+	"person.create":           "audit_act_person_create",
+	"person.erase":            "audit_act_person_erase",
+	"person.export":           "audit_act_person_export",
+	"person.sensitive.view":   "audit_act_person_sensitive_view",
+	"person.update":           "audit_act_person_update",
+	"petition.create":         "audit_act_petition_create",
+	"petition.update":         "audit_act_petition_update",
+	"registration.guardian":   "audit_act_registration_guardian",
+	"segment.create":          "audit_act_segment_create",
+	"segment.delete":          "audit_act_segment_delete",
+	"token.create":            "audit_act_token_create",
+	"token.revoke":            "audit_act_token_revoke",
+	"user.create":             "audit_act_user_create",
+	"user.profile":            "audit_act_user_profile",
+}
+
+// auditDetail is a line of an entry's details: a key and its value.
+type auditDetail struct{ Key, Value string }
+
+// auditDetails reads an entry's details, a JSON object, as one line per
+// key, in key order, whole: text as it is, a list of texts joined by
+// commas, null as a dash, any other value as its JSON. Details that are not an object
+// show as they are, on one line; an empty object, as nothing.
+func auditDetails(raw string) []auditDetail {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+		if strings.TrimSpace(raw) == "" {
+			return nil
+		}
+		return []auditDetail{{Value: raw}}
+	}
+	out := make([]auditDetail, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
+		var text string
+		var texts []string
+		switch {
+		case string(v) == "null":
+			text = "—"
+		case json.Unmarshal(v, &text) == nil:
+		case json.Unmarshal(v, &texts) == nil && texts != nil:
+			text = strings.Join(texts, ", ")
+		default:
+			var b bytes.Buffer
+			if json.Compact(&b, v) == nil {
+				text = b.String()
+			} else {
+				text = string(v)
+			}
+		}
+		out = append(out, auditDetail{Key: k, Value: text})
+	}
+	return out
 }
 
 // auditFormFields are the filters the page's form has a field for.
@@ -46,18 +133,19 @@ func (s *Handlers) AuditList(c *fiber.Ctx) error {
 	q, err := s.AuditQuery(c, "lang", "erased")
 	var ae *apperr.Error
 	if errors.As(err, &ae) && ae.Kind == apperr.Invalid {
-		// Each message goes beside its field; those of parameters the form
-		// has no field for (a cursor, a mistyped name) go at the top.
+		// Each message goes beside its field, and in the error summary;
+		// those of parameters the form has no field for (a cursor, a
+		// mistyped name) in the summary alone, with their name.
 		p.Errors = map[string]string{}
-		msgs := []string{p.L.T(ae.Message.ID, ae.Message.Args...)}
-		for _, field := range slices.Sorted(maps.Keys(ae.Fields)) {
-			m := ae.Fields[field]
-			p.Errors[field] = p.L.T(m.ID, m.Args...)
+		for field, m := range ae.Fields {
+			msg := p.L.T(m.ID, m.Args...)
 			if !slices.Contains(auditFormFields, field) {
-				msgs = append(msgs, field+": "+p.Errors[field])
+				msg = field + ": " + msg
 			}
+			p.Errors[field] = msg
 		}
-		p.ErrorMsg = strings.Join(msgs, " ")
+		p.Label("action", "audit_action", "actor", "audit_filter_actor", "object_type", "audit_object_type",
+			"object_id", "audit_object_id", "from", "audit_from", "to", "audit_to")
 		p.Data = data
 		return s.Render(c, fiber.StatusUnprocessableEntity, tplAuditLog, p)
 	}
@@ -73,7 +161,10 @@ func (s *Handlers) AuditList(c *fiber.Ctx) error {
 		return err
 	}
 	for _, e := range page.Entries {
-		row := auditRow{Entry: e}
+		row := auditRow{Entry: e, ActionLabel: e.Action, Lines: auditDetails(e.Details)}
+		if id, ok := auditActions[e.Action]; ok {
+			row.ActionLabel = p.L.T(id)
+		}
 		if e.ActorID != nil {
 			row.Actor = actors[*e.ActorID]
 		}

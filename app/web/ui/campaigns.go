@@ -233,6 +233,11 @@ func (s *Handlers) campaignFormPage(c *fiber.Ctx, status int, current *campaigns
 		data.Langs = append(data.Langs, formLang{Code: code, Name: s.Catalog.Localizer(code).T("lang_name"), First: i == 0})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
+	first := i18n.Supported[0]
+	p.Fields = append(p.Fields, request.Field{Key: "title", Label: p.L.T("field_title"), Target: "f-title_" + first},
+		request.Field{Key: "summary", Label: p.L.T("field_summary"), Target: "f-summary_" + first})
+	p.Label("tags", "campaign_field_tags", "stage", "campaign_field_stage", "starts_on", "campaign_field_starts_on",
+		"ends_on", "campaign_field_ends_on", "lead_id", "campaign_field_lead")
 	return s.Render(c, status, tplCampaignForm, p)
 }
 
@@ -496,6 +501,13 @@ func (s *Handlers) campaignView(c *fiber.Ctx, staff bool, status int, form, errs
 	}
 	p.Title = d.Text.Title
 	p.Data, p.Form, p.Errors = d, form, errs
+	p.Fields = append(p.Fields, request.Field{Key: "partners", Label: l.T("campaign_partners"), Target: "partners"})
+	for _, sec := range d.Stages {
+		p.Fields = append(p.Fields,
+			request.Field{Key: "text_" + sec.Code, Label: sec.Label + " · " + l.T("campaign_field_note")},
+			request.Field{Key: "item_" + sec.Code, Label: sec.Label + " · " + l.T("campaign_field_checklist_item")})
+	}
+	p.Label("count", "campaign_field_letter_count", "delivered_on", "campaign_field_delivered_on_optional", "note", "campaign_field_letter_note")
 	return s.Render(c, status, tplCampaign, p)
 }
 

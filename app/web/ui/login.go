@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,8 +16,8 @@ type loginData struct {
 }
 
 func (s *Handlers) LoginForm(c *fiber.Ctx) error {
-	if request.CurrentUser(c) != nil {
-		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	if u := request.CurrentUser(c); u != nil {
+		return c.Redirect(landing(c.Query("next"), s.Access.Allowed(u.Grants(), access.ManageRead)), fiber.StatusSeeOther)
 	}
 	p := s.Page(c, "login_title", loginData{Next: c.Query("next")})
 	return s.Render(c, fiber.StatusOK, tplLogin, p)
@@ -33,7 +34,7 @@ func (s *Handlers) Login(c *fiber.Ctx) error {
 		}
 		p := s.Page(c, "login_title", loginData{Next: next})
 		p.Form = map[string]string{"email": email}
-		p.ErrorMsg = p.L.T("error_login_failed")
+		p.Errors = map[string]string{"_form": p.L.T("error_login_failed")}
 		return s.Render(c, fiber.StatusUnauthorized, tplLogin, p)
 	}
 	if err != nil {
@@ -58,7 +59,7 @@ func (s *Handlers) Login(c *fiber.Ctx) error {
 		return err
 	}
 	s.RememberDevice(c, u.Email)
-	return c.Redirect(safeNext(next), fiber.StatusSeeOther)
+	return c.Redirect(landing(next, s.Access.Allowed(u.Grants(), access.ManageRead)), fiber.StatusSeeOther)
 }
 
 // Logout deletes the session from the store and the cookie.

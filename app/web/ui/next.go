@@ -7,8 +7,24 @@ import (
 )
 
 // DefaultNext is where a sign-in goes when it was given nowhere, or
-// somewhere it may not go.
+// somewhere it may not go: a participant's or partner member's account.
 const DefaultNext = "/account"
+
+// StaffHome is where the staff's sign-in goes in the same case: the
+// overview of the manage pages.
+const StaffHome = "/manage"
+
+// landing is where a sign-in goes: next when it is a safe path of this
+// site, else the home of the user (staff's, or everyone else's).
+func landing(next string, staff bool) string {
+	if to := safeNext(next); to != DefaultNext || next == DefaultNext {
+		return to
+	}
+	if staff {
+		return StaffHome
+	}
+	return DefaultNext
+}
 
 // maxNextDecodes bounds how many layers of percent-encoding safeNext looks
 // through.

@@ -54,6 +54,26 @@ func TestSafeNext(t *testing.T) {
 	}
 }
 
+func TestLanding(t *testing.T) {
+	for _, tc := range []struct {
+		next  string
+		staff bool
+		want  string
+	}{
+		{"", false, DefaultNext},
+		{"", true, StaffHome},
+		{"//evil.example", true, StaffHome},
+		{"//evil.example", false, DefaultNext},
+		{"/account", true, "/account"},
+		{"/activities/camp", true, "/activities/camp"},
+		{"/manage/people", false, "/manage/people"}, // the route itself decides who may see it
+	} {
+		if got := landing(tc.next, tc.staff); got != tc.want {
+			t.Errorf("landing(%q, %v) = %q, want %q", tc.next, tc.staff, got, tc.want)
+		}
+	}
+}
+
 // FuzzSafeNext: whatever comes in, what comes out is the default or a path
 // of this site that no browser can turn into another site's address.
 func FuzzSafeNext(f *testing.F) {

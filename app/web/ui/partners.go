@@ -190,6 +190,9 @@ func (s *Handlers) partnerFormPage(c *fiber.Ctx, status int, o *partners.Partner
 		data.Langs = append(data.Langs, formLang{Code: code, Name: s.Catalog.Localizer(code).T("lang_name"), First: i == 0})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
+	p.Label("name", "field_partner_name", "kind", "field_kind", "region", "field_region",
+		"contact_email", "field_contact_email", "website", "field_website")
+	p.Fields = append(p.Fields, request.Field{Key: "description", Label: p.L.T("field_description"), Target: "f-description_" + i18n.Supported[0]})
 	return s.Render(c, status, tplPartnerForm, p)
 }
 
@@ -348,6 +351,7 @@ func (s *Handlers) managePartnerPage(c *fiber.Ctx, status int, o *partners.Partn
 			Starts: a.Day(p.L, a.StartsAt), Status: p.L.T(statusLabels[a.Status]), StatusCode: a.Status})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
+	p.Label("status", "partnership_new_status", "changed_on", "field_changed_on", "shared_goals", "field_shared_goals", "notes", "field_notes")
 	return s.Render(c, status, tplManagePartner, p)
 }
 

@@ -163,7 +163,7 @@ func (s *Handlers) peoplePage(c *fiber.Ctx, status int, v url.Values, save, save
 		if s.Can(c, access.PeopleAdmin) {
 			sens := filter.Values()
 			sens.Set("sensitive", "true")
-			data.Sensitive = withQuery(ManagePeoplePath+"/export", sens)
+			data.Sensitive = withQuery(ManageSensitiveExportPath, sens)
 		}
 	}
 
@@ -379,6 +379,9 @@ func (s *Handlers) personFormPage(c *fiber.Ctx, status int, cur *people.Profile,
 		data.Locales = append(data.Locales, option{Value: code, Label: s.Catalog.Localizer(code).T("lang_name"), Selected: code == form["locale"]})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
+	p.Label("given_name", "field_given_name", "family_name", "field_family_name", "email", "field_email", "phone", "person_phone",
+		"birth_year", "field_birth_year", "region", "field_region", "locality", "people_locality", "locale", "field_locale",
+		"handle", "person_handle", "tags", "person_tags_field", "consent", "person_consent_field")
 	return s.Render(c, status, tplPersonForm, p)
 }
 

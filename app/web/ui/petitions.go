@@ -53,6 +53,8 @@ func (s *Handlers) petitionView(c *fiber.Ctx, status int, p *petitions.Petition,
 		page.Title = data.Text.Title
 	}
 	page.Data, page.Form, page.Errors = data, form, errs
+	page.Label("given_name", "field_given_name", "family_name", "field_family_name", "email", "field_email",
+		"region", "petition_field_region", "consent", "field_consent")
 	return s.Render(c, status, tplPetition, page)
 }
 

@@ -164,6 +164,10 @@ func (s *Handlers) petitionFormPage(c *fiber.Ctx, status int, current *petitions
 		data.Langs = append(data.Langs, formLang{Code: code, Name: s.Catalog.Localizer(code).T("lang_name"), First: i == 0})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
+	first := i18n.Supported[0]
+	p.Label("campaign_id", "petition_field_campaign", "slug", "petition_field_slug", "goal", "petition_field_goal")
+	p.Fields = append(p.Fields, request.Field{Key: "title", Label: p.L.T("field_title"), Target: "f-title_" + first},
+		request.Field{Key: "text", Label: p.L.T("petition_field_text"), Target: "f-text_" + first})
 	return s.Render(c, status, tplManagePetitionForm, p)
 }
 

@@ -56,6 +56,12 @@ func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity
 		Localities: options([]string{people.Urban, people.Rural}, localityLabels, p, form["locality"]),
 		Consent:    form["consent"] == "yes", GuardianAge: s.guardianAge(a)}
 	p.Form, p.Errors = form, errs
+	p.Label("given_name", "field_given_name", "family_name", "field_family_name", "email", "field_email",
+		"birth_year", "field_birth_year", "region", "field_region")
+	p.Fields = append(p.Fields, request.Field{Key: "locality", Label: p.L.T("field_locality"), Target: "f-locality-" + people.Urban})
+	p.Label("accessibility_needs", "register_accessibility")
+	p.Fields = append(p.Fields, request.Field{Key: "guardian", Label: p.L.T("field_guardian"), Target: "f-guardian_name"})
+	p.Label("consent", "field_consent")
 	return s.Render(c, status, tplRegister, p)
 }
 

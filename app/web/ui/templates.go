@@ -26,6 +26,7 @@ const (
 	tplActivities = "activities"
 	tplActivity   = "activity"
 	tplRegister   = "register"
+	tplConfirm    = "confirm" // asks before a step that cannot be undone
 
 	tplRegistration = "registration" // /r/{token}
 	tplGuardian     = "guardian"     // /g/{token}
@@ -54,4 +55,4 @@ var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUser
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
 	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
 	tplImportUpload, tplImportMap, tplImportReport, tplMatch,
-	tplRegistration, tplGuardian}
+	tplRegistration, tplGuardian, tplConfirm}
