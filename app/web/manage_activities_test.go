@@ -206,6 +206,10 @@ func TestManageActivityFormRefusals(t *testing.T) {
 			if !strings.Contains(res.Body, `value="Kept venue"`) || !strings.Contains(res.Body, `id="error-summary"`) {
 				t.Errorf("%s: the form lost what was typed", tc.name)
 			}
+			summary, _, _ := strings.Cut(res.Body[strings.Index(res.Body, `id="error-summary"`):], "</div>")
+			if !strings.Contains(summary, `<a href="#f-`) || !strings.Contains(summary, html.EscapeString(tc.msg)) {
+				t.Errorf("%s: the error summary does not link a field that says %q", tc.name, tc.msg)
+			}
 			if m := inlineScript.FindString(res.Body); m != "" {
 				t.Errorf("%s: inline code %q", tc.name, m)
 			}

@@ -402,7 +402,7 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 			Attributes: quotaOptions(p, form[quotaField("attribute", row)])})
 	}
 	p.Data, p.Form, p.Errors = data, form, errs
-	p.Label("kind", "field_kind", "audience", "field_audience", "mode", "field_mode", "region", "field_region",
+	p.Label("kind", "field_kind", "audience", "field_audience", "mode", "field_mode", "region", "field_region", "timezone", "field_timezone",
 		"venue", "field_venue", "online_url", "field_online_url", "starts_at", "field_starts_at", "ends_at", "field_ends_at",
 		"registration_opens_at", "field_registration_opens_at", "registration_closes_at", "field_registration_closes_at",
 		"reminder_hours", "field_reminder_hours", "capacity", "field_capacity", "age_min", "field_age_min",
