@@ -285,7 +285,8 @@ func (s State) confirmed() int {
 // Settle fills every free seat that someone may take, in four steps:
 //
 //  1. If the general-seated people do not fit in the general seats (a
-//     capacity decrease or a raised share leaves fewer), as many of those
+//     capacity change or a raised share can leave fewer: at 11 seats two
+//     rules of 0.29 reserve 4+4 where at 10 they reserved 3+3), as many of those
 //     who qualify for an unreleased rule with a free reserved seat as are
 //     needed move into that rule's pool (earliest first, rules in order):
 //     nobody confirmed is ever bumped, so no one else may take those seats.
