@@ -282,18 +282,29 @@ func (s State) confirmed() int {
 	return n
 }
 
-// Settle fills every free seat that someone may take: first it moves
-// general-seated people who qualify for an unreleased rule with a free
-// reserved seat into that rule's pool (earliest first, rules in order),
-// which frees general seats; then it gives each free reserved seat to the
-// earliest waitlisted person who qualifies for it; then each free general
-// seat to the earliest waitlisted person. Reserved seats go first so that a
-// qualifying person is not spent on a general seat while a reserved one
-// stays empty.
+// Settle fills every free seat that someone may take, in four steps:
+//
+//  1. If the general-seated people do not fit in the general seats (a
+//     capacity change or a raised share can leave fewer: at 11 seats two
+//     rules of 0.29 reserve 4+4 where at 10 they reserved 3+3), as many of those
+//     who qualify for an unreleased rule with a free reserved seat as are
+//     needed move into that rule's pool (earliest first, rules in order):
+//     nobody confirmed is ever bumped, so no one else may take those seats.
+//  2. Each free reserved seat goes to the earliest waitlisted person who
+//     qualifies for it (rules in order).
+//  3. Only then, a reserved seat that no waiting person qualifies for goes
+//     to the earliest general-seated person who does, whose general seat
+//     frees.
+//  4. Each free general seat goes to the earliest waitlisted person.
+//
+// So a freed reserved seat seats one more person who qualifies, rather
+// than relabel one already seated and hand their general seat to the first
+// in line; and a qualifying person is not spent on a general seat while a
+// reserved one stays empty.
 //
 // It returns the new state and the IDs whose status or pool changed, in the
-// order they changed, for notices. One pass reaches the fixed point: later
-// steps only fill seats, so they never make an earlier step possible again.
+// order they changed, for notices. One pass reaches the fixed point: each
+// step only fills seats, so it never makes an earlier step possible again.
 func Settle(s State) (State, []int64) {
 	s = s.clone()
 	changed := s.settle()
@@ -304,32 +315,22 @@ func Settle(s State) (State, []int64) {
 func (s *State) settle() []int64 {
 	t := tallySeats(*s)
 	var changed []int64
-	// Moves out of general seats, then promotions into reserved seats: the
-	// same scan, for confirmed general-seated people and then for waiters.
-	for _, waiting := range []bool{false, true} {
-		for i, rule := range s.Rules {
-			for j := range s.Regs {
-				if t.reservedFree(s.Rules, i) == 0 {
-					break
-				}
-				r := &s.Regs[j]
-				if !r.QualifiesFor(rule.Attribute) {
-					continue
-				}
-				switch {
-				case waiting && r.Status == Waitlisted:
-					r.Status = Confirmed
-				case !waiting && r.Status == Confirmed && r.Pool == GeneralPool:
-					t.general--
-				default:
-					continue
-				}
-				r.Pool = string(rule.Attribute)
+	if excess := t.occupied() - s.Capacity; excess > 0 {
+		changed = s.moveIntoPools(&t, excess)
+	}
+	for i, rule := range s.Rules {
+		for j := range s.Regs {
+			if t.reservedFree(s.Rules, i) == 0 {
+				break
+			}
+			if r := &s.Regs[j]; r.Status == Waitlisted && r.QualifiesFor(rule.Attribute) {
+				r.Status, r.Pool = Confirmed, string(rule.Attribute)
 				t.filled[i]++
 				changed = append(changed, r.ID)
 			}
 		}
 	}
+	changed = append(changed, s.moveIntoPools(&t, len(s.Regs))...)
 	free := s.Capacity - t.occupied()
 	for j := range s.Regs {
 		if free <= 0 {
@@ -342,6 +343,28 @@ func (s *State) settle() []int64 {
 		}
 	}
 	return changed
+}
+
+// moveIntoPools moves at most n general-seated people who qualify for an
+// unreleased rule with a free reserved seat into that rule's pool, earliest
+// first and rules in order, keeping t in step; each move frees a general
+// seat. It returns the IDs moved, in order.
+func (s *State) moveIntoPools(t *seatTally, n int) []int64 {
+	var moved []int64
+	for i, rule := range s.Rules {
+		for j := range s.Regs {
+			if len(moved) == n || t.reservedFree(s.Rules, i) == 0 {
+				break
+			}
+			if r := &s.Regs[j]; r.Status == Confirmed && r.Pool == GeneralPool && r.QualifiesFor(rule.Attribute) {
+				r.Pool = string(rule.Attribute)
+				t.filled[i]++
+				t.general--
+				moved = append(moved, r.ID)
+			}
+		}
+	}
+	return moved
 }
 
 // Register places a newcomer after settling: in a free reserved seat of the
@@ -394,7 +417,10 @@ func Place(c Counts, qualifies []quota.Attribute) (status Status, pool string, o
 }
 
 // Cancel removes the live registration id and settles, so that the seat it
-// frees goes to whoever may take it. The returned IDs are the others whose
+// frees goes to whoever may take it: a reserved seat to the earliest waiting
+// person who qualifies for it, and only if nobody who qualifies waits, to
+// the earliest who qualifies in a general seat, whose general seat then goes
+// to the first in line (see Settle). The returned IDs are the others whose
 // status or pool changed. It returns ErrUnknownRegistration if id is not
 // live.
 func Cancel(s State, id int64) (State, []int64, error) {

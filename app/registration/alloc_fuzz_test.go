@@ -67,9 +67,14 @@ func TestAllocationSeeds(t *testing.T) {
 func allocationSeeds() [][]byte {
 	return [][]byte{
 		{},
-		// Capacity 4, rural 0.25: a qualifier in a general seat moves when
-		// the rural seat frees; then growth to 8 opens a second rural seat.
+		// Capacity 4, rural 0.25: when the rural seat frees, the rural
+		// waiter takes it past an urban one, and the rural person in a
+		// general seat stays; then growth to 8 opens a second rural seat.
 		{3, 1, 0, 0, 0, 0xFC, 0, 0xFC, 0, 0xFF, 0, 0xFF, 0, 0xFF, 0, 0xFC, 8, 0, 11, 8},
+		// Capacity 4, rural 0.25: the rural seat frees with nobody rural
+		// waiting, so the rural person in a general seat moves into it and
+		// the urban waiter takes their general seat.
+		{3, 1, 0, 0, 0, 0xFC, 0, 0xFC, 0, 0xFF, 0, 0xFF, 0, 0xFF, 8, 0},
 		// Capacity 10, rural 0.25 and disability 0.1: double qualifiers,
 		// a full house, a release, a cancellation and a refused decrease.
 		{9, 2, 0, 0, 1, 0, 0xF0, 0, 0xF3, 0, 0xFF, 0, 0xFF, 0, 0xFF, 0, 0xFF, 0, 0xFF, 0, 0xFF,
@@ -303,6 +308,9 @@ func checkStep(before State, o fuzzOp, after State, changed []int64, placed Reg,
 	if err := checkTransitions(before, o, after, changed); err != nil {
 		return err
 	}
+	if err := checkWaitersFirst(before, o, after); err != nil {
+		return err
+	}
 	if o.kind == "register" {
 		if err := checkPlacement(before, o, after, placed); err != nil {
 			return err
@@ -441,9 +449,9 @@ func checkArrivalOrder(before State, o fuzzOp, after State) error {
 }
 
 // checkTransitions: nobody confirmed loses the seat, the changed list names
-// exactly those whose status or pool changed (moves first, general
-// promotions last and in arrival order), and every move or promotion went
-// to the earliest person who could take it.
+// exactly those whose status or pool changed (general promotions last and
+// in arrival order), and every move or promotion went to the earliest
+// person who could take it.
 func checkTransitions(before State, o fuzzOp, after State, changed []int64) error {
 	lost := 0
 	if k := before.indexOf(o.id); k >= 0 && o.kind == "cancel" && before.Regs[k].Status == Confirmed {
@@ -512,13 +520,66 @@ func checkTransitions(before State, o fuzzOp, after State, changed []int64) erro
 	if !slices.Equal(sorted, diff) { // diff is in ID order
 		return fmt.Errorf("%s: changed %v, but %v changed", o, changed, diff)
 	}
-	// Order: moves, then reserved promotions, then general ones by
-	// arrival (moves and reserved promotions go rule by rule).
-	n := len(moves) + len(reservedUps)
-	if !slices.Equal(changed[n:], generalUps) || slices.ContainsFunc(changed[:len(moves)], func(id int64) bool { return !slices.Contains(moves, id) }) {
-		return fmt.Errorf("%s: changed %v, want moves %v, then %v, then %v", o, changed, moves, reservedUps, generalUps)
+	// Order: moves and reserved promotions (rule by rule), then general
+	// promotions by arrival.
+	if n := len(moves) + len(reservedUps); !slices.Equal(changed[n:], generalUps) {
+		return fmt.Errorf("%s: changed %v, want moves %v and reserved promotions %v, then %v", o, changed, moves, reservedUps, generalUps)
 	}
 	return nil
+}
+
+// checkWaitersFirst: a reserved seat that an operation frees goes to a
+// waiting person who qualifies for it, not to one who qualifies and
+// already holds a general seat; so after any cancellation nobody who
+// qualifies for a free reserved seat keeps waiting, not even when someone
+// already seated fills that seat instead (Check alone would let that by).
+// Someone general-seated moves into a pool past a qualifying waiter only
+// when the general seats cannot hold the general-seated people (a capacity
+// change or a raised share), and then no more of them than the general
+// seats are short by: nobody confirmed is bumped.
+func checkWaitersFirst(before State, o fuzzOp, after State) error {
+	pre := unsettled(before, o)
+	short := max(0, occupancyAt(pre, pre.Capacity)-pre.Capacity)
+	passed := 0
+	for _, r := range after.Regs {
+		k := before.indexOf(r.ID)
+		if k < 0 || before.Regs[k].Status != Confirmed || before.Regs[k].Pool != GeneralPool || r.Pool == GeneralPool {
+			continue // not a move out of a general seat
+		}
+		for _, w := range before.Regs {
+			now := after.indexOf(w.ID)
+			if w.Status != Waitlisted || !w.QualifiesFor(quota.Attribute(r.Pool)) || now < 0 {
+				continue
+			}
+			if a := after.Regs[now]; a.Status == Waitlisted || a.Pool == GeneralPool {
+				if passed++; passed > short {
+					return fmt.Errorf("%s: %d moved into the %s pool while %d, who qualifies, waited (now %s; the general seats were short by %d)",
+						o, r.ID, r.Pool, w.ID, layout(State{Regs: []Reg{a}}), short)
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// unsettled is the state o leaves before settling: less the cancelled
+// registration, at the new capacity, or with the rule released.
+func unsettled(before State, o fuzzOp) State {
+	s := State{Capacity: before.Capacity, Rules: slices.Clone(before.Rules), Regs: before.Regs}
+	switch o.kind {
+	case "cancel":
+		s.Regs = slices.DeleteFunc(slices.Clone(before.Regs), func(r Reg) bool { return r.ID == o.id })
+	case "capacity":
+		s.Capacity = o.capacity
+	case "release":
+		for i := range s.Rules {
+			if s.Rules[i].Attribute == o.attribute {
+				s.Rules[i].Released = true
+			}
+		}
+	}
+	return s
 }
 
 // addNew adds to set the elements of add it lacks.
@@ -627,6 +688,7 @@ func TestCheckStepCatchesBrokenSteps(t *testing.T) {
 	wait := func(id int64, q ...quota.Attribute) Reg { return Reg{ID: id, Qualifies: q, Status: Waitlisted} }
 	one := State{Capacity: 1, Regs: []Reg{conf(1, GeneralPool), wait(2), wait(3)}}
 	two := rules(Rule{Attribute: "rural", Share: 0.25}, Rule{Attribute: "disability", Share: 0.1})
+	rural := rules(Rule{Attribute: "rural", Share: 0.25})
 	tests := []struct {
 		name    string
 		before  State
@@ -668,6 +730,17 @@ func TestCheckStepCatchesBrokenSteps(t *testing.T) {
 			o:      fuzzOp{kind: "register", id: 1, qualifies: []quota.Attribute{"rural", "disability"}},
 			after:  State{Capacity: 20, Rules: two, Regs: []Reg{conf(1, "disability", "rural", "disability")}},
 			placed: conf(1, "disability", "rural", "disability"), want: "placed",
+		},
+		{
+			// The reported case as the old core settled it: 2 moved into
+			// the freed rural seat, so 5 took its general seat and the
+			// rural 6 kept waiting.
+			name: "a move into a freed reserved seat past a qualifying waiter", before: State{Capacity: 4, Rules: rural,
+				Regs: []Reg{conf(1, "rural", "rural"), conf(2, GeneralPool, "rural"), conf(3, GeneralPool), conf(4, GeneralPool), wait(5), wait(6, "rural")}},
+			o: fuzzOp{kind: "cancel", id: 1},
+			after: State{Capacity: 4, Rules: rural,
+				Regs: []Reg{conf(2, "rural", "rural"), conf(3, GeneralPool), conf(4, GeneralPool), conf(5, GeneralPool), wait(6, "rural")}},
+			changed: []int64{2, 5}, want: "2 moved into the rural pool while 6, who qualifies, waited",
 		},
 		{
 			name: "a capacity that did not change", before: one, o: fuzzOp{kind: "capacity", capacity: 3},

@@ -152,13 +152,45 @@ func TestScenarios(t *testing.T) {
 			want: "1:rural 2:general",
 		},
 		{
-			// 2 moves into the freed rural seat, which frees a general seat
-			// for the earliest waiter 5; the rural waiter 6 keeps waiting.
-			name: "a general-seated qualifier moves into a freed reserved seat", capacity: 4, rules: rural25,
+			// The reported case: the freed rural seat goes to the rural
+			// waiter 6, past the urban waiter 5, who still waits; the rural
+			// 2 keeps its general seat. Moving 2 instead would hand its
+			// general seat to 5, and one rural person fewer would come.
+			name: "a freed reserved seat goes to a qualifying waiter, not to a general-seated qualifier", capacity: 4, rules: rural25,
 			ops: []op{register(1, "rural"), register(2, "rural"), register(3), register(4),
 				register(5), register(6, "rural"), cancel(1)},
+			want:        "2:general 3:general 4:general 5:wait 6:rural",
+			wantChanged: []int64{6},
+		},
+		{
+			// Nobody waiting qualifies, so 2 moves into the freed rural
+			// seat and its general seat goes to the first in line, 5.
+			name: "a general-seated qualifier moves into a freed reserved seat when no waiter qualifies", capacity: 4, rules: rural25,
+			ops: []op{register(1, "rural"), register(2, "rural"), register(3), register(4),
+				register(5), register(6), cancel(1)},
 			want:        "2:rural 3:general 4:general 5:general 6:wait",
 			wantChanged: []int64{2, 5},
+		},
+		{
+			// At 5 the rule reserves 2: the new rural seat goes to the rural
+			// waiter 6, and no general seat is left for the urban 5; the
+			// rural 2 keeps its general seat.
+			name: "a capacity increase gives a new reserved seat to a qualifying waiter first", capacity: 4, rules: rural25,
+			ops: []op{register(1, "rural"), register(2, "rural"), register(3), register(4),
+				register(5), register(6, "rural"), setCapacity(5)},
+			want:        "1:rural 2:general 3:general 4:general 5:wait 6:rural",
+			wantChanged: []int64{6},
+		},
+		{
+			// At 11 each rule reserves 4 and leaves 3 general seats for the
+			// 4 general-seated people: the rural 4 must move, since nobody
+			// confirmed is bumped, and the rural 8 keeps waiting.
+			name: "a capacity increase moves a general-seated qualifier the general seats cannot hold, past a qualifying waiter", capacity: 10,
+			rules: rules(Rule{Attribute: "rural", Share: 0.29}, Rule{Attribute: "disability", Share: 0.29}),
+			ops: []op{register(1, "rural"), register(2, "rural"), register(3, "rural"), register(4, "rural"),
+				register(5), register(6), register(7), register(8, "rural"), setCapacity(11)},
+			want:        "1:rural 2:rural 3:rural 4:rural 5:general 6:general 7:general 8:wait",
+			wantChanged: []int64{4},
 		},
 		{
 			name: "a person qualifying for two rules takes the first rule's seat", capacity: 20,
@@ -344,8 +376,9 @@ func TestReleaseOfAnUnknownOrReleasedRuleOnlySettles(t *testing.T) {
 
 func TestSettleFixesAnUnsettledState(t *testing.T) {
 	t.Parallel()
-	// As after a coordinator raised a share: 1 may now move, and the seat
-	// it frees goes to 4; 3 then takes the last rural seat.
+	// As after a coordinator raised a share: rural reserves 3 seats and
+	// leaves 1 general seat for 1 and 2, so 1 must move; 3 then takes a
+	// rural seat, and 4 keeps waiting for the general one.
 	s := State{Capacity: 4, Rules: rules(Rule{Attribute: "rural", Share: 0.75}), Regs: []Reg{
 		{ID: 1, Qualifies: []quota.Attribute{"rural"}, Status: Confirmed, Pool: GeneralPool},
 		{ID: 2, Status: Confirmed, Pool: GeneralPool},
