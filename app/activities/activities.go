@@ -27,6 +27,12 @@ const (
 	StatusPublished = "published"
 	StatusCancelled = "cancelled"
 	StatusCompleted = "completed"
+
+	// RegistrationModeOpen places registrations first come, first served;
+	// RegistrationModeApplication keeps them as applications (status applied,
+	// holding no seat) until a coordinator accepts or declines each.
+	RegistrationModeOpen        = "open"
+	RegistrationModeApplication = "application"
 )
 
 // Kinds, Audiences, Modes and Statuses list the allowed values in display order.
@@ -35,6 +41,8 @@ var (
 	Audiences = []string{AudienceYouth, AudienceStaff}
 	Modes     = []string{ModeInPerson, ModeOnline, ModeHybrid}
 	Statuses  = []string{StatusDraft, StatusPublished, StatusCancelled, StatusCompleted}
+	// RegistrationModes are the values of RegistrationMode.
+	RegistrationModes = []string{RegistrationModeOpen, RegistrationModeApplication}
 )
 
 // Activity is one training, workshop or camp.
@@ -67,13 +75,19 @@ type Activity struct {
 	// ReminderHours before the start, confirmed participants are reminded;
 	// 0 sends no reminder.
 	ReminderHours int
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	Translations  []Translation `gorm:"foreignKey:ActivityID"`
-	Quotas        []QuotaRule   `gorm:"foreignKey:ActivityID"`
-	Facilitators  []Facilitator `gorm:"foreignKey:ActivityID"`
-	Partners      []CoHost      `gorm:"foreignKey:ActivityID"`
+	// RegistrationMode is RegistrationModeOpen or RegistrationModeApplication.
+	RegistrationMode string `gorm:"default:open"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Translations     []Translation `gorm:"foreignKey:ActivityID"`
+	Quotas           []QuotaRule   `gorm:"foreignKey:ActivityID"`
+	Facilitators     []Facilitator `gorm:"foreignKey:ActivityID"`
+	Partners         []CoHost      `gorm:"foreignKey:ActivityID"`
 }
+
+// Applications reports whether registrations wait for a coordinator's
+// decision (RegistrationModeApplication) instead of taking a seat at once.
+func (a *Activity) Applications() bool { return a.RegistrationMode == RegistrationModeApplication }
 
 // FacilitatorIDs are the users who lead the activity.
 func (a *Activity) FacilitatorIDs() []int64 {

@@ -66,6 +66,8 @@ type Input struct {
 	// ReminderHours before the start, confirmed participants are
 	// reminded (0: no reminder).
 	ReminderHours *int
+	// RegistrationMode is RegistrationModeOpen or RegistrationModeApplication.
+	RegistrationMode *string
 	// Unset empties optional fields that nil would leave as they are:
 	// "age_min", "age_max", "registration_opens_at", "registration_closes_at",
 	// "guardian_age".
@@ -112,6 +114,7 @@ func apply(a *Activity, in Input, def string, f apperr.Fields) {
 	set(&a.Region, in.Region)
 	set(&a.Venue, in.Venue)
 	set(&a.OnlineURL, in.OnlineURL)
+	set(&a.RegistrationMode, in.RegistrationMode)
 	switch {
 	case in.Timezone != nil || oldZone == "":
 		a.Timezone = ZoneFor(deref(in.Timezone), a.Region, def)
@@ -229,6 +232,9 @@ func validate(a *Activity, f apperr.Fields) {
 	if !oneOf(a.Mode, Modes) {
 		f.Add("mode", "error_mode_unknown")
 	}
+	if !oneOf(a.RegistrationMode, RegistrationModes) {
+		f.Add("registration_mode", "error_registration_mode_unknown")
+	}
 	if a.Region != "" && !regions.Valid(a.Region) {
 		f.Add("region", "error_region_unknown")
 	}
@@ -334,7 +340,8 @@ func ReservedSeats(capacity int, share float64) int {
 
 // newActivity is a new activity before its input is applied.
 func newActivity() *Activity {
-	return &Activity{Audience: AudienceYouth, Mode: ModeInPerson, Status: StatusDraft, ReminderHours: DefaultReminderHours}
+	return &Activity{Audience: AudienceYouth, Mode: ModeInPerson, Status: StatusDraft, ReminderHours: DefaultReminderHours,
+		RegistrationMode: RegistrationModeOpen}
 }
 
 // Check validates in as a new activity would be, storing nothing; a form

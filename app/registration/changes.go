@@ -39,10 +39,18 @@ func (s *Service) CancelAs(ctx context.Context, v access.Viewer, id int64) (*Pla
 // their manage link.
 func (s *Service) cancel(ctx context.Context, r *Placed) (*Placed, error) {
 	id := r.ID
-	if r.Status == string(Cancelled) {
+	switch Status(r.Status) {
+	case Cancelled:
 		return nil, apperr.New(apperr.Conflict, "error_already_cancelled")
+	case Declined:
+		return nil, apperr.New(apperr.Conflict, "error_application_decided")
 	}
 	err := s.change(ctx, r.ActivityID, func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error) {
+		if _, seated := l.rows[id]; !seated {
+			// An application holds no seat: withdrawing it moves nothing.
+			// Read under the lock, it may have been decided meanwhile.
+			return l.state, nil, s.withdrawApplication(tx, a, id, now)
+		}
 		next, changed, err := withdraw(tx, l.state, []int64{id}, now, nil)
 		if err != nil {
 			return next, nil, err
@@ -55,6 +63,28 @@ func (s *Service) cancel(ctx context.Context, r *Placed) (*Placed, error) {
 		return nil, err
 	}
 	return s.Get(ctx, id)
+}
+
+// withdrawApplication cancels the application id of the locked activity a
+// for its person, and tells them.
+func (s *Service) withdrawApplication(tx *gorm.DB, a *activities.Activity, id int64, now time.Time) error {
+	var row Registration
+	if err := tx.Take(&row, id).Error; err != nil {
+		return fmt.Errorf("registration: unable to read %d: %w", id, err)
+	}
+	switch Status(row.Status) {
+	case Applied:
+	case Declined:
+		return apperr.New(apperr.Conflict, "error_application_decided")
+	default:
+		return apperr.New(apperr.Conflict, "error_already_cancelled")
+	}
+	if err := tx.Model(&Registration{}).Where("id = ?", id).
+		Updates(map[string]any{"status": string(Cancelled), "cancelled_at": now, "updated_at": now}).Error; err != nil {
+		return fmt.Errorf("registration: unable to cancel %d: %w", id, err)
+	}
+	row.Status = string(Cancelled)
+	return s.notify(tx, kindCancelled, a, &row, now)
 }
 
 // SetCapacity is called inside the transaction that updates an activity:
@@ -83,13 +113,16 @@ func (s *Service) CancelAll(tx *gorm.DB, activityID int64) error {
 		return err
 	}
 	var live []Registration
-	if err := tx.Where("activity_id = ? AND status <> ?", activityID, string(Cancelled)).Order("waitlist_order").Find(&live).Error; err != nil {
+	// Declined applications stay declined; applications under review are
+	// cancelled with the places.
+	over := []string{string(Cancelled), string(Declined)}
+	if err := tx.Where("activity_id = ? AND status NOT IN ?", activityID, over).Order("waitlist_order").Find(&live).Error; err != nil {
 		return fmt.Errorf("registration: unable to read registrations: %w", err)
 	}
 	if len(live) == 0 {
 		return nil
 	}
-	if err := tx.Model(&Registration{}).Where("activity_id = ? AND status <> ?", activityID, string(Cancelled)).
+	if err := tx.Model(&Registration{}).Where("activity_id = ? AND status NOT IN ?", activityID, over).
 		Updates(map[string]any{"status": string(Cancelled), "pool": nil, "sealed_pool": nil, "cancelled_at": now, "updated_at": now}).Error; err != nil {
 		return fmt.Errorf("registration: unable to cancel registrations: %w", err)
 	}

@@ -97,7 +97,13 @@ func (s *Service) WithdrawPerson(tx *gorm.DB, personID int64) (Withdrawal, error
 					return next, nil, fmt.Errorf("registration: unable to cancel: %w", err)
 				}
 			}
-			n = len(mine)
+			// Applications hold no seat: they are cancelled with nothing to move.
+			res := tx.Model(&Registration{}).Where("activity_id = ? AND person_id = ? AND status = ?", id, personID, string(Applied)).
+				Updates(map[string]any{"status": string(Cancelled), "cancelled_at": now, "updated_at": now})
+			if res.Error != nil {
+				return next, nil, fmt.Errorf("registration: unable to cancel applications: %w", res.Error)
+			}
+			n = len(mine) + int(res.RowsAffected)
 			return next, changed, nil
 		})
 		if err != nil {

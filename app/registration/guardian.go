@@ -230,6 +230,9 @@ func (s *Service) answerable(r *Registration, now time.Time, byLink bool) error 
 		return apperr.New(apperr.Conflict, "error_guardian_answered")
 	case r.Status == string(Cancelled) || r.PersonID == nil:
 		return apperr.New(apperr.Conflict, "error_already_cancelled")
+	case r.Status == string(Applied) || r.Status == string(Declined):
+		// An application's guardian is asked once it is accepted.
+		return apperr.New(apperr.Conflict, "error_guardian_not_yet")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package registration
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,10 @@ const (
 	kindGuardianGiven   = "registration.guardian_given"
 	kindGuardianRefused = "registration.guardian_refused"
 	kindGuardianExpired = "registration.guardian_expired"
+	kindApplied         = "registration.applied"          // an application received, under review
+	kindAccepted        = "registration.accepted"         // an application accepted, with a place
+	kindAcceptedWaiting = "registration.accepted_waiting" // an application accepted, on the waitlist
+	kindDeclined        = "registration.declined"         // an application declined, without reasons
 )
 
 // letters are the message ids of each kind's subject and of what it says
@@ -46,6 +51,10 @@ var letters = map[string][2]string{
 	kindGuardianGiven:   {"notice_guardian_given_subject", "notice_guardian_given_body"},
 	kindGuardianRefused: {"notice_guardian_refused_subject", "notice_guardian_refused_body"},
 	kindGuardianExpired: {"notice_guardian_refused_subject", "notice_guardian_expired_body"},
+	kindApplied:         {"notice_applied_subject", "notice_applied_body"},
+	kindAccepted:        {"notice_accepted_subject", "notice_accepted_body"},
+	kindAcceptedWaiting: {"notice_accepted_subject", "notice_accepted_waiting_body"},
+	kindDeclined:        {"notice_declined_subject", "notice_declined_body"},
 }
 
 // letter is one email about a registration, or about a form waiting for its
@@ -113,7 +122,8 @@ func (s *Service) notice(tx *gorm.DB, lt letter) (m outbox.Message, ok bool, err
 	} else {
 		paras = append(paras, l.T(ids[1], args...))
 	}
-	waiting := lt.r != nil && lt.r.Guardian == GuardianPending && lt.r.Status != string(Cancelled)
+	// An application's guardian is asked once it is accepted.
+	waiting := lt.r != nil && lt.r.Guardian == GuardianPending && slices.Contains(seated, lt.r.Status)
 	if waiting && lt.kind != kindGuardianRequest {
 		paras = append(paras, l.T("notice_guardian_waiting", args...))
 	}

@@ -228,12 +228,17 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 			}
 			registered[key] = true
 			st := counted[a.ID]
-			status, pool, ok := Place(st.counts, p.qualifies)
-			if !ok {
-				return fmt.Errorf("registration: activity %d unsettled after settling", a.ID)
+			// An application holds no seat: it waits for a coordinator's
+			// decision (Accept), which places it then.
+			status, pool := Applied, ""
+			if !a.Applications() {
+				var ok bool
+				if status, pool, ok = Place(st.counts, p.qualifies); !ok {
+					return fmt.Errorf("registration: activity %d unsettled after settling", a.ID)
+				}
+				st.counts.Take(status, pool)
+				st.added.add(status, pool, 1)
 			}
-			st.counts.Take(status, pool)
-			st.added.add(status, pool, 1)
 			st.lastOrder++
 			st.added.LastOrder = st.lastOrder
 			sealed, err := s.people.SealDeclaration(p.in.Person.Sensitive, declarationContext(a.ID, person.ID))
@@ -244,13 +249,19 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 				DeclaredLocality: p.in.Person.Locality, DeclaredSensitive: sealed, Locale: p.in.Person.Locale,
 				ConsentVersion: people.ConsentVersion, ConsentAt: now, Guardian: GuardianNotNeeded, CreatedAt: now, UpdatedAt: now}
 			if g := p.in.Guardian; g != nil {
-				// The place is held like any other while the guardian answers.
-				due := s.guardianDue(a, now)
-				row.Guardian, row.GuardianName, row.GuardianEmail, row.GuardianDueAt = GuardianPending, g.Name, g.Email, &due
+				// The place is held like any other while the guardian answers;
+				// an application's guardian is asked once it is accepted.
+				row.Guardian, row.GuardianName, row.GuardianEmail = GuardianPending, g.Name, g.Email
+				if status != Applied {
+					due := s.guardianDue(a, now)
+					row.GuardianDueAt = &due
+				}
 			}
-			if status == Confirmed {
+			switch status {
+			case Applied:
+			case Confirmed:
 				s.setPool(&row, pool)
-			} else {
+			default:
 				// The newcomer is last in line.
 				positions[len(rows)] = st.counts.Waitlisted
 			}
@@ -301,8 +312,11 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 		r, o := &rows[i], owners[i]
 		a, person := acts[r.ActivityID], persons[o.in.Person.Email]
 		kind := kindConfirmed
-		if r.Status == string(Waitlisted) {
+		switch Status(r.Status) {
+		case Waitlisted:
 			kind = kindWaitlisted
+		case Applied:
+			kind = kindApplied
 		}
 		token, link := newLink(r.ID, LinkManage, now)
 		made = append(made, link)
@@ -311,7 +325,7 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 			url: s.manageURL(token), position: positions[i]}); err != nil {
 			return err
 		}
-		if r.Guardian == GuardianPending {
+		if r.Guardian == GuardianPending && r.GuardianDueAt != nil {
 			token, link := newLink(r.ID, LinkGuardian, now)
 			made = append(made, link)
 			if err := add(letter{kind: kindGuardianRequest, a: a, r: r, to: r.GuardianEmail, name: r.GuardianName,

@@ -63,7 +63,9 @@ type RosterEntry struct {
 	Position   int // on the waitlist, 0 when confirmed
 }
 
-// Roster returns the live registrations of an activity in arrival order,
+// Roster returns the live registrations of an activity in arrival order
+// (those holding a place or waiting for one: applications are reviewed
+// apart, see Applications),
 // joined to their people in one query, with waitlist positions. The
 // registrations of erased people stay in it, as anonymous seats. It is
 // empty for an activity v does not reach (activities.Reached).
@@ -73,7 +75,7 @@ func (s *Service) Roster(ctx context.Context, v access.Viewer, activityID int64)
 		Select("r.id, r.status, r.pool, r.attended, COALESCE(p.given_name, '') AS given_name, "+
 			"COALESCE(p.family_name, '') AS family_name, p.email, r.person_id IS NULL AS erased").
 		Joins("LEFT JOIN people AS p ON p.id = r.person_id").
-		Where("r.activity_id = ? AND r.status <> ?", activityID, string(Cancelled)).
+		Where("r.activity_id = ? AND r.status IN ?", activityID, seated).
 		Order("r.waitlist_order, r.id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("registration: unable to read the roster: %w", err)

@@ -17,8 +17,20 @@ import (
 	"gorm.io/gorm"
 )
 
-// Cancelled is the status of a registration that no longer holds a place.
-const Cancelled Status = "cancelled"
+// Statuses a registration has outside the core's State: none of them holds
+// a seat, and the seat invariants and counts never see them.
+const (
+	// Cancelled is a registration that no longer holds a place.
+	Cancelled Status = "cancelled"
+	// Applied is an application waiting for a coordinator's decision, at an
+	// activity whose registration mode is application.
+	Applied Status = "applied"
+	// Declined is an application a coordinator declined.
+	Declined Status = "declined"
+)
+
+// seated are the statuses of registrations in the core's State.
+var seated = []string{string(Confirmed), string(Waitlisted)}
 
 // Registration is a row of the registrations table.
 type Registration struct {
@@ -133,12 +145,9 @@ type loaded struct {
 // load reads the live registrations of a locked activity into the core's state.
 func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loaded, error) {
 	st := State{Capacity: a.Capacity, Rules: rulesAt(a, now)}
-	sensitiveRules := false
-	for _, q := range a.Quotas {
-		sensitiveRules = sensitiveRules || quota.Sensitive(q.Attribute)
-	}
+	sensitive := sensitiveRules(a)
 	var rows []Registration
-	if err := tx.Where("activity_id = ? AND status <> ?", a.ID, string(Cancelled)).
+	if err := tx.Where("activity_id = ? AND status IN ?", a.ID, seated).
 		Order("waitlist_order, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("registration: unable to read registrations: %w", err)
 	}
@@ -150,14 +159,9 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 			return nil, err
 		}
 		reg := Reg{ID: r.ID, Status: Status(r.Status), Pool: pool}
-		var d people.Sensitive
-		// Sensitive declarations are opened only when a rule needs them.
-		if sensitiveRules && r.DeclaredSensitive != nil && r.PersonID != nil {
-			if d, err = s.people.OpenDeclaration(r.DeclaredSensitive, declarationContext(r.ActivityID, *r.PersonID)); err != nil {
-				return nil, fmt.Errorf("registration: unable to open declaration of %d: %w", r.ID, err)
-			}
+		if reg.Qualifies, err = s.qualifies(r, sensitive); err != nil {
+			return nil, err
 		}
-		reg.Qualifies = quota.Qualifying(people.QuotaPerson(r.DeclaredLocality, d))
 		if r.PersonID == nil && ruleIndex(st.Rules, pool) >= 0 && !reg.QualifiesFor(quota.Attribute(pool)) {
 			// An erased person's declaration went with them, but their
 			// anonymous seat keeps the pool it was given for it.
@@ -168,6 +172,30 @@ func (s *Service) load(tx *gorm.DB, a *activities.Activity, now time.Time) (*loa
 	}
 	l.state = st
 	return l, nil
+}
+
+// qualifies are the quota attributes registration r declared; sensitive
+// declarations are opened only when a rule needs them (sensitiveRules).
+func (s *Service) qualifies(r *Registration, sensitiveRules bool) ([]quota.Attribute, error) {
+	var d people.Sensitive
+	if sensitiveRules && r.DeclaredSensitive != nil && r.PersonID != nil {
+		var err error
+		if d, err = s.people.OpenDeclaration(r.DeclaredSensitive, declarationContext(r.ActivityID, *r.PersonID)); err != nil {
+			return nil, fmt.Errorf("registration: unable to open declaration of %d: %w", r.ID, err)
+		}
+	}
+	return quota.Qualifying(people.QuotaPerson(r.DeclaredLocality, d)), nil
+}
+
+// sensitiveRules reports whether a quota rule of a needs sensitive
+// declarations opened.
+func sensitiveRules(a *activities.Activity) bool {
+	for _, q := range a.Quotas {
+		if quota.Sensitive(q.Attribute) {
+			return true
+		}
+	}
+	return false
 }
 
 // persist writes the status and pool of every changed registration of

@@ -63,6 +63,8 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/manage/activities/:id/status", access.ActivitiesWrite, uiH.ActivitySetStatus)
 	s.handle(app, get, "/manage/activities/:id/cancel", access.ActivitiesWrite, uiH.ActivityCancelConfirm)
 	s.handle(app, post, "/manage/activities/:id/facilitators", access.ActivitiesWrite, uiH.ActivitySetFacilitators)
+	s.handle(app, get, "/manage/activities/:id/applications", access.RegistrationsWrite, uiH.Applications)
+	s.handle(app, post, "/manage/activities/:id/applications", access.RegistrationsWrite, uiH.ApplicationsDecide)
 	s.handle(app, post, "/manage/registrations/:id/attendance", access.AttendanceWrite, uiH.RegistrationAttendance)
 	s.handle(app, get, "/manage/registrations/:id/cancel", access.RegistrationsWrite, uiH.RegistrationCancelConfirm)
 	s.handle(app, post, "/manage/registrations/:id/cancel", access.RegistrationsWrite, uiH.RegistrationCancel)
@@ -205,6 +207,10 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/api/v1/registrations/:id/cancel", access.RegistrationsWrite, apiH.RegistrationCancel)
 	s.handle(app, post, "/api/v1/registrations/:id/attendance", access.AttendanceWrite, apiH.RegistrationAttendance)
 	s.handle(app, post, "/api/v1/registrations/:id/guardian", access.RegistrationsWrite, apiH.RegistrationGuardian)
+	s.handle(app, post, "/api/v1/registrations/:id/accept", access.RegistrationsWrite, apiH.RegistrationDecision(true))
+	s.handle(app, post, "/api/v1/registrations/:id/decline", access.RegistrationsWrite, apiH.RegistrationDecision(false))
+	s.handle(app, post, "/api/v1/activities/:id/accept", access.RegistrationsWrite, apiH.ActivityDecision(true))
+	s.handle(app, post, "/api/v1/activities/:id/decline", access.RegistrationsWrite, apiH.ActivityDecision(false))
 
 	// JSON API: partner organisations.
 	s.handle(app, get, "/api/v1/partners", access.PartnersRead, apiH.ListPartners)

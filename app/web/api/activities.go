@@ -44,6 +44,7 @@ type Activity struct {
 	Discreet             bool              `json:"discreet"`
 	GuardianAge          int               `json:"guardian_age"` // the activity's own, else the portal's default
 	ReminderHours        int               `json:"reminder_hours"`
+	RegistrationMode     string            `json:"registration_mode"` // open | application
 }
 
 type apiQuota struct {
@@ -70,7 +71,8 @@ func (s *Handlers) toAPIActivity(a *activities.Activity) Activity {
 		RegistrationOpensAt: utcPtr(a.RegistrationOpensAt), RegistrationClosesAt: utcPtr(a.RegistrationClosesAt),
 		Capacity: a.Capacity, AgeMin: a.AgeMin, AgeMax: a.AgeMax, Status: a.Status,
 		Quotas: []apiQuota{}, PartnerIDs: a.PartnerIDs(), FacilitatorIDs: a.FacilitatorIDs(),
-		Discreet: a.Discreet, GuardianAge: a.GuardianAgeOr(s.Config.GuardianAge), ReminderHours: a.ReminderHours}
+		Discreet: a.Discreet, GuardianAge: a.GuardianAgeOr(s.Config.GuardianAge), ReminderHours: a.ReminderHours,
+		RegistrationMode: a.RegistrationMode}
 	for _, t := range a.Translations {
 		for _, f := range []struct {
 			m map[string]string
@@ -117,6 +119,7 @@ type activityBody struct {
 	Discreet             *bool             `json:"discreet"`
 	GuardianAge          nullable[int]     `json:"guardian_age"`
 	ReminderHours        *int              `json:"reminder_hours"`
+	RegistrationMode     *string           `json:"registration_mode"`
 }
 
 // nullable is a field that may be left out (kept as it is), null (back to
@@ -149,7 +152,8 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 		Mode: b.Mode, Region: b.Region, Timezone: b.Timezone, Venue: b.Venue, OnlineURL: b.OnlineURL, StartsAt: b.StartsAt, EndsAt: b.EndsAt,
 		RegistrationOpensAt: b.RegistrationOpensAt, RegistrationClosesAt: b.RegistrationClosesAt, Capacity: b.Capacity,
 		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs, Partners: b.PartnerIDs,
-		Discreet: b.Discreet, GuardianAge: b.GuardianAge.Value, ReminderHours: b.ReminderHours}
+		Discreet: b.Discreet, GuardianAge: b.GuardianAge.Value, ReminderHours: b.ReminderHours,
+		RegistrationMode: b.RegistrationMode}
 	if b.GuardianAge.Set && b.GuardianAge.Value == nil {
 		in.Unset = append(in.Unset, "guardian_age")
 	}
@@ -473,4 +477,47 @@ func (s *Handlers) RegistrationGuardian(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(toAPIRegistration(placed))
+}
+
+// decisionBody names the applications of one decision.
+type decisionBody struct {
+	IDs []int64 `json:"ids"`
+}
+
+// RegistrationDecision accepts or declines one application (POST
+// /api/v1/registrations/{id}/accept, /decline); the answer is the
+// Registration as it stands after.
+func (s *Handlers) RegistrationDecision(accept bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		r, err := s.ReachableRegistration(c)
+		if err != nil {
+			return err
+		}
+		done, err := s.Registrations.Decide(c.UserContext(), request.Viewer(c), r.ActivityID, []int64{r.ID}, accept)
+		if err != nil {
+			return err
+		}
+		return c.JSON(toAPIRegistration(&done[0]))
+	}
+}
+
+// ActivityDecision accepts or declines many applications of an activity
+// as one action (POST /api/v1/activities/{id}/accept, /decline, body
+// {"ids": [...]}), in the order given: {"items": [Registration…]}.
+func (s *Handlers) ActivityDecision(accept bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := request.PathID(c, "id")
+		if err != nil {
+			return err
+		}
+		var body decisionBody
+		if err := request.DecodeJSON(c, &body); err != nil {
+			return err
+		}
+		done, err := s.Registrations.Decide(c.UserContext(), request.Viewer(c), id, body.IDs, accept)
+		if err != nil {
+			return err
+		}
+		return sendItems(c, done, toAPIRegistration)
+	}
 }

@@ -19,6 +19,9 @@ var (
 	kindLabels     = map[string]string{activities.KindTraining: "kind_training", activities.KindWellbeing: "kind_wellbeing", activities.KindCamp: "kind_camp"}
 	modeLabels     = map[string]string{activities.ModeInPerson: "mode_in_person", activities.ModeOnline: "mode_online", activities.ModeHybrid: "mode_hybrid"}
 	localityLabels = map[string]string{people.Urban: "locality_urban", people.Rural: "locality_rural"}
+	// registrationModeLabels name the registration modes.
+	registrationModeLabels = map[string]string{activities.RegistrationModeOpen: "registration_mode_open",
+		activities.RegistrationModeApplication: "registration_mode_application"}
 )
 
 // option is a choice of a select or radio group.

@@ -138,7 +138,7 @@ func formInt(p *int) string {
 // fields; the texts and quota rules are named per language and per row.
 var activityFormFields = []string{"kind", "audience", "mode", "region", "timezone", "venue", "online_url", "slug",
 	"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity", "age_min", "age_max",
-	"discreet", "guardian_age", "reminder_hours"}
+	"discreet", "guardian_age", "reminder_hours", "registration_mode"}
 
 func textField(name, lang string) string { return name + "_" + lang }
 
@@ -176,7 +176,8 @@ func ActivityFormOf(a *activities.Activity) map[string]string {
 		"starts_at": formatFormTime(&a.StartsAt, loc), "ends_at": formatFormTime(&a.EndsAt, loc),
 		"registration_opens_at": formatFormTime(a.RegistrationOpensAt, loc), "registration_closes_at": formatFormTime(a.RegistrationClosesAt, loc),
 		"capacity": strconv.Itoa(a.Capacity), "age_min": formInt(a.AgeMin), "age_max": formInt(a.AgeMax),
-		"guardian_age": formInt(a.GuardianAge), "reminder_hours": strconv.Itoa(a.ReminderHours)}
+		"guardian_age": formInt(a.GuardianAge), "reminder_hours": strconv.Itoa(a.ReminderHours),
+		"registration_mode": a.RegistrationMode}
 	if a.Discreet {
 		form["discreet"] = "yes"
 	}
@@ -207,6 +208,9 @@ func parseActivityForm(form map[string]string, current *activities.Activity, zon
 	discreet := form["discreet"] == "yes"
 	in := activities.Input{Kind: str("kind"), Audience: str("audience"), Mode: str("mode"), Region: str("region"),
 		Timezone: str("timezone"), Venue: str("venue"), OnlineURL: str("online_url"), Discreet: &discreet}
+	if form["registration_mode"] != "" { // empty: open for a new activity, kept for one edited
+		in.RegistrationMode = str("registration_mode")
+	}
 	loc, ok := activities.LoadZone(zone)
 	if !ok {
 		// The store refuses the zone; the times are still read, to be
@@ -347,6 +351,7 @@ type activityFormData struct {
 	Kinds     []option
 	Audiences []option
 	Modes     []option
+	RegModes  []option // registration modes
 	Regions   []regionGroup
 	Zones     []option
 	Langs     []formLang
@@ -392,6 +397,7 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 	data.Kinds = options(activities.Kinds, kindLabels, p, form["kind"])
 	data.Audiences = options(activities.Audiences, audienceLabels, p, form["audience"])
 	data.Modes = options(activities.Modes, modeLabels, p, form["mode"])
+	data.RegModes = options(activities.RegistrationModes, registrationModeLabels, p, form["registration_mode"])
 	data.Regions = regionGroups(p, form["region"])
 	data.Zones = s.zoneOptions(p, form["timezone"])
 	for i, code := range i18n.Supported {
@@ -406,7 +412,7 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 		"venue", "field_venue", "online_url", "field_online_url", "starts_at", "field_starts_at", "ends_at", "field_ends_at",
 		"registration_opens_at", "field_registration_opens_at", "registration_closes_at", "field_registration_closes_at",
 		"reminder_hours", "field_reminder_hours", "capacity", "field_capacity", "age_min", "field_age_min",
-		"age_max", "field_age_max", "guardian_age", "field_guardian_age")
+		"age_max", "field_age_max", "guardian_age", "field_guardian_age", "registration_mode", "field_registration_mode")
 	p.Fields = append(p.Fields, request.Field{Key: "quotas", Label: p.L.T("manage_quotas"), Target: "f-" + quotaField("attribute", 1)})
 	for row := 1; row <= quotaRows; row++ {
 		rule := p.L.T("manage_quota_rule", "N", row)
@@ -480,7 +486,7 @@ func (s *Handlers) saveActivityForm(c *fiber.Ctx, current *activities.Activity, 
 // ActivityNew shows an empty activity form.
 func (s *Handlers) ActivityNew(c *fiber.Ctx) error {
 	form := map[string]string{"kind": activities.KindTraining, "audience": activities.AudienceYouth, "mode": activities.ModeInPerson,
-		"reminder_hours": strconv.Itoa(activities.DefaultReminderHours)}
+		"reminder_hours": strconv.Itoa(activities.DefaultReminderHours), "registration_mode": activities.RegistrationModeOpen}
 	return s.activityFormPage(c, fiber.StatusOK, nil, form, nil)
 }
 

@@ -64,6 +64,8 @@ var auditActions = map[string]string{
 	"petition.create":         "audit_act_petition_create",
 	"petition.update":         "audit_act_petition_update",
 	"registration.guardian":   "audit_act_registration_guardian",
+	"registration.accept":     "audit_act_registration_accept",
+	"registration.decline":    "audit_act_registration_decline",
 	"segment.create":          "audit_act_segment_create",
 	"segment.delete":          "audit_act_segment_delete",
 	"token.create":            "audit_act_token_create",

@@ -517,7 +517,7 @@ var (
 		people.ConsentPetition: "person_consent_source_petition", people.ConsentImport: "person_consent_source_import",
 		people.ConsentStaff: "person_consent_source_staff", people.ConsentSelf: "person_consent_source_self"}
 	personRegLabels = map[string]string{"confirmed": "person_reg_confirmed", "waitlisted": "person_reg_waitlisted",
-		"cancelled": "person_reg_cancelled"}
+		"cancelled": "person_reg_cancelled", "applied": "person_reg_applied", "declined": "person_reg_declined"}
 )
 
 // personPageView renders a person's page; sens, when not nil, shows the

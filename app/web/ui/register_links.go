@@ -108,8 +108,10 @@ func (s *Handlers) MyRegistration(c *fiber.Ctx) error {
 	a, l := m.Activity, p.L
 	data := placeData{Token: token, Text: a.TextIn(l.Lang, s.Catalog.Default()), Status: m.Status,
 		Position: m.Position, When: a.Span(l), Cancelled: c.Query("cancelled") == "1",
-		Cancellable: m.Status != string(registration.Cancelled)}
-	if m.Guardian == registration.GuardianPending && m.Status != string(registration.Cancelled) {
+		Cancellable: m.Status != string(registration.Cancelled) && m.Status != string(registration.Declined)}
+	// An application's guardian is asked once it is accepted.
+	seated := m.Status == string(registration.Confirmed) || m.Status == string(registration.Waitlisted)
+	if m.Guardian == registration.GuardianPending && seated {
 		data.Status = placeGuardian
 		if m.GuardianDueAt != nil {
 			data.GuardianDue = a.When(l, *m.GuardianDueAt)

@@ -34,6 +34,7 @@ const (
 	tplManageActivities = "manage_activities"
 	tplManageActivity   = "manage_activity"
 	tplActivityForm     = "manage_activity_form"
+	tplApplications     = "manage_applications"
 
 	tplManageCampaigns   = "manage_campaigns"
 	tplCampaignForm      = "campaign_form"
@@ -55,4 +56,4 @@ var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUser
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
 	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
 	tplImportUpload, tplImportMap, tplImportReport, tplMatch,
-	tplRegistration, tplGuardian, tplConfirm}
+	tplRegistration, tplGuardian, tplConfirm, tplApplications}
