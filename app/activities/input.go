@@ -66,6 +66,9 @@ type Input struct {
 	// ReminderHours before the start, confirmed participants are
 	// reminded (0: no reminder).
 	ReminderHours *int
+	// Questions replace the activity's questions; answers to a question
+	// that goes are deleted with it (Registrations.QuestionsChanged).
+	Questions *[]QuestionInput
 	// Unset empties optional fields that nil would leave as they are:
 	// "age_min", "age_max", "registration_opens_at", "registration_closes_at",
 	// "guardian_age".
@@ -192,6 +195,9 @@ func apply(a *Activity, in Input, def string, f apperr.Fields) {
 			a.Quotas = append(a.Quotas, r)
 		}
 	}
+	if in.Questions != nil {
+		a.Questions = questionsOf(a.ID, *in.Questions, a.Questions)
+	}
 	if in.Facilitators != nil {
 		a.Facilitators = nil
 		seen := map[int64]bool{}
@@ -317,6 +323,7 @@ func validate(a *Activity, f apperr.Fields) {
 	if reserved > a.Capacity && a.Capacity > 0 {
 		f.Add("quotas", "error_quota_total")
 	}
+	ValidateQuestions(a.Questions, f)
 }
 
 // ReservedSeats mirrors registration.ReservedSeats (ceil with float slack),
