@@ -32,7 +32,7 @@ type queued struct {
 	qualifies []quota.Attribute
 	answers   activities.Answers // checked against the activity's questions
 	sub       int64              // the submission the tap claims; 0 for Register
-	again     bool  // set for a tap that places nothing: the form was used, or the person is registered
+	again     bool               // set for a tap that places nothing: the form was used, or the person is registered
 	out       *Placed
 	err       error
 	answered  bool // out or err is final; read and written only by the leader

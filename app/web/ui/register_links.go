@@ -84,7 +84,7 @@ type placeData struct {
 	When        string
 	Where       string
 	OnlineURL   string
-	Calendar    bool // the calendar file is offered
+	Calendar    bool     // the calendar file is offered
 	Purge       []string // when the answers to the questions are deleted
 	Cancellable bool
 	Cancelled   bool // just cancelled here
