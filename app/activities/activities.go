@@ -83,6 +83,8 @@ type Activity struct {
 	Quotas           []QuotaRule   `gorm:"foreignKey:ActivityID"`
 	Facilitators     []Facilitator `gorm:"foreignKey:ActivityID"`
 	Partners         []CoHost      `gorm:"foreignKey:ActivityID"`
+	// Questions the activity asks of registrants, in order (questions.go).
+	Questions []Question `gorm:"foreignKey:ActivityID"`
 }
 
 // Applications reports whether registrations wait for a coordinator's

@@ -68,6 +68,9 @@ type Input struct {
 	ReminderHours *int
 	// RegistrationMode is RegistrationModeOpen or RegistrationModeApplication.
 	RegistrationMode *string
+	// Questions replace the activity's questions; answers to a question
+	// that goes are deleted with it (Registrations.QuestionsChanged).
+	Questions *[]QuestionInput
 	// Unset empties optional fields that nil would leave as they are:
 	// "age_min", "age_max", "registration_opens_at", "registration_closes_at",
 	// "guardian_age".
@@ -194,6 +197,9 @@ func apply(a *Activity, in Input, def string, f apperr.Fields) {
 			}
 			a.Quotas = append(a.Quotas, r)
 		}
+	}
+	if in.Questions != nil {
+		a.Questions = questionsOf(a.ID, *in.Questions, a.Questions)
 	}
 	if in.Facilitators != nil {
 		a.Facilitators = nil
@@ -323,6 +329,7 @@ func validate(a *Activity, f apperr.Fields) {
 	if reserved > a.Capacity && a.Capacity > 0 {
 		f.Add("quotas", "error_quota_total")
 	}
+	ValidateQuestions(a.Questions, f)
 }
 
 // ReservedSeats mirrors registration.ReservedSeats (ceil with float slack),

@@ -31,8 +31,11 @@ func WithRules(db *gorm.DB) *gorm.DB {
 // withPeople preloads who leads and who co-hosts an activity.
 func withPeople(db *gorm.DB) *gorm.DB { return db.Preload("Facilitators").Preload("Partners") }
 
-// WithTexts preloads an activity's texts in every language.
-func WithTexts(db *gorm.DB) *gorm.DB { return db.Preload("Translations") }
+// WithTexts preloads an activity's texts in every language, its questions
+// among them, in their order.
+func WithTexts(db *gorm.DB) *gorm.DB {
+	return db.Preload("Translations").Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
+}
 
 // Get returns one activity with its texts and rules.
 func (s *Store) Get(ctx context.Context, id int64) (*Activity, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/gotong/gotong/app/apperr"
@@ -25,6 +26,10 @@ type Registrations interface {
 	// CancelAll cancels every registration of the activity, which is being
 	// cancelled.
 	CancelAll(tx *gorm.DB, activityID int64) error
+	// QuestionsChanged deletes the answers to the questions the activity no
+	// longer asks (gone), and refuses (409) a question that changed its
+	// kind or its sealing (changed) while it has answers.
+	QuestionsChanged(tx *gorm.DB, activityID int64, gone, changed []string) error
 }
 
 // Changes is told after a commit that changed a published activity's page
@@ -137,6 +142,7 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 			return err
 		}
 		oldCapacity := a.Capacity
+		oldQuestions := slices.Clone(a.Questions)
 		f := apperr.Fields{}
 		apply(a, in, s.zone, f)
 		if err := f.Err(); err != nil {
@@ -147,7 +153,7 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 				return err
 			}
 		}
-		if err := tx.Omit("Translations", "Quotas", "Facilitators", "Partners").Save(a).Error; err != nil {
+		if err := tx.Omit("Translations", "Quotas", "Facilitators", "Partners", "Questions").Save(a).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return apperr.Fields{"slug": {ID: "error_slug_taken"}}.Err()
 			}
@@ -175,6 +181,11 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 				if err := tx.Create(&a.Quotas).Error; err != nil {
 					return err
 				}
+			}
+		}
+		if in.Questions != nil {
+			if err := s.saveQuestions(tx, id, oldQuestions, a.Questions); err != nil {
+				return err
 			}
 		}
 		if in.Facilitators != nil {
@@ -213,6 +224,36 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 	})
 	s.changed(id, err)
 	return out, err
+}
+
+// saveQuestions replaces the questions of activity id, old by next,
+// after the registrations dropped the answers of the questions that go.
+func (s *Store) saveQuestions(tx *gorm.DB, id int64, old, next []Question) error {
+	var gone, changed []string
+	for _, o := range old {
+		i := slices.IndexFunc(next, func(q Question) bool { return q.Key == o.Key })
+		switch {
+		case i < 0:
+			gone = append(gone, o.Key)
+		case next[i].Kind != o.Kind || next[i].Sealed != o.Sealed:
+			changed = append(changed, o.Key)
+		}
+	}
+	if err := s.registrations.QuestionsChanged(tx, id, gone, changed); err != nil {
+		return err
+	}
+	if err := tx.Where("activity_id = ?", id).Delete(&Question{}).Error; err != nil {
+		return fmt.Errorf("activities: unable to replace questions: %w", err)
+	}
+	for i := range next {
+		next[i].ActivityID = id
+	}
+	if len(next) > 0 {
+		if err := tx.Create(&next).Error; err != nil {
+			return fmt.Errorf("activities: unable to save questions: %w", err)
+		}
+	}
+	return nil
 }
 
 func (s *Store) changed(id int64, err error) {

@@ -72,12 +72,14 @@ var models = map[string]any{
 	"form_limits":           &formlimit.Counter{},
 	"submissions":           &submissions.Submission{},
 	"registration_links":    &registration.Link{},
+	"registration_answers":  &registration.Answer{},
 	// Partners.
 	"partners":             &partners.Partner{},
 	"partner_descriptions": &partners.Description{},
 	"partnerships":         &partners.Partnership{},
 	"partnership_changes":  &partners.Change{},
 	"activity_partners":    &activities.CoHost{},
+	"activity_questions":   &activities.Question{},
 
 	// -
 

@@ -30,8 +30,9 @@ type queued struct {
 	a         *activities.Activity
 	in        Request
 	qualifies []quota.Attribute
-	sub       int64 // the submission the tap claims; 0 for Register
-	again     bool  // set for a tap that places nothing: the form was used, or the person is registered
+	answers   activities.Answers // checked against the activity's questions
+	sub       int64              // the submission the tap claims; 0 for Register
+	again     bool               // set for a tap that places nothing: the form was used, or the person is registered
 	out       *Placed
 	err       error
 	answered  bool // out or err is final; read and written only by the leader
@@ -72,10 +73,12 @@ func (s *Service) prepare(a *activities.Activity, in Request) (*queued, error) {
 	if !in.Consent {
 		f.Add("consent", "error_consent_required")
 	}
+	answers := activities.CheckAnswers(a.Questions, in.Answers, f)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return &queued{a: a, in: in, qualifies: quota.Qualifying(people.QuotaPerson(in.Person.Locality, in.Person.Sensitive))}, nil
+	return &queued{a: a, in: in, answers: answers,
+		qualifies: quota.Qualifying(people.QuotaPerson(in.Person.Locality, in.Person.Sensitive))}, nil
 }
 
 // registerBatch places a batch in one transaction and answers each of its
@@ -278,6 +281,13 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 				consenting[i] = persons[o.in.Person.Email]
 			}
 			if err := s.people.RecordConsents(tx, consenting, people.ConsentRegistration, now); err != nil {
+				return err
+			}
+			var answers []Answer
+			for i, o := range owners {
+				answers = append(answers, s.answerRows(&rows[i], o.a.Questions, o.answers)...)
+			}
+			if err := writeAnswers(tx, answers); err != nil {
 				return err
 			}
 			var added []SeatRow

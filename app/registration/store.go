@@ -115,6 +115,9 @@ type Request struct {
 	Person   people.Declared
 	Consent  bool
 	Guardian *Guardian // required when the registrant is younger than the activity's guardian age
+	// Answers to the activity's questions as given; they travel sealed
+	// with a public form until its link is tapped.
+	Answers activities.Given `json:",omitempty"`
 }
 
 // Guardian is whom a minor names to consent to their place.

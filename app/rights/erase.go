@@ -97,7 +97,10 @@ func (s *Service) Erase(ctx context.Context, actorID, personID int64) (Erasure, 
 		}
 		out.RegistrationsCancelled, moved = w.Cancelled, w.Activities
 		// The private links to their registrations die, and what the rows
-		// kept of them goes: the declaration, the guardian they named.
+		// kept of them goes: the answers, the declaration, the guardian they named.
+		if err := registration.EraseAnswers(tx, personID); err != nil {
+			return err
+		}
 		mine := tx.Model(&registration.Registration{}).Select("id").Where("person_id = ?", personID)
 		if err := tx.Where("registration_id IN (?)", mine).Delete(&registration.Link{}).Error; err != nil {
 			return fmt.Errorf("rights: unable to delete private links: %w", err)

@@ -85,6 +85,14 @@ type Registration struct {
 	Guardian         string            `json:"guardian"`      // not_needed, pending, given or refused
 	GuardianName     string            `json:"guardian_name"` // whom the person named, when one was needed
 	GuardianNote     string            `json:"guardian_note"` // how staff received the guardian's answer otherwise
+	Answers          []Answer          `json:"answers"`       // to the activity's questions, sealed ones opened
+}
+
+// Answer is the answer given to one of an activity's questions.
+type Answer struct {
+	Question string            `json:"question"` // its id
+	Label    map[string]string `json:"label"`    // the question, by language
+	Value    json.RawMessage   `json:"value"`
 }
 
 // Signature is one signed petition.
@@ -252,12 +260,16 @@ func (s *Service) registrationsOf(db *gorm.DB, personID int64) ([]Registration, 
 		ids[i] = r.ActivityID
 	}
 	var acts []activities.Activity
-	if err := db.Preload("Translations").Where("id IN ?", ids).Find(&acts).Error; err != nil {
+	if err := activities.WithTexts(db).Where("id IN ?", ids).Find(&acts).Error; err != nil {
 		return nil, fmt.Errorf("rights: unable to read activities: %w", err)
 	}
 	byID := make(map[int64]*activities.Activity, len(acts))
 	for i := range acts {
 		byID[acts[i].ID] = &acts[i]
+	}
+	answers, err := s.registrations.AnswersOfPerson(db, personID)
+	if err != nil {
+		return nil, err
 	}
 	for i := range rows {
 		r := &rows[i]
@@ -269,7 +281,13 @@ func (s *Service) registrationsOf(db *gorm.DB, personID int64) ([]Registration, 
 			Pool: r.Pool, Attended: r.Attended, DeclaredLocality: r.DeclaredLocality, Declared: declared,
 			Locale: r.Locale, ConsentVersion: r.ConsentVersion, ConsentAt: r.ConsentAt, RegisteredAt: r.CreatedAt,
 			CancelledAt: r.CancelledAt, UpdatedAt: r.UpdatedAt, Guardian: r.Guardian, GuardianName: r.GuardianName, GuardianNote: r.GuardianNote}
+		e.Answers = []Answer{}
 		if a := byID[r.ActivityID]; a != nil {
+			for _, q := range a.Questions {
+				if v, ok := answers[r.ID][q.Key]; ok {
+					e.Answers = append(e.Answers, Answer{Question: q.Key, Label: q.Label, Value: v})
+				}
+			}
 			e.ActivitySlug, e.ActivityStartsAt, e.ActivityEndsAt = a.Slug, a.StartsAt, a.EndsAt
 			for _, t := range a.Translations {
 				if t.Title != "" {

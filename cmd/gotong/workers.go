@@ -26,7 +26,8 @@ func (c *cli) sender(cfg config.Config) (outbox.Sender, error) {
 // startWorkers runs the background work of a node until ctx ends: sending
 // the outbox; moving waitlists when reserved seats are released or a
 // guardian's answer is overdue; reminding participants before the start;
-// sweeping expired sessions and public forms whose link expired. Each job
+// sweeping expired sessions and public forms whose link expired; deleting
+// the answers to activities' questions past their retention. Each job
 // is safe with several nodes running it.
 func (c *cli) startWorkers(ctx context.Context, a *app.App, srv *web.Server, sender outbox.Sender) {
 	w := &outbox.Worker{DB: a.DB, Sender: sender, Log: c.log}
@@ -48,6 +49,9 @@ func (c *cli) startWorkers(ctx context.Context, a *app.App, srv *web.Server, sen
 		srv.Sweep(ctx)
 		if _, err := a.Submissions.Purge(ctx); err != nil && ctx.Err() == nil {
 			c.log.Error("purging expired forms failed", "err", err)
+		}
+		if _, err := a.Registrations.PurgeAnswers(ctx); err != nil && ctx.Err() == nil {
+			c.log.Error("purging answers past their retention failed", "err", err)
 		}
 	})
 }

@@ -45,6 +45,19 @@ type Activity struct {
 	GuardianAge          int               `json:"guardian_age"` // the activity's own, else the portal's default
 	ReminderHours        int               `json:"reminder_hours"`
 	RegistrationMode     string            `json:"registration_mode"` // open | application
+	Questions            []apiQuestion     `json:"questions"`
+}
+
+// apiQuestion is one of an activity's questions as API.md shows it.
+type apiQuestion struct {
+	ID         string                `json:"id"`
+	Kind       string                `json:"kind"`
+	Label      map[string]string     `json:"label"`
+	Options    []activities.Option   `json:"options"`
+	Required   bool                  `json:"required"`
+	ShowIf     *activities.Condition `json:"show_if"`
+	Sealed     bool                  `json:"sealed"`
+	RetainDays *int                  `json:"retain_days"` // null or left out: 30
 }
 
 type apiQuota struct {
@@ -86,6 +99,16 @@ func (s *Handlers) toAPIActivity(a *activities.Activity) Activity {
 	for _, q := range a.Quotas {
 		out.Quotas = append(out.Quotas, apiQuota{Attribute: string(q.Attribute), Share: q.Share, ReleaseAt: utcPtr(q.ReleaseAt)})
 	}
+	out.Questions = make([]apiQuestion, len(a.Questions))
+	for i, q := range a.Questions {
+		days := q.RetainDays
+		opts := []activities.Option(q.Options)
+		if opts == nil {
+			opts = []activities.Option{}
+		}
+		out.Questions[i] = apiQuestion{ID: q.Key, Kind: q.Kind, Label: q.Label, Options: opts, Required: q.Required,
+			ShowIf: q.ShowIf, Sealed: q.Sealed, RetainDays: &days}
+	}
 	return out
 }
 
@@ -120,6 +143,7 @@ type activityBody struct {
 	GuardianAge          nullable[int]     `json:"guardian_age"`
 	ReminderHours        *int              `json:"reminder_hours"`
 	RegistrationMode     *string           `json:"registration_mode"`
+	Questions            *[]apiQuestion    `json:"questions"`
 }
 
 // nullable is a field that may be left out (kept as it is), null (back to
@@ -163,6 +187,14 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 			qs[i] = activities.QuotaInput{Attribute: quota.Attribute(q.Attribute), Share: q.Share, ReleaseAt: q.ReleaseAt}
 		}
 		in.Quotas = &qs
+	}
+	if b.Questions != nil {
+		qs := make([]activities.QuestionInput, len(*b.Questions))
+		for i, q := range *b.Questions {
+			qs[i] = activities.QuestionInput{Key: q.ID, Kind: q.Kind, Label: q.Label, Options: q.Options, Required: q.Required,
+				ShowIf: q.ShowIf, Sealed: q.Sealed, RetainDays: q.RetainDays}
+		}
+		in.Questions = &qs
 	}
 	return in, nil
 }
@@ -319,6 +351,9 @@ type Registration struct {
 	Attended         *bool     `json:"attended"`
 	Guardian         string    `json:"guardian"` // not_needed, pending, given or refused
 	CreatedAt        time.Time `json:"created_at"`
+	// Answers to the activity's questions, with ?answers=true: sealed ones
+	// only for coordinators.
+	Answers activities.Answers `json:"answers,omitempty"`
 }
 
 // poolAndPosition gives the pool only while confirmed and the position only
@@ -359,6 +394,7 @@ type registrationBody struct {
 		Name  string `json:"name"`
 		Email string `json:"email"`
 	} `json:"guardian"`
+	Answers map[string]json.RawMessage `json:"answers"` // question id → value
 }
 
 // Register takes a registration form. Staff with a token place it at once
@@ -388,6 +424,11 @@ func (s *Handlers) Register(c *fiber.Ctx) error {
 	if g := body.Guardian; g != nil {
 		req.Guardian = &registration.Guardian{Name: g.Name, Email: g.Email}
 	}
+	shapes := apperr.Fields{}
+	req.Answers = activities.GivenFromJSON(body.Answers, shapes)
+	if err := shapes.Err(); err != nil {
+		return err
+	}
 	if !s.Can(c, access.RegistrationsWrite) {
 		if err := s.Registrations.Submit(c.UserContext(), a, req); err != nil {
 			return err
@@ -401,17 +442,43 @@ func (s *Handlers) Register(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toAPIRegistration(placed))
 }
 
-// ActivityRegistrations lists an activity's registrations (staff).
+// ActivityRegistrations lists an activity's registrations (staff); with
+// ?answers=true each carries its answers, sealed ones for coordinators
+// only, their reading audited.
 func (s *Handlers) ActivityRegistrations(c *fiber.Ctx) error {
+	f := apperr.Fields{}
+	f.RefuseUnknown(queryNames(c), "answers", "lang")
+	withAnswers := c.Query("answers") == "true"
+	if v := c.Query("answers"); v != "" && v != "true" && v != "false" {
+		f.Add("answers", "error_filter_boolean")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
 	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.Registrations.List(c.UserContext(), request.Viewer(c), a.ID)
+	v := request.Viewer(c)
+	list, err := s.Registrations.List(c.UserContext(), v, a.ID)
 	if err != nil {
 		return err
 	}
-	return sendItems(c, list, toAPIRegistration)
+	if !withAnswers {
+		return sendItems(c, list, toAPIRegistration)
+	}
+	answers, err := s.Registrations.Answers(c.UserContext(), v, a.ID, registration.MaySeeSealed(v))
+	if err != nil {
+		return err
+	}
+	return sendItems(c, list, func(p *registration.Placed) Registration {
+		r := toAPIRegistration(p)
+		r.Answers = answers[p.ID]
+		if r.Answers == nil {
+			r.Answers = activities.Answers{}
+		}
+		return r
+	})
 }
 
 // RegistrationCancel cancels a registration; its seat goes to the waitlist.

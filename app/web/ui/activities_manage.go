@@ -560,6 +560,7 @@ type manageActivityData struct {
 	Hosts        []hostChoice // organisations that may co-host it, for coordinators
 	Guardian     string       // who needs a guardian's consent
 	Reminder     string
+	Purge        []string // when the answers to the questions are deleted
 }
 
 // leadChoice is a facilitator as the manage page offers them.
@@ -664,6 +665,7 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 			data.Confirmed = append(data.Confirmed, row)
 		}
 	}
+	data.Purge = purgeNotice(p, a, s.Clock())
 	p.Title = card.Text.Title
 	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplManageActivity, p)

@@ -26,6 +26,7 @@ type registerData struct {
 	Localities  []option
 	Consent     bool
 	GuardianAge int // registrants younger name a guardian; 0 when nobody the activity takes needs one
+	Questions   []questionView
 }
 
 // guardianAge is the age under which a registrant of a names a guardian,
@@ -38,7 +39,7 @@ func (s *Handlers) guardianAge(a *activities.Activity) int {
 	return n
 }
 
-func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity, form, errs map[string]string) error {
+func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity, form map[string]string, given activities.Given, errs map[string]string) error {
 	p := s.Page(c, "register_title", nil)
 	card, err := s.card(c, p, a, true)
 	if err != nil {
@@ -61,6 +62,9 @@ func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity
 	p.Fields = append(p.Fields, request.Field{Key: "locality", Label: p.L.T("field_locality"), Target: "f-locality-" + people.Urban})
 	p.Label("accessibility_needs", "register_accessibility")
 	p.Fields = append(p.Fields, request.Field{Key: "guardian", Label: p.L.T("field_guardian"), Target: "f-guardian_name"})
+	data := p.Data.(registerData)
+	data.Questions = s.questionViews(p, a, given)
+	p.Data = data
 	p.Label("consent", "field_consent")
 	return s.Render(c, status, tplRegister, p)
 }
@@ -71,7 +75,7 @@ func (s *Handlers) RegisterForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.registerPage(c, fiber.StatusOK, a, nil, nil)
+	return s.registerPage(c, fiber.StatusOK, a, nil, nil, nil)
 }
 
 // registrationRequest is the form as the registration service takes it,
@@ -113,24 +117,25 @@ func (s *Handlers) RegisterSubmit(c *fiber.Ctx) error {
 		form[k] = strings.TrimSpace(c.FormValue(k))
 	}
 	req := registrationRequest(form, s.Localizer(c).Lang)
+	req.Answers = givenAnswers(c, a)
 	ctx := c.UserContext()
 	if u := request.CurrentUser(c); u != nil && u.EmailVerifiedAt != nil &&
 		mailaddr.Normalize(form["email"]) == mailaddr.Normalize(u.Email) {
 		placed, err := s.Registrations.Register(ctx, a, req)
 		if err != nil {
-			return s.registerRefused(c, a, form, err)
+			return s.registerRefused(c, a, form, req.Answers, err)
 		}
 		return c.Redirect(managePath(placed.ManageToken), fiber.StatusSeeOther)
 	}
 	if err := s.Registrations.Submit(ctx, a, req); err != nil {
-		return s.registerRefused(c, a, form, err)
+		return s.registerRefused(c, a, form, req.Answers, err)
 	}
 	return c.Redirect("/activities/"+url.PathEscape(a.Slug)+"/check-email", fiber.StatusSeeOther)
 }
 
 // registerRefused shows the form again as typed, each message beside its
 // field, or err itself when it is not a refusal of the form.
-func (s *Handlers) registerRefused(c *fiber.Ctx, a *activities.Activity, form map[string]string, err error) error {
+func (s *Handlers) registerRefused(c *fiber.Ctx, a *activities.Activity, form map[string]string, given activities.Given, err error) error {
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || ae.Kind == apperr.NotFound {
 		return err
@@ -143,7 +148,7 @@ func (s *Handlers) registerRefused(c *fiber.Ctx, a *activities.Activity, form ma
 	if len(errs) == 0 {
 		errs["_form"] = l.T(ae.Message.ID, ae.Message.Args...)
 	}
-	return s.registerPage(c, request.StatusOf[ae.Kind], a, form, errs)
+	return s.registerPage(c, request.StatusOf[ae.Kind], a, form, given, errs)
 }
 
 // CheckEmail is where every well-formed form leads: the same page for

@@ -84,7 +84,8 @@ type placeData struct {
 	When        string
 	Where       string
 	OnlineURL   string
-	Calendar    bool // the calendar file is offered
+	Calendar    bool     // the calendar file is offered
+	Purge       []string // when the answers to the questions are deleted
 	Cancellable bool
 	Cancelled   bool // just cancelled here
 }
@@ -130,6 +131,7 @@ func (s *Handlers) MyRegistration(c *fiber.Ctx) error {
 	if held(&m.Placed) {
 		data.OnlineURL, data.Calendar = a.OnlineURL, true
 	}
+	data.Purge = purgeNotice(p, a, s.Clock())
 	p.Title, p.Data = data.Text.Title, data
 	if a.Discreet { // its name stays out of the browser's history and tabs
 		p.Title = l.T("activity_neutral_title")
