@@ -554,6 +554,7 @@ type manageActivityData struct {
 	Hosts        []hostChoice // organisations that may co-host it, for coordinators
 	Guardian     string       // who needs a guardian's consent
 	Reminder     string
+	Entry        *rosterEntry // the paper roster's entry form, for who marks attendance
 }
 
 // leadChoice is a facilitator as the manage page offers them.
@@ -656,6 +657,9 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 				row.Marked = p.L.T("attendance_saved", "Name", row.Name, "Attended", mark)
 			}
 			data.Confirmed = append(data.Confirmed, row)
+		}
+		if data.CanAttend {
+			data.Entry = s.rosterEntryOf(c, p, a, roster)
 		}
 	}
 	p.Title = card.Text.Title

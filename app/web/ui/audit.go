@@ -38,6 +38,7 @@ var auditActions = map[string]string{
 	"activity.published":      "audit_act_activity_published",
 	"activity.cancelled":      "audit_act_activity_cancelled",
 	"activity.completed":      "audit_act_activity_completed",
+	"attendance.roster":       "audit_act_attendance_roster",
 	"campaign.advance":        "audit_act_campaign_advance",
 	"campaign.checklist_add":  "audit_act_campaign_checklist_add",
 	"campaign.checklist_tick": "audit_act_campaign_checklist_tick",
