@@ -117,8 +117,8 @@ func TestRosterPrint(t *testing.T) {
 				t.Errorf("sheet %d has %d rows, want %d", i+1, n, want.rows)
 			}
 			for _, s := range []string{"<thead>", "<h2", ">Camp roster</h2>", html.EscapeString(a.Span(l)), "Uliastai, ",
-				want.label, `<th scope="col">Family name</th><th scope="col">Given name</th><th scope="col" class="tick">Came</th>`,
-				`<span class="box" role="img" aria-label="Came: box to tick"></span>`} {
+				want.label, `<th scope="col">Family name</th><th scope="col">Given name</th><th scope="col" class="pen">Came</th>`,
+				`<span class="pen-box" role="img" aria-label="Came: box to tick"></span>`} {
 				if !strings.Contains(want.sheet, s) {
 					t.Errorf("sheet %d lacks %q", i+1, s)
 				}
