@@ -142,15 +142,13 @@ type markLine struct {
 	Now  string // what is marked now
 }
 
-// markValues are the choices of a line of the entry form.
+// The choices of a line of the entry form, whose field is "mark_<id>" of
+// the line's registration (views/partials/roster_entry.html).
 const (
 	markCame   = "came"
 	markAbsent = "absent"
 	markKeep   = "keep"
 )
-
-// markField is the form field of registration id's line.
-func markField(id int64) string { return "mark_" + strconv.FormatInt(id, 10) }
 
 // rosterEntryOf fills the entry form of activity a from its roster, for a
 // viewer who may mark attendance.
