@@ -550,11 +550,11 @@ type manageActivityData struct {
 	CanList      bool
 	CanAttend    bool
 	CanCancel    bool
+	Entry        *rosterEntry // the paper roster's entry form, for who marks attendance
 	Leads        []leadChoice // facilitators who may lead it, for coordinators
 	Hosts        []hostChoice // organisations that may co-host it, for coordinators
 	Guardian     string       // who needs a guardian's consent
 	Reminder     string
-	Entry        *rosterEntry // the paper roster's entry form, for who marks attendance
 }
 
 // leadChoice is a facilitator as the manage page offers them.
@@ -619,6 +619,9 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		if data.CanAttend {
+			data.Entry = s.rosterEntryOf(c, p, a, roster)
+		}
 		for _, r := range roster {
 			row := rosterRow{RosterEntry: r, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName)}
 			if r.Erased {
@@ -657,9 +660,6 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 				row.Marked = p.L.T("attendance_saved", "Name", row.Name, "Attended", mark)
 			}
 			data.Confirmed = append(data.Confirmed, row)
-		}
-		if data.CanAttend {
-			data.Entry = s.rosterEntryOf(c, p, a, roster)
 		}
 	}
 	p.Title = card.Text.Title
