@@ -202,23 +202,6 @@ func (s *Service) Settle(ctx context.Context, activityID int64) error {
 	return err
 }
 
-// SetAttendance records whether a confirmed participant came, on an
-// activity v reaches (a registration of any other is not found).
-func (s *Service) SetAttendance(ctx context.Context, v access.Viewer, id int64, attended bool) (*Placed, error) {
-	r, err := s.GetAs(ctx, v, id)
-	if err != nil {
-		return nil, err
-	}
-	if r.Status != string(Confirmed) {
-		return nil, apperr.New(apperr.Conflict, "error_attendance_not_confirmed")
-	}
-	if err := s.db.WithContext(ctx).Model(&Registration{}).Where("id = ?", id).
-		Updates(map[string]any{"attended": attended, "updated_at": s.now()}).Error; err != nil {
-		return nil, fmt.Errorf("registration: unable to record the attendance of %d: %w", id, err)
-	}
-	return s.Get(ctx, id)
-}
-
 // SettleDue settles every published activity that has people waiting, so
 // reserved seats released by the clock move to the waitlist without anyone
 // having to act. Settling is idempotent under the activity lock, so two

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
@@ -51,6 +52,7 @@ func TestReadsAreNarrowedToTheViewer(t *testing.T) {
 		}
 		lead := access.Viewer{UserID: u.ID}
 		member := access.Viewer{UserID: u.ID + 1, PartnerID: org.ID}
+		f.at = other.StartsAt.Add(time.Hour) // attendance is marked once they start
 
 		for _, tc := range []struct {
 			name     string

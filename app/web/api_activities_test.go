@@ -606,8 +606,14 @@ func TestAPIRegistrations(t *testing.T) {
 			t.Fatalf("quota:\n%s\nwant\n%s", compact.String(), want)
 		}
 
-		// Attendance.
+		// Attendance: not before the activity starts (409, with the
+		// reason), then once it has.
 		attPath := apiPath("/api/v1/registrations/%d/attendance", rural.ID)
+		if r := c.api("POST", attPath+"?lang=fr", tok, `{"attended": true}`); r.StatusCode != http.StatusConflict ||
+			apiErr(t, r).Message != e.msg("fr", "error_attendance_before_start") {
+			t.Fatalf("attendance before the start: %d %s", r.StatusCode, r.Body)
+		}
+		e.moveStart(act.ID, time.Now().Add(-time.Hour))
 		res = c.api("POST", attPath, tok, `{"attended": true}`)
 		var att api.Registration
 		apiJSON(t, res, http.StatusOK, &att)
@@ -645,6 +651,7 @@ func TestAPIRegistrations(t *testing.T) {
 		if att.Attended == nil || *att.Attended {
 			t.Fatalf("facilitator attendance: %+v", att)
 		}
+		e.moveStart(act.ID, act.StartsAt) // back to the future, for the registrations below
 		if r := f.api("GET", apiPath("/api/v1/activities/%d/registrations", draft.ID), facTok, ""); r.StatusCode != http.StatusNotFound {
 			t.Fatalf("facilitator, other activity: %d", r.StatusCode)
 		}

@@ -469,6 +469,7 @@ func TestManageAttendance(t *testing.T) {
 		}
 		page := fmt.Sprintf("/manage/activities/%d", a.ID)
 		attendance := func(id int64) string { return fmt.Sprintf("/manage/registrations/%d/attendance", id) }
+		e.moveStart(a.ID, time.Now().Add(-time.Hour)) // attendance is marked once it has started
 		attended := func(id int64) *bool {
 			var r registration.Registration
 			e.db.Take(&r, id)

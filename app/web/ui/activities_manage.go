@@ -556,6 +556,7 @@ type manageActivityData struct {
 	CanList      bool
 	CanAttend    bool
 	CanCancel    bool
+	Entry        *rosterEntry // the paper roster's entry form, for who marks attendance
 	Leads        []leadChoice // facilitators who may lead it, for coordinators
 	Hosts        []hostChoice // organisations that may co-host it, for coordinators
 	Guardian     string       // who needs a guardian's consent
@@ -624,6 +625,9 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 		roster, err := s.Registrations.Roster(c.UserContext(), request.Viewer(c), a.ID)
 		if err != nil {
 			return err
+		}
+		if data.CanAttend {
+			data.Entry = s.rosterEntryOf(c, p, a, roster)
 		}
 		for _, r := range roster {
 			row := rosterRow{RosterEntry: r, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName)}

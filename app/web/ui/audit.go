@@ -74,6 +74,7 @@ var auditActions = map[string]string{
 	"user.profile":                     "audit_act_user_profile",
 	"registration.accept":              "audit_act_registration_accept",
 	"registration.decline":             "audit_act_registration_decline",
+	"attendance.roster":                "audit_act_attendance_roster",
 }
 
 // auditDetail is a line of an entry's details: a key and its value.

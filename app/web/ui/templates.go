@@ -51,6 +51,7 @@ const (
 // that is not listed here, or lacks one that is.
 var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUsers, tplAuditLog,
 	tplActivities, tplActivity, tplRegister, tplManageActivities, tplManageActivity, tplActivityForm,
+	tplRosterPrint,
 	tplPetition, tplManagePetitions, tplManagePetitionForm, tplCheckEmail, tplVerify,
 	tplManagePeople, tplPersonForm, tplPerson,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
