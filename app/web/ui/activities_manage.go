@@ -549,6 +549,7 @@ type rosterRow struct {
 	Seat     string
 	Attended string
 	Marked   string // what the attendance just marked says, on the row it marked
+	Answers  []answerView
 }
 
 type manageActivityData struct {
@@ -573,6 +574,7 @@ type manageActivityData struct {
 	Guardian     string       // who needs a guardian's consent
 	Reminder     string
 	Purge        []string // when the answers to the questions are deleted
+	Sealed       sealedView
 }
 
 // leadChoice is a facilitator as the manage page offers them.
@@ -629,16 +631,19 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 				Label: p.L.T("manage_quota_pool", "Group", p.L.T(quota.Label(pool.Attribute)), "Share", p.L.Number(math.Round(pool.Share*1000)/10))})
 		}
 	}
-	for _, pool := range sum.Pools {
-		data.Confidential = data.Confidential || quota.Sensitive(pool.Attribute)
-	}
+	data.Confidential = confidential(sum)
 	if data.CanList {
 		roster, err := s.Registrations.Roster(c.UserContext(), request.Viewer(c), a.ID)
 		if err != nil {
 			return err
 		}
+		answers, err := s.answerViews(c, p, a, wantSealed(c))
+		if err != nil {
+			return err
+		}
+		data.Sealed = sealedOf(c, a, wantSealed(c))
 		for _, r := range roster {
-			row := rosterRow{RosterEntry: r, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName)}
+			row := rosterRow{RosterEntry: r, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName), Answers: answers[r.ID]}
 			if r.Erased {
 				row.Name = p.L.T("rights_erased_person")
 			}
@@ -649,24 +654,7 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 				data.Waitlist = append(data.Waitlist, row)
 				continue
 			}
-			// A seat of a sensitive quota would tell who declared a
-			// disability or a minority: it reads as a general one.
-			switch {
-			case r.Pool != nil && quota.Valid(*r.Pool) && !quota.Sensitive(quota.Attribute(*r.Pool)):
-				row.Seat = p.L.T(quota.Label(quota.Attribute(*r.Pool)))
-			case data.Confidential:
-				row.Seat = p.L.T("pool_confidential")
-			default:
-				row.Seat = p.L.T("pool_general")
-			}
-			switch {
-			case r.Attended == nil:
-				row.Attended = p.L.T("attended_unknown")
-			case *r.Attended:
-				row.Attended = p.L.T("attended_yes")
-			default:
-				row.Attended = p.L.T("attended_no")
-			}
+			row.Seat, row.Attended = seatLabel(p, &r, data.Confidential), attendedLabel(p, &r)
 			if r.Attended != nil && strconv.FormatInt(r.ID, 10) == c.Query("marked") {
 				mark := p.L.T("action_mark_absent")
 				if *r.Attended {
@@ -681,6 +669,42 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 	p.Title = card.Text.Title
 	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplManageActivity, p)
+}
+
+// confidential reports whether some of sum's pools are of a sensitive
+// quota, whose seats the roster does not tell apart.
+func confidential(sum registration.Summary) bool {
+	for _, pool := range sum.Pools {
+		if quota.Sensitive(pool.Attribute) {
+			return true
+		}
+	}
+	return false
+}
+
+// seatLabel is the seat of a confirmed registration as the roster shows
+// it. A seat of a sensitive quota would tell who declared a disability or a
+// minority: it reads as a general one, or, when the activity has such
+// pools (confidential), as "general or reserved".
+func seatLabel(p *request.Page, r *registration.RosterEntry, confidential bool) string {
+	switch {
+	case r.Pool != nil && quota.Valid(*r.Pool) && !quota.Sensitive(quota.Attribute(*r.Pool)):
+		return p.L.T(quota.Label(quota.Attribute(*r.Pool)))
+	case confidential:
+		return p.L.T("pool_confidential")
+	}
+	return p.L.T("pool_general")
+}
+
+// attendedLabel says whether a confirmed participant came.
+func attendedLabel(p *request.Page, r *registration.RosterEntry) string {
+	switch {
+	case r.Attended == nil:
+		return p.L.T("attended_unknown")
+	case *r.Attended:
+		return p.L.T("attended_yes")
+	}
+	return p.L.T("attended_no")
 }
 
 // ActivitySetStatus publishes, cancels or completes an activity.
