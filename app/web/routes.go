@@ -63,6 +63,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/manage/activities/:id/status", access.ActivitiesWrite, uiH.ActivitySetStatus)
 	s.handle(app, get, "/manage/activities/:id/cancel", access.ActivitiesWrite, uiH.ActivityCancelConfirm)
 	s.handle(app, post, "/manage/activities/:id/facilitators", access.ActivitiesWrite, uiH.ActivitySetFacilitators)
+	s.handle(app, get, "/manage/activities/:id/registrations.csv", access.RegistrationsRead, uiH.RegistrationsCSV)
 	s.handle(app, get, "/manage/activities/:id/applications", access.RegistrationsWrite, uiH.Applications)
 	s.handle(app, post, "/manage/activities/:id/applications", access.RegistrationsWrite, uiH.ApplicationsDecide)
 	s.handle(app, post, "/manage/registrations/:id/attendance", access.AttendanceWrite, uiH.RegistrationAttendance)

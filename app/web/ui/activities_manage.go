@@ -160,6 +160,7 @@ func readActivityForm(c *fiber.Ctx) map[string]string {
 			form[quotaField(k, row)] = strings.TrimSpace(c.FormValue(quotaField(k, row)))
 		}
 	}
+	readQuestionRows(c, form)
 	return form
 }
 
@@ -195,14 +196,16 @@ func ActivityFormOf(a *activities.Activity) map[string]string {
 		form[quotaField("share", row)] = strconv.FormatFloat(math.Round(q.Share*10000)/100, 'f', -1, 64)
 		form[quotaField("release", row)] = formatFormTime(q.ReleaseAt, loc)
 	}
+	questionRowsOf(a, form)
 	return form
 }
 
 // parseActivityForm maps the form to the store's input. A value that does
 // not parse is a field error here and is left out of the input. current is
 // the activity being edited, nil for a new one; zone is the zone the times
-// are in (the one chosen, the region's or the portal's: Store.Zone).
-func parseActivityForm(form map[string]string, current *activities.Activity, zone string) (activities.Input, apperr.Fields) {
+// are in (the one chosen, the region's or the portal's: Store.Zone). rows
+// are the form rows of the questions saved (parseQuestionRows).
+func parseActivityForm(form map[string]string, current *activities.Activity, zone string) (activities.Input, apperr.Fields, []int) {
 	f := apperr.Fields{}
 	str := func(k string) *string { v := form[k]; return &v }
 	discreet := form["discreet"] == "yes"
@@ -330,7 +333,9 @@ func parseActivityForm(form map[string]string, current *activities.Activity, zon
 		}
 	}
 	in.Quotas = &quotas
-	return in, f
+	var rows []int
+	in.Questions, rows = parseQuestionRows(form, f)
+	return in, f, rows
 }
 
 // formLang is one language's fieldset of texts.
@@ -356,9 +361,12 @@ type activityFormData struct {
 	Zones     []option
 	Langs     []formLang
 	Quotas    []quotaRow
+	Questions []questionFormRow
 	// GuardianAge and ReminderHours are what an empty field takes.
 	GuardianAge, ReminderHours       int
 	MaxGuardianAge, MaxReminderHours int
+	// RetainDays is what an empty retention of a question takes.
+	RetainDays, MaxRetainDays int
 }
 
 // quotaOptions are the quota attributes as the choices of a rule's row.
@@ -389,7 +397,8 @@ func (s *Handlers) zoneOptions(p *request.Page, selected string) []option {
 func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Activity, form, errs map[string]string) error {
 	p := s.Page(c, "manage_activity_new_title", nil)
 	data := activityFormData{Action: "/manage/activities", GuardianAge: s.Config.GuardianAge, ReminderHours: activities.DefaultReminderHours,
-		MaxGuardianAge: activities.MaxGuardianAge, MaxReminderHours: activities.MaxReminderHours}
+		MaxGuardianAge: activities.MaxGuardianAge, MaxReminderHours: activities.MaxReminderHours,
+		RetainDays: activities.DefaultRetainDays, MaxRetainDays: activities.MaxRetainDays}
 	if a != nil {
 		data.ID, data.Action = a.ID, ManageActivityPath(a.ID)
 		p.Title = p.L.T("manage_activity_edit_title", "Title", a.TextIn(p.L.Lang, s.Catalog.Default()).Title)
@@ -425,13 +434,16 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 		p.Fields = append(p.Fields, request.Field{Key: f.key, Label: p.L.T(f.label), Target: "f-" + f.key + "_" + first})
 	}
 	p.Label("slug", "field_slug")
+	data.Questions = questionFormRows(p, form)
+	p.Data = data
 	return s.Render(c, status, tplActivityForm, p)
 }
 
 // activityFormErrors puts the messages of a refused save beside their
-// fields and returns the status to answer with; ok is false when err is not
-// the form's to show.
-func (s *Handlers) activityFormErrors(c *fiber.Ctx, err error, errs map[string]string) (int, bool) {
+// fields (a question's beside its form row: rows, as parseActivityForm
+// gives them) and returns the status to answer with; ok is false when err
+// is not the form's to show.
+func (s *Handlers) activityFormErrors(c *fiber.Ctx, err error, errs map[string]string, rows []int) (int, bool) {
 	var ae *apperr.Error
 	if !errors.As(err, &ae) {
 		return 0, false
@@ -440,7 +452,7 @@ func (s *Handlers) activityFormErrors(c *fiber.Ctx, err error, errs map[string]s
 	switch ae.Kind {
 	case apperr.Invalid:
 		for field, m := range ae.Fields {
-			if _, ok := errs[field]; !ok {
+			if field = questionErrorKey(field, rows); errs[field] == "" {
 				errs[field] = l.T(m.ID, m.Args...)
 			}
 		}
@@ -460,7 +472,7 @@ func (s *Handlers) activityFormErrors(c *fiber.Ctx, err error, errs map[string]s
 // shows the form again with the values as typed.
 func (s *Handlers) saveActivityForm(c *fiber.Ctx, current *activities.Activity, save func(activities.Input) (*activities.Activity, error)) error {
 	form := readActivityForm(c)
-	in, parseErrs := parseActivityForm(form, current, s.Activities.Zone(form["timezone"], form["region"]))
+	in, parseErrs, rows := parseActivityForm(form, current, s.Activities.Zone(form["timezone"], form["region"]))
 	l := s.Localizer(c)
 	errs := map[string]string{}
 	for field, m := range parseErrs {
@@ -469,13 +481,13 @@ func (s *Handlers) saveActivityForm(c *fiber.Ctx, current *activities.Activity, 
 	if len(errs) > 0 {
 		// Nothing is saved; the store's own checks still speak for the rest.
 		if err := s.Activities.Check(in); err != nil {
-			s.activityFormErrors(c, err, errs)
+			s.activityFormErrors(c, err, errs, rows)
 		}
 		return s.activityFormPage(c, fiber.StatusUnprocessableEntity, current, form, errs)
 	}
 	a, err := save(in)
 	if err != nil {
-		if status, ok := s.activityFormErrors(c, err, errs); ok {
+		if status, ok := s.activityFormErrors(c, err, errs, rows); ok {
 			return s.activityFormPage(c, status, current, form, errs)
 		}
 		return err
@@ -537,6 +549,7 @@ type rosterRow struct {
 	Seat     string
 	Attended string
 	Marked   string // what the attendance just marked says, on the row it marked
+	Answers  []answerView
 }
 
 type manageActivityData struct {
@@ -562,6 +575,7 @@ type manageActivityData struct {
 	Guardian     string       // who needs a guardian's consent
 	Reminder     string
 	Purge        []string // when the answers to the questions are deleted
+	Sealed       sealedView
 }
 
 // leadChoice is a facilitator as the manage page offers them.
@@ -618,9 +632,7 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 				Label: p.L.T("manage_quota_pool", "Group", p.L.T(quota.Label(pool.Attribute)), "Share", p.L.Number(math.Round(pool.Share*1000)/10))})
 		}
 	}
-	for _, pool := range sum.Pools {
-		data.Confidential = data.Confidential || quota.Sensitive(pool.Attribute)
-	}
+	data.Confidential = confidential(sum)
 	if data.CanList {
 		roster, err := s.Registrations.Roster(c.UserContext(), request.Viewer(c), a.ID)
 		if err != nil {
@@ -629,8 +641,13 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 		if data.CanAttend {
 			data.Entry = s.rosterEntryOf(c, p, a, roster)
 		}
+		answers, err := s.answerViews(c, p, a, wantSealed(c))
+		if err != nil {
+			return err
+		}
+		data.Sealed = sealedOf(c, a, wantSealed(c))
 		for _, r := range roster {
-			row := rosterRow{RosterEntry: r, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName)}
+			row := rosterRow{RosterEntry: r, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName), Answers: answers[r.ID]}
 			if r.Erased {
 				row.Name = p.L.T("rights_erased_person")
 			}
@@ -641,24 +658,7 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 				data.Waitlist = append(data.Waitlist, row)
 				continue
 			}
-			// A seat of a sensitive quota would tell who declared a
-			// disability or a minority: it reads as a general one.
-			switch {
-			case r.Pool != nil && quota.Valid(*r.Pool) && !quota.Sensitive(quota.Attribute(*r.Pool)):
-				row.Seat = p.L.T(quota.Label(quota.Attribute(*r.Pool)))
-			case data.Confidential:
-				row.Seat = p.L.T("pool_confidential")
-			default:
-				row.Seat = p.L.T("pool_general")
-			}
-			switch {
-			case r.Attended == nil:
-				row.Attended = p.L.T("attended_unknown")
-			case *r.Attended:
-				row.Attended = p.L.T("attended_yes")
-			default:
-				row.Attended = p.L.T("attended_no")
-			}
+			row.Seat, row.Attended = seatLabel(p, &r, data.Confidential), attendedLabel(p, &r)
 			if r.Attended != nil && strconv.FormatInt(r.ID, 10) == c.Query("marked") {
 				mark := p.L.T("action_mark_absent")
 				if *r.Attended {
@@ -673,6 +673,42 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 	p.Title = card.Text.Title
 	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplManageActivity, p)
+}
+
+// confidential reports whether some of sum's pools are of a sensitive
+// quota, whose seats the roster does not tell apart.
+func confidential(sum registration.Summary) bool {
+	for _, pool := range sum.Pools {
+		if quota.Sensitive(pool.Attribute) {
+			return true
+		}
+	}
+	return false
+}
+
+// seatLabel is the seat of a confirmed registration as the roster shows
+// it. A seat of a sensitive quota would tell who declared a disability or a
+// minority: it reads as a general one, or, when the activity has such
+// pools (confidential), as "general or reserved".
+func seatLabel(p *request.Page, r *registration.RosterEntry, confidential bool) string {
+	switch {
+	case r.Pool != nil && quota.Valid(*r.Pool) && !quota.Sensitive(quota.Attribute(*r.Pool)):
+		return p.L.T(quota.Label(quota.Attribute(*r.Pool)))
+	case confidential:
+		return p.L.T("pool_confidential")
+	}
+	return p.L.T("pool_general")
+}
+
+// attendedLabel says whether a confirmed participant came.
+func attendedLabel(p *request.Page, r *registration.RosterEntry) string {
+	switch {
+	case r.Attended == nil:
+		return p.L.T("attended_unknown")
+	case *r.Attended:
+		return p.L.T("attended_yes")
+	}
+	return p.L.T("attended_no")
 }
 
 // ActivitySetStatus publishes, cancels or completes an activity.

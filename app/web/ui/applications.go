@@ -38,6 +38,7 @@ type applicantRow struct {
 	Region   string
 	Arrived  string
 	Quotas   string // the quotas that are not sensitive the person qualifies for
+	Answers  []answerView
 }
 
 type applicationsData struct {
@@ -54,6 +55,10 @@ type applicationsData struct {
 	Query    string // the filter, kept through a decision
 	Done     string // what the decision just made did
 	Filtered bool
+	Sealed   sealedView
+	// ShowSealed and HideSealed are the page, with its filter, with and
+	// without its sealed answers.
+	ShowSealed, HideSealed string
 }
 
 // applicantFilter reads the filter of the page's query.
@@ -136,9 +141,21 @@ func (s *Handlers) applicationsPage(c *fiber.Ctx, status int, a *activities.Acti
 	data.Sorts = options([]string{registration.SortArrival, registration.SortAge},
 		map[string]string{registration.SortArrival: "applications_sort_arrival", registration.SortAge: "applications_sort_age"}, p, f.Sort)
 	data.Regions = regionGroups(p, f.Region)
+	answers, err := s.answerViews(c, p, a, wantSealed(c))
+	if err != nil {
+		return err
+	}
+	data.Sealed = sealedOf(c, a, wantSealed(c))
+	data.HideSealed = ApplicationsPath(a.ID) + "#applicants"
+	data.ShowSealed = ApplicationsPath(a.ID) + "?sealed=1#applicants"
+	if data.Query != "" {
+		data.HideSealed = ApplicationsPath(a.ID) + "?" + data.Query + "#applicants"
+		data.ShowSealed = ApplicationsPath(a.ID) + "?" + data.Query + "&sealed=1#applicants"
+	}
 	start := a.StartsAt.In(a.Location()).Year()
 	for _, r := range apps.Applicants {
-		row := applicantRow{ID: r.ID, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName), Arrived: a.When(p.L, r.CreatedAt)}
+		row := applicantRow{ID: r.ID, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName), Arrived: a.When(p.L, r.CreatedAt),
+			Answers: answers[r.ID]}
 		if r.Email != nil && s.Can(c, access.PeopleRead) {
 			row.Email = *r.Email
 		}

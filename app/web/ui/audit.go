@@ -62,6 +62,8 @@ var auditActions = map[string]string{
 	"person.export":                    "audit_act_person_export",
 	"person.sensitive.view":            "audit_act_person_sensitive_view",
 	"registration.answers.sealed.view": "audit_act_registration_answers_sealed_view",
+	"registration.export":              "audit_act_registration_export",
+	"registration.export.sealed":       "audit_act_registration_export_sealed",
 	"person.update":                    "audit_act_person_update",
 	"petition.create":                  "audit_act_petition_create",
 	"petition.update":                  "audit_act_petition_update",

@@ -254,13 +254,13 @@ func (s *Handlers) saveCampaignForm(c *fiber.Ctx, current *campaigns.Campaign, s
 	if len(errs) > 0 {
 		// Nothing is saved; the store's own checks still speak for the rest.
 		if err := campaigns.Check(in); err != nil {
-			s.activityFormErrors(c, err, errs)
+			s.activityFormErrors(c, err, errs, nil)
 		}
 		return s.campaignFormPage(c, fiber.StatusUnprocessableEntity, current, form, errs)
 	}
 	camp, err := save(in)
 	if err != nil {
-		if status, ok := s.activityFormErrors(c, err, errs); ok {
+		if status, ok := s.activityFormErrors(c, err, errs, nil); ok {
 			return s.campaignFormPage(c, status, current, form, errs)
 		}
 		return err

@@ -107,5 +107,5 @@ func (s *Handlers) PetitionCheckEmail(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.checkEmail(c, petitionPath(p.Slug)+"#sign-form")
+	return s.checkEmail(c, petitionPath(p.Slug)+"#sign-form", "check_email_sent")
 }

@@ -49,6 +49,9 @@ func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity
 		form = map[string]string{}
 	}
 	heading := p.L.T("register_title_of", "Title", card.Text.Title)
+	if a.Applications() {
+		heading = p.L.T("register_title_of_apply", "Title", card.Text.Title)
+	}
 	p.Title = heading
 	if a.Discreet { // reached by its link alone: its name stays out of history and tabs
 		p.Title, p.NoIndex = p.L.T("activity_neutral_title"), true
@@ -152,11 +155,16 @@ func (s *Handlers) registerRefused(c *fiber.Ctx, a *activities.Activity, form ma
 }
 
 // CheckEmail is where every well-formed form leads: the same page for
-// everyone, which names no address.
+// everyone, which names no address; an activity in application mode says
+// that the link sends the application.
 func (s *Handlers) CheckEmail(c *fiber.Ctx) error {
 	a, err := s.publicActivity(c)
 	if err != nil {
 		return err
 	}
-	return s.checkEmail(c, "/activities/"+url.PathEscape(a.Slug)+"/register")
+	sent := "check_email_sent"
+	if a.Applications() {
+		sent = "check_email_sent_apply"
+	}
+	return s.checkEmail(c, "/activities/"+url.PathEscape(a.Slug)+"/register", sent)
 }

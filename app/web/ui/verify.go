@@ -19,13 +19,15 @@ const (
 type checkEmailData struct {
 	Hours int    // how long the link works
 	Again string // the form, to send it again
+	Sent  string // what the link does: the message id
 }
 
 // checkEmail renders the page every well-formed public form leads to. It
 // holds nothing of the form, so that it reads the same whoever the address
-// belongs to; again is the form's address.
-func (s *Handlers) checkEmail(c *fiber.Ctx, again string) error {
-	page := s.Page(c, "check_email_title", checkEmailData{Hours: int(submissions.Lifetime.Hours()), Again: again})
+// belongs to; again is the form's address, sent the message id that says
+// what the link does.
+func (s *Handlers) checkEmail(c *fiber.Ctx, again, sent string) error {
+	page := s.Page(c, "check_email_title", checkEmailData{Hours: int(submissions.Lifetime.Hours()), Again: again, Sent: sent})
 	return s.Render(c, fiber.StatusOK, tplCheckEmail, page)
 }
 
