@@ -77,6 +77,11 @@ type Activity struct {
 	ReminderHours int
 	// RegistrationMode is RegistrationModeOpen or RegistrationModeApplication.
 	RegistrationMode string `gorm:"default:open"`
+	// SafetyPack adds the built-in sealed safety questions (safety.go);
+	// the activity's facilitators read their answers from SafetyDaysBefore
+	// days before the start (SafetyWindow).
+	SafetyPack       bool
+	SafetyDaysBefore int
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	Translations     []Translation `gorm:"foreignKey:ActivityID"`

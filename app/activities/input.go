@@ -68,6 +68,12 @@ type Input struct {
 	ReminderHours *int
 	// RegistrationMode is RegistrationModeOpen or RegistrationModeApplication.
 	RegistrationMode *string
+	// SafetyPack switches the safety pack's questions on or off (safety.go);
+	// switching it off is refused while they have answers.
+	SafetyPack *bool
+	// SafetyDaysBefore the start, the facilitators read the safety pack's
+	// answers.
+	SafetyDaysBefore *int
 	// Questions replace the activity's questions; answers to a question
 	// that goes are deleted with it (Registrations.QuestionsChanged).
 	Questions *[]QuestionInput
@@ -104,7 +110,7 @@ func oneOf(v string, allowed []string) bool {
 // apply merges in into a, checking every field; it reports all problems.
 // def is the zone of an activity that has neither a zone nor a region.
 func apply(a *Activity, in Input, def string, f apperr.Fields) {
-	oldRegion, oldZone := a.Region, a.Timezone
+	oldRegion, oldZone, oldPack, oldQuestions := a.Region, a.Timezone, a.SafetyPack, a.Questions
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = strings.TrimSpace(*v)
@@ -161,6 +167,12 @@ func apply(a *Activity, in Input, def string, f apperr.Fields) {
 	if in.ReminderHours != nil {
 		a.ReminderHours = *in.ReminderHours
 	}
+	if in.SafetyPack != nil {
+		a.SafetyPack = *in.SafetyPack
+	}
+	if in.SafetyDaysBefore != nil {
+		a.SafetyDaysBefore = *in.SafetyDaysBefore
+	}
 	for _, field := range in.Unset {
 		switch field {
 		case "age_min":
@@ -200,6 +212,9 @@ func apply(a *Activity, in Input, def string, f apperr.Fields) {
 	}
 	if in.Questions != nil {
 		a.Questions = questionsOf(a.ID, *in.Questions, a.Questions)
+	}
+	if in.Questions != nil || a.SafetyPack != oldPack {
+		a.Questions = withSafetyPack(a.ID, a.Questions, oldQuestions, a.SafetyPack, oldPack, f)
 	}
 	if in.Facilitators != nil {
 		a.Facilitators = nil
@@ -291,6 +306,9 @@ func validate(a *Activity, f apperr.Fields) {
 	if a.ReminderHours < 0 || a.ReminderHours > MaxReminderHours {
 		f.Add("reminder_hours", "error_reminder_hours_range", "Max", MaxReminderHours)
 	}
+	if a.SafetyDaysBefore < 0 || a.SafetyDaysBefore > MaxSafetyDaysBefore {
+		f.Add("safety_days_before", "error_safety_days_before_range", "Max", MaxSafetyDaysBefore)
+	}
 	title := false
 	for _, t := range a.Translations {
 		title = title || t.Title != ""
@@ -348,7 +366,7 @@ func ReservedSeats(capacity int, share float64) int {
 // newActivity is a new activity before its input is applied.
 func newActivity() *Activity {
 	return &Activity{Audience: AudienceYouth, Mode: ModeInPerson, Status: StatusDraft, ReminderHours: DefaultReminderHours,
-		RegistrationMode: RegistrationModeOpen}
+		RegistrationMode: RegistrationModeOpen, SafetyDaysBefore: DefaultSafetyDaysBefore}
 }
 
 // Check validates in as a new activity would be, storing nothing; a form

@@ -30,6 +30,8 @@ type Registrations interface {
 	// longer asks (gone), and refuses (409) a question that changed its
 	// kind or its sealing (changed) while it has answers.
 	QuestionsChanged(tx *gorm.DB, activityID int64, gone, changed []string) error
+	// CountAnswers counts the answers given to the activity's questions ids.
+	CountAnswers(tx *gorm.DB, activityID int64, ids []string) (int64, error)
 }
 
 // Changes is told after a commit that changed a published activity's page
@@ -141,7 +143,7 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 		if err != nil {
 			return err
 		}
-		oldCapacity := a.Capacity
+		oldCapacity, oldPack := a.Capacity, a.SafetyPack
 		oldQuestions := slices.Clone(a.Questions)
 		f := apperr.Fields{}
 		apply(a, in, s.zone, f)
@@ -183,7 +185,18 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activ
 				}
 			}
 		}
-		if in.Questions != nil {
+		if oldPack && !a.SafetyPack {
+			// Emergency contacts are not lost by one click: once given,
+			// they go with the purge (or an erasure) alone.
+			n, err := s.registrations.CountAnswers(tx, id, SafetyKeys)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				return apperr.New(apperr.Conflict, "error_safety_pack_answered")
+			}
+		}
+		if in.Questions != nil || a.SafetyPack != oldPack {
 			if err := s.saveQuestions(tx, id, oldQuestions, a.Questions); err != nil {
 				return err
 			}

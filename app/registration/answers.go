@@ -78,9 +78,9 @@ func writeAnswers(tx *gorm.DB, rows []Answer) error {
 // while it has answers, which would no longer read as they were given.
 func (s *Service) QuestionsChanged(tx *gorm.DB, activityID int64, gone, changed []string) error {
 	if len(changed) > 0 {
-		var n int64
-		if err := tx.Model(&Answer{}).Where("activity_id = ? AND question_id IN ?", activityID, changed).Count(&n).Error; err != nil {
-			return fmt.Errorf("registration: unable to count answers: %w", err)
+		n, err := s.CountAnswers(tx, activityID, changed)
+		if err != nil {
+			return err
 		}
 		if n > 0 {
 			return apperr.New(apperr.Conflict, "error_question_answered")
@@ -95,23 +95,30 @@ func (s *Service) QuestionsChanged(tx *gorm.DB, activityID int64, gone, changed 
 	return nil
 }
 
+// CountAnswers counts the answers given to the questions ids of an
+// activity, within tx.
+func (s *Service) CountAnswers(tx *gorm.DB, activityID int64, ids []string) (int64, error) {
+	var n int64
+	if err := tx.Model(&Answer{}).Where("activity_id = ? AND question_id IN ?", activityID, ids).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("registration: unable to count answers: %w", err)
+	}
+	return n, nil
+}
+
 // answersOf reads the answers of the given registrations within db, by
-// registration; sealed ones are opened only when open is set.
-func (s *Service) answersOf(db *gorm.DB, ids []int64, open bool) (map[int64]activities.Answers, int, error) {
+// registration, the sealed ones opened; which rows are read is narrowed by
+// rows.
+func (s *Service) answersOf(db *gorm.DB, ids []int64, rows func(*gorm.DB) *gorm.DB) (map[int64]activities.Answers, int, error) {
 	out := map[int64]activities.Answers{}
 	if len(ids) == 0 {
 		return out, 0, nil
 	}
-	var rows []Answer
-	q := db.Where("registration_id IN ?", ids)
-	if !open {
-		q = q.Where("value IS NOT NULL")
-	}
-	if err := q.Order("registration_id, question_id").Find(&rows).Error; err != nil {
+	var list []Answer
+	if err := db.Scopes(rows).Where("registration_id IN ?", ids).Order("registration_id, question_id").Find(&list).Error; err != nil {
 		return nil, 0, fmt.Errorf("registration: unable to read answers: %w", err)
 	}
 	opened := 0
-	for _, a := range rows {
+	for _, a := range list {
 		var v json.RawMessage
 		if a.Value != nil {
 			v = json.RawMessage(*a.Value)
@@ -130,34 +137,61 @@ func (s *Service) answersOf(db *gorm.DB, ids []int64, open bool) (map[int64]acti
 	return out, opened, nil
 }
 
-// MaySeeSealed reports whether v may read the sealed answers of an
-// activity it reaches: coordinators (the staff) may; facilitators may not.
-func MaySeeSealed(v access.Viewer) bool { return v.Staff }
+// MaySeeSealed reports whether v may read, at now, the answers to q, a
+// question of activity a that v reaches (DESIGN.md, "A young person's
+// place", point 8). It is the one rule for every reading of answers:
+//   - coordinators and admins (the staff) read every answer, sealed ones
+//     too, until the purge deletes them (RetainDays after the end);
+//   - the activity's own facilitators read its ordinary answers, and the
+//     safety pack's sealed ones only inside a.SafetyWindow (from
+//     SafetyDaysBefore days before the start until the day after the end,
+//     days in the activity's zone); no other sealed answer;
+//   - nobody else: not a partner co-hosting it, not another facilitator.
+func MaySeeSealed(v access.Viewer, a *activities.Activity, q *activities.Question, now time.Time) bool {
+	if v.Staff {
+		return true
+	}
+	if v.PartnerID != 0 || v.UserID == 0 || !slices.Contains(a.FacilitatorIDs(), v.UserID) {
+		return false
+	}
+	return !q.Sealed || a.SafetyQuestion(q) && a.InSafetyWindow(now)
+}
 
-// Answers reads the answers of the live registrations of an activity v
-// reaches (activities.Reached), by registration. With sealed, v's sealed
-// answers are opened too, if v may (MaySeeSealed; otherwise Forbidden),
-// and a reading that opened any is audited with their count, never a value.
-func (s *Service) Answers(ctx context.Context, v access.Viewer, activityID int64, sealed bool) (map[int64]activities.Answers, error) {
-	if sealed && !MaySeeSealed(v) {
-		return nil, apperr.New(apperr.Forbidden, "error_forbidden")
+// Answers reads the answers of the live registrations of activity a, which
+// v reaches (activities.Reached), by registration: the ordinary ones and,
+// with sealed, the sealed ones v may read now (MaySeeSealed); the others
+// are left out. A reading that opened any sealed answer is audited with
+// their count, never a value.
+func (s *Service) Answers(ctx context.Context, v access.Viewer, a *activities.Activity, sealed bool) (map[int64]activities.Answers, error) {
+	now := s.now()
+	var open []string
+	for i := range a.Questions {
+		if q := &a.Questions[i]; sealed && q.Sealed && MaySeeSealed(v, a, q, now) {
+			open = append(open, q.Key)
+		}
+	}
+	rows := func(q *gorm.DB) *gorm.DB {
+		if len(open) == 0 {
+			return q.Where("value IS NOT NULL")
+		}
+		return q.Where("value IS NOT NULL OR question_id IN ?", open)
 	}
 	var out map[int64]activities.Answers
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		var ids []int64
 		if err := tx.Model(&Registration{}).Scopes(activities.Reached(v, "activity_id")).
-			Where("activity_id = ? AND status <> ?", activityID, string(Cancelled)).Pluck("id", &ids).Error; err != nil {
+			Where("activity_id = ? AND status <> ?", a.ID, string(Cancelled)).Pluck("id", &ids).Error; err != nil {
 			return fmt.Errorf("registration: unable to list registrations: %w", err)
 		}
 		var opened int
 		var err error
-		if out, opened, err = s.answersOf(tx, ids, sealed); err != nil {
+		if out, opened, err = s.answersOf(tx, ids, rows); err != nil {
 			return err
 		}
 		if opened == 0 {
 			return nil
 		}
-		return audit.Record(tx, v.UserID, "registration.answers.sealed.view", "activity", strconv.FormatInt(activityID, 10),
+		return audit.Record(tx, v.UserID, "registration.answers.sealed.view", "activity", strconv.FormatInt(a.ID, 10),
 			map[string]any{"answers": opened})
 	})
 	return out, err
@@ -171,7 +205,7 @@ func (s *Service) AnswersOfPerson(db *gorm.DB, personID int64) (map[int64]activi
 	if err := db.Model(&Registration{}).Where("person_id = ?", personID).Pluck("id", &ids).Error; err != nil {
 		return nil, fmt.Errorf("registration: unable to list registrations: %w", err)
 	}
-	out, _, err := s.answersOf(db, ids, true)
+	out, _, err := s.answersOf(db, ids, func(q *gorm.DB) *gorm.DB { return q })
 	return out, err
 }
 

@@ -87,7 +87,7 @@ func apiWantKeys(t *testing.T, what string, raw json.RawMessage, want ...string)
 
 var activityFields = []string{"id", "slug", "kind", "audience", "title", "summary", "description", "mode", "region", "timezone",
 	"venue", "online_url", "starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity",
-	"age_min", "age_max", "status", "quotas", "partner_ids", "facilitator_ids", "discreet", "guardian_age", "reminder_hours", "registration_mode", "questions"}
+	"age_min", "age_max", "status", "quotas", "partner_ids", "facilitator_ids", "discreet", "guardian_age", "reminder_hours", "registration_mode", "safety_pack", "questions"}
 
 var registrationFields = []string{"id", "activity_id", "person_id", "status", "pool", "waitlist_position", "attended", "guardian", "created_at"}
 

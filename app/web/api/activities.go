@@ -45,6 +45,7 @@ type Activity struct {
 	GuardianAge          int               `json:"guardian_age"` // the activity's own, else the portal's default
 	ReminderHours        int               `json:"reminder_hours"`
 	RegistrationMode     string            `json:"registration_mode"` // open | application
+	SafetyPack           bool              `json:"safety_pack"`
 	Questions            []apiQuestion     `json:"questions"`
 }
 
@@ -85,7 +86,7 @@ func (s *Handlers) toAPIActivity(a *activities.Activity) Activity {
 		Capacity: a.Capacity, AgeMin: a.AgeMin, AgeMax: a.AgeMax, Status: a.Status,
 		Quotas: []apiQuota{}, PartnerIDs: a.PartnerIDs(), FacilitatorIDs: a.FacilitatorIDs(),
 		Discreet: a.Discreet, GuardianAge: a.GuardianAgeOr(s.Config.GuardianAge), ReminderHours: a.ReminderHours,
-		RegistrationMode: a.RegistrationMode}
+		RegistrationMode: a.RegistrationMode, SafetyPack: a.SafetyPack}
 	for _, t := range a.Translations {
 		for _, f := range []struct {
 			m map[string]string
@@ -143,6 +144,7 @@ type activityBody struct {
 	GuardianAge          nullable[int]     `json:"guardian_age"`
 	ReminderHours        *int              `json:"reminder_hours"`
 	RegistrationMode     *string           `json:"registration_mode"`
+	SafetyPack           *bool             `json:"safety_pack"`
 	Questions            *[]apiQuestion    `json:"questions"`
 }
 
@@ -177,7 +179,7 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 		RegistrationOpensAt: b.RegistrationOpensAt, RegistrationClosesAt: b.RegistrationClosesAt, Capacity: b.Capacity,
 		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs, Partners: b.PartnerIDs,
 		Discreet: b.Discreet, GuardianAge: b.GuardianAge.Value, ReminderHours: b.ReminderHours,
-		RegistrationMode: b.RegistrationMode}
+		RegistrationMode: b.RegistrationMode, SafetyPack: b.SafetyPack}
 	if b.GuardianAge.Set && b.GuardianAge.Value == nil {
 		in.Unset = append(in.Unset, "guardian_age")
 	}
@@ -443,8 +445,9 @@ func (s *Handlers) Register(c *fiber.Ctx) error {
 }
 
 // ActivityRegistrations lists an activity's registrations (staff); with
-// ?answers=true each carries its answers, sealed ones for coordinators
-// only, their reading audited.
+// ?answers=true each carries its answers, sealed ones only for whom
+// registration.MaySeeSealed allows (coordinators; the activity's
+// facilitators the safety pack's, inside its window), their reading audited.
 func (s *Handlers) ActivityRegistrations(c *fiber.Ctx) error {
 	f := apperr.Fields{}
 	f.RefuseUnknown(queryNames(c), "answers", "lang")
@@ -467,7 +470,7 @@ func (s *Handlers) ActivityRegistrations(c *fiber.Ctx) error {
 	if !withAnswers {
 		return sendItems(c, list, toAPIRegistration)
 	}
-	answers, err := s.Registrations.Answers(c.UserContext(), v, a.ID, registration.MaySeeSealed(v))
+	answers, err := s.Registrations.Answers(c.UserContext(), v, a, true)
 	if err != nil {
 		return err
 	}

@@ -138,7 +138,7 @@ func formInt(p *int) string {
 // fields; the texts and quota rules are named per language and per row.
 var activityFormFields = []string{"kind", "audience", "mode", "region", "timezone", "venue", "online_url", "slug",
 	"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity", "age_min", "age_max",
-	"discreet", "guardian_age", "reminder_hours", "registration_mode"}
+	"discreet", "guardian_age", "reminder_hours", "registration_mode", "safety_pack", "safety_days_before"}
 
 func textField(name, lang string) string { return name + "_" + lang }
 
@@ -178,9 +178,12 @@ func ActivityFormOf(a *activities.Activity) map[string]string {
 		"registration_opens_at": formatFormTime(a.RegistrationOpensAt, loc), "registration_closes_at": formatFormTime(a.RegistrationClosesAt, loc),
 		"capacity": strconv.Itoa(a.Capacity), "age_min": formInt(a.AgeMin), "age_max": formInt(a.AgeMax),
 		"guardian_age": formInt(a.GuardianAge), "reminder_hours": strconv.Itoa(a.ReminderHours),
-		"registration_mode": a.RegistrationMode}
+		"registration_mode": a.RegistrationMode, "safety_days_before": strconv.Itoa(a.SafetyDaysBefore)}
 	if a.Discreet {
 		form["discreet"] = "yes"
+	}
+	if a.SafetyPack {
+		form["safety_pack"] = "yes"
 	}
 	for _, t := range a.Translations {
 		form[textField("title", t.Locale)] = t.Title
@@ -208,9 +211,9 @@ func ActivityFormOf(a *activities.Activity) map[string]string {
 func parseActivityForm(form map[string]string, current *activities.Activity, zone string) (activities.Input, apperr.Fields, []int) {
 	f := apperr.Fields{}
 	str := func(k string) *string { v := form[k]; return &v }
-	discreet := form["discreet"] == "yes"
+	discreet, safety := form["discreet"] == "yes", form["safety_pack"] == "yes"
 	in := activities.Input{Kind: str("kind"), Audience: str("audience"), Mode: str("mode"), Region: str("region"),
-		Timezone: str("timezone"), Venue: str("venue"), OnlineURL: str("online_url"), Discreet: &discreet}
+		Timezone: str("timezone"), Venue: str("venue"), OnlineURL: str("online_url"), Discreet: &discreet, SafetyPack: &safety}
 	if form["registration_mode"] != "" { // empty: open for a new activity, kept for one edited
 		in.RegistrationMode = str("registration_mode")
 	}
@@ -287,6 +290,14 @@ func parseActivityForm(form map[string]string, current *activities.Activity, zon
 	} else {
 		in.ReminderHours = &n
 	}
+	if v := form["safety_days_before"]; v == "" {
+		days := activities.DefaultSafetyDaysBefore
+		in.SafetyDaysBefore = &days
+	} else if n, err := strconv.Atoi(v); err != nil {
+		f.Add("safety_days_before", "error_safety_days_before_range", "Max", activities.MaxSafetyDaysBefore)
+	} else {
+		in.SafetyDaysBefore = &n
+	}
 	had := map[string]bool{}
 	if current != nil {
 		for _, t := range current.Translations {
@@ -362,9 +373,10 @@ type activityFormData struct {
 	Langs     []formLang
 	Quotas    []quotaRow
 	Questions []questionFormRow
-	// GuardianAge and ReminderHours are what an empty field takes.
-	GuardianAge, ReminderHours       int
-	MaxGuardianAge, MaxReminderHours int
+	// GuardianAge, ReminderHours and SafetyDaysBefore are what an empty
+	// field takes.
+	GuardianAge, ReminderHours, SafetyDaysBefore          int
+	MaxGuardianAge, MaxReminderHours, MaxSafetyDaysBefore int
 	// RetainDays is what an empty retention of a question takes.
 	RetainDays, MaxRetainDays int
 }
@@ -398,7 +410,8 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 	p := s.Page(c, "manage_activity_new_title", nil)
 	data := activityFormData{Action: "/manage/activities", GuardianAge: s.Config.GuardianAge, ReminderHours: activities.DefaultReminderHours,
 		MaxGuardianAge: activities.MaxGuardianAge, MaxReminderHours: activities.MaxReminderHours,
-		RetainDays: activities.DefaultRetainDays, MaxRetainDays: activities.MaxRetainDays}
+		RetainDays: activities.DefaultRetainDays, MaxRetainDays: activities.MaxRetainDays,
+		SafetyDaysBefore: activities.DefaultSafetyDaysBefore, MaxSafetyDaysBefore: activities.MaxSafetyDaysBefore}
 	if a != nil {
 		data.ID, data.Action = a.ID, ManageActivityPath(a.ID)
 		p.Title = p.L.T("manage_activity_edit_title", "Title", a.TextIn(p.L.Lang, s.Catalog.Default()).Title)
@@ -421,7 +434,8 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 		"venue", "field_venue", "online_url", "field_online_url", "starts_at", "field_starts_at", "ends_at", "field_ends_at",
 		"registration_opens_at", "field_registration_opens_at", "registration_closes_at", "field_registration_closes_at",
 		"reminder_hours", "field_reminder_hours", "capacity", "field_capacity", "age_min", "field_age_min",
-		"age_max", "field_age_max", "guardian_age", "field_guardian_age", "registration_mode", "field_registration_mode")
+		"age_max", "field_age_max", "guardian_age", "field_guardian_age", "registration_mode", "field_registration_mode",
+		"safety_pack", "field_safety_pack", "safety_days_before", "field_safety_days_before")
 	p.Fields = append(p.Fields, request.Field{Key: "quotas", Label: p.L.T("manage_quotas"), Target: "f-" + quotaField("attribute", 1)})
 	for row := 1; row <= quotaRows; row++ {
 		rule := p.L.T("manage_quota_rule", "N", row)
@@ -459,8 +473,11 @@ func (s *Handlers) activityFormErrors(c *fiber.Ctx, err error, errs map[string]s
 		return fiber.StatusUnprocessableEntity, true
 	case apperr.Conflict:
 		field := "_form"
-		if ae.Message.ID == "error_capacity_below_confirmed" || ae.Message.ID == "error_capacity_breaks_quota" {
+		switch ae.Message.ID {
+		case "error_capacity_below_confirmed", "error_capacity_breaks_quota":
 			field = "capacity"
+		case "error_safety_pack_answered":
+			field = "safety_pack"
 		}
 		errs[field] = l.T(ae.Message.ID, ae.Message.Args...)
 		return fiber.StatusConflict, true
@@ -498,7 +515,8 @@ func (s *Handlers) saveActivityForm(c *fiber.Ctx, current *activities.Activity, 
 // ActivityNew shows an empty activity form.
 func (s *Handlers) ActivityNew(c *fiber.Ctx) error {
 	form := map[string]string{"kind": activities.KindTraining, "audience": activities.AudienceYouth, "mode": activities.ModeInPerson,
-		"reminder_hours": strconv.Itoa(activities.DefaultReminderHours), "registration_mode": activities.RegistrationModeOpen}
+		"reminder_hours": strconv.Itoa(activities.DefaultReminderHours), "registration_mode": activities.RegistrationModeOpen,
+		"safety_days_before": strconv.Itoa(activities.DefaultSafetyDaysBefore)}
 	return s.activityFormPage(c, fiber.StatusOK, nil, form, nil)
 }
 
@@ -645,7 +663,7 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		data.Sealed = sealedOf(c, a, wantSealed(c))
+		data.Sealed = sealedOf(c, a, s.Clock(), wantSealed(c))
 		for _, r := range roster {
 			row := rosterRow{RosterEntry: r, Name: strings.TrimSpace(r.GivenName + " " + r.FamilyName), Answers: answers[r.ID]}
 			if r.Erased {

@@ -145,7 +145,7 @@ func (s *Handlers) applicationsPage(c *fiber.Ctx, status int, a *activities.Acti
 	if err != nil {
 		return err
 	}
-	data.Sealed = sealedOf(c, a, wantSealed(c))
+	data.Sealed = sealedOf(c, a, s.Clock(), wantSealed(c))
 	data.HideSealed = ApplicationsPath(a.ID) + "#applicants"
 	data.ShowSealed = ApplicationsPath(a.ID) + "?sealed=1#applicants"
 	if data.Query != "" {

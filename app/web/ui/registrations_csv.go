@@ -41,12 +41,13 @@ func (s *Handlers) RegistrationsCSV(c *fiber.Ctx) error {
 		return err
 	}
 	v := request.Viewer(c)
-	if sealed && !registration.MaySeeSealed(v) {
-		return apperr.New(apperr.Forbidden, "error_forbidden")
-	}
 	a, err := s.ReachableActivity(c)
 	if err != nil {
 		return err
+	}
+	now := s.Clock()
+	if sealed && !maySeeAnySealed(v, a, now) {
+		return apperr.New(apperr.Forbidden, "error_forbidden")
 	}
 	p := &request.Page{L: s.Localizer(c)}
 	roster, err := s.Registrations.Roster(c.UserContext(), v, a.ID)
@@ -59,7 +60,7 @@ func (s *Handlers) RegistrationsCSV(c *fiber.Ctx) error {
 	}
 	var answers map[int64]activities.Answers
 	if len(a.Questions) > 0 {
-		if answers, err = s.Registrations.Answers(c.UserContext(), v, a.ID, sealed); err != nil {
+		if answers, err = s.Registrations.Answers(c.UserContext(), v, a, sealed); err != nil {
 			return err
 		}
 	}
@@ -68,7 +69,7 @@ func (s *Handlers) RegistrationsCSV(c *fiber.Ctx) error {
 		p.L.T("manage_position"), p.L.T("manage_attended")}
 	for i := range a.Questions {
 		q := &a.Questions[i]
-		if q.Sealed && !sealed {
+		if q.Sealed && (!sealed || !registration.MaySeeSealed(v, a, q, now)) {
 			continue
 		}
 		qs = append(qs, q)

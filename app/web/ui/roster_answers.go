@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/web/request"
 )
@@ -32,14 +36,25 @@ type sealedView struct {
 // wantSealed reads a page's request to open the sealed answers (?sealed=1).
 func wantSealed(c *fiber.Ctx) bool { return c.Query("sealed") == "1" }
 
-// sealedOf is what a staff page offers about a's sealed answers; shown when
-// they were opened.
-func sealedOf(c *fiber.Ctx, a *activities.Activity, shown bool) sealedView {
-	out := sealedView{May: registration.MaySeeSealed(request.Viewer(c)), Shown: shown}
+// sealedOf is what a staff page offers about a's sealed answers at now;
+// shown when they were opened.
+func sealedOf(c *fiber.Ctx, a *activities.Activity, now time.Time, shown bool) sealedView {
+	out := sealedView{May: maySeeAnySealed(request.Viewer(c), a, now), Shown: shown}
 	for _, q := range a.Questions {
 		out.Any = out.Any || q.Sealed
 	}
 	return out
+}
+
+// maySeeAnySealed reports whether v may read, at now, the answers to at
+// least one of a's sealed questions (registration.MaySeeSealed).
+func maySeeAnySealed(v access.Viewer, a *activities.Activity, now time.Time) bool {
+	for i := range a.Questions {
+		if q := &a.Questions[i]; q.Sealed && registration.MaySeeSealed(v, a, q, now) {
+			return true
+		}
+	}
+	return false
 }
 
 // answerViews reads the answers to a's questions of the registrations the
@@ -50,7 +65,10 @@ func (s *Handlers) answerViews(c *fiber.Ctx, p *request.Page, a *activities.Acti
 	if len(a.Questions) == 0 {
 		return out, nil
 	}
-	answers, err := s.Registrations.Answers(c.UserContext(), request.Viewer(c), a.ID, sealed)
+	if sealed && !maySeeAnySealed(request.Viewer(c), a, s.Clock()) {
+		return nil, apperr.New(apperr.Forbidden, "error_forbidden")
+	}
+	answers, err := s.Registrations.Answers(c.UserContext(), request.Viewer(c), a, sealed)
 	if err != nil {
 		return nil, err
 	}
