@@ -122,6 +122,14 @@ func TestSafetyPack(t *testing.T) {
 		if r := leadPage.get(rosterPath + "/registrations.csv?sensitive=true"); r.StatusCode != http.StatusForbidden {
 			t.Fatalf("the facilitator exported sealed answers before the window: %d", r.StatusCode)
 		}
+		// The printed roster carries the emergency contacts for those who may read them today.
+		if r := leadPage.get(rosterPath + "/roster"); r.StatusCode != http.StatusOK || strings.Contains(r.Body, "Bold 99001122-a8e1") {
+			t.Fatalf("the facilitator's printed roster before the window: %d, emergency contact shown: %v", r.StatusCode, strings.Contains(r.Body, "Bold 99001122-a8e1"))
+		}
+		coordPage := e.staffClient("coord-print@example.org", access.Coordinator)
+		if r := coordPage.get(rosterPath + "/roster"); !strings.Contains(r.Body, "Bold 99001122-a8e1") {
+			t.Fatalf("the coordinator's printed roster lacks the emergency contact: %d", r.StatusCode)
+		}
 		if seen := listed(tok); !seen["emergency_contact"] || !seen["medical"] || !seen["diet"] {
 			t.Fatalf("the coordinator read %v", seen)
 		}
@@ -138,6 +146,9 @@ func TestSafetyPack(t *testing.T) {
 		}
 		if r := leadPage.get(rosterPath + "/registrations.csv?sensitive=true"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Bold 99001122-a8e1") {
 			t.Fatalf("the facilitator's export inside the window: %d", r.StatusCode)
+		}
+		if r := leadPage.get(rosterPath + "/roster"); !strings.Contains(r.Body, "Bold 99001122-a8e1") {
+			t.Fatalf("the facilitator's printed roster inside the window lacks the emergency contact: %d", r.StatusCode)
 		}
 
 		// Not switched off once answered: on the API, and on the form.
@@ -184,8 +195,8 @@ func TestSafetyPack(t *testing.T) {
 		}
 		var audited int64
 		db.Table("audit_log").Where("action = ?", "registration.answers.sealed.view").Count(&audited)
-		if audited != 4 {
-			t.Fatalf("%d audited readings of sealed answers, want the coordinator's and the facilitator's three (API, roster, export)", audited)
+		if audited != 6 {
+			t.Fatalf("%d audited readings of sealed answers, want the coordinator's two (API, printed roster) and the facilitator's four (API, roster, export, printed roster)", audited)
 		}
 	})
 }

@@ -87,6 +87,13 @@ func (s *Handlers) RosterPrint(c *fiber.Ctx) error {
 	d := rosterPrintData{ActivityID: a.ID, Activity: a.TextIn(p.L.Lang, s.Catalog.Default()).Title, When: a.Span(p.L),
 		Where: placeOf(a, p.L.Lang), Count: p.L.T("roster_print_count", "Count", p.L.Number(len(people))),
 		Heads: []string{p.L.T("field_family_name"), p.L.T("field_given_name")}}
+	contacts, err := s.emergencyContacts(c, p, a)
+	if err != nil {
+		return err
+	}
+	if contacts != nil {
+		d.Heads = append(d.Heads, contacts.label)
+	}
 	d.Title = d.Activity
 	if a.Discreet {
 		// Paper is left on tables: it names nobody's activity.
@@ -103,12 +110,54 @@ func (s *Handlers) RosterPrint(c *fiber.Ctx) error {
 		if r.Erased {
 			cells = []string{p.L.T("rights_erased_person"), ""}
 		}
+		if contacts != nil {
+			cells = append(cells, contacts.byReg[r.ID])
+		}
 		sheet := &d.Sheets[len(d.Sheets)-1]
 		sheet.Rows = append(sheet.Rows, rosterLine{N: i + 1, Cells: cells})
 	}
 	p.Title = p.L.T("roster_print_page_title", "Title", d.Title)
 	p.Data = d
 	return s.Render(c, fiber.StatusOK, tplRosterPrint, p)
+}
+
+// emergencyColumn is the printed roster's column of emergency contacts.
+type emergencyColumn struct {
+	label string
+	byReg map[int64]string // by registration
+}
+
+// emergencyContacts reads the safety pack's emergency contacts of a's
+// registrations for the printed roster, or nil when the activity has none
+// or the viewer may not read them today (registration.MaySeeSealed: its
+// coordinators, and its facilitators inside the safety window). The
+// reading is audited like every opening of sealed answers.
+func (s *Handlers) emergencyContacts(c *fiber.Ctx, p *request.Page, a *activities.Activity) (*emergencyColumn, error) {
+	var q *activities.Question
+	for i := range a.Questions {
+		if a.Questions[i].Key == activities.SafetyEmergencyContact && a.SafetyQuestion(&a.Questions[i]) {
+			q = &a.Questions[i]
+		}
+	}
+	if q == nil || !registration.MaySeeSealed(request.Viewer(c), a, q, s.Clock()) {
+		return nil, nil
+	}
+	answers, err := s.Registrations.Answers(c.UserContext(), request.Viewer(c), a, true)
+	if err != nil {
+		return nil, err
+	}
+	col := &emergencyColumn{byReg: map[int64]string{}}
+	col.label, _ = q.LabelIn(p.L.Lang, s.Config.DefaultLang)
+	for id, given := range answers {
+		if v, ok := given[q.Key]; ok {
+			shown, err := a.Display(q.Key, v, p.L.Lang, s.Config.DefaultLang, p.L.T("answer_yes"), p.L.T("answer_no"))
+			if err != nil {
+				return nil, err
+			}
+			col.byReg[id] = shown
+		}
+	}
+	return col, nil
 }
 
 // placeOf is where an activity happens, as its page says it: the venue
