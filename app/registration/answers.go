@@ -249,14 +249,7 @@ func (s *Service) PurgeAnswers(ctx context.Context) (Purged, error) {
 	if err != nil {
 		return out, fmt.Errorf("registration: unable to find answers to purge: %w", err)
 	}
-	byActivity := map[int64][]string{}
-	var order []int64
-	for _, q := range due {
-		if _, ok := byActivity[q.ActivityID]; !ok {
-			order = append(order, q.ActivityID)
-		}
-		byActivity[q.ActivityID] = append(byActivity[q.ActivityID], q.Key)
-	}
+	order, byActivity := groupByActivity(due, func(q activities.Question) (int64, string) { return q.ActivityID, q.Key })
 	for _, id := range order {
 		err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 			a, err := lockActivity(tx, id)

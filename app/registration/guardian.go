@@ -268,14 +268,7 @@ func (s *Service) ExpireGuardians(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("registration: unable to find guardians past due: %w", err)
 	}
-	byActivity := map[int64][]int64{}
-	var order []int64
-	for _, r := range due {
-		if _, ok := byActivity[r.ActivityID]; !ok {
-			order = append(order, r.ActivityID)
-		}
-		byActivity[r.ActivityID] = append(byActivity[r.ActivityID], r.ID)
-	}
+	order, byActivity := groupByActivity(due, func(r Registration) (int64, int64) { return r.ActivityID, r.ID })
 	n := 0
 	for _, activityID := range order {
 		err := s.change(ctx, activityID, func(tx *gorm.DB, a *activities.Activity, l *loaded, now time.Time) (State, []int64, error) {

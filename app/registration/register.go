@@ -447,6 +447,22 @@ func lockActivities(tx *gorm.DB, ids []int64) (map[int64]*activities.Activity, e
 	return out, nil
 }
 
+// groupByActivity groups what background work found by the activity it
+// belongs to (key gives each item's activity and value), the activities
+// in the order they first appear: the work then takes one activity's
+// lock at a time, in that order.
+func groupByActivity[T, V any](items []T, key func(T) (int64, V)) (order []int64, groups map[int64][]V) {
+	groups = map[int64][]V{}
+	for _, it := range items {
+		id, v := key(it)
+		if _, ok := groups[id]; !ok {
+			order = append(order, id)
+		}
+		groups[id] = append(groups[id], v)
+	}
+	return order, groups
+}
+
 // lockActivity is lockActivities for one.
 func lockActivity(tx *gorm.DB, id int64) (*activities.Activity, error) {
 	acts, err := lockActivities(tx, []int64{id})
