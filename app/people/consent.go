@@ -25,7 +25,7 @@ type Consent struct {
 	Given    bool
 	Version  string
 	Source   string
-	Purpose  string // ConsentToData, or ConsentOfGuardian
+	Purpose  string // ConsentToData, ConsentOfGuardian or ConsentToNews
 	At       time.Time
 }
 
@@ -33,6 +33,7 @@ type Consent struct {
 const (
 	ConsentToData     = "data"     // the forms' consent to keep the person's data
 	ConsentOfGuardian = "guardian" // a guardian's consent to a minor's place
+	ConsentToNews     = "news"     // consent to receive news (mailings), asked apart and unticked
 )
 
 // TableName is the migrated table.
@@ -81,17 +82,57 @@ func (s *Store) RecordConsents(tx *gorm.DB, persons []*Person, source string, no
 	return nil
 }
 
+// RecordNews writes that people consented to news through a form or from
+// staff (source) at now: one history row each, in one statement; a person
+// given twice counts once. Consent to news is its own purpose: it changes
+// nothing of the consent to keep the data.
+func (s *Store) RecordNews(tx *gorm.DB, persons []*Person, source string, now time.Time) error {
+	seen := make(map[int64]bool, len(persons))
+	var rows []Consent
+	for _, p := range persons {
+		if seen[p.ID] {
+			continue
+		}
+		seen[p.ID] = true
+		rows = append(rows, Consent{PersonID: p.ID, Given: true, Version: ConsentVersion, Source: source, Purpose: ConsentToNews, At: now})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("people: unable to record consents to news: %w", err)
+	}
+	return nil
+}
+
+// Latest is the newest entry of a history (newest first) for purpose, or
+// nil when there is none.
+func Latest(history []Consent, purpose string) *Consent {
+	for i := range history {
+		if history[i].Purpose == purpose {
+			return &history[i]
+		}
+	}
+	return nil
+}
+
 // Consenting reports whether a person's consent to keep their data stands,
 // from their history newest first: the latest such entry gave it, or, for
 // someone with none (recorded before the history was kept), the person holds
-// a consent. A guardian's consent to a place is another purpose.
+// a consent. A guardian's consent to a place, or consent to news, is
+// another purpose.
 func Consenting(p *Person, history []Consent) bool {
-	for _, c := range history {
-		if c.Purpose == ConsentToData {
-			return c.Given
-		}
+	if c := Latest(history, ConsentToData); c != nil {
+		return c.Given
 	}
 	return p.ConsentAt != nil
+}
+
+// News reports whether consent to news stands, from a history newest
+// first: the latest entry for news gave it. Nobody has it by default.
+func News(history []Consent) bool {
+	c := Latest(history, ConsentToNews)
+	return c != nil && c.Given
 }
 
 // consentsOf is the consent history of a person, newest first.

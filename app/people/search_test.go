@@ -60,7 +60,7 @@ func TestSearchColumnsFollowWrites(t *testing.T) {
 		}
 
 		p, err := s.Create(ctx, 0, people.Input{GivenName: "Батбаяр", FamilyName: "Болд", Email: "Bat@Example.org",
-			Handle: "https://twitter.com/BatB"}, false)
+			Handle: "https://twitter.com/BatB"}, false, false)
 		if err != nil {
 			t.Fatal(err)
 		}

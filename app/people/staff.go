@@ -28,6 +28,17 @@ type Profile struct {
 // Consenting reports whether the person's consent stands.
 func (p *Profile) Consenting() bool { return Consenting(&p.Person, p.Consents) }
 
+// News reports whether the person's consent to news stands.
+func (p *Profile) News() bool { return News(p.Consents) }
+
+// Consents is what staff record with a change: consent to keep the data and
+// consent to news, each given (true), withdrawn (false), or left as it is
+// (nil).
+type Consents struct {
+	Data *bool
+	News *bool
+}
+
 // Input is the profile as staff write it, to be changed and saved back.
 func (p *Profile) Input() Input { return InputOf(&p.Person, p.Tags) }
 
@@ -86,9 +97,9 @@ func checkEmailFree(tx *gorm.DB, email string, exceptID int64) error {
 
 // Create validates a person written by staff and stores them with their
 // tags, in one transaction; consent records that the person consented,
-// as staff heard it. The audit log gets the names of the fields given,
-// never their values.
-func (s *Store) Create(ctx context.Context, actorID int64, in Input, consent bool) (*Profile, error) {
+// and news that they consented to news, as staff heard it. The audit log
+// gets the names of the fields given, never their values.
+func (s *Store) Create(ctx context.Context, actorID int64, in Input, consent, news bool) (*Profile, error) {
 	now := s.stamp()
 	f := apperr.Fields{}
 	in.Validate(f, now)
@@ -118,6 +129,12 @@ func (s *Store) Create(ctx context.Context, actorID int64, in Input, consent boo
 			}
 			fields = append(fields, "consent")
 		}
+		if news {
+			if err := recordStaffNews(tx, p.ID, true, now); err != nil {
+				return err
+			}
+			fields = append(fields, "news")
+		}
 		if err := audit.Record(tx, actorID, "person.create", "person", strconv.FormatInt(p.ID, 10), map[string]any{"fields": fields}); err != nil {
 			return err
 		}
@@ -140,19 +157,19 @@ func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Profi
 // consent is not nil, records the person's consent given or withdrawn as
 // SetConsent does, all in one transaction.
 func (s *Store) UpdateAndConsent(ctx context.Context, actorID, id int64, in Input, consent *bool) (*Profile, error) {
-	return s.Change(ctx, actorID, id, func(cur *Input) (*bool, error) {
+	return s.Change(ctx, actorID, id, func(cur *Input) (Consents, error) {
 		*cur = in
-		return consent, nil
+		return Consents{Data: consent}, nil
 	})
 }
 
 // Change edits a person in one transaction: edit gets their input as
 // stored, read under a row lock so that no other change slips in between,
-// changes it, and says whether to record consent given or withdrawn (nil
+// changes it, and says which consents to record given or withdrawn (nil
 // for neither); an error from edit is returned and nothing is written.
 // The audit log gets the names of the fields changed, never their values;
 // nothing changed writes nothing.
-func (s *Store) Change(ctx context.Context, actorID, id int64, edit func(in *Input) (consent *bool, err error)) (*Profile, error) {
+func (s *Store) Change(ctx context.Context, actorID, id int64, edit func(in *Input) (Consents, error)) (*Profile, error) {
 	now := s.stamp()
 	var out *Profile
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
@@ -195,8 +212,13 @@ func (s *Store) Change(ctx context.Context, actorID, id int64, edit func(in *Inp
 				return err
 			}
 		}
-		if consent != nil {
-			if _, err := setConsent(tx, actorID, cur, *consent, now); err != nil {
+		if consent.Data != nil {
+			if _, err := setConsent(tx, actorID, cur, *consent.Data, now); err != nil {
+				return err
+			}
+		}
+		if consent.News != nil {
+			if err := setNews(tx, actorID, cur, *consent.News, now); err != nil {
 				return err
 			}
 		}
@@ -296,8 +318,8 @@ func (s *Store) SetConsent(ctx context.Context, actorID, personID int64, given b
 func setConsent(tx *gorm.DB, actorID int64, cur *Profile, given bool, now time.Time) (bool, error) {
 	standing := cur.Consenting()
 	version := cur.ConsentVersion
-	if len(cur.Consents) > 0 {
-		version = cur.Consents[0].Version
+	if c := Latest(cur.Consents, ConsentToData); c != nil {
+		version = c.Version
 	}
 	if given == standing && (!given || version == ConsentVersion) {
 		return false, nil
@@ -306,6 +328,32 @@ func setConsent(tx *gorm.DB, actorID int64, cur *Profile, given bool, now time.T
 		return false, err
 	}
 	return true, audit.Record(tx, actorID, "person.consent", "person", strconv.FormatInt(cur.ID, 10), map[string]any{"given": given})
+}
+
+// setNews records, from staff, consent to news given or withdrawn, unless
+// that is already so; a given one is to the current text.
+func setNews(tx *gorm.DB, actorID int64, cur *Profile, given bool, now time.Time) error {
+	latest := Latest(cur.Consents, ConsentToNews)
+	standing := latest != nil && latest.Given
+	if given == standing && (!given || latest.Version == ConsentVersion) {
+		return nil
+	}
+	if err := recordStaffNews(tx, cur.ID, given, now); err != nil {
+		return err
+	}
+	return audit.Record(tx, actorID, "person.news", "person", strconv.FormatInt(cur.ID, 10), map[string]any{"given": given})
+}
+
+// recordStaffNews writes a consent to news given or withdrawn by staff.
+func recordStaffNews(tx *gorm.DB, personID int64, given bool, now time.Time) error {
+	row := Consent{PersonID: personID, Given: given, Source: ConsentStaff, Purpose: ConsentToNews, At: now}
+	if given {
+		row.Version = ConsentVersion
+	}
+	if err := tx.Create(&row).Error; err != nil {
+		return fmt.Errorf("people: unable to record consent to news: %w", err)
+	}
+	return nil
 }
 
 // recordStaffConsent writes a consent given or withdrawn by staff; a given

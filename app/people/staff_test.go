@@ -63,7 +63,7 @@ func TestStaffCreateUpdate(t *testing.T) {
 		s := newStore(t, db)
 		year := 2004
 		saraa, err := s.Create(ctx, 7, people.Input{GivenName: "Сараа", FamilyName: "Болд", Email: "Saraa@Example.org",
-			BirthYear: &year, Region: "MN-057", Locality: people.Rural, Tags: []string{"Privacy", "climate"}, Volunteer: true}, true)
+			BirthYear: &year, Region: "MN-057", Locality: people.Rural, Tags: []string{"Privacy", "climate"}, Volunteer: true}, true, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestStaffCreateUpdate(t *testing.T) {
 			got[0] != `{"fields":["given_name","family_name","email","birth_year","region","locality","volunteer","tags","consent"]}` {
 			t.Fatalf("audit of the creation: %v", got)
 		}
-		bat, err := s.Create(ctx, 7, people.Input{GivenName: "Bat", Email: "bat@example.org"}, false)
+		bat, err := s.Create(ctx, 7, people.Input{GivenName: "Bat", Email: "bat@example.org"}, false, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,11 +88,11 @@ func TestStaffCreateUpdate(t *testing.T) {
 		before := [3]int64{count(t, db, "people"), count(t, db, "person_tags"), count(t, db, "audit_log")}
 		for name, try := range map[string]func() error{
 			"same email, other case": func() error {
-				_, err := s.Create(ctx, 7, people.Input{GivenName: "X", Email: "SARAA@example.ORG", Tags: []string{"new-tag"}}, true)
+				_, err := s.Create(ctx, 7, people.Input{GivenName: "X", Email: "SARAA@example.ORG", Tags: []string{"new-tag"}}, true, false)
 				return err
 			},
 			"no name": func() error {
-				_, err := s.Create(ctx, 7, people.Input{Email: "x@example.org"}, true)
+				_, err := s.Create(ctx, 7, people.Input{Email: "x@example.org"}, true, false)
 				return err
 			},
 			"update to a taken email": func() error {
@@ -163,7 +163,7 @@ func TestSetConsent(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := newStore(t, db)
-		p, err := s.Create(ctx, 7, people.Input{GivenName: "Dewi"}, true)
+		p, err := s.Create(ctx, 7, people.Input{GivenName: "Dewi"}, true, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,13 +12,15 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// Signer is what the signing form says: who signs, and that they consent.
+// Signer is what the signing form says: who signs, that they consent, and
+// whether they consent to news too (asked apart).
 type Signer struct {
 	GivenName  string
 	FamilyName string
 	Email      string
 	Region     string
 	Consent    bool
+	News       bool
 }
 
 // count is the number of signatures of one petition, read from the index
@@ -78,7 +80,7 @@ func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale
 	var n int
 	var refused error
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		_, signed, err := s.record(tx, p, c, now)
+		_, signed, err := s.record(tx, p, c, in.News, now)
 		if err != nil {
 			return err
 		}
@@ -117,9 +119,10 @@ func contact(in Signer, locale string) (people.Contact, error) {
 }
 
 // record counts the signature of p by the person of c within tx: it finds
-// or creates them, and records their consent and the campaign's themes. It
-// reports false, having written nothing else, when they signed p before.
-func (s *Store) record(tx *gorm.DB, p *Petition, c people.Contact, now time.Time) (int64, bool, error) {
+// or creates them, and records their consent, their consent to news when
+// news is set, and the campaign's themes. It reports false, having written
+// nothing else, when they signed p before.
+func (s *Store) record(tx *gorm.DB, p *Petition, c people.Contact, news bool, now time.Time) (int64, bool, error) {
 	person, err := s.people.FindOrCreateContact(tx, c, "petition", now)
 	if err != nil {
 		return 0, false, err
@@ -136,6 +139,11 @@ func (s *Store) record(tx *gorm.DB, p *Petition, c people.Contact, now time.Time
 	}
 	if err := s.people.RecordConsents(tx, []*people.Person{person}, people.ConsentPetition, now); err != nil {
 		return 0, false, err
+	}
+	if news {
+		if err := s.people.RecordNews(tx, []*people.Person{person}, people.ConsentPetition, now); err != nil {
+			return 0, false, err
+		}
 	}
 	themes, err := campaignTags(tx, p.CampaignID)
 	if err != nil {

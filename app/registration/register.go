@@ -283,6 +283,17 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 			if err := s.people.RecordConsents(tx, consenting, people.ConsentRegistration, now); err != nil {
 				return err
 			}
+			// Consent to news is its own purpose: recorded for those who
+			// ticked it, and nothing for those who did not.
+			var news []*people.Person
+			for i, o := range owners {
+				if o.in.News {
+					news = append(news, consenting[i])
+				}
+			}
+			if err := s.people.RecordNews(tx, news, people.ConsentRegistration, now); err != nil {
+				return err
+			}
 			var answers []Answer
 			for i, o := range owners {
 				answers = append(answers, s.answerRows(&rows[i], o.a.Questions, o.answers)...)

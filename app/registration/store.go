@@ -114,6 +114,7 @@ func NewService(db *gorm.DB, ps *people.Store, subs *submissions.Store, catalog 
 type Request struct {
 	Person   people.Declared
 	Consent  bool
+	News     bool      // consent to news, asked apart; recorded only once the form is verified
 	Guardian *Guardian // required when the registrant is younger than the activity's guardian age
 	// Answers to the activity's questions as given; they travel sealed
 	// with a public form until its link is tapped.

@@ -67,7 +67,7 @@ func TestAPIPersonRoundTrip(t *testing.T) {
 			t.Fatalf("created %s: %+v", res.Header.Get("Location"), p)
 		}
 		apiWantKeys(t, "Person", json.RawMessage(c.api("GET", path, tok, "").Body), "id", "given_name", "family_name", "email", "phone", "birth_year", "region",
-			"locality", "locale", "handle", "volunteer", "tags", "consent", "consents")
+			"locality", "locale", "handle", "volunteer", "tags", "consent", "news", "consents")
 
 		// PATCH: the fields left out keep their values.
 		var patched api.PersonFull

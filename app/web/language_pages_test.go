@@ -108,7 +108,7 @@ func TestTagLabels(t *testing.T) {
 		c := e.staffClient("coord@example.org", "coordinator")
 		ctx := context.Background()
 		p, err := e.srv.People.Create(ctx, 0, people.Input{GivenName: "Saraa", Email: "saraa@example.org",
-			Tags: []string{"lgbti-rights", "covid-19"}}, true)
+			Tags: []string{"lgbti-rights", "covid-19"}}, true, false)
 		if err != nil {
 			t.Fatal(err)
 		}

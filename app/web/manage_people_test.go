@@ -41,7 +41,7 @@ func (e *env) personByEmail(email string) *people.Profile {
 // addPerson stores a person as staff would.
 func (e *env) addPerson(in people.Input) *people.Profile {
 	e.t.Helper()
-	p, err := e.srv.People.Create(context.Background(), 0, in, true)
+	p, err := e.srv.People.Create(context.Background(), 0, in, true, false)
 	if err != nil {
 		e.t.Fatal(err)
 	}

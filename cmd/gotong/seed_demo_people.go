@@ -37,7 +37,7 @@ func (c *cli) seedDemoPeople(a *app.App) error {
 	added := 0
 	for _, in := range demoPeople {
 		in.Tags = append([]string(nil), in.Tags...)
-		if _, err := store.Create(c.ctx, 0, in, true); err != nil {
+		if _, err := store.Create(c.ctx, 0, in, true, false); err != nil {
 			var ae *apperr.Error
 			if errors.As(err, &ae) && ae.Kind == apperr.Conflict {
 				continue // there already

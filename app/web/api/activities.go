@@ -392,6 +392,7 @@ type registrationBody struct {
 		Minority   *bool  `json:"minority"`
 	} `json:"person"`
 	Consent  bool `json:"consent"`
+	News     bool `json:"news"` // consent to news, asked apart; false by default
 	Guardian *struct {
 		Name  string `json:"name"`
 		Email string `json:"email"`
@@ -419,7 +420,7 @@ func (s *Handlers) Register(c *fiber.Ctx) error {
 		return err
 	}
 	p := body.Person
-	req := registration.Request{Consent: body.Consent, Person: people.Declared{
+	req := registration.Request{Consent: body.Consent, News: body.News, Person: people.Declared{
 		GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, BirthYear: p.BirthYear,
 		Region: p.Region, Locality: p.Locality, Locale: s.Localizer(c).Lang,
 		Sensitive: people.Sensitive{Disability: p.Disability, Minority: p.Minority}}}

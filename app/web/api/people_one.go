@@ -20,34 +20,38 @@ type apiConsent struct {
 	Given   bool      `json:"given"`
 	Version string    `json:"version"`
 	Source  string    `json:"source"`
-	Purpose string    `json:"purpose"` // to keep the person's data, or a guardian's to a minor's place
+	Purpose string    `json:"purpose"` // to keep the person's data, a guardian's to a minor's place, or to news
 	At      time.Time `json:"at"`
 }
 
 // PersonFull is a Person as the API answers it one at a time: API.md's
-// Person, whether their consent stands, and its history, newest first.
+// Person, whether their consent and their consent to news stand, and the
+// history of both, newest first.
 type PersonFull struct {
 	Person
 	Consent  bool         `json:"consent"`
+	News     bool         `json:"news"`
 	Consents []apiConsent `json:"consents"`
 }
 
 func toAPIPersonFull(p *people.Profile) PersonFull {
-	out := PersonFull{Person: toAPIPerson(&p.Person, p.Tags), Consent: p.Consenting(), Consents: []apiConsent{}}
+	out := PersonFull{Person: toAPIPerson(&p.Person, p.Tags), Consent: p.Consenting(), News: p.News(), Consents: []apiConsent{}}
 	for _, c := range p.Consents {
 		out.Consents = append(out.Consents, apiConsent{Given: c.Given, Version: c.Version, Source: c.Source, Purpose: c.Purpose, At: c.At})
 	}
 	return out
 }
 
-// personBody is what POST and PATCH /api/v1/people read: a Person's fields
-// and consent (true records it given, false withdrawn, as staff heard it).
+// personBody is what POST and PATCH /api/v1/people read: a Person's fields,
+// consent and news (true records it given, false withdrawn, as staff heard
+// it, with source staff).
 // The read-only id and consents are accepted and ignored, so that a GET
 // body can be sent back.
 type personBody struct {
 	people.Input
 	ID       *int64          `json:"id"`
 	Consent  *bool           `json:"consent"`
+	News     *bool           `json:"news"`
 	Consents json.RawMessage `json:"consents"`
 }
 
@@ -61,7 +65,8 @@ func (s *Handlers) PersonCreate(c *fiber.Ctx) error {
 	if err := request.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	p, err := s.People.Create(c.UserContext(), request.ActorID(c), body.Input, body.Consent != nil && *body.Consent)
+	p, err := s.People.Create(c.UserContext(), request.ActorID(c), body.Input,
+		body.Consent != nil && *body.Consent, body.News != nil && *body.News)
 	if err != nil {
 		return err
 	}
@@ -84,20 +89,20 @@ func (s *Handlers) PersonGet(c *fiber.Ctx) error {
 
 // PersonUpdate changes the fields of a person the body names; the body
 // is read over the person as stored (in the same transaction as the save),
-// so a field it leaves out keeps its value. consent, when given, records
-// consent given or withdrawn with the change.
+// so a field it leaves out keeps its value. consent and news, when given,
+// record consent given or withdrawn with the change.
 func (s *Handlers) PersonUpdate(c *fiber.Ctx) error {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.People.Change(c.UserContext(), request.ActorID(c), id, func(in *people.Input) (*bool, error) {
+	p, err := s.People.Change(c.UserContext(), request.ActorID(c), id, func(in *people.Input) (people.Consents, error) {
 		body := personBody{Input: *in}
 		if err := request.DecodeJSON(c, &body); err != nil {
-			return nil, err
+			return people.Consents{}, err
 		}
 		*in = body.Input
-		return body.Consent, nil
+		return people.Consents{Data: body.Consent, News: body.News}, nil
 	})
 	if err != nil {
 		return err

@@ -114,6 +114,7 @@ type signatureBody struct {
 	Email      string `json:"email"`
 	Region     string `json:"region"`
 	Consent    bool   `json:"consent"`
+	News       bool   `json:"news"` // consent to news, asked apart; false by default
 }
 
 // pendingVerification is the answer to every well-formed public form: the
@@ -133,7 +134,7 @@ func (s *Handlers) Sign(c *fiber.Ctx) error {
 		return err
 	}
 	in := petitions.Signer{GivenName: body.GivenName, FamilyName: body.FamilyName, Email: body.Email,
-		Region: body.Region, Consent: body.Consent}
+		Region: body.Region, Consent: body.Consent, News: body.News}
 	if s.Can(c, access.CampaignsManage) {
 		n, err := s.Petitions.Sign(c.UserContext(), c.Params("slug"), in, s.Localizer(c).Lang)
 		if err != nil {

@@ -413,7 +413,7 @@ func (s *Handlers) savePersonForm(c *fiber.Ctx, cur *people.Profile, save func(p
 // PersonCreate stores a new person from the form.
 func (s *Handlers) PersonCreate(c *fiber.Ctx) error {
 	return s.savePersonForm(c, nil, func(in people.Input, consent bool) (*people.Profile, error) {
-		return s.People.Create(c.UserContext(), request.ActorID(c), in, consent)
+		return s.People.Create(c.UserContext(), request.ActorID(c), in, consent, false)
 	})
 }
 
@@ -452,6 +452,7 @@ func (s *Handlers) PersonSave(c *fiber.Ctx) error {
 type consentRow struct {
 	Given   bool
 	Label   string
+	Purpose string
 	Source  string
 	Version string
 	At      time.Time
@@ -499,6 +500,7 @@ type personPageData struct {
 	Locale        string
 	Tags          []string // labels
 	Consenting    bool
+	News          bool // consent to news stands
 	Current       bool // the standing consent is to the current text
 	Consents      []consentRow
 	Registrations []personRegRow
@@ -516,6 +518,8 @@ var (
 	consentSourceLabels = map[string]string{people.ConsentRegistration: "person_consent_source_registration",
 		people.ConsentPetition: "person_consent_source_petition", people.ConsentImport: "person_consent_source_import",
 		people.ConsentStaff: "person_consent_source_staff", people.ConsentSelf: "person_consent_source_self"}
+	consentPurposeLabels = map[string]string{people.ConsentToData: "person_consent_purpose_data",
+		people.ConsentOfGuardian: "person_consent_purpose_guardian", people.ConsentToNews: "person_consent_purpose_news"}
 	personRegLabels = map[string]string{"confirmed": "person_reg_confirmed", "waitlisted": "person_reg_waitlisted",
 		"cancelled": "person_reg_cancelled", "applied": "person_reg_applied", "declined": "person_reg_declined"}
 )
@@ -526,7 +530,7 @@ func (s *Handlers) personPageView(c *fiber.Ctx, cur *people.Profile, sens *peopl
 	p := s.Page(c, "people_list_title", nil)
 	l, def := p.L, s.Catalog.Default()
 	data := personPageData{P: cur, Name: fullName(&cur.Person), Region: regionLabel(p, cur.Region), Tags: tagLabels(l, cur.Tags), Consenting: cur.Consenting(),
-		CanWrite: s.Can(c, access.PeopleWrite), CanSensitive: s.Can(c, access.PeopleRead),
+		News: cur.News(), CanWrite: s.Can(c, access.PeopleWrite), CanSensitive: s.Can(c, access.PeopleRead),
 		Saved: c.Query("saved") == "1", ConsentSaved: c.Query("consent") == "1"}
 	p.Title = data.Name
 	if id, ok := localityLabels[cur.Locality]; ok {
@@ -536,12 +540,15 @@ func (s *Handlers) personPageView(c *fiber.Ctx, cur *people.Profile, sens *peopl
 		data.Locale = s.Catalog.Localizer(cur.Locale).T("lang_name")
 	}
 	version := cur.ConsentVersion
-	if len(cur.Consents) > 0 {
-		version = cur.Consents[0].Version
+	if k := people.Latest(cur.Consents, people.ConsentToData); k != nil {
+		version = k.Version
 	}
 	data.Current = data.Consenting && version == people.ConsentVersion
 	for _, k := range cur.Consents {
-		row := consentRow{Given: k.Given, Label: l.T("person_consent_withdrawn_label"), Source: k.Source, Version: k.Version, At: k.At}
+		row := consentRow{Given: k.Given, Label: l.T("person_consent_withdrawn_label"), Purpose: k.Purpose, Source: k.Source, Version: k.Version, At: k.At}
+		if id, ok := consentPurposeLabels[k.Purpose]; ok {
+			row.Purpose = l.T(id)
+		}
 		if k.Given {
 			row.Label = l.T("person_consent_given_label")
 		}

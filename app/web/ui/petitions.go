@@ -26,6 +26,7 @@ type petitionPageData struct {
 	Progress   string // the count of the goal, in words, for the meter and beside it
 	Regions    []regionGroup
 	Consent    bool
+	News       bool
 }
 
 // paragraphs splits a text at its blank lines.
@@ -47,7 +48,8 @@ func (s *Handlers) petitionView(c *fiber.Ctx, status int, p *petitions.Petition,
 	page := s.Page(c, "petition_page_title", nil)
 	l := page.L
 	data := petitionPageData{P: p, Text: p.TextIn(l.Lang, s.Catalog.Default()), Regions: regionGroups(page, form["region"]),
-		Progress: l.Plural("petition_progress", p.Signatures, "Goal", l.Number(p.Goal)), Consent: form["consent"] == "yes"}
+		Progress: l.Plural("petition_progress", p.Signatures, "Goal", l.Number(p.Goal)), Consent: form["consent"] == "yes",
+		News: form["news"] == "yes"}
 	data.Paragraphs = paragraphs(data.Text.Text)
 	if data.Text.Title != "" {
 		page.Title = data.Text.Title
@@ -75,11 +77,12 @@ func (s *Handlers) PetitionPage(c *fiber.Ctx) error {
 func (s *Handlers) PetitionSign(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	form := map[string]string{}
-	for _, k := range []string{"given_name", "family_name", "email", "region", "consent"} {
+	for _, k := range []string{"given_name", "family_name", "email", "region", "consent", "news"} {
 		form[k] = strings.TrimSpace(c.FormValue(k))
 	}
 	err := s.Petitions.Submit(c.UserContext(), slug, petitions.Signer{GivenName: form["given_name"],
-		FamilyName: form["family_name"], Email: form["email"], Region: form["region"], Consent: form["consent"] == "yes"},
+		FamilyName: form["family_name"], Email: form["email"], Region: form["region"], Consent: form["consent"] == "yes",
+		News: form["news"] == "yes"},
 		s.Localizer(c).Lang)
 	if err == nil {
 		return c.Redirect(petitionPath(slug)+"/check-email", fiber.StatusSeeOther)

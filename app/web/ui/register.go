@@ -17,7 +17,7 @@ import (
 
 // registerFields are the fields of the public registration form.
 var registerFields = []string{"given_name", "family_name", "email", "birth_year", "region", "locality",
-	"disability", "minority", "accessibility_needs", "consent", "guardian_name", "guardian_email"}
+	"disability", "minority", "accessibility_needs", "consent", "news", "guardian_name", "guardian_email"}
 
 type registerData struct {
 	Heading     string
@@ -25,7 +25,8 @@ type registerData struct {
 	Regions     []regionGroup
 	Localities  []option
 	Consent     bool
-	GuardianAge int // registrants younger name a guardian; 0 when nobody the activity takes needs one
+	News        bool // the box for news stays as it was sent, unticked by default
+	GuardianAge int  // registrants younger name a guardian; 0 when nobody the activity takes needs one
 	Questions   []questionView
 }
 
@@ -58,7 +59,7 @@ func (s *Handlers) registerPage(c *fiber.Ctx, status int, a *activities.Activity
 	}
 	p.Data = registerData{Card: card, Heading: heading, Regions: regionGroups(p, form["region"]),
 		Localities: options([]string{people.Urban, people.Rural}, localityLabels, p, form["locality"]),
-		Consent:    form["consent"] == "yes", GuardianAge: s.guardianAge(a)}
+		Consent:    form["consent"] == "yes", News: form["news"] == "yes", GuardianAge: s.guardianAge(a)}
 	p.Form, p.Errors = form, errs
 	p.Label("given_name", "field_given_name", "family_name", "field_family_name", "email", "field_email",
 		"birth_year", "field_birth_year", "region", "field_region")
@@ -85,7 +86,7 @@ func (s *Handlers) RegisterForm(c *fiber.Ctx) error {
 // in the language of the page.
 func registrationRequest(form map[string]string, lang string) registration.Request {
 	year, _ := strconv.Atoi(form["birth_year"])
-	req := registration.Request{Consent: form["consent"] == "yes", Person: people.Declared{
+	req := registration.Request{Consent: form["consent"] == "yes", News: form["news"] == "yes", Person: people.Declared{
 		GivenName: form["given_name"], FamilyName: form["family_name"], Email: form["email"], BirthYear: year,
 		Region: form["region"], Locality: form["locality"], Locale: lang}}
 	yes := true
