@@ -57,6 +57,7 @@ var auditActions = map[string]string{
 	"people.export":                    "audit_act_people_export",
 	"people.export.sensitive":          "audit_act_people_export_sensitive",
 	"person.consent":                   "audit_act_person_consent",
+	"person.news":                      "audit_act_person_news",
 	"person.create":                    "audit_act_person_create",
 	"person.erase":                     "audit_act_person_erase",
 	"person.export":                    "audit_act_person_export",
