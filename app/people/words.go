@@ -1,11 +1,9 @@
 package people
 
 import (
-	"io/fs"
 	"strings"
 	"sync"
 
-	"github.com/BurntSushi/toml"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/textfold"
@@ -64,14 +62,21 @@ type codeWords struct {
 var words = sync.OnceValue(func() codeWords {
 	w := codeWords{locality: map[string]string{}, region: map[string]string{}, locale: map[string]string{},
 		header: map[string]string{}}
-	messages := localeMessages()
+	cat, err := i18n.Load(locales.FS, "en", nil)
+	if err != nil {
+		panic("people: the embedded locale files do not load: " + err.Error())
+	}
+	var messages []*i18n.Localizer
+	for _, lang := range i18n.Supported {
+		messages = append(messages, cat.Localizer(lang))
+	}
 	for _, field := range ImportFields {
 		w.header[headerKey(field)] = field
 		for _, s := range headerWords[field] {
 			w.header[headerKey(s)] = field
 		}
 		for _, m := range messages {
-			if s := m["import_f_"+field]; s != "" {
+			if s := m.T("import_f_" + field); s != "" {
 				w.header[headerKey(s)] = field
 			}
 		}
@@ -83,15 +88,16 @@ var words = sync.OnceValue(func() codeWords {
 		}
 		for _, m := range messages {
 			for _, id := range ids {
-				if s := m[id]; s != "" {
+				if s := m.T(id); s != "" {
 					w.locality[textfold.Key(s)] = code
 				}
 			}
 		}
 	}
-	for lang, m := range messages {
+	for _, m := range messages {
+		lang := m.Lang
 		w.locale[textfold.Key(lang)] = lang
-		if s := m["lang_name"]; s != "" {
+		if s := m.T("lang_name"); s != "" {
 			w.locale[textfold.Key(s)] = lang
 		}
 	}
@@ -112,29 +118,6 @@ var words = sync.OnceValue(func() codeWords {
 	}
 	return w
 })
-
-// localeMessages reads the plain messages of each language's locale file.
-func localeMessages() map[string]map[string]string {
-	out := map[string]map[string]string{}
-	for _, lang := range i18n.Supported {
-		b, err := fs.ReadFile(locales.FS, lang+".toml")
-		if err != nil {
-			continue // the catalogue test fails on a missing file
-		}
-		var raw map[string]any
-		if _, err := toml.Decode(string(b), &raw); err != nil {
-			continue
-		}
-		m := map[string]string{}
-		for id, v := range raw {
-			if s, ok := v.(string); ok {
-				m[id] = s
-			}
-		}
-		out[lang] = m
-	}
-	return out
-}
 
 // codeOf is the code that a cell of a coded field stands for, or the cell
 // as written (trimmed) when it stands for none, for validation to refuse.
