@@ -76,7 +76,7 @@ var words = sync.OnceValue(func() codeWords {
 			w.header[headerKey(s)] = field
 		}
 		for _, m := range messages {
-			if s := m.T("import_f_" + field); s != "" {
+			if s := m.T(fieldLabelID(field)); s != "" {
 				w.header[headerKey(s)] = field
 			}
 		}
@@ -118,6 +118,10 @@ var words = sync.OnceValue(func() codeWords {
 	}
 	return w
 })
+
+// fieldLabelID is the message that labels an import field on the mapping
+// page, which the import accepts as its column's header.
+func fieldLabelID(field string) string { return "import_f_" + field }
 
 // codeOf is the code that a cell of a coded field stands for, or the cell
 // as written (trimmed) when it stands for none, for validation to refuse.
