@@ -19,6 +19,7 @@ import (
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/i18n"
 	"github.com/gotong/gotong/app/keys"
+	"github.com/gotong/gotong/app/mailings"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
@@ -52,6 +53,7 @@ type App struct {
 	Campaigns     *campaigns.Store
 	Partners      *partners.Store
 	Segments      *segments.Store
+	Mailings      *mailings.Service
 	Reports       *reports.Service
 	Rights        *rights.Service
 	Audit         *audit.Log
@@ -98,6 +100,7 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Campaigns = campaigns.NewStore(db, a.Users, now)
 	a.Partners = partners.NewStore(db, now)
 	a.Segments = segments.NewStore(db, log, now)
+	a.Mailings = mailings.NewService(db, a.Segments, catalog, cfg.BaseURL, k.Mailing, now)
 	a.Reports = reports.NewService(db, a.Partners, a.Campaigns, a.Petitions, cfg.MinCell)
 	a.Audit = audit.NewLog(db)
 	a.Rights = rights.New(db, a.People, a.Registrations, now)

@@ -45,6 +45,9 @@ type Config struct {
 	// OutboxKeepDays is how long sent mail is kept, for support ("did it go
 	// out?"), before it is purged.
 	OutboxKeepDays int
+	// MailRate is how many messages of mailings go out per second, at most,
+	// from the whole installation.
+	MailRate int
 	// TrustedProxies are the peers whose X-Forwarded-For is believed: the
 	// load balancers in front of the portal. None when unset.
 	TrustedProxies []netip.Prefix
@@ -106,6 +109,9 @@ func Load(getenv Getenv) (Config, error) {
 	// Sent mail is no record (the audit log is): a year at most keeps the
 	// promise that it goes.
 	if c.OutboxKeepDays, err = wholeNumber(getenv, "GOTONG_OUTBOX_KEEP_DAYS", 30, 1, 365); err != nil {
+		return c, err
+	}
+	if c.MailRate, err = wholeNumber(getenv, "GOTONG_MAIL_RATE", 50, 1, 100_000); err != nil {
 		return c, err
 	}
 	if c.TrustedProxies, err = parsePrefixes(getenv("GOTONG_TRUSTED_PROXIES")); err != nil {

@@ -18,7 +18,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DefaultLang != "en" || c.MinCell != 5 || c.OutboxKeepDays != 30 || c.GuardianAge != 18 || c.GuardianDays != 7 || c.SecureCookies || c.BaseURL != "http://127.0.0.1:8080" ||
+	if c.Addr != "127.0.0.1:8080" || c.DefaultLang != "en" || c.MinCell != 5 || c.OutboxKeepDays != 30 || c.GuardianAge != 18 || c.GuardianDays != 7 || c.MailRate != 50 || c.SecureCookies || c.BaseURL != "http://127.0.0.1:8080" ||
 		len(c.TrustedProxies) != 0 || c.Timezone != "UTC" {
 		t.Fatalf("defaults: %+v", c)
 	}
@@ -47,6 +47,7 @@ func TestLoadValues(t *testing.T) {
 		"GOTONG_SECRET_KEY": goodKey, "GOTONG_DEFAULT_LANG": "mn", "GOTONG_BASE_URL": "https://youth.example.org",
 		"GOTONG_MIN_CELL": "10", "GOTONG_OUTBOX_KEEP_DAYS": "7",
 		"GOTONG_GUARDIAN_AGE": "16", "GOTONG_GUARDIAN_DAYS": "3", "GOTONG_TIMEZONE": "Asia/Ulaanbaatar",
+		"GOTONG_MAIL_RATE": "20",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +56,7 @@ func TestLoadValues(t *testing.T) {
 		t.Error("secure cookies should default to true off loopback")
 	}
 	if c.DefaultLang != "mn" || c.MinCell != 10 || c.OutboxKeepDays != 7 || c.GuardianAge != 16 || c.GuardianDays != 3 || c.Addr != "0.0.0.0:9000" ||
-		c.Timezone != "Asia/Ulaanbaatar" {
+		c.Timezone != "Asia/Ulaanbaatar" || c.MailRate != 20 {
 		t.Errorf("values: %+v", c)
 	}
 }
@@ -84,6 +85,8 @@ func TestLoadRejects(t *testing.T) {
 		{"GOTONG_GUARDIAN_AGE", "eighteen"},
 		{"GOTONG_GUARDIAN_DAYS", "0"},
 		{"GOTONG_GUARDIAN_DAYS", "91"},
+		{"GOTONG_MAIL_RATE", "0"},
+		{"GOTONG_MAIL_RATE", "fast"},
 		{"GOTONG_TRUSTED_PROXIES", "10.0.0.0/8;192.168.0.0/16"},
 		{"GOTONG_TRUSTED_PROXIES", "10.0.0.0/33"},
 		{"GOTONG_TRUSTED_PROXIES", "load-balancer.internal"},

@@ -25,6 +25,10 @@ type CSRFKey [32]byte
 // DeviceKey signs the device cookies of the login limits.
 type DeviceKey [32]byte
 
+// MailingKey signs the links of mailings: a recipient's unsubscribe link and
+// a mailing's counted links, so that none can be made up.
+type MailingKey [32]byte
+
 // Sealing holds the keys of sealed values by the version a value carries.
 // One key serves every sealed column (sensitive attributes, declarations,
 // sealed pools): each value is bound to its column and row by the AEAD's
@@ -43,6 +47,7 @@ type Set struct {
 	Seal    Sealing
 	CSRF    CSRFKey
 	Devices DeviceKey
+	Mailing MailingKey
 }
 
 // The info strings name the use of each key. Changing the seal's would make
@@ -51,6 +56,7 @@ const (
 	infoSealV1  = "gotong seal v1"
 	infoCSRF    = "gotong csrf"
 	infoDevices = "gotong devices"
+	infoMailing = "gotong mailing"
 )
 
 // Derive returns the keys of every use of secret. The secret is already
@@ -66,6 +72,7 @@ func Derive(secret []byte) Set {
 		Seal:    Sealing{V1: derive(secret, infoSealV1), Legacy: SealKey(secret)},
 		CSRF:    derive(secret, infoCSRF),
 		Devices: derive(secret, infoDevices),
+		Mailing: derive(secret, infoMailing),
 	}
 }
 

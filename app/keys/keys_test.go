@@ -12,7 +12,7 @@ var secret = []byte("0123456789abcdef0123456789abcdef")
 
 // uses are the derived keys of a set, by name.
 func uses(s keys.Set) map[string][]byte {
-	return map[string][]byte{"seal v1": s.Seal.V1[:], "csrf": s.CSRF[:], "devices": s.Devices[:]}
+	return map[string][]byte{"seal v1": s.Seal.V1[:], "csrf": s.CSRF[:], "devices": s.Devices[:], "mailing": s.Mailing[:]}
 }
 
 // TestDeriveKnownAnswers pins each key to HKDF-SHA256 of the secret as
@@ -25,6 +25,7 @@ func TestDeriveKnownAnswers(t *testing.T) {
 		"seal v1": "bd576157c095cec7765e05fe0ecc47d08b5a960cec53e0e5a2872fb58b18aa7e",
 		"csrf":    "641195eab2dc6e5ed50c082ba6cc045e991fa5c7513ad3d0e5214dbb39d8b85f",
 		"devices": "e0e53ec999d6b7c81bb540498734d2bc10ecd40dce2882068d2d9fe92e52cd15",
+		"mailing": "ee7b0269744e93cfbe80e5882055443d330b74b08e54bf39180ac48cc0d75714",
 	} {
 		if h := hex.EncodeToString(got[use]); h != want {
 			t.Errorf("%s key %s, want %s", use, h, want)

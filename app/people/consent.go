@@ -15,6 +15,7 @@ const (
 	ConsentImport       = "import"       // a CSV import
 	ConsentStaff        = "staff"        // a staff member recorded it
 	ConsentSelf         = "self"         // the person, on their own account
+	ConsentUnsubscribe  = "unsubscribe"  // a mailing's unsubscribe link
 )
 
 // Consent is one line of a person's consent history: consent given or
@@ -102,7 +103,33 @@ func (s *Store) RecordNews(tx *gorm.DB, persons []*Person, source string, now ti
 	if err := tx.Create(&rows).Error; err != nil {
 		return fmt.Errorf("people: unable to record consents to news: %w", err)
 	}
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].PersonID
+	}
+	slices.Sort(ids) // one order for every caller, so updates never deadlock
+	if err := tx.Model(&Person{}).Where("id IN ?", ids).Update("news_at", now).Error; err != nil {
+		return fmt.Errorf("people: unable to record consents to news: %w", err)
+	}
 	return nil
+}
+
+// WithdrawNews records that a person withdrew consent to news (source, such
+// as ConsentUnsubscribe) at now, unless none stands; it says whether one
+// stood. Mailings read people.news_at, which goes with it.
+func WithdrawNews(tx *gorm.DB, personID int64, source string, now time.Time) (bool, error) {
+	res := tx.Model(&Person{}).Where("id = ? AND news_at IS NOT NULL", personID).Update("news_at", nil)
+	if res.Error != nil {
+		return false, fmt.Errorf("people: unable to withdraw consent to news: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return false, nil
+	}
+	row := Consent{PersonID: personID, Given: false, Source: source, Purpose: ConsentToNews, At: now}
+	if err := tx.Create(&row).Error; err != nil {
+		return false, fmt.Errorf("people: unable to record consent to news: %w", err)
+	}
+	return true, nil
 }
 
 // Latest is the newest entry of a history (newest first) for purpose, or

@@ -52,6 +52,7 @@ type Person struct {
 	Volunteer      bool
 	ConsentVersion string
 	ConsentAt      *time.Time
+	NewsAt         *time.Time // when the consent to news that stands was given; nil when none stands
 	Source         string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

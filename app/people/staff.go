@@ -353,6 +353,13 @@ func recordStaffNews(tx *gorm.DB, personID int64, given bool, now time.Time) err
 	if err := tx.Create(&row).Error; err != nil {
 		return fmt.Errorf("people: unable to record consent to news: %w", err)
 	}
+	newsAt := &now
+	if !given {
+		newsAt = nil
+	}
+	if err := tx.Model(&Person{}).Where("id = ?", personID).Update("news_at", newsAt).Error; err != nil {
+		return fmt.Errorf("people: unable to record consent to news: %w", err)
+	}
 	return nil
 }
 

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/config"
+	"github.com/gotong/gotong/app/mailings"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/web"
 )
@@ -24,7 +27,7 @@ func (c *cli) sender(cfg config.Config) (outbox.Sender, error) {
 }
 
 // startWorkers runs the background work of a node until ctx ends: sending
-// the outbox; moving waitlists when reserved seats are released or a
+// the outbox; starting and sending mailings; moving waitlists when reserved seats are released or a
 // guardian's answer is overdue; reminding participants before the start;
 // sweeping expired sessions and public forms whose link expired; deleting
 // the answers to activities' questions past their retention. Each job
@@ -32,6 +35,8 @@ func (c *cli) sender(cfg config.Config) (outbox.Sender, error) {
 func (c *cli) startWorkers(ctx context.Context, a *app.App, srv *web.Server, sender outbox.Sender) {
 	w := &outbox.Worker{DB: a.DB, Sender: sender, Log: c.log}
 	go w.Run(ctx, 10*time.Second)
+	mw := &mailings.Worker{Service: a.Mailings, Sender: sender, Log: c.log, Node: node(), Rate: float64(a.Config.MailRate)}
+	go mw.Run(ctx, 5*time.Second)
 	go every(ctx, time.Minute, func() {
 		if _, err := a.Registrations.SettleDue(ctx); err != nil && ctx.Err() == nil {
 			c.log.Error("settling released seats failed", "err", err)
@@ -68,4 +73,11 @@ func every(ctx context.Context, period time.Duration, fn func()) {
 			fn()
 		}
 	}
+}
+
+// node names this process among the nodes that may send mailings: its host
+// and process id.
+func node() string {
+	host, _ := os.Hostname()
+	return host + ":" + strconv.Itoa(os.Getpid())
 }

@@ -517,7 +517,8 @@ type personPageData struct {
 var (
 	consentSourceLabels = map[string]string{people.ConsentRegistration: "person_consent_source_registration",
 		people.ConsentPetition: "person_consent_source_petition", people.ConsentImport: "person_consent_source_import",
-		people.ConsentStaff: "person_consent_source_staff", people.ConsentSelf: "person_consent_source_self"}
+		people.ConsentStaff: "person_consent_source_staff", people.ConsentSelf: "person_consent_source_self",
+		people.ConsentUnsubscribe: "person_consent_source_unsubscribe"}
 	consentPurposeLabels = map[string]string{people.ConsentToData: "person_consent_purpose_data",
 		people.ConsentOfGuardian: "person_consent_purpose_guardian", people.ConsentToNews: "person_consent_purpose_news"}
 	personRegLabels = map[string]string{"confirmed": "person_reg_confirmed", "waitlisted": "person_reg_waitlisted",

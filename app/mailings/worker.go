@@ -1,0 +1,373 @@
+package mailings
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/gotong/gotong/app/database"
+	"github.com/gotong/gotong/app/outbox"
+	"github.com/gotong/gotong/app/people"
+	"golang.org/x/time/rate"
+)
+
+// Defaults of a zero Worker field.
+const (
+	DefaultRate    = 50
+	DefaultLockFor = 5 * time.Minute
+	// MaxAttempts is how often a recipient's message is tried before it is
+	// marked failed: a refusal is retried with backoff (1 min, 2, 4, 8).
+	MaxAttempts = 5
+	maxBatch    = 500
+)
+
+// Worker sends the mailings that are sending, one at a time, oldest first:
+// the node that holds a mailing's lease sends it, so the rate holds for the
+// whole installation, and each message is claimed before it goes and
+// marked after, so a restart or a second node sends nobody twice.
+type Worker struct {
+	Service *Service
+	Sender  outbox.Sender
+	Log     *slog.Logger
+	// Node names this worker in the lease (any text unique among nodes).
+	Node string
+	// Rate is messages per second at most (DefaultRate when 0).
+	Rate float64
+	// LockFor is how long a lease and a claim hold (DefaultLockFor when 0).
+	LockFor time.Duration
+
+	limiter *rate.Limiter
+	session outbox.Session
+	cursor  map[int64]int64 // per mailing, the last recipient id claimed
+}
+
+func (w *Worker) rate() float64 {
+	if w.Rate > 0 {
+		return w.Rate
+	}
+	return DefaultRate
+}
+
+func (w *Worker) lockFor() time.Duration {
+	if w.LockFor > 0 {
+		return w.LockFor
+	}
+	return DefaultLockFor
+}
+
+func (w *Worker) log() *slog.Logger {
+	if w.Log != nil {
+		return w.Log
+	}
+	return slog.Default()
+}
+
+// batch is how many messages one claim takes: about a second's worth, so a
+// cancel stops the sending within a second or so.
+func (w *Worker) batch() int { return min(max(int(w.rate()), 10), maxBatch) }
+
+// backoff is the wait after the attempts-th failure.
+func backoff(attempts int) time.Duration {
+	return time.Minute << min(max(attempts-1, 0), 6)
+}
+
+// RunOnce starts the scheduled mailings that are due, then sends one batch
+// of the oldest sending mailing, if this node may. It reports how many
+// messages went and failed; err is database trouble or cancellation.
+func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
+	if w.Service == nil || w.Sender == nil {
+		return 0, 0, errors.New("mailings: worker needs a Service and a Sender")
+	}
+	if w.limiter == nil {
+		w.limiter = rate.NewLimiter(rate.Limit(w.rate()), 1)
+		w.cursor = map[int64]int64{}
+	}
+	s := w.Service
+	if _, err := s.StartDue(ctx); err != nil {
+		w.log().Error("mailings: starting scheduled mailings failed", "error", err)
+	}
+	id, ok, err := w.lease(ctx)
+	if err != nil || !ok {
+		return 0, 0, err
+	}
+	m, err := s.Get(ctx, id)
+	if err != nil {
+		return 0, 0, err
+	}
+	var links []Link
+	if err := s.db.WithContext(ctx).Where("mailing_id = ?", id).Order("idx").Find(&links).Error; err != nil {
+		return 0, 0, fmt.Errorf("mailings: unable to read links: %w", err)
+	}
+	claimedAt := s.stamp()
+	until := claimedAt.Add(w.lockFor())
+	batch, err := w.claim(ctx, id, claimedAt, until)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(batch) == 0 {
+		return 0, 0, w.finishIfDone(ctx, id)
+	}
+	var sentIDs, skipped []int64
+	var errs []error
+	for i, r := range batch {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err(), w.release(ctx, batch[i:], until))
+			break
+		}
+		p := r.person
+		if p == nil || p.Email == nil || p.NewsAt == nil {
+			skipped = append(skipped, r.ID)
+			continue
+		}
+		if err := w.limiter.Wait(ctx); err != nil {
+			errs = append(errs, err, w.release(ctx, batch[i:], until))
+			break
+		}
+		subject, body, in := s.render(m, p.Locale, p.GivenName, s.UnsubscribeURL(r.ID), links)
+		msg := outbox.Message{ID: r.ID, CreatedAt: *m.StartedAt, Kind: "mailing", Locale: in, ToAddress: *p.Email,
+			Subject: subject, Body: body, ListUnsubscribe: s.UnsubscribeURL(r.ID)}
+		sendErr := w.send(ctx, msg)
+		if sendErr == nil {
+			sentIDs = append(sentIDs, r.ID)
+			sent++
+			continue
+		}
+		if ctx.Err() != nil {
+			// Stopped: not the message's fault, so it costs no attempt.
+			errs = append(errs, ctx.Err(), w.release(ctx, batch[i:], until))
+			break
+		}
+		errs = append(errs, w.markFailed(ctx, r.Recipient, until, sendErr))
+		failed++
+	}
+	errs = append(errs, w.mark(ctx, sentIDs, recipientSent), w.mark(ctx, skipped, recipientSkipped))
+	return sent, failed, errors.Join(errs...)
+}
+
+// send delivers m over this worker's session, opening one when it has
+// none; after a failure the session is closed, and the next message opens
+// a fresh one.
+func (w *Worker) send(ctx context.Context, m outbox.Message) error {
+	ss, ok := w.Sender.(outbox.SessionSender)
+	if !ok {
+		return w.Sender.Send(ctx, m)
+	}
+	if w.session == nil {
+		session, err := ss.Open(ctx)
+		if err != nil {
+			return err
+		}
+		w.session = session
+	}
+	err := w.session.Send(ctx, m)
+	if err != nil {
+		w.Close()
+	}
+	return err
+}
+
+// Close ends the worker's SMTP session, if it has one.
+func (w *Worker) Close() {
+	if w.session != nil {
+		_ = w.session.Close()
+		w.session = nil
+	}
+}
+
+// lease takes or renews the lease of the oldest sending mailing for this
+// node. ok is false when there is none, or another node holds it.
+func (w *Worker) lease(ctx context.Context) (id int64, ok bool, err error) {
+	s := w.Service
+	var ids []int64
+	err = s.db.WithContext(ctx).Model(&Mailing{}).Where("status = ?", StatusSending).
+		Order("started_at, id").Limit(1).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, false, fmt.Errorf("mailings: unable to find a sending mailing: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, false, nil
+	}
+	now := s.stamp()
+	res := s.db.WithContext(ctx).Model(&Mailing{}).
+		Where("id = ? AND status = ? AND (lease_until IS NULL OR lease_until < ? OR lease_node = ?)", ids[0], StatusSending, now, w.Node).
+		Updates(map[string]any{"lease_until": now.Add(w.lockFor()), "lease_node": w.Node})
+	if res.Error != nil {
+		return 0, false, fmt.Errorf("mailings: unable to take a lease: %w", res.Error)
+	}
+	return ids[0], res.RowsAffected == 1, nil
+}
+
+// claimed is a recipient row claimed for sending, with what its message
+// needs of the person (nil when erased).
+type claimed struct {
+	Recipient
+	person *people.Person
+}
+
+// claim locks the next batch of due queued recipients of mailing id until
+// until, in one statement, and reads their people. It walks the queue from
+// where the last claim stopped, so a long mailing's claims do not each step
+// over the rows already sent; at the end it starts again from the first,
+// for the retries that came due.
+func (w *Worker) claim(ctx context.Context, id int64, now, until time.Time) ([]claimed, error) {
+	db := w.Service.db.WithContext(ctx)
+	var rows []Recipient
+	for _, after := range []int64{w.cursor[id], 0} {
+		err := db.Raw(`UPDATE mailing_recipients SET locked_until = ? WHERE id IN (
+			SELECT id FROM mailing_recipients
+			WHERE mailing_id = ? AND status = ? AND id > ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+			ORDER BY id LIMIT ?`+database.SkipLocked(db)+`) RETURNING *`,
+			until, id, recipientQueued, after, now, now, w.batch()).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("mailings: unable to claim recipients: %w", err)
+		}
+		if len(rows) > 0 || after == 0 {
+			break
+		}
+	}
+	if len(rows) == 0 {
+		w.cursor[id] = 0
+		return nil, nil
+	}
+	personIDs := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		w.cursor[id] = max(w.cursor[id], r.ID)
+		if r.PersonID != nil {
+			personIDs = append(personIDs, *r.PersonID)
+		}
+	}
+	var persons []people.Person
+	err := db.Select("id", "given_name", "email", "locale", "news_at").Where("id IN ?", personIDs).Find(&persons).Error
+	if err != nil {
+		return nil, fmt.Errorf("mailings: unable to read recipients: %w", err)
+	}
+	byID := make(map[int64]*people.Person, len(persons))
+	for i := range persons {
+		byID[persons[i].ID] = &persons[i]
+	}
+	out := make([]claimed, len(rows))
+	for i, r := range rows {
+		out[i] = claimed{Recipient: r}
+		if r.PersonID != nil {
+			out[i].person = byID[*r.PersonID]
+		}
+	}
+	// RETURNING gives no order: send in the queue's.
+	slices.SortFunc(out, func(a, b claimed) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// settle gives a write after a send its own deadline that survives the
+// caller's cancellation: a delivery that happened must be recorded, or it
+// would be sent again.
+func settle(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+}
+
+// mark records the batch's outcomes of one kind in one statement.
+func (w *Worker) mark(ctx context.Context, ids []int64, status string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ctx, cancel := settle(ctx)
+	defer cancel()
+	values := map[string]any{"status": status, "locked_until": nil}
+	if status == recipientSent {
+		values["sent_at"] = w.Service.stamp()
+	}
+	err := w.Service.db.WithContext(ctx).Model(&Recipient{}).Where("id IN ? AND status = ?", ids, recipientQueued).
+		Updates(values).Error
+	if err != nil {
+		return fmt.Errorf("mailings: %d messages went but were not recorded as %s: %w", len(ids), status, err)
+	}
+	return nil
+}
+
+// markFailed counts a failed attempt: the message is tried again after a
+// backoff, or marked failed after MaxAttempts.
+func (w *Worker) markFailed(ctx context.Context, r Recipient, until time.Time, sendErr error) error {
+	ctx, cancel := settle(ctx)
+	defer cancel()
+	attempts := r.Attempts + 1
+	values := map[string]any{"attempts": attempts, "locked_until": nil,
+		"next_attempt_at": w.Service.stamp().Add(backoff(attempts))}
+	if attempts >= MaxAttempts {
+		values["status"] = recipientFailed
+	}
+	err := w.Service.db.WithContext(ctx).Model(&Recipient{}).Where("id = ? AND status = ? AND locked_until = ?", r.ID, recipientQueued, until).
+		Updates(values).Error
+	if err != nil {
+		return fmt.Errorf("mailings: unable to record a failed message: %w", err)
+	}
+	w.log().Warn("mailings: a message failed", "mailing", r.MailingID, "recipient", r.ID, "attempts", attempts,
+		"error", outbox.WithoutAddresses(sendErr.Error()))
+	return nil
+}
+
+// release hands back claims that were not used, so that the next round (of
+// any node) takes them at once.
+func (w *Worker) release(ctx context.Context, rows []claimed, until time.Time) error {
+	ctx, cancel := settle(ctx)
+	defer cancel()
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	err := w.Service.db.WithContext(ctx).Model(&Recipient{}).Where("id IN ? AND status = ? AND locked_until = ?", ids, recipientQueued, until).
+		Update("locked_until", nil).Error
+	if err != nil {
+		return fmt.Errorf("mailings: unable to release claimed recipients: %w", err)
+	}
+	return nil
+}
+
+// finishIfDone marks mailing id sent when no message of it waits, not even
+// for a retry, and lets its lease go.
+func (w *Worker) finishIfDone(ctx context.Context, id int64) error {
+	db := w.Service.db.WithContext(ctx)
+	var waiting int64
+	if err := db.Model(&Recipient{}).Where("mailing_id = ? AND status = ?", id, recipientQueued).Count(&waiting).Error; err != nil {
+		return fmt.Errorf("mailings: unable to count waiting messages: %w", err)
+	}
+	if waiting > 0 {
+		return nil
+	}
+	now := w.Service.stamp()
+	err := db.Model(&Mailing{}).Where("id = ? AND status = ?", id, StatusSending).
+		Updates(map[string]any{"status": StatusSent, "finished_at": now, "updated_at": now, "lease_until": nil}).Error
+	if err != nil {
+		return fmt.Errorf("mailings: unable to finish: %w", err)
+	}
+	delete(w.cursor, id)
+	return nil
+}
+
+// Run sends until ctx ends: batch after batch while there is work, then
+// every interval; the SMTP session is closed while there is none.
+func (w *Worker) Run(ctx context.Context, every time.Duration) {
+	defer w.Close()
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		sent, failed, err := w.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.log().Error("mailings: round failed", "error", err)
+		}
+		wait := every
+		if err == nil && sent+failed > 0 && sent >= failed {
+			wait = 0
+		} else {
+			w.Close()
+		}
+		t.Reset(wait)
+	}
+}
