@@ -20,18 +20,19 @@ import (
 
 // Message is one queued email, a row of the outbox table.
 type Message struct {
-	ID            int64
-	CreatedAt     time.Time
-	Kind          string // what caused it, e.g. "registration.confirmed"
-	Locale        string
-	ToAddress     string
-	Subject       string
-	Body          string // plain text; may hold personal data, so never logged
-	Attempts      int
-	NextAttemptAt time.Time
-	SentAt        *time.Time
-	LastError     string
-	LockedUntil   *time.Time // a worker's claim; NULL or past means free
+	ID              int64
+	CreatedAt       time.Time
+	Kind            string // what caused it, e.g. "registration.confirmed"
+	Locale          string
+	ToAddress       string
+	Subject         string
+	Body            string // plain text; may hold personal data, so never logged
+	Attempts        int
+	NextAttemptAt   time.Time
+	SentAt          *time.Time
+	LastError       string
+	LockedUntil     *time.Time // a worker's claim; NULL or past means free
+	ListUnsubscribe string     `gorm:"-"`
 }
 
 // TableName is the migrated table.
