@@ -18,6 +18,7 @@ import (
 	"github.com/gotong/gotong/app/campaigns"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/formlimit"
+	"github.com/gotong/gotong/app/mailings"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/partners"
 	"github.com/gotong/gotong/app/people"
@@ -111,6 +112,15 @@ var models = map[string]any{
 
 	// People: CSV files between upload and import.
 	"import_uploads": &people.ImportUpload{},
+
+	// -
+
+	// Mailings.
+	"mailings":           &mailings.Mailing{},
+	"mailing_texts":      &mailings.Text{},
+	"mailing_recipients": &mailings.Recipient{},
+	"mailing_links":      &mailings.Link{},
+	"mailing_clicks":     &mailings.ClickCount{},
 }
 
 func tables(t *testing.T, db *gorm.DB) []string {

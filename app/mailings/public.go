@@ -146,7 +146,7 @@ func (s *Service) Follow(ctx context.Context, token string) (string, error) {
 		err = tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "mailing_id"}, {Name: "idx"}, {Name: "locale"}},
 			DoUpdates: clause.Set{{Column: clause.Column{Name: "clicks"}, Value: gorm.Expr("mailing_clicks.clicks + 1")}},
-		}).Create(&clickRow{MailingID: c.MailingID, Idx: c.Index, Locale: c.Locale, Clicks: 1}).Error
+		}).Create(&ClickCount{MailingID: c.MailingID, Idx: c.Index, Locale: c.Locale, Clicks: 1}).Error
 		if err != nil {
 			return fmt.Errorf("mailings: unable to count a click: %w", err)
 		}
@@ -155,14 +155,17 @@ func (s *Service) Follow(ctx context.Context, token string) (string, error) {
 	return url, err
 }
 
-type clickRow struct {
+// ClickCount is how often a link of a mailing was followed from messages in
+// one language: a row of mailing_clicks.
+type ClickCount struct {
 	MailingID int64  `gorm:"primaryKey"`
 	Idx       int    `gorm:"primaryKey"`
 	Locale    string `gorm:"primaryKey"`
 	Clicks    int64
 }
 
-func (clickRow) TableName() string { return "mailing_clicks" }
+// TableName is the migrated table.
+func (ClickCount) TableName() string { return "mailing_clicks" }
 
 // LinkClicks is a counted link with its visits by language.
 type LinkClicks struct {
@@ -178,7 +181,7 @@ func (s *Service) Links(ctx context.Context, id int64) ([]LinkClicks, error) {
 	if err := s.db.WithContext(ctx).Where("mailing_id = ?", id).Order("idx").Find(&links).Error; err != nil {
 		return nil, fmt.Errorf("mailings: unable to read links: %w", err)
 	}
-	var clicks []clickRow
+	var clicks []ClickCount
 	if err := s.db.WithContext(ctx).Where("mailing_id = ?", id).Find(&clicks).Error; err != nil {
 		return nil, fmt.Errorf("mailings: unable to read clicks: %w", err)
 	}
