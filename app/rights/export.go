@@ -30,6 +30,7 @@ type Export struct {
 	Consents      []Consent         `json:"consents"`
 	Registrations []Registration    `json:"registrations"`
 	Signatures    []Signature       `json:"signatures"`
+	Mailings      []Mailing         `json:"mailings"`
 	Account       *Account          `json:"account"`
 	Audit         []AuditEntry      `json:"audit"`
 }
@@ -49,6 +50,7 @@ type Person struct {
 	Volunteer      bool       `json:"volunteer"`
 	ConsentVersion string     `json:"consent_version"`
 	ConsentAt      *time.Time `json:"consent_at"`
+	NewsAt         *time.Time `json:"news_at"` // since when consent to news stands; null when it does not
 	Source         string     `json:"source"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
@@ -102,6 +104,15 @@ type Signature struct {
 	Region         string    `json:"region"`
 	ConsentVersion string    `json:"consent_version"`
 	SignedAt       time.Time `json:"signed_at"`
+}
+
+// Mailing is a mailing the person was among the recipients of.
+type Mailing struct {
+	MailingID      int64      `json:"mailing_id"`
+	Name           string     `json:"name"`
+	Status         string     `json:"status"` // of their message: queued, sent, failed or skipped
+	SentAt         *time.Time `json:"sent_at"`
+	UnsubscribedAt *time.Time `json:"unsubscribed_at"` // through this mailing's link
 }
 
 // Account is the user account, without its password hash or tokens.
@@ -186,13 +197,13 @@ func (s *Service) ExportUser(ctx context.Context, userID int64) (*Export, error)
 // none).
 func (s *Service) export(db *gorm.DB, p *people.Person, u *auth.User) (*Export, error) {
 	out := &Export{ExportedAt: s.now(), Tags: []string{}, Consents: []Consent{}, Registrations: []Registration{},
-		Signatures: []Signature{}, Audit: []AuditEntry{}}
+		Signatures: []Signature{}, Mailings: []Mailing{}, Audit: []AuditEntry{}}
 	type object struct{ kind, id string }
 	var objects []object
 	if p != nil {
 		out.Person = &Person{ID: p.ID, GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, Phone: p.Phone,
 			BirthYear: p.BirthYear, Region: p.Region, Locality: p.Locality, Locale: p.Locale, Handle: p.Handle,
-			Volunteer: p.Volunteer, ConsentVersion: p.ConsentVersion, ConsentAt: p.ConsentAt, Source: p.Source,
+			Volunteer: p.Volunteer, ConsentVersion: p.ConsentVersion, ConsentAt: p.ConsentAt, NewsAt: p.NewsAt, Source: p.Source,
 			CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 		sens, err := s.people.OpenSensitive(db, p.ID)
 		if err != nil {
@@ -217,6 +228,9 @@ func (s *Service) export(db *gorm.DB, p *people.Person, u *auth.User) (*Export, 
 			return nil, err
 		}
 		if out.Signatures, err = signaturesOf(db, p.ID); err != nil {
+			return nil, err
+		}
+		if out.Mailings, err = mailingsOf(db, p.ID); err != nil {
 			return nil, err
 		}
 		objects = append(objects, object{"person", strconv.FormatInt(p.ID, 10)})
@@ -316,6 +330,18 @@ func signaturesOf(db *gorm.DB, personID int64) ([]Signature, error) {
 	for i, r := range rows {
 		out[i] = Signature{PetitionID: r.PetitionID, PetitionSlug: r.Slug, Region: r.Region,
 			ConsentVersion: r.ConsentVersion, SignedAt: r.SignedAt}
+	}
+	return out, nil
+}
+
+func mailingsOf(db *gorm.DB, personID int64) ([]Mailing, error) {
+	out := []Mailing{}
+	err := db.Table("mailing_recipients").
+		Select("mailing_recipients.mailing_id, mailings.name, mailing_recipients.status, mailing_recipients.sent_at, mailing_recipients.unsubscribed_at").
+		Joins("JOIN mailings ON mailings.id = mailing_recipients.mailing_id").
+		Where("mailing_recipients.person_id = ?", personID).Order("mailing_recipients.id DESC").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("rights: unable to read mailings: %w", err)
 	}
 	return out, nil
 }
