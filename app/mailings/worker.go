@@ -59,6 +59,10 @@ func (w *Worker) lockFor() time.Duration {
 	return DefaultLockFor
 }
 
+// leaseFor is how long a lease holds unless renewed: a node that dies
+// holds up the sending that long at most. It is renewed a few times within.
+func (w *Worker) leaseFor() time.Duration { return min(w.lockFor(), time.Minute) }
+
 func (w *Worker) log() *slog.Logger {
 	if w.Log != nil {
 		return w.Log
@@ -113,7 +117,17 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	}
 	var sentIDs, skipped []int64
 	var errs []error
+	renewed := time.Now()
 	for i, r := range batch {
+		if time.Since(renewed) > time.Second {
+			// Each second: still ours, and still sending? A cancel stops
+			// the batch here, as does a lease lost in a stall.
+			if ok, err := w.renew(ctx, id); err != nil || !ok {
+				errs = append(errs, err, w.release(ctx, batch[i:], until))
+				break
+			}
+			renewed = time.Now()
+		}
 		if ctx.Err() != nil {
 			errs = append(errs, ctx.Err(), w.release(ctx, batch[i:], until))
 			break
@@ -194,11 +208,23 @@ func (w *Worker) lease(ctx context.Context) (id int64, ok bool, err error) {
 	now := s.stamp()
 	res := s.db.WithContext(ctx).Model(&Mailing{}).
 		Where("id = ? AND status = ? AND (lease_until IS NULL OR lease_until < ? OR lease_node = ?)", ids[0], StatusSending, now, w.Node).
-		Updates(map[string]any{"lease_until": now.Add(w.lockFor()), "lease_node": w.Node})
+		Updates(map[string]any{"lease_until": now.Add(w.leaseFor()), "lease_node": w.Node})
 	if res.Error != nil {
 		return 0, false, fmt.Errorf("mailings: unable to take a lease: %w", res.Error)
 	}
 	return ids[0], res.RowsAffected == 1, nil
+}
+
+// renew extends this node's lease of mailing id while it is sending, and
+// says whether it still holds it.
+func (w *Worker) renew(ctx context.Context, id int64) (bool, error) {
+	s := w.Service
+	res := s.db.WithContext(ctx).Model(&Mailing{}).Where("id = ? AND status = ? AND lease_node = ?", id, StatusSending, w.Node).
+		Update("lease_until", s.stamp().Add(w.leaseFor()))
+	if res.Error != nil {
+		return false, fmt.Errorf("mailings: unable to renew a lease: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }
 
 // claimed is a recipient row claimed for sending, with what its message
@@ -346,10 +372,29 @@ func (w *Worker) finishIfDone(ctx context.Context, id int64) error {
 	return nil
 }
 
+// Stop lets go of this node's lease and closes its SMTP session, so that
+// another node goes on at once rather than when the lease runs out.
+func (w *Worker) Stop(ctx context.Context) error {
+	w.Close()
+	ctx, cancel := settle(ctx)
+	defer cancel()
+	err := w.Service.db.WithContext(ctx).Model(&Mailing{}).Where("lease_node = ?", w.Node).
+		Updates(map[string]any{"lease_until": nil, "lease_node": ""}).Error
+	if err != nil {
+		return fmt.Errorf("mailings: unable to let go of a lease: %w", err)
+	}
+	return nil
+}
+
 // Run sends until ctx ends: batch after batch while there is work, then
-// every interval; the SMTP session is closed while there is none.
+// every interval; the SMTP session is closed while there is none. At the
+// end it lets go of its lease (Stop).
 func (w *Worker) Run(ctx context.Context, every time.Duration) {
-	defer w.Close()
+	defer func() {
+		if err := w.Stop(ctx); err != nil {
+			w.log().Error("mailings: stopping", "error", err)
+		}
+	}()
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
