@@ -32,7 +32,17 @@ type Message struct {
 	SentAt        *time.Time
 	LastError     string
 	LockedUntil   *time.Time // a worker's claim; NULL or past means free
+
+	// ListUnsubscribe, when set, is an absolute http(s) URL that unsubscribes
+	// the recipient with one POST (RFC 8058): the message then carries
+	// List-Unsubscribe, List-Unsubscribe-Post and Precedence: bulk. Not
+	// stored: whoever sends a mailing's message sets it.
+	ListUnsubscribe string `gorm:"-"`
 }
+
+// KindMailing is the Kind of a mailing's message: its Message-ID names
+// mailings, so it never equals that of an outbox row with the same ID.
+const KindMailing = "mailing"
 
 // TableName is the migrated table.
 func (Message) TableName() string { return "outbox" }

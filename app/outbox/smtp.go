@@ -271,6 +271,16 @@ func (s *SMTPSender) compose(m Message, now time.Time) (*gomail.Msg, error) {
 	msg.SetMessageIDWithValue(s.messageID(m))
 	// Notices are automatic: ask vacation responders not to answer (RFC 3834).
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	if m.ListUnsubscribe != "" {
+		if err := checkUnsubscribeURL(m.ListUnsubscribe); err != nil {
+			return nil, err
+		}
+		// One-click unsubscribe (RFC 8058): a mail program POSTs the second
+		// header's value to the URL.
+		msg.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+m.ListUnsubscribe+">")
+		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
+		msg.SetGenHeader(gomail.HeaderPrecedence, "bulk")
+	}
 	if isLanguageTag(m.Locale) {
 		msg.SetGenHeader(gomail.HeaderContentLang, m.Locale)
 	}
@@ -279,10 +289,40 @@ func (s *SMTPSender) compose(m Message, now time.Time) (*gomail.Msg, error) {
 	return msg, nil
 }
 
-// messageID is the Message-ID without its angle brackets.
+// maxUnsubscribeURL keeps the List-Unsubscribe header, folded onto a line
+// of its own, within the 998 characters a line of mail may hold.
+const maxUnsubscribeURL = 900
+
+// errUnsubscribeURL does not quote the URL: it holds a person's token.
+var errUnsubscribeURL = errors.New("outbox: List-Unsubscribe must be an absolute http(s) URL of printable ASCII, without spaces or angle brackets, at most 900 characters")
+
+// checkUnsubscribeURL accepts an absolute http(s) URL of printable ASCII
+// without spaces or angle brackets, which the header carries as it is.
+func checkUnsubscribeURL(raw string) error {
+	if len(raw) > maxUnsubscribeURL {
+		return errUnsubscribeURL
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c <= ' ' || c >= 0x7f || c == '<' || c == '>' {
+			return errUnsubscribeURL
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Opaque != "" || u.Host == "" {
+		return errUnsubscribeURL
+	}
+	return nil
+}
+
+// messageID is the Message-ID without its angle brackets. A mailing's
+// message and an outbox row may share an id, so they differ in the name.
 func (s *SMTPSender) messageID(m Message) string {
 	if m.ID != 0 {
-		return fmt.Sprintf("gotong.outbox.%d.%d@%s", m.ID, m.CreatedAt.UnixMicro(), s.messageHost)
+		source := "outbox"
+		if m.Kind == KindMailing {
+			source = "mailing"
+		}
+		return fmt.Sprintf("gotong.%s.%d.%d@%s", source, m.ID, m.CreatedAt.UnixMicro(), s.messageHost)
 	}
 	r := make([]byte, 12)
 	_, _ = rand.Read(r)
