@@ -141,6 +141,19 @@ type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
 
+// Session delivers several messages over one connection. It is not safe
+// for concurrent use.
+type Session interface {
+	Send(ctx context.Context, m Message) error
+	Close() error
+}
+
+// SessionSender is a Sender that can keep one connection for several messages.
+type SessionSender interface {
+	Sender
+	Open(ctx context.Context) (Session, error)
+}
+
 // LogSender stands in for SMTP when none is configured (development, tests):
 // it logs that a message was not sent, naming it by id, kind and language
 // only. The recipient, subject and body stay in the outbox table, where
@@ -157,3 +170,10 @@ func (s LogSender) Send(ctx context.Context, m Message) error {
 		"id", m.ID, "kind", m.Kind, "locale", m.Locale)
 	return nil
 }
+
+// Open returns a session that logs each message as Send does.
+func (s LogSender) Open(context.Context) (Session, error) { return logSession{s}, nil }
+
+type logSession struct{ LogSender }
+
+func (logSession) Close() error { return nil }

@@ -86,7 +86,8 @@ func backoff(attempts int) time.Duration {
 
 // RunOnce claims one batch of due messages, sends them and records each
 // outcome. err reports database trouble or cancellation; a failed send is
-// counted in failed and scheduled again, never dropped.
+// counted in failed and scheduled again, never dropped. A SessionSender
+// sends the batch over one connection.
 func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if w.DB == nil || w.Sender == nil {
 		return 0, 0, errors.New("outbox: worker needs a DB and a Sender")
@@ -98,6 +99,9 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	conn := &roundConn{sender: w.Sender}
+	// After markSent: the deliveries are recorded before the QUIT.
+	defer conn.close()
 	var errs []error
 	var sentIDs []int64
 	for i, m := range msgs {
@@ -107,7 +111,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 			break
 		}
 		sendCtx, cancel := context.WithTimeout(ctx, lockFor/3)
-		sendErr := w.Sender.Send(sendCtx, m)
+		sendErr := conn.send(sendCtx, m)
 		cancel()
 		if sendErr == nil {
 			sentIDs = append(sentIDs, m.ID)
@@ -124,6 +128,42 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	}
 	errs = append(errs, w.markSent(ctx, sentIDs))
 	return sent, failed, errors.Join(errs...)
+}
+
+// roundConn sends a round's messages over one session when the Sender can
+// keep one, opened at the first message and replaced after a failure: a
+// refusal may leave the connection in any state, and must not cost the
+// messages after it.
+type roundConn struct {
+	sender Sender
+	sess   Session
+}
+
+func (r *roundConn) send(ctx context.Context, m Message) error {
+	ss, ok := r.sender.(SessionSender)
+	if !ok {
+		return r.sender.Send(ctx, m)
+	}
+	if r.sess == nil {
+		sess, err := ss.Open(ctx)
+		if err != nil {
+			return err
+		}
+		r.sess = sess
+	}
+	err := r.sess.Send(ctx, m)
+	if err != nil {
+		r.close()
+	}
+	return err
+}
+
+// close ends the session; a failed QUIT changes nothing about the mail.
+func (r *roundConn) close() {
+	if r.sess != nil {
+		_ = r.sess.Close()
+		r.sess = nil
+	}
 }
 
 // claim locks up to a batch of due messages until until, in one statement;
