@@ -20,7 +20,7 @@ const (
 	DefaultRate    = 50
 	DefaultLockFor = 5 * time.Minute
 	// MaxAttempts is how often a recipient's message is tried before it is
-	// marked failed: a refusal is retried with backoff (1 min, 2, 4, 8).
+	// marked failed: a refusal is retried after outbox.Backoff (1 min, 2, 4, 8).
 	MaxAttempts = 5
 	maxBatch    = 500
 )
@@ -73,11 +73,6 @@ func (w *Worker) log() *slog.Logger {
 // batch is how many messages one claim takes: about a second's worth, so a
 // cancel stops the sending within a second or so.
 func (w *Worker) batch() int { return min(max(int(w.rate()), 10), maxBatch) }
-
-// backoff is the wait after the attempts-th failure.
-func backoff(attempts int) time.Duration {
-	return time.Minute << min(max(attempts-1, 0), 6)
-}
 
 // RunOnce starts the scheduled mailings that are due, then sends one batch
 // of the oldest sending mailing, if this node may. It reports how many
@@ -142,7 +137,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 			break
 		}
 		subject, body, in := s.render(m, p.Locale, p.GivenName, s.UnsubscribeURL(r.ID), links)
-		msg := outbox.Message{ID: r.ID, CreatedAt: *m.StartedAt, Kind: "mailing", Locale: in, ToAddress: *p.Email,
+		msg := outbox.Message{ID: r.ID, CreatedAt: *m.StartedAt, Kind: outbox.KindMailing, Locale: in, ToAddress: *p.Email,
 			Subject: subject, Body: body, ListUnsubscribe: s.UnsubscribeURL(r.ID)}
 		sendErr := w.send(ctx, msg)
 		if sendErr == nil {
@@ -320,7 +315,7 @@ func (w *Worker) markFailed(ctx context.Context, r Recipient, until time.Time, s
 	defer cancel()
 	attempts := r.Attempts + 1
 	values := map[string]any{"attempts": attempts, "locked_until": nil,
-		"next_attempt_at": w.Service.stamp().Add(backoff(attempts))}
+		"next_attempt_at": w.Service.stamp().Add(outbox.Backoff(attempts))}
 	if attempts >= MaxAttempts {
 		values["status"] = recipientFailed
 	}

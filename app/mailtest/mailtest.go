@@ -61,11 +61,25 @@ type Server struct {
 
 	mu       sync.Mutex
 	closed   bool          // the test is over: no more reports to t
+	done     chan struct{} // closed when the test is over, to free held commands
 	arrived  chan struct{} // closed and replaced whenever a message arrives
 	accepted []Mail
 	refused  []Mail
 	refRcpt  bool
 	refData  bool
+	refTo    map[string]bool // recipients refused, in lower case
+	sessions int             // connections accepted
+	conns    map[*conn]bool  // connections open
+	hold     *hold
+}
+
+// hold is a HoldAfter: MAIL commands wait once after messages have arrived.
+type hold struct {
+	after    int
+	held     chan struct{} // closed when a MAIL first waits
+	released chan struct{}
+	heldOnce sync.Once
+	relOnce  sync.Once
 }
 
 // Start serves plain SMTP on 127.0.0.1 until the test ends.
@@ -74,7 +88,7 @@ func Start(t testing.TB) *Server { return StartWith(t, Options{}) }
 // StartWith serves SMTP on 127.0.0.1 as o says until the test ends.
 func StartWith(t testing.TB, o Options) *Server {
 	t.Helper()
-	box := &Server{opts: o, t: t, arrived: make(chan struct{})}
+	box := &Server{opts: o, t: t, arrived: make(chan struct{}), done: make(chan struct{}), conns: map[*conn]bool{}}
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{box: box, conn: c}, nil
 	}))
@@ -82,30 +96,30 @@ func StartWith(t testing.TB, o Options) *Server {
 	s.EnableSMTPUTF8 = true
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
 	s.ErrorLog = errorLog{box}
-	var l net.Listener
-	var err error
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l net.Listener = listener{tcp, box}
 	switch o.TLS {
 	case NoTLS:
-		l, err = net.Listen("tcp", "127.0.0.1:0")
 	case StartTLS:
 		cert, roots := testCert()
 		s.TLSConfig, box.roots = &tls.Config{Certificates: []tls.Certificate{cert}}, roots
-		l, err = net.Listen("tcp", "127.0.0.1:0")
 	case ImplicitTLS:
 		cert, roots := testCert()
 		box.roots = roots
-		l, err = tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}})
 	default:
+		_ = tcp.Close()
 		t.Fatalf("mailtest: unknown TLS mode %d", o.TLS)
-	}
-	if err != nil {
-		t.Fatal(err)
 	}
 	box.addr = l.Addr().String()
 	go func() { _ = s.Serve(l) }()
 	t.Cleanup(func() {
 		box.mu.Lock()
 		box.closed = true
+		close(box.done)
 		box.mu.Unlock()
 		_ = s.Close()
 	})
@@ -141,6 +155,106 @@ func (s *Server) Refuse(rcpt, data bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refRcpt, s.refData = rcpt, data
+}
+
+// RefuseRecipients makes the server refuse each of addrs (compared without
+// regard to case) with a temporary 450 at RCPT, and accept the others;
+// RefuseRecipients() accepts all again. It replaces the previous list.
+func (s *Server) RefuseRecipients(addrs ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refTo = map[string]bool{}
+	for _, a := range addrs {
+		s.refTo[strings.ToLower(a)] = true
+	}
+}
+
+// Sessions is how many connections the server has accepted: a sender that
+// keeps one connection for several messages opens fewer than it sends.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions
+}
+
+// HoldAfter makes the MAIL commands that come once the server has received
+// n messages in all (accepted or refused, as Messages and Refused count
+// them) wait, in any session, until release is called. held is closed when
+// the first of them waits: a test then stops a sender between two messages.
+// A later HoldAfter replaces this one; release may be called more than once.
+func (s *Server) HoldAfter(n int) (held <-chan struct{}, release func()) {
+	h := &hold{after: n, held: make(chan struct{}), released: make(chan struct{})}
+	s.mu.Lock()
+	s.hold = h
+	s.mu.Unlock()
+	return h.held, func() { h.relOnce.Do(func() { close(h.released) }) }
+}
+
+// DropConnections closes every connection open now, as a relay that
+// restarts would, and says how many it closed.
+func (s *Server) DropConnections() int {
+	s.mu.Lock()
+	open := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		open = append(open, c)
+	}
+	s.mu.Unlock()
+	for _, c := range open {
+		_ = c.Close()
+	}
+	return len(open)
+}
+
+// wait holds a MAIL command as HoldAfter says.
+func (s *Server) wait() {
+	s.mu.Lock()
+	h, n := s.hold, len(s.accepted)+len(s.refused)
+	s.mu.Unlock()
+	if h == nil || n < h.after {
+		return
+	}
+	select {
+	case <-h.released:
+		return
+	default:
+	}
+	h.heldOnce.Do(func() { close(h.held) })
+	select {
+	case <-h.released:
+	case <-s.done:
+	}
+}
+
+// listener counts and keeps the connections it accepts.
+type listener struct {
+	net.Listener
+	box *Server
+}
+
+func (l listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	tc := &conn{Conn: c, box: l.box}
+	l.box.mu.Lock()
+	l.box.sessions++
+	l.box.conns[tc] = true
+	l.box.mu.Unlock()
+	return tc, nil
+}
+
+// conn is an accepted connection, forgotten when closed.
+type conn struct {
+	net.Conn
+	box *Server
+}
+
+func (c *conn) Close() error {
+	c.box.mu.Lock()
+	delete(c.box.conns, c)
+	c.box.mu.Unlock()
+	return c.Conn.Close()
 }
 
 // Messages is every message accepted so far, in order of arrival.
@@ -263,13 +377,14 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if ss.box.opts.User != "" && ss.user == "" {
 		return smtp.ErrAuthRequired
 	}
+	ss.box.wait()
 	ss.from, ss.to = from, nil
 	return nil
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	ss.box.mu.Lock()
-	refuse := ss.box.refRcpt
+	refuse := ss.box.refRcpt || ss.box.refTo[strings.ToLower(to)]
 	ss.box.mu.Unlock()
 	if refuse {
 		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: "Mailbox busy, try later"}

@@ -2,6 +2,7 @@ package mailtest_test
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net/smtp"
 	"reflect"
@@ -211,5 +212,167 @@ func TestLinks(t *testing.T) {
 		if msg := fatal(t, func(t testing.TB) { m.Link(t, prefix) }); !strings.Contains(msg, want) {
 			t.Errorf("Link(%s) failed with %q, want %q", prefix, msg, want)
 		}
+	}
+}
+
+// dial opens an SMTP client to box, over TLS when box offers it.
+func dial(t *testing.T, box *mailtest.Server, mode mailtest.TLS) *smtp.Client {
+	t.Helper()
+	cfg := &tls.Config{RootCAs: box.RootCAs(), ServerName: "127.0.0.1"}
+	var c *smtp.Client
+	var err error
+	if mode == mailtest.ImplicitTLS {
+		var conn *tls.Conn
+		if conn, err = tls.Dial("tcp", box.Addr(), cfg); err == nil {
+			c, err = smtp.NewClient(conn, "127.0.0.1")
+		}
+	} else {
+		c, err = smtp.Dial(box.Addr())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	if err := c.Hello("localhost"); err != nil {
+		t.Fatal(err)
+	}
+	if mode == mailtest.StartTLS {
+		if err := c.StartTLS(cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+// send sends one message to rcpt over c.
+func send(c *smtp.Client, rcpt, subject string) error {
+	if err := c.Mail("a@example.org"); err != nil {
+		return err
+	}
+	if err := c.Rcpt(rcpt); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(w, "Subject: %s\r\n\r\nHi\r\n", subject); err != nil {
+		return err
+	}
+	return w.Close()
+}
+
+// TestSessions: the server counts connections, not messages nor the
+// greeting again after STARTTLS.
+func TestSessions(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []mailtest.TLS{mailtest.NoTLS, mailtest.StartTLS, mailtest.ImplicitTLS} {
+		box := mailtest.StartWith(t, mailtest.Options{TLS: mode})
+		c := dial(t, box, mode)
+		for i := range 3 {
+			if err := send(c, "b@example.org", fmt.Sprint(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.Quit(); err != nil {
+			t.Fatal(err)
+		}
+		if n, got := box.Sessions(), box.Messages(); n != 1 || len(got) != 3 || got[2].TLS != (mode != mailtest.NoTLS) {
+			t.Fatalf("TLS %d: %d sessions, %d messages, want 1 and 3", mode, n, len(got))
+		}
+		for range 2 {
+			if err := send(dial(t, box, mode), "b@example.org", "again"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := box.Sessions(); n != 3 {
+			t.Fatalf("TLS %d: %d sessions, want 3", mode, n)
+		}
+	}
+}
+
+// TestHoldAfter: once n messages have arrived, MAIL waits in every session
+// until release, and held says when one does.
+func TestHoldAfter(t *testing.T) {
+	t.Parallel()
+	box := mailtest.Start(t)
+	held, release := box.HoldAfter(1)
+	a, b := dial(t, box, mailtest.NoTLS), dial(t, box, mailtest.NoTLS)
+	if err := send(a, "a@example.org", "first"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-held:
+		t.Fatal("held before a MAIL waited")
+	default:
+	}
+	done := make(chan error, 2)
+	go func() { done <- send(a, "a@example.org", "second") }()
+	go func() { done <- send(b, "b@example.org", "third") }()
+	select {
+	case <-held:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no MAIL held")
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("a send went through the hold: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if n := len(box.Messages()); n != 1 {
+		t.Fatalf("%d messages while held, want 1", n)
+	}
+	release()
+	release()
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(box.Messages()); n != 3 {
+		t.Fatalf("%d messages after release, want 3", n)
+	}
+}
+
+// TestDropConnections: the open connections are closed under their clients.
+func TestDropConnections(t *testing.T) {
+	t.Parallel()
+	box := mailtest.Start(t)
+	a, b := dial(t, box, mailtest.NoTLS), dial(t, box, mailtest.NoTLS)
+	if n := box.DropConnections(); n != 2 {
+		t.Fatalf("DropConnections = %d, want 2", n)
+	}
+	for _, c := range []*smtp.Client{a, b} {
+		if err := send(c, "a@example.org", "s"); err == nil {
+			t.Fatal("sent over a dropped connection")
+		}
+	}
+	if err := send(dial(t, box, mailtest.NoTLS), "a@example.org", "s"); err != nil || len(box.Messages()) != 1 {
+		t.Fatalf("a new connection after the drop: %v, %d messages", err, len(box.Messages()))
+	}
+}
+
+// TestRefuseRecipients: only the recipients named are refused, whatever
+// their case, until the list is emptied.
+func TestRefuseRecipients(t *testing.T) {
+	t.Parallel()
+	box := mailtest.Start(t)
+	box.RefuseRecipients("Bat@Example.MN")
+	c := dial(t, box, mailtest.NoTLS)
+	if err := send(c, "bat@example.mn", "s"); err == nil || !strings.Contains(err.Error(), "450") {
+		t.Fatalf("a refused recipient: %v", err)
+	}
+	if err := c.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if err := send(c, "saraa@example.mn", "s"); err != nil {
+		t.Fatal(err)
+	}
+	box.RefuseRecipients()
+	if err := send(c, "bat@example.mn", "s"); err != nil {
+		t.Fatal(err)
+	}
+	if got := box.Messages(); len(got) != 2 || got[0].To != "saraa@example.mn" || got[1].To != "bat@example.mn" {
+		t.Fatalf("messages %+v", got)
 	}
 }

@@ -20,20 +20,29 @@ import (
 
 // Message is one queued email, a row of the outbox table.
 type Message struct {
-	ID              int64
-	CreatedAt       time.Time
-	Kind            string // what caused it, e.g. "registration.confirmed"
-	Locale          string
-	ToAddress       string
-	Subject         string
-	Body            string // plain text; may hold personal data, so never logged
-	Attempts        int
-	NextAttemptAt   time.Time
-	SentAt          *time.Time
-	LastError       string
-	LockedUntil     *time.Time // a worker's claim; NULL or past means free
-	ListUnsubscribe string     `gorm:"-"`
+	ID            int64
+	CreatedAt     time.Time
+	Kind          string // what caused it, e.g. "registration.confirmed"
+	Locale        string
+	ToAddress     string
+	Subject       string
+	Body          string // plain text; may hold personal data, so never logged
+	Attempts      int
+	NextAttemptAt time.Time
+	SentAt        *time.Time
+	LastError     string
+	LockedUntil   *time.Time // a worker's claim; NULL or past means free
+
+	// ListUnsubscribe, when set, is an absolute http(s) URL that unsubscribes
+	// the recipient with one POST (RFC 8058): the message then carries
+	// List-Unsubscribe, List-Unsubscribe-Post and Precedence: bulk. Not
+	// stored: whoever sends a mailing's message sets it.
+	ListUnsubscribe string `gorm:"-"`
 }
+
+// KindMailing is the Kind of a mailing's message: its Message-ID names
+// mailings, so it never equals that of an outbox row with the same ID.
+const KindMailing = "mailing"
 
 // TableName is the migrated table.
 func (Message) TableName() string { return "outbox" }
@@ -132,6 +141,19 @@ type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
 
+// Session delivers several messages over one connection. It is not safe
+// for concurrent use.
+type Session interface {
+	Send(ctx context.Context, m Message) error
+	Close() error
+}
+
+// SessionSender is a Sender that can keep one connection for several messages.
+type SessionSender interface {
+	Sender
+	Open(ctx context.Context) (Session, error)
+}
+
 // LogSender stands in for SMTP when none is configured (development, tests):
 // it logs that a message was not sent, naming it by id, kind and language
 // only. The recipient, subject and body stay in the outbox table, where
@@ -148,3 +170,10 @@ func (s LogSender) Send(ctx context.Context, m Message) error {
 		"id", m.ID, "kind", m.Kind, "locale", m.Locale)
 	return nil
 }
+
+// Open returns a session that logs each message as Send does.
+func (s LogSender) Open(context.Context) (Session, error) { return logSession{s}, nil }
+
+type logSession struct{ LogSender }
+
+func (logSession) Close() error { return nil }

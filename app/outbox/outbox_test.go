@@ -248,8 +248,8 @@ func TestBackoff(t *testing.T) {
 		{64, 6 * time.Hour},
 		{1 << 30, 6 * time.Hour},
 	} {
-		if got := backoff(c.attempts); got != c.want {
-			t.Errorf("backoff(%d) = %v, want %v", c.attempts, got, c.want)
+		if got := Backoff(c.attempts); got != c.want {
+			t.Errorf("Backoff(%d) = %v, want %v", c.attempts, got, c.want)
 		}
 	}
 }
@@ -280,10 +280,10 @@ func TestFailuresNeverDropped(t *testing.T) {
 				t.Fatalf("round %d: %d, %d, %v", i, sent, failed, err)
 			}
 			m := only(t, db)
-			if m.Attempts != i || !near(m.NextAttemptAt, clk.Now().Add(backoff(i))) {
+			if m.Attempts != i || !near(m.NextAttemptAt, clk.Now().Add(Backoff(i))) {
 				t.Fatalf("round %d: attempts %d, next in %v", i, m.Attempts, m.NextAttemptAt.Sub(clk.Now()))
 			}
-			clk.Add(backoff(i) + time.Second)
+			clk.Add(Backoff(i) + time.Second)
 		}
 		if c := strings.Count(logs.String(), "level=WARN"); c != 9 {
 			t.Errorf("%d warnings, want 9", c)

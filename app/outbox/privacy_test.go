@@ -95,8 +95,8 @@ func TestWithoutAddresses(t *testing.T) {
 		{"dial tcp 10.0.0.5:587: connection refused", "dial tcp 10.0.0.5:587: connection refused"},
 		{"", ""},
 	} {
-		if got := withoutAddresses(c.in); got != c.want {
-			t.Errorf("withoutAddresses(%q) = %q, want %q", c.in, got, c.want)
+		if got := WithoutAddresses(c.in); got != c.want {
+			t.Errorf("WithoutAddresses(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

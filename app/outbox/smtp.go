@@ -17,6 +17,7 @@ import (
 
 	"github.com/gotong/gotong/app/usertext"
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // SMTPSender delivers through one SMTP relay, named by a URL such as
@@ -26,7 +27,8 @@ import (
 // clear, for a relay on the same host; smtps:// speaks TLS from the start.
 // Credentials go only over TLS or to loopback (PLAIN refuses otherwise).
 type SMTPSender struct {
-	// Timeout bounds one delivery when the caller's context allows longer.
+	// Timeout bounds one delivery, and the connecting of a session and each
+	// of its sends, when the caller's context allows longer.
 	Timeout time.Duration
 	// TLSConfig replaces the default (verify the certificate against the host
 	// with the system's roots), for a private CA: set its RootCAs.
@@ -149,44 +151,168 @@ func (s *SMTPSender) String() string {
 	return u.String()
 }
 
-// Send delivers m in one SMTP session. A nil error means the relay accepted it.
+// Send delivers m over a connection of its own. A nil error means the relay
+// accepted it.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	msg, err := s.compose(m, time.Now())
 	if err != nil {
 		return err
 	}
-	if s.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.Timeout)
-		defer cancel()
-	}
-	client, stop, err := s.client(ctx)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	ss, err := s.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	err = client.DialAndSendWithContext(ctx, msg)
+	// QUIT after the message changes nothing about it.
+	defer func() { _ = ss.Close() }()
+	return ss.deliver(ctx, msg)
+}
+
+// Open connects to the relay for a Session: greeting, STARTTLS and AUTH
+// once for all the messages sent over it. Cancelling ctx during Open closes
+// the connection; after Open, ctx no longer matters.
+func (s *SMTPSender) Open(ctx context.Context) (Session, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.open(ctx)
+}
+
+// bound applies Timeout to ctx.
+func (s *SMTPSender) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.Timeout > 0 {
+		return context.WithTimeout(ctx, s.Timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// fail wraps err from the relay, naming the cancellation when ctx ended,
+// since closing the connection shows only as a network error.
+func (s *SMTPSender) fail(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("outbox: SMTP %s: %w (%v)", s.addr, ctx.Err(), err)
+	}
+	return fmt.Errorf("outbox: SMTP %s: %w", s.addr, err)
+}
+
+// ErrSessionBroken is what a Session of SMTPSender returns, without trying,
+// once a send left its connection unusable (dropped, timed out, cancelled,
+// no answer to RSET) or after Close: the caller opens a new one.
+var ErrSessionBroken = errors.New("outbox: the SMTP connection is closed; open a new session")
+
+// quitTimeout bounds the QUIT that ends a session: the messages are sent
+// by then, so a slow relay is not waited for.
+const quitTimeout = 5 * time.Second
+
+// smtpSession is one connection to the relay. It is not safe for
+// concurrent use.
+type smtpSession struct {
+	s      *SMTPSender
+	client *gomail.Client
+	sc     *smtp.Client
+	conn   net.Conn // the connection under sc, closed when a ctx ends
+	broken bool
+	closed bool
+}
+
+// open dials and greets the relay. Cancelling ctx while it does (shutdown,
+// or the caller's bound) closes the connection whichever command waits.
+func (s *SMTPSender) open(ctx context.Context) (*smtpSession, error) {
+	ss := &smtpSession{s: s}
+	untie := func() bool { return true }
+	client, err := s.client(func(conn net.Conn) {
+		ss.conn = conn
+		untie = context.AfterFunc(ctx, func() { _ = conn.Close() })
+	})
+	if err != nil {
+		return nil, err
+	}
+	ss.client = client
+	ss.sc, err = client.DialToSMTPClientWithContext(ctx)
+	if !untie() && err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		if ss.conn != nil {
+			_ = ss.conn.Close()
+		}
+		return nil, s.fail(ctx, err)
+	}
+	return ss, nil
+}
+
+// Send composes m and sends it on the session's connection, bounded by ctx
+// and the sender's Timeout; cancelling ctx closes the connection. A nil
+// error means the relay accepted it. After a refusal the connection serves
+// the next message; once it broke, Send returns ErrSessionBroken.
+func (ss *smtpSession) Send(ctx context.Context, m Message) error {
+	if ss.broken {
+		return ErrSessionBroken
+	}
+	msg, err := ss.s.compose(m, time.Now())
+	if err != nil {
+		return err
+	}
+	return ss.deliver(ctx, msg)
+}
+
+// deliver sends msg on the connection, the one path of Send and of a
+// session's sends.
+func (ss *smtpSession) deliver(ctx context.Context, msg *gomail.Msg) error {
+	if ss.broken {
+		return ErrSessionBroken
+	}
+	ctx, cancel := ss.s.bound(ctx)
+	defer cancel()
+	untie := context.AfterFunc(ctx, func() { _ = ss.conn.Close() })
+	err := ss.client.SendWithSMTPClient(ss.sc, msg)
+	if err != nil && !msg.IsDelivered() && ctx.Err() == nil && ss.sc.Reset() != nil {
+		// A refusal leaves the connection usable; one that no longer
+		// answers RSET (also ending a transaction a refused DATA left) is not.
+		ss.broken = true
+	}
+	if !untie() || ctx.Err() != nil || err != nil && msg.IsDelivered() {
+		ss.broken = true
+	}
+	if ss.broken {
+		ss.close()
+	}
 	if err != nil && msg.IsDelivered() {
-		// The relay accepted the message and only RSET or QUIT failed after:
+		// The relay accepted the message and only what followed failed:
 		// sending it again would duplicate it.
 		return nil
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("outbox: SMTP %s: %w (%v)", s.addr, ctx.Err(), err)
-		}
-		return fmt.Errorf("outbox: SMTP %s: %w", s.addr, err)
+		return ss.s.fail(ctx, err)
 	}
 	return nil
 }
 
-// client makes a go-mail client for one session. Its dialer ties the
-// connection to ctx, which go-mail uses only while dialing: cancelling ctx
-// (shutdown, or the worker's bound on a send) closes the connection
-// whichever command is waiting. stop releases that tie.
-func (s *SMTPSender) client(ctx context.Context) (*gomail.Client, func(), error) {
+// Close says QUIT and closes the connection.
+func (ss *smtpSession) Close() error {
+	if ss.closed {
+		return nil
+	}
+	ss.broken = true
+	_ = ss.sc.UpdateDeadline(quitTimeout)
+	err := ss.sc.Quit()
+	ss.close()
+	if err != nil {
+		return fmt.Errorf("outbox: SMTP %s: QUIT: %w", ss.s.addr, err)
+	}
+	return nil
+}
+
+func (ss *smtpSession) close() {
+	ss.closed = true
+	_ = ss.conn.Close()
+}
+
+// client makes a go-mail client for one connection; dialed is given the
+// connection as soon as it exists, so the caller can tie it to a context
+// (go-mail uses its own only while dialing).
+func (s *SMTPSender) client(dialed func(net.Conn)) (*gomail.Client, error) {
 	tlsConfig := s.tlsConfig()
-	stop := func() bool { return false }
 	// go-mail joins host and port without brackets, which breaks IPv6
 	// literals: dial s.addr, which net.JoinHostPort made.
 	dial := func(dialCtx context.Context, network, _ string) (net.Conn, error) {
@@ -202,7 +328,7 @@ func (s *SMTPSender) client(ctx context.Context) (*gomail.Client, func(), error)
 		if err != nil {
 			return nil, err
 		}
-		stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
+		dialed(conn)
 		return conn, nil
 	}
 	opts := []gomail.Option{
@@ -210,8 +336,9 @@ func (s *SMTPSender) client(ctx context.Context) (*gomail.Client, func(), error)
 		gomail.WithHELO(s.helo),
 		gomail.WithTLSConfig(tlsConfig),
 		gomail.WithDialContextFunc(dial),
-		// One message per session: NOOP before it and RSET after it only
-		// cost round trips.
+		// A message ends its transaction, so RSET after it and NOOP before
+		// the next only cost round trips; a failure is followed by RSET
+		// (deliver), which also tells whether the connection still serves.
 		gomail.WithoutNoop(),
 		gomail.WithoutRset(),
 	}
@@ -235,9 +362,9 @@ func (s *SMTPSender) client(ctx context.Context) (*gomail.Client, func(), error)
 	}
 	c, err := gomail.NewClient(s.host, opts...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("outbox: SMTP %s: %w", s.addr, err)
+		return nil, fmt.Errorf("outbox: SMTP %s: %w", s.addr, err)
 	}
-	return c, func() { stop() }, nil
+	return c, nil
 }
 
 func (s *SMTPSender) tlsConfig() *tls.Config {
@@ -271,6 +398,16 @@ func (s *SMTPSender) compose(m Message, now time.Time) (*gomail.Msg, error) {
 	msg.SetMessageIDWithValue(s.messageID(m))
 	// Notices are automatic: ask vacation responders not to answer (RFC 3834).
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	if m.ListUnsubscribe != "" {
+		if err := checkUnsubscribeURL(m.ListUnsubscribe); err != nil {
+			return nil, err
+		}
+		// One-click unsubscribe (RFC 8058): a mail program POSTs the second
+		// header's value to the URL.
+		msg.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+m.ListUnsubscribe+">")
+		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
+		msg.SetGenHeader(gomail.HeaderPrecedence, "bulk")
+	}
 	if isLanguageTag(m.Locale) {
 		msg.SetGenHeader(gomail.HeaderContentLang, m.Locale)
 	}
@@ -279,10 +416,40 @@ func (s *SMTPSender) compose(m Message, now time.Time) (*gomail.Msg, error) {
 	return msg, nil
 }
 
-// messageID is the Message-ID without its angle brackets.
+// maxUnsubscribeURL keeps the List-Unsubscribe header, folded onto a line
+// of its own, within the 998 characters a line of mail may hold.
+const maxUnsubscribeURL = 900
+
+// errUnsubscribeURL does not quote the URL: it holds a person's token.
+var errUnsubscribeURL = errors.New("outbox: List-Unsubscribe must be an absolute http(s) URL of printable ASCII, without spaces or angle brackets, at most 900 characters")
+
+// checkUnsubscribeURL accepts an absolute http(s) URL of printable ASCII
+// without spaces or angle brackets, which the header carries as it is.
+func checkUnsubscribeURL(raw string) error {
+	if len(raw) > maxUnsubscribeURL {
+		return errUnsubscribeURL
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c <= ' ' || c >= 0x7f || c == '<' || c == '>' {
+			return errUnsubscribeURL
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Opaque != "" || u.Host == "" {
+		return errUnsubscribeURL
+	}
+	return nil
+}
+
+// messageID is the Message-ID without its angle brackets. A mailing's
+// message and an outbox row may share an id, so they differ in the name.
 func (s *SMTPSender) messageID(m Message) string {
 	if m.ID != 0 {
-		return fmt.Sprintf("gotong.outbox.%d.%d@%s", m.ID, m.CreatedAt.UnixMicro(), s.messageHost)
+		source := "outbox"
+		if m.Kind == KindMailing {
+			source = "mailing"
+		}
+		return fmt.Sprintf("gotong.%s.%d.%d@%s", source, m.ID, m.CreatedAt.UnixMicro(), s.messageHost)
 	}
 	r := make([]byte, 12)
 	_, _ = rand.Read(r)

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"testing"
@@ -333,5 +334,148 @@ func TestSubjectStaysOneHeader(t *testing.T) {
 			!strings.HasSuffix(got, "Bcc: victim@example.org") {
 			t.Errorf("%q: decoded subject %q", subject, got)
 		}
+	}
+}
+
+// TestCheckUnsubscribeURL: only an absolute http(s) URL that the header
+// can carry as it is.
+func TestCheckUnsubscribeURL(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{
+		"https://gotong.example.org/u/AbC-123_x.y~z",
+		"http://127.0.0.1:8080/u/abc?lang=mn&x=%20",
+		"HTTPS://gotong.example.org/u/abc",
+		"https://[::1]:8443/u/abc#top",
+		"https://gotong.example.org/u/" + strings.Repeat("a", 900-len("https://gotong.example.org/u/")),
+	} {
+		if err := checkUnsubscribeURL(ok); err != nil {
+			t.Errorf("checkUnsubscribeURL(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{
+		"/u/abc", "gotong.example.org/u/abc", "//gotong.example.org/u/abc", "https://", "https:///u/abc",
+		"https:gotong.example.org/u/abc", "mailto:unsubscribe@example.org", "ftp://gotong.example.org/u/abc",
+		"javascript:alert(1)", "https://gotong.example.org/u/a>,<mailto:x@example.org",
+		"https://gotong.example.org/u/<abc", "https://gotong.example.org/u/a b", "https://gotong.example.org/u/a\tb",
+		"https://gotong.example.org/u/a\r\nBcc: victim@example.org", "https://gotong.example.org/u/a\nb",
+		"https://gotong.example.org/u/a\x00", "https://gotong.example.org/u/a\x7f", "https://gotong.example.org/u/зуслан",
+		"https://gotong.example.org/u/\xff", "https://gotong.example.org/u/%zz", " https://gotong.example.org/u/a",
+		"https://gotong.example.org/u/" + strings.Repeat("a", 901-len("https://gotong.example.org/u/")),
+	} {
+		err := checkUnsubscribeURL(bad)
+		if err == nil {
+			t.Errorf("checkUnsubscribeURL(%q) accepted it", bad)
+			continue
+		}
+		// The URL holds a person's token: the error, which is logged, never shows it.
+		if !strings.HasPrefix(err.Error(), "outbox: ") || strings.Contains(err.Error(), "gotong.example.org") {
+			t.Errorf("checkUnsubscribeURL(%q) = %q", bad, err)
+		}
+	}
+}
+
+// FuzzListUnsubscribe: whatever the value, compose refuses it or the
+// message carries it as one List-Unsubscribe header, exactly, beside the
+// RFC 8058 and bulk headers, and nothing else is added; no value adds none.
+func FuzzListUnsubscribe(f *testing.F) {
+	for _, seed := range []string{"", "https://gotong.example.org/u/abc", "https://x/u/a\r\nBcc: v@example.org", "https://x/u/a>, <https://y", "https://x/" + strings.Repeat("ü", 40)} {
+		f.Add(seed)
+	}
+	s, err := NewSMTPSender("smtp://mail.example.org?from=noreply@example.org")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		msg, err := s.compose(Message{ToAddress: "a@example.org", Subject: "s", Body: "b", ListUnsubscribe: v}, time.Now())
+		if err != nil {
+			return
+		}
+		var b bytes.Buffer
+		if _, err := msg.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		parsed, err := mail.ReadMessage(&b)
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		h := parsed.Header
+		if v == "" {
+			if len(h) != 9 || h.Get("List-Unsubscribe")+h.Get("List-Unsubscribe-Post")+h.Get("Precedence") != "" {
+				t.Fatalf("no URL: header %q", h)
+			}
+			return
+		}
+		if len(h) != 12 || len(h["List-Unsubscribe"]) != 1 || h.Get("List-Unsubscribe") != "<"+v+">" ||
+			h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || h.Get("Precedence") != "bulk" {
+			t.Fatalf("%q: header %q", v, h)
+		}
+	})
+}
+
+// TestUnsubscribeHeadersArrive: a mailing's message reaches the relay with
+// the RFC 8058 headers exactly, also when the URL is long enough to fold,
+// and a Message-ID of its own; an outbox notice has none of them.
+func TestUnsubscribeHeadersArrive(t *testing.T) {
+	t.Parallel()
+	box := mailtest.StartWith(t, mailtest.Options{TLS: mailtest.StartTLS})
+	s := newSender(t, box)
+	created := time.Date(2027, 3, 1, 8, 30, 0, 123456000, time.UTC)
+	short := "https://gotong.example.org/u/AbC-123"
+	long := "https://gotong.example.org/u/" + strings.Repeat("Zx9-", 30) + "?lang=mn"
+	for i, u := range []string{short, long} {
+		m := Message{ID: 42 + int64(i), CreatedAt: created, Kind: KindMailing, Locale: "mn", ToAddress: "saruul@example.mn",
+			Subject: "Зуслан", Body: "b", ListUnsubscribe: u}
+		if err := s.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Send(context.Background(), Message{ID: 42, CreatedAt: created, Kind: "registration.confirmed", ToAddress: "saruul@example.mn", Subject: "s", Body: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	got := box.Messages()
+	if len(got) != 3 {
+		t.Fatalf("%d messages, want 3", len(got))
+	}
+	for i, u := range []string{short, long} {
+		h := got[i].Header
+		for k, want := range map[string]string{
+			"List-Unsubscribe":      "<" + u + ">",
+			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+			"Precedence":            "bulk",
+			"Message-ID":            fmt.Sprintf("<gotong.mailing.%d.%d@gotong.example.org>", 42+i, created.UnixMicro()),
+		} {
+			if vs := h[textproto.CanonicalMIMEHeaderKey(k)]; len(vs) != 1 || vs[0] != want {
+				t.Errorf("message %d: %s = %q, want %q", i, k, vs, want)
+			}
+		}
+		raw := string(got[i].Raw)
+		if !strings.Contains(raw, "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n") || !strings.Contains(raw, "\r\nPrecedence: bulk\r\n") {
+			t.Errorf("message %d, raw:\n%s", i, raw)
+		}
+	}
+	if raw := string(got[0].Raw); !strings.Contains(raw, "\r\nList-Unsubscribe: <"+short+">\r\n") {
+		t.Errorf("short URL not on one line:\n%s", raw)
+	}
+	h := got[2].Header
+	if h.Get("List-Unsubscribe") != "" || h.Get("List-Unsubscribe-Post") != "" || h.Get("Precedence") != "" ||
+		h.Get("Message-ID") != fmt.Sprintf("<gotong.outbox.42.%d@gotong.example.org>", created.UnixMicro()) {
+		t.Errorf("an outbox notice: %q", h)
+	}
+}
+
+// TestBadUnsubscribeRefused: a value that is not an absolute http(s) URL
+// fails the send before anything goes to the relay.
+func TestBadUnsubscribeRefused(t *testing.T) {
+	t.Parallel()
+	box := mailtest.Start(t)
+	s := newSender(t, box, "tls=none")
+	for _, bad := range []string{"/u/abc", "mailto:x@example.org", "https://gotong.example.org/u/a>, <https://evil.example"} {
+		err := s.Send(context.Background(), Message{Kind: KindMailing, ToAddress: "a@example.org", Subject: "s", Body: "b", ListUnsubscribe: bad})
+		if err == nil || !strings.Contains(err.Error(), "List-Unsubscribe") {
+			t.Errorf("ListUnsubscribe %q: %v", bad, err)
+		}
+	}
+	if n, m := box.Sessions(), len(box.Messages())+len(box.Refused()); n != 0 || m != 0 {
+		t.Fatalf("%d connections, %d messages for refused values", n, m)
 	}
 }

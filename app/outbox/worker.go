@@ -73,8 +73,8 @@ func (w *Worker) log() *slog.Logger {
 	return slog.Default()
 }
 
-// backoff is the wait after the attempts-th failure: 1 min, 2, 4, … 6 h at most.
-func backoff(attempts int) time.Duration {
+// Backoff is the wait after the attempts-th failure: 1 min, 2, 4, … 6 h at most.
+func Backoff(attempts int) time.Duration {
 	if attempts < 1 {
 		attempts = 1
 	}
@@ -86,7 +86,8 @@ func backoff(attempts int) time.Duration {
 
 // RunOnce claims one batch of due messages, sends them and records each
 // outcome. err reports database trouble or cancellation; a failed send is
-// counted in failed and scheduled again, never dropped.
+// counted in failed and scheduled again, never dropped. A SessionSender
+// sends the batch over one connection.
 func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if w.DB == nil || w.Sender == nil {
 		return 0, 0, errors.New("outbox: worker needs a DB and a Sender")
@@ -98,6 +99,9 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	conn := &roundConn{sender: w.Sender}
+	// After markSent: the deliveries are recorded before the QUIT.
+	defer conn.close()
 	var errs []error
 	var sentIDs []int64
 	for i, m := range msgs {
@@ -107,7 +111,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 			break
 		}
 		sendCtx, cancel := context.WithTimeout(ctx, lockFor/3)
-		sendErr := w.Sender.Send(sendCtx, m)
+		sendErr := conn.send(sendCtx, m)
 		cancel()
 		if sendErr == nil {
 			sentIDs = append(sentIDs, m.ID)
@@ -124,6 +128,42 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	}
 	errs = append(errs, w.markSent(ctx, sentIDs))
 	return sent, failed, errors.Join(errs...)
+}
+
+// roundConn sends a round's messages over one session when the Sender can
+// keep one, opened at the first message and replaced after a failure: a
+// refusal may leave the connection in any state, and must not cost the
+// messages after it.
+type roundConn struct {
+	sender Sender
+	sess   Session
+}
+
+func (r *roundConn) send(ctx context.Context, m Message) error {
+	ss, ok := r.sender.(SessionSender)
+	if !ok {
+		return r.sender.Send(ctx, m)
+	}
+	if r.sess == nil {
+		sess, err := ss.Open(ctx)
+		if err != nil {
+			return err
+		}
+		r.sess = sess
+	}
+	err := r.sess.Send(ctx, m)
+	if err != nil {
+		r.close()
+	}
+	return err
+}
+
+// close ends the session; a failed QUIT changes nothing about the mail.
+func (r *roundConn) close() {
+	if r.sess != nil {
+		_ = r.sess.Close()
+		r.sess = nil
+	}
 }
 
 // claim locks up to a batch of due messages until until, in one statement;
@@ -178,7 +218,7 @@ func (w *Worker) markFailed(ctx context.Context, m Message, until time.Time, sen
 	defer cancel()
 	now := w.now()
 	attempts := m.Attempts + 1
-	next := now.Add(backoff(attempts))
+	next := now.Add(Backoff(attempts))
 	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id = ? AND sent_at IS NULL AND locked_until = ?", m.ID, until).
 		Updates(map[string]any{
 			"attempts":        attempts,
@@ -194,7 +234,7 @@ func (w *Worker) markFailed(ctx context.Context, m Message, until time.Time, sen
 		level = slog.LevelError
 	}
 	w.log().Log(ctx, level, "outbox: send failed; will retry", "id", m.ID, "kind", m.Kind,
-		"attempts", attempts, "next_attempt_at", next, "error", withoutAddresses(sendErr.Error()))
+		"attempts", attempts, "next_attempt_at", next, "error", WithoutAddresses(sendErr.Error()))
 	if res.RowsAffected == 0 {
 		w.log().Warn("outbox: claim expired during a failed send; failure not recorded", "id", m.ID, "kind", m.Kind)
 	}
@@ -231,9 +271,9 @@ func truncateError(err error) string {
 // anyAddress is anything shaped like an email address.
 var anyAddress = regexp.MustCompile(`[^\s<>"'(),;:\[\]]+@[^\s<>"'(),;:\[\]]+`)
 
-// withoutAddresses keeps a relay's answer fit for the log: relays often
+// WithoutAddresses keeps a relay's answer fit for the log: relays often
 // quote the recipient ("550 5.1.1 <saraa@example.org>: unknown user").
-func withoutAddresses(s string) string { return anyAddress.ReplaceAllString(s, "[address]") }
+func WithoutAddresses(s string) string { return anyAddress.ReplaceAllString(s, "[address]") }
 
 // Run sends due messages every interval until ctx ends. A full batch that
 // mostly went out is followed at once by the next, so a burst (registration
