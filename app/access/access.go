@@ -104,6 +104,10 @@ var (
 	// The national office only: erase anyone, download anyone's data,
 	// export sensitive attributes (audited).
 	PeopleAdmin = Permission{"people", "admin"}
+
+	// Mailings to segments: the section's staff only; partners never send.
+	MailingsRead  = Permission{"mailings", "read"}
+	MailingsWrite = Permission{"mailings", "write"} // compose, test, send, cancel
 )
 
 // Viewer is who reads or writes, as the stores narrow every query to it:

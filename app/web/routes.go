@@ -286,4 +286,16 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/api/v1/petitions", access.CampaignsManage, apiH.PetitionCreate)
 	s.handle(app, patch, "/api/v1/petitions/:id", access.CampaignsManage, apiH.PetitionUpdate)
 	s.handle(app, post, "/api/v1/petitions/:slug/signatures", access.Public, apiH.Sign)
+
+	// -
+
+	// JSON API: mailings to segments.
+	s.handle(app, get, "/api/v1/mailings", access.MailingsRead, apiH.ListMailings)
+	s.handle(app, post, "/api/v1/mailings", access.MailingsWrite, apiH.MailingCreate)
+	s.handle(app, get, "/api/v1/mailings/:id<int>", access.MailingsRead, apiH.Mailing)
+	s.handle(app, patch, "/api/v1/mailings/:id<int>", access.MailingsWrite, apiH.MailingUpdate)
+	s.handle(app, fiber.MethodDelete, "/api/v1/mailings/:id<int>", access.MailingsWrite, apiH.MailingDelete)
+	s.handle(app, post, "/api/v1/mailings/:id<int>/test", access.MailingsWrite, apiH.MailingTest)
+	s.handle(app, post, "/api/v1/mailings/:id<int>/send", access.MailingsWrite, apiH.MailingSend)
+	s.handle(app, post, "/api/v1/mailings/:id<int>/cancel", access.MailingsWrite, apiH.MailingCancel)
 }
