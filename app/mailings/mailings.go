@@ -247,6 +247,13 @@ var errNotDraft = apperr.New(apperr.Conflict, "error_mailing_not_draft")
 // Update replaces a draft's name, texts and recipients, as actorID; a
 // mailing past its draft is a conflict.
 func (s *Service) Update(ctx context.Context, actorID, id int64, in Input) (*Mailing, error) {
+	cur, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !cur.Editable() {
+		return nil, errNotDraft // before the fields: what is typed cannot make it a draft again
+	}
 	texts, err := s.check(ctx, &in)
 	if err != nil {
 		return nil, err
@@ -454,15 +461,25 @@ func reachable(f segments.Filter, today civil.Date) (string, []any) {
 	return reach, args
 }
 
-// Reach is how many people the mailing would reach if it started now.
+// ReachTimeout bounds Reach, which a mailing's page shows: a slow count
+// leaves the reach unknown rather than holding the page.
+const ReachTimeout = segments.CountTimeout
+
+// Reach is how many people the mailing would reach if it started now;
+// apperr.ErrTimeout when counting took longer than ReachTimeout.
 func (s *Service) Reach(ctx context.Context, m *Mailing) (int64, error) {
 	f, err := s.filter(ctx, m)
 	if err != nil {
 		return 0, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, ReachTimeout)
+	defer cancel()
 	cond, args := reachable(f, civil.Of(s.now()))
 	var n int64
 	if err := s.db.WithContext(ctx).Table("people").Where(cond, args...).Count(&n).Error; err != nil {
+		if ctx.Err() != nil {
+			return 0, apperr.ErrTimeout
+		}
 		return 0, fmt.Errorf("mailings: unable to count the reach: %w", err)
 	}
 	return n, nil

@@ -119,8 +119,12 @@ func (s *Service) start(ctx context.Context, actorID int64, m *Mailing, from []s
 	cond, args := reachable(f, civil.Of(now))
 	started := false
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		// From now on the mailing names the filter it went to, not its
+		// segment, which may change or go: the record stays true, and the
+		// segment is free to be deleted.
 		res := tx.Model(&Mailing{}).Where("id = ? AND status IN ?", m.ID, from).
-			Updates(map[string]any{"status": StatusSending, "started_at": now, "updated_at": now})
+			Updates(map[string]any{"status": StatusSending, "started_at": now, "updated_at": now,
+				"segment_id": nil, "query": f.Values().Encode()})
 		if res.Error != nil {
 			return fmt.Errorf("mailings: unable to start: %w", res.Error)
 		}
@@ -193,17 +197,24 @@ func (s *Service) StartDue(ctx context.Context) (int, error) {
 // Cancel stops a scheduled or sending mailing, as actorID: no message goes
 // after it, and what was not sent stays counted as queued.
 func (s *Service) Cancel(ctx context.Context, actorID, id int64) (*Mailing, error) {
-	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		now := s.stamp()
+	m, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	values := map[string]any{"status": StatusCancelled, "updated_at": s.stamp(), "finished_at": s.stamp()}
+	if m.SegmentID != nil {
+		// A scheduled mailing lets go of its segment, as a started one does.
+		if f, err := s.filter(ctx, m); err == nil {
+			values["segment_id"], values["query"] = nil, f.Values().Encode()
+		}
+	}
+	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		res := tx.Model(&Mailing{}).Where("id = ? AND status IN ?", id, []string{StatusScheduled, StatusSending}).
-			Updates(map[string]any{"status": StatusCancelled, "finished_at": now, "updated_at": now})
+			Updates(values)
 		if res.Error != nil {
 			return fmt.Errorf("mailings: unable to cancel: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
-			if _, err := s.Get(ctx, id); err != nil {
-				return err
-			}
 			return errNotSending
 		}
 		return audit.Record(tx, actorID, "mailing.cancel", "mailing", strconv.FormatInt(id, 10), nil)

@@ -301,3 +301,46 @@ func TestRetriedThenFailed(t *testing.T) {
 		}
 	})
 }
+
+// TestSegmentKeptUntilStarted: a saved segment that a draft goes to cannot
+// be deleted (the draft would go to everyone); once the mailing starts it
+// names the segment's filter and lets the segment go.
+func TestSegmentKeptUntilStarted(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		f.person("Saraa", "saraa@example.org", "mn", "rural", true)
+		f.person("Claire", "claire@example.org", "fr", "urban", true)
+		seg, err := f.segs.Save(ctx, 0, "Rural", "locality=rural")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := f.svc.Create(ctx, 0, mailings.Input{Name: "n", SegmentID: &seg.ID,
+			Subject: map[string]string{"en": "s"}, Body: map[string]string{"en": "b"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.segs.DeleteSaved(ctx, 0, seg.ID); !isKind(err, apperr.Conflict) {
+			t.Fatalf("deleting the segment of a draft: %v", err)
+		}
+		if n, err := f.svc.Reach(ctx, m); err != nil || n != 1 {
+			t.Fatalf("reach %d, %v", n, err)
+		}
+		got, err := f.svc.Send(ctx, 0, m.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.SegmentID != nil || got.Query != "locality=rural" {
+			t.Errorf("started: segment %v, query %q", got.SegmentID, got.Query)
+		}
+		if err := f.segs.DeleteSaved(ctx, 0, seg.ID); err != nil {
+			t.Errorf("deleting the segment once the mailing started: %v", err)
+		}
+		if c := f.counts(m.ID); c.Recipients != 1 {
+			t.Errorf("counts %+v", c)
+		}
+		if _, err := f.svc.Update(ctx, 0, m.ID, mailings.Input{}); !isKind(err, apperr.Conflict) {
+			t.Errorf("bad fields on a started mailing: %v, want a conflict", err)
+		}
+	})
+}

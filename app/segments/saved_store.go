@@ -89,6 +89,8 @@ func ParseQuery(field, query string) (Filter, error) {
 	return f, err
 }
 
+var errInUse = apperr.New(apperr.Conflict, "error_segment_in_use")
+
 var errNameTaken = &apperr.Error{Kind: apperr.Conflict, Message: apperr.Msg{ID: "error_segment_name_taken"},
 	Fields: map[string]apperr.Msg{"name": {ID: "error_segment_name_taken"}}}
 
@@ -160,8 +162,18 @@ func (s *Store) GetSaved(ctx context.Context, id int64) (*Saved, error) {
 }
 
 // DeleteSaved forgets a saved segment; the people in it stay as they are.
+// A segment that a mailing not yet started goes to is a conflict.
 func (s *Store) DeleteSaved(ctx context.Context, actorID, id int64) error {
 	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
+		// A mailing not yet started goes to the segment (the foreign key
+		// restricts the delete too; this says why, as a conflict).
+		var waiting int64
+		if err := tx.Table("mailings").Where("segment_id = ?", id).Count(&waiting).Error; err != nil {
+			return fmt.Errorf("segments: unable to delete: %w", err)
+		}
+		if waiting > 0 {
+			return errInUse
+		}
 		res := tx.Delete(&Saved{}, id)
 		if res.Error != nil {
 			return fmt.Errorf("segments: unable to delete: %w", res.Error)

@@ -12,14 +12,17 @@ UPDATE people SET news_at = (
     WHERE c.person_id = people.id AND c.purpose = 'news' ORDER BY c.at DESC, c.id DESC LIMIT 1);
 CREATE INDEX people_news_idx ON people (id) WHERE news_at IS NOT NULL AND email IS NOT NULL;
 
--- A mailing goes to a saved segment (segment_id) or to a filter query;
+-- A mailing goes to a saved segment (segment_id) or to a filter query. A
+-- draft or scheduled mailing's segment cannot be deleted (a mailing to a
+-- segment must never become a mailing to everyone); once started or
+-- cancelled, the mailing keeps the segment's query and lets it go.
 -- status draft | scheduled | sending | sent | cancelled. lease_until and
 -- lease_node: the node that sends it now, so that two nodes never send at
 -- once and GOTONG_MAIL_RATE holds for the whole installation.
 CREATE TABLE mailings (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     name         TEXT NOT NULL,
-    segment_id   BIGINT REFERENCES saved_segments (id) ON DELETE SET NULL,
+    segment_id   BIGINT REFERENCES saved_segments (id) ON DELETE RESTRICT,
     query        TEXT NOT NULL DEFAULT '',
     status       TEXT NOT NULL DEFAULT 'draft',
     scheduled_at DATETIME,

@@ -83,9 +83,9 @@ func (s *Handlers) mailingFull(c *fiber.Ctx, m *mailings.Mailing) (MailingFull, 
 		n, err := s.Mailings.Reach(ctx, m)
 		var ae *apperr.Error
 		switch {
-		case errors.As(err, &ae) && ae.Kind == apperr.Invalid:
-			// Its segment no longer reads: sending says so; reading it is
-			// no error.
+		case errors.As(err, &ae) && ae.Kind == apperr.Invalid, errors.Is(err, apperr.ErrTimeout):
+			// Its segment no longer reads, or counting took too long:
+			// sending says so; reading it is no error.
 		case err != nil:
 			return MailingFull{}, err
 		default:
