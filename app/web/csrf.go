@@ -55,12 +55,15 @@ func (signedTokens) Close() error                            { return nil }
 
 // csrfProtect refuses a state-changing request to the HTML side whose _csrf
 // field does not match a valid token. The JSON API authenticates by bearer
-// token, never by cookie, so cross-site requests cannot ride on it.
+// token, never by cookie, so cross-site requests cannot ride on it; nor
+// does the one-click unsubscribe (oneClickUnsubscribe). A counted link
+// (countedLink) is passed by too, not to be spared a check (a GET has
+// none) but so that the middleware sets no cookie on its visitor.
 func (s *Server) csrfProtect() fiber.Handler {
 	tokens := newSignedTokens(s.Keys.CSRF)
 	return csrf.New(csrf.Config{
 		Next: func(c *fiber.Ctx) bool {
-			return request.IsAPI(c) || strings.HasPrefix(c.Path(), "/static/")
+			return request.IsAPI(c) || strings.HasPrefix(c.Path(), "/static/") || oneClickUnsubscribe(c) || countedLink(c)
 		},
 		KeyLookup:      "form:_csrf",
 		CookieName:     "gotong_csrf",
@@ -75,4 +78,21 @@ func (s *Server) csrfProtect() fiber.Handler {
 			return apperr.New(apperr.Forbidden, "error_csrf")
 		},
 	})
+}
+
+// oneClickUnsubscribe reports whether c is POST /u/{token}, the one form
+// without _csrf (API.md): mail programs post it as RFC 8058 says, without
+// cookies and from no page of ours, and the signed token in its address is
+// its authority. A forged request can only unsubscribe the person whose
+// link it already holds.
+func oneClickUnsubscribe(c *fiber.Ctx) bool {
+	token, ok := strings.CutPrefix(c.Path(), "/u/")
+	return ok && c.Method() == fiber.MethodPost && token != "" && !strings.Contains(token, "/")
+}
+
+// countedLink reports whether c is GET (or HEAD) /c/{token}, a mailing's
+// counted link: a redirect with no form, which must leave nothing with
+// its visitor.
+func countedLink(c *fiber.Ctx) bool {
+	return (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) && strings.HasPrefix(c.Path(), "/c/")
 }

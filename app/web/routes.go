@@ -189,6 +189,15 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// -
 
+	// Mailings: public links. A recipient's unsubscribe page and its
+	// one-click POST (RFC 8058, without _csrf: see csrfProtect); a counted
+	// link, which names no recipient.
+	s.handle(app, get, "/u/:token", access.Public, uiH.UnsubscribePage)
+	s.handle(app, post, "/u/:token", access.Public, uiH.Unsubscribe)
+	s.handle(app, get, "/c/:token", access.Public, uiH.FollowLink)
+
+	// -
+
 	// JSON API.
 	s.handle(app, get, "/api/v1/openapi.json", access.Public, apiH.OpenAPI) // docs/openapi.yaml
 	s.handle(app, get, "/api/v1/me", access.AccountRead, apiH.Me)
