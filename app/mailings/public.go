@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 
 	"github.com/gotong/gotong/app/apperr"
@@ -124,15 +125,16 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (Unsubscription
 	return out, err
 }
 
-// Follow counts a visit of a counted link and returns where it leads. Only
-// links the mailing's texts held are ever followed, so the redirect is
-// nobody's open door to elsewhere.
-func (s *Service) Follow(ctx context.Context, token string) (string, error) {
+// Follow returns where a counted link leads, counting the visit when count
+// is set. Only links the mailing's texts held are ever followed, so the
+// redirect is nobody's open door to elsewhere. The address comes back
+// percent-encoded (a Cyrillic path), fit for a Location header.
+func (s *Service) Follow(ctx context.Context, token string, count bool) (string, error) {
 	c, ok := ParseClickToken(s.key, token)
 	if !ok {
 		return "", errBadLink
 	}
-	var url string
+	var to string
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		var l Link
 		err := tx.Where("mailing_id = ? AND idx = ?", c.MailingID, c.Index).Take(&l).Error
@@ -142,7 +144,13 @@ func (s *Service) Follow(ctx context.Context, token string) (string, error) {
 		if err != nil {
 			return fmt.Errorf("mailings: unable to read a link: %w", err)
 		}
-		url = l.URL
+		to = l.URL
+		if u, err := url.Parse(l.URL); err == nil {
+			to = u.String()
+		}
+		if !count {
+			return nil
+		}
 		err = tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "mailing_id"}, {Name: "idx"}, {Name: "locale"}},
 			DoUpdates: clause.Set{{Column: clause.Column{Name: "clicks"}, Value: gorm.Expr("mailing_clicks.clicks + 1")}},
@@ -152,7 +160,7 @@ func (s *Service) Follow(ctx context.Context, token string) (string, error) {
 		}
 		return nil
 	})
-	return url, err
+	return to, err
 }
 
 // ClickCount is how often a link of a mailing was followed from messages in

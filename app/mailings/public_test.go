@@ -109,9 +109,12 @@ func TestClicksCountedWithoutRecipients(t *testing.T) {
 			t.Fatalf("links %q, %q (mn) and %q (en)", a, b, en)
 		}
 		for _, tok := range []string{a, a, en} {
-			if url, err := f.svc.Follow(ctx, tok); err != nil || url != "https://example.org/camp" {
+			if url, err := f.svc.Follow(ctx, tok, true); err != nil || url != "https://example.org/camp" {
 				t.Fatalf("follow: %q, %v", url, err)
 			}
+		}
+		if _, err := f.svc.Follow(ctx, a, false); err != nil { // a HEAD: leads on, counts nothing
+			t.Fatal(err)
 		}
 		links, err := f.svc.Links(ctx, m.ID)
 		if err != nil || len(links) != 1 || links[0].Total != 3 || links[0].ByLocale["mn"] != 2 || links[0].ByLocale["en"] != 1 {
@@ -120,7 +123,7 @@ func TestClicksCountedWithoutRecipients(t *testing.T) {
 		if c := f.counts(m.ID); c.Clicks != 3 || c.ClickRate() != 1 {
 			t.Errorf("counts %+v", c)
 		}
-		if _, err := f.svc.Follow(ctx, a[:len(a)-1]+"A"); err == nil {
+		if _, err := f.svc.Follow(ctx, a[:len(a)-1]+"A", true); err == nil {
 			t.Error("a made-up link was followed")
 		}
 		var cols []string

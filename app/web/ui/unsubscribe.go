@@ -61,7 +61,8 @@ func (s *Handlers) Unsubscribe(c *fiber.Ctx) error {
 // Nothing of the visitor is kept: no cookie, no session, and the access log
 // names the route, not the token.
 func (s *Handlers) FollowLink(c *fiber.Ctx) error {
-	to, err := s.Mailings.Follow(c.UserContext(), c.Params("token"))
+	// A HEAD (link checkers, previews) leads on without counting.
+	to, err := s.Mailings.Follow(c.UserContext(), c.Params("token"), c.Method() == fiber.MethodGet)
 	if err != nil {
 		return err
 	}
