@@ -21,6 +21,7 @@ import (
 	"github.com/gotong/gotong/app/keys"
 	"github.com/gotong/gotong/app/mailings"
 	"github.com/gotong/gotong/app/partners"
+	"github.com/gotong/gotong/app/path"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
@@ -54,6 +55,7 @@ type App struct {
 	Partners      *partners.Store
 	Segments      *segments.Store
 	Mailings      *mailings.Service
+	Path          *path.Service // what a young person went through
 	Reports       *reports.Service
 	Rights        *rights.Service
 	Audit         *audit.Log
@@ -103,6 +105,7 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Mailings = mailings.NewService(db, a.Segments, catalog, cfg.BaseURL, k.Mailing, now)
 	a.Reports = reports.NewService(db, a.Partners, a.Campaigns, a.Petitions, cfg.MinCell)
 	a.Audit = audit.NewLog(db)
+	a.Path = path.NewService(db)
 	a.Rights = rights.New(db, a.People, a.Registrations, now)
 	return a, nil
 }

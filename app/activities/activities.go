@@ -82,7 +82,10 @@ type Activity struct {
 	// days before the start (SafetyWindow).
 	SafetyPack       bool
 	SafetyDaysBefore int
-	CreatedAt        time.Time
+	// CreditMinutes is what attending counts for on a young person's path
+	// (hours.go); nil counts the activity's duration.
+	CreditMinutes *int
+	CreatedAt     time.Time
 	UpdatedAt        time.Time
 	Translations     []Translation `gorm:"foreignKey:ActivityID"`
 	Quotas           []QuotaRule   `gorm:"foreignKey:ActivityID"`

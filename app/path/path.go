@@ -1,0 +1,75 @@
+// Package path keeps what a young person went through (DESIGN.md, "The
+// youth path"): the activities they attended and the hours each counts
+// for, their certificates, and the surveys they answered.
+package path
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/civil"
+	"gorm.io/gorm"
+)
+
+// Entry is one attended activity on a person's path.
+type Entry struct {
+	RegistrationID int64
+	Activity       *activities.Activity // with its translations
+	EndedOn        civil.Date           // the day it ended, where it happened
+	Minutes        int                  // what it counts for (activities.CreditMinutes)
+}
+
+// Path is a person's path, oldest first.
+type Path struct {
+	Entries []Entry
+	Minutes int // all entries together
+}
+
+// Service reads paths.
+type Service struct {
+	db *gorm.DB
+}
+
+// NewService reads paths from db.
+func NewService(db *gorm.DB) *Service { return &Service{db: db} }
+
+// Of returns the path of person personID: every activity they attended,
+// in the order they ended. A person with none has an empty path.
+func (s *Service) Of(ctx context.Context, personID int64) (*Path, error) {
+	db := s.db.WithContext(ctx)
+	var regs []struct {
+		ID         int64
+		ActivityID int64
+	}
+	err := db.Table("registrations").Select("registrations.id, registrations.activity_id").
+		Joins("JOIN activities ON activities.id = registrations.activity_id").
+		Where("registrations.person_id = ? AND registrations.attended = ?", personID, true).
+		Order("activities.ends_at, activities.id").Scan(&regs).Error
+	if err != nil {
+		return nil, fmt.Errorf("path: unable to read attended activities: %w", err)
+	}
+	out := &Path{Entries: make([]Entry, 0, len(regs))}
+	if len(regs) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(regs))
+	for i, r := range regs {
+		ids[i] = r.ActivityID
+	}
+	var acts []activities.Activity
+	if err := db.Preload("Translations").Where("id IN ?", ids).Find(&acts).Error; err != nil {
+		return nil, fmt.Errorf("path: unable to read activities: %w", err)
+	}
+	byID := make(map[int64]*activities.Activity, len(acts))
+	for i := range acts {
+		byID[acts[i].ID] = &acts[i]
+	}
+	for _, r := range regs {
+		a := byID[r.ActivityID]
+		e := Entry{RegistrationID: r.ID, Activity: a, EndedOn: civil.Of(a.Local(a.EndsAt)), Minutes: activities.CreditMinutes(a)}
+		out.Entries = append(out.Entries, e)
+		out.Minutes += e.Minutes
+	}
+	return out, nil
+}
