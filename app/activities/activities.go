@@ -86,11 +86,11 @@ type Activity struct {
 	// (hours.go); nil counts the activity's duration.
 	CreditMinutes *int
 	CreatedAt     time.Time
-	UpdatedAt        time.Time
-	Translations     []Translation `gorm:"foreignKey:ActivityID"`
-	Quotas           []QuotaRule   `gorm:"foreignKey:ActivityID"`
-	Facilitators     []Facilitator `gorm:"foreignKey:ActivityID"`
-	Partners         []CoHost      `gorm:"foreignKey:ActivityID"`
+	UpdatedAt     time.Time
+	Translations  []Translation `gorm:"foreignKey:ActivityID"`
+	Quotas        []QuotaRule   `gorm:"foreignKey:ActivityID"`
+	Facilitators  []Facilitator `gorm:"foreignKey:ActivityID"`
+	Partners      []CoHost      `gorm:"foreignKey:ActivityID"`
 	// Questions the activity asks of registrants, in order (questions.go).
 	Questions []Question `gorm:"foreignKey:ActivityID"`
 }
