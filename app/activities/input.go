@@ -77,9 +77,13 @@ type Input struct {
 	// Questions replace the activity's questions; answers to a question
 	// that goes are deleted with it (Registrations.QuestionsChanged).
 	Questions *[]QuestionInput
+	// Hours is what attending counts for on a young person's path, stored
+	// to the minute (CreditMinutesOf); "hours" in Unset counts the
+	// activity's duration again.
+	Hours *float64
 	// Unset empties optional fields that nil would leave as they are:
 	// "age_min", "age_max", "registration_opens_at", "registration_closes_at",
-	// "guardian_age".
+	// "guardian_age", "hours".
 	// A form sends every field, so an empty one there means "no value".
 	Unset []string
 }
@@ -173,6 +177,14 @@ func apply(a *Activity, in Input, def string, f apperr.Fields) {
 	if in.SafetyDaysBefore != nil {
 		a.SafetyDaysBefore = *in.SafetyDaysBefore
 	}
+	if in.Hours != nil {
+		// Checked here, before rounding: -0.001 hours is refused, not 0.
+		if m, ok := CreditMinutesOf(*in.Hours); ok {
+			a.CreditMinutes = &m
+		} else {
+			f.Add("hours", "error_hours_range", "Max", MaxCreditMinutes/60)
+		}
+	}
 	for _, field := range in.Unset {
 		switch field {
 		case "age_min":
@@ -185,6 +197,8 @@ func apply(a *Activity, in Input, def string, f apperr.Fields) {
 			a.RegistrationClosesAt = nil
 		case "guardian_age":
 			a.GuardianAge = nil
+		case "hours":
+			a.CreditMinutes = nil
 		}
 	}
 	a.Translations = i18n.MergeTexts(a.Translations, i18n.Texts{"title": in.Title, "summary": in.Summary, "description": in.Description}, f,

@@ -87,7 +87,7 @@ func apiWantKeys(t *testing.T, what string, raw json.RawMessage, want ...string)
 
 var activityFields = []string{"id", "slug", "kind", "audience", "title", "summary", "description", "mode", "region", "timezone",
 	"venue", "online_url", "starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity",
-	"age_min", "age_max", "status", "quotas", "partner_ids", "facilitator_ids", "discreet", "guardian_age", "reminder_hours", "registration_mode", "safety_pack", "questions"}
+	"age_min", "age_max", "status", "quotas", "partner_ids", "facilitator_ids", "discreet", "guardian_age", "reminder_hours", "registration_mode", "safety_pack", "questions", "hours"}
 
 var registrationFields = []string{"id", "activity_id", "person_id", "status", "pool", "waitlist_position", "attended", "guardian", "created_at"}
 
@@ -139,6 +139,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 			"slug":                   `"summer-camp"`,
 			"online_url":             `""`,
 			"timezone":               `"Asia/Ulaanbaatar"`, // Zavkhan's
+			"hours":                  `null`, // its duration
 		} {
 			if got := string(raw[field]); got != want {
 				t.Errorf("%s = %s, want %s", field, got, want)
@@ -394,6 +395,8 @@ func TestAPIActivityBadInput(t *testing.T) {
 		{"id given", "id", func(m map[string]any) { m["id"] = 5 }},
 		{"partners given", "partner_ids", func(m map[string]any) { m["partner_ids"] = []int{3} }},
 		{"unknown facilitator", "facilitator_ids", func(m map[string]any) { m["facilitator_ids"] = []int{999} }},
+		{"negative hours", "hours", func(m map[string]any) { m["hours"] = -0.01 }},
+		{"hours above a year", "hours", func(m map[string]any) { m["hours"] = activities.MaxCreditMinutes/60 + 1 }},
 	}
 	eachEnv(t, func(t *testing.T, e *env) {
 		c, tok := apiStaff(e)

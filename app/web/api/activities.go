@@ -47,6 +47,10 @@ type Activity struct {
 	RegistrationMode     string            `json:"registration_mode"` // open | application
 	SafetyPack           bool              `json:"safety_pack"`
 	Questions            []apiQuestion     `json:"questions"`
+	// Hours attending counts for on a young person's path; null: its
+	// duration. The minutes stored, unrounded, so that a GET body sent
+	// back keeps them.
+	Hours *float64 `json:"hours"`
 }
 
 // apiQuestion is one of an activity's questions as API.md shows it.
@@ -87,6 +91,10 @@ func (s *Handlers) toAPIActivity(a *activities.Activity) Activity {
 		Quotas: []apiQuota{}, PartnerIDs: a.PartnerIDs(), FacilitatorIDs: a.FacilitatorIDs(),
 		Discreet: a.Discreet, GuardianAge: a.GuardianAgeOr(s.Config.GuardianAge), ReminderHours: a.ReminderHours,
 		RegistrationMode: a.RegistrationMode, SafetyPack: a.SafetyPack}
+	if m := a.CreditMinutes; m != nil {
+		h := float64(*m) / 60
+		out.Hours = &h
+	}
 	for _, t := range a.Translations {
 		for _, f := range []struct {
 			m map[string]string
@@ -146,6 +154,7 @@ type activityBody struct {
 	RegistrationMode     *string           `json:"registration_mode"`
 	SafetyPack           *bool             `json:"safety_pack"`
 	Questions            *[]apiQuestion    `json:"questions"`
+	Hours                nullable[float64] `json:"hours"`
 }
 
 // nullable is a field that may be left out (kept as it is), null (back to
@@ -179,9 +188,12 @@ func (b *activityBody) input(id int64, status string) (activities.Input, error) 
 		RegistrationOpensAt: b.RegistrationOpensAt, RegistrationClosesAt: b.RegistrationClosesAt, Capacity: b.Capacity,
 		Title: b.Title, Summary: b.Summary, Description: b.Description, Facilitators: b.FacilitatorIDs, Partners: b.PartnerIDs,
 		Discreet: b.Discreet, GuardianAge: b.GuardianAge.Value, ReminderHours: b.ReminderHours,
-		RegistrationMode: b.RegistrationMode, SafetyPack: b.SafetyPack}
+		RegistrationMode: b.RegistrationMode, SafetyPack: b.SafetyPack, Hours: b.Hours.Value}
 	if b.GuardianAge.Set && b.GuardianAge.Value == nil {
 		in.Unset = append(in.Unset, "guardian_age")
+	}
+	if b.Hours.Set && b.Hours.Value == nil {
+		in.Unset = append(in.Unset, "hours")
 	}
 	if b.Quotas != nil {
 		qs := make([]activities.QuotaInput, len(*b.Quotas))

@@ -138,7 +138,7 @@ func formInt(p *int) string {
 // fields; the texts and quota rules are named per language and per row.
 var activityFormFields = []string{"kind", "audience", "mode", "region", "timezone", "venue", "online_url", "slug",
 	"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity", "age_min", "age_max",
-	"discreet", "guardian_age", "reminder_hours", "registration_mode", "safety_pack", "safety_days_before"}
+	"discreet", "guardian_age", "reminder_hours", "registration_mode", "safety_pack", "safety_days_before", "hours"}
 
 func textField(name, lang string) string { return name + "_" + lang }
 
@@ -179,6 +179,10 @@ func ActivityFormOf(a *activities.Activity) map[string]string {
 		"capacity": strconv.Itoa(a.Capacity), "age_min": formInt(a.AgeMin), "age_max": formInt(a.AgeMax),
 		"guardian_age": formInt(a.GuardianAge), "reminder_hours": strconv.Itoa(a.ReminderHours),
 		"registration_mode": a.RegistrationMode, "safety_days_before": strconv.Itoa(a.SafetyDaysBefore)}
+	if m := a.CreditMinutes; m != nil {
+		// To the hundredth, which still reads back as the same minute.
+		form["hours"] = strconv.FormatFloat(math.Round(float64(*m)/60*100)/100, 'f', -1, 64)
+	}
 	if a.Discreet {
 		form["discreet"] = "yes"
 	}
@@ -298,6 +302,14 @@ func parseActivityForm(form map[string]string, current *activities.Activity, zon
 	} else {
 		in.SafetyDaysBefore = &n
 	}
+	// Empty hours count the duration; a decimal comma is read as a point.
+	if v := form["hours"]; v == "" {
+		in.Unset = append(in.Unset, "hours")
+	} else if h, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64); err != nil {
+		f.Add("hours", "error_hours_range", "Max", activities.MaxCreditMinutes/60)
+	} else {
+		in.Hours = &h
+	}
 	had := map[string]bool{}
 	if current != nil {
 		for _, t := range current.Translations {
@@ -377,6 +389,7 @@ type activityFormData struct {
 	// field takes.
 	GuardianAge, ReminderHours, SafetyDaysBefore          int
 	MaxGuardianAge, MaxReminderHours, MaxSafetyDaysBefore int
+	MaxHours                                              int // what an activity may count for
 	// RetainDays is what an empty retention of a question takes.
 	RetainDays, MaxRetainDays int
 }
@@ -411,7 +424,8 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 	data := activityFormData{Action: "/manage/activities", GuardianAge: s.Config.GuardianAge, ReminderHours: activities.DefaultReminderHours,
 		MaxGuardianAge: activities.MaxGuardianAge, MaxReminderHours: activities.MaxReminderHours,
 		RetainDays: activities.DefaultRetainDays, MaxRetainDays: activities.MaxRetainDays,
-		SafetyDaysBefore: activities.DefaultSafetyDaysBefore, MaxSafetyDaysBefore: activities.MaxSafetyDaysBefore}
+		SafetyDaysBefore: activities.DefaultSafetyDaysBefore, MaxSafetyDaysBefore: activities.MaxSafetyDaysBefore,
+		MaxHours: activities.MaxCreditMinutes / 60}
 	if a != nil {
 		data.ID, data.Action = a.ID, ManageActivityPath(a.ID)
 		p.Title = p.L.T("manage_activity_edit_title", "Title", a.TextIn(p.L.Lang, s.Catalog.Default()).Title)
@@ -435,7 +449,7 @@ func (s *Handlers) activityFormPage(c *fiber.Ctx, status int, a *activities.Acti
 		"registration_opens_at", "field_registration_opens_at", "registration_closes_at", "field_registration_closes_at",
 		"reminder_hours", "field_reminder_hours", "capacity", "field_capacity", "age_min", "field_age_min",
 		"age_max", "field_age_max", "guardian_age", "field_guardian_age", "registration_mode", "field_registration_mode",
-		"safety_pack", "field_safety_pack", "safety_days_before", "field_safety_days_before")
+		"safety_pack", "field_safety_pack", "safety_days_before", "field_safety_days_before", "hours", "field_hours")
 	p.Fields = append(p.Fields, request.Field{Key: "quotas", Label: p.L.T("manage_quotas"), Target: "f-" + quotaField("attribute", 1)})
 	for row := 1; row <= quotaRows; row++ {
 		rule := p.L.T("manage_quota_rule", "N", row)
@@ -592,6 +606,7 @@ type manageActivityData struct {
 	Hosts        []hostChoice // organisations that may co-host it, for coordinators
 	Guardian     string       // who needs a guardian's consent
 	Reminder     string
+	Hours        string   // what attending counts for on a path
 	Purge        []string // when the answers to the questions are deleted
 	Sealed       sealedView
 }
@@ -628,6 +643,7 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 	if age := a.GuardianAgeOr(s.Config.GuardianAge); age > 0 {
 		data.Guardian = p.L.T("manage_guardian_under", "Age", age)
 	}
+	data.Hours = p.L.Number(activities.Hours(activities.CreditMinutes(a)))
 	data.Reminder = p.L.T("manage_reminder_none")
 	if a.ReminderHours > 0 {
 		data.Reminder = p.L.Plural("manage_reminder_hours", a.ReminderHours)
