@@ -8,7 +8,9 @@ import (
 	"fmt"
 
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/civil"
+	"github.com/gotong/gotong/app/registration"
 	"gorm.io/gorm"
 )
 
@@ -24,6 +26,26 @@ type Entry struct {
 type Path struct {
 	Entries []Entry
 	Minutes int // all entries together
+	Surveys int // the surveys they answered: filled by surveys
+}
+
+// Hours is the entries' hours added up, each as shown (activities.Hours),
+// so that the total is the sum of the lines above it.
+func (p *Path) Hours() float64 {
+	var h float64
+	for _, e := range p.Entries {
+		h += activities.Hours(e.Minutes)
+	}
+	return h
+}
+
+// Counted narrows a query over registrations (named table) to those that
+// count on a path: confirmed and marked attended. A place cancelled after
+// its attendance was marked no longer counts.
+func Counted(table string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		return q.Where(table+".status = ? AND "+table+".attended = ?", string(registration.Confirmed), true)
+	}
 }
 
 // Service reads paths.
@@ -35,16 +57,24 @@ type Service struct {
 func NewService(db *gorm.DB) *Service { return &Service{db: db} }
 
 // Of returns the path of person personID: every activity they attended,
-// in the order they ended. A person with none has an empty path.
+// in the order they ended. A person with none has an empty path; one that
+// does not exist is apperr.ErrNotFound.
 func (s *Service) Of(ctx context.Context, personID int64) (*Path, error) {
 	db := s.db.WithContext(ctx)
+	var n int64
+	if err := db.Table("people").Where("id = ?", personID).Count(&n).Error; err != nil {
+		return nil, fmt.Errorf("path: unable to read person %d: %w", personID, err)
+	}
+	if n == 0 {
+		return nil, apperr.ErrNotFound
+	}
 	var regs []struct {
 		ID         int64
 		ActivityID int64
 	}
 	err := db.Table("registrations").Select("registrations.id, registrations.activity_id").
 		Joins("JOIN activities ON activities.id = registrations.activity_id").
-		Where("registrations.person_id = ? AND registrations.attended = ?", personID, true).
+		Where("registrations.person_id = ?", personID).Scopes(Counted("registrations")).
 		Order("activities.ends_at, activities.id").Scan(&regs).Error
 	if err != nil {
 		return nil, fmt.Errorf("path: unable to read attended activities: %w", err)

@@ -2,12 +2,18 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/web/api"
 )
 
@@ -85,6 +91,120 @@ func TestActivityHours(t *testing.T) {
 		}
 		if stored, _ = e.srv.Activities.Get(context.Background(), a.ID); stored.CreditMinutes != nil || activities.CreditMinutes(stored) != 96*60 {
 			t.Fatalf("emptied hours: %v", stored.CreditMinutes)
+		}
+	})
+}
+
+// pathFixture is Saraa's path: a four-day camp that counts for its
+// duration (96 hours) and a discreet one-day training that counts for 2.5
+// hours, both attended; a camp she missed and one whose place was
+// cancelled after it was marked attended, which count for nothing. Bat
+// attended the first camp too.
+type pathFixture struct {
+	person          int64
+	camp, training  *activities.Activity
+	missed, dropped *activities.Activity
+}
+
+func (e *env) pathFixture() pathFixture {
+	e.t.Helper()
+	ctx := context.Background()
+	f := pathFixture{camp: e.publishedCamp("path-camp", 10), missed: e.publishedCamp("path-missed", 10),
+		dropped: e.publishedCamp("path-dropped", 10)}
+	// The training ends first: the path lists it first.
+	start := time.Now().UTC().Add(20 * 24 * time.Hour).Truncate(time.Hour)
+	tr, err := e.srv.Activities.Create(ctx, 0, activities.Input{Slug: ptrTo("path-training"), Kind: ptrTo(activities.KindTraining),
+		Capacity: ptrTo(10), StartsAt: ptrTo(start), EndsAt: ptrTo(start.Add(7 * time.Hour)), Hours: ptrTo(2.5), Discreet: ptrTo(true),
+		Title: map[string]string{"en": "Digital safety", "fr": "Sécurité numérique"}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if f.training, err = e.srv.Activities.SetStatus(ctx, 0, tr.ID, activities.StatusPublished); err != nil {
+		e.t.Fatal(err)
+	}
+	register := func(a *activities.Activity, email string, came bool) *registration.Placed {
+		e.t.Helper()
+		r, err := e.srv.Registrations.Register(ctx, a, registration.Request{Consent: true, Person: people.Declared{
+			GivenName: "Saraa", FamilyName: "Bold", Email: email, BirthYear: time.Now().Year() - 20,
+			Region: "MN-057", Locality: people.Rural, Locale: "mn"}})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		// As if the activity had taken place: it starts in the future, and
+		// the service would refuse the mark.
+		if err := e.db.Model(&registration.Registration{}).Where("id = ?", r.ID).Update("attended", came).Error; err != nil {
+			e.t.Fatal(err)
+		}
+		return r
+	}
+	register(f.camp, "saraa@example.org", true)
+	register(f.training, "saraa@example.org", true)
+	register(f.missed, "saraa@example.org", false)
+	dropped := register(f.dropped, "saraa@example.org", true)
+	if _, err := e.srv.Registrations.Cancel(ctx, dropped.ID); err != nil {
+		e.t.Fatal(err)
+	}
+	register(f.camp, "bat@example.org", true)
+	f.person = e.personOf("saraa@example.org")
+	return f
+}
+
+// TestAPIPath: a person's path for staff, in the request's language, and
+// one's own for a participant whose account is linked to their person
+// record; an unknown person and a partner member get 404; an account
+// without a person record gets an empty path.
+func TestAPIPath(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.pathFixture()
+		c, tok := apiStaff(e)
+		res := c.api("GET", apiPath("/api/v1/people/%d/path?lang=fr", f.person), tok, "")
+		var p api.Path
+		apiJSON(t, res, http.StatusOK, &p)
+		apiWantKeys(t, "Path", json.RawMessage(res.Body), "activities", "hours", "surveys")
+		var raw struct{ Activities []json.RawMessage }
+		_ = json.Unmarshal([]byte(res.Body), &raw)
+		apiWantKeys(t, "a path's activity", raw.Activities[0], "activity_id", "title", "kind", "ended_on", "hours", "certificate")
+		want := api.Path{Hours: 98.5, Activities: []api.PathEntry{
+			{ActivityID: f.training.ID, Title: "Sécurité numérique", Kind: "training", EndedOn: f.training.Local(f.training.EndsAt).Format(time.DateOnly), Hours: 2.5},
+			{ActivityID: f.camp.ID, Title: "Camp path-camp", Kind: "camp", EndedOn: f.camp.Local(f.camp.EndsAt).Format(time.DateOnly), Hours: 96},
+		}}
+		if !reflect.DeepEqual(p, want) {
+			t.Fatalf("path\n%+v\nwant\n%+v", p, want)
+		}
+		if !strings.Contains(res.Body, `"certificate":null`) || !strings.Contains(res.Body, `"surveys":0`) {
+			t.Fatalf("certificate and surveys: %s", res.Body)
+		}
+		if res := c.api("GET", apiPath("/api/v1/people/%d/path", f.person+1000), tok, ""); res.StatusCode != http.StatusNotFound {
+			t.Fatalf("unknown person: %d", res.StatusCode)
+		}
+		e.user("partner@example.org", access.Partner)
+		if res := c.api("GET", apiPath("/api/v1/people/%d/path", f.person), e.token("partner@example.org"), ""); res.StatusCode != http.StatusNotFound {
+			t.Fatalf("a partner member reads a path: %d %s", res.StatusCode, res.Body)
+		}
+		e.user("fac@example.org", access.Facilitator)
+		if res := c.api("GET", apiPath("/api/v1/people/%d/path", f.person), e.token("fac@example.org"), ""); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("a facilitator reads a path: %d", res.StatusCode)
+		}
+
+		// Her own, through an account linked to her record under another
+		// address.
+		u := e.user("saraa.bold@example.org", access.Participant)
+		if err := e.db.Table("users").Where("id = ?", u.ID).Update("person_id", f.person).Error; err != nil {
+			t.Fatal(err)
+		}
+		var mine api.Path
+		apiJSON(t, c.api("GET", "/api/v1/me/path?lang=fr", e.token("saraa.bold@example.org"), ""), http.StatusOK, &mine)
+		if !reflect.DeepEqual(mine, want) {
+			t.Fatalf("me/path\n%+v\nwant\n%+v", mine, want)
+		}
+		// The coordinator has no person record: an empty path, not an error.
+		res = c.api("GET", "/api/v1/me/path", tok, "")
+		if res.StatusCode != http.StatusOK || strings.TrimSpace(res.Body) != `{"activities":[],"hours":0,"surveys":0}` {
+			t.Fatalf("no person: %d %s", res.StatusCode, res.Body)
+		}
+		if res := c.api("GET", "/api/v1/me/path", "", ""); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("without a token: %d", res.StatusCode)
 		}
 	})
 }

@@ -307,4 +307,11 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/api/v1/mailings/:id<int>/test", access.MailingsWrite, apiH.MailingTest)
 	s.handle(app, post, "/api/v1/mailings/:id<int>/send", access.MailingsWrite, apiH.MailingSend)
 	s.handle(app, post, "/api/v1/mailings/:id<int>/cancel", access.MailingsWrite, apiH.MailingCancel)
+
+	// -
+
+	// JSON API: the youth path. A person's, for staff who read people (a
+	// partner member gets 404); one's own, for any account.
+	s.handle(app, get, "/api/v1/people/:id<int>/path", access.PeopleRead, apiH.PersonPathGet)
+	s.handle(app, get, "/api/v1/me/path", access.AccountRead, apiH.MyPath)
 }

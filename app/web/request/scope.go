@@ -5,6 +5,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
+	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/reports"
 )
@@ -51,4 +52,15 @@ func (s *Kit) ReachableActivity(c *fiber.Ctx) (*activities.Activity, error) {
 		return nil, err
 	}
 	return s.Activities.GetAs(c.UserContext(), Viewer(c), id)
+}
+
+// OwnPersonID is the person record of a user, for their account's pages
+// and the API's /me: the one linked to the account, else the one with the
+// account's email.
+func (s *Kit) OwnPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
+	if u.PersonID != nil {
+		return *u.PersonID, true
+	}
+	id, err := s.People.IDByEmail(c.UserContext(), u.Email)
+	return id, err == nil
 }

@@ -4,7 +4,6 @@ import (
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/registration"
 )
 
@@ -18,19 +17,9 @@ type myRegistration struct {
 	Guardian  bool // held until a guardian agrees
 }
 
-// ownPersonID is the person record of a user: the one linked to the
-// account, else the one with the account's email.
-func (s *Handlers) ownPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
-	if u.PersonID != nil {
-		return *u.PersonID, true
-	}
-	id, err := s.People.IDByEmail(c.UserContext(), u.Email)
-	return id, err == nil
-}
-
 // myRegistrations lists the live registrations of the signed-in user.
 func (s *Handlers) myRegistrations(c *fiber.Ctx, p *request.Page) ([]myRegistration, error) {
-	personID, ok := s.ownPersonID(c, p.User)
+	personID, ok := s.OwnPersonID(c, p.User)
 	if !ok {
 		return nil, nil
 	}

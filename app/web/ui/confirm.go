@@ -94,7 +94,7 @@ func (s *Handlers) myRegistration(c *fiber.Ctx) (*registration.Placed, error) {
 	if err != nil || id <= 0 {
 		return nil, apperr.ErrNotFound
 	}
-	personID, ok := s.ownPersonID(c, request.CurrentUser(c))
+	personID, ok := s.OwnPersonID(c, request.CurrentUser(c))
 	if !ok {
 		return nil, apperr.ErrNotFound
 	}
