@@ -208,3 +208,60 @@ func TestAPIPath(t *testing.T) {
 		}
 	})
 }
+
+// TestPathPages: the staff person page and the participant's account show
+// the path: the activities attended with their kind, day and hours, the
+// hours in all and the surveys answered, in the page's language; an
+// account with no person record shows none.
+func TestPathPages(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.pathFixture()
+		staff := e.staffClient("coord@example.org", access.Coordinator)
+		page := text(staff.get(fmt.Sprintf("/manage/people/%d?lang=fr", f.person)))
+		section := between(page, `id="path"`, "</section>")
+		for _, want := range []string{e.msg("fr", "path_heading"), `id="path-hours">98,5<`, `id="path-count">2<`, `id="path-surveys">0<`,
+			`<a href="/manage/activities/` + itoa(f.training.ID) + `">Sécurité numérique</a>`, e.msg("fr", "kind_training"),
+			`<a href="/manage/activities/` + itoa(f.camp.ID) + `">Camp path-camp</a>`,
+			`data-label="` + e.msg("fr", "path_hours_col") + `">2,5<`, `>96<`,
+			e.srv.Catalog.Localizer("fr").Date(f.camp.Local(f.camp.EndsAt))} {
+			if !strings.Contains(section, want) {
+				t.Errorf("staff page: no %q in the path:\n%s", want, section)
+			}
+		}
+		for _, missing := range []*activities.Activity{f.missed, f.dropped} {
+			if strings.Contains(section, "path-"+itoa(missing.ID)+`"`) {
+				t.Errorf("%s is on the path", missing.Slug)
+			}
+		}
+		if strings.Index(section, "Sécurité numérique") > strings.Index(section, "Camp path-camp") {
+			t.Error("the path is not in the order the activities ended")
+		}
+
+		// A person with no attended activity: the path says so.
+		bat := e.personOf("bat@example.org")
+		e.db.Model(&registration.Registration{}).Where("person_id = ?", bat).Update("attended", false)
+		if page := staff.get(fmt.Sprintf("/manage/people/%d?lang=mn", bat)); !strings.Contains(text(page), e.msg("mn", "path_none")) {
+			t.Error("an empty path does not say so")
+		}
+
+		// Her account, linked to her record.
+		u := e.user("saraa.bold@example.org", access.Participant)
+		e.db.Table("users").Where("id = ?", u.ID).Update("person_id", f.person)
+		own := e.client()
+		own.login("saraa.bold@example.org")
+		page = text(own.get("/account?lang=id"))
+		section = between(page, `id="path"`, "</section>")
+		for _, want := range []string{e.msg("id", "path_heading_own"), `id="path-hours">98,5<`, ">Digital safety<", e.msg("id", "kind_camp")} {
+			if !strings.Contains(section, want) {
+				t.Errorf("account: no %q in the path:\n%s", want, section)
+			}
+		}
+		if strings.Contains(section, "/manage/") {
+			t.Error("the account's path links to staff pages")
+		}
+		if page := staff.get("/account"); strings.Contains(page.Body, `id="path"`) {
+			t.Error("an account with no person record shows a path")
+		}
+	})
+}

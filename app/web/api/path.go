@@ -54,12 +54,9 @@ func (s *Handlers) PersonPathGet(c *fiber.Ctx) error {
 // MyPath answers GET /api/v1/me/path: the token user's own path, empty for
 // an account with no person record.
 func (s *Handlers) MyPath(c *fiber.Ctx) error {
-	p := &path.Path{}
-	if id, ok := s.OwnPersonID(c, request.CurrentUser(c)); ok {
-		var err error
-		if p, err = s.Path.Of(c.UserContext(), id); err != nil {
-			return err
-		}
+	p, _, err := s.OwnPath(c, request.CurrentUser(c))
+	if err != nil {
+		return err
 	}
 	return c.JSON(s.toAPIPath(c, p))
 }

@@ -1,11 +1,14 @@
 package request
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/path"
 	"github.com/gotong/gotong/app/registration"
 	"github.com/gotong/gotong/app/reports"
 )
@@ -63,4 +66,18 @@ func (s *Kit) OwnPersonID(c *fiber.Ctx, u *auth.User) (int64, bool) {
 	}
 	id, err := s.People.IDByEmail(c.UserContext(), u.Email)
 	return id, err == nil
+}
+
+// OwnPath is the path of the user's own person record (OwnPersonID), and
+// false, with an empty path, for an account with none.
+func (s *Kit) OwnPath(c *fiber.Ctx, u *auth.User) (*path.Path, bool, error) {
+	id, ok := s.OwnPersonID(c, u)
+	if !ok {
+		return &path.Path{}, false, nil
+	}
+	p, err := s.Path.Of(c.UserContext(), id)
+	if errors.Is(err, apperr.ErrNotFound) { // linked to a record erased since
+		return &path.Path{}, false, nil
+	}
+	return p, err == nil, err
 }

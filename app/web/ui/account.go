@@ -21,6 +21,7 @@ type accountData struct {
 	Saved         bool
 	Cancelled     bool
 	Registrations []myRegistration
+	Path          *pathView // nil for an account with no person record
 }
 
 func (s *Handlers) accountPage(c *fiber.Ctx, status int, form map[string]string, errs map[string]string) error {
@@ -40,6 +41,14 @@ func (s *Handlers) accountPage(c *fiber.Ctx, status int, form map[string]string,
 		return err
 	}
 	data.Registrations = regs
+	journey, ok, err := s.OwnPath(c, u)
+	if err != nil {
+		return err
+	}
+	if ok {
+		v := pathViewOf(p, s.Catalog.Default(), journey, "path_heading_own", "path_none_own", false)
+		data.Path = &v
+	}
 	p.Data = data
 	if form == nil {
 		form = map[string]string{"display_name": u.DisplayName}

@@ -507,6 +507,7 @@ type personPageData struct {
 	Signatures    []personSigRow
 	CoHosted      []personHostRow
 	Sensitive     *sensitiveView
+	Path          pathView
 	CanWrite      bool
 	CanSensitive  bool
 	Saved         bool
@@ -587,6 +588,11 @@ func (s *Handlers) personPageView(c *fiber.Ctx, cur *people.Profile, sens *peopl
 		}
 		data.Registrations = append(data.Registrations, row)
 	}
+	journey, err := s.Path.Of(c.UserContext(), cur.ID)
+	if err != nil {
+		return err
+	}
+	data.Path = pathViewOf(p, def, journey, "path_heading", "path_none", true)
 	for _, sg := range inv.Signatures {
 		data.Signatures = append(data.Signatures, personSigRow{Slug: sg.Slug, Title: sg.Titles.In(l.Lang, def), CampaignID: sg.CampaignID,
 			Campaign: sg.CampaignTitles.In(l.Lang, def), SignedAt: sg.SignedAt})
@@ -617,7 +623,8 @@ func (s *Handlers) personPageView(c *fiber.Ctx, cur *people.Profile, sens *peopl
 }
 
 // PersonPage is a person's page for the staff: details, tags, consent
-// history, registrations, signatures and the partners' activities joined.
+// history, registrations, their path, signatures and the partners'
+// activities joined.
 func (s *Handlers) PersonPage(c *fiber.Ctx) error {
 	cur, err := s.reachablePerson(c)
 	if err != nil {
