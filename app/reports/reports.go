@@ -1,9 +1,11 @@
 // Package reports gathers the section's key figures from the areas that
 // keep them: partnerships from partners, stages and letters from
 // campaigns, signatures from petitions, and computes in SQL the figures of
-// people, participants trained and quota attainment. It reads, never
-// writes. Counts of people with a sensitive attribute go through Suppress,
-// a pure function, before anything shows them.
+// people, participants trained, quota attainment and the youth path's
+// hours and people trained per year (training.go). It reads, never
+// writes. Counts of people with a sensitive attribute, and the people
+// trained per year, go through Suppress, a pure function, before anything
+// shows them.
 package reports
 
 import (

@@ -24,7 +24,7 @@ import (
 )
 
 // reportCSVs are the dashboard's downloads.
-var reportCSVs = []string{"people", "shares", "trained", "quotas", "partnerships", "campaigns"}
+var reportCSVs = []string{"people", "shares", "trained", "quotas", "partnerships", "campaigns", "hours", "trained-years"}
 
 // quotaActivity creates and publishes a camp in MN-057 with the quota rules
 // (attribute, share pairs) and a title in English and French.
@@ -197,7 +197,8 @@ func TestSmallCountsCannotBeRecovered(t *testing.T) {
 			}
 			figures = append(figures, f...)
 		}
-		for _, path := range []string{"/api/v1/reports/summary", "/api/v1/reports/quotas", "/api/v1/reports/partners", "/api/v1/reports/involvement"} {
+		for _, path := range []string{"/api/v1/reports/summary", "/api/v1/reports/quotas", "/api/v1/reports/partners", "/api/v1/reports/involvement",
+			"/api/v1/reports/training"} {
 			res := c.api("GET", path, tok, "")
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("%s: %d %s", path, res.StatusCode, res.Body)
@@ -215,7 +216,7 @@ func TestSmallCountsCannotBeRecovered(t *testing.T) {
 			if name == "partnerships" || name == "campaigns" {
 				continue // empty here
 			}
-			add(name+".csv", csvFigures(t, res.Body, translation(t, "en", "reports_activity_id")))
+			add(name+".csv", csvFigures(t, res.Body, translation(t, "en", "reports_activity_id"), translation(t, "en", "partners_year")))
 		}
 		page := c.get("/manage/reports")
 		add("the page", pageFigures(page.Body))
@@ -378,8 +379,8 @@ func TestReportsPageAndCSV(t *testing.T) {
 		} else {
 			t.Logf("the page weighs %d bytes with 12 campaigns", n)
 		}
-		for _, key := range []string{"reports_title", "reports_people", "reports_shares", "reports_trained", "reports_quotas",
-			"reports_partnerships", "reports_campaigns", "reports_csv"} {
+		for _, key := range []string{"reports_title", "reports_people", "reports_shares", "reports_trained", "reports_hours",
+			"reports_trained_years", "reports_quotas", "reports_partnerships", "reports_campaigns", "reports_csv"} {
 			if want := translation(t, "fr", key); !strings.Contains(page.Body, want) {
 				t.Errorf("the French page lacks %s %q", key, want)
 			}
@@ -396,7 +397,7 @@ func TestReportsPageAndCSV(t *testing.T) {
 		}
 
 		charts := svgs.FindAllString(page.Body, -1)
-		if len(charts) != 4 { // people, shares, trained, signatures (no partnership yet)
+		if len(charts) != 6 { // people, shares, trained, hours, trained per year, signatures (no partnership yet)
 			t.Fatalf("%d charts", len(charts))
 		}
 		for _, svg := range charts {

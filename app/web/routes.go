@@ -178,6 +178,8 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/manage/reports/quotas.csv", access.ReportsRead, uiH.ReportCSV("quotas", ui.QuotasCSV))
 	s.handle(app, get, "/manage/reports/partnerships.csv", access.ReportsRead, uiH.ReportCSV("partnerships", ui.PartnershipsCSV))
 	s.handle(app, get, "/manage/reports/campaigns.csv", access.ReportsRead, uiH.ReportCSV("campaigns", ui.CampaignsCSV))
+	s.handle(app, get, "/manage/reports/hours.csv", access.ReportsRead, uiH.ReportCSV("hours", ui.HoursCSV))
+	s.handle(app, get, "/manage/reports/trained-years.csv", access.ReportsRead, uiH.ReportCSV("trained-years", ui.TrainedYearsCSV))
 
 	// -
 
@@ -279,6 +281,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// JSON API: reports.
 	s.handle(app, get, "/api/v1/reports/quotas", access.ReportsRead, apiH.ReportQuotas)
+	s.handle(app, get, "/api/v1/reports/training", access.ReportsRead, apiH.ReportTraining)
 
 	// -
 

@@ -16,9 +16,10 @@ import (
 )
 
 // The reports dashboard: people over time, the youth, rural and volunteer
-// shares, participants trained by region, quota attainment, partnerships,
-// campaigns; as SVG charts and tables on /manage/reports, as CSV, and in
-// the API.
+// shares, participants trained by region, hours by region and kind and
+// people trained per year (reports_training.go), quota attainment,
+// partnerships, campaigns; as SVG charts and tables on /manage/reports, as
+// CSV, and in the API.
 
 // quotaPageRows is how many activities the page's quota table shows, the
 // most recent; the CSV and the API have them all. The page shows a part of
@@ -68,6 +69,7 @@ type reportsData struct {
 	SharesChart  template.HTML
 	Regions      []regionRow
 	TrainedChart template.HTML
+	Training     trainingView // hours by region and kind, people trained per year
 	MinCell      string
 	PoolHeads    []string
 	Quotas       []quotaRowView
@@ -198,6 +200,10 @@ func (s *Handlers) ReportsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	training, err := s.Reports.Training(ctx)
+	if err != nil {
+		return err
+	}
 	p := s.Page(c, "reports_title", nil)
 	n := p.L.Number
 	d := reportsData{PeopleTotal: n(ppl.Total), YouthMaxAge: reports.YouthMaxAge, MinCell: n(quotas.MinCell),
@@ -232,6 +238,8 @@ func (s *Handlers) ReportsPage(c *fiber.Ctx) error {
 	if len(trained) > 0 { // else the table says there is nothing yet
 		d.TrainedChart = bars.SVG()
 	}
+
+	d.Training = trainingViewOf(p, training)
 
 	// Quota attainment.
 	for _, a := range quotas.Attributes {
