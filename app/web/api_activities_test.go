@@ -139,7 +139,7 @@ func TestAPIActivitiesRoundTrip(t *testing.T) {
 			"slug":                   `"summer-camp"`,
 			"online_url":             `""`,
 			"timezone":               `"Asia/Ulaanbaatar"`, // Zavkhan's
-			"hours":                  `null`, // its duration
+			"hours":                  `null`,               // its duration
 		} {
 			if got := string(raw[field]); got != want {
 				t.Errorf("%s = %s, want %s", field, got, want)
