@@ -73,6 +73,7 @@ type Registration struct {
 	ActivityTitle    map[string]string `json:"activity_title"` // by language
 	ActivityStartsAt time.Time         `json:"activity_starts_at"`
 	ActivityEndsAt   time.Time         `json:"activity_ends_at"`
+	ActivityHours    float64           `json:"activity_hours"` // what attending counts for on the path (to the quarter hour)
 	Status           string            `json:"status"`
 	Pool             *string           `json:"pool"`
 	Attended         *bool             `json:"attended"`
@@ -303,6 +304,7 @@ func (s *Service) registrationsOf(db *gorm.DB, personID int64) ([]Registration, 
 				}
 			}
 			e.ActivitySlug, e.ActivityStartsAt, e.ActivityEndsAt = a.Slug, a.StartsAt, a.EndsAt
+			e.ActivityHours = activities.Hours(activities.CreditMinutes(a))
 			for _, t := range a.Translations {
 				if t.Title != "" {
 					e.ActivityTitle[t.Locale] = t.Title

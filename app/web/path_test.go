@@ -265,3 +265,50 @@ func TestPathPages(t *testing.T) {
 		}
 	})
 }
+
+// TestPathExportAndErasure: a person's data export carries what each
+// activity counts for on their path; once they are erased their path is
+// gone (404) and the reports still count their hours, anonymously.
+func TestPathExportAndErasure(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.pathFixture()
+		e.user("admin@example.org", access.Admin)
+		c, tok := e.client(), e.token("admin@example.org")
+		var x struct {
+			Registrations []struct {
+				ActivityID    int64   `json:"activity_id"`
+				ActivityHours float64 `json:"activity_hours"`
+				Status        string  `json:"status"`
+				Attended      *bool   `json:"attended"`
+			} `json:"registrations"`
+		}
+		apiJSON(t, c.api("GET", apiPath("/api/v1/people/%d/data", f.person), tok, ""), http.StatusOK, &x)
+		hours := map[int64]float64{}
+		for _, r := range x.Registrations {
+			if r.Status == string(registration.Confirmed) && r.Attended != nil && *r.Attended {
+				hours[r.ActivityID] = r.ActivityHours
+			}
+		}
+		if len(hours) != 2 || hours[f.camp.ID] != 96 || hours[f.training.ID] != 2.5 {
+			t.Fatalf("the export's path: %v", hours)
+		}
+		// The activities took place: erasing cancels only places still to
+		// come, and those that ended stay, to be counted.
+		past := time.Now().UTC().Add(-10 * 24 * time.Hour).Truncate(time.Hour)
+		for _, a := range []*activities.Activity{f.camp, f.training} {
+			e.setActivity(a.ID, "starts_at", past.Add(-a.EndsAt.Sub(a.StartsAt)))
+			e.setActivity(a.ID, "ends_at", past)
+		}
+		before := c.api("GET", "/api/v1/reports/training", tok, "").Body
+		if res := c.api("DELETE", apiPath("/api/v1/people/%d", f.person), tok, ""); res.StatusCode != http.StatusNoContent {
+			t.Fatalf("erase: %d %s", res.StatusCode, res.Body)
+		}
+		if res := c.api("GET", apiPath("/api/v1/people/%d/path", f.person), tok, ""); res.StatusCode != http.StatusNotFound {
+			t.Fatalf("an erased person's path: %d %s", res.StatusCode, res.Body)
+		}
+		if after := c.api("GET", "/api/v1/reports/training", tok, "").Body; after != before || !strings.Contains(after, `"total_hours":194.5`) {
+			t.Fatalf("the reports changed with the erasure:\n%s\n%s", before, after)
+		}
+	})
+}
