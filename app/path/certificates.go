@@ -82,7 +82,8 @@ func NewCertificates(db *gorm.DB, now clock.Clock) *Certificates {
 	return &Certificates{db: db, now: now}
 }
 
-// ByLink is the offer behind a registration's private link (/r/{token}).
+// ByLink is the offer behind a registration's private link (/r/{token}),
+// with offer's refusals.
 // Unlike the rest of the link's page, it lives on after the activity ends:
 // a certificate is wanted long after. An unknown token, or one whose
 // person was erased, is submissions.ErrLinkExpired, as elsewhere.
@@ -134,7 +135,8 @@ func (s *Certificates) ForPerson(ctx context.Context, personID int64) ([]Offer, 
 }
 
 // offer reads registration id's offer; owner, when given, must be its
-// person.
+// person. Refused with ErrNotCompleted or ErrNotAttended, the offer still
+// says the registration's language, for the refusal to be read in.
 func (s *Certificates) offer(db *gorm.DB, id int64, owner *int64) (*Offer, error) {
 	var r registration.Registration
 	err := db.Take(&r, id).Error
@@ -154,17 +156,18 @@ func (s *Certificates) offer(db *gorm.DB, id int64, owner *int64) (*Offer, error
 	if err := activities.WithTexts(db).Take(&a, r.ActivityID).Error; err != nil {
 		return nil, fmt.Errorf("path: unable to read activity %d: %w", r.ActivityID, err)
 	}
+	o := &Offer{RegistrationID: r.ID, PersonID: *r.PersonID, Locale: r.Locale, Activity: &a}
 	if a.Status != activities.StatusCompleted {
-		return nil, ErrNotCompleted
+		return o, ErrNotCompleted
 	}
 	if !attended(&r) {
-		return nil, ErrNotAttended
+		return o, ErrNotAttended
 	}
 	var p people.Person
 	if err := db.Select("given_name", "family_name").Take(&p, *r.PersonID).Error; err != nil {
 		return nil, fmt.Errorf("path: unable to read the person of registration %d: %w", id, err)
 	}
-	o := &Offer{RegistrationID: r.ID, PersonID: *r.PersonID, Name: fullName(p.GivenName, p.FamilyName), Locale: r.Locale, Activity: &a}
+	o.Name = fullName(p.GivenName, p.FamilyName)
 	var certs []Certificate
 	if err := db.Where("registration_id = ?", r.ID).Limit(1).Find(&certs).Error; err != nil {
 		return nil, fmt.Errorf("path: unable to read the certificate of registration %d: %w", id, err)

@@ -21,6 +21,7 @@ type accountData struct {
 	Saved         bool
 	Cancelled     bool
 	Registrations []myRegistration
+	Certificates  []certificateView
 }
 
 func (s *Handlers) accountPage(c *fiber.Ctx, status int, form map[string]string, errs map[string]string) error {
@@ -40,6 +41,9 @@ func (s *Handlers) accountPage(c *fiber.Ctx, status int, form map[string]string,
 		return err
 	}
 	data.Registrations = regs
+	if data.Certificates, err = s.myCertificates(c, p); err != nil {
+		return err
+	}
 	p.Data = data
 	if form == nil {
 		form = map[string]string{"display_name": u.DisplayName}
