@@ -20,6 +20,7 @@ type Entry struct {
 	Activity       *activities.Activity // with its translations
 	EndedOn        civil.Date           // the day it ended, where it happened
 	Minutes        int                  // what it counts for (activities.CreditMinutes)
+	Certificate    *string              // its certificate's code as printed, once issued
 }
 
 // Path is a person's path, oldest first.
@@ -95,9 +96,20 @@ func (s *Service) Of(ctx context.Context, personID int64) (*Path, error) {
 	for i := range acts {
 		byID[acts[i].ID] = &acts[i]
 	}
+	var certs []Certificate
+	if err := db.Select("registration_id", "code").Where("person_id = ?", personID).Find(&certs).Error; err != nil {
+		return nil, fmt.Errorf("path: unable to read certificates: %w", err)
+	}
+	codes := make(map[int64]string, len(certs))
+	for _, c := range certs {
+		codes[c.RegistrationID] = FormatCode(c.Code)
+	}
 	for _, r := range regs {
 		a := byID[r.ActivityID]
 		e := Entry{RegistrationID: r.ID, Activity: a, EndedOn: civil.Of(a.Local(a.EndsAt)), Minutes: activities.CreditMinutes(a)}
+		if code, ok := codes[r.ID]; ok {
+			e.Certificate = &code
+		}
 		out.Entries = append(out.Entries, e)
 		out.Minutes += e.Minutes
 	}

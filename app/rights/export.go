@@ -13,6 +13,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/auth"
+	"github.com/gotong/gotong/app/path"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
@@ -31,6 +32,7 @@ type Export struct {
 	Registrations []Registration    `json:"registrations"`
 	Signatures    []Signature       `json:"signatures"`
 	Mailings      []Mailing         `json:"mailings"`
+	Certificates  []Certificate     `json:"certificates"`
 	Account       *Account          `json:"account"`
 	Audit         []AuditEntry      `json:"audit"`
 }
@@ -116,6 +118,17 @@ type Mailing struct {
 	UnsubscribedAt *time.Time `json:"unsubscribed_at"` // through this mailing's link
 }
 
+// Certificate is one of the person's certificates of attendance.
+type Certificate struct {
+	Code           string            `json:"code"` // as printed
+	RegistrationID int64             `json:"registration_id"`
+	ActivityID     int64             `json:"activity_id"`
+	ActivityTitle  map[string]string `json:"activity_title"` // by language
+	FullTitle      bool              `json:"full_title"`     // a discreet activity is named in full on it
+	Locale         string            `json:"locale"`
+	IssuedAt       time.Time         `json:"issued_at"`
+}
+
 // Account is the user account, without its password hash or tokens.
 type Account struct {
 	ID          int64     `json:"id"`
@@ -198,7 +211,7 @@ func (s *Service) ExportUser(ctx context.Context, userID int64) (*Export, error)
 // none).
 func (s *Service) export(db *gorm.DB, p *people.Person, u *auth.User) (*Export, error) {
 	out := &Export{ExportedAt: s.now(), Tags: []string{}, Consents: []Consent{}, Registrations: []Registration{},
-		Signatures: []Signature{}, Mailings: []Mailing{}, Audit: []AuditEntry{}}
+		Signatures: []Signature{}, Mailings: []Mailing{}, Certificates: []Certificate{}, Audit: []AuditEntry{}}
 	type object struct{ kind, id string }
 	var objects []object
 	if p != nil {
@@ -232,6 +245,9 @@ func (s *Service) export(db *gorm.DB, p *people.Person, u *auth.User) (*Export, 
 			return nil, err
 		}
 		if out.Mailings, err = mailingsOf(db, p.ID); err != nil {
+			return nil, err
+		}
+		if out.Certificates, err = certificatesOf(db, p.ID); err != nil {
 			return nil, err
 		}
 		objects = append(objects, object{"person", strconv.FormatInt(p.ID, 10)})
@@ -344,6 +360,34 @@ func mailingsOf(db *gorm.DB, personID int64) ([]Mailing, error) {
 		Where("mailing_recipients.person_id = ?", personID).Order("mailing_recipients.id DESC").Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("rights: unable to read mailings: %w", err)
+	}
+	return out, nil
+}
+
+// certificatesOf lists a person's certificates, oldest first, with their
+// activities' titles.
+func certificatesOf(db *gorm.DB, personID int64) ([]Certificate, error) {
+	var rows []struct {
+		path.Certificate
+		ActivityID int64
+	}
+	err := db.Table("certificates").Select("certificates.*, registrations.activity_id").
+		Joins("JOIN registrations ON registrations.id = certificates.registration_id").
+		Where("certificates.person_id = ?", personID).Order("certificates.issued_at, certificates.id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("rights: unable to read certificates: %w", err)
+	}
+	out := make([]Certificate, len(rows))
+	for i, r := range rows {
+		var titles []activities.Translation
+		if err := db.Where("activity_id = ? AND title <> ''", r.ActivityID).Find(&titles).Error; err != nil {
+			return nil, fmt.Errorf("rights: unable to read an activity's titles: %w", err)
+		}
+		out[i] = Certificate{Code: path.FormatCode(r.Code), RegistrationID: r.RegistrationID, ActivityID: r.ActivityID,
+			ActivityTitle: map[string]string{}, FullTitle: r.FullTitle, Locale: r.Locale, IssuedAt: r.IssuedAt}
+		for _, t := range titles {
+			out[i].ActivityTitle[t.Locale] = t.Title
+		}
 	}
 	return out, nil
 }

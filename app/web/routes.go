@@ -82,6 +82,8 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/r/:token.ics", access.Public, uiH.MyCalendar) // before /r/:token
 	s.handle(app, get, "/r/:token", access.Public, uiH.MyRegistration)
 	s.handle(app, post, "/r/:token/cancel", access.Public, uiH.CancelMyPlace)
+	s.handle(app, get, "/r/:token/certificate.pdf", access.Public, uiH.LinkCertificate)
+	s.handle(app, post, "/r/:token/certificate", access.Public, uiH.LinkCertificateChoice)
 	s.handle(app, get, "/g/:token", access.Public, uiH.GuardianForm)
 	s.handle(app, post, "/g/:token", access.Public, uiH.GuardianAnswer)
 
@@ -197,6 +199,15 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/u/:token", access.Public, uiH.UnsubscribePage)
 	s.handle(app, post, "/u/:token", access.Public, uiH.Unsubscribe)
 	s.handle(app, get, "/c/:token", access.Public, uiH.FollowLink)
+
+	// -
+
+	// Certificates of attendance: the holder's own downloads (the private
+	// link's are above), and the public check of a code.
+	s.handle(app, get, "/account/registrations/:id/certificate.pdf", access.AccountRead, uiH.AccountCertificate)
+	s.handle(app, post, "/account/registrations/:id/certificate", access.AccountWrite, uiH.AccountCertificateChoice)
+	s.handle(app, get, "/verify/:code", access.Public, uiH.VerifyCertificate)
+	s.handle(app, get, "/api/v1/certificates/:code", access.Public, apiH.Certificate)
 
 	// -
 

@@ -32,7 +32,7 @@ func (s *Handlers) toAPIPath(c *fiber.Ctx, p *path.Path) Path {
 	out := Path{Activities: make([]PathEntry, 0, len(p.Entries)), Hours: p.Hours(), Surveys: p.Surveys}
 	for _, e := range p.Entries {
 		out.Activities = append(out.Activities, PathEntry{ActivityID: e.Activity.ID, Title: e.Activity.TextIn(lang, def).Title,
-			Kind: e.Activity.Kind, EndedOn: e.EndedOn.String(), Hours: activities.Hours(e.Minutes)})
+			Kind: e.Activity.Kind, EndedOn: e.EndedOn.String(), Hours: activities.Hours(e.Minutes), Certificate: e.Certificate})
 	}
 	return out
 }

@@ -22,6 +22,7 @@ type accountData struct {
 	Cancelled     bool
 	Registrations []myRegistration
 	Path          *pathView // nil for an account with no person record
+	Certificates  []certificateView
 }
 
 func (s *Handlers) accountPage(c *fiber.Ctx, status int, form map[string]string, errs map[string]string) error {
@@ -48,6 +49,9 @@ func (s *Handlers) accountPage(c *fiber.Ctx, status int, form map[string]string,
 	if ok {
 		v := pathViewOf(p, s.Catalog.Default(), journey, "path_heading_own", "path_none_own", false)
 		data.Path = &v
+	}
+	if data.Certificates, err = s.myCertificates(c, p); err != nil {
+		return err
 	}
 	p.Data = data
 	if form == nil {

@@ -13,6 +13,7 @@ import (
 type pathRow struct {
 	ActivityID                  int64
 	Title, Kind, EndedOn, Hours string
+	Certificate                 string // its verification code, once issued
 }
 
 // pathView is a path laid out for a page.
@@ -32,7 +33,15 @@ func pathViewOf(p *request.Page, def string, x *path.Path, heading, none string,
 		Hours: l.Number(x.Hours()), Surveys: l.Number(x.Surveys)}
 	for _, e := range x.Entries {
 		v.Rows = append(v.Rows, pathRow{ActivityID: e.Activity.ID, Title: e.Activity.TextIn(l.Lang, def).Title,
-			Kind: l.T(kindLabels[e.Activity.Kind]), EndedOn: l.Date(e.EndedOn.Time()), Hours: l.Number(activities.Hours(e.Minutes))})
+			Kind: l.T(kindLabels[e.Activity.Kind]), EndedOn: l.Date(e.EndedOn.Time()), Hours: l.Number(activities.Hours(e.Minutes)),
+			Certificate: deref(e.Certificate)})
 	}
 	return v
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

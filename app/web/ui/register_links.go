@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"net/url"
 	"strings"
 
@@ -87,7 +88,9 @@ type placeData struct {
 	Calendar    bool     // the calendar file is offered
 	Purge       []string // when the answers to the questions are deleted
 	Cancellable bool
-	Cancelled   bool // just cancelled here
+	Cancelled   bool             // just cancelled here
+	Attended    bool             // took part in the activity, now completed
+	Certificate *certificateView // for an attendee of a completed activity
 }
 
 // held reports whether a registration holds a place that is certain: the
@@ -97,9 +100,18 @@ func held(r *registration.Placed) bool {
 }
 
 // MyRegistration is the registration's page at its private link: the
-// activity, when and where, the place, and "cancel my place".
+// activity, when and where, the place, and "cancel my place"; once its
+// person attended and the activity is completed, their certificate.
 func (s *Handlers) MyRegistration(c *fiber.Ctx) error {
 	token := c.Params("token")
+	o, err := s.Certificates.ByLink(c.UserContext(), token)
+	var ae *apperr.Error
+	switch {
+	case err == nil:
+		return s.attendedPage(c, token, o)
+	case !errors.As(err, &ae): // a failure, not a refusal: the page as usual says which
+		return err
+	}
 	m, err := s.Registrations.Manage(c.UserContext(), token)
 	if err != nil {
 		return err

@@ -31,6 +31,8 @@ const (
 	tplRegistration = "registration" // /r/{token}
 	tplGuardian     = "guardian"     // /g/{token}
 
+	tplVerifyCertificate = "verify_certificate" // /verify/{code}
+
 	tplManageActivities = "manage_activities"
 	tplManageActivity   = "manage_activity"
 	tplActivityForm     = "manage_activity_form"
@@ -58,4 +60,5 @@ var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUser
 	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
 	tplImportUpload, tplImportMap, tplImportReport, tplMatch,
 	tplUnsubscribe,
-	tplRegistration, tplGuardian, tplConfirm, tplApplications}
+	tplRegistration, tplGuardian, tplConfirm, tplApplications,
+	tplVerifyCertificate}
