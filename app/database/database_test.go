@@ -21,6 +21,7 @@ import (
 	"github.com/gotong/gotong/app/mailings"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/partners"
+	youthpath "github.com/gotong/gotong/app/path"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
@@ -121,6 +122,14 @@ var models = map[string]any{
 	"mailing_recipients": &mailings.Recipient{},
 	"mailing_links":      &mailings.Link{},
 	"mailing_clicks":     &mailings.ClickCount{},
+
+	// -
+
+	// Surveys.
+	"surveys":            &youthpath.Survey{},
+	"survey_invitations": &youthpath.Invitation{},
+	"survey_responses":   &youthpath.Response{},
+	"survey_answers":     &youthpath.Answer{},
 }
 
 func tables(t *testing.T, db *gorm.DB) []string {
