@@ -56,6 +56,7 @@ type App struct {
 	Segments      *segments.Store
 	Mailings      *mailings.Service
 	Path          *path.Service // what a young person went through
+	Surveys       *path.Surveys // an activity's feedback and well-being surveys
 	Reports       *reports.Service
 	Rights        *rights.Service
 	Audit         *audit.Log
@@ -106,6 +107,7 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Reports = reports.NewService(db, a.Partners, a.Campaigns, a.Petitions, cfg.MinCell)
 	a.Audit = audit.NewLog(db)
 	a.Path = path.NewService(db)
+	a.Surveys = path.NewSurveys(db, catalog, cfg.BaseURL, cfg.MinCell, now)
 	a.Rights = rights.New(db, a.People, a.Registrations, now)
 	return a, nil
 }
