@@ -54,7 +54,9 @@ type Survey struct {
 func (Survey) TableName() string { return "surveys" }
 
 // Wellbeing reports whether the survey asks the WHO-5.
-func (s *Survey) Wellbeing() bool { return s.Kind == SurveyWellbeingPre || s.Kind == SurveyWellbeingPost }
+func (s *Survey) Wellbeing() bool {
+	return s.Kind == SurveyWellbeingPre || s.Kind == SurveyWellbeingPost
+}
 
 // Invitation is a row of survey_invitations: one registration invited to
 // one survey, with the hash of its link's token. Answered is a flag and
@@ -184,14 +186,27 @@ type Listed struct {
 	Invited int
 }
 
+// Reached narrows a query whose column col holds an activity id to the
+// activities whose surveys v reads: staff every one, a partner member
+// those its organisation co-hosts. It is activities.Counted without the
+// activities a facilitator leads: a facilitator knows the few people in
+// the room, and reads no survey.
+func Reached(v access.Viewer, col string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if v.Staff {
+			return q
+		}
+		return q.Where(col+" IN (SELECT activity_id FROM activity_partners WHERE partner_id = ?)", v.PartnerID)
+	}
+}
+
 // List returns the surveys of activity activityID in the order of
-// SurveyKinds, if v counts the activity (activities.Counted: staff every
-// one, a partner member those its organisation co-hosts); any other
-// activity is not found.
+// SurveyKinds, if v reaches the activity (Reached); any other activity is
+// not found.
 func (s *Surveys) List(ctx context.Context, v access.Viewer, activityID int64) ([]Listed, error) {
 	db := s.db.WithContext(ctx)
 	var n int64
-	if err := db.Model(&activities.Activity{}).Scopes(activities.Counted(v, "id")).Where("id = ?", activityID).
+	if err := db.Model(&activities.Activity{}).Scopes(Reached(v, "id")).Where("id = ?", activityID).
 		Count(&n).Error; err != nil {
 		return nil, fmt.Errorf("path: unable to read activity %d: %w", activityID, err)
 	}
@@ -216,10 +231,11 @@ func (s *Surveys) List(ctx context.Context, v access.Viewer, activityID int64) (
 	return out, nil
 }
 
-// Get returns survey id, if v counts its activity; any other is not found.
+// Get returns survey id, if v reaches its activity (Reached); any other is
+// not found.
 func (s *Surveys) Get(ctx context.Context, v access.Viewer, id int64) (*Survey, error) {
 	var sv Survey
-	err := s.db.WithContext(ctx).Scopes(activities.Counted(v, "activity_id")).Take(&sv, id).Error
+	err := s.db.WithContext(ctx).Scopes(Reached(v, "activity_id")).Take(&sv, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -238,9 +254,10 @@ type SurveyResults struct {
 	Change *Change
 }
 
-// Results returns the results of survey id, if v counts its activity (any
-// other is not found). The free texts are the staff's alone, in an order
-// drawn afresh for each reading, so that no order tells who wrote what.
+// Results returns the results of survey id, if v reaches its activity
+// (any other is not found). The free texts are the staff's alone, once the
+// survey has MinCell responses, in an order drawn afresh for each reading,
+// so that no order tells who wrote what.
 func (s *Surveys) Results(ctx context.Context, v access.Viewer, id int64) (*SurveyResults, error) {
 	sv, err := s.Get(ctx, v, id)
 	if err != nil {
@@ -274,11 +291,22 @@ func (s *Surveys) Results(ctx context.Context, v access.Viewer, id int64) (*Surv
 			out.Change = &c
 		}
 	}
-	if !v.Staff {
-		out.Results.Texts = nil
-	}
-	for _, texts := range out.Results.Texts {
-		rand.Shuffle(len(texts), func(i, j int) { texts[i], texts[j] = texts[j], texts[i] })
+	// The texts: to the staff, every text question's (an empty list when
+	// nobody wrote), shuffled; to anyone else, or under the threshold, none.
+	texts := out.Results.Texts
+	out.Results.Texts = nil
+	if v.Staff && !res.Suppressed {
+		for _, q := range Questions(sv.Kind) {
+			if !q.Text() {
+				continue
+			}
+			if out.Results.Texts == nil {
+				out.Results.Texts = map[string][]string{}
+			}
+			list := append([]string{}, texts[q.Key]...)
+			rand.Shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
+			out.Results.Texts[q.Key] = list
+		}
 	}
 	return out, nil
 }

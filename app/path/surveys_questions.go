@@ -13,7 +13,7 @@ import (
 // answered by one of its values, Min to Max, and must be; one without is a
 // free text, which may be left empty.
 type Question struct {
-	ID    string // its form field, and its name in the results
+	Key   string // its form field, and its name in the results
 	Label string // the message id of the question
 	Min   int
 	Max   int
@@ -29,10 +29,10 @@ const MaxText = 2000
 
 // The feedback: a rating, then what helped and what to change.
 var feedbackQuestions = []Question{
-	{ID: "rating", Label: "survey_q_rating", Min: 1, Max: 5,
+	{Key: "rating", Label: "survey_q_rating", Min: 1, Max: 5,
 		Scale: []string{"survey_rating_1", "survey_rating_2", "survey_rating_3", "survey_rating_4", "survey_rating_5"}},
-	{ID: "helped", Label: "survey_q_helped"},
-	{ID: "change", Label: "survey_q_change"},
+	{Key: "helped", Label: "survey_q_helped"},
+	{Key: "change", Label: "survey_q_change"},
 }
 
 // who5Scale is the WHO-5's answer scale, from "At no time" (0) to "All of
@@ -42,11 +42,11 @@ var who5Scale = []string{"who5_scale_0", "who5_scale_1", "who5_scale_2", "who5_s
 // The WHO-5 Well-Being Index (WHO, 1998), its five items in their order,
 // each about the last two weeks (who5_timeframe).
 var who5Questions = []Question{
-	{ID: "who5_1", Label: "who5_q1", Max: 5, Scale: who5Scale},
-	{ID: "who5_2", Label: "who5_q2", Max: 5, Scale: who5Scale},
-	{ID: "who5_3", Label: "who5_q3", Max: 5, Scale: who5Scale},
-	{ID: "who5_4", Label: "who5_q4", Max: 5, Scale: who5Scale},
-	{ID: "who5_5", Label: "who5_q5", Max: 5, Scale: who5Scale},
+	{Key: "who5_1", Label: "who5_q1", Max: 5, Scale: who5Scale},
+	{Key: "who5_2", Label: "who5_q2", Max: 5, Scale: who5Scale},
+	{Key: "who5_3", Label: "who5_q3", Max: 5, Scale: who5Scale},
+	{Key: "who5_4", Label: "who5_q4", Max: 5, Scale: who5Scale},
+	{Key: "who5_5", Label: "who5_q5", Max: 5, Scale: who5Scale},
 }
 
 // Questions are the questions a survey of kind asks, in order; none for an
@@ -70,27 +70,27 @@ func CheckAnswers(kind string, given map[string]string) ([]Answer, error) {
 	f := apperr.Fields{}
 	var out []Answer
 	for _, q := range Questions(kind) {
-		v := strings.TrimSpace(given[q.ID])
+		v := strings.TrimSpace(given[q.Key])
 		if q.Text() {
-			usertext.Check(f, q.ID, v, usertext.Lines)
+			usertext.Check(f, q.Key, v, usertext.Lines)
 			if utf8.RuneCountInString(v) > MaxText {
-				f.Add(q.ID, "error_too_long", "Max", MaxText)
+				f.Add(q.Key, "error_too_long", "Max", MaxText)
 			}
 			if v != "" {
-				out = append(out, Answer{Question: q.ID, Text: usertext.Clean(v)})
+				out = append(out, Answer{Question: q.Key, Text: usertext.Clean(v)})
 			}
 			continue
 		}
 		if v == "" {
-			f.Add(q.ID, "error_required")
+			f.Add(q.Key, "error_required")
 			continue
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < q.Min || n > q.Max || strconv.Itoa(n) != v {
-			f.Add(q.ID, "error_survey_choose")
+			f.Add(q.Key, "error_survey_choose")
 			continue
 		}
-		out = append(out, Answer{Question: q.ID, Value: &n})
+		out = append(out, Answer{Question: q.Key, Value: &n})
 	}
 	if err := f.Err(); err != nil {
 		return nil, err

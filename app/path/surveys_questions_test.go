@@ -15,7 +15,7 @@ import (
 // well-being surveys ask the WHO-5's five items, each 0 to 5.
 func TestQuestions(t *testing.T) {
 	fb := path.Questions(path.SurveyFeedback)
-	if len(fb) != 3 || fb[0].ID != "rating" || fb[0].Min != 1 || fb[0].Max != 5 || len(fb[0].Scale) != 5 ||
+	if len(fb) != 3 || fb[0].Key != "rating" || fb[0].Min != 1 || fb[0].Max != 5 || len(fb[0].Scale) != 5 ||
 		!fb[1].Text() || !fb[2].Text() {
 		t.Errorf("feedback questions %+v", fb)
 	}
@@ -113,7 +113,7 @@ func FuzzCheckAnswers(f *testing.F) {
 			}
 			qs := map[string]path.Question{}
 			for _, q := range path.Questions(kind) {
-				qs[q.ID] = q
+				qs[q.Key] = q
 			}
 			for _, a := range answers {
 				q := qs[a.Question]

@@ -51,14 +51,14 @@ func Tally(kind string, responses []Given, minCell int) Results {
 		if q.Text() {
 			continue
 		}
-		it := Item{Question: q.ID, Distribution: make([]Count, 0, q.Max-q.Min+1)}
+		it := Item{Question: q.Key, Distribution: make([]Count, 0, q.Max-q.Min+1)}
 		for v := q.Min; v <= q.Max; v++ {
 			it.Distribution = append(it.Distribution, Count{Value: v})
 		}
 		if !r.Suppressed {
 			sum, n := 0, 0
 			for _, g := range responses {
-				v, ok := g.Values[q.ID]
+				v, ok := g.Values[q.Key]
 				if !ok || v < q.Min || v > q.Max {
 					continue
 				}
@@ -87,11 +87,11 @@ func Tally(kind string, responses []Given, minCell int) Results {
 			continue
 		}
 		for _, g := range responses {
-			if t := g.Texts[q.ID]; t != "" {
+			if t := g.Texts[q.Key]; t != "" {
 				if r.Texts == nil {
 					r.Texts = map[string][]string{}
 				}
-				r.Texts[q.ID] = append(r.Texts[q.ID], t)
+				r.Texts[q.Key] = append(r.Texts[q.Key], t)
 			}
 		}
 	}
@@ -105,7 +105,7 @@ func meanScore(qs []Question, responses []Given) float64 {
 	for _, g := range responses {
 		raw, whole := 0, true
 		for _, q := range qs {
-			v, ok := g.Values[q.ID]
+			v, ok := g.Values[q.Key]
 			if !ok || v < q.Min || v > q.Max {
 				whole = false
 				break

@@ -97,7 +97,7 @@ func TestTally(t *testing.T) {
 // TestCompare: the change of the mean score from before to after, shown
 // only when neither survey is under its threshold.
 func TestCompare(t *testing.T) {
-	pre := path.Tally(path.SurveyWellbeingPre, []path.Given{who5(2, 2, 2, 2, 2), who5(3, 3, 3, 3, 3)}, 2) // 40 and 60
+	pre := path.Tally(path.SurveyWellbeingPre, []path.Given{who5(2, 2, 2, 2, 2), who5(3, 3, 3, 3, 3)}, 2)   // 40 and 60
 	post := path.Tally(path.SurveyWellbeingPost, []path.Given{who5(4, 4, 4, 4, 4), who5(3, 3, 3, 3, 3)}, 2) // 80 and 60
 	few := path.Tally(path.SurveyWellbeingPost, []path.Given{who5(5, 5, 5, 5, 5)}, 2)
 	for _, c := range []struct {

@@ -112,7 +112,7 @@ func SurveysOf(db *gorm.DB, personID int64) ([]PersonSurvey, error) {
 func inOrder(kind string, answers []Answer) []Answer {
 	qs := Questions(kind)
 	at := func(a Answer) int {
-		return slices.IndexFunc(qs, func(q Question) bool { return q.ID == a.Question })
+		return slices.IndexFunc(qs, func(q Question) bool { return q.Key == a.Question })
 	}
 	slices.SortFunc(answers, func(a, b Answer) int { return at(a) - at(b) })
 	return answers
