@@ -9,8 +9,8 @@ import (
 
 // privateLinkPrefixes are the paths of private links, whose token is their
 // authority: a form's confirmation, a registration's page, a guardian's, a
-// mailing's unsubscribe page and its counted links.
-var privateLinkPrefixes = []string{"/v/", "/r/", "/g/", "/u/", "/c/"}
+// mailing's unsubscribe page and its counted links, a survey's invitation.
+var privateLinkPrefixes = []string{"/v/", "/r/", "/g/", "/u/", "/c/", "/s/"}
 
 // privateLinks marks every response under a private link's path, error
 // pages and refusals too: no cache keeps it, no search engine indexes it,

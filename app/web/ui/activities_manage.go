@@ -594,6 +594,7 @@ type manageActivityData struct {
 	Reminder     string
 	Purge        []string // when the answers to the questions are deleted
 	Sealed       sealedView
+	Surveys      *surveysSection // for who may read surveys
 }
 
 // leadChoice is a facilitator as the manage page offers them.
@@ -688,6 +689,9 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 		}
 	}
 	data.Purge = purgeNotice(p, a, s.Clock())
+	if data.Surveys, err = s.surveysOf(c, p, a.ID); err != nil {
+		return err
+	}
 	p.Title = card.Text.Title
 	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplManageActivity, p)

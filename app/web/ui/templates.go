@@ -45,6 +45,9 @@ const (
 	tplPartnerForm       = "manage_partner_form"
 	tplPartnerHome       = "partner_home"
 	tplReports           = "reports"
+
+	tplSurvey         = "survey"          // /s/{token}
+	tplPartnerSurveys = "partner_surveys" // a co-hosted activity's survey results
 )
 
 // Pages lists every page; Load fails when views/pages holds a file
@@ -58,4 +61,5 @@ var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUser
 	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
 	tplImportUpload, tplImportMap, tplImportReport, tplMatch,
 	tplUnsubscribe,
-	tplRegistration, tplGuardian, tplConfirm, tplApplications}
+	tplRegistration, tplGuardian, tplConfirm, tplApplications,
+	tplSurvey, tplPartnerSurveys}
