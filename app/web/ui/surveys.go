@@ -42,15 +42,15 @@ type surveyQuestion struct {
 }
 
 type surveyPageData struct {
-	Token     string
 	Action    string // the form's POST, in the page's language
 	Title     string // the activity's
 	When      string
 	Anonymous bool
 	Wellbeing bool
-	Answered  bool // before this request
-	Done      bool // by this request
+	Answered  bool
+	Done      bool // answered, and the page comes right after
 	Questions []surveyQuestion
+	MaxText   int // of a free text, in characters
 }
 
 // surveyPage shows inv's form as given (form: the values typed, errs: the
@@ -64,9 +64,9 @@ func (s *Handlers) surveyPage(c *fiber.Ctx, status int, token string, inv *path.
 	}
 	p := s.Page(c, title, nil)
 	p.Form, p.Errors = form, errs
-	data := surveyPageData{Token: token, Action: path.SurveyPath(url.PathEscape(token)) + "?lang=" + l.Lang,
+	data := surveyPageData{Action: path.SurveyPath(url.PathEscape(token)) + "?lang=" + l.Lang,
 		Title: a.TextIn(l.Lang, s.Catalog.Default()).Title, When: a.Span(l), Anonymous: sv.Anonymous,
-		Wellbeing: sv.Wellbeing(), Answered: inv.Answered, Done: c.Query("done") == "1"}
+		Wellbeing: sv.Wellbeing(), Answered: inv.Answered, Done: inv.Answered && c.Query("done") == "1", MaxText: path.MaxText}
 	for _, q := range path.Questions(sv.Kind) {
 		sq := surveyQuestion{ID: q.Key, Label: l.T(q.Label), Value: form[q.Key], Error: errs[q.Key]}
 		target := "f-" + q.Key
@@ -196,8 +196,8 @@ func (s *Handlers) surveyViews(c *fiber.Ctx, p *request.Page, activityID int64) 
 		qs := path.Questions(l.Kind)
 		for _, q := range qs {
 			if q.Text() {
-				if list, ok := res.Texts[q.Key]; ok {
-					view.Texts = append(view.Texts, surveyTextsView{Label: p.L.T(q.Label), Texts: list})
+				if texts, ok := res.Texts[q.Key]; ok {
+					view.Texts = append(view.Texts, surveyTextsView{Label: p.L.T(q.Label), Texts: texts})
 				}
 				continue
 			}
