@@ -57,6 +57,7 @@ type App struct {
 	Mailings      *mailings.Service
 	Path          *path.Service // what a young person went through
 	Certificates  *path.Certificates
+	Surveys       *path.Surveys // an activity's feedback and well-being surveys
 	Reports       *reports.Service
 	Rights        *rights.Service
 	Audit         *audit.Log
@@ -108,6 +109,7 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Audit = audit.NewLog(db)
 	a.Path = path.NewService(db)
 	a.Certificates = path.NewCertificates(db, now)
+	a.Surveys = path.NewSurveys(db, catalog, cfg.BaseURL, cfg.MinCell, now)
 	a.Rights = rights.New(db, a.People, a.Registrations, now)
 	return a, nil
 }

@@ -108,6 +108,13 @@ var (
 	// Mailings to segments: the section's staff only; partners never send.
 	MailingsRead  = Permission{"mailings", "read"}
 	MailingsWrite = Permission{"mailings", "write"} // compose, test, send, cancel
+
+	// Surveys of activities: staff add them and read every result; a
+	// partner member reads the results of what its organisation co-hosts
+	// (path.Reached), never their free texts. Facilitators, who know
+	// the few people in their room, read none.
+	SurveysRead  = Permission{"surveys", "read"}
+	SurveysWrite = Permission{"surveys", "write"}
 )
 
 // Viewer is who reads or writes, as the stores narrow every query to it:

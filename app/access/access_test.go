@@ -39,6 +39,15 @@ func TestAllowed(t *testing.T) {
 		{"coordinator held only for a partner scope is not staff", []Grant{{Coordinator, PartnerScope(3)}}, ManageRead, false},
 		{"unknown permission denied", all(Admin), Permission{"nothing", "read"}, false},
 
+		{"coordinator reads surveys", all(Coordinator), SurveysRead, true},
+		{"coordinator adds surveys", all(Coordinator), SurveysWrite, true},
+		{"admin inherits surveys", all(Admin), SurveysWrite, true},
+		{"partner reads surveys", partner, SurveysRead, true},
+		{"partner cannot add surveys", partner, SurveysWrite, false},
+		{"facilitator cannot read surveys", all(Facilitator), SurveysRead, false},
+		{"participant cannot read surveys", all(Participant), SurveysRead, false},
+		{"anonymous cannot read surveys", nil, SurveysRead, false},
+
 		{"coordinator reads activities", all(Coordinator), ActivitiesRead, true},
 		{"coordinator writes activities", all(Coordinator), ActivitiesWrite, true},
 		{"coordinator reads registrations", all(Coordinator), RegistrationsRead, true},

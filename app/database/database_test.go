@@ -127,6 +127,11 @@ var models = map[string]any{
 
 	// The youth path: certificates.
 	"certificates": &youthpath.Certificate{},
+	// Surveys.
+	"surveys":            &youthpath.Survey{},
+	"survey_invitations": &youthpath.Invitation{},
+	"survey_responses":   &youthpath.Response{},
+	"survey_answers":     &youthpath.Answer{},
 }
 
 func tables(t *testing.T, db *gorm.DB) []string {

@@ -27,7 +27,7 @@ type Entry struct {
 type Path struct {
 	Entries []Entry
 	Minutes int // all entries together
-	Surveys int // the surveys they answered: filled by surveys
+	Surveys int // the survey invitations they answered (anonymous or not: whether, never what)
 }
 
 // Hours is the entries' hours added up, each as shown (activities.Hours),
@@ -81,6 +81,13 @@ func (s *Service) Of(ctx context.Context, personID int64) (*Path, error) {
 		return nil, fmt.Errorf("path: unable to read attended activities: %w", err)
 	}
 	out := &Path{Entries: make([]Entry, 0, len(regs))}
+	var answered int64
+	err = db.Model(&Invitation{}).Joins("JOIN registrations ON registrations.id = survey_invitations.registration_id").
+		Where("registrations.person_id = ? AND survey_invitations.answered = ?", personID, true).Count(&answered).Error
+	if err != nil {
+		return nil, fmt.Errorf("path: unable to count surveys answered: %w", err)
+	}
+	out.Surveys = int(answered)
 	if len(regs) == 0 {
 		return out, nil
 	}

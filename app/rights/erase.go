@@ -15,6 +15,7 @@ import (
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/mailaddr"
 	"github.com/gotong/gotong/app/outbox"
+	"github.com/gotong/gotong/app/path"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/petitions"
 	"github.com/gotong/gotong/app/registration"
@@ -35,12 +36,17 @@ type Erasure struct {
 	AccountsUnlinked       int  `json:"accounts_unlinked"`
 	MessagesDeleted        int  `json:"messages_deleted"`
 	Self                   bool `json:"-"` // the actor's own account went with it
+
+	// Survey invitations, and responses to surveys that were not anonymous.
+	SurveyInvitationsDeleted int `json:"survey_invitations_deleted"`
+	SurveyResponsesDeleted   int `json:"survey_responses_deleted"`
 }
 
 func (e Erasure) details() map[string]any {
 	return map[string]any{"registrations_cancelled": e.RegistrationsCancelled, "registrations_kept": e.RegistrationsKept,
 		"signatures_kept": e.SignaturesKept, "accounts_deleted": e.AccountsDeleted,
-		"accounts_unlinked": e.AccountsUnlinked, "messages_deleted": e.MessagesDeleted}
+		"accounts_unlinked": e.AccountsUnlinked, "messages_deleted": e.MessagesDeleted,
+		"survey_invitations_deleted": e.SurveyInvitationsDeleted, "survey_responses_deleted": e.SurveyResponsesDeleted}
 }
 
 // Erase removes person personID, as actorID, in one transaction:
@@ -53,6 +59,9 @@ func (e Erasure) details() map[string]any {
 //     consent history;
 //   - the queued and sent email to their addresses goes, and so do the
 //     short-lived counters of forms and sign-ins that hold them;
+//   - their survey invitations go, and their responses to surveys that were
+//     not anonymous; an anonymous response, linked to nobody, stays as it
+//     is (path.EraseSurveys);
 //   - their user accounts go when the account is the actor's own (erasing
 //     oneself) or serves only the person (no role beyond participant);
 //     staff and partner accounts are unlinked and kept. The account of the
@@ -101,6 +110,11 @@ func (s *Service) Erase(ctx context.Context, actorID, personID int64) (Erasure, 
 		if err := registration.EraseAnswers(tx, personID); err != nil {
 			return err
 		}
+		surveys, err := path.EraseSurveys(tx, personID)
+		if err != nil {
+			return err
+		}
+		out.SurveyInvitationsDeleted, out.SurveyResponsesDeleted = surveys.Invitations, surveys.Responses
 		mine := tx.Model(&registration.Registration{}).Select("id").Where("person_id = ?", personID)
 		if err := tx.Where("registration_id IN (?)", mine).Delete(&registration.Link{}).Error; err != nil {
 			return fmt.Errorf("rights: unable to delete private links: %w", err)

@@ -33,6 +33,7 @@ type Export struct {
 	Signatures    []Signature       `json:"signatures"`
 	Mailings      []Mailing         `json:"mailings"`
 	Certificates  []Certificate     `json:"certificates"`
+	Surveys       []Survey          `json:"surveys"`
 	Account       *Account          `json:"account"`
 	Audit         []AuditEntry      `json:"audit"`
 }
@@ -129,6 +130,28 @@ type Certificate struct {
 	IssuedAt       time.Time         `json:"issued_at"`
 }
 
+// Survey is a survey the person was invited to. Answers are theirs to a
+// survey that is not anonymous; an anonymous one's answers are linked to
+// nobody, so no export can find them.
+type Survey struct {
+	SurveyID      int64             `json:"survey_id"`
+	Kind          string            `json:"kind"`
+	Anonymous     bool              `json:"anonymous"`
+	ActivityID    int64             `json:"activity_id"`
+	ActivityTitle map[string]string `json:"activity_title"` // by language
+	InvitedAt     time.Time         `json:"invited_at"`
+	Answered      bool              `json:"answered"`
+	Answers       []SurveyAnswer    `json:"answers"` // null for an anonymous survey
+}
+
+// SurveyAnswer is the answer to one question of a survey: a value on its
+// scale, or a text.
+type SurveyAnswer struct {
+	Question string `json:"question"`
+	Value    *int   `json:"value"`
+	Text     string `json:"text"`
+}
+
 // Account is the user account, without its password hash or tokens.
 type Account struct {
 	ID          int64     `json:"id"`
@@ -211,7 +234,8 @@ func (s *Service) ExportUser(ctx context.Context, userID int64) (*Export, error)
 // none).
 func (s *Service) export(db *gorm.DB, p *people.Person, u *auth.User) (*Export, error) {
 	out := &Export{ExportedAt: s.now(), Tags: []string{}, Consents: []Consent{}, Registrations: []Registration{},
-		Signatures: []Signature{}, Mailings: []Mailing{}, Certificates: []Certificate{}, Audit: []AuditEntry{}}
+		Signatures: []Signature{}, Mailings: []Mailing{}, Certificates: []Certificate{}, Surveys: []Survey{},
+		Audit: []AuditEntry{}}
 	type object struct{ kind, id string }
 	var objects []object
 	if p != nil {
@@ -248,6 +272,9 @@ func (s *Service) export(db *gorm.DB, p *people.Person, u *auth.User) (*Export, 
 			return nil, err
 		}
 		if out.Certificates, err = certificatesOf(db, p.ID); err != nil {
+			return nil, err
+		}
+		if out.Surveys, err = surveysOf(db, p.ID); err != nil {
 			return nil, err
 		}
 		objects = append(objects, object{"person", strconv.FormatInt(p.ID, 10)})
@@ -388,6 +415,44 @@ func certificatesOf(db *gorm.DB, personID int64) ([]Certificate, error) {
 		for _, t := range titles {
 			out[i].ActivityTitle[t.Locale] = t.Title
 		}
+	}
+	return out, nil
+}
+
+// surveysOf lists the surveys a person was invited to, the newest
+// invitation first, with their activities' titles read in one query.
+func surveysOf(db *gorm.DB, personID int64) ([]Survey, error) {
+	rows, err := path.SurveysOf(db, personID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Survey, 0, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ActivityID
+	}
+	var texts []activities.Translation
+	if err := db.Where("activity_id IN ?", ids).Find(&texts).Error; err != nil {
+		return nil, fmt.Errorf("rights: unable to read the titles of activities: %w", err)
+	}
+	for _, r := range rows {
+		sv := Survey{SurveyID: r.SurveyID, Kind: r.Kind, Anonymous: r.Anonymous, ActivityID: r.ActivityID,
+			ActivityTitle: map[string]string{}, InvitedAt: r.InvitedAt, Answered: r.Answered}
+		for _, t := range texts {
+			if t.ActivityID == r.ActivityID && t.Title != "" {
+				sv.ActivityTitle[t.Locale] = t.Title
+			}
+		}
+		if !r.Anonymous {
+			sv.Answers = []SurveyAnswer{}
+			for _, a := range r.Answers {
+				sv.Answers = append(sv.Answers, SurveyAnswer{Question: a.Question, Value: a.Value, Text: a.Text})
+			}
+		}
+		out = append(out, sv)
 	}
 	return out, nil
 }

@@ -9,9 +9,10 @@ import (
 
 // privateLinkPrefixes are the paths of private links, whose token is their
 // authority: a form's confirmation, a registration's page, a guardian's, a
-// mailing's unsubscribe page and its counted links; and a certificate's
-// check, whose code names a person (and stops verifying once they are erased).
-var privateLinkPrefixes = []string{"/v/", "/r/", "/g/", "/u/", "/c/", "/verify/"}
+// mailing's unsubscribe page and its counted links; a survey's invitation;
+// and a certificate's check, whose code names a person (and stops verifying
+// once they are erased).
+var privateLinkPrefixes = []string{"/v/", "/r/", "/g/", "/u/", "/c/", "/s/", "/verify/"}
 
 // privateLinks marks every response under a private link's path, error
 // pages and refusals too: no cache keeps it, no search engine indexes it,

@@ -328,4 +328,15 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// partner member gets 404); one's own, for any account.
 	s.handle(app, get, "/api/v1/people/:id<int>/path", access.PeopleRead, apiH.PersonPathGet)
 	s.handle(app, get, "/api/v1/me/path", access.AccountRead, apiH.MyPath)
+	// Surveys (the youth path): an invitation's private link, whose GET
+	// shows the questions and whose POST answers them once; the staff add
+	// surveys on the activity's page; partner members read the results of
+	// what their organisation co-hosts.
+	s.handle(app, get, "/s/:token", access.Public, uiH.SurveyForm)
+	s.handle(app, post, "/s/:token", access.Public, uiH.SurveyAnswer)
+	s.handle(app, post, "/manage/activities/:id/surveys", access.SurveysWrite, uiH.SurveyAdd)
+	s.handle(app, get, "/partner/activities/:id/surveys", access.SurveysRead, uiH.PartnerSurveys)
+	s.handle(app, get, "/api/v1/activities/:id/surveys", access.SurveysRead, apiH.ActivitySurveys)
+	s.handle(app, post, "/api/v1/activities/:id/surveys", access.SurveysWrite, apiH.SurveyCreate)
+	s.handle(app, get, "/api/v1/surveys/:id/results", access.SurveysRead, apiH.SurveyResults)
 }

@@ -29,6 +29,7 @@ func (c *cli) sender(cfg config.Config) (outbox.Sender, error) {
 // startWorkers runs the background work of a node until ctx ends: sending
 // the outbox; starting and sending mailings; moving waitlists when reserved seats are released or a
 // guardian's answer is overdue; reminding participants before the start;
+// inviting them to the surveys due;
 // sweeping expired sessions and public forms whose link expired; deleting
 // the answers to activities' questions past their retention. Each job
 // is safe with several nodes running it.
@@ -48,6 +49,9 @@ func (c *cli) startWorkers(ctx context.Context, a *app.App, srv *web.Server, sen
 		}
 		if _, err := a.Registrations.RemindDue(ctx); err != nil && ctx.Err() == nil {
 			c.log.Error("queueing reminders failed", "err", err)
+		}
+		if _, err := a.Surveys.InviteDue(ctx); err != nil && ctx.Err() == nil {
+			c.log.Error("queueing survey invitations failed", "err", err)
 		}
 	})
 	go every(ctx, 10*time.Minute, func() {

@@ -609,6 +609,7 @@ type manageActivityData struct {
 	Hours        string   // what attending counts for on a path
 	Purge        []string // when the answers to the questions are deleted
 	Sealed       sealedView
+	Surveys      *surveysSection // for who may read surveys
 }
 
 // leadChoice is a facilitator as the manage page offers them.
@@ -704,6 +705,9 @@ func (s *Handlers) ManageActivity(c *fiber.Ctx) error {
 		}
 	}
 	data.Purge = purgeNotice(p, a, s.Clock())
+	if data.Surveys, err = s.surveysOf(c, p, a.ID); err != nil {
+		return err
+	}
 	p.Title = card.Text.Title
 	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplManageActivity, p)

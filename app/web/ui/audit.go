@@ -77,6 +77,7 @@ var auditActions = map[string]string{
 	"petition.update":                  "audit_act_petition_update",
 	"registration.guardian":            "audit_act_registration_guardian",
 	"segment.create":                   "audit_act_segment_create",
+	"survey.create":                    "audit_act_survey_create",
 	"segment.delete":                   "audit_act_segment_delete",
 	"token.create":                     "audit_act_token_create",
 	"token.revoke":                     "audit_act_token_revoke",

@@ -34,6 +34,7 @@ type memberCampaign struct {
 }
 
 type memberActivity struct {
+	ID         int64
 	Title      string
 	Slug       string
 	Public     bool // its public page exists
@@ -92,7 +93,7 @@ func (s *Handlers) PartnerHome(c *fiber.Ctx) error {
 	for i := range hosted {
 		a := &hosted[i]
 		t := tallies[a.ID]
-		data.Activities = append(data.Activities, memberActivity{Title: a.TextIn(p.L.Lang, def).Title, Slug: a.Slug,
+		data.Activities = append(data.Activities, memberActivity{ID: a.ID, Title: a.TextIn(p.L.Lang, def).Title, Slug: a.Slug,
 			Public: a.Status != activities.StatusDraft, Status: p.L.T(statusLabels[a.Status]), StartsAt: a.When(p.L, a.StartsAt),
 			Capacity: a.Capacity, Confirmed: t.Confirmed, Waitlisted: t.Waitlisted})
 	}

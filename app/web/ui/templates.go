@@ -47,6 +47,9 @@ const (
 	tplPartnerForm       = "manage_partner_form"
 	tplPartnerHome       = "partner_home"
 	tplReports           = "reports"
+
+	tplSurvey         = "survey"          // /s/{token}
+	tplPartnerSurveys = "partner_surveys" // a co-hosted activity's survey results
 )
 
 // Pages lists every page; Load fails when views/pages holds a file
@@ -61,4 +64,4 @@ var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUser
 	tplImportUpload, tplImportMap, tplImportReport, tplMatch,
 	tplUnsubscribe,
 	tplRegistration, tplGuardian, tplConfirm, tplApplications,
-	tplVerifyCertificate}
+	tplVerifyCertificate, tplSurvey, tplPartnerSurveys}
