@@ -313,22 +313,31 @@ func (s *Surveys) Results(ctx context.Context, v access.Viewer, id int64) (*Surv
 
 // tally reads the responses of sv and computes its results.
 func (s *Surveys) tally(db *gorm.DB, sv *Survey) (Results, error) {
-	var ids []string
-	if err := db.Model(&Response{}).Where("survey_id = ?", sv.ID).Pluck("id", &ids).Error; err != nil {
-		return Results{}, fmt.Errorf("path: unable to read the responses of survey %d: %w", sv.ID, err)
+	given, err := readResponses(db, []int64{sv.ID})
+	if err != nil {
+		return Results{}, err
+	}
+	return Tally(sv.Kind, given[sv.ID], s.minCell), nil
+}
+
+// readResponses reads the responses to surveys ids, by survey.
+func readResponses(db *gorm.DB, ids []int64) (map[int64][]Given, error) {
+	var resps []Response
+	if err := db.Select("id", "survey_id").Where("survey_id IN ?", ids).Find(&resps).Error; err != nil {
+		return nil, fmt.Errorf("path: unable to read the responses of surveys %v: %w", ids, err)
 	}
 	var rows []Answer
 	err := db.Table("survey_answers").Select("survey_answers.*").
 		Joins("JOIN survey_responses ON survey_responses.id = survey_answers.response_id").
-		Where("survey_responses.survey_id = ?", sv.ID).Scan(&rows).Error
+		Where("survey_responses.survey_id IN ?", ids).Scan(&rows).Error
 	if err != nil {
-		return Results{}, fmt.Errorf("path: unable to read the answers of survey %d: %w", sv.ID, err)
+		return nil, fmt.Errorf("path: unable to read the answers of surveys %v: %w", ids, err)
 	}
-	byResponse := make(map[string]*Given, len(ids))
-	given := make([]Given, len(ids))
-	for i, id := range ids {
+	byResponse := make(map[string]*Given, len(resps))
+	given := make([]Given, len(resps))
+	for i, r := range resps {
 		given[i] = Given{Values: map[string]int{}, Texts: map[string]string{}}
-		byResponse[id] = &given[i]
+		byResponse[r.ID] = &given[i]
 	}
 	for _, a := range rows {
 		g := byResponse[a.ResponseID]
@@ -340,5 +349,9 @@ func (s *Surveys) tally(db *gorm.DB, sv *Survey) (Results, error) {
 			g.Texts[a.Question] = a.Text
 		}
 	}
-	return Tally(sv.Kind, given, s.minCell), nil
+	out := make(map[int64][]Given, len(ids))
+	for i, r := range resps {
+		out[r.SurveyID] = append(out[r.SurveyID], given[i])
+	}
+	return out, nil
 }
