@@ -2,10 +2,11 @@
 // keep them: partnerships from partners, stages and letters from
 // campaigns, signatures from petitions, and computes in SQL the figures of
 // people, participants trained, quota attainment and the youth path's
-// hours and people trained per year (training.go). It reads, never
-// writes. Counts of people with a sensitive attribute, and the people
-// trained per year, go through Suppress, a pure function, before anything
-// shows them.
+// hours and people trained per year (training.go); the well-being change
+// of the workshops comes from app/path, under the surveys' own rule
+// (wellbeing.go). It reads, never writes. Counts of people with a
+// sensitive attribute, and the people trained per year, go through
+// Suppress, a pure function, before anything shows them.
 package reports
 
 import (

@@ -380,7 +380,7 @@ func TestReportsPageAndCSV(t *testing.T) {
 			t.Logf("the page weighs %d bytes with 12 campaigns", n)
 		}
 		for _, key := range []string{"reports_title", "reports_people", "reports_shares", "reports_trained", "reports_hours",
-			"reports_trained_years", "reports_quotas", "reports_partnerships", "reports_campaigns", "reports_csv"} {
+			"reports_trained_years", "reports_wellbeing", "reports_quotas", "reports_partnerships", "reports_campaigns", "reports_csv"} {
 			if want := translation(t, "fr", key); !strings.Contains(page.Body, want) {
 				t.Errorf("the French page lacks %s %q", key, want)
 			}

@@ -182,6 +182,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/manage/reports/campaigns.csv", access.ReportsRead, uiH.ReportCSV("campaigns", ui.CampaignsCSV))
 	s.handle(app, get, "/manage/reports/hours.csv", access.ReportsRead, uiH.ReportCSV("hours", ui.HoursCSV))
 	s.handle(app, get, "/manage/reports/trained-years.csv", access.ReportsRead, uiH.ReportCSV("trained-years", ui.TrainedYearsCSV))
+	s.handle(app, get, "/manage/reports/wellbeing.csv", access.ReportsRead, uiH.ReportCSV("wellbeing", ui.WellbeingCSV))
 
 	// -
 
@@ -293,6 +294,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	// JSON API: reports.
 	s.handle(app, get, "/api/v1/reports/quotas", access.ReportsRead, apiH.ReportQuotas)
 	s.handle(app, get, "/api/v1/reports/training", access.ReportsRead, apiH.ReportTraining)
+	s.handle(app, get, "/api/v1/reports/wellbeing", access.ReportsRead, apiH.ReportWellbeing)
 
 	// -
 

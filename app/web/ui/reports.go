@@ -17,9 +17,10 @@ import (
 
 // The reports dashboard: people over time, the youth, rural and volunteer
 // shares, participants trained by region, hours by region and kind and
-// people trained per year (reports_training.go), quota attainment,
-// partnerships, campaigns; as SVG charts and tables on /manage/reports, as
-// CSV, and in the API.
+// people trained per year (reports_training.go), the well-being change of
+// the workshops (reports_wellbeing.go), quota attainment, partnerships,
+// campaigns; as SVG charts and tables on /manage/reports, as CSV, and in
+// the API.
 
 // quotaPageRows is how many activities the page's quota table shows, the
 // most recent; the CSV and the API have them all. The page shows a part of
@@ -70,6 +71,8 @@ type reportsData struct {
 	Regions      []regionRow
 	TrainedChart template.HTML
 	Training     trainingView // hours by region and kind, people trained per year
+	Wellbeing    []wellbeingRow
+	WellbeingAll *wellbeingRow // nil without a workshop
 	MinCell      string
 	PoolHeads    []string
 	Quotas       []quotaRowView
@@ -204,6 +207,10 @@ func (s *Handlers) ReportsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	wellbeing, err := s.Reports.Wellbeing(ctx)
+	if err != nil {
+		return err
+	}
 	p := s.Page(c, "reports_title", nil)
 	n := p.L.Number
 	d := reportsData{PeopleTotal: n(ppl.Total), YouthMaxAge: reports.YouthMaxAge, MinCell: n(quotas.MinCell),
@@ -240,6 +247,7 @@ func (s *Handlers) ReportsPage(c *fiber.Ctx) error {
 	}
 
 	d.Training = trainingViewOf(p, training)
+	d.Wellbeing, d.WellbeingAll = wellbeingViewOf(p, wellbeing, s.Catalog.Default())
 
 	// Quota attainment.
 	for _, a := range quotas.Attributes {
