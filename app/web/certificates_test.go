@@ -92,7 +92,13 @@ func wantPDF(t *testing.T, what string, r *response) string {
 		r.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("%s: %d %s %q %q", what, r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"), r.Body)
 	}
-	rd, err := pdf.NewReader(strings.NewReader(r.Body), int64(len(r.Body)))
+	return pdfText(t, what, r.Body)
+}
+
+// pdfText is the text a PDF parser reads from the PDF body.
+func pdfText(t *testing.T, what, body string) string {
+	t.Helper()
+	rd, err := pdf.NewReader(strings.NewReader(body), int64(len(body)))
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
