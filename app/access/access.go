@@ -104,6 +104,10 @@ var (
 	// The national office only: erase anyone, download anyone's data,
 	// export sensitive attributes (audited).
 	PeopleAdmin = Permission{"people", "admin"}
+
+	// MailingsManage is writing, sending and reading mailings to the people
+	// database's segments: the section's staff only, never a partner.
+	MailingsManage = Permission{"mailings", "manage"}
 )
 
 // Viewer is who reads or writes, as the stores narrow every query to it:
