@@ -176,6 +176,16 @@ func TestManageMailingForm(t *testing.T) {
 			t.Fatalf("the new form lacks the segments or the hint of {{given_name}}: %s", page.Body)
 		}
 
+		// The people list offers a mailing to its segment, filled in.
+		list := c.get(ui.ManagePeoplePath + "?tag=privacy&lang=en")
+		href := ui.ManageMailingsPath + "/new?query=tag%3Dprivacy"
+		if !strings.Contains(list.Body, `href="`+href+`" id="mail-segment"`) {
+			t.Fatalf("the people list offers no mailing to its segment: %s", list.Body)
+		}
+		if res := c.get(href); !strings.Contains(res.Body, `id="f-query" name="query" type="text" value="tag=privacy"`) {
+			t.Fatalf("the new form is not filled in with the segment: %s", res.Body)
+		}
+
 		bad := mailingForm(seg.ID)
 		bad.Set("name", " ")
 		bad.Set("query", "locality=rural") // and a segment

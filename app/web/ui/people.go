@@ -89,6 +89,7 @@ type peopleListData struct {
 	Saved      []savedRow
 	Query      string   // the segment, in canonical spelling, for the save form
 	Export     string   // the export of the segment
+	Mailing    string   // a new mailing to the segment, for those who may write one
 	Sensitive  string   // the export with sensitive attributes, for admins
 	Other      []string // problems of parameters the form has no field for
 	CanWrite   bool
@@ -160,6 +161,9 @@ func (s *Handlers) peoplePage(c *fiber.Ctx, status int, v url.Values, save, save
 			data.Next = withQuery(ManagePeoplePath, next)
 		}
 		data.Export = withQuery(ManagePeoplePath+"/export", canonical)
+		if s.Can(c, access.MailingsManage) {
+			data.Mailing = withQuery(ManageMailingsPath+"/new", url.Values{"query": {data.Query}})
+		}
 		if s.Can(c, access.PeopleAdmin) {
 			sens := filter.Values()
 			sens.Set("sensitive", "true")
