@@ -105,9 +105,9 @@ var (
 	// export sensitive attributes (audited).
 	PeopleAdmin = Permission{"people", "admin"}
 
-	// MailingsManage is writing, sending and reading mailings to the people
-	// database's segments: the section's staff only, never a partner.
-	MailingsManage = Permission{"mailings", "manage"}
+	// Mailings to segments: the section's staff only; partners never send.
+	MailingsRead  = Permission{"mailings", "read"}
+	MailingsWrite = Permission{"mailings", "write"} // compose, test, send, cancel
 )
 
 // Viewer is who reads or writes, as the stores narrow every query to it:

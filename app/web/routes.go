@@ -163,19 +163,19 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// Mailings: staff pages. Mailing ids are numbers, so that "new" is not
 	// taken for one.
-	s.handle(app, get, ui.ManageMailingsPath, access.MailingsManage, uiH.ManageMailings)
-	s.handle(app, get, ui.ManageMailingsPath+"/new", access.MailingsManage, uiH.MailingNew)
-	s.handle(app, post, ui.ManageMailingsPath, access.MailingsManage, uiH.MailingCreate)
-	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>", access.MailingsManage, uiH.MailingPage)
-	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>/edit", access.MailingsManage, uiH.MailingEdit)
-	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>", access.MailingsManage, uiH.MailingSave)
-	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/test", access.MailingsManage, uiH.MailingTest)
-	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>/send", access.MailingsManage, uiH.MailingSendConfirm)
-	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/send", access.MailingsManage, uiH.MailingSend)
-	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/schedule", access.MailingsManage, uiH.MailingSchedule)
-	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/cancel", access.MailingsManage, uiH.MailingCancel)
-	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>/delete", access.MailingsManage, uiH.MailingDeleteConfirm)
-	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/delete", access.MailingsManage, uiH.MailingDelete)
+	s.handle(app, get, ui.ManageMailingsPath, access.MailingsRead, uiH.ManageMailings)
+	s.handle(app, get, ui.ManageMailingsPath+"/new", access.MailingsWrite, uiH.MailingNew)
+	s.handle(app, post, ui.ManageMailingsPath, access.MailingsWrite, uiH.MailingCreate)
+	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>", access.MailingsRead, uiH.MailingPage)
+	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>/edit", access.MailingsWrite, uiH.MailingEdit)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>", access.MailingsWrite, uiH.MailingSave)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/test", access.MailingsWrite, uiH.MailingTest)
+	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>/send", access.MailingsWrite, uiH.MailingSendConfirm)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/send", access.MailingsWrite, uiH.MailingSend)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/schedule", access.MailingsWrite, uiH.MailingSchedule)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/cancel", access.MailingsWrite, uiH.MailingCancel)
+	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>/delete", access.MailingsWrite, uiH.MailingDeleteConfirm)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/delete", access.MailingsWrite, uiH.MailingDelete)
 
 	// -
 

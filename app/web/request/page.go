@@ -122,7 +122,7 @@ var (
 		}},
 		{"nav_group_people", []navLink{
 			{"nav_people", "/manage/people", access.PeopleRead, true},
-			{"nav_mailings", "/manage/mailings", access.MailingsManage, true},
+			{"nav_mailings", "/manage/mailings", access.MailingsRead, true},
 			{"nav_reports", "/manage/reports", access.ReportsRead, true},
 		}},
 		{"nav_group_admin", []navLink{

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/civil"
@@ -63,14 +64,15 @@ func clickRate(l *i18n.Localizer, k mailings.Counts) string {
 // mailingRow is a mailing as the list shows it: counts in words, so that a
 // targeted mailing and a broad one compare side by side.
 type mailingRow struct {
-	ID                                int64
-	Name, Status, StatusCode          string
-	Recipients, Sent, Clicks, ClickOf string
+	ID                                  int64
+	Name, Status, StatusCode            string
+	Recipients, Sent, Clicks, ClickRate string
 }
 
 type manageMailingsData struct {
-	Rows   []mailingRow
-	Notice string
+	Rows     []mailingRow
+	Notice   string
+	CanWrite bool
 }
 
 // ManageMailings lists every mailing, the newest first, with its counts.
@@ -81,11 +83,11 @@ func (s *Handlers) ManageMailings(c *fiber.Ctx) error {
 	}
 	p := s.Page(c, "mailings_title", nil)
 	l := p.L
-	data := manageMailingsData{Notice: mailingDoneNotice(c, l)}
+	data := manageMailingsData{Notice: mailingDoneNotice(c, l), CanWrite: s.Can(c, access.MailingsWrite)}
 	for i := range list {
 		m := &list[i]
 		row := mailingRow{ID: m.ID, Name: m.Name, Status: l.T(mailingStatusLabels[m.Status]), StatusCode: m.Status,
-			Recipients: "—", Sent: "—", Clicks: "—", ClickOf: clickRate(l, m.Counts)}
+			Recipients: "—", Sent: "—", Clicks: "—", ClickRate: clickRate(l, m.Counts)}
 		if m.StartedAt != nil { // its recipients are written: the counts mean something
 			row.Recipients, row.Sent, row.Clicks = l.Number(m.Counts.Recipients), l.Number(m.Counts.Sent), l.Number(m.Counts.Clicks)
 		}
@@ -289,7 +291,9 @@ type mailingPageData struct {
 	Links     []mailingLinkRow
 	Notice    string
 
-	Editable, Sendable, Cancellable, Sending bool
+	// What may be done with it now, by this user.
+	Editable, Sendable, Cancellable bool
+	Sending                         bool
 }
 
 // zone is where the staff's clocks are (GOTONG_TIMEZONE): a schedule is
@@ -327,10 +331,13 @@ func (s *Handlers) mailingPage(c *fiber.Ctx, status int, m *mailings.Mailing, fo
 	p.Title = m.Name
 	zone := activities.ZoneName(l, s.Config.Timezone)
 	data := mailingPageData{M: m, Status: l.T(mailingStatusLabels[m.Status]), Notice: mailingDoneNotice(c, l),
-		AtLabel:  l.T("mailing_field_at", "Zone", zone),
-		Editable: m.Editable(), Sendable: m.Status == mailings.StatusDraft || m.Status == mailings.StatusScheduled,
-		Cancellable: m.Status == mailings.StatusScheduled || m.Status == mailings.StatusSending,
-		Sending:     m.Status == mailings.StatusSending}
+		AtLabel: l.T("mailing_field_at", "Zone", zone),
+		Sending: m.Status == mailings.StatusSending}
+	if s.Can(c, access.MailingsWrite) {
+		data.Editable = m.Editable()
+		data.Sendable = m.Status == mailings.StatusDraft || m.Status == mailings.StatusScheduled
+		data.Cancellable = m.Status == mailings.StatusScheduled || data.Sending
+	}
 	switch {
 	case m.SegmentID != nil:
 		saved, err := s.Segments.GetSaved(ctx, *m.SegmentID)
@@ -360,7 +367,7 @@ func (s *Handlers) mailingPage(c *fiber.Ctx, status int, m *mailings.Mailing, fo
 	if _, _, in := m.In(def, def); len(m.Texts) < len(i18n.Supported) {
 		data.Fallback = l.T("mailing_fallback", "Language", s.Catalog.Localizer(in).T("lang_name"))
 	}
-	if data.Sendable {
+	if m.Status == mailings.StatusDraft || m.Status == mailings.StatusScheduled {
 		n, err := s.Mailings.Reach(ctx, m)
 		if msg, ok := fieldMessage(l, err); ok {
 			data.Reach = msg

@@ -161,7 +161,7 @@ func (s *Handlers) peoplePage(c *fiber.Ctx, status int, v url.Values, save, save
 			data.Next = withQuery(ManagePeoplePath, next)
 		}
 		data.Export = withQuery(ManagePeoplePath+"/export", canonical)
-		if s.Can(c, access.MailingsManage) {
+		if s.Can(c, access.MailingsWrite) {
 			data.Mailing = withQuery(ManageMailingsPath+"/new", url.Values{"query": {data.Query}})
 		}
 		if s.Can(c, access.PeopleAdmin) {
