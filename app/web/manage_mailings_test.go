@@ -393,7 +393,7 @@ func TestManageMailingSend(t *testing.T) {
 				click = strings.TrimPrefix(u.Path, "/c/")
 			}
 		}
-		if dest, err := e.srv.Mailings.Follow(ctx, click); err != nil || dest != "https://example.org/camp" {
+		if dest, err := e.srv.Mailings.Follow(ctx, click, true); err != nil || dest != "https://example.org/camp" {
 			t.Fatalf("the counted link %q: %q %v", click, dest, err)
 		}
 		page = c.get(path + "?lang=fr")

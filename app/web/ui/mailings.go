@@ -371,6 +371,8 @@ func (s *Handlers) mailingPage(c *fiber.Ctx, status int, m *mailings.Mailing, fo
 		n, err := s.Mailings.Reach(ctx, m)
 		if msg, ok := fieldMessage(l, err); ok {
 			data.Reach = msg
+		} else if errors.Is(err, apperr.ErrTimeout) {
+			data.Reach = l.T("error_timeout") // the page stands; only the count is unknown
 		} else if err != nil {
 			return err
 		} else {
