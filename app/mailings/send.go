@@ -89,14 +89,7 @@ func (s *Service) Send(ctx context.Context, actorID, id int64, at *time.Time) (*
 		}
 		return s.Get(ctx, id)
 	}
-	reach, err := s.Reach(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	if reach == 0 {
-		return nil, errNoOne
-	}
-	started, err := s.start(ctx, actorID, m, []string{StatusDraft, StatusScheduled})
+	started, err := s.start(ctx, actorID, m, []string{StatusDraft, StatusScheduled}, true)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +103,9 @@ func (s *Service) Send(ctx context.Context, actorID, id int64, at *time.Time) (*
 // recipients and counted links, in one transaction: the status changes only
 // where it still is one of from, so of two nodes starting one mailing, one
 // writes its recipients and the other nothing. It says whether it started.
-func (s *Service) start(ctx context.Context, actorID int64, m *Mailing, from []string) (bool, error) {
+// With refuseEmpty, a mailing that would reach nobody does not start
+// (errNoOne): the recipients written tell, so no count is made before.
+func (s *Service) start(ctx context.Context, actorID int64, m *Mailing, from []string, refuseEmpty bool) (bool, error) {
 	f, err := s.filter(ctx, m)
 	if err != nil {
 		return false, err
@@ -137,6 +132,10 @@ func (s *Service) start(ctx context.Context, actorID int64, m *Mailing, from []s
 			append([]any{m.ID, recipientQueued, now}, args...)...)
 		if ins.Error != nil {
 			return fmt.Errorf("mailings: unable to write the recipients: %w", ins.Error)
+		}
+		if ins.RowsAffected == 0 && refuseEmpty {
+			started = false
+			return errNoOne
 		}
 		var links []Link
 		for _, t := range m.Texts {
@@ -178,7 +177,7 @@ func (s *Service) StartDue(ctx context.Context) (int, error) {
 	n := 0
 	var errs []error
 	for i := range due {
-		started, err := s.start(ctx, 0, &due[i], []string{StatusScheduled})
+		started, err := s.start(ctx, 0, &due[i], []string{StatusScheduled}, false)
 		var ae *apperr.Error
 		if errors.As(err, &ae) {
 			// Its segment went or no longer reads: it cannot go out, and

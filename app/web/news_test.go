@@ -172,3 +172,45 @@ func TestNewsByStaff(t *testing.T) {
 		}
 	})
 }
+
+// TestManagePersonNews: the staff's person form asks for consent to news
+// with a box, unticked on a new person; ticked, it records consent to news
+// with source staff; the edit form shows it ticked, and unticking it records
+// the withdrawal, once.
+func TestManagePersonNews(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := e.staffClient("coord@example.org", access.Coordinator)
+		box := `<input type="checkbox" name="news" value="yes" id="f-news">`
+		if form := c.get("/manage/people/new?lang=mn"); !strings.Contains(form.Body, box) ||
+			!strings.Contains(html.UnescapeString(form.Body), e.msg("mn", "person_news_field")) {
+			t.Fatalf("the new form lacks the unticked news box: %s", form.Body)
+		}
+		vals := personFormValues()
+		vals.Set("news", "yes")
+		if res := c.postForm(ui.ManagePeoplePath, vals); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create: %d", res.StatusCode)
+		}
+		p := e.personByEmail("saraa@example.org")
+		if rows := e.newsRows("saraa@example.org"); !p.News() || len(rows) != 1 || !rows[0].Given || rows[0].Source != people.ConsentStaff {
+			t.Fatalf("news on create: %v %+v", p.News(), rows)
+		}
+		edit := c.get(ui.ManagePersonPath(p.ID) + "/edit")
+		if !strings.Contains(edit.Body, `<input type="checkbox" name="news" value="yes" id="f-news" checked>`) {
+			t.Fatalf("the edit form does not show news: %s", edit.Body)
+		}
+		vals.Del("news")
+		for range 2 {
+			if res := c.postForm(ui.ManagePersonPath(p.ID), vals); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("edit: %d", res.StatusCode)
+			}
+		}
+		rows := e.newsRows("saraa@example.org")
+		if p := e.personByEmail("saraa@example.org"); p.News() || len(rows) != 2 || rows[0].Given || rows[0].Source != people.ConsentStaff {
+			t.Fatalf("news withdrawn: %v %+v", p.News(), rows)
+		}
+		if e.rows("person_consents") != 3 { // the data's, and news given and withdrawn
+			t.Fatalf("%d consents", e.rows("person_consents"))
+		}
+	})
+}

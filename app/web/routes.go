@@ -163,6 +163,24 @@ func (s *Server) routesSetup(app *fiber.App) {
 
 	// -
 
+	// Mailings: staff pages. Mailing ids are numbers, so that "new" is not
+	// taken for one.
+	s.handle(app, get, ui.ManageMailingsPath, access.MailingsRead, uiH.ManageMailings)
+	s.handle(app, get, ui.ManageMailingsPath+"/new", access.MailingsWrite, uiH.MailingNew)
+	s.handle(app, post, ui.ManageMailingsPath, access.MailingsWrite, uiH.MailingCreate)
+	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>", access.MailingsRead, uiH.MailingPage)
+	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>/edit", access.MailingsWrite, uiH.MailingEdit)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>", access.MailingsWrite, uiH.MailingSave)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/test", access.MailingsWrite, uiH.MailingTest)
+	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>/send", access.MailingsWrite, uiH.MailingSendConfirm)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/send", access.MailingsWrite, uiH.MailingSend)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/schedule", access.MailingsWrite, uiH.MailingSchedule)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/cancel", access.MailingsWrite, uiH.MailingCancel)
+	s.handle(app, get, ui.ManageMailingsPath+"/:id<int>/delete", access.MailingsWrite, uiH.MailingDeleteConfirm)
+	s.handle(app, post, ui.ManageMailingsPath+"/:id<int>/delete", access.MailingsWrite, uiH.MailingDelete)
+
+	// -
+
 	// People: import and list matching pages.
 	s.handle(app, get, ui.ManageImportPath, access.PeopleWrite, uiH.ImportPage)
 	s.handle(app, post, ui.ManageImportPath, access.PeopleWrite, uiH.ImportUpload)

@@ -122,6 +122,7 @@ var (
 		}},
 		{"nav_group_people", []navLink{
 			{"nav_people", "/manage/people", access.PeopleRead, true},
+			{"nav_mailings", "/manage/mailings", access.MailingsRead, true},
 			{"nav_reports", "/manage/reports", access.ReportsRead, true},
 		}},
 		{"nav_group_admin", []navLink{
@@ -162,6 +163,10 @@ type Page struct {
 	Flash    string
 	ErrorMsg string
 	NoIndex  bool // asks search engines to leave the page out (a private link's, a discreet activity's)
+	// Refresh reloads a page that follows work as it happens (a mailing
+	// being sent) without a script: the content of its
+	// <meta http-equiv="refresh">, "" for none.
+	Refresh string
 
 	May func(access.Permission) bool // whether the user holds a permission
 }

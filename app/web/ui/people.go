@@ -89,6 +89,7 @@ type peopleListData struct {
 	Saved      []savedRow
 	Query      string   // the segment, in canonical spelling, for the save form
 	Export     string   // the export of the segment
+	Mailing    string   // a new mailing to the segment, for those who may write one
 	Sensitive  string   // the export with sensitive attributes, for admins
 	Other      []string // problems of parameters the form has no field for
 	CanWrite   bool
@@ -160,6 +161,9 @@ func (s *Handlers) peoplePage(c *fiber.Ctx, status int, v url.Values, save, save
 			data.Next = withQuery(ManagePeoplePath, next)
 		}
 		data.Export = withQuery(ManagePeoplePath+"/export", canonical)
+		if s.Can(c, access.MailingsWrite) {
+			data.Mailing = withQuery(ManageMailingsPath+"/new", url.Values{"query": {data.Query}})
+		}
 		if s.Can(c, access.PeopleAdmin) {
 			sens := filter.Values()
 			sens.Set("sensitive", "true")
@@ -311,7 +315,7 @@ func readPersonForm(c *fiber.Ctx) map[string]string {
 	for _, k := range personFormFields {
 		form[k] = strings.TrimSpace(c.FormValue(k))
 	}
-	for _, k := range []string{"volunteer", "consent"} {
+	for _, k := range []string{"volunteer", "consent", "news"} {
 		if c.FormValue(k) == "yes" {
 			form[k] = "yes"
 		}
@@ -352,6 +356,9 @@ func personFormOf(p *people.Profile) map[string]string {
 	if in.Volunteer {
 		form["volunteer"] = "yes"
 	}
+	if p.News() {
+		form["news"] = "yes"
+	}
 	return form
 }
 
@@ -381,7 +388,7 @@ func (s *Handlers) personFormPage(c *fiber.Ctx, status int, cur *people.Profile,
 	p.Data, p.Form, p.Errors = data, form, errs
 	p.Label("given_name", "field_given_name", "family_name", "field_family_name", "email", "field_email", "phone", "person_phone",
 		"birth_year", "field_birth_year", "region", "field_region", "locality", "people_locality", "locale", "field_locale",
-		"handle", "person_handle", "tags", "person_tags_field", "consent", "person_consent_field")
+		"handle", "person_handle", "tags", "person_tags_field", "consent", "person_consent_field", "news", "person_news_field")
 	return s.Render(c, status, tplPersonForm, p)
 }
 
@@ -390,11 +397,12 @@ func (s *Handlers) PersonNew(c *fiber.Ctx) error {
 	return s.personFormPage(c, fiber.StatusOK, nil, map[string]string{}, nil)
 }
 
-// savePersonForm saves the posted form with save; a refusal shows the form
+// savePersonForm saves the posted form with save, which gets whether the
+// consent and the consent to news are ticked; a refusal shows the form
 // again with the values as typed and the messages beside their fields.
-func (s *Handlers) savePersonForm(c *fiber.Ctx, cur *people.Profile, save func(people.Input, bool) (*people.Profile, error)) error {
+func (s *Handlers) savePersonForm(c *fiber.Ctx, cur *people.Profile, save func(in people.Input, consent, news bool) (*people.Profile, error)) error {
 	form := readPersonForm(c)
-	p, err := save(personFormInput(form), form["consent"] == "yes")
+	p, err := save(personFormInput(form), form["consent"] == "yes", form["news"] == "yes")
 	if err != nil {
 		var ae *apperr.Error
 		if !errors.As(err, &ae) || len(ae.Fields) == 0 {
@@ -412,8 +420,8 @@ func (s *Handlers) savePersonForm(c *fiber.Ctx, cur *people.Profile, save func(p
 
 // PersonCreate stores a new person from the form.
 func (s *Handlers) PersonCreate(c *fiber.Ctx) error {
-	return s.savePersonForm(c, nil, func(in people.Input, consent bool) (*people.Profile, error) {
-		return s.People.Create(c.UserContext(), request.ActorID(c), in, consent, false)
+	return s.savePersonForm(c, nil, func(in people.Input, consent, news bool) (*people.Profile, error) {
+		return s.People.Create(c.UserContext(), request.ActorID(c), in, consent, news)
 	})
 }
 
@@ -435,14 +443,18 @@ func (s *Handlers) PersonEdit(c *fiber.Ctx) error {
 	return s.personFormPage(c, fiber.StatusOK, cur, personFormOf(cur), nil)
 }
 
-// PersonSave saves the form over a person.
+// PersonSave saves the form over a person; the news box, ticked or not,
+// records consent to news given or withdrawn when that changes it.
 func (s *Handlers) PersonSave(c *fiber.Ctx) error {
 	cur, err := s.reachablePerson(c)
 	if err != nil {
 		return err
 	}
-	return s.savePersonForm(c, cur, func(in people.Input, _ bool) (*people.Profile, error) {
-		return s.People.Update(c.UserContext(), request.ActorID(c), cur.ID, in)
+	return s.savePersonForm(c, cur, func(in people.Input, _, news bool) (*people.Profile, error) {
+		return s.People.Change(c.UserContext(), request.ActorID(c), cur.ID, func(stored *people.Input) (people.Consents, error) {
+			*stored = in
+			return people.Consents{News: &news}, nil
+		})
 	})
 }
 

@@ -59,6 +59,7 @@ var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUser
 	tplRosterPrint,
 	tplPetition, tplManagePetitions, tplManagePetitionForm, tplCheckEmail, tplVerify,
 	tplManagePeople, tplPersonForm, tplPerson,
+	tplManageMailings, tplMailingForm, tplMailing,
 	tplManageCampaigns, tplCampaignForm, tplCampaign, tplInvolvementReport,
 	tplManagePartners, tplManagePartner, tplPartnerForm, tplPartnerHome, tplReports,
 	tplImportUpload, tplImportMap, tplImportReport, tplMatch,
