@@ -677,6 +677,14 @@ $({ grep -E '\] (github\.com/gotong/gotong/app/(mailings|outbox)\.|github\.com/w
 EOF
 }
 
+sessions_note() { # when the sink saw about a connection a message, the sender has no sessions
+	[ "${#S_OK[@]}" -gt 0 ] || return 0
+	local k=${S_OK[0]}
+	[ "${RUN_CONNS[S$k]:-0}" -gt $((MAIL_REACH / 2)) ] || return 0
+	printf '\n**Every message went over an SMTP connection of its own** (%s connections for %s messages): this\nbuild'"'"'s `outbox.SMTPSender` offers no sessions, so the server and the loop alike open one a message.\n' \
+		"${RUN_CONNS[S$k]}" "$MAIL_REACH"
+}
+
 bounds_section() {
 	[ "${#S_OK[@]}" -gt 0 ] || return 0
 	cat <<EOF
@@ -724,6 +732,7 @@ Note: $MAIL_NOTE.}$( [ "${#MAIL_FAILS[@]}" = 0 ] || printf '\n\n**Starts refused
   $MAIL_BUDGET_S s, else one ($S_RUNS here, ${#S_OK[@]} measured; all runs took $MAIL_TOOK_S s).
 - **(k) memory**: the server's resident set sampled every 200 ms from \`/proc/PID/status\` during (i)
   and (j), and its VmHWM (reset before), whichever is higher.
+$(sessions_note)
 
 | figure | median | min–max | target | result |
 |---|---:|---:|---|---|
