@@ -577,7 +577,7 @@ $(cat "$RESULTS/people.md")
 
 \`\`\`sh
 apt-get install wrk postgresql-client   # wrk, psql and pgbench
-make bench                              # about four minutes; rewrites this file
+make bench                              # about ten minutes with the people at scale; rewrites this file
 \`\`\`
 
 It needs a PostgreSQL server on which the current user may create databases (PGHOST,
