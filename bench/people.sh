@@ -22,8 +22,6 @@
 #   Loop and server runs alternate (loop, server, loop, and two more pairs when that fits
 #   in about six minutes); each server run is a new mailing. Then one more, not measured,
 #   under perf record -a (when perf works) for what bounds the send, cancelled after.
-#   Without the mailings API, bench-people mailing creates and starts each mailing
-#   (mailings.Service, in a process of its own) and the section says so.
 #
 # The segment is tag=privacy&locality=rural&volunteer=true. (d) and (e) run 3 times to
 # warm up, then 20 times measured (median and p95 of curl's wall-clock time per request);
@@ -399,14 +397,14 @@ sample_rss() { # sample_rss PID FILE: VmRSS (kB) every 200 ms until killed
 	done
 }
 
-# Through the API when the server has it (MAIL_VIA=api); else by bench-people (helper).
+# Through the API; skipped when the server does not have it.
 MAIL_VIA=api
 MAIL_NOTE=
 probe=$(request mailings GET /api/v1/mailings)
 if [ "${probe%% *}" != 200 ]; then
-	MAIL_VIA=helper
-	MAIL_NOTE="endpoint missing: GET /api/v1/mailings answered ${probe%% *}; each mailing was created and started by \`bench-people mailing\` (mailings.Service.Create and Send in a process of its own, as the handler would call them), so (i) is Service.Send's time without HTTP"
-	echo "mailing: $MAIL_NOTE" >&2
+	MAIL_VIA=
+	MAIL_NOTE="endpoint missing: GET /api/v1/mailings answered ${probe%% *}"
+	echo "mailing: $MAIL_NOTE; skipped" >&2
 fi
 
 # start_mailing NAME: creates the mailing and starts it now; sets MAIL_ID, MAIL_MS (the start's
@@ -415,28 +413,17 @@ fi
 # wrong answer.
 start_mailing() {
 	local out
-	if [ "$MAIL_VIA" = api ]; then
-		out=$(request mailing-created POST /api/v1/mailings -H 'Content-Type: application/json' --data-binary "@$TMP/mailing-body.json")
-		[ "${out%% *}" = 201 ] || die "POST /api/v1/mailings → ${out%% *}: $(head -c 300 "$TMP/mailing-created.json")"
-		MAIL_ID=$(field id "$TMP/mailing-created.json")
-		out=$(request "$1" POST "/api/v1/mailings/$MAIL_ID/send" -H 'Content-Type: application/json' --data '{"at": null}')
-		MAIL_RETURNED=$(now)
-		if [ "${out%% *}" != 200 ]; then
-			MAIL_ERROR="POST …/send answered ${out%% *} after $(printf '%.0f' "${out#* }") ms: $(head -c 200 "$TMP/$1.json" | tr '|\n' '/ ')"
-			return 1
-		fi
-		MAIL_MS=$(printf '%.0f' "${out#* }")
-		MAIL_RECIPIENTS=$(field recipients "$TMP/$1.json")
-	else
-		if ! out=$(bin/bench-people mailing -file "$TMP/mailing-body.json" 2>>"$TMP/cli.log"); then
-			MAIL_ERROR="bench-people mailing failed: $(tail -n 1 "$TMP/cli.log" | tr '|' '/')"
-			return 1
-		fi
-		MAIL_RETURNED=$(now)
-		MAIL_ID=$(kv "$out" id)
-		MAIL_MS=$(printf '%.0f' "$(kv "$out" ms)")
-		MAIL_RECIPIENTS=$(kv "$out" recipients)
+	out=$(request mailing-created POST /api/v1/mailings -H 'Content-Type: application/json' --data-binary "@$TMP/mailing-body.json")
+	[ "${out%% *}" = 201 ] || die "POST /api/v1/mailings → ${out%% *}: $(head -c 300 "$TMP/mailing-created.json")"
+	MAIL_ID=$(field id "$TMP/mailing-created.json")
+	out=$(request "$1" POST "/api/v1/mailings/$MAIL_ID/send" -H 'Content-Type: application/json' --data '{"at": null}')
+	MAIL_RETURNED=$(now)
+	if [ "${out%% *}" != 200 ]; then
+		MAIL_ERROR="POST …/send answered ${out%% *} after $(printf '%.0f' "${out#* }") ms: $(head -c 200 "$TMP/$1.json" | tr '|\n' '/ ')"
+		return 1
 	fi
+	MAIL_MS=$(printf '%.0f' "${out#* }")
+	MAIL_RECIPIENTS=$(field recipients "$TMP/$1.json")
 	[ "$MAIL_RECIPIENTS" = "$MAIL_REACH" ] || die "mailing $MAIL_ID has ${MAIL_RECIPIENTS:-no} recipients, PostgreSQL counts $MAIL_REACH"
 }
 

@@ -5,16 +5,11 @@
 //	people csv     -seed S -people N -rows R -out FILE   a CSV to import: new people, some already seeded, a few bad rows
 //	people handles -seed S -people N -count C -out FILE  a match body: half the handles seeded, half unknown
 //	people explain -query Q -handles FILE -out FILE      EXPLAIN (ANALYZE, BUFFERS) of the server's own statements
-//	people mailing -file FILE                            a mailing created and started as the API would
 //
 // explain reads GOTONG_DATABASE_URL and runs the segment count, the first
 // page and one chunk of the match as the stores build them, with the
 // indexes of migration 00011 and, in a transaction rolled back, without.
-// mailing reads the server's environment (GOTONG_*), creates a draft of the
-// body FILE holds (as POST /api/v1/mailings takes it) and starts it with
-// mailings.Service.Send, timed: the stand-in for the API while a server has
-// no mailings routes. Each subcommand prints one line of key=value pairs for
-// the script.
+// Each subcommand prints one line of key=value pairs for the script.
 package main
 
 import (
@@ -35,13 +30,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gotong/gotong/app"
 	"github.com/gotong/gotong/app/civil"
 	"github.com/gotong/gotong/app/clock"
-	"github.com/gotong/gotong/app/config"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/keys"
-	"github.com/gotong/gotong/app/mailings"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/peopleseed"
 	"github.com/gotong/gotong/app/segments"
@@ -85,12 +77,6 @@ func run(args []string) error {
 			return err
 		}
 		return writeFile(*out, func(w io.Writer) (string, error) { return explain(w, *query, *handles) })
-	case "mailing":
-		file := fs.String("file", "", "the mailing, as posted to /api/v1/mailings")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		return startMailing(*file)
 	default:
 		return fmt.Errorf("unknown subcommand %q", args[0])
 	}
@@ -350,48 +336,6 @@ func explain(w io.Writer, query, handlesFile string) (string, error) {
 		fmt.Fprintf(w, "\nwithout 00011:\n\n```\n%s```\n", before[s.name].text)
 	}
 	return strings.Join(summary, " "), nil
-}
-
-// startMailing creates the mailing of file and starts it; it prints its id,
-// its recipients and how long starting took (what POST …/send does).
-func startMailing(file string) error {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	var body struct {
-		Name          string
-		Subject, Body map[string]string
-		Query         string
-	}
-	if err := json.Unmarshal(b, &body); err != nil {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		return err
-	}
-	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	m, err := a.Mailings.Create(ctx, 0, mailings.Input{Name: body.Name, Subject: body.Subject, Body: body.Body, Query: body.Query})
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	if _, err := a.Mailings.Send(ctx, 0, m.ID, nil); err != nil {
-		return err
-	}
-	took := time.Since(start)
-	c, err := a.Mailings.Counts(ctx, m.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("id=%d recipients=%d ms=%.1f\n", m.ID, c.Recipients, float64(took.Microseconds())/1000)
-	return nil
 }
 
 func upperFirst(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
