@@ -41,8 +41,8 @@ type Worker struct {
 	LockFor time.Duration
 
 	limiter *rate.Limiter
-	session outbox.Session
-	current *sending // the mailing being sent, read once
+	conn    outbox.Conn     // one SMTP session across batches
+	current *sending        // the mailing being sent, read once
 	cursor  map[int64]int64 // per mailing, the last recipient id claimed
 }
 
@@ -83,6 +83,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		return 0, 0, errors.New("mailings: worker needs a Service and a Sender")
 	}
 	if w.limiter == nil {
+		w.conn.Sender = w.Sender
 		w.limiter = rate.NewLimiter(rate.Limit(w.rate()), 1)
 		w.cursor = map[int64]int64{}
 	}
@@ -137,7 +138,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		subject, body, in := s.render(m, p.Locale, p.GivenName, unsubscribe, links)
 		msg := outbox.Message{ID: r.ID, CreatedAt: *m.StartedAt, Kind: outbox.KindMailing, Locale: in, ToAddress: *p.Email,
 			Subject: subject, Body: body, ListUnsubscribe: unsubscribe}
-		sendErr := w.send(ctx, msg)
+		sendErr := w.conn.Send(ctx, msg)
 		if sendErr == nil {
 			sentIDs = append(sentIDs, r.ID)
 			sent++
@@ -181,35 +182,8 @@ func (w *Worker) mailing(ctx context.Context, id int64) (*Mailing, []Link, error
 	return m, links, nil
 }
 
-// send delivers m over this worker's session, opening one when it has
-// none; after a failure the session is closed, and the next message opens
-// a fresh one.
-func (w *Worker) send(ctx context.Context, m outbox.Message) error {
-	ss, ok := w.Sender.(outbox.SessionSender)
-	if !ok {
-		return w.Sender.Send(ctx, m)
-	}
-	if w.session == nil {
-		session, err := ss.Open(ctx)
-		if err != nil {
-			return err
-		}
-		w.session = session
-	}
-	err := w.session.Send(ctx, m)
-	if err != nil {
-		w.Close()
-	}
-	return err
-}
-
 // Close ends the worker's SMTP session, if it has one.
-func (w *Worker) Close() {
-	if w.session != nil {
-		_ = w.session.Close()
-		w.session = nil
-	}
-}
+func (w *Worker) Close() { w.conn.Close() }
 
 // lease takes or renews the lease of the oldest sending mailing for this
 // node. ok is false when there is none, or another node holds it.
