@@ -403,6 +403,7 @@ func (w *Worker) Run(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-w.Service.started: // sent now here: no wait for the round
 		}
 		sent, failed, err := w.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
