@@ -22,7 +22,7 @@ const (
 	// MaxAttempts is how often a recipient's message is tried before it is
 	// marked failed: a refusal is retried after outbox.Backoff (1 min, 2, 4, 8).
 	MaxAttempts = 5
-	maxBatch    = 500
+	maxBatch    = 2000
 )
 
 // Worker sends the mailings that are sending, one at a time, oldest first:
@@ -71,8 +71,9 @@ func (w *Worker) log() *slog.Logger {
 	return slog.Default()
 }
 
-// batch is how many messages one claim takes: about a second's worth, so a
-// cancel stops the sending within a second or so.
+// batch is how many messages one claim takes: about a second's worth, at
+// most maxBatch (each batch costs a few round trips to the database, which
+// a bench of 100,000 messages showed as a quarter of its time at 500).
 func (w *Worker) batch() int { return min(max(int(w.rate()), 10), maxBatch) }
 
 // RunOnce starts the scheduled mailings that are due, then sends one batch
