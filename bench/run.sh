@@ -9,8 +9,10 @@
 #   (b) spread  the taps that place them (POST /v/{token}, the link of each verify email)
 #   (c) rush    the same taps at one activity of 50 seats with a 25% rural quota;
 #               its seat invariants are checked in SQL afterwards (FAIL exits non-zero)
-#   (d)–(g)     people at scale, by bench/people.sh: a million people seeded, a segment
-#               counted and listed, a list of handles matched, a CSV imported
+#   (d)–(k)     people at scale, by bench/people.sh: a million people seeded, a segment
+#               counted and listed, a list of handles matched, a CSV imported, a mailing
+#               to 100,000 of them materialised and sent to a local SMTP sink against a
+#               bare send loop (bench/smtpsink, bench/sendloop)
 #
 # It prints a table and overwrites docs/benchmarks.md. Raw outputs go to
 # bench/results/<stamp>/ (ignored by git).
@@ -19,7 +21,7 @@
 # PostgreSQL server the current user may create databases on; PGHOST, PGPORT and PGUSER
 # choose it (default 127.0.0.1, 5432, postgres). BENCH_DURATION (whole seconds, default 10s) and
 # BENCH_CONNECTIONS (default 50) change the runs; the targets are stated for 10s and 50.
-# BENCH_PEOPLE (default 1000000; 0 skips that part) is the number of people of (d)–(g).
+# BENCH_PEOPLE (default 1000000; 0 skips that part) is the number of people of (d)–(k).
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -575,17 +577,18 @@ $(cat "$RESULTS/people.md")
 
 \`\`\`sh
 apt-get install wrk postgresql-client   # wrk, psql and pgbench
-make bench                              # about four minutes; rewrites this file
+make bench                              # about ten minutes with the people at scale; rewrites this file
 \`\`\`
 
 It needs a PostgreSQL server on which the current user may create databases (PGHOST,
 PGPORT and PGUSER choose it; default 127.0.0.1:5432, user postgres) and about 1 GB of disk
-there for a while. It creates and drops three databases of its own, uses ports 18080, 18081
-and 18082 on 127.0.0.1, and keeps the raw wrk, pgbench, timing and server outputs in
+there for a while. It creates and drops three databases of its own, uses ports 18080 to 18084
+on 127.0.0.1, and keeps the raw wrk, pgbench, timing and server outputs in
 \`bench/results/<stamp>/\`. \`BENCH_DURATION\` (whole seconds, default 10s) and
 \`BENCH_CONNECTIONS\` (default 50) change the runs; the targets above are for the defaults.
-\`BENCH_PEOPLE\` (default 1000000) is the number of people seeded for (d)–(g); 0 skips them.
-\`bash bench/people.sh\` runs (d)–(g) alone and writes their section into \`bench/results/\`.
+\`BENCH_PEOPLE\` (default 1000000) is the number of people seeded for (d)–(k); 0 skips them.
+\`bash bench/people.sh\` runs (d)–(k) alone and writes their section into \`bench/results/\`.
+With \`perf\` installed it also profiles the machine during one more mailing.
 The script exits non-zero when a seat invariant fails or a people run answers wrongly;
 missed performance targets are reported here, not as a failure.
 EOF

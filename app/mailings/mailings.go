@@ -104,13 +104,15 @@ type Service struct {
 	baseURL  string
 	key      keys.MailingKey
 	now      clock.Clock
+	started  chan struct{} // a mailing started on this node: its worker need not wait for its next round
 }
 
 // NewService keeps mailings in db; segments reads saved segments, catalog
 // words the footer and the test's subject, baseURL makes the links, key
 // signs them.
 func NewService(db *gorm.DB, segs *segments.Store, catalog *i18n.Catalog, baseURL string, key keys.MailingKey, now clock.Clock) *Service {
-	return &Service{db: db, segments: segs, catalog: catalog, baseURL: strings.TrimRight(baseURL, "/"), key: key, now: now}
+	return &Service{db: db, segments: segs, catalog: catalog, baseURL: strings.TrimRight(baseURL, "/"), key: key, now: now,
+		started: make(chan struct{}, 1)}
 }
 
 func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }

@@ -96,6 +96,10 @@ func (s *Service) Send(ctx context.Context, actorID, id int64, at *time.Time) (*
 	if !started {
 		return nil, errNotSendable
 	}
+	select { // wake this node's worker; one signal waiting is enough
+	case s.started <- struct{}{}:
+	default:
+	}
 	return s.Get(ctx, id)
 }
 

@@ -344,3 +344,23 @@ func TestSegmentKeptUntilStarted(t *testing.T) {
 		}
 	})
 }
+
+// TestSendWakesTheWorker: a mailing sent now on this node goes at once,
+// not at the worker's next round.
+func TestSendWakesTheWorker(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		f.person("Saraa", "saraa@example.org", "mn", "rural", true)
+		box := mailtest.Start(t)
+		w, _ := f.worker(box, "a")
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { w.Run(ctx, time.Hour); close(done) }()
+		defer func() { cancel(); <-done }()
+		time.Sleep(100 * time.Millisecond) // its first round, which finds nothing
+		if _, err := f.svc.Send(context.Background(), 0, f.mailing("").ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		box.WaitFor(t, "saraa@example.org", 1, 10*time.Second)
+	})
+}

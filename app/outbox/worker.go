@@ -99,9 +99,9 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	conn := &roundConn{sender: w.Sender}
+	conn := &Conn{Sender: w.Sender}
 	// After markSent: the deliveries are recorded before the QUIT.
-	defer conn.close()
+	defer conn.Close()
 	var errs []error
 	var sentIDs []int64
 	for i, m := range msgs {
@@ -111,7 +111,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 			break
 		}
 		sendCtx, cancel := context.WithTimeout(ctx, lockFor/3)
-		sendErr := conn.send(sendCtx, m)
+		sendErr := conn.Send(sendCtx, m)
 		cancel()
 		if sendErr == nil {
 			sentIDs = append(sentIDs, m.ID)
@@ -130,19 +130,21 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	return sent, failed, errors.Join(errs...)
 }
 
-// roundConn sends a round's messages over one session when the Sender can
-// keep one, opened at the first message and replaced after a failure: a
-// refusal may leave the connection in any state, and must not cost the
-// messages after it.
-type roundConn struct {
-	sender Sender
+// Conn sends messages over one session when its Sender can keep one,
+// opened at the first message and replaced after a failure: a refusal may
+// leave the connection in any state, and must not cost the messages after
+// it. A round of the Worker uses one; so does a mailing's worker, across
+// its batches. Not safe for concurrent use.
+type Conn struct {
+	Sender Sender
 	sess   Session
 }
 
-func (r *roundConn) send(ctx context.Context, m Message) error {
-	ss, ok := r.sender.(SessionSender)
+// Send delivers m, opening a session when there is none.
+func (r *Conn) Send(ctx context.Context, m Message) error {
+	ss, ok := r.Sender.(SessionSender)
 	if !ok {
-		return r.sender.Send(ctx, m)
+		return r.Sender.Send(ctx, m)
 	}
 	if r.sess == nil {
 		sess, err := ss.Open(ctx)
@@ -153,13 +155,14 @@ func (r *roundConn) send(ctx context.Context, m Message) error {
 	}
 	err := r.sess.Send(ctx, m)
 	if err != nil {
-		r.close()
+		r.Close()
 	}
 	return err
 }
 
-// close ends the session; a failed QUIT changes nothing about the mail.
-func (r *roundConn) close() {
+// Close ends the session, if there is one; a failed QUIT changes nothing
+// about the mail.
+func (r *Conn) Close() {
 	if r.sess != nil {
 		_ = r.sess.Close()
 		r.sess = nil

@@ -1,9 +1,9 @@
 // Package peopleseed makes up people for load tests and demonstrations: as
 // many as asked, plausible (names in the four languages' scripts, regions of
-// Mongolia, Indonesia and France, tags of campaign themes) and the same for
-// the same seed. Generate is pure, so a benchmark can recompute who was
-// seeded without reading the database; Seed writes them, by COPY on
-// PostgreSQL and by batched inserts on SQLite.
+// Mongolia, Indonesia and France, tags of campaign themes, a quarter with
+// consent to news) and the same for the same seed. Generate is pure, so a
+// benchmark can recompute who was seeded without reading the database; Seed
+// writes them, by COPY on PostgreSQL and by batched inserts on SQLite.
 package peopleseed
 
 import (
@@ -24,6 +24,7 @@ const (
 	HandlePerMille    = 700 // have a social handle
 	RuralPerMille     = 350 // declare a rural locality, the others urban
 	VolunteerPerMille = 200 // volunteer
+	NewsPerMille      = 250 // consented to news (mailings) when they signed up
 	MaxTags           = 4   // a person has 0 to MaxTags tags
 	FirstBirthYear    = 1990
 	LastBirthYear     = 2012
@@ -211,6 +212,12 @@ func Generate(seed int64, i int) Person {
 	}
 	p.Volunteer = pm() < VolunteerPerMille
 	p.Tags = drawTags(r)
+	// Drawn last, so that every draw before it gives what it gave before
+	// consent to news existed.
+	if pm() < NewsPerMille {
+		news := created
+		p.NewsAt = &news
+	}
 	return p
 }
 

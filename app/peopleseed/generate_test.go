@@ -45,7 +45,7 @@ func TestGeneratedPeople(t *testing.T) {
 	for _, th := range Themes {
 		themes[th.Name] = true
 	}
-	var withHandle, rural, volunteers, tagLinks, privacy int
+	var withHandle, rural, volunteers, tagLinks, privacy, news int
 	locales := map[string]int{}
 	for i := range n {
 		p := Generate(3, i)
@@ -84,6 +84,12 @@ func TestGeneratedPeople(t *testing.T) {
 		if p.Volunteer {
 			volunteers++
 		}
+		if p.NewsAt != nil {
+			if !p.NewsAt.Equal(p.CreatedAt) {
+				t.Fatalf("person %d: consent to news at %v, created at %v", i, p.NewsAt, p.CreatedAt)
+			}
+			news++
+		}
 		if len(p.Tags) > MaxTags {
 			t.Fatalf("person %d: %d tags", i, len(p.Tags))
 		}
@@ -108,6 +114,7 @@ func TestGeneratedPeople(t *testing.T) {
 	near("handles", withHandle, HandlePerMille)
 	near("rural", rural, RuralPerMille)
 	near("volunteers", volunteers, VolunteerPerMille)
+	near("news", news, NewsPerMille)
 	near("privacy", privacy, 180) // 12/150 of the draws, about two a person
 	if avg := float64(tagLinks) / n; avg < 1.8 || avg > 2.1 {
 		t.Errorf("%.2f tags a person, want about 2", avg)

@@ -26,10 +26,13 @@ type Result struct {
 	People   int
 	FirstID  int64 // person i of the seed has the id FirstID + i
 	TagLinks int
+	News     int // people with consent to news
 	Took     time.Duration
 }
 
-// Seed writes people 0 to n-1 of seed, with their tags, in one transaction:
+// Seed writes people 0 to n-1 of seed, with their tags and their consent to
+// news (a given row of their consent history, source import, and news_at, as
+// people.RecordNews keeps them), in one transaction:
 // all or none. They are added to the people already there, with ids after
 // theirs; a seed already written is refused with ErrSeeded. On PostgreSQL
 // the rows go in by COPY and the tables are vacuumed and analysed after, as
@@ -65,12 +68,27 @@ func themeNames() []string {
 // personColumns are the columns of people Seed writes, in the order of values.
 var personColumns = []string{"id", "given_name", "family_name", "email", "birth_year", "region", "locality",
 	"locale", "handle", "volunteer", "consent_version", "consent_at", "source", "created_at", "updated_at",
-	"search_text", "handle_key"}
+	"search_text", "handle_key", "news_at"}
 
 func values(p *Person, id int64) []any {
 	return []any{id, p.GivenName, p.FamilyName, *p.Person.Email, *p.BirthYear, p.Region, p.Locality,
 		p.Locale, p.Handle, p.Volunteer, p.ConsentVersion, *p.ConsentAt, p.Source, p.CreatedAt, p.UpdatedAt,
-		people.SearchText(p.GivenName, p.FamilyName, *p.Person.Email, p.Handle), people.NormalizeHandle(p.Handle)}
+		people.SearchText(p.GivenName, p.FamilyName, *p.Person.Email, p.Handle), people.NormalizeHandle(p.Handle), p.NewsAt}
+}
+
+// consentColumns are the columns of person_consents Seed writes, in the order
+// of newsConsent.
+var consentColumns = []string{"person_id", "given", "version", "source", "purpose", "at"}
+
+// newsConsent is the history row of a consent to news given at at.
+func newsConsent(id int64, at time.Time) []any {
+	return []any{id, true, people.ConsentVersion, people.ConsentImport, people.ConsentToNews, at}
+}
+
+// news is a person of the seed who consented to news, and when.
+type news struct {
+	id int64
+	at time.Time
 }
 
 func seedPostgres(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, error) {
@@ -139,39 +157,33 @@ func seedPostgres(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, 
 		}
 		i := -1
 		var p Person
+		var consents []news
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"people"}, personColumns, pgx.CopyFromFunc(func() ([]any, error) {
 			if i++; i == n {
 				return nil, nil
 			}
 			p = Generate(seed, i)
-			return values(&p, res.FirstID+int64(i)), nil
+			id := res.FirstID + int64(i)
+			if p.NewsAt != nil {
+				consents = append(consents, news{id, *p.NewsAt})
+			}
+			return values(&p, id), nil
 		})); err != nil {
 			return err
 		}
+		res.News = len(consents)
 		// A foreign key is checked row by row, each check locking the
 		// person it names: two million checks take most of a minute. The
-		// keys of person_tags are dropped here and added again below,
-		// which checks every link at once; all in this transaction.
-		var fks []struct{ name, def string }
-		rows, err = tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-			WHERE conrelid = 'person_tags'::regclass AND contype = 'f' ORDER BY conname`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var fk struct{ name, def string }
-			if err := rows.Scan(&fk.name, &fk.def); err != nil {
+		// keys of person_tags and person_consents are dropped here and
+		// added again below, which checks every row at once; all in this
+		// transaction.
+		var restore []string
+		for _, table := range []string{"person_tags", "person_consents"} {
+			adds, err := dropForeignKeys(ctx, tx, table)
+			if err != nil {
 				return err
 			}
-			fks = append(fks, fk)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, fk := range fks {
-			if _, err := tx.Exec(ctx, "ALTER TABLE person_tags DROP CONSTRAINT "+pgx.Identifier{fk.name}.Sanitize()); err != nil {
-				return err
-			}
+			restore = append(restore, adds...)
 		}
 		// The links, generated again rather than kept: a million people's
 		// tags would hold a few hundred megabytes.
@@ -190,8 +202,17 @@ func seedPostgres(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, 
 		})); err != nil {
 			return err
 		}
-		for _, fk := range fks {
-			if _, err := tx.Exec(ctx, "ALTER TABLE person_tags ADD CONSTRAINT "+pgx.Identifier{fk.name}.Sanitize()+" "+fk.def); err != nil {
+		c := -1
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"person_consents"}, consentColumns, pgx.CopyFromFunc(func() ([]any, error) {
+			if c++; c == len(consents) {
+				return nil, nil
+			}
+			return newsConsent(consents[c].id, consents[c].at), nil
+		})); err != nil {
+			return err
+		}
+		for _, q := range restore {
+			if _, err := tx.Exec(ctx, q); err != nil {
 				return err
 			}
 		}
@@ -206,7 +227,7 @@ func seedPostgres(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, 
 	// So does its vacuum, on this connection alone: VACUUM cannot run in a
 	// transaction, where SET LOCAL would end with it.
 	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "RESET statement_timeout") }()
-	for _, q := range []string{"SET statement_timeout = 0", "VACUUM (ANALYZE) people, person_tags, tags"} {
+	for _, q := range []string{"SET statement_timeout = 0", "VACUUM (ANALYZE) people, person_tags, tags, person_consents"} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return res, fmt.Errorf("peopleseed: unable to vacuum: %w", err)
 		}
@@ -214,7 +235,34 @@ func seedPostgres(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, 
 	return res, nil
 }
 
-// sqliteBatch is the rows of one INSERT on SQLite: 15 columns × 500 rows
+// dropForeignKeys drops the foreign keys of table, in tx, and returns the
+// statements that add them again.
+func dropForeignKeys(ctx context.Context, tx pgx.Tx, table string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, table)
+	if err != nil {
+		return nil, err
+	}
+	type fk struct{ name, def string }
+	fks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (fk, error) {
+		var f fk
+		return f, r.Scan(&f.name, &f.def)
+	})
+	if err != nil {
+		return nil, err
+	}
+	adds := make([]string, 0, len(fks))
+	for _, f := range fks {
+		alter := "ALTER TABLE " + pgx.Identifier{table}.Sanitize() + " "
+		if _, err := tx.Exec(ctx, alter+"DROP CONSTRAINT "+pgx.Identifier{f.name}.Sanitize()); err != nil {
+			return nil, err
+		}
+		adds = append(adds, alter+"ADD CONSTRAINT "+pgx.Identifier{f.name}.Sanitize()+" "+f.def)
+	}
+	return adds, nil
+}
+
+// sqliteBatch is the rows of one INSERT on SQLite: 18 columns × 500 rows
 // stay under its 32,766 parameters.
 const sqliteBatch = 500
 
@@ -241,7 +289,9 @@ func seedSQLite(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, er
 		}
 		personRow := "(" + strings.TrimSuffix(strings.Repeat("?,", len(personColumns)), ",") + ")"
 		insertPeople := "INSERT INTO people (" + strings.Join(personColumns, ", ") + ") VALUES "
-		var args, links []any
+		consentRow := "(" + strings.TrimSuffix(strings.Repeat("?,", len(consentColumns)), ",") + ")"
+		insertConsents := "INSERT INTO person_consents (" + strings.Join(consentColumns, ", ") + ") VALUES "
+		var args, links, consents []any
 		flush := func(rows int) error {
 			if rows > 0 {
 				if err := tx.Exec(insertPeople+strings.TrimSuffix(strings.Repeat(personRow+",", rows), ","), args...).Error; err != nil {
@@ -254,7 +304,13 @@ func seedSQLite(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, er
 					return err
 				}
 			}
-			args, links = args[:0], links[:0]
+			if len(consents) > 0 {
+				if err := tx.Exec(insertConsents+strings.TrimSuffix(strings.Repeat(consentRow+",", len(consents)/len(consentColumns)), ","),
+					consents...).Error; err != nil {
+					return err
+				}
+			}
+			args, links, consents = args[:0], links[:0], consents[:0]
 			return nil
 		}
 		rows := 0
@@ -266,6 +322,10 @@ func seedSQLite(ctx context.Context, db *gorm.DB, seed int64, n int) (Result, er
 				links = append(links, id, tagIDs[t])
 			}
 			res.TagLinks += len(p.Tags)
+			if p.NewsAt != nil {
+				consents = append(consents, newsConsent(id, *p.NewsAt)...)
+				res.News++
+			}
 			if rows++; rows == sqliteBatch {
 				if err := flush(rows); err != nil {
 					return err

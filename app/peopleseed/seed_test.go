@@ -15,7 +15,7 @@ import (
 )
 
 // TestSeed writes a few hundred people on each database and reads them
-// back: every person and tag link as generated, ids in one block after the
+// back: every person, tag link and consent to news as generated, ids in one block after the
 // people already there, a seed written twice refused without a row
 // written, another seed added on top, and people created afterwards
 // numbered after the seeded ones.
@@ -33,9 +33,10 @@ func TestSeed(t *testing.T) {
 		if res.People != n || res.FirstID <= before {
 			t.Fatalf("result %+v; the person before has id %d", res, before)
 		}
-		wantLinks := checkSeeded(t, db, 5, n, res.FirstID)
-		if res.TagLinks != wantLinks {
-			t.Fatalf("result counts %d tag links, want %d", res.TagLinks, wantLinks)
+		wantLinks, wantNews := checkSeeded(t, db, 5, n, res.FirstID)
+		if res.TagLinks != wantLinks || res.News != wantNews || wantNews == 0 {
+			t.Fatalf("result counts %d tag links and %d consents to news, want %d and %d (not 0)",
+				res.TagLinks, res.News, wantLinks, wantNews)
 		}
 
 		if _, err := peopleseed.Seed(ctx, db, 5, 10); !errors.Is(err, peopleseed.ErrSeeded) {
@@ -66,6 +67,10 @@ func TestSeed(t *testing.T) {
 			db.Raw("SELECT count(*) FROM pg_constraint WHERE conrelid = 'person_tags'::regclass AND contype = 'f'").Scan(&fks)
 			if fks != 2 {
 				t.Fatalf("person_tags has %d foreign keys after seeding, want 2", fks)
+			}
+			db.Raw("SELECT count(*) FROM pg_constraint WHERE conrelid = 'person_consents'::regclass AND contype = 'f'").Scan(&fks)
+			if fks != 1 {
+				t.Fatalf("person_consents has %d foreign keys after seeding, want 1", fks)
 			}
 		}
 	})
@@ -109,9 +114,10 @@ func count(t *testing.T, db *gorm.DB, table string) int64 {
 	return n
 }
 
-// checkSeeded compares people first … first+n-1 and their tags with what
-// Generate gives, and returns the number of tag links.
-func checkSeeded(t *testing.T, db *gorm.DB, seed int64, n int, first int64) int {
+// checkSeeded compares people first … first+n-1, their tags and their
+// consent to news with what Generate gives, and returns the number of tag
+// links and of people with consent to news.
+func checkSeeded(t *testing.T, db *gorm.DB, seed int64, n int, first int64) (links, news int) {
 	t.Helper()
 	var got []people.Person
 	if err := db.Where("id BETWEEN ? AND ?", first, first+int64(n)-1).Order("id").Find(&got).Error; err != nil {
@@ -124,7 +130,14 @@ func checkSeeded(t *testing.T, db *gorm.DB, seed int64, n int, first int64) int 
 	if err != nil {
 		t.Fatal(err)
 	}
-	links := 0
+	var consents []people.Consent
+	if err := db.Where("person_id BETWEEN ? AND ?", first, first+int64(n)-1).Find(&consents).Error; err != nil {
+		t.Fatal(err)
+	}
+	history := map[int64][]people.Consent{}
+	for _, c := range consents {
+		history[c.PersonID] = append(history[c.PersonID], c)
+	}
 	for i, p := range got {
 		want := peopleseed.Generate(seed, i)
 		if p.ID != first+int64(i) || *p.Email != want.Email() || p.GivenName != want.GivenName ||
@@ -132,6 +145,21 @@ func checkSeeded(t *testing.T, db *gorm.DB, seed int64, n int, first int64) int 
 			p.Locality != want.Locality || p.Locale != want.Locale || p.Handle != want.Handle ||
 			p.Volunteer != want.Volunteer || p.Source != peopleseed.Source || !p.CreatedAt.Equal(want.CreatedAt) {
 			t.Fatalf("person %d of seed %d:\n got %+v\nwant %+v", i, seed, p, want.Person)
+		}
+		// As people.RecordNews keeps them: news_at and one given row of
+		// the history at that time.
+		h := history[p.ID]
+		if want.NewsAt == nil {
+			if p.NewsAt != nil || len(h) != 0 {
+				t.Fatalf("person %d of seed %d: news_at %v and history %+v, want neither", i, seed, p.NewsAt, h)
+			}
+		} else {
+			if p.NewsAt == nil || !p.NewsAt.Equal(*want.NewsAt) || len(h) != 1 || !people.News(h) ||
+				h[0].Source != people.ConsentImport || h[0].Version != people.ConsentVersion || !h[0].At.Equal(*p.NewsAt) {
+				t.Fatalf("person %d of seed %d: news_at %v and history %+v, want a consent to news given at %v",
+					i, seed, p.NewsAt, h, want.NewsAt)
+			}
+			news++
 		}
 		w := slices.Clone(want.Tags)
 		slices.Sort(w)
@@ -150,7 +178,7 @@ func checkSeeded(t *testing.T, db *gorm.DB, seed int64, n int, first int64) int 
 	if stored != int64(links) {
 		t.Fatalf("%d tag links stored, want %d", stored, links)
 	}
-	return links
+	return links, news
 }
 
 func ids(list []people.Person) []int64 {

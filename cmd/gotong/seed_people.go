@@ -35,7 +35,7 @@ func (c *cli) seedPeople(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "seeded %d people (seed %d, ids %d to %d) with %d tags in %s\n",
-		res.People, *seed, res.FirstID, res.FirstID+int64(res.People)-1, res.TagLinks, res.Took.Round(100*time.Millisecond))
+	fmt.Fprintf(c.stdout, "seeded %d people (seed %d, ids %d to %d) with %d tags and %d consents to news in %s\n",
+		res.People, *seed, res.FirstID, res.FirstID+int64(res.People)-1, res.TagLinks, res.News, res.Took.Round(100*time.Millisecond))
 	return nil
 }
