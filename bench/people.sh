@@ -68,7 +68,7 @@ TARGET_IMPORT_MB=300
 MAIL_SEGMENT='any_tag=privacy&any_tag=digital-rights&any_tag=freedom-of-expression'
 MAIL_TAGS="'privacy', 'digital-rights', 'freedom-of-expression'"
 MAIL_RATE=100000
-MAIL_BATCH=500
+MAIL_BATCH=2000
 MAIL_BUDGET_S=360
 PERF_SECONDS=10
 SINK_SMTP=127.0.0.1:18083
@@ -704,11 +704,11 @@ reads each message to its end, counts it and its bytes, notes when it arrived an
 
 Note: $MAIL_NOTE.}$( [ "${#MAIL_FAILS[@]}" = 0 ] || printf '\n\n**Starts refused** (each a missed target of (i); the run has no send): %s.' "$(IFS=';'; echo "${MAIL_FAILS[*]}")")
 
-- **(i) materialise**: the wall-clock time of \`POST /api/v1/mailings/{id}/send\` (curl), which counts the
-  reach and writes the recipients in one \`INSERT … SELECT\`; a new mailing each run.
+- **(i) materialise**: the wall-clock time of \`POST /api/v1/mailings/{id}/send\` (curl), which writes the
+  recipients in one \`INSERT … SELECT\` (its row count is the reach); a new mailing each run.
 - **(j) send**: from that call's return until the sink has counted all $MAIL_REACH messages (the time of
-  the last one), as messages per second. The server's worker (\`mailings.Worker\`, polling every 5 s
-  when idle) claims batches of $MAIL_BATCH, renders each message and sends it through app/outbox.
+  the last one), as messages per second. The server's worker (\`mailings.Worker\`, woken when a
+  mailing starts on its node) claims batches of $MAIL_BATCH, renders each message and sends it through app/outbox.
   Its **baseline** is \`bench/sendloop\`, run in the same minutes against the same sink: the same
   number of messages of the same size and shape (subject and body of each language written once
   as the server writes them for one reader, the same share in Mongolian, one address and one
@@ -765,11 +765,13 @@ in psql and the profile above; the machine shared with other work):
   twice a message: about 6% of the profile) and the allocations the collector then clears.
 - **Before the first message**, the worker's idle poll: up to 5 s.
 
-What would make it faster: claim the next batch, and mark the last, while the current one is sent, so
-that the database overlaps SMTP instead of pausing it; claim by \`= ANY (ARRAY(…))\`, returning only what
-a message needs and its person's name, email, language and consent in the same statement, scanned
-without reflection; render each language's footer and links once a batch; wake the worker when a
-mailing starts on its node.
+Done since: the start writes the recipients without counting first (its row count is the reach);
+the claim is \`= ANY (ARRAY(…))\` on PostgreSQL and returns only what a message needs; the mailing
+and its links are read once while it sends; each unsubscribe token is signed once; batches are up
+to 2,000; a start wakes its node's worker. What would make it faster still: claim the next batch,
+and mark the last, while the current one is sent, so that the database overlaps SMTP instead of
+pausing it; read the people in the claim's statement, scanned without reflection; render each
+language's footer once a batch.
 EOF
 }
 
