@@ -498,7 +498,7 @@ func TestReportsPageAndCSV(t *testing.T) {
 		// B first (same start, later id), then A, then the total.
 		// The released column has its own words ("Encore réservées"), not attendance's "Non".
 		kept := fr("reports_released_no")
-		if join(quotas[2][1:]) != "'@SUM(A1:A9)|"+a.StartsAt.UTC().Format(time.DateOnly)+"|20|15|5|5|5|5|"+kept+"|5|<5|"+kept+"|5|<5|"+kept ||
+		if join(quotas[2][1:]) != "'@SUM(A1:A9)|"+a.Local(a.StartsAt).Format(time.DateOnly)+"|20|15|5|5|5|5|"+kept+"|5|<5|"+kept+"|5|<5|"+kept ||
 			join(quotas[1][3:]) != "40|16|15|0|5|0|"+kept+"|10|x|"+kept+"|10|x|"+kept ||
 			join(quotas[3]) != "|"+fr("reports_all_activities")+"||60|31|20|5|10|5||15|10||15|11|" {
 			t.Fatalf("quotas.csv rows %v", quotas)

@@ -181,7 +181,14 @@ func TestReportWellbeing(t *testing.T) {
 		}
 		res := c.get("/manage/reports/wellbeing.csv?lang=en")
 		csv := strings.ReplaceAll(strings.TrimPrefix(res.Body, "\ufeff"), "\r\n", "\n")
-		day := func(w *wellbeingWorkshop) string { return w.starts.Format(time.DateOnly) }
+		// The day it started where it happened: late in a UTC day, Ulaanbaatar's is the next.
+		day := func(w *wellbeingWorkshop) string {
+			zone, err := time.LoadLocation(w.act.Timezone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return w.starts.In(zone).Format(time.DateOnly)
+		}
 		want := "Activity id,Activity,Starts,Responses before,Responses after,Mean score before,Mean score after,Change\n" +
 			fmt.Sprintf("%d,Breathe breathe,%s,5,5,40.0,80.0,40.0\n", a.act.ID, day(a)) +
 			fmt.Sprintf("%d,Breathe rest,%s,5,5,60.0,100.0,40.0\n", b.act.ID, day(b)) +
