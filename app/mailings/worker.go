@@ -289,19 +289,12 @@ func (w *Worker) claim(ctx context.Context, id int64, now, until time.Time) ([]c
 	return out, nil
 }
 
-// settle gives a write after a send its own deadline that survives the
-// caller's cancellation: a delivery that happened must be recorded, or it
-// would be sent again.
-func settle(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-}
-
 // mark records the batch's outcomes of one kind in one statement.
 func (w *Worker) mark(ctx context.Context, ids []int64, status string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	ctx, cancel := settle(ctx)
+	ctx, cancel := outbox.Settle(ctx)
 	defer cancel()
 	values := map[string]any{"status": status, "locked_until": nil}
 	if status == recipientSent {
@@ -318,7 +311,7 @@ func (w *Worker) mark(ctx context.Context, ids []int64, status string) error {
 // markFailed counts a failed attempt: the message is tried again after a
 // backoff, or marked failed after MaxAttempts.
 func (w *Worker) markFailed(ctx context.Context, r Recipient, until time.Time, sendErr error) error {
-	ctx, cancel := settle(ctx)
+	ctx, cancel := outbox.Settle(ctx)
 	defer cancel()
 	attempts := r.Attempts + 1
 	values := map[string]any{"attempts": attempts, "locked_until": nil,
@@ -339,7 +332,7 @@ func (w *Worker) markFailed(ctx context.Context, r Recipient, until time.Time, s
 // release hands back claims that were not used, so that the next round (of
 // any node) takes them at once.
 func (w *Worker) release(ctx context.Context, rows []claimed, until time.Time) error {
-	ctx, cancel := settle(ctx)
+	ctx, cancel := outbox.Settle(ctx)
 	defer cancel()
 	ids := make([]int64, len(rows))
 	for i := range rows {
@@ -378,7 +371,7 @@ func (w *Worker) finishIfDone(ctx context.Context, id int64) error {
 // another node goes on at once rather than when the lease runs out.
 func (w *Worker) Stop(ctx context.Context) error {
 	w.Close()
-	ctx, cancel := settle(ctx)
+	ctx, cancel := outbox.Settle(ctx)
 	defer cancel()
 	err := w.Service.db.WithContext(ctx).Model(&Mailing{}).Where("lease_node = ?", w.Node).
 		Updates(map[string]any{"lease_until": nil, "lease_node": ""}).Error

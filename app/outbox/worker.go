@@ -188,10 +188,10 @@ func (w *Worker) claim(ctx context.Context, now, until time.Time) ([]Message, er
 	return msgs, nil
 }
 
-// settle gives a write after a send its own short deadline that survives the
+// Settle gives a write after a send its own short deadline that survives the
 // caller's cancellation: a delivery that happened must be recorded, or it
 // would be sent again.
-func settle(ctx context.Context) (context.Context, context.CancelFunc) {
+func Settle(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }
 
@@ -203,7 +203,7 @@ func (w *Worker) markSent(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	ctx, cancel := settle(ctx)
+	ctx, cancel := Settle(ctx)
 	defer cancel()
 	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id IN ? AND sent_at IS NULL", ids).
 		Updates(map[string]any{"sent_at": w.now(), "locked_until": nil})
@@ -217,7 +217,7 @@ func (w *Worker) markSent(ctx context.Context, ids []int64) error {
 }
 
 func (w *Worker) markFailed(ctx context.Context, m Message, until time.Time, sendErr error) error {
-	ctx, cancel := settle(ctx)
+	ctx, cancel := Settle(ctx)
 	defer cancel()
 	now := w.now()
 	attempts := m.Attempts + 1
@@ -247,7 +247,7 @@ func (w *Worker) markFailed(ctx context.Context, m Message, until time.Time, sen
 // release frees claims that were not used, so the messages go out on the next
 // round rather than after LockFor.
 func (w *Worker) release(ctx context.Context, msgs []Message, until time.Time) error {
-	ctx, cancel := settle(ctx)
+	ctx, cancel := Settle(ctx)
 	defer cancel()
 	ids := make([]int64, len(msgs))
 	for i := range msgs {

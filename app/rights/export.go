@@ -404,17 +404,18 @@ func certificatesOf(db *gorm.DB, personID int64) ([]Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rights: unable to read certificates: %w", err)
 	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ActivityID
+	}
+	titles, err := activityTitles(db, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Certificate, len(rows))
 	for i, r := range rows {
-		var titles []activities.Translation
-		if err := db.Where("activity_id = ? AND title <> ''", r.ActivityID).Find(&titles).Error; err != nil {
-			return nil, fmt.Errorf("rights: unable to read an activity's titles: %w", err)
-		}
 		out[i] = Certificate{Code: path.FormatCode(r.Code), RegistrationID: r.RegistrationID, ActivityID: r.ActivityID,
-			ActivityTitle: map[string]string{}, FullTitle: r.FullTitle, Locale: r.Locale, IssuedAt: r.IssuedAt}
-		for _, t := range titles {
-			out[i].ActivityTitle[t.Locale] = t.Title
-		}
+			ActivityTitle: titles[r.ActivityID], FullTitle: r.FullTitle, Locale: r.Locale, IssuedAt: r.IssuedAt}
 	}
 	return out, nil
 }
@@ -434,18 +435,13 @@ func surveysOf(db *gorm.DB, personID int64) ([]Survey, error) {
 	for i, r := range rows {
 		ids[i] = r.ActivityID
 	}
-	var texts []activities.Translation
-	if err := db.Where("activity_id IN ?", ids).Find(&texts).Error; err != nil {
-		return nil, fmt.Errorf("rights: unable to read the titles of activities: %w", err)
+	titles, err := activityTitles(db, ids)
+	if err != nil {
+		return nil, err
 	}
 	for _, r := range rows {
 		sv := Survey{SurveyID: r.SurveyID, Kind: r.Kind, Anonymous: r.Anonymous, ActivityID: r.ActivityID,
-			ActivityTitle: map[string]string{}, InvitedAt: r.InvitedAt, Answered: r.Answered}
-		for _, t := range texts {
-			if t.ActivityID == r.ActivityID && t.Title != "" {
-				sv.ActivityTitle[t.Locale] = t.Title
-			}
-		}
+			ActivityTitle: titles[r.ActivityID], InvitedAt: r.InvitedAt, Answered: r.Answered}
 		if !r.Anonymous {
 			sv.Answers = []SurveyAnswer{}
 			for _, a := range r.Answers {
@@ -453,6 +449,26 @@ func surveysOf(db *gorm.DB, personID int64) ([]Survey, error) {
 			}
 		}
 		out = append(out, sv)
+	}
+	return out, nil
+}
+
+// activityTitles reads the titles of activities ids by language, in one
+// query; each activity has a map, empty when it has no title.
+func activityTitles(db *gorm.DB, ids []int64) (map[int64]map[string]string, error) {
+	out := make(map[int64]map[string]string, len(ids))
+	for _, id := range ids {
+		out[id] = map[string]string{}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var texts []activities.Translation
+	if err := db.Where("activity_id IN ? AND title <> ''", ids).Find(&texts).Error; err != nil {
+		return nil, fmt.Errorf("rights: unable to read the titles of activities: %w", err)
+	}
+	for _, t := range texts {
+		out[t.ActivityID][t.Locale] = t.Title
 	}
 	return out, nil
 }

@@ -13,7 +13,7 @@ import (
 type pathRow struct {
 	ActivityID                  int64
 	Title, Kind, EndedOn, Hours string
-	Certificate                 string // its verification code, once issued
+	Certificate                 *string // its verification code, once issued
 }
 
 // pathView is a path laid out for a page.
@@ -34,14 +34,7 @@ func pathViewOf(p *request.Page, def string, x *path.Path, heading, none string,
 	for _, e := range x.Entries {
 		v.Rows = append(v.Rows, pathRow{ActivityID: e.Activity.ID, Title: e.Activity.TextIn(l.Lang, def).Title,
 			Kind: l.T(kindLabels[e.Activity.Kind]), EndedOn: l.Date(e.EndedOn.Time()), Hours: l.Number(activities.Hours(e.Minutes)),
-			Certificate: deref(e.Certificate)})
+			Certificate: e.Certificate})
 	}
 	return v
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
