@@ -51,6 +51,12 @@ type Config struct {
 	// TrustedProxies are the peers whose X-Forwarded-For is believed: the
 	// load balancers in front of the portal. None when unset.
 	TrustedProxies []netip.Prefix
+	// DBMaxConns is the size of the database pool; 0 takes the default of
+	// the database (database.DefaultConns).
+	DBMaxConns int
+	// PprofAddr, when set, serves Go's profiles (net/http/pprof) on that
+	// address, apart from the site: for measuring, never on a public one.
+	PprofAddr string
 }
 
 // Getenv is how Load reads a variable; os.Getenv in production, a map in tests.
@@ -113,6 +119,14 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	if c.MailRate, err = wholeNumber(getenv, "GOTONG_MAIL_RATE", 50, 1, 100_000); err != nil {
 		return c, err
+	}
+	if c.DBMaxConns, err = wholeNumber(getenv, "GOTONG_DB_MAX_CONNS", 0, 1, 1000); err != nil {
+		return c, err
+	}
+	if c.PprofAddr = getenv("GOTONG_PPROF_ADDR"); c.PprofAddr != "" {
+		if host, _, err := net.SplitHostPort(c.PprofAddr); err != nil || !isLoopback(host) {
+			return c, fmt.Errorf("GOTONG_PPROF_ADDR: %q is not a loopback host:port such as 127.0.0.1:6060", c.PprofAddr)
+		}
 	}
 	if c.TrustedProxies, err = parsePrefixes(getenv("GOTONG_TRUSTED_PROXIES")); err != nil {
 		return c, fmt.Errorf("GOTONG_TRUSTED_PROXIES: %v", err)

@@ -47,7 +47,7 @@ func TestLoadValues(t *testing.T) {
 		"GOTONG_SECRET_KEY": goodKey, "GOTONG_DEFAULT_LANG": "mn", "GOTONG_BASE_URL": "https://youth.example.org",
 		"GOTONG_MIN_CELL": "10", "GOTONG_OUTBOX_KEEP_DAYS": "7",
 		"GOTONG_GUARDIAN_AGE": "16", "GOTONG_GUARDIAN_DAYS": "3", "GOTONG_TIMEZONE": "Asia/Ulaanbaatar",
-		"GOTONG_MAIL_RATE": "20",
+		"GOTONG_MAIL_RATE": "20", "GOTONG_DB_MAX_CONNS": "24", "GOTONG_PPROF_ADDR": "127.0.0.1:6060",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +56,7 @@ func TestLoadValues(t *testing.T) {
 		t.Error("secure cookies should default to true off loopback")
 	}
 	if c.DefaultLang != "mn" || c.MinCell != 10 || c.OutboxKeepDays != 7 || c.GuardianAge != 16 || c.GuardianDays != 3 || c.Addr != "0.0.0.0:9000" ||
-		c.Timezone != "Asia/Ulaanbaatar" || c.MailRate != 20 {
+		c.Timezone != "Asia/Ulaanbaatar" || c.MailRate != 20 || c.DBMaxConns != 24 || c.PprofAddr != "127.0.0.1:6060" {
 		t.Errorf("values: %+v", c)
 	}
 }
@@ -87,6 +87,10 @@ func TestLoadRejects(t *testing.T) {
 		{"GOTONG_GUARDIAN_DAYS", "91"},
 		{"GOTONG_MAIL_RATE", "0"},
 		{"GOTONG_MAIL_RATE", "fast"},
+		{"GOTONG_DB_MAX_CONNS", "0"},
+		{"GOTONG_DB_MAX_CONNS", "many"},
+		{"GOTONG_PPROF_ADDR", "0.0.0.0:6060"}, // never on a public address
+		{"GOTONG_PPROF_ADDR", "6060"},
 		{"GOTONG_TRUSTED_PROXIES", "10.0.0.0/8;192.168.0.0/16"},
 		{"GOTONG_TRUSTED_PROXIES", "10.0.0.0/33"},
 		{"GOTONG_TRUSTED_PROXIES", "load-balancer.internal"},

@@ -5,6 +5,7 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,10 +33,23 @@ const (
 	Postgres = "postgres"
 )
 
-// Open connects to the database named by url (sqlite://PATH or postgres://…).
+// DefaultConns is the size of a pool of dialect when GOTONG_DB_MAX_CONNS
+// is unset: a few connections per core for PostgreSQL, since more only
+// queue inside it and fight for the same cores, which lengthens the slowest
+// requests; a few for the one SQLite file, whose writers queue in the
+// process anyway (Tx).
+func DefaultConns(dialect string) int {
+	if dialect == SQLite {
+		return 8
+	}
+	return 4 * runtime.GOMAXPROCS(0)
+}
+
+// Open connects to the database named by url (sqlite://PATH or postgres://…)
+// with a pool of maxConns connections, or DefaultConns when it is 0.
 // SQLite gets WAL, foreign keys, a busy timeout and immediate transactions, so
 // that two writers never interleave and a read that decides a write is safe.
-func Open(url string) (*gorm.DB, error) {
+func Open(url string, maxConns int) (*gorm.DB, error) {
 	cfg := &gorm.Config{
 		Logger:         logger.Discard,
 		NowFunc:        func() time.Time { return time.Now().UTC() },
@@ -64,9 +78,8 @@ func Open(url string) (*gorm.DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Each connection runs the pragmas above; a few are enough for one file.
-		sqlDB.SetMaxOpenConns(8)
-		sqlDB.SetMaxIdleConns(8)
+		// Each connection runs the pragmas above once.
+		setPool(sqlDB, SQLite, maxConns)
 		sqlDB.SetConnMaxIdleTime(0)
 		return db, nil
 	}
@@ -78,13 +91,19 @@ func Open(url string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A few connections per core: more only queue inside PostgreSQL and
-	// fight for the same cores, which lengthens the slowest requests.
-	conns := 4 * runtime.GOMAXPROCS(0)
-	sqlDB.SetMaxOpenConns(conns)
-	sqlDB.SetMaxIdleConns(conns)
+	setPool(sqlDB, Postgres, maxConns)
 	sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	return db, nil
+}
+
+// setPool sizes the pool: n connections, or the dialect's default when n is 0.
+// Idle ones are kept, so that a rush never waits to open them.
+func setPool(sqlDB *sql.DB, dialect string, n int) {
+	if n == 0 {
+		n = DefaultConns(dialect)
+	}
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(n)
 }
 
 // ownerOnly creates the SQLite file at path readable and writable by its

@@ -25,7 +25,7 @@ func withUmask(t *testing.T, mask int) {
 // so that its WAL and shared-memory files exist, and leaves it open.
 func openAndWrite(t *testing.T, path string) {
 	t.Helper()
-	db, err := database.Open("sqlite://" + path)
+	db, err := database.Open("sqlite://"+path, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

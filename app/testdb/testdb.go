@@ -114,7 +114,7 @@ func sqliteTemplate() ([]byte, error) {
 		}
 		defer os.RemoveAll(dir)
 		path := filepath.Join(dir, "template.db")
-		db, err := database.Open("sqlite://" + path)
+		db, err := database.Open("sqlite://"+path, 0)
 		if err != nil {
 			sqliteErr = err
 			return
@@ -161,7 +161,7 @@ func postgresTemplate() (string, error) {
 	}
 	postgresTpl = name
 	admin.Path = "/" + name
-	db, err := database.Open(admin.String())
+	db, err := database.Open(admin.String(), 0)
 	if err != nil {
 		postgresErr = err
 		return "", err
@@ -277,7 +277,7 @@ func newName() string {
 // Connect opens the database at url as it is, closed after the test.
 func Connect(t testing.TB, url string) *gorm.DB {
 	t.Helper()
-	db, err := database.Open(url)
+	db, err := database.Open(url, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +347,7 @@ func Running(t testing.TB, db *gorm.DB, part string) int {
 // writes rows as the earlier schema held them and then migrates on.
 func At(t testing.TB, url string, version int64) *gorm.DB {
 	t.Helper()
-	db, err := database.Open(url)
+	db, err := database.Open(url, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

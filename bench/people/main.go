@@ -240,7 +240,7 @@ func captured(db *gorm.DB, fn func(db *gorm.DB) error) (string, error) {
 // with and without migration 00011.
 func explain(w io.Writer, query, handlesFile string) (string, error) {
 	ctx := context.Background()
-	db, err := database.Open(os.Getenv("GOTONG_DATABASE_URL"))
+	db, err := database.Open(os.Getenv("GOTONG_DATABASE_URL"), 0)
 	if err != nil {
 		return "", err
 	}

@@ -22,6 +22,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -211,7 +213,7 @@ func (c *cli) openDB() (config.Config, *gorm.DB, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	db, err := database.Open(cfg.DatabaseURL)
+	db, err := database.Open(cfg.DatabaseURL, cfg.DBMaxConns)
 	return cfg, db, err
 }
 
@@ -237,11 +239,36 @@ func (c *cli) serve(args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
+	if cfg.PprofAddr != "" {
+		if err := c.servePprof(cfg.PprofAddr); err != nil {
+			return err
+		}
+	}
 	c.startWorkers(c.ctx, a, srv, sender)
 	c.log.Info("gotong listening", "addr", "http://"+ln.Addr().String(), "database", database.Dialect(a.DB))
 	err = web.Serve(c.ctx, fapp, ln, 20*time.Second)
 	c.log.Info("gotong stopped")
 	return err
+}
+
+// servePprof serves Go's profiles on addr (a loopback address, as config
+// checks), on a listener of their own so that the site never shows them;
+// `make bench` reads the CPU profile of a run from there.
+func (c *cli) servePprof(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	context.AfterFunc(c.ctx, func() { _ = srv.Close() })
+	c.log.Info("profiles served", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return nil
 }
 
 func (c *cli) migrate(sub string, args []string) error {

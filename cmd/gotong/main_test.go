@@ -127,7 +127,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 		if !strings.HasPrefix(token, "gtg_") || strings.Contains(token, " ") {
 			t.Fatalf("the token is not alone on the last line: %q", out)
 		}
-		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"], 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,7 +200,7 @@ func TestSeedPeople(t *testing.T) {
 		if code != 0 || !strings.HasPrefix(out, "seeded 5 people (seed 1, ids 31 to 35) with ") {
 			t.Fatalf("another seed: %d %q %q", code, out, stderr)
 		}
-		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"], 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,7 +260,7 @@ func TestOutboxShow(t *testing.T) {
 		if code, _, stderr := c.run("migrate", "up"); code != 0 {
 			t.Fatalf("migrate: %q", stderr)
 		}
-		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"], 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,7 +297,7 @@ func TestUserCreatePartner(t *testing.T) {
 		if code == 0 || lines[len(lines)-1] != "gotong: --partner: Unknown partner organisation." {
 			t.Fatalf("unknown organisation: exit %d, stderr %q", code, stderr)
 		}
-		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"], 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -343,7 +343,7 @@ func TestMigrateUpSealsClearPools(t *testing.T) {
 		// A connection of SQLite opened before another changed the table
 		// may still read the old columns: read through a new one.
 		_ = database.Close(db)
-		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"], 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -404,7 +404,7 @@ func TestMigrateUpIndexesPeople(t *testing.T) {
 			t.Fatalf("up: %q", stderr)
 		}
 		_ = database.Close(db)
-		db, err := database.Open(c.env["GOTONG_DATABASE_URL"])
+		db, err := database.Open(c.env["GOTONG_DATABASE_URL"], 0)
 		if err != nil {
 			t.Fatal(err)
 		}
