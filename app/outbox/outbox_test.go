@@ -557,3 +557,48 @@ func TestClaimOldestDueFirst(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimBehindTheCursor: a round claims from where the last one ended,
+// not from the oldest entry of the queue's index (which keeps the entries
+// of sent messages until a vacuum). A message that becomes due behind the
+// cursor (enqueued by a transaction that committed after newer ones went
+// out, or a claim of another node released) still goes out: when it is
+// within afterLag of now, at once; otherwise at the next rescan, within
+// rescanEvery.
+func TestClaimBehindTheCursor(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		ms := mailtest.StartWith(t, mailtest.Options{TLS: mailtest.StartTLS})
+		start := time.Now().UTC().Truncate(time.Microsecond)
+		clk := &clock{t: start}
+		w := &Worker{DB: db, Sender: newSender(t, ms), Log: quiet, Now: clk.Now}
+		send := func(want int) {
+			t.Helper()
+			if sent, failed, err := w.RunOnce(ctx); err != nil || sent != want || failed != 0 {
+				t.Fatalf("RunOnce at %v = %d sent, %d failed, %v; want %d sent", clk.Now().Sub(start), sent, failed, err, want)
+			}
+		}
+		enqueue(t, db, Message{Kind: "k", ToAddress: "first@example.org", Subject: "s", Body: "b", NextAttemptAt: start})
+		send(1) // the cursor is now at start
+		// Committed late, due just before the cursor, within afterLag of now.
+		enqueue(t, db, Message{Kind: "k", ToAddress: "late@example.org", Subject: "s", Body: "b", NextAttemptAt: start.Add(-afterLag / 2)})
+		send(1)
+		// Due long before the cursor: a released claim of another node.
+		enqueue(t, db, Message{Kind: "k", ToAddress: "old@example.org", Subject: "s", Body: "b", NextAttemptAt: start.Add(-time.Hour)})
+		clk.Add(afterLag / 2)
+		send(0) // behind the cursor and the lag: left for the rescan
+		clk.Add(rescanEvery)
+		send(1)
+		if n := pending(t, db); n != 0 {
+			t.Fatalf("Pending = %d, want 0", n)
+		}
+		got := map[string]bool{}
+		for _, m := range ms.Messages() {
+			got[m.To] = true
+		}
+		if len(got) != 3 || !got["late@example.org"] || !got["old@example.org"] {
+			t.Fatalf("delivered to %v", got)
+		}
+	})
+}
