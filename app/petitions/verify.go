@@ -158,7 +158,7 @@ func (s *Store) Confirm(ctx context.Context, token string) (*Confirmed, error) {
 		if err != nil {
 			return err
 		}
-		if claimed {
+		if claimed[sub.ID] {
 			var in Signer
 			if err := s.subs.Form(sub, &in); err != nil {
 				return err
@@ -171,7 +171,7 @@ func (s *Store) Confirm(ctx context.Context, token string) (*Confirmed, error) {
 			}
 			if signed {
 				out.Again = false
-				if err := s.subs.SetResult(tx, sub.ID, id); err != nil {
+				if err := s.subs.SetResults(tx, map[int64]int64{sub.ID: id}); err != nil {
 					return err
 				}
 			}

@@ -141,10 +141,12 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 		return err
 	}
 
-	// Refusals that need nothing but the activity write nothing. A tap
-	// claims its form only then, after the lock: of two taps of one link,
-	// on any nodes, the second finds it used and places nothing.
-	var live, again []*queued
+	// Refusals that need nothing but the activity write nothing. The taps
+	// claim their forms only then, after the lock, in one statement: of two
+	// taps of one link, on any nodes or in this batch, the second finds it
+	// used and places nothing.
+	var passed []*queued
+	var subs []int64
 	for _, p := range batch {
 		a, ok := acts[p.a.ID]
 		if !ok {
@@ -166,16 +168,24 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 		if a.Translations == nil {
 			a.Translations = p.a.Translations // for the notices
 		}
+		passed = append(passed, p)
 		if p.sub != 0 {
-			claimed, err := s.subs.Claim(tx, p.sub)
-			if err != nil {
-				return err
-			}
-			if !claimed {
+			subs = append(subs, p.sub)
+		}
+	}
+	claimed, err := s.subs.Claim(tx, subs...)
+	if err != nil {
+		return err
+	}
+	var live, again []*queued
+	for _, p := range passed {
+		if p.sub != 0 {
+			if !claimed[p.sub] {
 				p.again = true
 				again = append(again, p)
 				continue
 			}
+			delete(claimed, p.sub)
 		}
 		live = append(live, p)
 	}
@@ -310,12 +320,14 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 			if err := addSeats(tx, added); err != nil {
 				return err
 			}
+			results := map[int64]int64{}
 			for i, o := range owners {
 				if o.sub != 0 {
-					if err := s.subs.SetResult(tx, o.sub, rows[i].ID); err != nil {
-						return err
-					}
+					results[o.sub] = rows[i].ID
 				}
+			}
+			if err := s.subs.SetResults(tx, results); err != nil {
+				return err
 			}
 		}
 	}

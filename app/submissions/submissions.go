@@ -13,6 +13,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gotong/gotong/app/apperr"
@@ -151,22 +154,44 @@ func (s *Store) Form(sub *Submission, v any) error {
 	return nil
 }
 
-// Claim marks the submission id used within tx, before what it places is
-// written there. It reports false when another tap used it first: that one
-// placed it, this one must place nothing.
-func (s *Store) Claim(tx *gorm.DB, id int64) (bool, error) {
-	res := tx.Model(&Submission{}).Where("id = ? AND used_at IS NULL", id).Update("used_at", s.now().UTC())
-	if res.Error != nil {
-		return false, fmt.Errorf("submissions: unable to claim %d: %w", id, res.Error)
+// Claim marks the submissions ids used within tx, before what they place
+// is written there, in one statement. It returns those it claimed: one
+// missing was used first by another tap, which placed it, so this one must
+// place nothing.
+func (s *Store) Claim(tx *gorm.DB, ids ...int64) (map[int64]bool, error) {
+	var claimed []int64
+	if len(ids) > 0 {
+		if err := tx.Raw("UPDATE submissions SET used_at = ? WHERE id IN ? AND used_at IS NULL RETURNING id",
+			s.now().UTC(), ids).Scan(&claimed).Error; err != nil {
+			return nil, fmt.Errorf("submissions: unable to claim %d: %w", len(ids), err)
+		}
 	}
-	return res.RowsAffected == 1, nil
+	out := make(map[int64]bool, len(claimed))
+	for _, id := range claimed {
+		out[id] = true
+	}
+	return out, nil
 }
 
-// SetResult records, within the tx that claimed it, the registration or
-// signature that submission id became, so that a second tap can show it.
-func (s *Store) SetResult(tx *gorm.DB, id, resultID int64) error {
-	if err := tx.Model(&Submission{}).Where("id = ?", id).Update("result_id", resultID).Error; err != nil {
-		return fmt.Errorf("submissions: unable to record the result of %d: %w", id, err)
+// SetResults records, within the tx that claimed them, the registration or
+// signature that each submission became (results maps a submission's id to
+// its result's), so that a second tap can show it; one statement for all.
+func (s *Store) SetResults(tx *gorm.DB, results map[int64]int64) error {
+	if len(results) == 0 {
+		return nil
+	}
+	ids := slices.Sorted(maps.Keys(results))
+	var set strings.Builder
+	args := make([]any, 0, 2*len(ids)+1)
+	set.WriteString("UPDATE submissions SET result_id = CASE id")
+	for _, id := range ids {
+		set.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+		args = append(args, id, results[id])
+	}
+	set.WriteString(" END WHERE id IN ?")
+	args = append(args, ids)
+	if err := tx.Exec(set.String(), args...).Error; err != nil {
+		return fmt.Errorf("submissions: unable to record the results of %d: %w", len(ids), err)
 	}
 	return nil
 }

@@ -96,11 +96,11 @@ func TestSubmissionLifecycle(t *testing.T) {
 				defer wg.Done()
 				err := database.Tx(ctx, db, func(tx *gorm.DB) error {
 					ok, err := s.Claim(tx, sub.ID)
-					if ok {
+					if ok[sub.ID] {
 						mu.Lock()
 						claimed++
 						mu.Unlock()
-						return s.SetResult(tx, sub.ID, 31)
+						return s.SetResults(tx, map[int64]int64{sub.ID: 31})
 					}
 					return err
 				})
