@@ -47,11 +47,13 @@ type Worker struct {
 	// oldest entry of outbox_due_idx: a sent message leaves its entry in that
 	// partial index until a vacuum, and under a rush a claim from the start
 	// walked hundreds of thousands of them (56 million index entries read
-	// in one benchmark, 6,700 per claim). What can become due behind the
-	// cursor is found by the claim that starts from the beginning every
-	// rescanEvery, and by every claim that starts afterLag back: a message
-	// enqueued by a transaction that commits after rounds claimed newer
-	// ones, a claim of another node released or expired.
+	// in one benchmark, 6,700 per claim). A claim starts afterLag back from
+	// now at the latest, for a message enqueued by a transaction that
+	// committed just after rounds claimed newer ones; the notices of a
+	// transaction are its last statement, so that lag is short. What else
+	// can become due behind the cursor (a commit slower than afterLag, a
+	// claim of another node released or expired) goes at the claim that
+	// starts from the beginning, every rescanEvery.
 	mu       sync.Mutex
 	after    *position
 	rescanAt time.Time
@@ -64,8 +66,8 @@ type position struct {
 }
 
 const (
-	rescanEvery = 10 * time.Second
-	afterLag    = time.Second
+	rescanEvery = 5 * time.Second
+	afterLag    = 200 * time.Millisecond
 )
 
 func (w *Worker) now() time.Time {
