@@ -50,17 +50,20 @@ type App struct {
 	Submissions   *submissions.Store // public forms waiting for their email link
 	Registrations *registration.Service
 	Activities    *activities.Store
-	Petitions     *petitions.Store
-	Campaigns     *campaigns.Store
-	Partners      *partners.Store
-	Segments      *segments.Store
-	Mailings      *mailings.Service
-	Path          *path.Service // what a young person went through
-	Certificates  *path.Certificates
-	Surveys       *path.Surveys // an activity's feedback and well-being surveys
-	Reports       *reports.Service
-	Rights        *rights.Service
-	Audit         *audit.Log
+	// Cached reads activities through this node's short-lived cache, for
+	// public pages and the public forms' links (activities.Cache).
+	Cached       *activities.Cache
+	Petitions    *petitions.Store
+	Campaigns    *campaigns.Store
+	Partners     *partners.Store
+	Segments     *segments.Store
+	Mailings     *mailings.Service
+	Path         *path.Service // what a young person went through
+	Certificates *path.Certificates
+	Surveys      *path.Surveys // an activity's feedback and well-being surveys
+	Reports      *reports.Service
+	Rights       *rights.Service
+	Audit        *audit.Log
 
 	// Changes counts the committed writes that public pages show; the
 	// server's caches of this node read it, the CLI lets it count unread.
@@ -97,7 +100,8 @@ func Assemble(cfg config.Config, db *gorm.DB, log *slog.Logger, catalog *i18n.Ca
 	a.Users = auth.NewStore(db, now)
 	a.People = people.NewStore(db, sealer, now)
 	a.Submissions = submissions.NewStore(db, sealer, now)
-	a.Registrations = registration.NewService(db, a.People, a.Submissions, catalog, cfg.BaseURL, a.Changes, now,
+	a.Cached = activities.NewCache(db, &a.Changes.Activities)
+	a.Registrations = registration.NewService(db, a.People, a.Submissions, a.Cached, catalog, cfg.BaseURL, a.Changes, now,
 		registration.Rules{GuardianAge: cfg.GuardianAge, GuardianDays: cfg.GuardianDays})
 	a.Activities = activities.NewStore(db, a.Registrations, a.Changes, now, cfg.Timezone)
 	a.Petitions = petitions.NewStore(db, a.People, a.Submissions, catalog, cfg.BaseURL, now)

@@ -10,7 +10,7 @@ import (
 	"gorm.io/gorm"
 )
 
-func (s *Store) get(tx *gorm.DB, query string, arg any) (*Activity, error) {
+func get(tx *gorm.DB, query string, arg any) (*Activity, error) {
 	var a Activity
 	err := withPeople(WithTexts(WithRules(tx))).Where(query, arg).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -39,12 +39,12 @@ func WithTexts(db *gorm.DB) *gorm.DB {
 
 // Get returns one activity with its texts and rules.
 func (s *Store) Get(ctx context.Context, id int64) (*Activity, error) {
-	return s.get(s.db.WithContext(ctx), "id = ?", id)
+	return get(s.db.WithContext(ctx), "id = ?", id)
 }
 
 // GetBySlug returns one activity by slug.
 func (s *Store) GetBySlug(ctx context.Context, slug string) (*Activity, error) {
-	return s.get(s.db.WithContext(ctx), "slug = ?", slug)
+	return get(s.db.WithContext(ctx), "slug = ?", slug)
 }
 
 // Reached narrows a query whose column col holds an activity id to the
@@ -79,7 +79,7 @@ func reached(q *gorm.DB, v access.Viewer) *gorm.DB { return q.Scopes(Reached(v, 
 // GetAs returns one activity if v reaches it; any other is not found, so
 // ids do not leak.
 func (s *Store) GetAs(ctx context.Context, v access.Viewer, id int64) (*Activity, error) {
-	return s.get(reached(s.db.WithContext(ctx), v), "id = ?", id)
+	return get(reached(s.db.WithContext(ctx), v), "id = ?", id)
 }
 
 // ListAs is List narrowed to the activities v reaches.

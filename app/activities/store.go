@@ -139,7 +139,7 @@ func uniqueSlug(tx *gorm.DB, base string) (string, error) {
 func (s *Store) Update(ctx context.Context, actorID, id int64, in Input) (*Activity, error) {
 	var out *Activity
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		a, err := s.get(tx, "id = ?", id)
+		a, err := get(tx, "id = ?", id)
 		if err != nil {
 			return err
 		}
@@ -285,7 +285,7 @@ func (s *Store) SetStatus(ctx context.Context, actorID, id int64, status string)
 	}
 	var out *Activity
 	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		a, err := s.get(tx, "id = ?", id)
+		a, err := get(tx, "id = ?", id)
 		if err != nil {
 			return err
 		}

@@ -1,16 +1,14 @@
-package request
+package changes
 
 import (
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/gotong/gotong/app/changes"
 )
 
-func TestTTLCache(t *testing.T) {
-	var gen changes.Generation
-	c := NewTTLCache[string](&gen)
+func TestCache(t *testing.T) {
+	var gen Generation
+	c := NewCache[string](&gen)
 	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	c.Now = func() time.Time { return now }
 	fills := 0

@@ -448,7 +448,7 @@ func TestCoHosted(t *testing.T) {
 		p := create(t, s, staff, "Host", partners.KindNGO, "")
 		q := create(t, s, staff, "Other host", partners.KindNGO, "")
 		gens := new(pagechanges.Generations)
-		acts := activities.NewStore(db, registration.NewService(db, people.NewStore(db, nil, clock.System), nil, nil, "", gens, clock.System, registration.Rules{}), gens, clock.System, "UTC")
+		acts := activities.NewStore(db, registration.NewService(db, people.NewStore(db, nil, clock.System), nil, activities.NewCache(db, &gens.Activities), nil, "", gens, clock.System, registration.Rules{}), gens, clock.System, "UTC")
 		start := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
 		var ids []int64
 		for i, hosts := range [][]int64{{p.ID}, {q.ID}, {p.ID, q.ID}} {

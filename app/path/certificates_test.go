@@ -100,7 +100,7 @@ func newCertWorld(t *testing.T, db *gorm.DB) *certWorld {
 		t.Fatal(err)
 	}
 	gens := new(changes.Generations)
-	reg := registration.NewService(db, people.NewStore(db, sealer, clock.System), nil, nil, "http://gotong.test", gens, clock.System, registration.Rules{})
+	reg := registration.NewService(db, people.NewStore(db, sealer, clock.System), nil, activities.NewCache(db, &gens.Activities), nil, "http://gotong.test", gens, clock.System, registration.Rules{})
 	return &certWorld{t: t, db: db, reg: reg, acts: activities.NewStore(db, reg, gens, clock.System, "UTC"),
 		cert: NewCertificates(db, clock.System)}
 }

@@ -33,7 +33,7 @@ func TestPathHours(t *testing.T) {
 			t.Fatal(err)
 		}
 		gens := new(changes.Generations)
-		reg := registration.NewService(db, people.NewStore(db, sealer, clock.System), nil, nil, "http://gotong.test", gens, clock.System, registration.Rules{})
+		reg := registration.NewService(db, people.NewStore(db, sealer, clock.System), nil, activities.NewCache(db, &gens.Activities), nil, "http://gotong.test", gens, clock.System, registration.Rules{})
 		acts := activities.NewStore(db, reg, gens, clock.System, "UTC")
 		// activity creates and publishes an activity ending at end, lasting
 		// hours, in zone.

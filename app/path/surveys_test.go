@@ -64,7 +64,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	}
 	ps := people.NewStore(db, sealer, now)
 	gens := new(changes.Generations)
-	f.regs = registration.NewService(db, ps, submissions.NewStore(db, sealer, now), cat, "http://gotong.test", gens, now,
+	f.regs = registration.NewService(db, ps, submissions.NewStore(db, sealer, now), activities.NewCache(db, &gens.Activities), cat, "http://gotong.test", gens, now,
 		registration.Rules{GuardianAge: 18, GuardianDays: 7})
 	f.acts = activities.NewStore(db, f.regs, gens, now, "UTC")
 	f.surveys = path.NewSurveys(db, cat, "http://gotong.test", 5, now)

@@ -75,6 +75,7 @@ type Service struct {
 	db      *gorm.DB
 	people  *people.Store
 	subs    *submissions.Store
+	acts    Activities
 	catalog *i18n.Catalog
 	baseURL string
 	now     clock.Clock
@@ -91,6 +92,13 @@ type Changes interface {
 	SeatsMoved(activityID int64)
 }
 
+// Activities reads the activity of a form's link, with its texts and
+// questions; a short-lived cache serves (activities.Cache), since what
+// decides a seat is read again under the activity's lock.
+type Activities interface {
+	ByID(ctx context.Context, id int64) (*activities.Activity, error)
+}
+
 func (s *Service) changed(activityID int64) { s.changes.SeatsMoved(activityID) }
 
 // Rules are the settings of the installation that registrations follow.
@@ -103,9 +111,9 @@ type Rules struct {
 // until their email link is opened; now decides open windows, ages,
 // releases of reserved seats and the dates of changes; changes hears of
 // every commit that moved seats; rules are the installation's settings.
-func NewService(db *gorm.DB, ps *people.Store, subs *submissions.Store, catalog *i18n.Catalog, baseURL string,
+func NewService(db *gorm.DB, ps *people.Store, subs *submissions.Store, acts Activities, catalog *i18n.Catalog, baseURL string,
 	changes Changes, now clock.Clock, rules Rules) *Service {
-	s := &Service{db: db, people: ps, subs: subs, catalog: catalog, baseURL: baseURL, changes: changes, now: now, rules: rules}
+	s := &Service{db: db, people: ps, subs: subs, acts: acts, catalog: catalog, baseURL: baseURL, changes: changes, now: now, rules: rules}
 	s.regs.batch, s.forms.batch = s.registerBatch, s.submitBatch
 	return s
 }

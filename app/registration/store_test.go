@@ -63,7 +63,8 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 // service is a registration service over db, on the fixture's clock:
 // guardians under 18, seven days to answer.
 func (f *fixture) service(db *gorm.DB) *registration.Service {
-	return registration.NewService(db, people.NewStore(db, f.sealer, f.now), submissions.NewStore(db, f.sealer, f.now), f.cat,
+	return registration.NewService(db, people.NewStore(db, f.sealer, f.now), submissions.NewStore(db, f.sealer, f.now),
+		activities.NewCache(db, &f.gens.Activities), f.cat,
 		"http://gotong.test", f.gens, f.now, registration.Rules{GuardianAge: 18, GuardianDays: 7})
 }
 

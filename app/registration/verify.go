@@ -89,17 +89,40 @@ func (s *Service) sendForms(tx *gorm.DB, batch []*submitted, now time.Time) erro
 		emails = append(emails, f.in.Person.Email)
 		ids = append(ids, f.a.ID)
 	}
-	var found []struct {
+	// Two indexed lookups, the people by email and then their live
+	// registrations, rather than one join, which PostgreSQL planned as a
+	// scan of every person while the table grew fast (a camp opening on the
+	// radio). Both run whoever owns the addresses. Either may find more
+	// than was asked for; each form takes its own.
+	var known []struct {
+		ID        int64
+		Email     string
+		GivenName string
+	}
+	if err := tx.Table("people").Select("id, email, given_name").Where("email IN ?", emails).
+		Scan(&known).Error; err != nil {
+		return fmt.Errorf("registration: unable to find people: %w", err)
+	}
+	personIDs := []int64{0} // no person: the lookup below runs all the same
+	byID := make(map[int64]int, len(known))
+	for i, p := range known {
+		personIDs = append(personIDs, p.ID)
+		byID[p.ID] = i
+	}
+	var regs []Registration
+	if err := tx.Where("person_id IN ? AND activity_id IN ? AND status <> ?", personIDs, ids, string(Cancelled)).
+		Find(&regs).Error; err != nil {
+		return fmt.Errorf("registration: unable to find registrations: %w", err)
+	}
+	type heldBy struct {
 		Registration
 		GivenName   string
 		PersonEmail string
 	}
-	// It may find pairs beyond those asked for; each form takes its own.
-	if err := tx.Table("registrations AS r").Select("r.*, p.given_name, p.email AS person_email").
-		Joins("JOIN people AS p ON p.id = r.person_id").
-		Where("p.email IN ? AND r.activity_id IN ? AND r.status <> ?", emails, ids, string(Cancelled)).
-		Scan(&found).Error; err != nil {
-		return fmt.Errorf("registration: unable to find registrations: %w", err)
+	found := make([]heldBy, len(regs))
+	for i, r := range regs {
+		p := known[byID[*r.PersonID]]
+		found[i] = heldBy{Registration: r, GivenName: p.GivenName, PersonEmail: p.Email}
 	}
 	type pair struct {
 		email string
@@ -210,7 +233,7 @@ func (s *Service) Confirm(ctx context.Context, token string) (*Confirmation, err
 }
 
 // submitted reads the registration form behind token, with its activity
-// and texts.
+// and texts (shared: read only).
 func (s *Service) submitted(ctx context.Context, token string) (*submissions.Submission, Request, *activities.Activity, error) {
 	var in Request
 	sub, err := s.subs.Find(ctx, submissions.KindRegistration, token)
@@ -220,13 +243,12 @@ func (s *Service) submitted(ctx context.Context, token string) (*submissions.Sub
 	if err := s.subs.Form(sub, &in); err != nil {
 		return nil, in, nil, err
 	}
-	var a activities.Activity
-	err = activities.WithTexts(s.db.WithContext(ctx)).Take(&a, sub.TargetID).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	a, err := s.acts.ByID(ctx, sub.TargetID)
+	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, in, nil, submissions.ErrLinkExpired
 	}
 	if err != nil {
 		return nil, in, nil, fmt.Errorf("registration: unable to read activity %d: %w", sub.TargetID, err)
 	}
-	return sub, in, &a, nil
+	return sub, in, a, nil
 }

@@ -91,7 +91,7 @@ func newFiguresFixture(t *testing.T, db *gorm.DB) *figuresFixture {
 		t.Fatal(err)
 	}
 	gens := new(changes.Generations)
-	reg := registration.NewService(db, people.NewStore(db, sealer, clock.System), nil, nil, "http://gotong.test", gens, clock.System, registration.Rules{})
+	reg := registration.NewService(db, people.NewStore(db, sealer, clock.System), nil, activities.NewCache(db, &gens.Activities), nil, "http://gotong.test", gens, clock.System, registration.Rules{})
 	return &figuresFixture{t: t, db: db, reg: reg, act: activities.NewStore(db, reg, gens, clock.System, "UTC")}
 }
 

@@ -59,7 +59,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	f.people = ps
 	gens := new(changes.Generations)
 	subs := submissions.NewStore(db, sealer, now)
-	regs := registration.NewService(db, ps, subs, cat, "http://gotong.test", gens, now,
+	regs := registration.NewService(db, ps, subs, activities.NewCache(db, &gens.Activities), cat, "http://gotong.test", gens, now,
 		registration.Rules{GuardianAge: 18, GuardianDays: 7})
 	f.regs, f.acts, f.pets = regs, activities.NewStore(db, regs, gens, now, "UTC"), petitions.NewStore(db, ps, subs, cat, "http://gotong.test", now)
 	f.users, f.rights = auth.NewStoreWithParams(db, now, auth.TestParams()), rights.New(db, ps, regs, now)

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/gotong/gotong/app/activities"
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
-	"github.com/gotong/gotong/app/web/request"
 )
 
 // TestPageCache: anonymous visitors get cached public pages that still show
@@ -38,7 +38,7 @@ func TestPageCache(t *testing.T) {
 		}
 		seats(anon, "19 free seats of 20")
 		seats(anonOther, "20 free seats of 20") // the other node's entry is still fresh
-		now = now.Add(request.CacheLifetime)
+		now = now.Add(changes.CacheLifetime)
 		seats(anonOther, "19 free seats of 20")
 
 		title := map[string]string{"en": "Renamed camp"}
@@ -73,7 +73,7 @@ func TestRegistrationReadsSeatsNotCache(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.publishedCamp("one-seat", 1)
-		stale, err := e.srv.ActivityByID(context.Background(), a.ID)
+		stale, err := e.srv.Cached.ByID(context.Background(), a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/gotong/gotong/app/changes"
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,7 +53,7 @@ type Server struct {
 	*request.Kit
 	limits    *database.KV
 	routes    routeTable
-	pageCache *request.TTLCache[renderedPage]
+	pageCache *changes.Cache[renderedPage]
 
 	requestTimeout time.Duration // RequestTimeout, shorter in tests
 }
@@ -82,7 +83,7 @@ func newServer(a *app.App, engine *pageViews) (*fiber.App, *Server, error) {
 		Kit:            request.NewKit(a, sessions, engine),
 		limits:         database.NewKV(a.DB, "rate_limits"),
 		routes:         routeTable{},
-		pageCache:      request.NewTTLCache[renderedPage](&a.Changes.Pages),
+		pageCache:      changes.NewCache[renderedPage](&a.Changes.Pages),
 		requestTimeout: RequestTimeout,
 	}
 	fapp := fiber.New(fiber.Config{

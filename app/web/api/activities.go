@@ -423,7 +423,7 @@ func (s *Handlers) Register(c *fiber.Ctx) error {
 		return err
 	}
 	// An activity that does not exist is a 404 whatever the body says.
-	a, err := s.ActivityByID(c.UserContext(), id)
+	a, err := s.Cached.ByID(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

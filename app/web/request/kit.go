@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gotong/gotong/app"
-	"github.com/gotong/gotong/app/activities"
 	"github.com/gotong/gotong/views"
 )
 
@@ -18,17 +17,14 @@ type Kit struct {
 	*app.App
 	Sessions *session.Store
 
-	devices       devices     // signs the device cookies of sign-ins
-	views         fiber.Views // the page templates Render writes with
-	activityCache *TTLCache[*activities.Activity]
+	devices devices     // signs the device cookies of sign-ins
+	views   fiber.Views // the page templates Render writes with
 }
 
 // NewKit builds the kit over a; sessions is the server's session store,
 // views the loaded page templates.
 func NewKit(a *app.App, sessions *session.Store, views fiber.Views) *Kit {
-	return &Kit{App: a, Sessions: sessions, views: views,
-		devices:       newDevices(a.Keys.Devices),
-		activityCache: NewTTLCache[*activities.Activity](&a.Changes.Activities)}
+	return &Kit{App: a, Sessions: sessions, views: views, devices: newDevices(a.Keys.Devices)}
 }
 
 // AssetVersion changes whenever a static file changes, so links to

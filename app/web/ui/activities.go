@@ -167,7 +167,7 @@ func (s *Handlers) ActivitiesList(c *fiber.Ctx) error {
 // slug; drafts are not public.
 func (s *Handlers) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
 	slug := strings.TrimSuffix(c.Params("slug"), ".ics")
-	a, err := s.ActivityBySlug(c.UserContext(), slug)
+	a, err := s.Cached.BySlug(c.UserContext(), slug)
 	if err != nil {
 		return nil, err
 	}
