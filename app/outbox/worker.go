@@ -66,7 +66,7 @@ type position struct {
 }
 
 const (
-	rescanEvery = 5 * time.Second
+	rescanEvery = 20 * time.Second
 	afterLag    = 200 * time.Millisecond
 )
 
@@ -160,7 +160,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		errs = append(errs, w.markFailed(ctx, m, until, sendErr))
 		failed++
 	}
-	errs = append(errs, w.markSent(ctx, sentIDs))
+	errs = append(errs, w.markSent(ctx, sentIDs, until))
 	return sent, failed, errors.Join(errs...)
 }
 
@@ -248,14 +248,18 @@ func Settle(ctx context.Context) (context.Context, context.CancelFunc) {
 // markSent records the round's deliveries in one statement: a round is at
 // most a batch, so a crash between its sends and this write repeats at most
 // a batch of messages, while a rush of notices costs one write per batch
-// instead of one per message.
-func (w *Worker) markSent(ctx context.Context, ids []int64) error {
+// instead of one per message. Like every write after a send, it names the
+// round's claim (locked_until = until), not "sent_at IS NULL": that
+// condition is outbox_due_idx's, and PostgreSQL, planning for a young table,
+// read the whole index (every sent message's entry until a vacuum) to find
+// twenty rows by id.
+func (w *Worker) markSent(ctx context.Context, ids []int64, until time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	ctx, cancel := Settle(ctx)
 	defer cancel()
-	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id IN ? AND sent_at IS NULL", ids).
+	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id IN ? AND locked_until = ?", ids, until).
 		Updates(map[string]any{"sent_at": w.now(), "locked_until": nil})
 	if res.Error != nil {
 		return fmt.Errorf("outbox: %d messages were sent but not recorded, so they will be sent again: %w", len(ids), res.Error)
@@ -272,7 +276,7 @@ func (w *Worker) markFailed(ctx context.Context, m Message, until time.Time, sen
 	now := w.now()
 	attempts := m.Attempts + 1
 	next := now.Add(Backoff(attempts))
-	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id = ? AND sent_at IS NULL AND locked_until = ?", m.ID, until).
+	res := w.DB.WithContext(ctx).Model(&Message{}).Where("id = ? AND locked_until = ?", m.ID, until).
 		Updates(map[string]any{
 			"attempts":        attempts,
 			"last_error":      truncateError(sendErr),
@@ -303,7 +307,7 @@ func (w *Worker) release(ctx context.Context, msgs []Message, until time.Time) e
 	for i := range msgs {
 		ids[i] = msgs[i].ID
 	}
-	err := w.DB.WithContext(ctx).Model(&Message{}).Where("id IN ? AND sent_at IS NULL AND locked_until = ?", ids, until).
+	err := w.DB.WithContext(ctx).Model(&Message{}).Where("id IN ? AND locked_until = ?", ids, until).
 		Update("locked_until", nil).Error
 	if err != nil {
 		return fmt.Errorf("outbox: unable to release claimed messages: %w", err)
