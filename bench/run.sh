@@ -232,7 +232,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_free() { ! curl -s -o /dev/null --max-time 1 "http://$1/"; }
+# A connection the kernel accepts says something listens, however slowly it
+# would answer (an HTTP probe times out on a busy server and says "free").
+port_free() { ! timeout 2 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1##*:}"' _ "$1" 2>/dev/null; }
 for addr in "$PG_ADDR" "$HELLO_ADDR" "$LITE_ADDR" "$PG_PPROF" "$LITE_PPROF"; do
 	port_free "$addr" || die "something already listens on $addr"
 done
@@ -340,7 +342,8 @@ start_server() { # start_server KIND(pg|sqlite) ADDR PPROF_ADDR DATABASE_URL
 		kill -0 "$SERVER_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	if [ -z "$ready" ]; then
+	# Ready, and ours: not another program's server on the same port.
+	if [ -z "$ready" ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
 		tail -n 30 "$SERVER_LOG" >&2 || true
 		die "server did not become ready on $APP"
 	fi
