@@ -57,7 +57,7 @@ vuln:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## bench: the server on PostgreSQL under wrk against a Fiber hello-world and pgbench; writes docs/benchmarks.md (needs wrk, psql, pgbench)
+## bench: the server under wrk on PostgreSQL and on SQLite, three rounds against a Fiber hello-world and pgbench, then the people at scale; writes docs/benchmarks.md (needs wrk, psql, pgbench, sqlite3; BENCH_PEOPLE=0 skips the people, BENCH_PROFILE=1 takes CPU profiles)
 bench:
 	GO="$(GO)" bash bench/run.sh
 
