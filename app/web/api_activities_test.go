@@ -49,7 +49,7 @@ func apiActBody(mod func(m map[string]any)) string {
 }
 
 // apiJSON decodes a response body into v, failing on anything else.
-func apiJSON(t *testing.T, r *response, status int, v any) {
+func apiJSON(t testing.TB, r *response, status int, v any) {
 	t.Helper()
 	if r.StatusCode != status {
 		t.Fatalf("status %d, want %d: %s", r.StatusCode, status, r.Body)
@@ -98,7 +98,7 @@ func apiStaff(e *env) (*client, string) {
 }
 
 // apiCreate creates an activity as the token's user and returns it.
-func apiCreate(t *testing.T, c *client, tok, body string) api.Activity {
+func apiCreate(t testing.TB, c *client, tok, body string) api.Activity {
 	t.Helper()
 	var a api.Activity
 	apiJSON(t, c.api("POST", "/api/v1/activities", tok, body), http.StatusCreated, &a)

@@ -40,7 +40,7 @@ const testPassword = "correct-horse-battery"
 
 // env is one test's running portal over a real database.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	db   *gorm.DB
 	app  *fiber.App
 	srv  *Server
@@ -62,12 +62,12 @@ func testConfig() config.Config {
 	}
 }
 
-func newEnv(t *testing.T, db *gorm.DB) *env {
+func newEnv(t testing.TB, db *gorm.DB) *env {
 	t.Helper()
 	return newEnvConfig(t, db, testConfig())
 }
 
-func newEnvConfig(t *testing.T, db *gorm.DB, cfg config.Config) *env {
+func newEnvConfig(t testing.TB, db *gorm.DB, cfg config.Config) *env {
 	t.Helper()
 	catalog, engine := parsed(t, cfg.DefaultLang)
 	a, err := app.Assemble(cfg, db, discard, catalog)
@@ -94,7 +94,7 @@ var (
 
 // parsed returns the shared views, and the catalogue whose default
 // language is def.
-func parsed(t *testing.T, def string) (*i18n.Catalog, *pageViews) {
+func parsed(t testing.TB, def string) (*i18n.Catalog, *pageViews) {
 	t.Helper()
 	parsedMu.Lock()
 	defer parsedMu.Unlock()

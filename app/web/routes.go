@@ -73,7 +73,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, post, "/manage/registrations/:id/cancel", access.RegistrationsWrite, uiH.RegistrationCancel)
 	s.handle(app, get, "/activities", access.Public, s.cachedPage(uiH.ActivitiesList))
 	s.handle(app, get, "/activities/:slug", access.Public, s.cachedPage(uiH.ActivityPage)) // also :slug.ics
-	s.handle(app, get, "/activities/:slug/register", access.Public, uiH.RegisterForm)
+	s.handle(app, get, "/activities/:slug/register", access.Public, s.cachedPage(uiH.RegisterForm))
 	s.handle(app, post, "/activities/:slug/register", access.Public, uiH.RegisterSubmit)
 	s.handle(app, get, "/activities/:slug/check-email", access.Public, uiH.CheckEmail)
 

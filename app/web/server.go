@@ -15,7 +15,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
@@ -110,7 +109,7 @@ func newServer(a *app.App, engine *pageViews) (*fiber.App, *Server, error) {
 		CrossOriginEmbedderPolicy: "unsafe-none",
 	}))
 	fapp.Use(compress.New())
-	fapp.Use(etag.New())
+	fapp.Use(etag)
 	s.routesSetup(fapp)
 	return fapp, s, nil
 }
