@@ -124,6 +124,105 @@ func FuzzLost(f *testing.F) {
 	})
 }
 
+// TestTxLostBeforeCommit: a transaction whose session the server ends
+// before its COMMIT wrote nothing. RetryTx runs it once more on another
+// connection, and what it writes then is written once; Tx says Lost.
+func TestTxLostBeforeCommit(t *testing.T) {
+	db, _ := probeDB(t)
+	for _, tc := range []struct {
+		name string
+		tx   func(context.Context, *gorm.DB, func(*gorm.DB) error) error
+		runs int
+	}{{"Tx", database.Tx, 1}, {"RetryTx", database.RetryTx, 2}} {
+		testdb.Exec(t, db, "DELETE FROM probe")
+		runs := 0
+		err := tc.tx(context.Background(), db, func(tx *gorm.DB) error {
+			runs++
+			if err := tx.Exec("INSERT INTO probe (run) VALUES (?)", runs).Error; err != nil {
+				return err
+			}
+			if runs == 1 {
+				terminate(t, db, txPID(t, tx))
+			}
+			return tx.Exec("INSERT INTO probe (run) VALUES (?)", runs).Error
+		})
+		if runs != tc.runs || (runs == 1) != database.Lost(err) || (runs == 2) != (err == nil) {
+			t.Fatalf("%s ran %d times: %v", tc.name, runs, err)
+		}
+		want := []int{2, 2}
+		if runs == 1 {
+			want = nil
+		}
+		if got := probeRuns(t, db); !slices.Equal(got, want) {
+			t.Fatalf("%s: the table holds the rows of runs %v, want %v", tc.name, got, want)
+		}
+	}
+}
+
+// TestTxLostDuringCommit: a transaction whose connection is lost once its
+// COMMIT is sent may or may not have been committed, and nobody can tell:
+// even RetryTx does not run it again, and its error is Lost, which the
+// portal answers "try again in a moment". The pool goes on with new
+// connections.
+func TestTxLostDuringCommit(t *testing.T) {
+	db, _ := probeDB(t)
+	runs := 0
+	err := database.RetryTx(context.Background(), db, func(tx *gorm.DB) error {
+		runs++
+		if err := tx.Exec("INSERT INTO probe (run) VALUES (?)", runs).Error; err != nil {
+			return err
+		}
+		// Ended after its last statement: the COMMIT meets a closed session.
+		terminate(t, db, txPID(t, tx))
+		return nil
+	})
+	if runs != 1 || !database.Lost(err) || !strings.Contains(err.Error(), "outcome unknown") {
+		t.Fatalf("ran %d times: %v", runs, err)
+	}
+	if err := database.Tx(context.Background(), db, func(tx *gorm.DB) error {
+		return tx.Exec("INSERT INTO probe (run) VALUES (?)", 2).Error
+	}); err != nil {
+		t.Fatalf("the next transaction: %v", err)
+	}
+	if got := probeRuns(t, db); !slices.Equal(got, []int{2}) {
+		t.Fatalf("the table holds the rows of runs %v, want that of the next transaction", got)
+	}
+}
+
+// TestReadRetried: a read outside a transaction whose pooled connection the
+// server ended is run again on a new one; a write is not, since it may have
+// been done, and says Lost.
+func TestReadRetried(t *testing.T) {
+	admin, url := probeDB(t)
+	// One connection, so that each statement below takes the one ended.
+	db, err := database.Open(url, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = database.Close(db) })
+	// pooled is the server process of the pooled connection, taken twice:
+	// pgx pings a new connection when it is first reused.
+	pooled := func() int {
+		t.Helper()
+		var pid int
+		for range 2 {
+			if err := db.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		return pid
+	}
+	terminate(t, admin, pooled())
+	if err := db.Exec("INSERT INTO probe (run) VALUES (1)").Error; !database.Lost(err) {
+		t.Fatalf("a write on an ended connection: %v", err)
+	}
+	terminate(t, admin, pooled())
+	var n int64
+	if err := db.Table("probe").Count(&n).Error; err != nil || n != 0 {
+		t.Fatalf("a read on an ended connection: %d rows, %v", n, err)
+	}
+}
+
 // probeDB is a new PostgreSQL database with a table probe of the runs of a
 // transaction, and its address; the test is skipped without PostgreSQL.
 func probeDB(t *testing.T) (*gorm.DB, string) {
@@ -135,6 +234,25 @@ func probeDB(t *testing.T) (*gorm.DB, string) {
 	db := testdb.Connect(t, url)
 	testdb.Exec(t, db, "CREATE TABLE probe (run int NOT NULL)")
 	return db, url
+}
+
+func probeRuns(t *testing.T, db *gorm.DB) []int {
+	t.Helper()
+	var runs []int
+	if err := db.Raw("SELECT run FROM probe ORDER BY run").Scan(&runs).Error; err != nil {
+		t.Fatal(err)
+	}
+	return runs
+}
+
+// txPID is the server process of tx's session.
+func txPID(t *testing.T, tx *gorm.DB) int {
+	t.Helper()
+	var pid int
+	if err := tx.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
+		t.Fatal(err)
+	}
+	return pid
 }
 
 // ownConn is a connection of db's pool held by the test until it ends.
