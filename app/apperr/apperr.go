@@ -20,6 +20,7 @@ const (
 	Forbidden                    // visible but not allowed (403)
 	Unauthorized                 // no or bad credentials (401)
 	Unavailable                  // stopped before it ended, taking too long; try later (503)
+	Unreachable                  // the database is away for a moment; try again shortly (503 with Retry-After)
 )
 
 // Msg is a translatable message: a catalog id and its placeholder values.
@@ -85,4 +86,7 @@ var (
 	// ErrTimeout is work stopped before it ended: at the request's
 	// deadline, or at the database's statement_timeout.
 	ErrTimeout = New(Unavailable, "error_timeout")
+	// ErrUnreachable is work that the database's absence stopped: it
+	// restarts, or fails over, and is back in seconds.
+	ErrUnreachable = New(Unreachable, "error_unreachable")
 )

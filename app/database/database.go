@@ -15,12 +15,14 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gosqlite "github.com/glebarez/go-sqlite"
 	"github.com/glebarez/sqlite"
 	"github.com/gotong/gotong/migrations"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -83,7 +85,9 @@ func Open(url string, maxConns int) (*gorm.DB, error) {
 		sqlDB.SetConnMaxIdleTime(0)
 		return db, nil
 	}
-	db, err := gorm.Open(postgres.Open(postgresDSN(url)), cfg)
+	lostAt := new(atomic.Pointer[time.Time])
+	db, err := gorm.Open(postgres.New(postgres.Config{DSN: postgresDSN(url),
+		OptionOpenDB: []stdlib.OptionOpenDB{stdlib.OptionShouldPing(shouldPing(lostAt))}}), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("database: unable to connect to PostgreSQL: %w", err)
 	}
@@ -93,6 +97,8 @@ func Open(url string, maxConns int) (*gorm.DB, error) {
 	}
 	setPool(sqlDB, Postgres, maxConns)
 	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	db.ConnPool = pool{DB: sqlDB, lostAt: lostAt}
+	db.Statement.ConnPool = db.ConnPool
 	return db, nil
 }
 
@@ -195,12 +201,30 @@ func Ping(ctx context.Context, db *gorm.DB) error {
 }
 
 // Tx runs fn in one transaction: everything fn writes lands together or not at all.
+// A connection lost while its COMMIT was under way leaves the outcome
+// unknown: the error says so, and is Lost.
 //
 // SQLite allows one writer, and its busy handler polls: under a rush some
 // waiters lose every poll until their timeout. So on SQLite, transactions
 // (all of them immediate, so all writers) queue in the process instead,
 // where the wait is fair and bounded only by ctx.
 func Tx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	return transact(ctx, db, fn, false)
+}
+
+// RetryTx is Tx for a transaction that may run twice: one that decides
+// everything again from what it reads, and keeps nothing of a run that did
+// not commit (no id that an insert set on the caller's struct, no count
+// added up). One whose connection was lost before its COMMIT was sent
+// wrote nothing, and runs once more, on another connection: the database
+// restarted, or ended that session. A COMMIT whose outcome is unknown is
+// not tried again.
+func RetryTx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	return transact(ctx, db, fn, true)
+}
+
+// transact is Tx, or RetryTx when retry is set.
+func transact(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error, retry bool) error {
 	if Dialect(db) == SQLite {
 		if sqlDB, err := db.DB(); err == nil {
 			mu, _ := sqliteWriters.LoadOrStore(sqlDB, &sync.Mutex{})
@@ -208,7 +232,43 @@ func Tx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
 			defer mu.(*sync.Mutex).Unlock()
 		}
 	}
-	return db.WithContext(ctx).Transaction(fn)
+	err := attempt(ctx, db, fn)
+	var unknown errCommitUnknown
+	if retry && Lost(err) && !errors.As(err, &unknown) {
+		err = attempt(ctx, db, fn)
+	}
+	return err
+}
+
+// attempt runs fn in one transaction. The error it returns says what
+// happened (nothing was written, or everything) unless COMMIT was sent and
+// its connection lost: then it is an errCommitUnknown.
+func attempt(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	tx := db.WithContext(ctx).Begin()
+	if tx.Error != nil {
+		noteLost(db, tx.Error)
+		return tx.Error
+	}
+	committing := false
+	defer func() {
+		// fn failed or panicked: nothing it wrote stays.
+		if !committing {
+			tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		noteLost(db, err)
+		return err
+	}
+	committing = true
+	err := tx.Commit().Error
+	noteLost(db, err)
+	// pgx tells a COMMIT that never left (its connection was known closed)
+	// from one sent: only the latter may have been committed.
+	if Lost(err) && !pgconn.SafeToRetry(err) {
+		return errCommitUnknown{err}
+	}
+	return err
 }
 
 // sqliteWriters holds one writer lock per SQLite pool.

@@ -84,16 +84,18 @@ func (s *Service) prepare(a *activities.Activity, in Request) (*queued, error) {
 // registerBatch places a batch in one transaction and answers each of its
 // registrations. If the transaction fails for a reason no check foresaw,
 // each registration is placed again on its own, so that one cannot fail
-// the others.
+// the others. A database away fails them all alike (database.Tx tried
+// once more already, and a batch whose COMMIT was lost may have been
+// placed): each answers that.
 func (s *Service) registerBatch(ctx context.Context, batch []*queued) {
-	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.now()) })
+	err := database.RetryTx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.now()) })
 	if errors.Is(err, gorm.ErrForeignKeyViolated) {
 		// A person of the batch was erased while it was placed (the
 		// erasure held their row, then deleted it): placed again, they
 		// are created anew, as if they had come a moment later.
-		err = database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.now()) })
+		err = database.RetryTx(ctx, s.db, func(tx *gorm.DB) error { return s.placeBatch(tx, batch, s.now()) })
 	}
-	if err != nil && len(batch) > 1 {
+	if err != nil && len(batch) > 1 && !database.Lost(err) {
 		for _, p := range batch {
 			s.registerBatch(ctx, []*queued{p})
 		}

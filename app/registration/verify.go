@@ -64,10 +64,11 @@ func (f *submitted) abandon(r any) {
 
 // submitBatch sends a batch of forms in one transaction and answers each.
 // If the transaction fails, each form is sent again on its own, so that
-// one cannot fail the others.
+// one cannot fail the others; unless the database is away, which fails
+// them all alike (as in registerBatch).
 func (s *Service) submitBatch(ctx context.Context, batch []*submitted) {
-	err := database.Tx(ctx, s.db, func(tx *gorm.DB) error { return s.sendForms(tx, batch, s.now()) })
-	if err != nil && len(batch) > 1 {
+	err := database.RetryTx(ctx, s.db, func(tx *gorm.DB) error { return s.sendForms(tx, batch, s.now()) })
+	if err != nil && len(batch) > 1 && !database.Lost(err) {
 		for _, f := range batch {
 			s.submitBatch(ctx, []*submitted{f})
 		}

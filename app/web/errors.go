@@ -11,24 +11,40 @@ import (
 	"github.com/gotong/gotong/app/database"
 )
 
+// retryAfter is the Retry-After of an answer that the database's absence
+// stopped, in seconds: a restart or a failover of PostgreSQL takes a few.
+const retryAfter = "5"
+
 // handleError is the one place where errors become responses: domain errors
 // by kind, Fiber's by status, a statement stopped at the request's deadline
-// or the database's statement_timeout a 503, anything else a logged 500;
-// none shows anything of its cause.
+// or the database's statement_timeout a 503, the database away (a lost
+// connection, none to be had) a 503 with Retry-After, anything else a
+// logged 500; none shows anything of its cause.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status := fiber.StatusInternalServerError
 	var msg apperr.Msg
 	var fields map[string]apperr.Msg
 	var ae *apperr.Error
 	var fe *fiber.Error
-	if !errors.As(err, &ae) && database.Interrupted(err) {
-		s.Log.Warn("request stopped", "err", err, "method", c.Method(), "route", c.Route().Path,
-			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
-		err = apperr.ErrTimeout
+	if !errors.As(err, &ae) {
+		// Both are the database's state, not a fault of ours: warnings.
+		switch {
+		case database.Interrupted(err):
+			s.Log.Warn("request stopped", "err", err, "method", c.Method(), "route", c.Route().Path,
+				"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+			err = apperr.ErrTimeout
+		case database.Lost(err):
+			s.Log.Warn("database unreachable", "err", err, "method", c.Method(), "route", c.Route().Path,
+				"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+			err = apperr.ErrUnreachable
+		}
 	}
 	switch {
 	case errors.As(err, &ae):
 		status, msg, fields = request.StatusOf[ae.Kind], ae.Message, ae.Fields
+		if ae.Kind == apperr.Unreachable {
+			c.Set(fiber.HeaderRetryAfter, retryAfter)
+		}
 	case errors.As(err, &fe):
 		status = fe.Code
 	default:

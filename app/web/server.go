@@ -144,7 +144,12 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
-	if status >= 500 {
+	switch {
+	case status == fiber.StatusServiceUnavailable:
+		// Stopped at a deadline, or the database away: the state of the
+		// database, not a fault (handleError warned of its cause).
+		level = slog.LevelWarn
+	case status >= 500:
 		level = slog.LevelError
 	}
 	s.Log.Log(c.UserContext(), level, "request",

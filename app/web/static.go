@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"io/fs"
 	"mime"
 	"path"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/database"
@@ -47,11 +49,20 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.SendString("ok")
 }
 
-// readyz says the database answers.
+// readyTimeout bounds /readyz's ping: a database that does not answer in
+// that time is not ready, and a load balancer's check gets its answer
+// before its own timeout.
+const readyTimeout = 2 * time.Second
+
+// readyz says the database answers: 503 while it is away (restarting,
+// failing over), 200 again once it is back.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if err := database.Ping(c.UserContext(), s.DB); err != nil {
-		s.Log.Error("database not ready", "err", err)
+	ctx, cancel := context.WithTimeout(c.UserContext(), readyTimeout)
+	defer cancel()
+	if err := database.Ping(ctx, s.DB); err != nil {
+		// The database's state, which the checks repeat every few seconds.
+		s.Log.Warn("database not ready", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
 	}
 	return c.SendString("ok")

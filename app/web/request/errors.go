@@ -42,4 +42,5 @@ var StatusOf = map[apperr.Kind]int{
 	apperr.Forbidden:    fiber.StatusForbidden,
 	apperr.Unauthorized: fiber.StatusUnauthorized,
 	apperr.Unavailable:  fiber.StatusServiceUnavailable,
+	apperr.Unreachable:  fiber.StatusServiceUnavailable,
 }
