@@ -62,7 +62,6 @@ func (f Fields) Add(field, id string, args ...any) {
 	}
 }
 
-// Err returns a validation error naming every field, or nil.
 // RefuseUnknown adds error_filter_unknown under each of names that is not
 // among known: a mistyped filter is refused, never silently ignored.
 func (f Fields) RefuseUnknown(names []string, known ...string) {
@@ -73,6 +72,7 @@ func (f Fields) RefuseUnknown(names []string, known ...string) {
 	}
 }
 
+// Err returns a validation error naming every field, or nil.
 func (f Fields) Err() error {
 	if len(f) == 0 {
 		return nil
