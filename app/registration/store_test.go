@@ -361,6 +361,72 @@ func TestConcurrentRush(t *testing.T) {
 	})
 }
 
+// TestConcurrentSpread registers people at eight camps at once, two in
+// each of a node's placers, which place batches side by side: the same
+// people sign up for several camps at the same moment, so batches of
+// different placers create, count and write the same people and counters
+// together. Every registration lands once, each camp fills to its capacity
+// in arrival order, and its stored counters agree with its registrations.
+func TestConcurrentSpread(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		const camps, capacity, persons, each = 8, 10, 30, 4
+		acts := make([]*activities.Activity, camps)
+		for i := range acts {
+			acts[i] = f.camp(capacity)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, persons*each)
+		start := make(chan struct{})
+		applied := make([]int, camps)
+		for i := range persons {
+			for k := range each { // person i at camps i, i+1, i+2, i+3 (mod 8)
+				c := (i + k) % camps
+				applied[c]++
+				wg.Go(func() {
+					<-start
+					if _, err := f.svc.Register(ctx, acts[c], person(fmt.Sprintf("spread%02d@example.org", i), people.Urban)); err != nil {
+						errs <- fmt.Errorf("person %d at camp %d: %w", i, c, err)
+					}
+				})
+			}
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		var n int64
+		db.Model(&people.Person{}).Where("email LIKE ?", "spread%").Count(&n)
+		if n != persons {
+			t.Fatalf("%d people created, want %d", n, persons)
+		}
+		for c, a := range acts {
+			var rows []registration.Registration
+			db.Where("activity_id = ?", a.ID).Order("waitlist_order").Find(&rows)
+			confirmed, seen := 0, map[int64]bool{}
+			for _, r := range rows {
+				if seen[*r.PersonID] {
+					t.Fatalf("camp %d: person %d twice", c, *r.PersonID)
+				}
+				seen[*r.PersonID] = true
+				if r.Status == "confirmed" {
+					confirmed++
+				}
+			}
+			if len(rows) != applied[c] || confirmed != min(capacity, applied[c]) {
+				t.Fatalf("camp %d: %d registrations, %d confirmed; want %d, %d", c, len(rows), confirmed, applied[c], min(capacity, applied[c]))
+			}
+			if err := f.svc.CheckStored(ctx, a.ID); err != nil {
+				t.Fatalf("camp %d: %v", c, err)
+			}
+		}
+	})
+}
+
 // checkRush checks the seats of a 50-seat camp with a quarter for rural
 // people after a rush of want registrations from distinct people, a third
 // of them rural: 50 confirmed, 13 of them in the rural pool, one live

@@ -223,7 +223,7 @@ func (s *Service) Confirm(ctx context.Context, token string) (*Confirmation, err
 		return nil, err
 	}
 	p.sub = sub.ID
-	s.regs.run(ctx, p)
+	s.placer(p).run(ctx, p)
 	switch {
 	case p.err != nil:
 		return nil, p.err
