@@ -82,7 +82,7 @@ type Service struct {
 	changes Changes
 	rules   Rules
 
-	regs  [placers]combiner[*queued] // registrations and taps, placed together, by activity (placer)
+	regs  []combiner[*queued]  // registrations and taps, placed together, by activity (placer)
 	forms combiner[*submitted] // public forms, sent together
 }
 
@@ -114,6 +114,10 @@ type Rules struct {
 func NewService(db *gorm.DB, ps *people.Store, subs *submissions.Store, acts Activities, catalog *i18n.Catalog, baseURL string,
 	changes Changes, now clock.Clock, rules Rules) *Service {
 	s := &Service{db: db, people: ps, subs: subs, acts: acts, catalog: catalog, baseURL: baseURL, changes: changes, now: now, rules: rules}
+	s.regs = make([]combiner[*queued], placers)
+	if database.Dialect(db) == database.SQLite {
+		s.regs = s.regs[:1]
+	}
 	for i := range s.regs {
 		s.regs[i].batch = s.registerBatch
 	}
