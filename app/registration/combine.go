@@ -4,6 +4,9 @@ import (
 	"context"
 	"slices"
 	"sync"
+
+	"github.com/gotong/gotong/app/database"
+	"gorm.io/gorm"
 )
 
 // A rush of forms is a queue at the database: rather than a transaction
@@ -15,6 +18,35 @@ import (
 // item waiting by then (its own among them), then hands the lead to the
 // oldest still waiting, or gives it up when none is. No goroutine runs in
 // the background.
+
+// queues is how many batches of one kind a node runs at once on
+// PostgreSQL, each for the activities of its share (queueOf). An activity's
+// items stay in one queue, in the order they came; the activities of a
+// spread (twenty camps opening together) need not wait for each other's
+// batches: one batch at a time left a third of the machine idle, its
+// requests waiting on round trips and commits. Batches of two shares meet
+// only as two nodes' batches would, which the writes are ordered for
+// (people by email, counters by key, activities by id). SQLite takes one
+// writer at a time (database.Tx), so there a node keeps one queue, whose
+// batches are then the largest.
+const queues = 4
+
+// newQueues returns the queues of a kind of item, each handling its
+// batches with batch.
+func newQueues[T batched](db *gorm.DB, batch func(ctx context.Context, items []T)) []combiner[T] {
+	n := queues
+	if database.Dialect(db) == database.SQLite {
+		n = 1
+	}
+	qs := make([]combiner[T], n)
+	for i := range qs {
+		qs[i].batch = batch
+	}
+	return qs
+}
+
+// queueOf is the queue of the items of activity id.
+func queueOf[T batched](qs []combiner[T], id int64) *combiner[T] { return &qs[id%int64(len(qs))] }
 
 // maxBatch bounds the items handled in one batch.
 const maxBatch = 64

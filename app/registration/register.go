@@ -24,23 +24,6 @@ import (
 // combiner): one lock per activity, one aggregate of its seats, one insert
 // of the new people, of the registrations and of their notices.
 
-// placers is how many batches of registrations a node places at once on
-// PostgreSQL, each for the activities of its share (placer). An activity's
-// registrations stay in one queue, in the order they came; the activities
-// of a spread (twenty camps opening together) need not wait for each
-// other's batches: one batch at a time left a third of the machine idle,
-// its requests waiting on round trips and commits. Batches of two shares
-// meet only as two nodes' batches would, which the writes are ordered for
-// (people by email, counters by key, activities by id). SQLite takes one
-// writer at a time (database.Tx), so there a node keeps one queue, whose
-// batches are then the largest.
-const placers = 4
-
-// placer is the queue of p's activity.
-func (s *Service) placer(p *queued) *combiner[*queued] {
-	return &s.regs[p.a.ID%int64(len(s.regs))]
-}
-
 // queued is a registration waiting for its batch: a form placed at once
 // (Register) or the tap that confirms a public form (Confirm).
 type queued struct {
@@ -77,7 +60,7 @@ func (s *Service) Register(ctx context.Context, a *activities.Activity, in Reque
 	if err != nil {
 		return nil, err
 	}
-	s.placer(p).run(ctx, p)
+	queueOf(s.regs, p.a.ID).run(ctx, p)
 	return p.out, p.err
 }
 

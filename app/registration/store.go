@@ -82,8 +82,8 @@ type Service struct {
 	changes Changes
 	rules   Rules
 
-	regs  []combiner[*queued]  // registrations and taps, placed together, by activity (placer)
-	forms combiner[*submitted] // public forms, sent together
+	regs  []combiner[*queued]    // registrations and taps, placed together, by activity (queueOf)
+	forms []combiner[*submitted] // public forms, sent together, by activity
 }
 
 // Changes is told after a commit that moved the seats of an activity, so
@@ -114,14 +114,7 @@ type Rules struct {
 func NewService(db *gorm.DB, ps *people.Store, subs *submissions.Store, acts Activities, catalog *i18n.Catalog, baseURL string,
 	changes Changes, now clock.Clock, rules Rules) *Service {
 	s := &Service{db: db, people: ps, subs: subs, acts: acts, catalog: catalog, baseURL: baseURL, changes: changes, now: now, rules: rules}
-	s.regs = make([]combiner[*queued], placers)
-	if database.Dialect(db) == database.SQLite {
-		s.regs = s.regs[:1]
-	}
-	for i := range s.regs {
-		s.regs[i].batch = s.registerBatch
-	}
-	s.forms.batch = s.submitBatch
+	s.regs, s.forms = newQueues(db, s.registerBatch), newQueues(db, s.submitBatch)
 	return s
 }
 

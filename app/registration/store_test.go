@@ -361,12 +361,13 @@ func TestConcurrentRush(t *testing.T) {
 	})
 }
 
-// TestConcurrentSpread registers people at eight camps at once, two in
-// each of a node's placers, which place batches side by side: the same
-// people sign up for several camps at the same moment, so batches of
-// different placers create, count and write the same people and counters
-// together. Every registration lands once, each camp fills to its capacity
-// in arrival order, and its stored counters agree with its registrations.
+// TestConcurrentSpread sends public forms, then registers people, at eight
+// camps at once, two in each of a node's queues, whose batches run side by
+// side: the same people sign up for several camps at the same moment, so
+// batches of different queues read, create, count and write the same
+// people and counters together. Every form is kept once with its one email,
+// every registration lands once, each camp fills to its capacity in arrival
+// order, and its stored counters agree with its registrations.
 func TestConcurrentSpread(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
@@ -377,6 +378,30 @@ func TestConcurrentSpread(t *testing.T) {
 		for i := range acts {
 			acts[i] = f.camp(capacity)
 		}
+		var forms sync.WaitGroup
+		formErrs := make(chan error, persons*each)
+		go1 := make(chan struct{})
+		for i := range persons {
+			for k := range each {
+				c := (i + k) % camps
+				forms.Go(func() {
+					<-go1
+					if err := f.svc.Submit(ctx, acts[c], person(fmt.Sprintf("spread%02d@example.org", i), people.Urban)); err != nil {
+						formErrs <- fmt.Errorf("form of person %d at camp %d: %w", i, c, err)
+					}
+				})
+			}
+		}
+		close(go1)
+		forms.Wait()
+		close(formErrs)
+		for err := range formErrs {
+			t.Error(err)
+		}
+		if s, m := f.count("submissions"), f.count("outbox"); s != persons*each || m != persons*each {
+			t.Fatalf("%d forms kept and %d emails queued; want %d each", s, m, persons*each)
+		}
+
 		var wg sync.WaitGroup
 		errs := make(chan error, persons*each)
 		start := make(chan struct{})

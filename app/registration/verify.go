@@ -41,7 +41,7 @@ func (s *Service) Submit(ctx context.Context, a *activities.Activity, in Request
 		return err
 	}
 	f := &submitted{a: a, in: in}
-	s.forms.run(ctx, f)
+	queueOf(s.forms, f.a.ID).run(ctx, f)
 	return f.err
 }
 
@@ -223,7 +223,7 @@ func (s *Service) Confirm(ctx context.Context, token string) (*Confirmation, err
 		return nil, err
 	}
 	p.sub = sub.ID
-	s.placer(p).run(ctx, p)
+	queueOf(s.regs, p.a.ID).run(ctx, p)
 	switch {
 	case p.err != nil:
 		return nil, p.err
