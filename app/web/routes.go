@@ -76,6 +76,9 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/activities/:slug/register", access.Public, s.cachedPage(uiH.RegisterForm))
 	s.handle(app, post, "/activities/:slug/register", access.Public, uiH.RegisterSubmit)
 	s.handle(app, get, "/activities/:slug/check-email", access.Public, uiH.CheckEmail)
+	s.handle(app, get, "/activities/:slug/poster", access.Public, uiH.ActivityPoster)
+	s.handle(app, get, "/activities/:slug/qr.png", access.Public, uiH.ActivityQRPNG)
+	s.handle(app, get, "/activities/:slug/qr.svg", access.Public, uiH.ActivityQRSVG)
 
 	// Private links of registrations: the registration's own page, its
 	// guardian's answer (a form's confirmation is /v/:token, below).
@@ -130,6 +133,9 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/p/:slug", access.Public, uiH.PetitionPage)
 	s.handle(app, post, "/p/:slug", access.Public, uiH.PetitionSign)
 	s.handle(app, get, "/p/:slug/check-email", access.Public, uiH.PetitionCheckEmail)
+	s.handle(app, get, "/p/:slug/poster", access.Public, uiH.PetitionPoster)
+	s.handle(app, get, "/p/:slug/qr.png", access.Public, uiH.PetitionQRPNG)
+	s.handle(app, get, "/p/:slug/qr.svg", access.Public, uiH.PetitionQRSVG)
 	s.handle(app, get, "/manage/petitions", access.CampaignsManage, uiH.ManagePetitions)
 	s.handle(app, get, "/manage/petitions/new", access.CampaignsManage, uiH.PetitionNew) // before :id
 	s.handle(app, post, "/manage/petitions", access.CampaignsManage, uiH.PetitionCreate)

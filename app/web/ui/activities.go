@@ -195,11 +195,21 @@ func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Title = card.Text.Title
+	data := activityPageData{activityCard: card}
 	if a.Discreet {
 		p.Title, p.NoIndex = p.L.T("activity_neutral_title"), true
+	} else {
+		data.Share = s.shareFor(p, activityPath(a.Slug), card.Text.Title)
 	}
-	p.Data = card
+	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplActivity, p)
+}
+
+// activityPageData is what an activity's public page shows: its card, and
+// the ways to pass it on (none for a discreet activity).
+type activityPageData struct {
+	activityCard
+	Share *shareBlock
 }
 
 // activityICS serves the activity as a calendar file.

@@ -27,6 +27,7 @@ type petitionPageData struct {
 	Regions    []regionGroup
 	Consent    bool
 	News       bool
+	Share      *shareBlock
 }
 
 // paragraphs splits a text at its blank lines.
@@ -51,6 +52,7 @@ func (s *Handlers) petitionView(c *fiber.Ctx, status int, p *petitions.Petition,
 		Progress: l.Plural("petition_progress", p.Signatures, "Goal", l.Number(p.Goal)), Consent: form["consent"] == "yes",
 		News: form["news"] == "yes"}
 	data.Paragraphs = paragraphs(data.Text.Text)
+	data.Share = s.shareFor(page, petitionPath(p.Slug), data.Text.Title)
 	if data.Text.Title != "" {
 		page.Title = data.Text.Title
 	}

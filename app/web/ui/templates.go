@@ -65,4 +65,4 @@ var Pages = []string{tplHome, tplLogin, tplAccount, tplError, tplManage, tplUser
 	tplImportUpload, tplImportMap, tplImportReport, tplMatch,
 	tplUnsubscribe,
 	tplRegistration, tplGuardian, tplConfirm, tplApplications,
-	tplVerifyCertificate, tplSurvey, tplPartnerSurveys}
+	tplVerifyCertificate, tplSurvey, tplPartnerSurveys, tplPoster}
