@@ -35,6 +35,7 @@ const (
 	titleTop   = cardMargin + 16          // the top of the title's first line
 	titleLines = 3                        // at most; an ellipsis ends a longer title
 	lineSize   = 34                       // the smaller line under the title
+	lineLines  = 2                        // at most, for a date and a place
 	lineGap    = 28                       // between the title and the smaller line
 	brandSize  = 40                       // "Gotong"
 	brandBase  = CardHeight - 70          // the baseline of "Gotong"
@@ -43,7 +44,7 @@ const (
 
 // titleSizes are the title's sizes, largest first: a long title takes a
 // smaller one so that it fits in titleLines lines. Three lines of the
-// largest, the smaller line and "Gotong" fit in the card's height.
+// largest, two of the smaller line and "Gotong" fit in the card's height.
 var titleSizes = []float64{72, 64, 56, 48}
 
 // What a card shows is cut to this many characters before it is laid out:
@@ -104,7 +105,7 @@ var cardFonts = sync.OnceValues(func() ([2]*opentype.Font, error) {
 // Card draws the picture of a link preview, a PNG of CardWidth by
 // CardHeight: title in large letters (on up to three lines, smaller when
 // it is long, cut with an ellipsis past that), line in smaller ones under
-// it, and "Gotong" at the bottom, over the site's colours. Either text may
+// it (on up to two), and "Gotong" at the bottom, over the site's colours. Either text may
 // be empty. The caller gives both in the page's language; the drawing is
 // the same in every language, as the fonts hold them all.
 func Card(title, line string) ([]byte, error) {
@@ -133,16 +134,17 @@ func Card(title, line string) ([]byte, error) {
 		write(img, titleFace, cardInk, y+titleFace.Metrics().Ascent.Ceil(), l)
 		y += titleFace.Metrics().Height.Ceil()
 	}
-	if line = strings.Join(strings.Fields(clip(line, lineMaxRunes)), " "); line != "" {
-		lineFace, err := newFace(regular, lineSize)
-		if err != nil {
-			return nil, err
-		}
-		defer lineFace.Close()
-		if len(lines) > 0 {
-			y += lineGap
-		}
-		write(img, lineFace, cardSoft, y+lineFace.Metrics().Ascent.Ceil(), shorten(lineFace, line))
+	lineFace, err := newFace(regular, lineSize)
+	if err != nil {
+		return nil, err
+	}
+	defer lineFace.Close()
+	if len(lines) > 0 {
+		y += lineGap
+	}
+	for _, l := range atMost(lineFace, wrap(lineFace, clip(line, lineMaxRunes)), lineLines) {
+		write(img, lineFace, cardSoft, y+lineFace.Metrics().Ascent.Ceil(), l)
+		y += lineFace.Metrics().Height.Ceil()
 	}
 
 	var b bytes.Buffer
@@ -178,19 +180,23 @@ func fitTitle(f *opentype.Font, title string) (font.Face, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		lines := wrap(fc, title)
-		if len(lines) <= titleLines {
-			return fc, lines, nil
-		}
-		if i == len(titleSizes)-1 {
-			// The rest does not fit on the last line (wrap would have put
-			// it there), so shorten ends it with an ellipsis.
-			lines[titleLines-1] = shorten(fc, strings.Join(lines[titleLines-1:], " "))
-			return fc, lines[:titleLines], nil
+		if lines := wrap(fc, title); len(lines) <= titleLines || i == len(titleSizes)-1 {
+			return fc, atMost(fc, lines, titleLines), nil
 		}
 		fc.Close()
 	}
 	panic("sharing: no title size") // titleSizes is not empty
+}
+
+// atMost is lines, as wrap made them, cut to n: the rest does not fit on
+// the last (wrap would have put it there), so shorten ends it with an
+// ellipsis.
+func atMost(fc font.Face, lines []string, n int) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	lines[n-1] = shorten(fc, strings.Join(lines[n-1:], " "))
+	return lines[:n]
 }
 
 // wrap breaks s into lines of at most cardText pixels, between words, and

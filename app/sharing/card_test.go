@@ -79,6 +79,31 @@ func TestCard(t *testing.T) {
 	}
 }
 
+// TestCardLongLine: a long smaller line (a date and a place) takes a
+// second line, and no more.
+func TestCardLongLine(t *testing.T) {
+	t.Parallel()
+	secondLine := image.Rect(cardMargin, titleTop+165, CardWidth-cardMargin, titleTop+185)
+	thirdLine := image.Rect(0, titleTop+200, CardWidth, brandBase-brandSize-10)
+	long := "du 13 janvier 2027 à 09 h 00 au 17 janvier 2027 à 17 h 00 (heure d’Oulan-Bator) · Uliastai, Zavkhan"
+	for _, c := range []struct {
+		line   string
+		second bool
+	}{{"13 janvier 2027 · Uliastai", false}, {long, true}, {strings.Repeat(long+" ", 5), true}} {
+		b, err := Card("Camp", c.line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img := decodeCard(t, b)
+		if got := inked(img, secondLine); got != c.second {
+			t.Errorf("%.30q: a second line %v, want %v", c.line, got, c.second)
+		}
+		if inked(img, thirdLine) {
+			t.Errorf("%.30q: drawn on a third line", c.line)
+		}
+	}
+}
+
 // TestFitTitle: a title takes the largest size in which it fits in three
 // lines of the card's width; one too long for the smallest ends in an
 // ellipsis on the third line.
