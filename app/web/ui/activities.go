@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"net/url"
 	"strings"
 
 	"github.com/gotong/gotong/app/web/request"
@@ -163,6 +164,8 @@ func (s *Handlers) ActivitiesList(c *fiber.Ctx) error {
 	return s.Render(c, fiber.StatusOK, tplActivities, p)
 }
 
+func activityPath(slug string) string { return "/activities/" + url.PathEscape(slug) }
+
 // publicActivity finds a published (or cancelled or completed) activity by
 // slug; drafts are not public.
 func (s *Handlers) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
@@ -197,6 +200,13 @@ func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
 	p.Title = card.Text.Title
 	if a.Discreet {
 		p.Title, p.NoIndex = p.L.T("activity_neutral_title"), true
+		p.Meta = s.neutralPreview(p, p.Title)
+	} else {
+		summary := card.Text.Summary
+		if summary == "" {
+			summary = card.Text.Description
+		}
+		p.Meta = s.preview(p, activityPath(a.Slug), p.Title, summary)
 	}
 	p.Data = card
 	return s.Render(c, fiber.StatusOK, tplActivity, p)
