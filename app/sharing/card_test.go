@@ -167,6 +167,18 @@ func TestFitTitle(t *testing.T) {
 	}
 }
 
+// BenchmarkCard draws the card of a long Mongolian title, which takes the
+// smallest size and an ellipsis, with a date and a place on two lines.
+func BenchmarkCard(b *testing.B) {
+	title := strings.Repeat("Өвөрхангай аймгийн залуучуудын зуслан ", 10)
+	line := "2027 оны 7-р сарын 12, 09:00–17:00 (Улаанбаатарын цагаар) · Арвайхээр, Өвөрхангай"
+	for b.Loop() {
+		if _, err := Card(title, line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // FuzzCard: whatever a title or a line holds, a card is drawn, and it
 // stays a PNG under 100 KB.
 func FuzzCard(f *testing.F) {
