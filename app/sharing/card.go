@@ -105,9 +105,9 @@ var cardFonts = sync.OnceValues(func() ([2]*opentype.Font, error) {
 // Card draws the picture of a link preview, a PNG of CardWidth by
 // CardHeight: title in large letters (on up to three lines, smaller when
 // it is long, cut with an ellipsis past that), line in smaller ones under
-// it (on up to two), and "Gotong" at the bottom, over the site's colours. Either text may
-// be empty. The caller gives both in the page's language; the drawing is
-// the same in every language, as the fonts hold them all.
+// it (on up to two), and "Gotong" at the bottom, over the site's colours.
+// Either text may be empty. The caller gives both in the page's language;
+// the drawing is the same in every language, as the fonts hold them all.
 func Card(title, line string) ([]byte, error) {
 	fonts, err := cardFonts()
 	if err != nil {

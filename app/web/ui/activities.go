@@ -202,11 +202,7 @@ func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
 		p.Title, p.NoIndex = p.L.T("activity_neutral_title"), true
 		p.Meta = s.neutralPreview(p, p.Title)
 	} else {
-		summary := card.Text.Summary
-		if summary == "" {
-			summary = card.Text.Description
-		}
-		p.Meta = s.preview(p, activityPath(a.Slug), p.Title, summary)
+		p.Meta = s.preview(p, activityPath(a.Slug), p.Title, card.Text.Summary)
 	}
 	p.Data = card
 	return s.Render(c, fiber.StatusOK, tplActivity, p)
