@@ -74,6 +74,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/activities", access.Public, s.cachedPage(uiH.ActivitiesList))
 	s.handle(app, get, "/activities/:slug", access.Public, s.cachedPage(uiH.ActivityPage)) // also :slug.ics
 	s.handle(app, get, "/activities/:slug/register", access.Public, s.cachedPage(uiH.RegisterForm))
+	s.handle(app, get, "/activities/:slug/card.png", access.Public, uiH.ActivityCard) // kept by what it shows
 	s.handle(app, post, "/activities/:slug/register", access.Public, uiH.RegisterSubmit)
 	s.handle(app, get, "/activities/:slug/check-email", access.Public, uiH.CheckEmail)
 	s.handle(app, get, "/activities/:slug/poster", access.Public, uiH.ActivityPoster)
@@ -136,6 +137,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/p/:slug/poster", access.Public, uiH.PetitionPoster)
 	s.handle(app, get, "/p/:slug/qr.png", access.Public, uiH.PetitionQRPNG)
 	s.handle(app, get, "/p/:slug/qr.svg", access.Public, uiH.PetitionQRSVG)
+	s.handle(app, get, "/p/:slug/card.png", access.Public, uiH.PetitionCard)
 	s.handle(app, get, "/manage/petitions", access.CampaignsManage, uiH.ManagePetitions)
 	s.handle(app, get, "/manage/petitions/new", access.CampaignsManage, uiH.PetitionNew) // before :id
 	s.handle(app, post, "/manage/petitions", access.CampaignsManage, uiH.PetitionCreate)

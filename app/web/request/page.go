@@ -14,6 +14,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/auth"
 	"github.com/gotong/gotong/app/i18n"
+	"github.com/gotong/gotong/app/sharing"
 )
 
 // Keys of the request's locals: the server's identify middleware sets the
@@ -167,9 +168,29 @@ type Page struct {
 	// being sent) without a script: the content of its
 	// <meta http-equiv="refresh">, "" for none.
 	Refresh string
+	// Meta is what a link preview shows of the page, nil for a page that
+	// is not shared (all but an activity's and a petition's).
+	Meta *Meta
 
 	May func(access.Permission) bool // whether the user holds a permission
 }
+
+// Meta is a page's Open Graph and Twitter Card metadata, in the page's
+// language. Empty fields are left out: a discreet activity has a neutral
+// title and nothing else that could name it.
+type Meta struct {
+	Title       string
+	Description string
+	URL         string // absolute, without a query
+	Image       string // the absolute URL of the page's card
+	ImageAlt    string
+	Locale      string   // og:locale of the page's language
+	Alternates  []string // og:locale of the other languages
+}
+
+// ImageWidth and ImageHeight are the size of a card.
+func (*Meta) ImageWidth() int  { return sharing.CardWidth }
+func (*Meta) ImageHeight() int { return sharing.CardHeight }
 
 // Page builds the data of a page titled by message id title.
 func (s *Kit) Page(c *fiber.Ctx, title string, data any) *Page {

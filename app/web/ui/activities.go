@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"net/url"
 	"strings"
 
 	"github.com/gotong/gotong/app/web/request"
@@ -163,6 +164,8 @@ func (s *Handlers) ActivitiesList(c *fiber.Ctx) error {
 	return s.Render(c, fiber.StatusOK, tplActivities, p)
 }
 
+func activityPath(slug string) string { return "/activities/" + url.PathEscape(slug) }
+
 // publicActivity finds a published (or cancelled or completed) activity by
 // slug; drafts are not public.
 func (s *Handlers) publicActivity(c *fiber.Ctx) (*activities.Activity, error) {
@@ -198,8 +201,10 @@ func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
 	data := activityPageData{activityCard: card}
 	if a.Discreet {
 		p.Title, p.NoIndex = p.L.T("activity_neutral_title"), true
+		p.Meta = s.neutralPreview(p, p.Title)
 	} else {
 		data.Share = s.shareFor(p, activityPath(a.Slug), card.Text.Title)
+		p.Meta = s.preview(p, activityPath(a.Slug), p.Title, card.Text.Summary)
 	}
 	p.Data = data
 	return s.Render(c, fiber.StatusOK, tplActivity, p)

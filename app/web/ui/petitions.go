@@ -56,6 +56,7 @@ func (s *Handlers) petitionView(c *fiber.Ctx, status int, p *petitions.Petition,
 	if data.Text.Title != "" {
 		page.Title = data.Text.Title
 	}
+	page.Meta = s.preview(page, petitionPath(p.Slug), page.Title, data.Text.Text)
 	page.Data, page.Form, page.Errors = data, form, errs
 	page.Label("given_name", "field_given_name", "family_name", "field_family_name", "email", "field_email",
 		"region", "petition_field_region", "consent", "field_consent")

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"html/template"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -41,8 +40,6 @@ func (s *Handlers) shareFor(p *request.Page, path, title string) *shareBlock {
 	}
 	return b
 }
-
-func activityPath(slug string) string { return "/activities/" + url.PathEscape(slug) }
 
 // sharedActivity is the public activity of the request that may be passed
 // on: a discreet one is reached only by the link its people were given, so

@@ -3,13 +3,23 @@
 // permission; the views engine (web) parses the pages listed in Pages.
 package ui
 
-import "github.com/gotong/gotong/app/web/request"
+import (
+	"github.com/gotong/gotong/app/changes"
+	"github.com/gotong/gotong/app/web/request"
+)
 
 // Handlers are the pages' handlers over the shared kit.
-type Handlers struct{ *request.Kit }
+type Handlers struct {
+	*request.Kit
+	cards *changes.Cache[[]byte] // the link previews' pictures, see previews.go
+}
 
 // New returns the pages' handlers over k.
-func New(k *request.Kit) *Handlers { return &Handlers{Kit: k} }
+func New(k *request.Kit) *Handlers {
+	// A card is kept by what it shows, which no write can make stale:
+	// its generation never moves, and its lifetime only bounds the memory.
+	return &Handlers{Kit: k, cards: changes.NewCache[[]byte](new(changes.Generation))}
+}
 
 // ErrorPage is the page that shows an error.
 const ErrorPage = tplError
