@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 
+	"github.com/gotong/gotong/app/sharing"
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
@@ -76,6 +77,9 @@ type activityCard struct {
 	// HidePlace leaves the venue out (a discreet activity's public pages):
 	// the place is sent to confirmed participants.
 	HidePlace bool
+	// Src is the source of the shared link the page was reached by
+	// (sharing.Source), which its link to the form carries on.
+	Src string
 }
 
 func (s *Handlers) card(c *fiber.Ctx, p *request.Page, a *activities.Activity, withSeats bool) (activityCard, error) {
@@ -197,6 +201,8 @@ func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
 	p.Title = card.Text.Title
 	if a.Discreet {
 		p.Title, p.NoIndex = p.L.T("activity_neutral_title"), true
+	} else {
+		card.Src = sharing.Source(c.Query("src"))
 	}
 	p.Data = card
 	return s.Render(c, fiber.StatusOK, tplActivity, p)
