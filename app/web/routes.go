@@ -201,6 +201,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/manage/reports/hours.csv", access.ReportsRead, uiH.ReportCSV("hours", ui.HoursCSV))
 	s.handle(app, get, "/manage/reports/trained-years.csv", access.ReportsRead, uiH.ReportCSV("trained-years", ui.TrainedYearsCSV))
 	s.handle(app, get, "/manage/reports/wellbeing.csv", access.ReportsRead, uiH.ReportCSV("wellbeing", ui.WellbeingCSV))
+	s.handle(app, get, "/manage/reports/sources.csv", access.ReportsRead, uiH.ReportCSV("sources", ui.SourcesCSV))
 
 	// -
 
