@@ -39,7 +39,7 @@ type PetitionSources struct {
 	Sources  []SourceCount
 }
 
-// Sources is the report of sources over [From, To). Discreet activities
+// Sources is the report of sources from From to To, both included. Discreet activities
 // are in no line of it: they are passed on by no channel.
 type Sources struct {
 	MinCell    int
@@ -58,20 +58,20 @@ type SourceTally struct {
 }
 
 // Sources counts the live registrations (not cancelled or declined) made
-// in [from, to) per source, for each activity that is not discreet and in
+// from from to to (both included) per source, for each activity that is not discreet and in
 // all, and the signatures of each petition made then per source.
 func (s *Service) Sources(ctx context.Context, from, to time.Time) (*Sources, error) {
 	db := s.db.WithContext(ctx)
 	var regs, sigs []SourceTally
 	if err := db.Table("registrations r").Joins("JOIN activities a ON a.id = r.activity_id").
 		Select("r.activity_id AS id, r.source, COUNT(*) AS n").
-		Where("a.discreet = ? AND r.status NOT IN ? AND r.created_at >= ? AND r.created_at < ?",
+		Where("a.discreet = ? AND r.status NOT IN ? AND r.created_at >= ? AND r.created_at <= ?",
 			false, []string{string(registration.Cancelled), string(registration.Declined)}, from, to).
 		Group("r.activity_id, r.source").Scan(&regs).Error; err != nil {
 		return nil, fmt.Errorf("reports: unable to count registrations per source: %w", err)
 	}
 	if err := db.Table("signatures").Select("petition_id AS id, source, COUNT(*) AS n").
-		Where("signed_at >= ? AND signed_at < ?", from, to).
+		Where("signed_at >= ? AND signed_at <= ?", from, to).
 		Group("petition_id, source").Scan(&sigs).Error; err != nil {
 		return nil, fmt.Errorf("reports: unable to count signatures per source: %w", err)
 	}
