@@ -39,8 +39,9 @@ type PetitionSources struct {
 	Sources  []SourceCount
 }
 
-// Sources is the report of sources from From to To, both included. Discreet activities
-// are in no line of it: they are passed on by no channel.
+// Sources is the report of sources from From to To, both included.
+// Discreet activities are in no line of it: they are passed on by no
+// channel.
 type Sources struct {
 	MinCell    int
 	From, To   time.Time
@@ -58,8 +59,9 @@ type SourceTally struct {
 }
 
 // Sources counts the live registrations (not cancelled or declined) made
-// from from to to (both included) per source, for each activity that is not discreet and in
-// all, and the signatures of each petition made then per source.
+// from from to to, both included, per source, for each activity that is
+// not discreet and in all, and the signatures of each petition made then
+// per source.
 func (s *Service) Sources(ctx context.Context, from, to time.Time) (*Sources, error) {
 	db := s.db.WithContext(ctx)
 	var regs, sigs []SourceTally
