@@ -101,6 +101,12 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*Sources, er
 	return out, nil
 }
 
+// RecentSources is the report of the last SourcesMonths months up to now:
+// the one the dashboard, its CSV and the API all show.
+func (s *Service) RecentSources(ctx context.Context, now time.Time) (*Sources, error) {
+	return s.Sources(ctx, now.AddDate(0, -SourcesMonths, 0), now)
+}
+
 func tallyIDs(ts []SourceTally) []int64 {
 	ids := make([]int64, 0, len(ts))
 	for _, t := range ts {

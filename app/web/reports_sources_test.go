@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -156,11 +157,29 @@ Signatures,%[4]d,Free the students,All sources,8
 			}
 		}
 
+		// The API: the same table, sources as kept ("" for direct).
+		api := c.api("GET", "/api/v1/reports/sources", e.token("coord@example.org"), "")
+		apiWantKeys(t, "SourcesReport", json.RawMessage(api.Body), "min_cell", "from", "to", "registrations", "activities", "petitions")
+		for _, want := range []string{
+			`"registrations":[{"source":"","count":5},{"source":"poster","count":"\u003c5"},{"source":"whatsapp","count":11}]`,
+			fmt.Sprintf(`{"activity_id":%d,"sources":[{"source":"","count":5},{"source":"poster","count":"\u003c5"},{"source":"whatsapp","count":"x"}]}`, river.ID),
+			fmt.Sprintf(`{"activity_id":%d,"sources":[{"source":"whatsapp","count":"\u003c5"}]}`, lake.ID),
+			fmt.Sprintf(`{"petition_id":%d,"total":8,"sources":[{"source":"","count":"\u003c5"},{"source":"poster","count":"x"}]}`, freeThem.ID),
+			fmt.Sprintf(`{"petition_id":%d,"total":12,"sources":[{"source":"","count":5},{"source":"whatsapp","count":7}]}`, speakUp.ID),
+		} {
+			if api.StatusCode != http.StatusOK || !strings.Contains(api.Body, want) {
+				t.Errorf("API: %d, no %s in\n%s", api.StatusCode, want, api.Body)
+			}
+		}
+
 		e.user("fac@example.org", access.Facilitator)
 		f := e.client()
 		f.login("fac@example.org")
 		if res := f.get("/manage/reports/sources.csv"); res.StatusCode == http.StatusOK || strings.Contains(res.Body, "whatsapp") {
 			t.Errorf("a facilitator reads the sources: %d", res.StatusCode)
+		}
+		if res := f.api("GET", "/api/v1/reports/sources", e.token("fac@example.org"), ""); res.StatusCode != http.StatusForbidden {
+			t.Errorf("a facilitator reads the sources by the API: %d", res.StatusCode)
 		}
 	})
 }

@@ -314,6 +314,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/api/v1/reports/quotas", access.ReportsRead, apiH.ReportQuotas)
 	s.handle(app, get, "/api/v1/reports/training", access.ReportsRead, apiH.ReportTraining)
 	s.handle(app, get, "/api/v1/reports/wellbeing", access.ReportsRead, apiH.ReportWellbeing)
+	s.handle(app, get, "/api/v1/reports/sources", access.ReportsRead, apiH.ReportSources)
 
 	// -
 

@@ -212,7 +212,7 @@ func (s *Handlers) ReportsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sources, err := s.sourcesReport(c)
+	sources, err := s.Reports.RecentSources(ctx, now)
 	if err != nil {
 		return err
 	}

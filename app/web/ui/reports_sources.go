@@ -38,13 +38,6 @@ func sourceLabel(p *request.Page, source string) string {
 	return source
 }
 
-// sourcesReport is the report of sources of the last reports.SourcesMonths
-// months up to now.
-func (s *Handlers) sourcesReport(c *fiber.Ctx) (*reports.Sources, error) {
-	now := s.Clock()
-	return s.Reports.Sources(c.UserContext(), now.AddDate(0, -reports.SourcesMonths, 0), now)
-}
-
 func sourcesViewOf(p *request.Page, r *reports.Sources, def string) sourcesView {
 	rows := func(list []reports.SourceCount) []sourceRow {
 		out := make([]sourceRow, len(list))
@@ -69,7 +62,7 @@ func sourcesViewOf(p *request.Page, r *reports.Sources, def string) sourcesView 
 // the signatures per source and their total per petition, suppressed as on
 // the page.
 func SourcesCSV(s *Handlers, c *fiber.Ctx, p *request.Page) (csvTable, error) {
-	r, err := s.sourcesReport(c)
+	r, err := s.Reports.RecentSources(c.UserContext(), s.Clock())
 	if err != nil {
 		return csvTable{}, err
 	}
