@@ -39,6 +39,7 @@ type Signature struct {
 	Region         string
 	ConsentVersion string
 	SignedAt       time.Time
+	Source         string // where the link signed came from (sharing.Source); "" for a direct visit
 }
 
 // Text is a petition's title and text in the wanted language, and whether

@@ -8,6 +8,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/database"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/sharing"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -21,6 +22,9 @@ type Signer struct {
 	Region     string
 	Consent    bool
 	News       bool
+	// Source is the ?src= of the link the signer came by; anything but a
+	// source (sharing.Source) is dropped, never refused.
+	Source string `json:",omitempty"`
 }
 
 // count is the number of signatures of one petition, read from the index
@@ -80,7 +84,7 @@ func (s *Store) Sign(ctx context.Context, petitionSlug string, in Signer, locale
 	var n int
 	var refused error
 	err = database.Tx(ctx, s.db, func(tx *gorm.DB) error {
-		_, signed, err := s.record(tx, p, c, in.News, now)
+		_, signed, err := s.record(tx, p, c, in.News, sharing.Source(in.Source), now)
 		if err != nil {
 			return err
 		}
@@ -121,14 +125,15 @@ func contact(in Signer, locale string) (people.Contact, error) {
 // record counts the signature of p by the person of c within tx: it finds
 // or creates them, and records their consent, their consent to news when
 // news is set, and the campaign's themes. It reports false, having written
-// nothing else, when they signed p before.
-func (s *Store) record(tx *gorm.DB, p *Petition, c people.Contact, news bool, now time.Time) (int64, bool, error) {
+// nothing else, when they signed p before. source is where the link came
+// from, normalised.
+func (s *Store) record(tx *gorm.DB, p *Petition, c people.Contact, news bool, source string, now time.Time) (int64, bool, error) {
 	person, err := s.people.FindOrCreateContact(tx, c, "petition", now)
 	if err != nil {
 		return 0, false, err
 	}
 	sig := Signature{PetitionID: p.ID, PersonID: &person.ID, Region: c.Region,
-		ConsentVersion: people.ConsentVersion, SignedAt: now}
+		ConsentVersion: people.ConsentVersion, SignedAt: now, Source: source}
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sig)
 	if res.Error != nil {
 		return 0, false, fmt.Errorf("petitions: unable to sign: %w", res.Error)

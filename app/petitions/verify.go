@@ -10,6 +10,7 @@ import (
 	"github.com/gotong/gotong/app/formlimit"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
+	"github.com/gotong/gotong/app/sharing"
 	"github.com/gotong/gotong/app/submissions"
 	"gorm.io/gorm"
 )
@@ -47,7 +48,8 @@ func (s *Store) Submit(ctx context.Context, petitionSlug string, in Signer, loca
 		return err
 	}
 	// The form as checked and normalised, which Confirm counts as it is.
-	form := Signer{GivenName: c.GivenName, FamilyName: c.FamilyName, Email: c.Email, Region: c.Region, Consent: true, News: in.News}
+	form := Signer{GivenName: c.GivenName, FamilyName: c.FamilyName, Email: c.Email, Region: c.Region, Consent: true, News: in.News,
+		Source: sharing.Source(in.Source)}
 	now := s.now()
 	return database.Tx(ctx, s.db, func(tx *gorm.DB) error {
 		known, err := signedBy(tx, p.ID, c.Email)
@@ -165,7 +167,7 @@ func (s *Store) Confirm(ctx context.Context, token string) (*Confirmed, error) {
 			}
 			c := people.Contact{GivenName: in.GivenName, FamilyName: in.FamilyName, Email: in.Email,
 				Region: in.Region, Locale: sub.Locale}
-			id, signed, err := s.record(tx, p, c, in.News, now)
+			id, signed, err := s.record(tx, p, c, in.News, sharing.Source(in.Source), now)
 			if err != nil {
 				return err
 			}

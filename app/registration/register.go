@@ -14,6 +14,7 @@ import (
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/quota"
+	"github.com/gotong/gotong/app/sharing"
 	"gorm.io/gorm"
 )
 
@@ -263,6 +264,9 @@ func (s *Service) placeBatch(tx *gorm.DB, batch []*queued, now time.Time) error 
 			row := Registration{ActivityID: a.ID, PersonID: &person.ID, Status: string(status), WaitlistOrder: st.lastOrder,
 				DeclaredLocality: p.in.Person.Locality, DeclaredSensitive: sealed, Locale: p.in.Person.Locale,
 				ConsentVersion: people.ConsentVersion, ConsentAt: now, Guardian: GuardianNotNeeded, CreatedAt: now, UpdatedAt: now}
+			if !a.Discreet { // a discreet activity is passed on by no channel, and counted in none
+				row.Source = sharing.Source(p.in.Source)
+			}
 			if g := p.in.Guardian; g != nil {
 				// The place is held like any other while the guardian answers;
 				// an application's guardian is asked once it is accepted.

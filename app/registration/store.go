@@ -54,6 +54,7 @@ type Registration struct {
 	GuardianNote      string     // how staff received an answer on paper or from a trusted adult
 	GuardianDueAt     *time.Time // a pending place is cancelled after it
 	RemindedAt        *time.Time // when the reminder before the start was queued
+	Source            string     // where the link registered by came from (sharing.Source); "" for a direct visit
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }
@@ -127,6 +128,9 @@ type Request struct {
 	// Answers to the activity's questions as given; they travel sealed
 	// with a public form until its link is tapped.
 	Answers activities.Given `json:",omitempty"`
+	// Source is the ?src= of the shared link the registrant came by;
+	// anything but a source (sharing.Source) is dropped, never refused.
+	Source string `json:",omitempty"`
 }
 
 // Guardian is whom a minor names to consent to their place.

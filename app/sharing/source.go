@@ -1,5 +1,3 @@
-// Package sharing is how Gotong's public pages are passed on: where a shared
-// link came from, and the channels its share links name.
 package sharing
 
 // The channels the share links and the poster put in a link's ?src=.

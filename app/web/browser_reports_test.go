@@ -45,7 +45,7 @@ func TestBrowserReportsDashboard(t *testing.T) {
 	t.Parallel()
 	requireBrowser(t)
 	var headings []string
-	for _, key := range []string{"reports_people", "reports_shares", "reports_trained", "reports_hours", "reports_trained_years", "reports_wellbeing", "reports_quotas",
+	for _, key := range []string{"reports_people", "reports_shares", "reports_trained", "reports_hours", "reports_trained_years", "reports_wellbeing", "reports_sources", "reports_quotas",
 		"reports_partnerships", "reports_campaigns"} {
 		headings = append(headings, translation(t, "fr", key))
 	}

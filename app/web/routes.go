@@ -209,6 +209,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/manage/reports/hours.csv", access.ReportsRead, uiH.ReportCSV("hours", ui.HoursCSV))
 	s.handle(app, get, "/manage/reports/trained-years.csv", access.ReportsRead, uiH.ReportCSV("trained-years", ui.TrainedYearsCSV))
 	s.handle(app, get, "/manage/reports/wellbeing.csv", access.ReportsRead, uiH.ReportCSV("wellbeing", ui.WellbeingCSV))
+	s.handle(app, get, "/manage/reports/sources.csv", access.ReportsRead, uiH.ReportCSV("sources", ui.SourcesCSV))
 
 	// -
 
@@ -321,6 +322,7 @@ func (s *Server) routesSetup(app *fiber.App) {
 	s.handle(app, get, "/api/v1/reports/quotas", access.ReportsRead, apiH.ReportQuotas)
 	s.handle(app, get, "/api/v1/reports/training", access.ReportsRead, apiH.ReportTraining)
 	s.handle(app, get, "/api/v1/reports/wellbeing", access.ReportsRead, apiH.ReportWellbeing)
+	s.handle(app, get, "/api/v1/reports/sources", access.ReportsRead, apiH.ReportSources)
 
 	// -
 

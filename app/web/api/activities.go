@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/gotong/gotong/app/sharing"
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
@@ -435,7 +436,9 @@ func (s *Handlers) Register(c *fiber.Ctx) error {
 	req := registration.Request{Consent: body.Consent, News: body.News, Person: people.Declared{
 		GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, BirthYear: p.BirthYear,
 		Region: p.Region, Locality: p.Locality, Locale: s.Localizer(c).Lang,
-		Sensitive: people.Sensitive{Disability: p.Disability, Minority: p.Minority}}}
+		Sensitive: people.Sensitive{Disability: p.Disability, Minority: p.Minority}},
+		// ?src= names the shared link the form came by; an invalid one is dropped.
+		Source: sharing.Source(c.Query("src"))}
 	if g := body.Guardian; g != nil {
 		req.Guardian = &registration.Guardian{Name: g.Name, Email: g.Email}
 	}

@@ -5,6 +5,7 @@ import (
 	"github.com/gotong/gotong/app/access"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/sharing"
 	"github.com/gotong/gotong/app/web/request"
 )
 
@@ -134,7 +135,9 @@ func (s *Handlers) Sign(c *fiber.Ctx) error {
 		return err
 	}
 	in := petitions.Signer{GivenName: body.GivenName, FamilyName: body.FamilyName, Email: body.Email,
-		Region: body.Region, Consent: body.Consent, News: body.News}
+		Region: body.Region, Consent: body.Consent, News: body.News,
+		// ?src= names the shared link the form came by; an invalid one is dropped.
+		Source: sharing.Source(c.Query("src"))}
 	if s.Can(c, access.CampaignsManage) {
 		n, err := s.Petitions.Sign(c.UserContext(), c.Params("slug"), in, s.Localizer(c).Lang)
 		if err != nil {

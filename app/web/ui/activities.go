@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/gotong/gotong/app/sharing"
 	"github.com/gotong/gotong/app/web/request"
 
 	"github.com/gofiber/fiber/v2"
@@ -77,6 +78,9 @@ type activityCard struct {
 	// HidePlace leaves the venue out (a discreet activity's public pages):
 	// the place is sent to confirmed participants.
 	HidePlace bool
+	// Src is the source of the shared link the page was reached by
+	// (sharing.Source), which its link to the form carries on.
+	Src string
 }
 
 func (s *Handlers) card(c *fiber.Ctx, p *request.Page, a *activities.Activity, withSeats bool) (activityCard, error) {
@@ -203,6 +207,7 @@ func (s *Handlers) ActivityPage(c *fiber.Ctx) error {
 		p.Title, p.NoIndex = p.L.T("activity_neutral_title"), true
 		p.Meta = s.neutralPreview(p, p.Title)
 	} else {
+		data.Src = sharing.Source(c.Query("src"))
 		data.Share = s.shareFor(p, activityPath(a.Slug), card.Text.Title)
 		p.Meta = s.preview(p, activityPath(a.Slug), p.Title, card.Text.Summary)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/petitions"
+	"github.com/gotong/gotong/app/sharing"
 	"github.com/gotong/gotong/app/web/request"
 )
 
@@ -69,7 +70,8 @@ func (s *Handlers) PetitionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.petitionView(c, fiber.StatusOK, p, map[string]string{}, nil)
+	// The source of the shared link goes on with the form, in a hidden field.
+	return s.petitionView(c, fiber.StatusOK, p, map[string]string{"src": sharing.Source(c.Query("src"))}, nil)
 }
 
 // PetitionSign submits the form: the signature counts once the link emailed
@@ -80,12 +82,13 @@ func (s *Handlers) PetitionPage(c *fiber.Ctx) error {
 func (s *Handlers) PetitionSign(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	form := map[string]string{}
-	for _, k := range []string{"given_name", "family_name", "email", "region", "consent", "news"} {
+	for _, k := range []string{"given_name", "family_name", "email", "region", "consent", "news", "src"} {
 		form[k] = strings.TrimSpace(c.FormValue(k))
 	}
+	form["src"] = sharing.Source(form["src"])
 	err := s.Petitions.Submit(c.UserContext(), slug, petitions.Signer{GivenName: form["given_name"],
 		FamilyName: form["family_name"], Email: form["email"], Region: form["region"], Consent: form["consent"] == "yes",
-		News: form["news"] == "yes"},
+		News: form["news"] == "yes", Source: form["src"]},
 		s.Localizer(c).Lang)
 	if err == nil {
 		return c.Redirect(petitionPath(slug)+"/check-email", fiber.StatusSeeOther)

@@ -12,12 +12,13 @@ import (
 	"github.com/gotong/gotong/app/mailaddr"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
+	"github.com/gotong/gotong/app/sharing"
 	"github.com/gotong/gotong/app/web/request"
 )
 
 // registerFields are the fields of the public registration form.
 var registerFields = []string{"given_name", "family_name", "email", "birth_year", "region", "locality",
-	"disability", "minority", "accessibility_needs", "consent", "news", "guardian_name", "guardian_email"}
+	"disability", "minority", "accessibility_needs", "consent", "news", "guardian_name", "guardian_email", "src"}
 
 type registerData struct {
 	Heading     string
@@ -79,7 +80,8 @@ func (s *Handlers) RegisterForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.registerPage(c, fiber.StatusOK, a, nil, nil, nil)
+	// The source of the shared link goes on with the form, in a hidden field.
+	return s.registerPage(c, fiber.StatusOK, a, map[string]string{"src": sharing.Source(c.Query("src"))}, nil, nil)
 }
 
 // registrationRequest is the form as the registration service takes it,
@@ -88,7 +90,7 @@ func registrationRequest(form map[string]string, lang string) registration.Reque
 	year, _ := strconv.Atoi(form["birth_year"])
 	req := registration.Request{Consent: form["consent"] == "yes", News: form["news"] == "yes", Person: people.Declared{
 		GivenName: form["given_name"], FamilyName: form["family_name"], Email: form["email"], BirthYear: year,
-		Region: form["region"], Locality: form["locality"], Locale: lang}}
+		Region: form["region"], Locality: form["locality"], Locale: lang}, Source: form["src"]}
 	yes := true
 	if form["disability"] == "yes" {
 		req.Person.Sensitive.Disability = &yes
@@ -120,6 +122,7 @@ func (s *Handlers) RegisterSubmit(c *fiber.Ctx) error {
 	for _, k := range registerFields {
 		form[k] = strings.TrimSpace(c.FormValue(k))
 	}
+	form["src"] = sharing.Source(form["src"])
 	req := registrationRequest(form, s.Localizer(c).Lang)
 	req.Answers = givenAnswers(c, a)
 	ctx := c.UserContext()

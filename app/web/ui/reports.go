@@ -73,6 +73,7 @@ type reportsData struct {
 	Training     trainingView // hours by region and kind, people trained per year
 	Wellbeing    []wellbeingRow
 	WellbeingAll *wellbeingRow // nil without a workshop
+	Sources      sourcesView   // registrations and signatures per source
 	MinCell      string
 	PoolHeads    []string
 	Quotas       []quotaRowView
@@ -211,6 +212,10 @@ func (s *Handlers) ReportsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	sources, err := s.Reports.RecentSources(ctx, now)
+	if err != nil {
+		return err
+	}
 	p := s.Page(c, "reports_title", nil)
 	n := p.L.Number
 	d := reportsData{PeopleTotal: n(ppl.Total), YouthMaxAge: reports.YouthMaxAge, MinCell: n(quotas.MinCell),
@@ -248,6 +253,7 @@ func (s *Handlers) ReportsPage(c *fiber.Ctx) error {
 
 	d.Training = trainingViewOf(p, training)
 	d.Wellbeing, d.WellbeingAll = wellbeingViewOf(p, wellbeing, s.Catalog.Default())
+	d.Sources = sourcesViewOf(p, sources, s.Catalog.Default())
 
 	// Quota attainment.
 	for _, a := range quotas.Attributes {
