@@ -1,6 +1,9 @@
 package sharing
 
-import "net/url"
+import (
+	"net/url"
+	"strings"
+)
 
 // Link is one way to pass a page on: its channel and the address that
 // shares the page there.
@@ -20,7 +23,7 @@ func PageURL(base, path, channel string) string {
 // ?src=. They are plain addresses of each service's share endpoint, so the
 // page loads nothing from any of them.
 func Links(base, path, title string) []Link {
-	q := url.QueryEscape
+	q := escape
 	wa := PageURL(base, path, SourceWhatsApp)
 	tg := PageURL(base, path, SourceTelegram)
 	fb := PageURL(base, path, SourceFacebook)
@@ -33,3 +36,8 @@ func Links(base, path, title string) []Link {
 		{SourceX, "https://x.com/intent/post?text=" + q(title) + "&url=" + q(x)},
 	}
 }
+
+// escape is a query value with its spaces as %20: url.QueryEscape writes
+// "+", which a form decodes as a space but a share endpoint that reads
+// its text another way may show as a plus between every word.
+func escape(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }

@@ -2,6 +2,7 @@ package sharing
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -47,6 +48,9 @@ func TestLinks(t *testing.T) {
 				if tt.textParam != "" {
 					want[tt.textParam] = title
 				}
+			}
+			if strings.Contains(u.RawQuery, "+") {
+				t.Errorf("%s writes a space as +", l.Href)
 			}
 			if len(q) != len(want) {
 				t.Errorf("%s has parameters %v, want %v", l.Href, q, want)
