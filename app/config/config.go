@@ -147,6 +147,10 @@ func Load(getenv Getenv) (Config, error) {
 	return c, nil
 }
 
+// Site is BaseURL without a trailing slash, to which a page's path (which
+// begins with '/') is added to make the page's absolute address.
+func (c Config) Site() string { return strings.TrimSuffix(c.BaseURL, "/") }
+
 // Keys are the keys of each use of the secret key (sealing, CSRF, links,
 // device cookies), derived from it so that no two uses share one.
 func (c Config) Keys() keys.Set { return keys.Derive(c.SecretKey) }

@@ -2,13 +2,9 @@ package ui
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gotong/gotong/app/activities"
-	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/i18n"
-	"github.com/gotong/gotong/app/regions"
 	"github.com/gotong/gotong/app/sharing"
 	"github.com/gotong/gotong/app/web/request"
 )
@@ -25,7 +21,7 @@ const cardMaxAge = "public, max-age=300"
 func (s *Handlers) preview(p *request.Page, path, title, summary string) *request.Meta {
 	m := s.neutralPreview(p, title)
 	m.Description = sharing.Summary(summary)
-	m.URL = strings.TrimSuffix(s.Config.BaseURL, "/") + path
+	m.URL = s.Config.Site() + path
 	m.Image = m.URL + cardPath + "?lang=" + p.L.Lang
 	m.ImageAlt = title
 	return m
@@ -46,31 +42,16 @@ func (s *Handlers) neutralPreview(p *request.Page, title string) *request.Meta {
 // ActivityCard is the picture of an activity's link preview: its title,
 // and when and where it takes place. A discreet activity has none.
 func (s *Handlers) ActivityCard(c *fiber.Ctx) error {
-	a, err := s.publicActivity(c)
+	a, err := s.sharedActivity(c)
 	if err != nil {
 		return err
 	}
-	if a.Discreet {
-		return apperr.ErrNotFound
-	}
 	l := s.Localizer(c)
 	line := a.Span(l)
-	if place := activityPlace(a, l.Lang); place != "" {
+	if place := placeOf(a, l.Lang); place != "" {
 		line += " · " + place
 	}
 	return s.sendCard(c, a.TextIn(l.Lang, s.Catalog.Default()).Title, line)
-}
-
-// activityPlace is where an activity takes place, as its page says it.
-func activityPlace(a *activities.Activity, lang string) string {
-	var parts []string
-	if a.Venue != "" {
-		parts = append(parts, a.Venue)
-	}
-	if r, ok := regions.Lookup(a.Region); ok {
-		parts = append(parts, r.Name(lang))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // PetitionCard is the picture of a petition's link preview: its title and

@@ -34,8 +34,8 @@ type shareBlock struct {
 
 // shareFor is the share block of the page at path titled title.
 func (s *Handlers) shareFor(p *request.Page, path, title string) *shareBlock {
-	b := &shareBlock{Copy: sharing.PageURL(s.Config.BaseURL, path, sharing.SourceCopy), Poster: path + "/poster"}
-	for _, l := range sharing.Links(s.Config.BaseURL, path, title) {
+	b := &shareBlock{Copy: sharing.PageURL(s.Config.Site(), path, sharing.SourceCopy), Poster: path + "/poster"}
+	for _, l := range sharing.Links(s.Config.Site(), path, title) {
 		b.Links = append(b.Links, shareLink{Channel: l.Channel, Href: l.Href, Label: p.L.T(shareLabels[l.Channel])})
 	}
 	return b
@@ -85,12 +85,7 @@ func (s *Handlers) ActivityPoster(c *fiber.Ctx) error {
 	if a.Applications() {
 		d.HowTo = p.L.T("poster_howto_apply")
 	}
-	switch {
-	case a.Venue != "" && card.Region != "":
-		d.Where = a.Venue + ", " + card.Region
-	default:
-		d.Where = a.Venue + card.Region
-	}
+	d.Where = placeOf(a, p.L.Lang)
 	return s.poster(c, p, d, path)
 }
 
@@ -109,11 +104,11 @@ func (s *Handlers) PetitionPoster(c *fiber.Ctx) error {
 // poster renders d as the poster of the page at path, with the QR code of
 // the page's address marked as coming from a poster.
 func (s *Handlers) poster(c *fiber.Ctx, p *request.Page, d posterData, path string) error {
-	qr, err := sharing.NewQR(sharing.PageURL(s.Config.BaseURL, path, sharing.SourcePoster))
+	qr, err := sharing.NewQR(sharing.PageURL(s.Config.Site(), path, sharing.SourcePoster))
 	if err != nil {
 		return err
 	}
-	d.ShortURL = strings.TrimPrefix(strings.TrimPrefix(s.Config.BaseURL, "https://"), "http://") + path
+	d.ShortURL = strings.TrimPrefix(strings.TrimPrefix(s.Config.Site(), "https://"), "http://") + path
 	// The SVG is drawn by sharing from the code's modules: no text of
 	// anyone's in it.
 	d.QR = template.HTML(qr.SVG())
@@ -160,7 +155,7 @@ func (s *Handlers) qrFile(c *fiber.Ctx, path, name string, svg bool) error {
 		}
 		size = n
 	}
-	qr, err := sharing.NewQR(sharing.PageURL(s.Config.BaseURL, path, sharing.SourcePoster))
+	qr, err := sharing.NewQR(sharing.PageURL(s.Config.Site(), path, sharing.SourcePoster))
 	if err != nil {
 		return err
 	}
