@@ -14,10 +14,11 @@
 #   p50_med p50_min p50_max           ms, %.2f (absent when no run has it)
 #   p99_med p99_min p99_max           ms, %.2f
 #   mem_max                           the highest peak RSS of its runs, kB
-#   ratio_B_rounds                    for each baseline B (hello, pgbench) measured
-#                                     in the same database, of each load but the
-#                                     baselines: the load's req/s ÷ B's of the same
-#                                     round, round by round, %.4f
+#   ratio_B_rounds                    for each baseline B (hello, pgbench, floor)
+#                                     measured in the same database, of each load but
+#                                     hello and pgbench (floor is a load too, read
+#                                     against those two): the load's req/s ÷ B's of
+#                                     the same round, round by round, %.4f
 #   ratio_B_med ratio_B_min ratio_B_max   over those pairwise ratios
 # The verdicts are on ratio_B_med: the median of the ratios pair by pair,
 # not the ratio of the medians.
@@ -65,8 +66,8 @@ function spread3(db, load, name, list, format) { # name_med, name_min, name_max
 
 BEGIN {
 	FS = "\t"
-	nbases = split("hello pgbench", bases, " ")
-	for (b = 1; b <= nbases; b++) isBase[bases[b]] = 1
+	nbases = split("hello pgbench floor", bases, " ")
+	isBase["hello"] = isBase["pgbench"] = 1 # baselines only: no ratios of their own
 }
 
 /^#/ || NF == 0 { next }
@@ -111,6 +112,7 @@ END {
 			if (load in isBase) continue
 			for (b = 1; b <= nbases; b++) {
 				base = bases[b]
+				if (base == load) continue
 				ratios = ""
 				for (i = 1; i <= nrounds[db]; i++) {
 					r = rs[i]
