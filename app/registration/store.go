@@ -83,8 +83,9 @@ type Service struct {
 	changes Changes
 	rules   Rules
 
-	regs  []combiner[*queued]    // registrations and taps, placed together, by activity (queueOf)
-	forms []combiner[*submitted] // public forms, sent together, by activity
+	regs    []combiner[*queued]    // registrations and taps, placed together, by activity (queueOf)
+	forms   []combiner[*submitted] // public forms, sent together, by activity
+	lookups combiner[*lookup]      // the forms behind the links tapped, read together
 }
 
 // Changes is told after a commit that moved the seats of an activity, so
@@ -116,6 +117,7 @@ func NewService(db *gorm.DB, ps *people.Store, subs *submissions.Store, acts Act
 	changes Changes, now clock.Clock, rules Rules) *Service {
 	s := &Service{db: db, people: ps, subs: subs, acts: acts, catalog: catalog, baseURL: baseURL, changes: changes, now: now, rules: rules}
 	s.regs, s.forms = newQueues(db, s.registerBatch), newQueues(db, s.submitBatch)
+	s.lookups.batch = s.lookupBatch
 	return s
 }
 

@@ -234,13 +234,18 @@ func (s *Service) Confirm(ctx context.Context, token string) (*Confirmation, err
 }
 
 // submitted reads the registration form behind token, with its activity
-// and texts (shared: read only).
+// and texts (shared: read only). The links tapped while a read runs are
+// read together in the next one (lookups): in a rush every tap reads its
+// form first, and one query for those waiting costs the database and each
+// tap less than a query each.
 func (s *Service) submitted(ctx context.Context, token string) (*submissions.Submission, Request, *activities.Activity, error) {
 	var in Request
-	sub, err := s.subs.Find(ctx, submissions.KindRegistration, token)
-	if err != nil {
-		return nil, in, nil, err
+	l := &lookup{token: token}
+	s.lookups.run(ctx, l)
+	if l.err != nil {
+		return nil, in, nil, l.err
 	}
+	sub := l.sub
 	if err := s.subs.Form(sub, &in); err != nil {
 		return nil, in, nil, err
 	}
@@ -252,4 +257,40 @@ func (s *Service) submitted(ctx context.Context, token string) (*submissions.Sub
 		return nil, in, nil, fmt.Errorf("registration: unable to read activity %d: %w", sub.TargetID, err)
 	}
 	return sub, in, a, nil
+}
+
+// lookup is a link's token waiting for its submission to be read.
+type lookup struct {
+	token    string
+	sub      *submissions.Submission
+	err      error
+	answered bool // read and written only by the leader
+}
+
+// abandon answers a lookup whose batch panicked.
+func (l *lookup) abandon(r any) {
+	if !l.answered {
+		l.err, l.answered = fmt.Errorf("registration: panic while reading a link: %v", r), true
+	}
+}
+
+// lookupBatch reads the submissions of a batch of links in one query; a
+// link not found is submissions.ErrLinkExpired.
+func (s *Service) lookupBatch(ctx context.Context, batch []*lookup) {
+	tokens := make([]string, len(batch))
+	for i, l := range batch {
+		tokens[i] = l.token
+	}
+	found, err := s.subs.FindAll(ctx, submissions.KindRegistration, tokens)
+	for _, l := range batch {
+		switch sub, ok := found[l.token]; {
+		case err != nil:
+			l.err = err
+		case !ok:
+			l.err = submissions.ErrLinkExpired
+		default:
+			l.sub = sub
+		}
+		l.answered = true
+	}
 }

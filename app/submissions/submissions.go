@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -117,29 +116,57 @@ func (s *Store) CreateAll(tx *gorm.DB, kind string, forms []Form) ([]string, err
 // Find returns the submission of kind behind token, used or not, while its
 // link lives; any other token is ErrLinkExpired.
 func (s *Store) Find(ctx context.Context, kind, token string) (*Submission, error) {
-	return s.find(s.db.WithContext(ctx), kind, token)
+	return s.findOne(s.db.WithContext(ctx), kind, token)
 }
 
 // FindIn is Find within tx.
 func (s *Store) FindIn(tx *gorm.DB, kind, token string) (*Submission, error) {
-	return s.find(tx, kind, token)
+	return s.findOne(tx, kind, token)
 }
 
-// find is the submission of kind behind token.
-func (s *Store) find(db *gorm.DB, kind, token string) (*Submission, error) {
-	if !links.Valid(token) {
-		return nil, ErrLinkExpired
-	}
-	q := db.Where("token_hash = ? AND kind = ? AND expires_at > ?", links.Hash(token), kind, s.now().UTC())
-	var row Submission
-	err := q.Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrLinkExpired
-	}
+// FindAll is Find for several tokens of kind, in one query: the
+// submissions found, by token. A token missing from it is ErrLinkExpired.
+func (s *Store) FindAll(ctx context.Context, kind string, tokens []string) (map[string]*Submission, error) {
+	return s.find(s.db.WithContext(ctx), kind, tokens)
+}
+
+// findOne is the submission of kind behind token.
+func (s *Store) findOne(db *gorm.DB, kind, token string) (*Submission, error) {
+	found, err := s.find(db, kind, []string{token})
 	if err != nil {
+		return nil, err
+	}
+	if sub, ok := found[token]; ok {
+		return sub, nil
+	}
+	return nil, ErrLinkExpired
+}
+
+// find is the submissions of kind behind tokens, by token; a malformed
+// token is not looked for.
+func (s *Store) find(db *gorm.DB, kind string, tokens []string) (map[string]*Submission, error) {
+	byHash := make(map[string]string, len(tokens))
+	var hashes [][]byte
+	for _, t := range tokens {
+		if links.Valid(t) {
+			h := links.Hash(t)
+			byHash[string(h)] = t
+			hashes = append(hashes, h)
+		}
+	}
+	found := make(map[string]*Submission, len(hashes))
+	if len(hashes) == 0 {
+		return found, nil
+	}
+	var rows []Submission
+	if err := db.Where("token_hash IN ? AND kind = ? AND expires_at > ?", hashes, kind, s.now().UTC()).
+		Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("submissions: unable to find: %w", err)
 	}
-	return &row, nil
+	for i := range rows {
+		found[byHash[string(rows[i].TokenHash)]] = &rows[i]
+	}
+	return found, nil
 }
 
 // Form opens the sealed form of sub into v.

@@ -133,3 +133,44 @@ func TestSubmissionLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// FindAll reads several links at once (the taps of a rush) and finds each
+// as Find would: a malformed, unknown or expired token, or one of another
+// kind, is simply not in the answer.
+func TestFindAll(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		now := time.Date(2027, 3, 2, 10, 0, 0, 0, time.UTC)
+		s := newStore(t, db, &now)
+		first := create(t, db, s, form{Email: "saraa@example.org"})
+		second := create(t, db, s, form{Email: "bold@example.org"})
+		var signature string
+		if err := database.Tx(ctx, db, func(tx *gorm.DB) error {
+			var err error
+			signature, err = s.Create(tx, submissions.KindSignature, 7, form{Email: "tuya@example.org"}, "mn")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		unknown, _ := links.New()
+		found, err := s.FindAll(ctx, submissions.KindRegistration, []string{first, "not a token", second, unknown, signature})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != 2 || found[first] == nil || found[second] == nil {
+			t.Fatalf("found %d of the 2 registration links: %v", len(found), found)
+		}
+		var f form
+		if err := s.Form(found[second], &f); err != nil || f.Email != "bold@example.org" {
+			t.Fatalf("the second link opened %+v (%v)", f, err)
+		}
+		if none, err := s.FindAll(ctx, submissions.KindRegistration, []string{"x"}); err != nil || len(none) != 0 {
+			t.Fatalf("malformed only: %v, %v", none, err)
+		}
+		now = now.Add(submissions.Lifetime + time.Second)
+		if gone, err := s.FindAll(ctx, submissions.KindRegistration, []string{first, second}); err != nil || len(gone) != 0 {
+			t.Fatalf("expired links found: %v, %v", gone, err)
+		}
+	})
+}
