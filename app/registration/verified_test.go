@@ -16,6 +16,7 @@ import (
 	"github.com/gotong/gotong/app/apperr"
 	"github.com/gotong/gotong/app/audit"
 	"github.com/gotong/gotong/app/formlimit"
+	"github.com/gotong/gotong/app/links"
 	"github.com/gotong/gotong/app/outbox"
 	"github.com/gotong/gotong/app/people"
 	"github.com/gotong/gotong/app/registration"
@@ -379,14 +380,16 @@ func TestConfirmPlacesOnce(t *testing.T) {
 }
 
 // TestConfirmRush: 300 taps at once for 50 seats, some of them twice,
-// keep every invariant of the seats; each form is placed once.
+// keep every invariant of the seats; each form is placed once. Taps of
+// links that lead nowhere come among them, read in the same batches as the
+// others: each of those alone answers that its link has expired.
 func TestConfirmRush(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
 		a := f.camp(50, activities.QuotaInput{Attribute: "rural", Share: 0.25})
-		const n, twice = 300, 40
+		const n, twice, nowhere = 300, 40, 30
 		tokens := make([]string, n)
 		for i := range tokens {
 			locality := people.Urban
@@ -396,8 +399,24 @@ func TestConfirmRush(t *testing.T) {
 			tokens[i] = f.submit(a, person(fmt.Sprintf("tap%03d@example.org", i), locality))
 		}
 		var wg sync.WaitGroup
-		var placed, again atomic.Int64
+		var placed, again, expired atomic.Int64
 		start := make(chan struct{})
+		for i := range nowhere {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				bad := "not a token"
+				if i%2 == 0 {
+					bad, _ = links.New() // well-formed, unknown
+				}
+				if _, err := f.svc.Confirm(ctx, bad); !errors.Is(err, submissions.ErrLinkExpired) {
+					t.Errorf("a link that leads nowhere answered %v", err)
+					return
+				}
+				expired.Add(1)
+			}()
+		}
 		for i := range n + twice {
 			wg.Add(1)
 			go func() {
@@ -416,8 +435,8 @@ func TestConfirmRush(t *testing.T) {
 		}
 		close(start)
 		wg.Wait()
-		if placed.Load() != n || again.Load() != twice {
-			t.Fatalf("%d placed, %d again; want %d, %d", placed.Load(), again.Load(), n, twice)
+		if placed.Load() != n || again.Load() != twice || expired.Load() != nowhere {
+			t.Fatalf("%d placed, %d again, %d expired; want %d, %d, %d", placed.Load(), again.Load(), expired.Load(), n, twice, nowhere)
 		}
 		checkRush(t, f, a, n)
 	})
