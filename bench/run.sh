@@ -875,7 +875,7 @@ A round runs, in this order, so that each baseline sits next to the loads read a
 - **floor of (h)** (PostgreSQL only): \`bench/floor\`, the least any server can do for (h)'s 202
   and keep its promise: a Fiber program that decodes the same JSON body, makes the link's
   random token and its hash, and answers only once the submission is committed, written
-  with those that arrived meanwhile in one multi-row INSERT (4 writers, pgx); no
+  with those that arrived meanwhile in one multi-row INSERT (2 writers, pgx); no
   validation, no email, no middleware. Same script and camps' ids as (h). It tells how much
   of (h)'s distance to hello-world any implementation would keep.
 - **(b) spread**: the tap that places a registration, \`POST /v/{token}\` with the form's

@@ -92,7 +92,8 @@ func (w *writer) loop() {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:18088", "listen address")
 	dsn := flag.String("db", "", "PostgreSQL URL")
-	writers := flag.Int("writers", 4, "batches written at once")
+	// 1, 2, 4 and 8 measured on 2 cores: 2 answered the most.
+	writers := flag.Int("writers", 2, "batches written at once")
 	flag.Parse()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, *dsn)
