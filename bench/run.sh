@@ -279,14 +279,20 @@ mkdir -p bin
 "$GO" build -trimpath -o bin/hello ./bench/hello
 "$GO" build -trimpath -o bin/floor ./bench/floor
 
+wait_listening() { # wait_listening PROGRAM PID ADDR LOG: until the program answers on ADDR
+	for _ in $(seq 1 100); do
+		# Any answer says it listens (GET / is 404 on bin/floor).
+		curl -sS -o /dev/null --max-time 1 "http://$3/" 2>/dev/null && return 0
+		kill -0 "$2" 2>/dev/null || die "$1 exited: $(cat "$4")"
+		sleep 0.1
+	done
+	die "$1 does not answer on $3"
+}
+
 log "baseline server: Fiber hello-world on $HELLO_ADDR"
 bin/hello -addr "$HELLO_ADDR" >"$TMP/hello.log" 2>&1 &
 HELLO_PID=$!
-for _ in $(seq 1 100); do
-	curl -fsS -o /dev/null --max-time 1 "http://$HELLO_ADDR/" 2>/dev/null && break
-	kill -0 "$HELLO_PID" 2>/dev/null || die "bin/hello exited: $(cat "$TMP/hello.log")"
-	sleep 0.1
-done
+wait_listening bin/hello "$HELLO_PID" "$HELLO_ADDR" "$TMP/hello.log"
 
 # ---------------------------------------------------------------- databases
 log "databases $DB and $SCRATCH_DB on $PGHOST:$PGPORT"
@@ -300,12 +306,7 @@ psql -X -q -d "$SCRATCH_DB" -v ON_ERROR_STOP=1 -c \
 log "floor server: bench/floor on $FLOOR_ADDR, writing to $SCRATCH_DB"
 bin/floor -addr "$FLOOR_ADDR" -db "postgres://$PGUSER@$PGHOST:$PGPORT/$SCRATCH_DB?sslmode=disable" >"$TMP/floor.log" 2>&1 &
 FLOOR_PID=$!
-for _ in $(seq 1 100); do
-	# Any answer says it listens (GET / is 404 there).
-	curl -sS -o /dev/null --max-time 1 "http://$FLOOR_ADDR/" 2>/dev/null && break
-	kill -0 "$FLOOR_PID" 2>/dev/null || die "bin/floor exited: $(cat "$TMP/floor.log")"
-	sleep 0.1
-done
+wait_listening bin/floor "$FLOOR_PID" "$FLOOR_ADDR" "$TMP/floor.log"
 
 # A fixed key: 32 bytes ("gotong-bench-fixed-secret-key-32"), base64.
 export GOTONG_SECRET_KEY=Z290b25nLWJlbmNoLWZpeGVkLXNlY3JldC1rZXktMzI=
